@@ -1,0 +1,114 @@
+package io.promeshard.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The strict JSON codec for KV values: unknown fields, missing primitives and trailing tokens are
+ * errors whose message names the key being decoded and the offending field. Encoding is compact and
+ * deterministic (sorted map keys), so equal payloads have equal checksums.
+ */
+public final class Json {
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .build();
+
+  private static final TypeReference<List<TargetGroup>> TARGET_GROUPS = new TypeReference<>() {};
+  private static final TypeReference<List<RecordRule>> RECORD_RULES = new TypeReference<>() {};
+
+  private Json() {}
+
+  public static byte[] encode(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException("encoding " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Decodes {@code bytes} read from {@code where} (a key or file name used in the error message). */
+  public static <T> T decode(String where, byte[] bytes, Class<T> type) {
+    try {
+      return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw error(where, e);
+    }
+  }
+
+  public static <T> T decode(String where, byte[] bytes, TypeReference<T> type) {
+    try {
+      return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw error(where, e);
+    }
+  }
+
+  public static List<TargetGroup> decodeTargetGroups(String where, byte[] bytes) {
+    return nonNull(where, decode(where, bytes, TARGET_GROUPS));
+  }
+
+  public static List<RecordRule> decodeRecordRules(String where, byte[] bytes) {
+    return nonNull(where, decode(where, bytes, RECORD_RULES));
+  }
+
+  private static <T> List<T> nonNull(String where, List<T> list) {
+    if (list == null) {
+      throw new ProtocolException(where + ": expected a JSON array, found null");
+    }
+    if (list.contains(null)) {
+      throw new ProtocolException(where + ": array contains null");
+    }
+    return List.copyOf(list);
+  }
+
+  /** Turns a Jackson failure into a one-line message naming the key, the field path and the problem. */
+  public static ProtocolException error(String where, IOException e) {
+    String path = "";
+    if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+      path = " at " + pathOf(jme);
+    }
+    String message;
+    if (e instanceof UnrecognizedPropertyException upe) {
+      message = "unknown field \"" + upe.getPropertyName() + "\"";
+      path = upe.getPath().size() > 1 ? " at " + pathOf(upe).replaceAll("\\.[^.\\[]+$", "") : "";
+    } else if (e instanceof ValueInstantiationException vie && vie.getCause() != null) {
+      message = vie.getCause().getMessage();
+    } else if (e instanceof JsonProcessingException jpe) {
+      message = jpe.getOriginalMessage();
+    } else {
+      message = e.getMessage();
+    }
+    return new ProtocolException(where + ": " + message + path, e);
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,115 @@
+package io.promeshard.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Encodes a {@link NodeShare} into KV parts and assembles it back. A job or rule group whose JSON
+ * array is larger than the chunk limit is split into {@code <name>/0}, {@code <name>/1}, … each a
+ * valid JSON array on its own; assembly concatenates them in chunk order.
+ */
+public final class Parts {
+  /** Default limit per stored value: well under Consul's 512 KiB value and txn body limits. */
+  public static final int DEFAULT_MAX_CHUNK_BYTES = 256 * 1024;
+
+  private Parts() {}
+
+  public static SortedMap<PartKey, byte[]> encode(NodeShare share) {
+    return encode(share, DEFAULT_MAX_CHUNK_BYTES);
+  }
+
+  public static SortedMap<PartKey, byte[]> encode(NodeShare share, int maxChunkBytes) {
+    TreeMap<PartKey, byte[]> out = new TreeMap<>();
+    share.targets().forEach((job, groups) -> encodeList(out, PartKey.Kind.TARGETS, job, groups, maxChunkBytes));
+    share.rules().forEach((group, rules) -> encodeList(out, PartKey.Kind.RULES, group, rules, maxChunkBytes));
+    return out;
+  }
+
+  /** Manifest part map (relative key → sha256) for encoded parts. */
+  public static Map<String, String> checksums(Map<PartKey, byte[]> parts) {
+    Map<String, String> sums = new LinkedHashMap<>();
+    parts.forEach((k, v) -> sums.put(k.toString(), Checksums.sha256Hex(v)));
+    return sums;
+  }
+
+  private static void encodeList(
+      Map<PartKey, byte[]> out, PartKey.Kind kind, String name, List<?> items, int max) {
+    if (items.isEmpty()) {
+      return; // an empty job or group has no part: the agent removes its file
+    }
+    List<byte[]> chunks = new ArrayList<>();
+    ByteArrayOutputStream current = new ByteArrayOutputStream();
+    for (Object item : items) {
+      byte[] encoded = Json.encode(item);
+      if (encoded.length + 2 > max) {
+        throw new ProtocolException(
+            kind.dir() + "/" + name + ": one entry encodes to " + encoded.length + " bytes, over the chunk limit of " + max);
+      }
+      // current holds "[a,b" (no closing bracket); adding ",x]" must stay within max
+      if (current.size() > 0 && current.size() + 1 + encoded.length + 1 > max) {
+        current.write(']');
+        chunks.add(current.toByteArray());
+        current.reset();
+      }
+      current.write(current.size() == 0 ? '[' : ',');
+      current.writeBytes(encoded);
+    }
+    current.write(']');
+    chunks.add(current.toByteArray());
+    if (chunks.size() == 1) {
+      out.put(PartKey.single(kind, name), chunks.get(0));
+    } else {
+      for (int i = 0; i < chunks.size(); i++) {
+        out.put(new PartKey(kind, name, i), chunks.get(i));
+      }
+    }
+  }
+
+  /**
+   * Assembles the share a manifest describes from values keyed relative to the node directory.
+   *
+   * @throws IncompleteSnapshotException when a listed part is missing or its checksum differs: the
+   *     caller must keep what it applied last
+   * @throws ProtocolException when a part is complete but malformed
+   */
+  public static NodeShare assemble(NodeManifest manifest, Map<String, byte[]> values) {
+    List<String> problems = new ArrayList<>();
+    TreeMap<PartKey, byte[]> parts = new TreeMap<>();
+    for (Map.Entry<String, String> e : manifest.parts().entrySet()) {
+      byte[] value = values.get(e.getKey());
+      if (value == null) {
+        problems.add(e.getKey() + " missing");
+      } else if (!Checksums.sha256Hex(value).equals(e.getValue())) {
+        problems.add(e.getKey() + " checksum differs");
+      } else {
+        parts.put(PartKey.parse(e.getKey()), value);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IncompleteSnapshotException(manifest.generation(), problems);
+    }
+    Map<String, List<TargetGroup>> targets = new TreeMap<>();
+    Map<String, List<RecordRule>> rules = new TreeMap<>();
+    Map<String, Integer> nextChunk = new TreeMap<>();
+    for (Map.Entry<PartKey, byte[]> e : parts.entrySet()) {
+      PartKey key = e.getKey();
+      String id = key.kind().dir() + "/" + key.name();
+      int expected = nextChunk.getOrDefault(id, 0);
+      if (key.chunked() ? key.chunk() != expected : nextChunk.containsKey(id)) {
+        throw new ProtocolException("manifest: parts of " + id + " are not contiguous chunks 0..n");
+      }
+      nextChunk.put(id, expected + 1);
+      if (key.kind() == PartKey.Kind.TARGETS) {
+        targets.computeIfAbsent(key.name(), k -> new ArrayList<>()).addAll(Json.decodeTargetGroups(key.toString(), e.getValue()));
+      } else {
+        rules.computeIfAbsent(key.name(), k -> new ArrayList<>()).addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
+      }
+    }
+    return new NodeShare(targets, rules);
+  }
+}

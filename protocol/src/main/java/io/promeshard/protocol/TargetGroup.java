@@ -1,0 +1,41 @@
+package io.promeshard.protocol;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A file_sd target group: addresses plus the labels they share. Label names are validated, labels
+ * are kept sorted so the encoded bytes are deterministic, and both collections are copied.
+ */
+public record TargetGroup(List<String> targets, Map<String, String> labels) {
+  public TargetGroup {
+    if (targets == null || targets.isEmpty()) {
+      throw new ProtocolException("target group: \"targets\" must list at least one address");
+    }
+    for (String t : targets) {
+      if (t == null || t.isBlank()) {
+        throw new ProtocolException("target group: empty address in \"targets\"");
+      }
+    }
+    targets = List.copyOf(targets);
+    TreeMap<String, String> sorted = new TreeMap<>();
+    if (labels != null) {
+      for (Map.Entry<String, String> e : labels.entrySet()) {
+        if (!Names.isLabelName(e.getKey())) {
+          throw new ProtocolException("target group: invalid label name " + Names.quote(e.getKey()));
+        }
+        if (e.getValue() == null) {
+          throw new ProtocolException("target group: label " + e.getKey() + " has no value");
+        }
+        sorted.put(e.getKey(), e.getValue());
+      }
+    }
+    labels = Collections.unmodifiableMap(sorted);
+  }
+
+  public static TargetGroup of(String target, Map<String, String> labels) {
+    return new TargetGroup(List.of(target), labels);
+  }
+}

@@ -11,7 +11,10 @@ import java.util.TreeMap;
  * An agent applies a snapshot only when every listed part is present with that checksum.
  */
 public record NodeManifest(
-    long generation, long epoch, Map<String, String> parts, @JsonProperty("written_at") String writtenAt) {
+    @JsonProperty(required = true) long generation,
+    @JsonProperty(required = true) long epoch,
+    @JsonProperty(required = true) Map<String, String> parts,
+    @JsonProperty("written_at") String writtenAt) {
   /** The manifest's key relative to {@code nodes/<node>/}. */
   public static final String KEY = "manifest";
 

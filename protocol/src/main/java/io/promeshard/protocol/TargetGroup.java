@@ -1,5 +1,7 @@
 package io.promeshard.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,7 @@ import java.util.TreeMap;
  * A file_sd target group: addresses plus the labels they share. Label names are validated, labels
  * are kept sorted so the encoded bytes are deterministic, and both collections are copied.
  */
-public record TargetGroup(List<String> targets, Map<String, String> labels) {
+public record TargetGroup(@JsonProperty(required = true) List<String> targets, Map<String, String> labels) {
   public TargetGroup {
     if (targets == null || targets.isEmpty()) {
       throw new ProtocolException("target group: \"targets\" must list at least one address");

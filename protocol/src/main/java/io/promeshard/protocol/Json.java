@@ -10,7 +10,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,6 +35,7 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .addModule(durations())
           .build();
 
   private static final TypeReference<List<TargetGroup>> TARGET_GROUPS = new TypeReference<>() {};
@@ -74,6 +84,28 @@ public final class Json {
       throw new ProtocolException(where + ": array contains null");
     }
     return List.copyOf(list);
+  }
+
+  /** Durations are strings such as "30s" or "1h30m" in every JSON and YAML value. */
+  public static SimpleModule durations() {
+    SimpleModule module = new SimpleModule("prome-shard-durations");
+    module.addSerializer(Duration.class, new JsonSerializer<>() {
+      @Override
+      public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+        gen.writeString(Durations.format(value));
+      }
+    });
+    module.addDeserializer(Duration.class, new JsonDeserializer<>() {
+      @Override
+      public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        String field = p.currentName() == null ? "duration" : p.currentName();
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+          throw new ProtocolException(field + ": expected a duration string such as \"30s\", found " + p.getText());
+        }
+        return Durations.parse(field, p.getText());
+      }
+    });
+    return module;
   }
 
   /** Turns a Jackson failure into a one-line message naming the key, the field path and the problem. */

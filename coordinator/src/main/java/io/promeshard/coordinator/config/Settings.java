@@ -1,0 +1,53 @@
+package io.promeshard.coordinator.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.ProtocolException;
+import java.time.Duration;
+
+/**
+ * Global settings from {@code config/settings} (JSON edited in the Consul UI). Absent fields take
+ * their defaults; a bad value is a {@link ProtocolException} naming the field.
+ */
+public record Settings(
+    @JsonProperty("node_service") String nodeService,
+    Integer replicas,
+    Double balance,
+    @JsonProperty("flap_hold") Duration flapHold,
+    @JsonProperty("resync_interval") Duration resyncInterval,
+    Duration debounce,
+    @JsonProperty("record_group") String recordGroup,
+    @JsonProperty("record_interval") Duration recordInterval) {
+
+  public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null);
+
+  public Settings {
+    nodeService = nodeService == null ? "prome-shard-node" : nodeService;
+    if (!nodeService.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+      throw new ProtocolException("node_service: invalid Consul service name \"" + nodeService + "\"");
+    }
+    replicas = replicas == null ? 1 : replicas;
+    if (replicas < 1 || replicas > 10) {
+      throw new ProtocolException("replicas: expected 1..10, found " + replicas);
+    }
+    balance = balance == null ? 0.05 : balance;
+    if (!(balance > 0 && balance <= 1)) {
+      throw new ProtocolException("balance: expected a fraction in (0, 1], found " + balance);
+    }
+    flapHold = positiveOrDefault("flap_hold", flapHold, Duration.ofSeconds(30), true);
+    resyncInterval = positiveOrDefault("resync_interval", resyncInterval, Duration.ofSeconds(60), false);
+    debounce = positiveOrDefault("debounce", debounce, Duration.ofSeconds(1), true);
+    recordGroup = Names.group(recordGroup == null ? "heavy_expr_record" : recordGroup);
+    recordInterval = positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
+  }
+
+  private static Duration positiveOrDefault(String field, Duration value, Duration dflt, boolean zeroAllowed) {
+    if (value == null) {
+      return dflt;
+    }
+    if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+      throw new ProtocolException(field + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + ", found " + value);
+    }
+    return value;
+  }
+}

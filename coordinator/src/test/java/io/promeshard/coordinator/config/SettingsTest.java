@@ -1,0 +1,49 @@
+package io.promeshard.coordinator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+  private static Settings parse(String json) {
+    return Json.decode("prome-shard/config/settings", json.getBytes(StandardCharsets.UTF_8), Settings.class);
+  }
+
+  @Test
+  void emptyObjectTakesTheDocumentedDefaults() {
+    Settings s = parse("{}");
+    assertEquals("prome-shard-node", s.nodeService());
+    assertEquals(1, s.replicas());
+    assertEquals(0.05, s.balance());
+    assertEquals(Duration.ofSeconds(30), s.flapHold());
+    assertEquals(Duration.ofSeconds(60), s.resyncInterval());
+    assertEquals(Duration.ofSeconds(1), s.debounce());
+    assertEquals("heavy_expr_record", s.recordGroup());
+    assertEquals(Duration.ofSeconds(30), s.recordInterval());
+    assertEquals(s, Settings.DEFAULTS);
+  }
+
+  @Test
+  void fieldsOverrideDefaults() {
+    Settings s = parse("{\"replicas\":2,\"flap_hold\":\"5s\",\"debounce\":\"200ms\",\"node_service\":\"prom\"}");
+    assertEquals(2, s.replicas());
+    assertEquals(Duration.ofSeconds(5), s.flapHold());
+    assertEquals(Duration.ofMillis(200), s.debounce());
+    assertEquals("prom", s.nodeService());
+  }
+
+  @Test
+  void errorsNameTheKeyAndTheField() {
+    assertEquals("prome-shard/config/settings: unknown field \"replica\"",
+        assertThrows(ProtocolException.class, () -> parse("{\"replica\":2}")).getMessage());
+    assertEquals("prome-shard/config/settings: replicas: expected 1..10, found -1",
+        assertThrows(ProtocolException.class, () -> parse("{\"replicas\":-1}")).getMessage());
+    assertEquals("prome-shard/config/settings: flap_hold: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"soon\"",
+        assertThrows(ProtocolException.class, () -> parse("{\"flap_hold\":\"soon\"}")).getMessage().replaceAll(" at flap_hold$", ""));
+  }
+}

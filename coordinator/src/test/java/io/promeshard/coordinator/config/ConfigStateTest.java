@@ -1,0 +1,81 @@
+package io.promeshard.coordinator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promeshard.protocol.KvLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigStateTest {
+  private static final String WEB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:1\",\"b:1\"]}]}],\"labels\":{\"team\":\"web\"}}";
+  private final ConfigState state = new ConfigState(KvLayout.defaults());
+  private final Map<String, byte[]> kv = new HashMap<>();
+
+  private void put(String key, String json) {
+    kv.put("prome-shard/config/" + key, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsSettingsAndJobs() {
+    put("settings", "{\"flap_hold\":\"5s\"}");
+    put("jobs/web", WEB);
+    assertTrue(state.update(kv));
+    assertEquals(Duration.ofSeconds(5), state.settings().flapHold());
+    assertEquals(Map.of("team", "web"), state.jobs().get("web").labels());
+    assertEquals(1.0, state.jobs().get("web").weight());
+    assertTrue(state.errors().isEmpty());
+    assertFalse(state.update(kv), "same values: nothing changed");
+  }
+
+  @Test
+  void malformedEditKeepsLastGoodVersionAndNamesKeyAndField() {
+    put("jobs/web", WEB);
+    state.update(kv);
+    JobSpec good = state.jobs().get("web");
+    put("jobs/web", WEB.replace("\"labels\"", "\"wieght\":2,\"labels\""));
+    assertFalse(state.update(kv));
+    assertEquals(good, state.jobs().get("web"));
+    assertEquals("prome-shard/config/jobs/web: unknown field \"wieght\"", state.errors().get("prome-shard/config/jobs/web"));
+    put("jobs/web", "{not json");
+    state.update(kv);
+    assertTrue(state.errors().get("prome-shard/config/jobs/web").startsWith("prome-shard/config/jobs/web: "));
+    assertEquals(good, state.jobs().get("web"));
+    put("jobs/web", WEB.replace("\"team\":\"web\"", "\"team\":\"web2\""));
+    assertTrue(state.update(kv));
+    assertTrue(state.errors().isEmpty());
+  }
+
+  @Test
+  void badSettingsValueIsRejectedWithTheField() {
+    put("settings", "{\"replicas\":0}");
+    state.update(kv);
+    assertEquals(1, state.settings().replicas());
+    assertEquals("prome-shard/config/settings: replicas: expected 1..10, found 0", state.errors().get("prome-shard/config/settings"));
+  }
+
+  @Test
+  void deletedJobIsRemovedAndItsErrorCleared() {
+    put("jobs/web", WEB);
+    put("jobs/bad name", WEB);
+    put("other", "{}");
+    state.update(kv);
+    assertEquals(2, state.errors().size());
+    kv.clear();
+    assertTrue(state.update(kv));
+    assertTrue(state.jobs().isEmpty());
+    assertTrue(state.errors().isEmpty());
+  }
+
+  @Test
+  void folderKeysCreatedByTheConsulUiAreIgnored() {
+    put("jobs/", "");
+    put("", "");
+    state.update(kv);
+    assertTrue(state.errors().isEmpty(), state.errors().toString());
+  }
+}

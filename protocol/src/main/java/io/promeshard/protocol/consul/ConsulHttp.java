@@ -1,0 +1,99 @@
+package io.promeshard.protocol.consul;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/**
+ * The shared okhttp client for Consul: sends {@code X-Consul-Token} on every request when a token is
+ * set and trusts the configured CA for https. Bad settings throw ConsulConfigException at creation.
+ */
+public final class ConsulHttp implements Closeable {
+  public static final String TOKEN_HEADER = "X-Consul-Token";
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /** Added on top of wait + wait/16 so the socket never times out before Consul answers. */
+  static final Duration BLOCKING_SLACK = Duration.ofSeconds(15);
+
+  private final ConsulSettings settings;
+  private final Optional<String> token;
+  private final CaTrust trust;
+  private final OkHttpClient client;
+  private final HttpUrl base;
+
+  private ConsulHttp(ConsulSettings settings, Optional<String> token, CaTrust trust, OkHttpClient client) {
+    this.settings = settings;
+    this.token = token;
+    this.trust = trust;
+    this.client = client;
+    this.base = HttpUrl.get(settings.address());
+  }
+
+  /** Reads the token and CA files and builds the client. */
+  public static ConsulHttp create(ConsulSettings settings) {
+    Optional<String> token = settings.readToken();
+    CaTrust trust = settings.caFile() == null ? null : CaTrust.fromPem(settings.caFile());
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .connectTimeout(CONNECT_TIMEOUT)
+        .readTimeout(READ_TIMEOUT)
+        .writeTimeout(READ_TIMEOUT)
+        .retryOnConnectionFailure(true);
+    token.ifPresent(t -> b.addInterceptor(chain -> chain.proceed(
+        chain.request().newBuilder().header(TOKEN_HEADER, t).build())));
+    if (trust != null) {
+      b.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
+    }
+    return new ConsulHttp(settings, token, trust, b.build());
+  }
+
+  /** Read timeout a blocking query with {@code wait} needs: wait + wait/16 (Consul's jitter) + slack. */
+  public static Duration readTimeoutFor(Duration wait) {
+    return wait.plus(wait.dividedBy(16)).plus(BLOCKING_SLACK);
+  }
+
+  public ConsulSettings settings() {
+    return settings;
+  }
+
+  public Optional<String> token() {
+    return token;
+  }
+
+  /** The client for ordinary requests (30 s read timeout). */
+  public OkHttpClient client() {
+    return client;
+  }
+
+  /** A client sharing connections with {@link #client()} whose read timeout suits a blocking query of {@code wait}. */
+  public OkHttpClient blockingClient(Duration wait) {
+    return client.newBuilder().readTimeout(readTimeoutFor(wait)).build();
+  }
+
+  /** {@code <address>/v1/<path>}; {@code path} segments are percent-encoded, slashes kept. */
+  public HttpUrl.Builder url(String apiPath) {
+    return base.newBuilder().addPathSegment("v1").addPathSegments(apiPath);
+  }
+
+  Request.Builder request(HttpUrl url) {
+    return new Request.Builder().url(url);
+  }
+
+  /** The CA trust for https, or null. */
+  CaTrust trust() {
+    return trust;
+  }
+
+  /** Describes the credentials for error messages without revealing the token. */
+  String credentials() {
+    return token.isPresent() ? "token from " + settings.tokenFile() : "no token configured";
+  }
+
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

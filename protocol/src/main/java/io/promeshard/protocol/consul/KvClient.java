@@ -1,0 +1,171 @@
+package io.promeshard.protocol.consul;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Consul KV over okhttp: recursive (blocking) list, get, put, check-and-set and deletes. Failures are
+ * IOExceptions naming the key, the HTTP status and Consul's body (403: the token lacks permission).
+ */
+public final class KvClient {
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+
+  private final ConsulHttp http;
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  public KvClient(ConsulHttp http) {
+    this.http = http;
+  }
+
+  public ConsulHttp http() {
+    return http;
+  }
+
+  /** One recursive GET of {@code prefix}; blocks up to {@code wait} when {@code index > 0}. No keys: empty list. */
+  public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait) throws IOException {
+    return list(prefix, index, wait, new CallHandle());
+  }
+
+  /** As {@link #list(String, long, Duration)}, registering the call with {@code handle} so it can be cancelled. */
+  public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait, CallHandle handle)
+      throws IOException {
+    HttpUrl.Builder url = http.url("kv/" + prefix).addQueryParameter("recurse", "true");
+    OkHttpClient client = http.client();
+    if (index > 0) {
+      url.addQueryParameter("index", Long.toString(index))
+          .addQueryParameter("wait", wait.toMillis() + "ms");
+      client = http.blockingClient(wait);
+    }
+    String what = "GET kv " + prefix;
+    Call call = handle.register(client.newCall(new Request.Builder().url(url.build()).get().build()));
+    try (Response r = call.execute()) {
+      if (r.code() == 404) {
+        return new ConsulResponse<>(List.of(), ConsulErrors.index(what, r));
+      }
+      if (!r.isSuccessful()) {
+        throw ConsulErrors.failure(what, r, http);
+      }
+      return new ConsulResponse<>(parse(what, r.body().bytes()), ConsulErrors.index(what, r));
+    }
+  }
+
+  /** The entry at exactly {@code key}, or empty. */
+  public Optional<KvEntry> get(String key) throws IOException {
+    String what = "GET kv " + key;
+    Request req = new Request.Builder().url(http.url("kv/" + key).build()).get().build();
+    try (Response r = http.client().newCall(req).execute()) {
+      if (r.code() == 404) {
+        return Optional.empty();
+      }
+      if (!r.isSuccessful()) {
+        throw ConsulErrors.failure(what, r, http);
+      }
+      List<KvEntry> entries = parse(what, r.body().bytes());
+      return entries.stream().filter(e -> e.key().equals(key)).findFirst();
+    }
+  }
+
+  public void put(String key, byte[] value) throws IOException {
+    if (!putWith(key, value, null)) {
+      throw new IOException("PUT kv " + key + ": Consul answered false");
+    }
+  }
+
+  /** Writes only if the key's ModifyIndex is still {@code modifyIndex} (0: only if absent); false when it moved. */
+  public boolean cas(String key, byte[] value, long modifyIndex) throws IOException {
+    return putWith(key, value, modifyIndex);
+  }
+
+  public void delete(String key) throws IOException {
+    deleteWith(key, false);
+  }
+
+  /** Deletes {@code prefix} and every key below it. */
+  public void deleteTree(String prefix) throws IOException {
+    deleteWith(prefix, true);
+  }
+
+  private boolean putWith(String key, byte[] value, Long cas) throws IOException {
+    String what = "PUT kv " + key;
+    HttpUrl.Builder url = http.url("kv/" + key);
+    if (cas != null) {
+      url.addQueryParameter("cas", Long.toString(cas));
+    }
+    Request req = new Request.Builder().url(url.build()).put(RequestBody.create(value, OCTETS)).build();
+    try (Response r = http.client().newCall(req).execute()) {
+      if (!r.isSuccessful()) {
+        throw ConsulErrors.failure(what, r, http);
+      }
+      String body = r.body().string().strip();
+      if (!body.equals("true") && !body.equals("false")) {
+        throw new IOException(what + ": unexpected Consul reply " + body);
+      }
+      return body.equals("true");
+    }
+  }
+
+  private void deleteWith(String key, boolean recurse) throws IOException {
+    String what = "DELETE kv " + key;
+    HttpUrl.Builder url = http.url("kv/" + key);
+    if (recurse) {
+      url.addQueryParameter("recurse", "true");
+    }
+    try (Response r = http.client().newCall(new Request.Builder().url(url.build()).delete().build()).execute()) {
+      if (!r.isSuccessful()) {
+        throw ConsulErrors.failure(what, r, http);
+      }
+    }
+  }
+
+  private List<KvEntry> parse(String what, byte[] body) throws IOException {
+    try {
+      JsonNode root = mapper.readTree(body);
+      if (root == null || !root.isArray()) {
+        throw new IOException("expected a JSON array");
+      }
+      List<KvEntry> out = new ArrayList<>(root.size());
+      for (JsonNode n : root) {
+        JsonNode v = n.path("Value");
+        JsonNode s = n.path("Session");
+        out.add(new KvEntry(
+            requiredText(n, "Key"),
+            v.isNull() || v.isMissingNode() ? null : Base64.getDecoder().decode(v.asText()),
+            requiredLong(n, "CreateIndex"),
+            requiredLong(n, "ModifyIndex"),
+            s.isTextual() && !s.asText().isEmpty() ? s.asText() : null));
+      }
+      return List.copyOf(out);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IOException(what + ": malformed Consul reply: " + e.getMessage(), e);
+    }
+  }
+
+  private static String requiredText(JsonNode n, String field) throws IOException {
+    JsonNode f = n.get(field);
+    if (f == null || !f.isTextual()) {
+      throw new IOException("entry without text field " + field);
+    }
+    return f.asText();
+  }
+
+  private static long requiredLong(JsonNode n, String field) throws IOException {
+    JsonNode f = n.get(field);
+    if (f == null || !f.canConvertToLong()) {
+      throw new IOException("entry without integer field " + field);
+    }
+    return f.asLong();
+  }
+}

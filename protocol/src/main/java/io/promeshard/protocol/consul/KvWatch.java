@@ -1,0 +1,36 @@
+package io.promeshard.protocol.consul;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A recursive blocking watch of one KV prefix, delivering the whole list of entries under it (empty
+ * when none); entries compare by content, so an unchanged prefix is not delivered twice. Errors are
+ * retried by the underlying {@link BlockingWatch}.
+ */
+public final class KvWatch {
+  private KvWatch() {}
+
+  /** A not yet started watch of {@code prefix}; call {@code start()} on it, {@code close()} when done. */
+  public static BlockingWatch<List<KvEntry>> of(KvClient kv, String prefix, WatchListener<List<KvEntry>> listener,
+      WatchOptions options) {
+    return new BlockingWatch<>(prefix, fetcher(kv, prefix), listener, options);
+  }
+
+  /** The cancellable fetcher behind {@link #of}: one recursive GET of {@code prefix} per call. */
+  public static Fetcher<List<KvEntry>> fetcher(KvClient kv, String prefix) {
+    CallHandle handle = new CallHandle();
+    return new Fetcher<>() {
+      @Override
+      public ConsulResponse<List<KvEntry>> fetch(long index, Duration wait) throws IOException {
+        return kv.list(prefix, index, wait, handle);
+      }
+
+      @Override
+      public void cancel() {
+        handle.cancel();
+      }
+    };
+  }
+}

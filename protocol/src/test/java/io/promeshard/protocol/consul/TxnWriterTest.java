@@ -1,0 +1,152 @@
+package io.promeshard.protocol.consul;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.kv.model.PutParams;
+import com.ecwid.consul.v1.session.model.NewSession;
+import io.promeshard.testkit.ConsulExtension;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Fenced, batched transaction writes against a real Consul agent. */
+class TxnWriterTest {
+  @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
+  private static final String LEADER = "prome-shard/leader";
+
+  private ConsulHttp http;
+  private KvClient kv;
+  private TxnWriter writer;
+  private ConsulClient ecwid;
+
+  @BeforeEach
+  void setUp() {
+    consul.clearKv();
+    ConsulSettings settings = ConsulSettings.of(consul.url());
+    http = ConsulHttp.create(settings);
+    kv = new KvClient(http);
+    writer = new TxnWriter(http);
+    ecwid = EcwidClients.create(settings);
+  }
+
+  @AfterEach
+  void tearDown() {
+    http.close();
+  }
+
+  private String newSession() {
+    NewSession s = new NewSession();
+    s.setName("txn-writer-test");
+    return ecwid.sessionCreate(s, QueryParams.DEFAULT).getValue();
+  }
+
+  private Fence acquireLeader() {
+    String session = newSession();
+    PutParams p = new PutParams();
+    p.setAcquireSession(session);
+    assertTrue(ecwid.setKVValue(LEADER, "test", p).getValue(), "leader lock acquired");
+    return new Fence(LEADER, session);
+  }
+
+  private static Map<String, byte[]> values(String prefix, int n, int size, long seed) {
+    Random r = new Random(seed);
+    Map<String, byte[]> out = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      byte[] v = new byte[size];
+      r.nextBytes(v);
+      out.put(prefix + String.format("k%03d", i), v);
+    }
+    return out;
+  }
+
+  private static List<TxnOp> sets(Map<String, byte[]> values) {
+    List<TxnOp> ops = new ArrayList<>();
+    values.keySet().stream().sorted().forEach(k -> ops.add(TxnOp.set(k, values.get(k))));
+    return ops;
+  }
+
+  private void assertStored(String prefix, Map<String, byte[]> expected) throws Exception {
+    List<KvEntry> stored = kv.list(prefix, 0, WatchOptions.DEFAULT_WAIT).value();
+    assertEquals(expected.size(), stored.size());
+    for (KvEntry e : stored) {
+      assertArrayEquals(expected.get(e.key()), e.value(), e.key());
+    }
+  }
+
+  @Test
+  void twoHundredKeysAreWrittenInSeveralFencedBatches() throws Exception {
+    Fence fence = acquireLeader();
+    Map<String, byte[]> values = values("prome-shard/nodes/n1/targets/", 200, 3000, 1);
+    TxnResult result = writer.write(fence, sets(values));
+    System.out.println("[TxnWriterTest] 200 x 3000 B: " + result);
+    assertEquals(4, result.batches()); // 63 caller ops + check-session per batch
+    assertEquals(200, result.ops());
+    assertTrue(result.bodyBytes() > 512 * 1024, "body bytes " + result.bodyBytes());
+    assertStored("prome-shard/nodes/n1/targets/", values);
+  }
+
+  @Test
+  void moreThan512KiBIsSplitIntoBatchesNearTheBodyLimit() throws Exception {
+    Fence fence = acquireLeader();
+    Map<String, byte[]> values = values("prome-shard/nodes/n2/targets/", 200, 8192, 2);
+    TxnResult result = writer.write(fence, sets(values));
+    System.out.println("[TxnWriterTest] 200 x 8 KiB: " + result);
+    assertTrue(result.batches() >= 4, "batches " + result.batches());
+    assertTrue(result.bodyBytes() / result.batches() > 400 * 1024, "average body " + result.bodyBytes() / result.batches());
+    assertStored("prome-shard/nodes/n2/targets/", values);
+  }
+
+  @Test
+  void aBatchUnderASessionThatDoesNotHoldTheLeaderKeyFailsAndWritesNothing() throws Exception {
+    acquireLeader();
+    Fence deposed = new Fence(LEADER, newSession());
+    Map<String, byte[]> values = values("prome-shard/nodes/n3/targets/", 100, 100, 3);
+    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(deposed, sets(values)));
+    System.out.println("[TxnWriterTest] " + e.getMessage());
+    assertTrue(e.fencingLost());
+    assertEquals(1, e.batch());
+    assertEquals(0, e.errors().get(0).opIndex());
+    assertTrue(e.getMessage().startsWith("txn rejected: op 0 check-session on " + LEADER + ": "), e.getMessage());
+    assertEquals(List.of(), kv.list("prome-shard/nodes/n3/", 0, WatchOptions.DEFAULT_WAIT).value());
+  }
+
+  @Test
+  void aFailedCheckInsideABatchRollsBackTheWholeBatch() throws Exception {
+    kv.put("records/1", "old".getBytes());
+    List<TxnOp> ops = List.of(
+        TxnOp.set("records/2", "two".getBytes()),
+        TxnOp.checkNotExists("records/1"),
+        TxnOp.set("records/3", "three".getBytes()));
+    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
+    assertEquals(false, e.fencingLost());
+    assertEquals(1, e.errors().get(0).opIndex());
+    assertEquals("check-not-exists", e.errors().get(0).verb());
+    assertTrue(kv.get("records/2").isEmpty());
+    assertTrue(kv.get("records/3").isEmpty());
+  }
+
+  @Test
+  void unfencedWritesAndDeletesApplyInOrder() throws Exception {
+    TxnResult r = writer.write(Fence.NONE, List.of(
+        TxnOp.set("records/1", "a".getBytes()),
+        TxnOp.set("records/2", "b".getBytes()),
+        TxnOp.delete("records/1"),
+        TxnOp.cas("records/3", "c".getBytes(), 0)));
+    assertEquals(new TxnResult(1, 4, r.bodyBytes()), r);
+    assertTrue(kv.get("records/1").isEmpty());
+    assertEquals("b", kv.get("records/2").orElseThrow().valueUtf8());
+    assertEquals("c", kv.get("records/3").orElseThrow().valueUtf8());
+    assertEquals(TxnResult.EMPTY, writer.write(Fence.NONE, List.of()));
+  }
+}

@@ -1,0 +1,146 @@
+package io.promeshard.coordinator.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.TargetGroup;
+import io.promeshard.protocol.consul.CallHandle;
+import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulResponse;
+import io.promeshard.protocol.consul.Fetcher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * One blocking read of {@code /v1/health/service/<service>?passing=true&tag=..&dc=..}, mapped to one
+ * target per passing instance at the service address (the node address when the service has none)
+ * and the service port, with a small set of Prometheus consul_sd meta labels:
+ * {@code __meta_consul_service}, {@code __meta_consul_service_id}, {@code __meta_consul_node},
+ * {@code __meta_consul_address} (node), {@code __meta_consul_service_address},
+ * {@code __meta_consul_service_port}, {@code __meta_consul_tags} ({@code ,a,b,}), {@code __meta_consul_dc}
+ * and {@code __meta_consul_service_metadata_<key>} (key sanitised to a label name); empty values are
+ * left out. Instances without an address or a port are skipped and counted. Instances are ordered by node, then service ID. A failed or malformed reply is an IOException.
+ */
+final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances> {
+  static final String META = "__meta_consul_";
+
+  /** The targets, and the instances skipped because they have no address or port. */
+  record Instances(List<TargetGroup> groups, int skipped) {
+    Instances {
+      groups = List.copyOf(groups);
+    }
+  }
+
+  private final ConsulHttp consul;
+  private final ConsulSourceSpec spec;
+  private final CallHandle handle = new CallHandle();
+
+  ConsulHealthFetcher(ConsulHttp consul, ConsulSourceSpec spec) {
+    this.consul = consul;
+    this.spec = spec;
+  }
+
+  @Override
+  public ConsulResponse<Instances> fetch(long index, Duration wait) throws IOException {
+    HttpUrl.Builder url = consul.url("health/service/" + spec.service()).addQueryParameter("passing", "true");
+    spec.tags().forEach(tag -> url.addQueryParameter("tag", tag));
+    if (spec.datacenter() != null) {
+      url.addQueryParameter("dc", spec.datacenter());
+    }
+    OkHttpClient client = consul.client();
+    if (index > 0) {
+      url.addQueryParameter("index", Long.toString(index)).addQueryParameter("wait", wait.toMillis() + "ms");
+      client = consul.blockingClient(wait);
+    }
+    String what = "GET health/service/" + spec.service();
+    Call call = handle.register(client.newCall(new Request.Builder().url(url.build()).get().build()));
+    try (Response r = call.execute()) {
+      ResponseBody body = r.body();
+      byte[] bytes = body == null ? new byte[0] : body.bytes();
+      if (r.code() != 200) {
+        String text = new String(bytes, StandardCharsets.UTF_8).strip();
+        throw new IOException(what + ": HTTP " + r.code() + (text.isEmpty() ? "" : " " + text));
+      }
+      String header = r.header("X-Consul-Index");
+      long replyIndex;
+      try {
+        replyIndex = Long.parseLong(header == null ? "" : header.strip());
+      } catch (NumberFormatException e) {
+        throw new IOException(what + ": missing or malformed X-Consul-Index header " + header, e);
+      }
+      return new ConsulResponse<>(map(what, bytes), Math.max(replyIndex, 0));
+    }
+  }
+
+  @Override
+  public void cancel() {
+    handle.cancel();
+  }
+
+  static Instances map(String what, byte[] body) throws IOException {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new IOException(what + ": malformed Consul reply: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isArray()) {
+      throw new IOException(what + ": malformed Consul reply: expected a JSON array");
+    }
+    List<JsonNode> entries = new ArrayList<>();
+    root.forEach(entries::add);
+    entries.sort(Comparator.comparing((JsonNode e) -> e.path("Node").path("Node").asText())
+        .thenComparing(e -> e.path("Service").path("ID").asText()));
+    List<TargetGroup> groups = new ArrayList<>();
+    int skipped = 0;
+    for (JsonNode entry : entries) {
+      JsonNode node = entry.path("Node");
+      JsonNode service = entry.path("Service");
+      int port = service.path("Port").asInt(0);
+      String address = service.path("Address").asText("");
+      String host = address.isEmpty() ? node.path("Address").asText("") : address;
+      if (host.isEmpty() || port <= 0) {
+        skipped++;
+        continue;
+      }
+      groups.add(TargetGroup.of((host.contains(":") ? "[" + host + "]" : host) + ":" + port, labels(node, service)));
+    }
+    return new Instances(groups, skipped);
+  }
+
+  private static Map<String, String> labels(JsonNode node, JsonNode service) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    put(labels, "service", service.path("Service").asText(""));
+    put(labels, "service_id", service.path("ID").asText(""));
+    put(labels, "node", node.path("Node").asText(""));
+    put(labels, "address", node.path("Address").asText(""));
+    put(labels, "service_address", service.path("Address").asText(""));
+    put(labels, "service_port", Integer.toString(service.path("Port").asInt(0)));
+    put(labels, "dc", node.path("Datacenter").asText(""));
+    List<String> tags = new ArrayList<>();
+    service.path("Tags").forEach(t -> tags.add(t.asText()));
+    if (!tags.isEmpty()) {
+      labels.put(META + "tags", "," + String.join(",", tags) + ",");
+    }
+    service.path("Meta").fields().forEachRemaining(e ->
+        put(labels, "service_metadata_" + e.getKey().replaceAll("[^a-zA-Z0-9_]", "_"), e.getValue().asText("")));
+    return labels;
+  }
+
+  private static void put(Map<String, String> labels, String suffix, String value) {
+    if (!value.isEmpty()) {
+      labels.put(META + suffix, value);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.promeshard.coordinator.source;
+
+import io.promeshard.protocol.TargetGroup;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The running sources of one job under one spec, with each source's last good result and health.
+ * Not thread-safe: {@link SourceManager} guards every instance with its lock.
+ */
+final class JobRun {
+  /** One source of the job: its last good result and its counters. */
+  static final class Slot {
+    final int index;
+    final String type;
+    final String name;
+    TargetSource source; // null when the factory could not create it
+    List<TargetGroup> lastGood; // null until the first success
+    int targets;
+    int skipped;
+    boolean failing;
+    String lastError;
+    Instant lastErrorTime;
+    long errorCount;
+    Instant lastSuccess;
+
+    Slot(int index, String type, String name) {
+      this.index = index;
+      this.type = type;
+      this.name = name;
+    }
+
+    void success(List<TargetGroup> groups, int skipped, Instant now) {
+      this.lastGood = List.copyOf(groups);
+      this.targets = TargetGroups.split(groups).size();
+      this.skipped = skipped;
+      this.failing = false;
+      this.lastSuccess = now;
+    }
+
+    void failure(String message, Instant now) {
+      this.failing = true;
+      this.lastError = message;
+      this.lastErrorTime = now;
+      this.errorCount++;
+    }
+  }
+
+  final String job;
+  final List<SourceSpec> specs;
+  final List<Slot> slots = new ArrayList<>();
+  /** The targets of the spec this run replaced, served until every source here has reported. */
+  private final JobTargets fallback;
+  boolean closed;
+
+  JobRun(String job, List<SourceSpec> specs, JobTargets fallback) {
+    this.job = job;
+    this.specs = List.copyOf(specs);
+    this.fallback = fallback;
+    for (int i = 0; i < this.specs.size(); i++) {
+      String type = this.specs.get(i).type();
+      slots.add(new Slot(i, type, job + "/" + i + " (" + type + ")"));
+    }
+  }
+
+  boolean complete() {
+    return slots.stream().allMatch(s -> s.lastGood != null);
+  }
+
+  /** The merged targets now: fresh when complete, else the fallback if any, else what has arrived. */
+  JobTargets targets() {
+    boolean complete = complete();
+    if (!complete && fallback != null) {
+      return new JobTargets(job, fallback.groups(), false, fallback.duplicates());
+    }
+    List<List<TargetGroup>> results = new ArrayList<>();
+    for (Slot s : slots) {
+      if (s.lastGood != null) {
+        results.add(s.lastGood);
+      }
+    }
+    TargetGroups.Merged merged = TargetGroups.merge(results);
+    return new JobTargets(job, merged.groups(), complete, merged.duplicates());
+  }
+
+  List<SourceHealth> health() {
+    List<SourceHealth> out = new ArrayList<>();
+    for (Slot s : slots) {
+      out.add(new SourceHealth(job, s.index, s.type, s.failing, s.lastError, s.lastErrorTime, s.errorCount,
+          s.lastSuccess, s.targets, s.skipped));
+    }
+    return out;
+  }
+
+  /** Marks the run closed and returns its sources, for closing outside the manager's lock. */
+  List<TargetSource> detach() {
+    closed = true;
+    List<TargetSource> sources = new ArrayList<>();
+    for (Slot s : slots) {
+      if (s.source != null) {
+        sources.add(s.source);
+      }
+    }
+    return sources;
+  }
+}

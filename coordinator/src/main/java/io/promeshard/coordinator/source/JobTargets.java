@@ -1,0 +1,27 @@
+package io.promeshard.coordinator.source;
+
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.TargetGroup;
+import java.util.List;
+
+/**
+ * The merged targets of one job: one group per address, sorted by address (see {@link TargetGroups}).
+ * {@code complete} is false while some source of the job has never delivered a result; the groups are
+ * then the previous spec's targets if the job was just replaced, else whatever the other sources gave,
+ * and a publisher may prefer to keep what it published before. {@code duplicates} counts addresses
+ * reported more than once and dropped.
+ */
+public record JobTargets(String job, List<TargetGroup> groups, boolean complete, int duplicates) {
+  public JobTargets {
+    Names.job(job);
+    groups = List.copyOf(groups);
+    if (duplicates < 0) {
+      throw new IllegalArgumentException("duplicates: negative " + duplicates);
+    }
+  }
+
+  /** The number of targets (each group holds one address). */
+  public int size() {
+    return groups.size();
+  }
+}

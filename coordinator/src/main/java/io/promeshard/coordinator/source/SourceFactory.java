@@ -1,0 +1,8 @@
+package io.promeshard.coordinator.source;
+
+/** Creates the (not yet started) source for one spec of a job; a spec it cannot serve throws IllegalArgumentException. */
+@FunctionalInterface
+public interface SourceFactory {
+  /** {@code name} is the log name of the source, {@code job/index (type)}. */
+  TargetSource create(String name, SourceSpec spec);
+}

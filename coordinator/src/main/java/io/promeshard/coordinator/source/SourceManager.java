@@ -1,0 +1,288 @@
+package io.promeshard.coordinator.source;
+
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.TargetGroup;
+import java.io.Closeable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the sources of every job, merges their latest results per job and hands the whole
+ * {@code job → JobTargets} snapshot to a listener, at most once per {@code debounce}: the first change
+ * after a quiet period starts the debounce, and everything that arrives meanwhile goes into the same
+ * notification. A failing source keeps its last good targets (stale beats partial); its error is
+ * logged at WARN and kept in {@link #health()}. {@link #setJobs} restarts only jobs whose spec changed.
+ */
+public final class SourceManager implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(SourceManager.class);
+
+  private enum State { NEW, RUNNING, CLOSED }
+
+  /** Waits out the debounce; tests substitute one they control. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final SourceFactory factory;
+  private final Duration debounce;
+  private final Consumer<Map<String, JobTargets>> listener;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final Object lock = new Object();
+  // guarded by lock
+  private final Map<String, JobRun> jobs = new TreeMap<>();
+  private Map<String, JobTargets> current = Map.of();
+  private boolean dirty;
+  private Thread notifier;
+
+  public SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener) {
+    this(factory, debounce, listener, Clock.systemUTC());
+  }
+
+  public SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener,
+      Clock clock) {
+    this(factory, debounce, listener, clock, d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+  }
+
+  SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener, Clock clock,
+      Sleeper sleeper) {
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.debounce = Objects.requireNonNull(debounce, "debounce");
+    if (debounce.isNegative()) {
+      throw new IllegalArgumentException("debounce: must be >= 0, found " + debounce);
+    }
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** Starts the notifier thread; jobs are given with {@link #setJobs}. */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("source manager: start called twice or after close");
+    }
+    Thread t = new Thread(this::notifyLoop, "source-manager");
+    t.setDaemon(true);
+    synchronized (lock) {
+      notifier = t;
+    }
+    t.start();
+  }
+
+  /**
+   * Makes {@code specs} the jobs to run: new jobs start, removed jobs stop, and a job whose source list
+   * changed is restarted (serving its previous targets until all its new sources have reported).
+   * Jobs whose specs are equal keep running untouched. An invalid job name throws and changes nothing.
+   */
+  public void setJobs(Map<String, List<SourceSpec>> specs) {
+    Map<String, List<SourceSpec>> wanted = new TreeMap<>();
+    specs.forEach((job, list) -> wanted.put(Names.job(job), List.copyOf(list)));
+    List<TargetSource> toClose = new ArrayList<>();
+    synchronized (lock) {
+      requireRunning();
+      for (String job : new ArrayList<>(jobs.keySet())) {
+        if (!wanted.containsKey(job)) {
+          toClose.addAll(jobs.remove(job).detach());
+          log.info("[source] {}: job removed", job);
+        }
+      }
+      for (Map.Entry<String, List<SourceSpec>> e : wanted.entrySet()) {
+        JobRun old = jobs.get(e.getKey());
+        if (old != null && old.specs.equals(e.getValue())) {
+          continue;
+        }
+        JobTargets fallback = old == null ? null : current.get(e.getKey());
+        if (old != null) {
+          toClose.addAll(old.detach());
+        }
+        log.info("[source] {}: job {} with {} sources", e.getKey(), old == null ? "added" : "replaced",
+            e.getValue().size());
+        startRun(new JobRun(e.getKey(), e.getValue(), fallback));
+      }
+      publish();
+    }
+    toClose.forEach(TargetSource::close);
+  }
+
+  /** The merged targets of every job now (not debounced). */
+  public Map<String, JobTargets> snapshot() {
+    synchronized (lock) {
+      return current;
+    }
+  }
+
+  /** Per job, the health of each source in spec order. */
+  public Map<String, List<SourceHealth>> health() {
+    Map<String, List<SourceHealth>> out = new TreeMap<>();
+    synchronized (lock) {
+      jobs.forEach((job, run) -> out.put(job, List.copyOf(run.health())));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    List<TargetSource> toClose = new ArrayList<>();
+    Thread t;
+    synchronized (lock) {
+      jobs.values().forEach(run -> toClose.addAll(run.detach()));
+      jobs.clear();
+      t = notifier;
+      lock.notifyAll();
+    }
+    toClose.forEach(TargetSource::close);
+    if (t != null && t != Thread.currentThread()) {
+      t.interrupt();
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void requireRunning() {
+    if (state.get() != State.RUNNING) {
+      throw new IllegalStateException("source manager is " + state.get().name().toLowerCase());
+    }
+  }
+
+  // under lock
+  private void startRun(JobRun run) {
+    jobs.put(run.job, run);
+    for (int i = 0; i < run.slots.size(); i++) {
+      JobRun.Slot slot = run.slots.get(i);
+      try {
+        slot.source = factory.create(slot.name, run.specs.get(i));
+      } catch (RuntimeException e) {
+        slot.failure("cannot start: " + e.getMessage(), clock.instant());
+        log.error("[source] {}: cannot start: {}", slot.name, e.getMessage());
+        continue;
+      }
+      slot.source.start(new SlotListener(run, slot));
+    }
+  }
+
+  // under lock: recomputes the snapshot from every job and wakes the notifier on a change
+  private void publish() {
+    Map<String, JobTargets> next = new TreeMap<>();
+    jobs.forEach((job, run) -> next.put(job, run.targets()));
+    if (!next.equals(current)) {
+      current = Collections.unmodifiableMap(next);
+      dirty = true;
+      lock.notifyAll();
+    }
+  }
+
+  // under lock: recomputes one job
+  private void publish(JobRun run) {
+    JobTargets before = current.get(run.job);
+    JobTargets after = run.targets();
+    if (after.equals(before)) {
+      return;
+    }
+    if (before == null || before.size() != after.size() || before.complete() != after.complete()) {
+      log.info("[source] {}: {} targets{} (was {})", run.job, after.size(), after.complete() ? "" : " (incomplete)",
+          before == null ? 0 : before.size());
+    }
+    Map<String, JobTargets> next = new TreeMap<>(current);
+    next.put(run.job, after);
+    current = Collections.unmodifiableMap(next);
+    dirty = true;
+    lock.notifyAll();
+  }
+
+  private void notifyLoop() {
+    Map<String, JobTargets> lastSent = null;
+    try {
+      while (true) {
+        synchronized (lock) {
+          while (!dirty && state.get() == State.RUNNING) {
+            lock.wait();
+          }
+        }
+        if (state.get() != State.RUNNING) {
+          return;
+        }
+        sleeper.sleep(debounce);
+        Map<String, JobTargets> snapshot;
+        synchronized (lock) {
+          if (state.get() != State.RUNNING) {
+            return;
+          }
+          dirty = false;
+          snapshot = current;
+        }
+        if (snapshot.equals(lastSent)) {
+          continue;
+        }
+        try {
+          listener.accept(snapshot);
+        } catch (RuntimeException e) {
+          log.error("[source] listener failed on a snapshot of {} jobs", snapshot.size(), e);
+        }
+        lastSent = snapshot;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Feeds one source's callbacks into its slot; callbacks of a detached run are ignored. */
+  private final class SlotListener implements TargetSource.Listener {
+    private final JobRun run;
+    private final JobRun.Slot slot;
+
+    SlotListener(JobRun run, JobRun.Slot slot) {
+      this.run = run;
+      this.slot = slot;
+    }
+
+    @Override
+    public void onTargets(List<TargetGroup> groups, int skipped) {
+      synchronized (lock) {
+        if (run.closed) {
+          return;
+        }
+        if (slot.failing) {
+          log.info("[source] {}: recovered after {} errors", slot.name, slot.errorCount);
+        }
+        slot.success(groups, skipped, clock.instant());
+        publish(run);
+      }
+    }
+
+    @Override
+    public void onError(Exception error) {
+      String message = error.getMessage() == null ? error.toString() : error.getMessage();
+      int kept;
+      long count;
+      synchronized (lock) {
+        if (run.closed) {
+          return;
+        }
+        slot.failure(message, clock.instant());
+        kept = slot.targets;
+        count = slot.errorCount;
+      }
+      log.warn("[source] {}: refresh failed (error {}), keeping {} last good targets: {}", slot.name, count, kept,
+          message);
+    }
+  }
+}

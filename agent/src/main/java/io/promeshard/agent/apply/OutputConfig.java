@@ -1,0 +1,52 @@
+package io.promeshard.agent.apply;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how the agent writes its output: the file_sd and rules directories (may be the same),
+ * the rule evaluation interval (null: Prometheus' global one), an optional check command for staged
+ * rule files (null: none) and when to reload. Missing directories throw IllegalArgumentException
+ * naming the setting.
+ */
+public record OutputConfig(
+    Path fileSdDir, Path rulesDir, Duration ruleInterval, CheckCommand ruleCheck, ReloadPolicy reloadPolicy) {
+
+  /** When {@link Applier#apply} asks Prometheus to reload. */
+  public enum ReloadPolicy {
+    /** Only when a rule file was created, changed or removed (file_sd changes are picked up without one). */
+    RULE_CHANGES,
+    /** When any output file changed. */
+    ANY_CHANGE,
+    /** Never; the caller reloads, if at all. */
+    NEVER
+  }
+
+  public OutputConfig {
+    if (fileSdDir == null) {
+      throw new IllegalArgumentException("file_sd_dir: a directory is required");
+    }
+    if (rulesDir == null) {
+      throw new IllegalArgumentException("rules_dir: a directory is required");
+    }
+    if (ruleInterval != null && ruleInterval.toMillis() <= 0) {
+      throw new IllegalArgumentException("rule_interval: expected a positive duration, found " + ruleInterval);
+    }
+    fileSdDir = fileSdDir.toAbsolutePath().normalize();
+    rulesDir = rulesDir.toAbsolutePath().normalize();
+    reloadPolicy = reloadPolicy == null ? ReloadPolicy.RULE_CHANGES : reloadPolicy;
+  }
+
+  /** Both directories, the given interval, no check command, reload on rule changes. */
+  public static OutputConfig of(Path fileSdDir, Path rulesDir, Duration ruleInterval) {
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, null, ReloadPolicy.RULE_CHANGES);
+  }
+
+  public OutputConfig withRuleCheck(CheckCommand check) {
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, check, reloadPolicy);
+  }
+
+  public OutputConfig withReloadPolicy(ReloadPolicy policy) {
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, ruleCheck, policy);
+  }
+}

@@ -1,0 +1,81 @@
+package io.promeshard.agent.render;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * How template variables are escaped, chosen by the output format of the template. Both formats
+ * produce JSON string content that is also valid inside a YAML double-quoted scalar, so templates
+ * must put every variable inside double quotes; never Mustache's HTML escaping.
+ */
+public enum Escaping {
+  /** For {@code *.json.mustache}: JSON string escaping. */
+  JSON,
+  /** For {@code *.yml.mustache} / {@code *.yaml.mustache}: content of a YAML double-quoted scalar. */
+  YAML;
+
+  /** The escaping for a template file name, or a RenderException when its output format is unknown. */
+  public static Escaping forTemplate(String templateName) {
+    String base = templateName.endsWith(".mustache")
+        ? templateName.substring(0, templateName.length() - ".mustache".length())
+        : templateName;
+    if (base.endsWith(".json")) {
+      return JSON;
+    }
+    if (base.endsWith(".yml") || base.endsWith(".yaml")) {
+      return YAML;
+    }
+    throw new RenderException(
+        "template " + templateName + ": unknown output format (expected a name ending in .json.mustache or .yml.mustache)");
+  }
+
+  public String escape(String value) {
+    StringBuilder sb = new StringBuilder(value.length() + 16);
+    escape(value, sb);
+    return sb.toString();
+  }
+
+  /**
+   * Appends {@code value} escaped. Only {@code \"}, {@code \\}, {@code \n}, {@code \r}, {@code \t}
+   * and {@code \}{@code uXXXX} are emitted: the escapes JSON, YAML 1.1/1.2 and go-yaml all read
+   * the same way. YAML treats U+0085, U+2028 and U+2029 as line breaks and forbids C0/C1 controls,
+   * DEL, U+FEFF, U+FFFE/U+FFFF and lone surrogates as raw text, so those are escaped for both formats.
+   */
+  public void escape(String value, Appendable out) {
+    try {
+      int n = value.length();
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> {
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+              out.append(c).append(value.charAt(++i));
+            } else if (needsUnicodeEscape(c)) {
+              out.append(String.format("\\u%04x", (int) c));
+            } else {
+              out.append(c);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing escaped template value", e);
+    }
+  }
+
+  private static boolean needsUnicodeEscape(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u2028'
+        || c == '\u2029'
+        || c == '\ufeff'
+        || c == '\ufffe'
+        || c == '\uffff'
+        || Character.isSurrogate(c);
+  }
+}

@@ -1,0 +1,182 @@
+package io.promeshard.agent.render;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.TargetGroup;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses rendered output back and compares it with what was rendered: file_sd JSON must decode
+ * strictly to exactly the given target groups, a rule file must hold exactly the given group, interval
+ * and rules with no keys Prometheus would reject. Any difference is a RenderException naming the
+ * template and the first problem found.
+ */
+final class OutputCheck {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  private static final ObjectMapper YAML = YAMLMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+  private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "rules");
+  private static final Set<String> RULE_KEYS = Set.of("record", "expr", "labels");
+
+  private OutputCheck() {}
+
+  static void targets(String template, String job, byte[] output, List<TargetGroup> expected) {
+    String where = "template " + template + " rendered job " + job;
+    JsonNode root = parse(JSON, where, "JSON", output);
+    List<TargetGroup> actual = new ArrayList<>();
+    for (int i = 0; i < array(where, root, "top level").size(); i++) {
+      actual.add(targetGroup(where, root.get(i), "[" + i + "]"));
+    }
+    if (actual.size() != expected.size()) {
+      throw fail(where, actual.size() + " target groups instead of " + expected.size());
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      TargetGroup a = actual.get(i);
+      TargetGroup e = expected.get(i);
+      if (!a.targets().equals(e.targets())) {
+        throw fail(where, "[" + i + "].targets is " + a.targets() + " instead of " + e.targets());
+      }
+      if (!a.labels().equals(e.labels())) {
+        throw fail(where, "[" + i + "].labels is " + quoted(a.labels()) + " instead of " + quoted(e.labels()));
+      }
+    }
+  }
+
+  static void rules(String template, String group, byte[] output, String interval, List<RecordRule> expected) {
+    String where = "template " + template + " rendered rule group " + group;
+    JsonNode root = parse(YAML, where, "YAML", output);
+    object(where, root, "top level", Set.of("groups"));
+    JsonNode groups = array(where, root.get("groups"), "groups");
+    if (groups.size() != 1) {
+      throw fail(where, groups.size() + " groups instead of 1");
+    }
+    JsonNode g = object(where, groups.get(0), "groups[0]", GROUP_KEYS);
+    expectText(where, g.get("name"), "groups[0].name", group);
+    if (interval == null ? g.hasNonNull("interval") : !interval.equals(text(where, g.get("interval"), "groups[0].interval"))) {
+      throw fail(where, "groups[0].interval is " + g.get("interval") + " instead of " + (interval == null ? "absent" : interval));
+    }
+    JsonNode rules = array(where, g.get("rules"), "groups[0].rules");
+    if (rules.size() != expected.size()) {
+      throw fail(where, rules.size() + " rules instead of " + expected.size());
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      String at = "groups[0].rules[" + i + "]";
+      JsonNode r = object(where, rules.get(i), at, RULE_KEYS);
+      expectText(where, r.get("record"), at + ".record", expected.get(i).record());
+      expectText(where, r.get("expr"), at + ".expr", expected.get(i).expr());
+    }
+  }
+
+  private static TargetGroup targetGroup(String where, JsonNode node, String at) {
+    object(where, node, at, Set.of("targets", "labels"));
+    List<String> targets = new ArrayList<>();
+    JsonNode t = array(where, node.get("targets"), at + ".targets");
+    for (int i = 0; i < t.size(); i++) {
+      targets.add(text(where, t.get(i), at + ".targets[" + i + "]"));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (node.has("labels")) {
+      JsonNode l = object(where, node.get("labels"), at + ".labels", null);
+      for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        labels.put(e.getKey(), text(where, e.getValue(), at + ".labels." + e.getKey()));
+      }
+    }
+    try {
+      return new TargetGroup(targets, labels);
+    } catch (RuntimeException e) {
+      throw fail(where, at + ": " + e.getMessage());
+    }
+  }
+
+  private static JsonNode parse(ObjectMapper mapper, String where, String format, byte[] output) {
+    try {
+      JsonNode node = mapper.readTree(output);
+      if (node == null || node.isMissingNode()) {
+        throw fail(where, "empty output");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      String msg = e.getOriginalMessage().replaceAll("\\s+", " ").strip();
+      JsonLocation at = e.getLocation();
+      if (at != null && at.getLineNr() > 0 && !msg.contains(" line ")) {
+        msg += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      }
+      throw new RenderException(where + " that is not valid " + format + ": " + msg, e);
+    } catch (IOException e) {
+      throw new RenderException(where + " that could not be read back as " + format + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode object(String where, JsonNode node, String at, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      throw fail(where, at + ": expected an object, found " + kind(node));
+    }
+    if (allowed != null) {
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!allowed.contains(key)) {
+          throw fail(where, at + ": unknown key " + quote(key) + " (allowed: " + allowed + ")");
+        }
+      }
+    }
+    return node;
+  }
+
+  private static JsonNode array(String where, JsonNode node, String at) {
+    if (node == null || !node.isArray()) {
+      throw fail(where, at + ": expected a list, found " + kind(node));
+    }
+    return node;
+  }
+
+  private static String text(String where, JsonNode node, String at) {
+    if (node == null || !node.isTextual()) {
+      throw fail(where, at + ": expected a string, found " + kind(node));
+    }
+    return node.textValue();
+  }
+
+  private static void expectText(String where, JsonNode node, String at, String expected) {
+    String actual = text(where, node, at);
+    if (!actual.equals(expected)) {
+      throw fail(where, at + " is " + quote(actual) + " instead of " + quote(expected));
+    }
+  }
+
+  private static String kind(JsonNode node) {
+    return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase() + " " + node;
+  }
+
+  private static String quoted(Map<String, String> labels) {
+    StringBuilder sb = new StringBuilder("{");
+    labels.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=').append(quote(v)));
+    return sb.append('}').toString();
+  }
+
+  private static String quote(String s) {
+    return '"' + Escaping.JSON.escape(s) + '"';
+  }
+
+  private static RenderException fail(String where, String problem) {
+    return new RenderException(where + " unfaithfully: " + problem);
+  }
+}

@@ -1,0 +1,14 @@
+package io.promeshard.agent.render;
+
+/** A template that is missing, does not compile, or renders output that is invalid or unfaithful; names the template. */
+public class RenderException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public RenderException(String message) {
+    super(message);
+  }
+
+  public RenderException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

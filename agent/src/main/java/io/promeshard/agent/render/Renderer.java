@@ -1,0 +1,84 @@
+package io.promeshard.agent.render;
+
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.PartKey;
+import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.TargetGroup;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Renders a job's target groups into file_sd JSON and a rule group into a Prometheus rule file, then
+ * parses the output back; a template that is missing, fails to compile or renders invalid or
+ * unfaithful output throws a RenderException naming the template, and nothing is returned to write.
+ * Stateless apart from the compiled templates, so it may be shared between threads.
+ */
+public final class Renderer {
+  private final Templates templates;
+
+  public Renderer(Templates templates) {
+    this.templates = Objects.requireNonNull(templates, "templates");
+  }
+
+  /** Where the templates come from, for messages. */
+  public String templatesSource() {
+    return templates.describe();
+  }
+
+  /** {@code <job>.json}: the target groups of one job. */
+  public RenderResult renderTargets(String job, List<TargetGroup> groups) {
+    Names.job(job);
+    List<TargetGroup> copy = List.copyOf(groups);
+    byte[] out = render(Templates.FILE_SD, TemplateData.fileSd(job, copy));
+    OutputCheck.targets(label(Templates.FILE_SD), job, out, copy);
+    int count = copy.stream().mapToInt(g -> g.targets().size()).sum();
+    return RenderResult.of(PartKey.Kind.TARGETS, job, out, count);
+  }
+
+  /** {@code <group>.yml}: one rule group evaluated every {@code interval} (null: Prometheus' global interval). */
+  public RenderResult renderRules(String group, List<RecordRule> rules, Duration interval) {
+    Names.group(group);
+    List<RecordRule> copy = List.copyOf(rules);
+    String every = TemplateData.prometheusDuration(interval);
+    byte[] out = render(Templates.RULES, TemplateData.rules(group, copy, every));
+    OutputCheck.rules(label(Templates.RULES), group, out, every, copy);
+    return RenderResult.of(PartKey.Kind.RULES, group, out, copy.size());
+  }
+
+  /**
+   * Compiles both templates and renders sample data full of awkward characters through the same
+   * checks, so a broken template is found at startup or by {@code prome-shard-agent check}.
+   */
+  public void check() {
+    renderTargets("check", List.of(
+        new TargetGroup(List.of("10.0.0.1:9100", "host-\"2\":9100"),
+            Map.of("env", "a \"b\" \\c\nd\te {{x}} </script> \u00e9\u4e2d\u2028", "zone", "")),
+        TargetGroup.of("10.0.0.3:9100", Map.of())));
+    renderTargets("check", List.of());
+    renderRules("check", List.of(
+        new RecordRule("check:a", "sum by (job) (rate(x{a=\"b: #c\"}[5m]))\n# comment"),
+        new RecordRule("check:b", "*&!{{x}} 'y' \\ \"z\"")), Duration.ofSeconds(30));
+    renderRules("check", List.of(), null);
+  }
+
+  private byte[] render(String name, Map<String, Object> data) {
+    Mustache mustache = templates.compile(name);
+    StringWriter out = new StringWriter();
+    try {
+      mustache.execute(out, data).flush();
+    } catch (MustacheException | java.io.IOException | java.io.UncheckedIOException e) {
+      throw new RenderException("template " + label(name) + ": rendering failed: " + e.getMessage(), e);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String label(String name) {
+    return name + " (" + templates.describe() + ")";
+  }
+}

@@ -24,8 +24,10 @@ public record JobSpec(
     if (sources == null || sources.isEmpty()) {
       throw new ProtocolException("sources: a job needs at least one source");
     }
-    if (sources.contains(null)) {
-      throw new ProtocolException("sources: null entry");
+    for (SourceSpec source : sources) { // List.of(..).contains(null) would throw
+      if (source == null) {
+        throw new ProtocolException("sources: null entry");
+      }
     }
     sources = List.copyOf(sources);
     TreeMap<String, String> sorted = new TreeMap<>();

@@ -1,0 +1,127 @@
+package io.promeshard.coordinator.dispatch;
+
+import io.promeshard.coordinator.config.JobSpec;
+import io.promeshard.coordinator.membership.Member;
+import io.promeshard.coordinator.shard.Assignment;
+import io.promeshard.coordinator.shard.ShardItem;
+import io.promeshard.coordinator.shard.ShardNode;
+import io.promeshard.coordinator.shard.ShardRequest;
+import io.promeshard.coordinator.shard.Sharder;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.TargetGroup;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a {@link DispatchInput} into per-node shares: job labels are merged under each target's own
+ * labels, targets are sharded by {@code job/address} with cost = the job's weight (one sharding per
+ * distinct replica count, so balance holds across jobs), and recording rules by record name into the
+ * {@code record_group}. Pure and deterministic; the previous assignments keep movement minimal.
+ */
+public final class ShareBuilder {
+  public static final String RECORDS = "records";
+
+  private ShareBuilder() {}
+
+  /** The shard group of a job's targets: jobs with the same replica count are sharded together. */
+  public static String targetGroup(int replicas) {
+    return "targets/r" + replicas;
+  }
+
+  public static DispatchOutput build(DispatchInput in, Map<String, Assignment> previous) {
+    List<ShardNode> nodes = in.members().values().stream()
+        .map(m -> new ShardNode(m.name(), m.weight(), m.zone())).toList();
+    Map<String, Map<String, List<TargetGroup>>> targets = new TreeMap<>();
+    Map<String, Map<String, List<RecordRule>>> rules = new TreeMap<>();
+    in.members().keySet().forEach(n -> {
+      targets.put(n, new TreeMap<>());
+      rules.put(n, new TreeMap<>());
+    });
+    Map<String, Assignment> assignments = new TreeMap<>();
+    Map<String, Integer> targetsByNode = new TreeMap<>();
+    Map<String, Double> costByNode = new TreeMap<>();
+    Map<String, Integer> rulesByNode = new TreeMap<>();
+    in.members().keySet().forEach(n -> {
+      targetsByNode.put(n, 0);
+      costByNode.put(n, 0.0);
+      rulesByNode.put(n, 0);
+    });
+    int moved = 0;
+    int targetCount = 0;
+
+    Map<Integer, List<String>> jobsByReplicas = new TreeMap<>();
+    in.jobs().forEach((job, spec) -> jobsByReplicas.computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>()).add(job));
+    for (Map.Entry<Integer, List<String>> group : jobsByReplicas.entrySet()) {
+      List<ShardItem> items = new ArrayList<>();
+      Map<String, TargetGroup> byKey = new HashMap<>();
+      Map<String, String> jobOf = new HashMap<>();
+      for (String job : group.getValue().stream().sorted().toList()) {
+        JobSpec spec = in.jobs().get(job);
+        for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
+          String key = job + "/" + g.targets().get(0);
+          if (byKey.containsKey(key)) {
+            continue; // a source delivered the same address twice; the first wins
+          }
+          byKey.put(key, withJobLabels(g, spec));
+          jobOf.put(key, job);
+          items.add(new ShardItem(key, spec.weight()));
+        }
+      }
+      targetCount += items.size();
+      String name = targetGroup(group.getKey());
+      Assignment a = Sharder.assign(new ShardRequest(items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+      assignments.put(name, a);
+      moved += movedAgainst(a, previous.get(name));
+      for (ShardItem item : items) {
+        for (String node : a.owners(item.key())) {
+          targets.get(node).computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>()).add(byKey.get(item.key()));
+          targetsByNode.merge(node, 1, Integer::sum);
+          costByNode.merge(node, item.cost(), Double::sum);
+        }
+      }
+    }
+
+    if (!in.records().isEmpty()) {
+      Map<String, RecordRule> byName = new HashMap<>();
+      List<ShardItem> items = new ArrayList<>();
+      for (RecordRule r : in.records()) {
+        if (byName.putIfAbsent(r.record(), r) == null) {
+          items.add(new ShardItem(r.record(), 1.0));
+        }
+      }
+      Assignment a = Sharder.assign(new ShardRequest(items, nodes, in.settings().replicas(), in.settings().balance(), previous.get(RECORDS)));
+      assignments.put(RECORDS, a);
+      moved += movedAgainst(a, previous.get(RECORDS));
+      for (ShardItem item : items) {
+        for (String node : a.owners(item.key())) {
+          rules.get(node).computeIfAbsent(in.settings().recordGroup(), g -> new ArrayList<>()).add(byName.get(item.key()));
+          rulesByNode.merge(node, 1, Integer::sum);
+        }
+      }
+    }
+
+    Map<String, NodeShare> shares = new TreeMap<>();
+    for (String node : in.members().keySet()) {
+      shares.put(node, new NodeShare(targets.get(node), rules.get(node)));
+    }
+    return new DispatchOutput(shares, assignments, targetsByNode, costByNode, rulesByNode, targetCount,
+        (int) in.records().stream().map(RecordRule::record).distinct().count(), moved);
+  }
+
+  private static int movedAgainst(Assignment now, Assignment before) {
+    return before == null || before.isEmpty() ? 0 : now.movedComparedTo(before);
+  }
+
+  private static TargetGroup withJobLabels(TargetGroup g, JobSpec spec) {
+    if (spec.labels().isEmpty()) {
+      return g;
+    }
+    Map<String, String> labels = new TreeMap<>(spec.labels());
+    labels.putAll(g.labels());
+    return new TargetGroup(g.targets(), labels);
+  }
+}

@@ -1,0 +1,293 @@
+package io.promeshard.coordinator.membership;
+
+import io.promeshard.protocol.consul.BlockingWatch;
+import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulResponse;
+import io.promeshard.protocol.consul.Fetcher;
+import io.promeshard.protocol.consul.WatchListener;
+import io.promeshard.protocol.consul.WatchOptions;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the health of {@code node_service} with blocking queries and turns it into the effective
+ * membership through a {@link FlapFilter}, reporting each change to a {@link MembershipListener}.
+ * While Consul is unreachable the effective set and all holds are frozen (WARN, retried by the watch);
+ * {@code flap_hold} can be changed at runtime. One scheduler thread owns the filter.
+ */
+public final class MembershipWatcher implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(MembershipWatcher.class);
+  private static final long CLOSE_WAIT_MILLIS = 2000;
+
+  private enum State { NEW, RUNNING, CLOSED }
+
+  private final ConsulHttp consul;
+  private final String service;
+  private final MembershipListener listener;
+  private final Clock clock;
+  private final WatchOptions options;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final AtomicReference<Duration> wantedHold;
+  private volatile MembershipStatus status;
+  private volatile ScheduledExecutorService executor;
+  private BlockingWatch<HealthSnapshot> watch;
+
+  // Owned by the executor thread.
+  private HoldTracker tracker;
+  private HealthSnapshot raw;
+  private Map<String, Member> emitted;
+  private boolean frozen;
+  private ScheduledFuture<?> wakeUp;
+  private Instant lastContact;
+  private String lastError;
+
+  /** A watcher on the system clock with default watch timing. */
+  public MembershipWatcher(ConsulHttp consul, String service, Duration hold, MembershipListener listener) {
+    this(consul, service, hold, listener, Clock.systemUTC(), WatchOptions.defaults());
+  }
+
+  public MembershipWatcher(ConsulHttp consul, String service, Duration hold, MembershipListener listener,
+      Clock clock, WatchOptions options) {
+    this.consul = Objects.requireNonNull(consul, "consul");
+    if (service == null || service.isBlank()) {
+      throw new IllegalArgumentException("node_service: missing");
+    }
+    this.service = service;
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.options = Objects.requireNonNull(options, "options");
+    this.wantedHold = new AtomicReference<>(checkHold(hold));
+    this.status = new MembershipStatus(service, hold, Map.of(), null, List.of(), null, null);
+  }
+
+  /** Starts the health watch and the scheduler thread; IllegalStateException when started twice or closed. */
+  public MembershipWatcher start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("[membership] " + service + ": start() called twice or after close");
+    }
+    executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "membership-" + service);
+      t.setDaemon(true);
+      return t;
+    });
+    post(() -> {
+      tracker = new HoldTracker(service, wantedHold.get());
+      publishStatus();
+    });
+    watch = new BlockingWatch<>("membership " + service, observing(new NodeHealthFetcher(consul, service)),
+        new WatchListener<>() {
+          @Override
+          public void onChange(HealthSnapshot value, long index) {
+            // every successful read is already fed to the filter by the fetcher (see observing)
+          }
+
+          @Override
+          public void onError(Exception error, int attempt, Duration retryIn) {
+            post(() -> onUnreachable(error));
+          }
+        }, options);
+    watch.start();
+    return this;
+  }
+
+  /** Changes {@code flap_hold}; the effective set is kept and pending nodes restart their hold now. */
+  public void setHold(Duration newHold) {
+    wantedHold.set(checkHold(newHold));
+    post(this::applyHold); // before start, the start step reads wantedHold
+  }
+
+  /** The current effective set (empty before Consul first answers). */
+  public Map<String, Member> members() {
+    return status.effective();
+  }
+
+  /** The effective set, pending nodes and Consul reachability, as of the last step. */
+  public MembershipStatus status() {
+    return status;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  /** Stops the watch and the scheduler; the listener is not called after this returns. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.RUNNING) {
+      return;
+    }
+    watch.close();
+    executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        log.warn("[membership] {}: listener still busy {} ms after close", service, CLOSE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.debug("[membership] {}: closed", service);
+  }
+
+  /** Feeds every successful read to the filter, even unchanged ones: they confirm Consul answers again. */
+  private Fetcher<HealthSnapshot> observing(Fetcher<HealthSnapshot> inner) {
+    return new Fetcher<>() {
+      @Override
+      public ConsulResponse<HealthSnapshot> fetch(long index, Duration wait) throws IOException {
+        ConsulResponse<HealthSnapshot> reply = inner.fetch(index, wait);
+        post(() -> onRead(reply.value()));
+        return reply;
+      }
+
+      @Override
+      public void cancel() {
+        inner.cancel();
+      }
+    };
+  }
+
+  private void post(Runnable step) {
+    ScheduledExecutorService ex = executor;
+    if (ex == null) {
+      return;
+    }
+    try {
+      ex.execute(() -> {
+        try {
+          step.run();
+        } catch (RuntimeException e) {
+          log.error("[membership] {}: step failed", service, e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("[membership] {}: closed, dropping a step", service);
+    }
+  }
+
+  private void onRead(HealthSnapshot snapshot) {
+    Instant now = clock.instant();
+    lastContact = now;
+    if (lastError != null) {
+      log.info("[membership] {}: Consul answers again; flap holds resume", service);
+      lastError = null;
+    }
+    frozen = false;
+    if (!snapshot.equals(raw)) {
+      snapshot.problems().forEach(p -> log.warn("[membership] {}: {}", service, p));
+      log.debug("[membership] {}: {} healthy, {} unhealthy, {} draining", service, snapshot.healthy().size(),
+          snapshot.unhealthy().size(), snapshot.draining().size());
+    }
+    raw = snapshot;
+    tracker.observe(now, snapshot);
+    afterStep();
+  }
+
+  private void onDeadline() {
+    if (frozen) {
+      return;
+    }
+    tracker.advance(clock.instant());
+    afterStep();
+  }
+
+  private void onUnreachable(Exception error) {
+    if (lastError == null) {
+      log.warn("[membership] {}: Consul unreachable; keeping the {} effective node(s), flap holds paused: {}",
+          service, tracker.effective().size(), error.toString());
+    }
+    lastError = error.toString();
+    frozen = true;
+    cancelWakeUp();
+    publishStatus();
+  }
+
+  private void applyHold() {
+    if (tracker.setHold(clock.instant(), wantedHold.get())) {
+      afterStep();
+    }
+  }
+
+  private void afterStep() {
+    Map<String, Member> effective = tracker.effective();
+    boolean changed = tracker.initialised() && !effective.equals(emitted);
+    if (changed) {
+      logChange(emitted == null ? Map.of() : emitted, effective);
+      emitted = effective;
+    }
+    publishStatus();
+    reschedule();
+    if (changed && state.get() == State.RUNNING) {
+      try {
+        listener.onMembers(effective);
+      } catch (RuntimeException e) {
+        log.error("[membership] {}: listener failed", service, e);
+      }
+    }
+  }
+
+  private void logChange(Map<String, Member> before, Map<String, Member> after) {
+    List<String> diff = new ArrayList<>();
+    after.forEach((n, m) -> {
+      if (!m.equals(before.get(n))) {
+        diff.add((before.containsKey(n) ? "~" : "+") + n + " (weight " + m.weight()
+            + (m.zone().isEmpty() ? "" : ", zone " + m.zone()) + ")");
+      }
+    });
+    before.keySet().stream().filter(n -> !after.containsKey(n)).forEach(n -> diff.add("-" + n));
+    log.info("[membership] {}: {} effective node(s){}", service, after.size(),
+        diff.isEmpty() ? "" : ": " + String.join(", ", diff));
+    if (after.isEmpty()) {
+      log.warn("[membership] {}: NO healthy nodes; the last assignment should be kept", service);
+    }
+  }
+
+  private void reschedule() {
+    cancelWakeUp();
+    if (frozen || state.get() != State.RUNNING) {
+      return;
+    }
+    tracker.nextDeadline().ifPresent(due -> {
+      long nanos = Math.max(0, Duration.between(clock.instant(), due).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1);
+      wakeUp = executor.schedule(() -> {
+        try {
+          onDeadline();
+        } catch (RuntimeException e) {
+          log.error("[membership] {}: step failed", service, e);
+        }
+      }, nanos, TimeUnit.NANOSECONDS);
+    });
+  }
+
+  private void cancelWakeUp() {
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+      wakeUp = null;
+    }
+  }
+
+  private void publishStatus() {
+    status = new MembershipStatus(service, tracker.hold(), tracker.effective(), raw, tracker.pending(),
+        lastContact, lastError);
+  }
+
+  private static Duration checkHold(Duration hold) {
+    if (hold == null || hold.isNegative()) {
+      throw new IllegalArgumentException("flap_hold: must be >= 0, found " + hold);
+    }
+    return hold;
+  }
+}

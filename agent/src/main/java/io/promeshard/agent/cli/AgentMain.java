@@ -1,6 +1,11 @@
 package io.promeshard.agent.cli;
 
+import io.promeshard.agent.render.RenderException;
+import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.Version;
+import io.promeshard.protocol.consul.ConsulConfigException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,8 +15,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.VersionProvider.class,
     description = "Applies this Prometheus server's share from Consul KV: file_sd and rule files, reload when needed.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -19,12 +28,36 @@ public final class AgentMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    return new CommandLine(new AgentMain()).execute(args);
+    return execute(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs a command line with the given output streams; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new AgentMain());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      boolean config = isConfigError(e);
+      cmd.getErr().println("prome-shard-agent: " + (config ? "" : "error: ") + message(e));
+      cmd.getErr().flush();
+      return config ? USAGE : FAILURE;
+    });
+    return cl.execute(args);
+  }
+
+  /** Bad settings, names or templates: the operator must fix the configuration (exit 2). */
+  static boolean isConfigError(Throwable e) {
+    return e instanceof ProtocolException || e instanceof ConsulConfigException || e instanceof RenderException;
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: run or check");
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

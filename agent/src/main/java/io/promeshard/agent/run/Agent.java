@@ -1,0 +1,200 @@
+package io.promeshard.agent.run;
+
+import io.promeshard.agent.apply.Applier;
+import io.promeshard.agent.apply.Reloader;
+import io.promeshard.agent.config.AgentConfig;
+import io.promeshard.agent.config.ReloadOn;
+import io.promeshard.agent.register.ServiceRegistration;
+import io.promeshard.agent.register.ServiceSpec;
+import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.status.AgentHealth;
+import io.promeshard.agent.status.AgentMetrics;
+import io.promeshard.agent.status.ConsulState;
+import io.promeshard.agent.status.StatusWriter;
+import io.promeshard.agent.watch.ShareWatch;
+import io.promeshard.agent.watch.Snapshot;
+import io.promeshard.agent.watch.SnapshotListener;
+import io.promeshard.agent.watch.SnapshotReader;
+import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.EcwidClients;
+import io.promeshard.protocol.consul.KvClient;
+import io.promeshard.protocol.ops.OpsServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: watches {@code nodes/<node>/}, applies complete shares through the apply loop,
+ * writes {@code status/<node>}, serves {@code /metrics} and {@code /healthz}, and keeps the local
+ * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul settings)
+ * before anything runs; afterwards nothing stops it but {@link #close()}, which deregisters the
+ * service or, in {@link StopMode#DRAIN}, puts it in maintenance. Output files are always kept.
+ */
+public final class Agent implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REGISTRATION_MAX_WAIT = Duration.ofSeconds(10);
+
+  /** What {@link #close()} does to the Consul registration. */
+  public enum StopMode { DEREGISTER, DRAIN }
+
+  private enum State { NEW, RUNNING, CLOSED }
+
+  private final AgentConfig config;
+  private final Tuning tuning;
+  private final StopMode stopMode;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ConsulState consulState = new ConsulState();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private AgentMetrics metrics;
+  private ConsulHttp http;
+  private Reloader reloader;
+  private ApplyLoop loop;
+  private OpsServer ops;
+  private ServiceRegistration registration;
+  private ShareWatch watch;
+
+  public Agent(AgentConfig config, Tuning tuning, StopMode stopMode) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.tuning = Objects.requireNonNull(tuning, "tuning");
+    this.stopMode = Objects.requireNonNull(stopMode, "stopMode");
+  }
+
+  /** Checks templates, binds the ops listener, then starts registration and the watch. */
+  public Agent start() throws IOException {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("[agent] " + config.node() + ": start() called twice or after close");
+    }
+    try {
+      Renderer renderer = new Renderer(config.templates());
+      renderer.check();
+      http = ConsulHttp.create(config.consul());
+      KvClient kv = new KvClient(http);
+      metrics = new AgentMetrics(registry);
+      metrics.consulUp(false);
+      reloader = config.reloadOn() == ReloadOn.NEVER ? null
+          : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
+      loop = new ApplyLoop(config.node(), new Applier(renderer, config.output()), reloader, config.reloadOn(),
+          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning);
+      if (config.serveOps()) {
+        ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
+      }
+      if (config.register()) {
+        registration = new ServiceRegistration(EcwidClients.create(config.consul(), REGISTRATION_MAX_WAIT),
+            ServiceSpec.from(config), tuning.registrationCheck(), metrics);
+        registration.start();
+      }
+      watch = new ShareWatch(kv, new SnapshotReader(config.layout(), config.node()), tuning.watch(), listener()).start();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info("[agent] {}: watching {}{} at {}; file_sd {}, rules {}, templates {}", config.node(), config.prefix(),
+        "nodes/" + config.node() + "/", config.consul().address(), config.fileSdDir(), config.rulesDir(),
+        config.templatesDir() == null ? "bundled" : config.templatesDir());
+    return this;
+  }
+
+  private SnapshotListener listener() {
+    return new SnapshotListener() {
+      @Override
+      public void onSnapshot(Snapshot snapshot, long index) {
+        consulState.reached();
+        metrics.consulUp(true);
+        loop.offer(snapshot);
+      }
+
+      @Override
+      public void onError(Exception error, int attempt, Duration retryIn) {
+        consulState.failed(error);
+        metrics.watchError();
+        metrics.consulUp(false);
+      }
+
+      @Override
+      public void onRecovered() {
+        consulState.reached();
+        metrics.consulUp(true);
+        loop.rewriteStatus();
+        if (registration != null) {
+          registration.nudge();
+        }
+      }
+    };
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** True while the watch loop runs. */
+  public boolean isAlive() {
+    return watch != null && watch.isAlive();
+  }
+
+  public NodeStatus status() {
+    return loop == null ? null : loop.status();
+  }
+
+  public ConsulState consulState() {
+    return consulState;
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The bound port of /metrics and /healthz; IllegalStateException when not serving. */
+  public int opsPort() {
+    if (ops == null) {
+      throw new IllegalStateException("[agent] " + config.node() + ": not serving /metrics (listen is empty)");
+    }
+    return ops.port();
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** Stops as {@link StopMode} says; idempotent. The SIGTERM path. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    log.info("[agent] {}: stopping ({})", config.node(), stopMode == StopMode.DRAIN ? "drain" : "deregister");
+    if (watch != null) {
+      watch.close();
+    }
+    if (loop != null) {
+      loop.close();
+    }
+    if (registration != null) {
+      if (stopMode == StopMode.DRAIN) {
+        registration.drain();
+      } else {
+        registration.deregister();
+      }
+    }
+    if (ops != null) {
+      ops.close();
+    }
+    if (reloader != null) {
+      reloader.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    stopped.countDown();
+    log.info("[agent] {}: stopped; files kept", config.node());
+  }
+}

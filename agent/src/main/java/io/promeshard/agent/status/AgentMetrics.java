@@ -1,0 +1,95 @@
+package io.promeshard.agent.status;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+
+/**
+ * The agent's metrics, registered in one registry that {@code /metrics} serves: applied generation,
+ * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
+ * registration state, failed status writes. Registering twice in one registry throws IllegalArgumentException.
+ */
+public final class AgentMetrics {
+  private final PrometheusRegistry registry;
+  private final Gauge appliedGeneration;
+  private final Gauge lastApply;
+  private final Counter filesWritten;
+  private final Counter reloads;
+  private final Counter snapshots;
+  private final Counter watchErrors;
+  private final Gauge consulUp;
+  private final Gauge registered;
+  private final Counter statusWriteErrors;
+
+  public AgentMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    appliedGeneration = Gauge.builder().name("prome_shard_agent_applied_generation")
+        .help("Generation of the share whose files are all in place (0: none yet)").register(registry);
+    lastApply = Gauge.builder().name("prome_shard_agent_last_apply_timestamp_seconds")
+        .help("When a complete share was last applied, Unix time").register(registry);
+    filesWritten = Counter.builder().name("prome_shard_agent_files_written_total")
+        .help("Output files created, updated or removed, by kind (targets, rules)").labelNames("kind").register(registry);
+    reloads = Counter.builder().name("prome_shard_agent_reloads_total")
+        .help("Prometheus reloads by result (ok, failed)").labelNames("result").register(registry);
+    snapshots = Counter.builder().name("prome_shard_agent_snapshots_total")
+        .help("Reads of this node's KV directory by outcome (complete, incomplete, malformed, no_manifest)")
+        .labelNames("result").register(registry);
+    watchErrors = Counter.builder().name("prome_shard_agent_watch_errors_total")
+        .help("Failed reads of this node's KV directory (each is retried)").register(registry);
+    consulUp = Gauge.builder().name("prome_shard_agent_consul_up")
+        .help("1 when the last read from Consul succeeded, else 0").register(registry);
+    registered = Gauge.builder().name("prome_shard_agent_registered")
+        .help("1 when the Prometheus service is registered in the local Consul agent, else 0").register(registry);
+    statusWriteErrors = Counter.builder().name("prome_shard_agent_status_write_errors_total")
+        .help("Failed writes of status/<node>").register(registry);
+    for (String kind : new String[] {"targets", "rules"}) {
+      filesWritten.initLabelValues(kind);
+    }
+    for (String result : new String[] {"ok", "failed"}) {
+      reloads.initLabelValues(result);
+    }
+    for (String result : new String[] {"complete", "incomplete", "malformed", "no_manifest"}) {
+      snapshots.initLabelValues(result);
+    }
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public void applied(long generation, Instant at) {
+    appliedGeneration.set(generation);
+    lastApply.set(at.toEpochMilli() / 1000.0);
+  }
+
+  public void filesWritten(String kind, int count) {
+    if (count > 0) {
+      filesWritten.labelValues(kind).inc(count);
+    }
+  }
+
+  public void reload(boolean ok) {
+    reloads.labelValues(ok ? "ok" : "failed").inc();
+  }
+
+  public void snapshot(String result) {
+    snapshots.labelValues(result).inc();
+  }
+
+  public void watchError() {
+    watchErrors.inc();
+  }
+
+  public void consulUp(boolean up) {
+    consulUp.set(up ? 1 : 0);
+  }
+
+  public void registered(boolean isRegistered) {
+    registered.set(isRegistered ? 1 : 0);
+  }
+
+  public void statusWriteFailed() {
+    statusWriteErrors.inc();
+  }
+}

@@ -1,0 +1,65 @@
+package io.promeshard.agent.watch;
+
+import io.promeshard.protocol.IncompleteSnapshotException;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.Parts;
+import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.consul.KvEntry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the entries of one recursive read of {@code nodes/<node>/} into a {@link Snapshot}: finds the
+ * manifest and assembles the parts it lists (keys taken relative to the node directory). Keys the
+ * manifest does not list are ignored, so nothing outside the manifest can reach the disk. Pure; never throws.
+ */
+public final class SnapshotReader {
+  private final KvLayout layout;
+  private final String node;
+
+  public SnapshotReader(KvLayout layout, String node) {
+    this.layout = layout;
+    this.node = Names.node(node);
+  }
+
+  /** The directory this reader expects its entries from. */
+  public String nodeDir() {
+    return layout.nodeDir(node);
+  }
+
+  public Snapshot read(List<KvEntry> entries) {
+    Map<String, byte[]> values = new HashMap<>();
+    for (KvEntry e : entries) {
+      String relative = layout.relativeToNode(node, e.key());
+      if (relative != null && !relative.isEmpty()) {
+        values.put(relative, e.value());
+      }
+    }
+    byte[] manifestBytes = values.get(NodeManifest.KEY);
+    if (manifestBytes == null) {
+      return new Snapshot.NoManifest();
+    }
+    NodeManifest manifest;
+    try {
+      manifest = Json.decode(layout.manifest(node), manifestBytes, NodeManifest.class);
+      if (manifest == null) {
+        return new Snapshot.Malformed(layout.manifest(node) + ": null manifest");
+      }
+    } catch (ProtocolException e) {
+      return new Snapshot.Malformed(e.getMessage());
+    }
+    try {
+      NodeShare share = Parts.assemble(manifest, values);
+      return new Snapshot.Complete(manifest, share);
+    } catch (IncompleteSnapshotException e) {
+      return new Snapshot.Incomplete(e.generation(), e.problems());
+    } catch (ProtocolException e) {
+      return new Snapshot.Malformed(nodeDir() + " generation " + manifest.generation() + ": " + e.getMessage());
+    }
+  }
+}

@@ -39,7 +39,9 @@ class DebAgentPackageTest {
     String expected = NAME + " " + BuiltPackages.projectVersion();
     assertEquals(expected, Exec.run(LAUNCHER.toString(), "--version").ok().stdout().strip());
     assertEquals(expected, Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "--version").ok().stdout().strip());
-    // TODO(check): run `prome-shard-agent check --config /etc/prome-shard/agent.yml` once the subcommand exists
+    String check = Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "check",
+        "--config", "/etc/prome-shard/agent.yml").ok().stdout();
+    assertTrue(check.startsWith("config ok"), check);
     String help = Exec.run(LAUNCHER.toString(), "--help").ok().stdout();
     assertTrue(help.startsWith("Usage: " + NAME), help);
   }

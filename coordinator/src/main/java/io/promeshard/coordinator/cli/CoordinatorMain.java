@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CoordinatorMain.VersionProvider.class,
     description = "Assigns Prometheus scrape targets and recording rules to healthy servers through Consul KV.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class, ExplainCommand.class, ConfigCommand.class,
+        CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -19,7 +20,7 @@ public final class CoordinatorMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    return new CommandLine(new CoordinatorMain()).execute(args);
+    return ExitCodes.configure(new CommandLine(new CoordinatorMain())).execute(args);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.promeshard.coordinator.dispatch;
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.shard.Assignment;
+import io.promeshard.coordinator.shard.Explanation;
 import io.promeshard.coordinator.shard.ShardItem;
 import io.promeshard.coordinator.shard.ShardNode;
 import io.promeshard.coordinator.shard.ShardRequest;
@@ -59,18 +60,7 @@ public final class ShareBuilder {
       List<ShardItem> items = new ArrayList<>();
       Map<String, TargetGroup> byKey = new HashMap<>();
       Map<String, String> jobOf = new HashMap<>();
-      for (String job : group.getValue().stream().sorted().toList()) {
-        JobSpec spec = in.jobs().get(job);
-        for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
-          String key = job + "/" + g.targets().get(0);
-          if (byKey.containsKey(key)) {
-            continue; // a source delivered the same address twice; the first wins
-          }
-          byKey.put(key, withJobLabels(g, spec));
-          jobOf.put(key, job);
-          items.add(new ShardItem(key, spec.weight()));
-        }
-      }
+      collect(in, group.getValue(), items, byKey, jobOf);
       targetCount += items.size();
       String name = targetGroup(group.getKey());
       Assignment a = Sharder.assign(new ShardRequest(items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
@@ -110,6 +100,41 @@ public final class ShareBuilder {
     }
     return new DispatchOutput(shares, assignments, targetsByNode, costByNode, rulesByNode, targetCount,
         (int) in.records().stream().map(RecordRule::record).distinct().count(), moved);
+  }
+
+  /** Why {@code job/address} goes where it goes: the same sharding request a dispatch makes, explained. */
+  public static Explanation explain(DispatchInput in, Map<String, Assignment> previous, String job, String address) {
+    JobSpec spec = in.jobs().get(job);
+    if (spec == null) {
+      throw new IllegalArgumentException("job " + job + " is not configured (jobs: " + in.jobs().keySet() + ")");
+    }
+    int replicas = spec.replicasOr(in.settings());
+    List<String> jobs = in.jobs().entrySet().stream()
+        .filter(e -> e.getValue().replicasOr(in.settings()) == replicas).map(Map.Entry::getKey).toList();
+    List<ShardItem> items = new ArrayList<>();
+    collect(in, jobs, items, new HashMap<>(), new HashMap<>());
+    String key = job + "/" + address;
+    if (items.stream().noneMatch(i -> i.key().equals(key))) {
+      throw new IllegalArgumentException("job " + job + " has no target " + address);
+    }
+    List<ShardNode> nodes = in.members().values().stream().map(m -> new ShardNode(m.name(), m.weight(), m.zone())).toList();
+    return Sharder.explain(new ShardRequest(items, nodes, replicas, in.settings().balance(), previous.get(targetGroup(replicas))), key);
+  }
+
+  private static void collect(DispatchInput in, List<String> jobs, List<ShardItem> items, Map<String, TargetGroup> byKey,
+      Map<String, String> jobOf) {
+    for (String job : jobs.stream().sorted().toList()) {
+      JobSpec spec = in.jobs().get(job);
+      for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
+        String key = job + "/" + g.targets().get(0);
+        if (byKey.containsKey(key)) {
+          continue; // a source delivered the same address twice; the first wins
+        }
+        byKey.put(key, withJobLabels(g, spec));
+        jobOf.put(key, job);
+        items.add(new ShardItem(key, spec.weight()));
+      }
+    }
   }
 
   private static int movedAgainst(Assignment now, Assignment before) {

@@ -1,0 +1,43 @@
+package io.promeshard.coordinator.cli;
+
+import io.promeshard.coordinator.dispatch.ShareBuilder;
+import io.promeshard.coordinator.run.Coordinator;
+import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.shard.Explanation;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch. */
+@Command(name = "explain", mixinStandardHelpOptions = true, description = "Show which node(s) own a target and why.")
+public final class ExplainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "JOB") String job;
+  @Parameters(index = "1", paramLabel = "ADDRESS") String address;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long to wait for sources and members (default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    BlockingQueue<Dispatcher.DispatchReport> reports = new ArrayBlockingQueue<>(1);
+    Dispatcher.DispatchReport report;
+    try (Coordinator c = new Coordinator(connection.load().withListen(""), Dispatcher.Mode.DRY_RUN, reports::offer).start()) {
+      report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (report == null) {
+      System.err.println("explain: no dispatch could be computed within " + timeout + " (no healthy members or Consul unreachable?)");
+      return ExitCodes.RUNTIME;
+    }
+    Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
+    System.out.println(e.describe());
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,77 @@
+package io.promeshard.coordinator.cli;
+
+import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.coordinator.run.Coordinator;
+import io.promeshard.coordinator.run.Dispatcher;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: the coordinator service. Publishes while it holds the leader lock, stands by
+ * otherwise; {@code --dry-run} prints each plan instead of writing; {@code --once} exits after
+ * the first dispatch (0) or when none could run in time (1).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the coordinator: watch config, sources and members; publish each node's share while leader.")
+public final class RunCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--once", description = "Exit after the first dispatch (0), or after a timeout when none could run (1).")
+  boolean once;
+
+  @Option(names = "--dry-run", description = "Compute and print what each dispatch would change; write nothing, take no lock.")
+  boolean dryRun;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve /metrics and /healthz here (overrides the file; \"\" disables).")
+  String listen;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s",
+      description = "With --once: how long to wait for a dispatch (default ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
+  Duration timeout;
+
+  @Override
+  public Integer call() throws Exception {
+    CoordinatorConfig cfg = connection.load();
+    if (listen != null) {
+      cfg = cfg.withListen(listen);
+    }
+    return run(cfg, dryRun ? Dispatcher.Mode.DRY_RUN : Dispatcher.Mode.PUBLISH, once, timeout, dryRun);
+  }
+
+  static int run(CoordinatorConfig cfg, Dispatcher.Mode mode, boolean once, Duration timeout, boolean print) throws Exception {
+    BlockingQueue<Dispatcher.DispatchReport> reports = new ArrayBlockingQueue<>(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Coordinator coordinator = new Coordinator(cfg, mode, report -> {
+      if (print) {
+        PlanPrinter.print(System.out, report);
+      }
+      reports.offer(report);
+    });
+    Thread hook = new Thread(() -> {
+      coordinator.close();
+      stopped.countDown();
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    coordinator.start();
+    if (!once) {
+      stopped.await();
+      return ExitCodes.OK;
+    }
+    Dispatcher.DispatchReport report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    coordinator.close();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    if (report == null) {
+      System.err.println("no dispatch within " + timeout + " (not leader, no healthy members, or Consul unreachable; see the log)");
+      return ExitCodes.RUNTIME;
+    }
+    return ExitCodes.OK;
+  }
+}

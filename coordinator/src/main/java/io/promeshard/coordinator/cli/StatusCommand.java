@@ -1,0 +1,114 @@
+package io.promeshard.coordinator.cli;
+
+import io.promeshard.coordinator.config.ConfigState;
+import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.run.CoordinatorStatus;
+import io.promeshard.coordinator.run.StoredShares;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.KvClient;
+import io.promeshard.protocol.consul.KvEntry;
+import io.promeshard.protocol.consul.TxnWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code status}: per node the published targets, rules and cost share, the generation published
+ * and the one its agent applied (lag), and the agent's last error; then the coordinator's own
+ * status (leader, rejected config keys, failing sources). Exit 1 when Consul cannot be read.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show per node: targets, cost share, published and applied generation, lag, errors.")
+public final class StatusCommand implements Callable<Integer> {
+  @Mixin ConnectionOptions connection;
+
+  @Override
+  public Integer call() throws IOException {
+    CoordinatorConfig cfg = connection.load();
+    KvLayout layout = cfg.layout();
+    try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
+      KvClient kv = new KvClient(http);
+      Publisher.Stored stored = new Publisher(kv, new TxnWriter(http), layout).readStored();
+      Map<String, NodeShare> shares = StoredShares.decode(stored).shares();
+      ConfigState config = new ConfigState(layout);
+      Map<String, byte[]> values = new HashMap<>();
+      kv.list(layout.configDir(), 0, Duration.ZERO).value().forEach(e -> values.put(e.key(), e.value()));
+      config.update(values);
+      Map<String, NodeStatus> agents = new TreeMap<>();
+      CoordinatorStatus coordinator = null;
+      for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {
+        try {
+          if (e.key().equals(layout.coordinatorStatus())) {
+            coordinator = Json.decode(e.key(), e.value(), CoordinatorStatus.class);
+          } else {
+            NodeStatus s = Json.decode(e.key(), e.value(), NodeStatus.class);
+            agents.put(s.node(), s);
+          }
+        } catch (ProtocolException ex) {
+          System.err.println("warning: " + ex.getMessage());
+        }
+      }
+      print(System.out, stored, shares, config, agents, coordinator);
+    }
+    return ExitCodes.OK;
+  }
+
+  static void print(PrintStream out, Publisher.Stored stored, Map<String, NodeShare> shares, ConfigState config,
+      Map<String, NodeStatus> agents, CoordinatorStatus coordinator) {
+    Map<String, Double> cost = new TreeMap<>();
+    shares.forEach((node, share) -> cost.put(node, share.targets().entrySet().stream()
+        .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey())).sum()));
+    double total = cost.values().stream().mapToDouble(Double::doubleValue).sum();
+    TreeSet<String> nodes = new TreeSet<>(stored.nodes().keySet());
+    nodes.addAll(agents.keySet());
+    String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
+    out.printf(fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
+    for (String node : nodes) {
+      NodeShare share = shares.getOrDefault(node, NodeShare.empty());
+      long published = stored.nodes().containsKey(node) ? stored.nodes().get(node).generation() : 0;
+      NodeStatus agent = agents.get(node);
+      String applied = agent == null ? "-" : String.valueOf(agent.appliedGeneration());
+      String lag = agent == null ? "-" : String.valueOf(Math.max(0, published - agent.appliedGeneration()));
+      String error = agent == null ? "no agent status" : agent.lastError().isEmpty() ? "-" : agent.lastError().lines().findFirst().orElse("");
+      out.printf(fmt, node, share.targetCount(), total == 0 ? "-" : String.format("%.1f%%", 100 * cost.getOrDefault(node, 0.0) / total),
+          share.ruleCount(), published, applied, lag, error);
+    }
+    if (coordinator == null) {
+      out.println("\ncoordinator: no status written yet");
+      return;
+    }
+    out.printf("%ncoordinator: %s (epoch %d)%n", coordinator.holder().isEmpty() ? "no leader" : coordinator.holder(), coordinator.epoch());
+    if (!coordinator.problem().isEmpty()) {
+      out.println("problem: " + coordinator.problem());
+    }
+    coordinator.configErrors().forEach((k, v) -> out.println("config error: " + v));
+    coordinator.sourceErrors().forEach((k, v) -> out.println("source error: " + k + ": " + v));
+    if (!coordinator.pending().isEmpty()) {
+      out.println("pending (within flap_hold): " + coordinator.pending());
+    }
+    if (coordinator.lastDispatch() != null) {
+      var d = coordinator.lastDispatch();
+      out.printf("last change: %s, %d targets and %d rules over %d nodes, %d moved, %d keys written in %d ms%n",
+          d.at(), d.targets(), d.rules(), d.nodes(), d.moved(), d.keysWritten(), d.durationMs());
+    }
+  }
+
+  private static double weight(ConfigState config, String job) {
+    var spec = config.jobs().get(job);
+    return spec == null ? 1.0 : spec.weight();
+  }
+
+}

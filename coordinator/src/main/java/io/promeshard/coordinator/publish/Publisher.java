@@ -1,0 +1,98 @@
+package io.promeshard.coordinator.publish;
+
+import io.promeshard.protocol.Checksums;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.Names;
+import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.PartKey;
+import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.consul.Fence;
+import io.promeshard.protocol.consul.KvClient;
+import io.promeshard.protocol.consul.KvEntry;
+import io.promeshard.protocol.consul.TxnOp;
+import io.promeshard.protocol.consul.TxnResult;
+import io.promeshard.protocol.consul.TxnWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what Consul holds under {@code nodes/} and writes publish plans through fenced
+ * transactions: parts and manifests first (in that order), deletions of stale parts only after
+ * every manifest is committed. A rejected transaction (e.g. leadership lost) throws and leaves the
+ * remaining batches unwritten; agents keep their last complete snapshot meanwhile.
+ */
+public final class Publisher {
+  private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
+  private final KvClient kv;
+  private final TxnWriter txn;
+  private final KvLayout layout;
+
+  public Publisher(KvClient kv, TxnWriter txn, KvLayout layout) {
+    this.kv = kv;
+    this.txn = txn;
+    this.layout = layout;
+  }
+
+  /** Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding assignments). */
+  public Stored readStored() throws IOException {
+    List<KvEntry> entries = kv.list(layout.nodesDir(), 0, Duration.ZERO).value();
+    Map<String, Map<String, String>> sums = new TreeMap<>();
+    Map<String, NodeManifest> manifests = new HashMap<>();
+    Map<String, Map<String, byte[]>> values = new TreeMap<>();
+    for (KvEntry e : entries) {
+      String rest = e.key().substring(layout.nodesDir().length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || !Names.isValid(rest.substring(0, slash))) {
+        log.warn("[publish] ignoring unexpected key {}", e.key());
+        continue;
+      }
+      String node = rest.substring(0, slash);
+      String rel = rest.substring(slash + 1);
+      sums.computeIfAbsent(node, n -> new TreeMap<>());
+      values.computeIfAbsent(node, n -> new HashMap<>());
+      try {
+        if (rel.equals(NodeManifest.KEY)) {
+          manifests.put(node, Json.decode(e.key(), e.value(), NodeManifest.class));
+        } else if (!rel.isEmpty()) {
+          PartKey.parse(rel);
+          sums.get(node).put(rel, Checksums.sha256Hex(e.value()));
+          values.get(node).put(rel, e.value());
+        }
+      } catch (ProtocolException ex) {
+        log.warn("[publish] {}: unreadable, will be rewritten: {}", e.key(), ex.getMessage());
+      }
+    }
+    Map<String, StoredNode> nodes = new TreeMap<>();
+    sums.forEach((node, parts) -> nodes.put(node, new StoredNode(node, parts, manifests.get(node))));
+    return new Stored(nodes, values);
+  }
+
+  /** Writes {@code plan} under {@code fence}; returns the transaction figures. */
+  public TxnResult publish(PublishPlan plan, Fence fence) throws IOException {
+    if (plan.isEmpty()) {
+      return new TxnResult(0, 0, 0);
+    }
+    List<TxnOp> writes = new ArrayList<>(plan.parts().size() + plan.manifests().size());
+    plan.parts().forEach(w -> writes.add(TxnOp.set(w.key(), w.value())));
+    plan.manifests().forEach(w -> writes.add(TxnOp.set(w.key(), w.value())));
+    TxnResult written = txn.write(fence, writes);
+    TxnResult deleted = txn.write(fence, plan.deletes().stream().map(TxnOp::delete).toList());
+    log.info("[publish] wrote {} parts and {} manifests, deleted {} parts ({} bytes, {} txns)",
+        plan.parts().size(), plan.manifests().size(), plan.deletes().size(),
+        written.bodyBytes() + deleted.bodyBytes(), written.batches() + deleted.batches());
+    return new TxnResult(written.batches() + deleted.batches(), written.ops() + deleted.ops(),
+        written.bodyBytes() + deleted.bodyBytes());
+  }
+
+  /** The stored state: per node its part checksums and manifest, plus raw part values. */
+  public record Stored(Map<String, StoredNode> nodes, Map<String, Map<String, byte[]>> values) {}
+}

@@ -1,0 +1,81 @@
+package io.promeshard.coordinator.run;
+
+import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.Parts;
+import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.TargetGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shares as published in Consul, decoded from a {@link Publisher.Stored} read. A new leader
+ * uses them to continue from what its predecessor published: as the previous owners (so a
+ * takeover moves nothing) and as the targets of jobs whose sources have not answered yet (stale
+ * beats partial). Nodes whose stored snapshot is incomplete or malformed are left out.
+ */
+public final class StoredShares {
+  private static final Logger log = LoggerFactory.getLogger(StoredShares.class);
+
+  private final Map<String, NodeShare> shares;
+
+  private StoredShares(Map<String, NodeShare> shares) {
+    this.shares = shares;
+  }
+
+  public static StoredShares empty() {
+    return new StoredShares(Map.of());
+  }
+
+  public static StoredShares decode(Publisher.Stored stored) {
+    Map<String, NodeShare> shares = new TreeMap<>();
+    stored.nodes().forEach((node, s) -> {
+      NodeManifest manifest = s.manifest();
+      if (manifest == null) {
+        return;
+      }
+      try {
+        shares.put(node, Parts.assemble(manifest, stored.values().getOrDefault(node, Map.of())));
+      } catch (ProtocolException e) {
+        log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
+      }
+    });
+    return new StoredShares(shares);
+  }
+
+  public Map<String, NodeShare> shares() {
+    return shares;
+  }
+
+  /** Owners of each {@code job/address} as published, node names sorted. */
+  public Map<String, List<String>> targetOwners() {
+    Map<String, List<String>> owners = new TreeMap<>();
+    shares.forEach((node, share) -> share.targets().forEach((job, groups) -> groups.forEach(g ->
+        g.targets().forEach(address -> owners.computeIfAbsent(job + "/" + address, k -> new ArrayList<>()).add(node)))));
+    owners.values().forEach(list -> list.sort(null));
+    return owners;
+  }
+
+  /** Owners of each record name as published. */
+  public Map<String, List<String>> recordOwners() {
+    Map<String, List<String>> owners = new TreeMap<>();
+    shares.forEach((node, share) -> share.rules().values().forEach(rules ->
+        rules.forEach(r -> owners.computeIfAbsent(r.record(), k -> new ArrayList<>()).add(node))));
+    owners.values().forEach(list -> list.sort(null));
+    return owners;
+  }
+
+  /** The targets of {@code job} as published on any node, one group per address (job labels included). */
+  public List<TargetGroup> targetsOf(String job) {
+    Map<String, TargetGroup> byAddress = new TreeMap<>();
+    shares.values().forEach(share -> share.targets().getOrDefault(job, List.of())
+        .forEach(g -> byAddress.putIfAbsent(g.targets().get(0), g)));
+    return List.copyOf(byAddress.values());
+  }
+
+}

@@ -1,0 +1,238 @@
+package io.promeshard.coordinator.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.consul.ConsulConfig;
+import io.promeshard.protocol.consul.KvEntry;
+import io.promeshard.testkit.Await;
+import io.promeshard.testkit.ConsulExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The coordinator end to end against a real Consul: nodes are services with TTL checks. */
+class CoordinatorTest {
+  @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final int TARGETS = 3000;
+  private static final String SETTINGS = "{\"flap_hold\":\"2s\",\"debounce\":\"100ms\",\"resync_interval\":\"1h\"}";
+
+  private ConsulFleet fleet;
+  private final List<Coordinator> running = new ArrayList<>();
+  private final LinkedBlockingQueue<Dispatcher.DispatchReport> reports = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void setUp() {
+    consul.clearKv();
+    fleet = new ConsulFleet(consul.url());
+    for (int i = 1; i <= 5; i++) {
+      fleet.deregister("p" + i);
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    running.forEach(Coordinator::close);
+    fleet.close();
+  }
+
+  private static String staticJob(int count, String prefix, Integer replicas) {
+    StringBuilder sb = new StringBuilder("{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[");
+    for (int i = 0; i < count; i++) {
+      sb.append(i == 0 ? "" : ",").append("\"").append(prefix).append(i / 250).append('.').append(i % 250).append(":9100\"");
+    }
+    sb.append("],\"labels\":{\"env\":\"prod\"}}]}]").append(replicas == null ? "" : ",\"replicas\":" + replicas).append('}');
+    return sb.toString();
+  }
+
+  private Coordinator start() throws Exception {
+    return start(reports);
+  }
+
+  private Coordinator start(LinkedBlockingQueue<Dispatcher.DispatchReport> sink) throws Exception {
+    CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "", Duration.ofSeconds(10),
+        Duration.ofSeconds(1), Duration.ofSeconds(5));
+    Coordinator c = new Coordinator(cfg, Dispatcher.Mode.PUBLISH, sink::add).start();
+    running.add(c);
+    return c;
+  }
+
+  private void nodes(int n) {
+    for (int i = 1; i <= n; i++) {
+      fleet.register("p" + i, 1, "z" + (i % 3));
+    }
+  }
+
+  /** Owners of every job/address as published. */
+  private Map<String, Set<String>> owners() {
+    Map<String, Set<String>> owners = new HashMap<>();
+    fleet.published().forEach((node, share) -> share.targets().forEach((job, groups) -> groups.forEach(g ->
+        owners.computeIfAbsent(job + "/" + g.targets().get(0), k -> new HashSet<>()).add(node))));
+    return owners;
+  }
+
+  private Map<String, Set<String>> awaitOwners(String what, int targets, java.util.function.Predicate<Map<String, Set<String>>> cond) {
+    return Await.value(WAIT, what, () -> {
+      Map<String, Set<String>> o = owners();
+      return o.size() == targets && cond.test(o) ? o : null;
+    });
+  }
+
+  @Test
+  void everyTargetOnExactlyOneNodeWithOneReplicaAndOnTwoDistinctNodesWithTwo() throws Exception {
+    nodes(5);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(TARGETS, "10.1.", null));
+    fleet.putKv("prome-shard/config/jobs/db", staticJob(1000, "10.2.", 2));
+    start();
+    Map<String, Set<String>> owners = awaitOwners("all targets published", TARGETS + 1000, o -> true);
+    owners.forEach((key, set) -> assertEquals(key.startsWith("db/") ? 2 : 1, set.size(), key));
+    Map<String, Integer> perNode = new HashMap<>();
+    owners.forEach((key, set) -> set.forEach(n -> perNode.merge(n, 1, Integer::sum)));
+    double avg = (TARGETS + 2000) / 5.0;
+    perNode.forEach((n, c) -> assertTrue(c <= avg * 1.05 + 1, n + " holds " + c + ", avg " + avg));
+    fleet.published().values().forEach(s -> s.targets().get("web").forEach(g -> assertEquals("prod", g.labels().get("env"))));
+  }
+
+  @Test
+  void failingNodeLosesOnlyItsTargetsAfterFlapHoldAndAboutOneNthMoveBack() throws Exception {
+    nodes(5);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(TARGETS, "10.1.", null));
+    start();
+    Map<String, Set<String>> before = awaitOwners("initial assignment", TARGETS, o -> true);
+    fleet.fail("p3");
+    // within flap_hold nothing changes: the first second after the failure p3 still owns its targets
+    long failedAt = System.nanoTime();
+    Await.until(Duration.ofMillis(800), "pause", () -> System.nanoTime() - failedAt > 700_000_000L);
+    assertEquals(before, owners(), "targets moved before flap_hold expired");
+    Map<String, Set<String>> after = awaitOwners("p3 drained", TARGETS, o -> o.values().stream().noneMatch(s -> s.contains("p3")));
+    int moved = 0;
+    for (var e : before.entrySet()) {
+      if (!after.get(e.getKey()).equals(e.getValue())) {
+        moved++;
+        assertEquals(Set.of("p3"), e.getValue(), "a target of another node moved: " + e.getKey());
+      }
+    }
+    assertEquals(before.values().stream().filter(s -> s.contains("p3")).count(), moved);
+    fleet.pass("p3");
+    Map<String, Set<String>> back = awaitOwners("p3 back", TARGETS, o -> o.values().stream().anyMatch(s -> s.contains("p3")));
+    int movedBack = 0;
+    for (var e : after.entrySet()) {
+      if (!back.get(e.getKey()).equals(e.getValue())) {
+        movedBack++;
+        assertEquals(Set.of("p3"), back.get(e.getKey()), "a target moved between surviving nodes: " + e.getKey());
+      }
+    }
+    assertTrue(movedBack <= TARGETS / 5 * 1.15 && movedBack >= TARGETS / 5 * 0.85, "moved back: " + movedBack);
+  }
+
+  @Test
+  void secondIdenticalDispatchWritesZeroKeys() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(TARGETS, "10.1.", null));
+    start();
+    awaitOwners("published", TARGETS, o -> true);
+    Map<String, Long> indexes = modifyIndexes();
+    // an unrelated config edit (a new empty settings field value equal to the default) triggers a dispatch
+    reports.clear();
+    fleet.putKv("prome-shard/config/settings", SETTINGS.replace("}", ",\"replicas\":1}"));
+    Dispatcher.DispatchReport report = reports.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(report != null, "no dispatch after the edit");
+    assertTrue(report.plan().isEmpty(), "plan: " + report.plan().keyCount() + " keys");
+    assertEquals(0, report.written().ops());
+    assertEquals(indexes, modifyIndexes());
+  }
+
+  @Test
+  void jobEditReachesTheSharesAndAMalformedEditChangesNothing() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    start();
+    awaitOwners("published", 300, o -> true);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(400, "10.1.", null));
+    awaitOwners("edit published", 400, o -> true);
+    Map<String, Long> indexes = modifyIndexes();
+    fleet.putKv("prome-shard/config/jobs/web", "{\"sources\":[{\"type\":\"static\",\"groups\":[]}],\"lables\":{}}");
+    CoordinatorStatus status = Await.value(WAIT, "status names the bad key", () -> {
+      CoordinatorStatus s = coordinatorStatus();
+      return s != null && s.configErrors().containsKey("prome-shard/config/jobs/web") ? s : null;
+    });
+    assertTrue(status.configErrors().get("prome-shard/config/jobs/web").startsWith("prome-shard/config/jobs/web: "),
+        status.configErrors().toString());
+    assertEquals(400, owners().size());
+    Map<String, Long> now = modifyIndexes();
+    now.remove("prome-shard/status/coordinator");
+    indexes.remove("prome-shard/status/coordinator");
+    assertEquals(indexes, now, "a malformed edit changed published keys");
+  }
+
+  @Test
+  void standbyNeverWritesWhileTheLeaderHoldsTheLockAndTakesOverWhenItStops() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(600, "10.1.", null));
+    Coordinator first = start();
+    awaitOwners("first publishes", 600, o -> true);
+    long epoch = coordinatorStatus().epoch();
+    LinkedBlockingQueue<Dispatcher.DispatchReport> standby = new LinkedBlockingQueue<>();
+    start(standby);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(650, "10.1.", null));
+    awaitOwners("edit published by the leader", 650, o -> true);
+    fleet.fail("p2");
+    awaitOwners("leader reacts to membership", 650, o -> o.values().stream().noneMatch(s -> s.contains("p2")));
+    fleet.pass("p2");
+    awaitOwners("p2 back", 650, o -> o.values().stream().anyMatch(s -> s.contains("p2")));
+    Map<String, Set<String>> beforeTakeover = owners();
+    assertTrue(standby.isEmpty(), "the standby dispatched while the leader held the lock");
+    assertEquals(epoch, coordinatorStatus().epoch());
+    first.close();
+    CoordinatorStatus status = Await.value(WAIT, "standby takes over", () -> {
+      CoordinatorStatus s = coordinatorStatus();
+      return s != null && s.epoch() > epoch ? s : null;
+    });
+    assertTrue(status.epoch() > epoch);
+    assertTrue(standby.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "the new leader dispatched");
+    Map<String, Set<String>> afterTakeover = awaitOwners("still published", 650, o -> true);
+    assertEquals(beforeTakeover, afterTakeover, "the takeover moved targets");
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(700, "10.1.", null));
+    awaitOwners("new leader publishes edits", 700, o -> true);
+  }
+
+  private CoordinatorStatus coordinatorStatus() {
+    try {
+      return fleet.kv.get("prome-shard/status/coordinator")
+          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class)).orElse(null);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private Map<String, Long> modifyIndexes() throws java.io.IOException {
+    Map<String, Long> out = new HashMap<>();
+    for (KvEntry e : fleet.kv.list("prome-shard/", 0, Duration.ZERO).value()) {
+      if (e.key().startsWith("prome-shard/nodes/") || e.key().startsWith("prome-shard/status/")) {
+        out.put(e.key(), e.modifyIndex()); // what dispatches write; config/ is edited by the test itself
+      }
+    }
+    assertFalse(out.isEmpty());
+    return out;
+  }
+
+}

@@ -1,6 +1,8 @@
 package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,12 +11,15 @@ import java.util.TreeMap;
  * The commit record of a node's share, written last: which parts make up generation
  * {@code generation} of leadership term {@code epoch}, each with the sha256 of its stored value.
  * An agent applies a snapshot only when every listed part is present with that checksum.
+ * {@code intervals} gives the evaluation interval of rule groups (e.g. {@code "30s"}); a group
+ * without one uses the agent's default.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
     @JsonProperty(required = true) long epoch,
     @JsonProperty(required = true) Map<String, String> parts,
-    @JsonProperty("written_at") String writtenAt) {
+    @JsonProperty("written_at") String writtenAt,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals) {
   /** The manifest's key relative to {@code nodes/<node>/}. */
   public static final String KEY = "manifest";
 
@@ -35,5 +40,28 @@ public record NodeManifest(
     }
     parts = Collections.unmodifiableMap(sorted);
     writtenAt = writtenAt == null ? "" : writtenAt;
+    TreeMap<String, String> byGroup = new TreeMap<>();
+    if (intervals != null) {
+      intervals.forEach((group, interval) -> {
+        Names.group(group);
+        Duration d = Durations.parse("manifest: interval of " + group, interval);
+        if (d.isZero() || d.isNegative()) {
+          throw new ProtocolException("manifest: interval of " + group + " must be positive");
+        }
+        byGroup.put(group, interval);
+      });
+    }
+    intervals = Collections.unmodifiableMap(byGroup);
+  }
+
+  public NodeManifest(long generation, long epoch, Map<String, String> parts, String writtenAt) {
+    this(generation, epoch, parts, writtenAt, Map.of());
+  }
+
+  /** Rule group intervals as durations. */
+  public Map<String, Duration> ruleIntervals() {
+    Map<String, Duration> out = new TreeMap<>();
+    intervals.forEach((g, d) -> out.put(g, Durations.parse(g, d)));
+    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.promeshard.protocol;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +9,38 @@ import java.util.TreeMap;
 /**
  * Everything one node is assigned: target groups per job and recording rules per rule group.
  * This is what the coordinator encodes into parts and what the agent assembles back.
+ * {@code intervals} holds the evaluation interval of rule groups that have one (it travels in the
+ * manifest, not in the parts).
  */
-public record NodeShare(Map<String, List<TargetGroup>> targets, Map<String, List<RecordRule>> rules) {
+public record NodeShare(
+    Map<String, List<TargetGroup>> targets, Map<String, List<RecordRule>> rules, Map<String, Duration> intervals) {
   public NodeShare {
     targets = copy("job", targets);
     rules = copy("rule group", rules);
+    TreeMap<String, Duration> byGroup = new TreeMap<>();
+    if (intervals != null) {
+      intervals.forEach((g, d) -> byGroup.put(Names.group(g), d));
+    }
+    intervals = Collections.unmodifiableMap(byGroup);
+  }
+
+  public NodeShare(Map<String, List<TargetGroup>> targets, Map<String, List<RecordRule>> rules) {
+    this(targets, rules, Map.of());
   }
 
   public static NodeShare empty() {
     return new NodeShare(Map.of(), Map.of());
+  }
+
+  /** The manifest form of {@link #intervals}: group → duration string, for groups this share has. */
+  public Map<String, String> manifestIntervals() {
+    Map<String, String> out = new TreeMap<>();
+    intervals.forEach((g, d) -> {
+      if (rules.containsKey(g)) {
+        out.put(g, Durations.format(d));
+      }
+    });
+    return out;
   }
 
   public int targetCount() {

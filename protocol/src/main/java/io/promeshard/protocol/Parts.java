@@ -110,6 +110,6 @@ public final class Parts {
         rules.computeIfAbsent(key.name(), k -> new ArrayList<>()).addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
       }
     }
-    return new NodeShare(targets, rules);
+    return new NodeShare(targets, rules, manifest.ruleIntervals());
   }
 }

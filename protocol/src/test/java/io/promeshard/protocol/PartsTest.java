@@ -73,6 +73,19 @@ class PartsTest {
   }
 
   @Test
+  void ruleIntervalsTravelInTheManifest() {
+    NodeShare share = new NodeShare(Map.of(), Map.of("heavy", List.of(new RecordRule("r:a", "up"))),
+        Map.of("heavy", java.time.Duration.ofSeconds(45), "unused", java.time.Duration.ofMinutes(1)));
+    SortedMap<PartKey, byte[]> parts = Parts.encode(share);
+    NodeManifest manifest = new NodeManifest(1, 1, Parts.checksums(parts), "", share.manifestIntervals());
+    assertEquals(Map.of("heavy", "45s"), manifest.intervals());
+    NodeManifest decoded = Json.decode("m", Json.encode(manifest), NodeManifest.class);
+    assertEquals(Map.of("heavy", java.time.Duration.ofSeconds(45)), Parts.assemble(decoded, relative(parts)).intervals());
+    assertThrows(ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("heavy", "0s")));
+    assertThrows(ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("../x", "30s")));
+  }
+
+  @Test
   void emptyJobHasNoPart() {
     NodeShare share = new NodeShare(Map.of("web", List.of()), Map.of());
     assertTrue(Parts.encode(share).isEmpty());

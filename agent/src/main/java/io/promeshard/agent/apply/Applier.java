@@ -50,7 +50,7 @@ public final class Applier {
     List<FileChange> files = new ArrayList<>();
     files.addAll(planKind(config.fileSdDir(), PartKey.Kind.TARGETS, share.targets(), renderer::renderTargets));
     files.addAll(planKind(config.rulesDir(), PartKey.Kind.RULES, share.rules(),
-        (group, rules) -> renderer.renderRules(group, rules, config.ruleInterval())));
+        (group, rules) -> renderer.renderRules(group, rules, share.intervals().getOrDefault(group, config.ruleInterval()))));
     return new OutputPlan(files);
   }
 

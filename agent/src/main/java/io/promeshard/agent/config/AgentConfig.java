@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * defaults for the rest. Every value is checked here; a bad one is a ProtocolException (or, for the
  * Consul address, token or CA file, a ConsulConfigException) naming the key and the value.
  *
- * <p>{@code rule_interval} is the evaluation interval written into every rule group: the KV share
- * carries no interval, so keep it equal to the coordinator's {@code record_interval}.
+ * <p>{@code rule_interval} is the evaluation interval of rule groups whose manifest gives none; the
+ * coordinator normally sends its {@code record_interval} with the share.
  */
 public record AgentConfig(
     ConsulSettings consul,

@@ -63,6 +63,17 @@ class ApplierTest {
   }
 
   @Test
+  void ruleIntervalFromTheShareWinsOverTheAgentDefault() throws Exception {
+    NodeShare plain = share(Map.of(), Map.of("heavy", 1, "light", 1));
+    NodeShare share = new NodeShare(plain.targets(), plain.rules(), Map.of("heavy", Duration.ofSeconds(45)));
+
+    applier().apply(share, null);
+
+    assertTrue(Files.readString(rules().resolve("heavy.yml")).contains("interval: \"45s\""));
+    assertTrue(Files.readString(rules().resolve("light.yml")).contains("interval: \"30s\""), "agent default");
+  }
+
+  @Test
   void unchangedShareRewritesNothing() throws Exception {
     NodeShare share = share(Map.of("web", 2), Map.of("heavy", 1));
     Applier applier = applier();

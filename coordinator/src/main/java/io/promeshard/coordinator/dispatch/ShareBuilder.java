@@ -96,7 +96,7 @@ public final class ShareBuilder {
 
     Map<String, NodeShare> shares = new TreeMap<>();
     for (String node : in.members().keySet()) {
-      shares.put(node, new NodeShare(targets.get(node), rules.get(node)));
+      shares.put(node, new NodeShare(targets.get(node), rules.get(node), Map.of(in.settings().recordGroup(), in.settings().recordInterval())));
     }
     return new DispatchOutput(shares, assignments, targetsByNode, costByNode, rulesByNode, targetCount,
         (int) in.records().stream().map(RecordRule::record).distinct().count(), moved);

@@ -55,14 +55,16 @@ public final class PublishPlanner {
         }
       }
       List<String> stale = before.parts().keySet().stream().filter(rel -> !sums.containsKey(rel)).toList();
-      boolean manifestCurrent = before.manifest() != null && before.manifest().parts().equals(sums);
+      Map<String, String> intervals = share.manifestIntervals();
+      boolean manifestCurrent = before.manifest() != null && before.manifest().parts().equals(sums)
+          && before.manifest().intervals().equals(intervals);
       if (manifestCurrent && stale.isEmpty() && parts.stream().noneMatch(w -> w.node().equals(node))) {
         after.put(node, before);
         continue;
       }
       NodeManifest manifest = before.manifest();
       if (!manifestCurrent) {
-        manifest = new NodeManifest(before.generation() + 1, epoch, sums, writtenAt);
+        manifest = new NodeManifest(before.generation() + 1, epoch, sums, writtenAt, intervals);
         manifests.add(new PublishPlan.KvWrite(node, layout.manifest(node), Json.encode(manifest)));
       }
       stale.forEach(rel -> deletes.add(layout.part(node, rel)));

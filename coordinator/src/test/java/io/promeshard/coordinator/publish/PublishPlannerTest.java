@@ -89,6 +89,20 @@ class PublishPlannerTest {
   }
 
   @Test
+  void changedRuleIntervalWritesOnlyANewManifest() {
+    NodeShare thirty = new NodeShare(share(targets("a", 3)).targets(), share(targets("a", 3)).rules(),
+        Map.of("heavy", java.time.Duration.ofSeconds(30)));
+    NodeShare minute = new NodeShare(thirty.targets(), thirty.rules(), Map.of("heavy", java.time.Duration.ofMinutes(1)));
+    PublishPlan first = planner.plan(Map.of("p1", thirty), Map.of(), 1, "t");
+    assertTrue(planner.plan(Map.of("p1", thirty), first.after(), 1, "t").isEmpty());
+    PublishPlan next = planner.plan(Map.of("p1", minute), first.after(), 1, "t");
+    assertTrue(next.parts().isEmpty());
+    NodeManifest m = Json.decode("m", next.manifests().get(0).value(), NodeManifest.class);
+    assertEquals(Map.of("heavy", "1m"), m.intervals());
+    assertEquals(2, m.generation());
+  }
+
+  @Test
   void tamperedPartIsRewrittenWithoutANewGeneration() {
     PublishPlan first = planner.plan(Map.of("p1", share(targets("a", 3))), Map.of(), 1, "t");
     StoredNode stored = first.after().get("p1");

@@ -8,7 +8,6 @@ import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * One (blocking) read of {@code /v1/health/service/<node_service>} without the {@code passing} filter,
@@ -46,30 +40,9 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
   @Override
   public ConsulResponse<HealthSnapshot> fetch(long index, Duration wait) throws IOException {
     HttpUrl.Builder url = consul.url("health/service/" + service);
-    OkHttpClient client = consul.client();
-    if (index > 0) {
-      url.addQueryParameter("index", Long.toString(index)).addQueryParameter("wait", wait.toMillis() + "ms");
-      client = consul.blockingClient(wait);
-    }
     String what = "GET health/service/" + service;
-    Call call = handle.register(client.newCall(new Request.Builder().url(url.build()).get().build()));
-    try (Response r = call.execute()) {
-      ResponseBody body = r.body();
-      byte[] bytes = body == null ? new byte[0] : body.bytes();
-      if (r.code() != 200) {
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        throw new IOException(what + ": HTTP " + r.code() + (text.isEmpty() ? "" : " " + text)
-            + (r.code() == 403 ? ": the Consul token lacks service:read on " + service : ""));
-      }
-      String header = r.header("X-Consul-Index");
-      long replyIndex;
-      try {
-        replyIndex = Long.parseLong(header == null ? "" : header.strip());
-      } catch (NumberFormatException e) {
-        throw new IOException(what + ": missing or malformed X-Consul-Index header " + header, e);
-      }
-      return new ConsulResponse<>(parse(what, bytes), Math.max(replyIndex, 0));
-    }
+    ConsulResponse<byte[]> reply = consul.blockingGet(url, index, wait, handle, what);
+    return new ConsulResponse<>(parse(what, reply.value()), reply.index());
   }
 
   @Override

@@ -8,19 +8,13 @@ import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * One blocking read of {@code /v1/health/service/<service>?passing=true&tag=..&dc=..}, mapped to one
@@ -58,29 +52,9 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
     if (spec.datacenter() != null) {
       url.addQueryParameter("dc", spec.datacenter());
     }
-    OkHttpClient client = consul.client();
-    if (index > 0) {
-      url.addQueryParameter("index", Long.toString(index)).addQueryParameter("wait", wait.toMillis() + "ms");
-      client = consul.blockingClient(wait);
-    }
     String what = "GET health/service/" + spec.service();
-    Call call = handle.register(client.newCall(new Request.Builder().url(url.build()).get().build()));
-    try (Response r = call.execute()) {
-      ResponseBody body = r.body();
-      byte[] bytes = body == null ? new byte[0] : body.bytes();
-      if (r.code() != 200) {
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        throw new IOException(what + ": HTTP " + r.code() + (text.isEmpty() ? "" : " " + text));
-      }
-      String header = r.header("X-Consul-Index");
-      long replyIndex;
-      try {
-        replyIndex = Long.parseLong(header == null ? "" : header.strip());
-      } catch (NumberFormatException e) {
-        throw new IOException(what + ": missing or malformed X-Consul-Index header " + header, e);
-      }
-      return new ConsulResponse<>(map(what, bytes), Math.max(replyIndex, 0));
-    }
+    ConsulResponse<byte[]> reply = consul.blockingGet(url, index, wait, handle, what);
+    return new ConsulResponse<>(map(what, reply.value()), reply.index());
   }
 
   @Override

@@ -16,7 +16,7 @@ final class ConsulErrors {
     int status = response.code();
     String msg = what + ": HTTP " + status + (body.isEmpty() ? "" : " " + body);
     if (status == 403) {
-      msg += ": the Consul token lacks permission for this key (" + http.credentials() + ")";
+      msg += ": the Consul token lacks permission for this request (" + http.credentials() + ")";
     }
     return new IOException(msg);
   }

@@ -1,6 +1,7 @@
 package io.promeshard.protocol.consul;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -79,6 +80,31 @@ public final class ConsulHttp implements Closeable {
 
   Request.Builder request(HttpUrl url) {
     return new Request.Builder().url(url);
+  }
+
+  /**
+   * One GET of a Consul endpoint that supports blocking queries: blocks when {@code index > 0}
+   * (with a read timeout suited to {@code wait}), registers the call with {@code handle} so a
+   * watch can cancel it, and returns the body with {@code X-Consul-Index}. A 404 is an empty body;
+   * any other failure is an IOException naming {@code what}, the status and Consul's message.
+   */
+  public ConsulResponse<byte[]> blockingGet(HttpUrl.Builder url, long index, Duration wait, CallHandle handle, String what)
+      throws IOException {
+    OkHttpClient c = client;
+    if (index > 0) {
+      url.addQueryParameter("index", Long.toString(index)).addQueryParameter("wait", wait.toMillis() + "ms");
+      c = blockingClient(wait);
+    }
+    okhttp3.Call call = handle.register(c.newCall(new Request.Builder().url(url.build()).get().build()));
+    try (okhttp3.Response r = call.execute()) {
+      if (r.code() == 404) {
+        return new ConsulResponse<>(new byte[0], ConsulErrors.index(what, r));
+      }
+      if (!r.isSuccessful()) {
+        throw ConsulErrors.failure(what, r, this);
+      }
+      return new ConsulResponse<>(r.body().bytes(), ConsulErrors.index(what, r));
+    }
   }
 
   /** The CA trust for https, or null. */

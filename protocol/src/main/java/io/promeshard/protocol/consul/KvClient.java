@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -42,24 +40,11 @@ public final class KvClient {
   /** As {@link #list(String, long, Duration)}, registering the call with {@code handle} so it can be cancelled. */
   public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait, CallHandle handle)
       throws IOException {
-    HttpUrl.Builder url = http.url("kv/" + prefix).addQueryParameter("recurse", "true");
-    OkHttpClient client = http.client();
-    if (index > 0) {
-      url.addQueryParameter("index", Long.toString(index))
-          .addQueryParameter("wait", wait.toMillis() + "ms");
-      client = http.blockingClient(wait);
-    }
     String what = "GET kv " + prefix;
-    Call call = handle.register(client.newCall(new Request.Builder().url(url.build()).get().build()));
-    try (Response r = call.execute()) {
-      if (r.code() == 404) {
-        return new ConsulResponse<>(List.of(), ConsulErrors.index(what, r));
-      }
-      if (!r.isSuccessful()) {
-        throw ConsulErrors.failure(what, r, http);
-      }
-      return new ConsulResponse<>(parse(what, r.body().bytes()), ConsulErrors.index(what, r));
-    }
+    ConsulResponse<byte[]> reply = http.blockingGet(http.url("kv/" + prefix).addQueryParameter("recurse", "true"),
+        index, wait, handle, what);
+    List<KvEntry> entries = reply.value().length == 0 ? List.of() : parse(what, reply.value());
+    return new ConsulResponse<>(entries, reply.index());
   }
 
   /** The entry at exactly {@code key}, or empty. */

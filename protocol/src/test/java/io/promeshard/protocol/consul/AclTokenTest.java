@@ -66,7 +66,7 @@ class AclTokenTest {
       IOException e = assertThrows(IOException.class, () -> kv.put("acl/secret", "1".getBytes(UTF_8)));
       System.out.println("[AclTokenTest] " + e.getMessage());
       assertTrue(e.getMessage().startsWith("PUT kv acl/secret: HTTP 403"), e.getMessage());
-      assertTrue(e.getMessage().contains("the Consul token lacks permission for this key (no token configured)"),
+      assertTrue(e.getMessage().contains("the Consul token lacks permission for this request (no token configured)"),
           e.getMessage());
       IOException get = assertThrows(IOException.class, () -> kv.get("acl/secret"));
       assertTrue(get.getMessage().startsWith("GET kv acl/secret: HTTP 403"), get.getMessage());

@@ -1,0 +1,251 @@
+package io.promeshard.coordinator.shard;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The immutable result of {@link Sharder#assign}: which nodes own each key (primary first) and what
+ * each node holds. Stored compactly (keys in a fixed order by 64-bit key hash, plus one int per
+ * replica slot) so a million items stay cheap; lookups by key are binary searches over the hashes.
+ * Unknown keys yield empty results.
+ */
+public final class Assignment {
+  private static final Assignment EMPTY =
+      new Assignment(new String[0], new String[0], new long[0], new double[0], 0, new int[0]);
+
+  private final String[] nodes;
+  private final String[] keys;
+  private final long[] hashes;
+  private final double[] costs;
+  private final int replicas;
+  private final int[] owners;
+  private final int[] counts;
+  private final double[] loads;
+
+  /**
+   * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in
+   * {@link #compare} order with their hashes, owners[i * replicas + r].
+   */
+  Assignment(String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
+    this.nodes = nodes;
+    this.keys = keys;
+    this.hashes = hashes;
+    this.costs = costs;
+    this.replicas = replicas;
+    this.owners = owners;
+    this.counts = new int[nodes.length];
+    this.loads = new double[nodes.length];
+    for (int i = 0; i < keys.length; i++) {
+      for (int r = 0; r < replicas; r++) {
+        int n = owners[i * replicas + r];
+        counts[n]++;
+        loads[n] += costs[i];
+      }
+    }
+  }
+
+  /** No nodes, no items: what zero healthy nodes produce. */
+  public static Assignment empty() {
+    return EMPTY;
+  }
+
+  /** Node names, sorted, including nodes that own nothing. */
+  public List<String> nodes() {
+    return List.of(nodes);
+  }
+
+  /** Owners per key: the requested replica count, capped at the number of nodes. */
+  public int replicas() {
+    return replicas;
+  }
+
+  public int size() {
+    return keys.length;
+  }
+
+  public boolean isEmpty() {
+    return keys.length == 0;
+  }
+
+  /** All keys, in the assignment's fixed order (by key hash). */
+  public List<String> keys() {
+    return List.of(keys);
+  }
+
+  public boolean contains(String key) {
+    return indexOf(key) >= 0;
+  }
+
+  /** The nodes owning {@code key}, primary first; empty if the key is not assigned. */
+  public List<String> owners(String key) {
+    int i = indexOf(key);
+    if (i < 0) {
+      return List.of();
+    }
+    String[] out = new String[replicas];
+    for (int r = 0; r < replicas; r++) {
+      out[r] = nodes[owners[i * replicas + r]];
+    }
+    return List.of(out);
+  }
+
+  /**
+   * The keys each node owns (as primary or replica), every node present, keys in the assignment's
+   * fixed order.
+   */
+  public Map<String, List<String>> keysByNode() {
+    List<List<String>> lists = new ArrayList<>(nodes.length);
+    for (int n = 0; n < nodes.length; n++) {
+      lists.add(new ArrayList<>(counts[n]));
+    }
+    for (int i = 0; i < keys.length; i++) {
+      for (int r = 0; r < replicas; r++) {
+        lists.get(owners[i * replicas + r]).add(keys[i]);
+      }
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (int n = 0; n < nodes.length; n++) {
+      out.put(nodes[n], Collections.unmodifiableList(lists.get(n)));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Number of items (replica slots) per node, every node present. */
+  public Map<String, Integer> countByNode() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int n = 0; n < nodes.length; n++) {
+      out.put(nodes[n], counts[n]);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Summed item cost per node, every node present. */
+  public Map<String, Double> costByNode() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int n = 0; n < nodes.length; n++) {
+      out.put(nodes[n], loads[n]);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * How many keys present in both assignments have a different set of owners here than in
+   * {@code other} (replica order ignored); keys only one of them has are not counted.
+   */
+  public int movedComparedTo(Assignment other) {
+    int[] toHere = other.nodeIndexMap(nodes);
+    int moved = 0;
+    int i = 0;
+    int j = 0;
+    while (i < keys.length && j < other.keys.length) {
+      int c = compare(hashes[i], keys[i], other.hashes[j], other.keys[j]);
+      if (c < 0) {
+        i++;
+      } else if (c > 0) {
+        j++;
+      } else {
+        if (!sameOwners(i, other, j, toHere)) {
+          moved++;
+        }
+        i++;
+        j++;
+      }
+    }
+    return moved;
+  }
+
+  private boolean sameOwners(int i, Assignment other, int j, int[] toHere) {
+    if (replicas != other.replicas) {
+      return false;
+    }
+    for (int r = 0; r < replicas; r++) {
+      int mine = owners[i * replicas + r];
+      boolean found = false;
+      for (int q = 0; q < replicas && !found; q++) {
+        found = toHere[other.owners[j * replicas + q]] == mine;
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For each node index of this assignment, its index in the sorted {@code target}, or -1. */
+  int[] nodeIndexMap(String[] target) {
+    int[] map = new int[nodes.length];
+    for (int n = 0; n < nodes.length; n++) {
+      map[n] = Math.max(-1, Arrays.binarySearch(target, nodes[n]));
+    }
+    return map;
+  }
+
+  int indexOfNode(String node) {
+    return Math.max(-1, Arrays.binarySearch(nodes, node));
+  }
+
+  /** The order of keys in every assignment: by hash as unsigned 64-bit value, then by key. */
+  static int compare(long hashA, String keyA, long hashB, String keyB) {
+    int c = Long.compareUnsigned(hashA, hashB);
+    return c != 0 ? c : keyA.compareTo(keyB);
+  }
+
+  int indexOf(String key) {
+    long h = Hashing.item(key);
+    int lo = 0;
+    int hi = keys.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = compare(hashes[mid], keys[mid], h, key);
+      if (c == 0) {
+        return mid;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
+  }
+
+  long hashAt(int i) {
+    return hashes[i];
+  }
+
+  String keyAt(int i) {
+    return keys[i];
+  }
+
+  int ownerAt(int i, int r) {
+    return owners[i * replicas + r];
+  }
+
+  int nodeCount() {
+    return nodes.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Assignment a
+        && replicas == a.replicas
+        && Arrays.equals(nodes, a.nodes)
+        && Arrays.equals(keys, a.keys)
+        && Arrays.equals(owners, a.owners)
+        && Arrays.equals(costs, a.costs);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(keys) + Arrays.hashCode(owners);
+  }
+
+  @Override
+  public String toString() {
+    return "Assignment[nodes=" + nodes.length + ", items=" + keys.length + ", replicas=" + replicas + "]";
+  }
+}

@@ -1,0 +1,132 @@
+package io.promeshard.coordinator.shard;
+
+import io.promeshard.coordinator.shard.Explanation.Candidate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sharding function: a pure, deterministic map from a {@link ShardRequest} to an
+ * {@link Assignment}, and an {@link Explanation} of any one key. Same inputs in any order give the
+ * same output. Throws IllegalArgumentException for a duplicate key or node, or (explain) an
+ * unknown key. The algorithm and its guarantees are described in {@code package-info.java}.
+ *
+ * <p>Special cases: zero nodes give {@link Assignment#empty()} (keeping the last assignment is the
+ * caller's job); with {@code replicas >= nodes} every item is on every node; replicas sit on
+ * distinct nodes always, and in distinct zones when there are at least R zones (a node of unknown
+ * zone counts as a zone of its own). An item that costs more than a node's whole cost bound makes
+ * the cost bound unreachable: the node holding it is held to that item's cost plus the usual slack
+ * instead. When no allowed node has room (such items, or zone rules forcing load onto few nodes),
+ * the item goes where it overloads least, count bound first.
+ */
+public final class Sharder {
+  private static final int REPAIR_ROUNDS = 3;
+
+  private Sharder() {}
+
+  public static Assignment assign(ShardRequest request) {
+    Inputs in = Inputs.of(request);
+    if (in.nodeCount() == 0) {
+      return Assignment.empty();
+    }
+    return run(in, request.previous(), Trace.NONE);
+  }
+
+  /** Explains where {@code key} goes under {@code request}; agrees with {@link #assign}. */
+  public static Explanation explain(ShardRequest request, String key) {
+    Inputs in = Inputs.of(request);
+    Assignment previous = request.previous();
+    List<String> previousOwners = previous == null ? List.of() : previous.owners(key);
+    int item = indexOf(in, key);
+    if (in.nodeCount() == 0) {
+      return new Explanation(key, in.cost[item], 0, false, List.of(), previousOwners, List.of());
+    }
+    Trace trace = new Trace(item, in.nodeCount());
+    Assignment result = run(in, previous, trace);
+    boolean hadPrevious = previous != null && !previous.isEmpty();
+    Ranker ranker = new Ranker(in.nodeHash, in.capacity);
+    ranker.load(in.itemHash[item]);
+    List<Candidate> candidates = new ArrayList<>(in.nodeCount());
+    for (int n : ranker.ranking()) {
+      boolean joined = hadPrevious && previous.indexOfNode(in.nodes[n]) < 0;
+      candidates.add(new Candidate(in.nodes[n], in.zoneName[n], in.capacity[n], candidates.size(),
+          ranker.score(n), joined, trace.decision(n)));
+    }
+    return new Explanation(key, in.cost[item], in.replicas, in.distinctZones, result.owners(key),
+        previousOwners, candidates);
+  }
+
+  private static int indexOf(Inputs in, String key) {
+    long h = Hashing.item(key);
+    for (int i = 0; i < in.itemCount(); i++) {
+      if (in.itemHash[i] == h && in.keys[i].equals(key)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("explain: key " + key + " is not among the " + in.itemCount() + " items");
+  }
+
+  /**
+   * One placement pass, then, only if some slot overflowed (some node is over a limit), up to
+   * {@link #REPAIR_ROUNDS} more passes that start from the result: they shed the overload where
+   * room has appeared. This makes the result a fixed point in practice, so assigning again with it
+   * as previous changes nothing. An explanation describes the last pass.
+   */
+  private static Assignment run(Inputs in, Assignment previous, Trace trace) {
+    Ranker ranker = new Ranker(in.nodeHash, in.capacity);
+    Assignment result = previous;
+    for (int round = 0; round <= REPAIR_ROUNDS; round++) {
+      Trace roundTrace = trace.fresh();
+      Stickiness sticky = Stickiness.plan(in, result, ranker, roundTrace);
+      Placement placement = new Placement(in, ranker, roundTrace);
+      placement.keep(in, sticky.kept, sticky.claims);
+      placement.fill(fillOrder(in, placement, sticky), sticky);
+      Assignment next = new Assignment(in.nodes, in.keys, in.itemHash, in.cost, in.replicas, placement.owners());
+      boolean settled = round > 0 && next.movedComparedTo(result) == 0;
+      result = next;
+      trace.adopt(roundTrace);
+      if (!placement.overflowed() || settled) {
+        break;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Items with open slots, in stages: first those that move in any case (their owner left or shed
+   * them, or a joining node claims them and their old owner is full), so they come first at the
+   * joining node; then the other claimed items (if the joiner refuses them they go home, where
+   * their room is held for them); then new items. Within a stage costliest first (big items are
+   * hard to fit late), ties in canonical order. Costs are compared as floats so that stage, cost
+   * and index pack into one sortable long.
+   */
+  private static int[] fillOrder(Inputs in, Placement placement, Stickiness sticky) {
+    int open = 0;
+    for (int i = 0; i < in.itemCount(); i++) {
+      if (!placement.complete(i)) {
+        open++;
+      }
+    }
+    long[] packed = new long[open];
+    for (int i = 0, k = 0; i < in.itemCount(); i++) {
+      if (!placement.complete(i)) {
+        long costRank = Integer.MAX_VALUE - Float.floatToIntBits((float) in.cost[i]);
+        packed[k++] = stage(i, in, placement, sticky) << 61 | costRank << 29 | i;
+      }
+    }
+    java.util.Arrays.sort(packed);
+    int[] order = new int[open];
+    for (int k = 0; k < open; k++) {
+      order[k] = (int) (packed[k] & ((1L << 29) - 1));
+    }
+    return order;
+  }
+
+  private static long stage(int i, Inputs in, Placement placement, Stickiness sticky) {
+    if (!sticky.known[i]) {
+      return 2;
+    }
+    boolean claimed = sticky.claims != null && sticky.claims[i * in.replicas] >= 0;
+    boolean homeFull = sticky.displaced[i] >= 0 && placement.full(sticky.displaced[i]);
+    return claimed && !homeFull ? 1 : 0;
+  }
+}

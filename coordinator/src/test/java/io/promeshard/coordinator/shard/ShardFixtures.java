@@ -1,0 +1,76 @@
+package io.promeshard.coordinator.shard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Inputs and quality measures shared by the sharding tests and the benchmark. */
+final class ShardFixtures {
+  private ShardFixtures() {}
+
+  /** Targets {@code job-k/10.a.b.c:port} with Pareto(alpha = 1.2, x_min = 1) costs from a fixed seed. */
+  static List<ShardItem> paretoItems(int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<ShardItem> items = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      double u = 1.0 - random.nextDouble(); // (0, 1]
+      items.add(new ShardItem(key(i), Math.pow(u, -1 / 1.2)));
+    }
+    return items;
+  }
+
+  /** Targets of cost 1. */
+  static List<ShardItem> unitItems(int count) {
+    List<ShardItem> items = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      items.add(ShardItem.of(key(i)));
+    }
+    return items;
+  }
+
+  static String key(int i) {
+    return "job-" + (i % 7) + "/10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255) + ":9100";
+  }
+
+  static List<ShardNode> nodes(int count) {
+    List<ShardNode> nodes = new ArrayList<>(count);
+    for (int n = 0; n < count; n++) {
+      nodes.add(ShardNode.of(nodeName(n)));
+    }
+    return nodes;
+  }
+
+  static String nodeName(int n) {
+    return "prom-" + n + ".example:9090";
+  }
+
+  /** Max over nodes of (count / capacity-proportional share of all replica slots). */
+  static double countMaxAvg(Assignment a, List<ShardNode> nodes) {
+    return maxOverShare(a.countByNode(), nodes);
+  }
+
+  /** Max over nodes of (cost / capacity-proportional share of the total cost of all slots). */
+  static double costMaxAvg(Assignment a, List<ShardNode> nodes) {
+    return maxOverShare(a.costByNode(), nodes);
+  }
+
+  private static double maxOverShare(Map<String, ? extends Number> perNode, List<ShardNode> nodes) {
+    double total = 0;
+    double capacity = 0;
+    for (ShardNode n : nodes) {
+      total += perNode.get(n.name()).doubleValue();
+      capacity += n.capacity();
+    }
+    double max = 0;
+    for (ShardNode n : nodes) {
+      double share = total * n.capacity() / capacity;
+      max = Math.max(max, perNode.get(n.name()).doubleValue() / share);
+    }
+    return max;
+  }
+
+  static double maxItemCost(List<ShardItem> items) {
+    return items.stream().mapToDouble(ShardItem::cost).max().orElse(0);
+  }
+}

@@ -12,11 +12,9 @@ import io.promeshard.agent.status.StatusWriter;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
-import io.promeshard.protocol.RecordRule;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -51,8 +49,9 @@ public final class ApplyLoop implements Closeable {
 
   // confined to the apply thread
   private Snapshot.Complete latest;
-  private Map<String, List<RecordRule>> installedRules;
-  private Map<String, List<RecordRule>> rejectedRules;
+  /** Rule groups with their intervals as installed (targets empty), or null before the first full apply. */
+  private NodeShare installedRules;
+  private NodeShare rejectedRules;
   private int rejections;
   private boolean reloadPending;
   private long pendingSinceNanos;
@@ -137,17 +136,18 @@ public final class ApplyLoop implements Closeable {
       return;
     }
     // rule files stay as installed; only target files follow the new share now
-    ApplyResult r = apply(new NodeShare(c.share().targets(), installedRules), null);
+    ApplyResult r = apply(new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals()), null);
     if (r == null) {
       return;
     }
     reloadPending |= reloadOn == ReloadOn.ALWAYS && r.changed();
-    boolean rulesWanted = !c.share().rules().equals(installedRules) && !c.share().rules().equals(rejectedRules);
+    NodeShare wanted = rulesOf(c.share());
+    boolean rulesWanted = !wanted.equals(installedRules) && !wanted.equals(rejectedRules);
     if (rulesWanted || reloadPending) {
       scheduleRules();
     } else {
       cancel(pendingRules);
-      if (c.share().rules().equals(installedRules)) {
+      if (wanted.equals(installedRules)) {
         book.applied(log, c, r);
         metrics.applied(c.generation(), Instant.now());
       }
@@ -185,12 +185,12 @@ public final class ApplyLoop implements Closeable {
     }
     boolean rulesRejected = !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
     if (rulesRejected) {
-      rejectedRules = c.share().rules();
+      rejectedRules = rulesOf(c.share());
       rejections++;
-      book.rulesError(r.error(), rejectedRules);
+      book.rulesError(r.error(), rejectedRules.rules());
       scheduleRulesRetry();
     } else {
-      installedRules = c.share().rules();
+      installedRules = rulesOf(c.share());
       rejectedRules = null;
       rejections = 0;
       book.rulesError("", null);
@@ -213,9 +213,9 @@ public final class ApplyLoop implements Closeable {
     Duration delay = tuning.rulesRetry(rejections);
     log.warn("[apply] {}: rules of generation {} rejected ({} in a row); retrying in {} s unless they change",
         node, latest.generation(), rejections, delay.toSeconds());
-    Map<String, List<RecordRule>> rejected = rejectedRules;
+    NodeShare rejected = rejectedRules;
     retryRules = thread.schedule(() -> {
-      if (latest != null && latest.share().rules().equals(rejected) && rejected.equals(rejectedRules)) {
+      if (latest != null && rulesOf(latest.share()).equals(rejected) && rejected.equals(rejectedRules)) {
         applyFull();
         report();
       }
@@ -276,6 +276,11 @@ public final class ApplyLoop implements Closeable {
         report();
       }, tuning.statusRetry().toNanos());
     }
+  }
+
+  /** The rule part of a share: groups and their intervals, no targets. */
+  private static NodeShare rulesOf(NodeShare share) {
+    return new NodeShare(Map.of(), share.rules(), share.intervals());
   }
 
   private static void cancel(ScheduledFuture<?> f) {

@@ -216,6 +216,27 @@ class AgentEndToEndTest {
   }
 
   @Test
+  void aRuleIntervalChangeAloneReachesPrometheusAndSurvivesLaterTargetChanges() throws Exception {
+    Agent agent = start("e2e-interval", "debounce: 200ms");
+    Map<String, List<RecordRule>> heavy = Map.of("heavy", List.of(UP));
+    kv.publish("e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofSeconds(45))), 1);
+    Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
+    assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"45s\""));
+
+    kv.publish("e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofMinutes(1))), 2);
+    Await.until(WAIT, "generation 2 applied", () -> agent.status().appliedGeneration() == 2);
+    assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"1m\""));
+    Await.until(WAIT, "Prometheus evaluates the group every 60 s",
+        () -> get(prom.url() + "/api/v1/rules").body().contains("\"interval\":60"));
+
+    kv.publish("e2e-interval", new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:4100", Map.of()))), heavy,
+        Map.of("heavy", Duration.ofMinutes(1))), 3);
+    Await.until(WAIT, "generation 3 applied", () -> agent.status().appliedGeneration() == 3);
+    assertTrue(read(fileSd().resolve("web.json")).contains("127.0.0.1:4100"));
+    assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"1m\""), "a target change kept the interval");
+  }
+
+  @Test
   void reloadOnDecidesWhetherTargetOrRuleChangesReload() throws Exception {
     Agent always = start("e2e-always", "reload_on: always");
     String metrics = "http://127.0.0.1:" + always.opsPort() + "/metrics";

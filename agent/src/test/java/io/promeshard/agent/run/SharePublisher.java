@@ -47,7 +47,7 @@ public final class SharePublisher {
   /** Parts, then the manifest, then deletes parts the manifest no longer lists. */
   public NodeManifest publish(String node, NodeShare share, long generation) {
     Map<String, String> sums = writeParts(node, share);
-    NodeManifest manifest = new NodeManifest(generation, 1, sums, "2026-01-01T00:00:00Z");
+    NodeManifest manifest = new NodeManifest(generation, 1, sums, "2026-01-01T00:00:00Z", share.manifestIntervals());
     writeManifest(node, manifest);
     try {
       for (KvEntry e : kv.list(layout.nodeDir(node), 0, Duration.ZERO).value()) {

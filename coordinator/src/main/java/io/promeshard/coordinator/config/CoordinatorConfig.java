@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.promeshard.protocol.ConfigFiles;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.ConsulSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +15,7 @@ import java.time.Duration;
  * keys are errors naming the key; command-line flags override the file.
  */
 public record CoordinatorConfig(
-    String consul,
-    @JsonProperty("token_file") Path tokenFile,
-    @JsonProperty("ca_file") Path caFile,
+    ConsulConfig consul,
     String prefix,
     String listen,
     @JsonProperty("session_ttl") Duration sessionTtl,
@@ -24,12 +23,12 @@ public record CoordinatorConfig(
     @JsonProperty("startup_grace") Duration startupGrace) {
 
   public static final String DEFAULT_PATH = "/etc/prome-shard/coordinator.yml";
-  public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(null, null, null, null, null, null, null, null);
+  public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(null, null, null, null, null, null);
 
   public CoordinatorConfig {
-    consul = consul == null ? "http://127.0.0.1:8500" : consul;
+    consul = consul == null ? ConsulConfig.DEFAULTS : consul;
     prefix = prefix == null ? KvLayout.DEFAULT_PREFIX : prefix;
-    listen = listen == null ? "127.0.0.1:9465" : listen;
+    listen = listen == null ? "127.0.0.1:9467" : listen;
     sessionTtl = sessionTtl == null ? Duration.ofSeconds(15) : sessionTtl;
     if (sessionTtl.compareTo(Duration.ofSeconds(10)) < 0 || sessionTtl.compareTo(Duration.ofHours(24)) > 0) {
       throw new ProtocolException("session_ttl: Consul accepts 10s to 24h, found " + sessionTtl.toSeconds() + "s");
@@ -51,7 +50,7 @@ public record CoordinatorConfig(
   }
 
   public ConsulSettings consulSettings() {
-    return ConsulSettings.of(consul, tokenFile, caFile);
+    return consul.settings();
   }
 
   public KvLayout layout() {
@@ -59,12 +58,12 @@ public record CoordinatorConfig(
   }
 
   /** A copy with command-line overrides applied (null keeps the file's value). */
-  public CoordinatorConfig with(String consul, Path tokenFile, String prefix) {
-    return new CoordinatorConfig(consul != null ? consul : this.consul, tokenFile != null ? tokenFile : this.tokenFile,
-        caFile, prefix != null ? prefix : this.prefix, listen, sessionTtl, lockDelay, startupGrace);
+  public CoordinatorConfig with(String consulAddress, Path tokenFile, String prefix) {
+    return new CoordinatorConfig(consul.with(consulAddress, tokenFile), prefix != null ? prefix : this.prefix, listen,
+        sessionTtl, lockDelay, startupGrace);
   }
 
   public CoordinatorConfig withListen(String listen) {
-    return new CoordinatorConfig(consul, tokenFile, caFile, prefix, listen, sessionTtl, lockDelay, startupGrace);
+    return new CoordinatorConfig(consul, prefix, listen, sessionTtl, lockDelay, startupGrace);
   }
 }

@@ -142,6 +142,25 @@ class CoordinatorTest {
   }
 
   @Test
+  void withZeroHealthyNodesTheLastAssignmentStaysAndStatusSaysSo() throws Exception {
+    nodes(2);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(200, "10.1.", null));
+    start();
+    Map<String, Set<String>> before = awaitOwners("published", 200, o -> true);
+    fleet.fail("p1");
+    fleet.fail("p2");
+    CoordinatorStatus status = Await.value(WAIT, "status reports no healthy members", () -> {
+      CoordinatorStatus s = coordinatorStatus();
+      return s != null && s.problem().startsWith("no healthy members") ? s : null;
+    });
+    assertTrue(status.problem().contains("keeping the last published assignment"), status.problem());
+    assertEquals(before, owners(), "shares were changed with zero healthy nodes");
+    fleet.pass("p1");
+    awaitOwners("p1 takes everything once p2 stays out", 200, o -> o.values().stream().allMatch(x -> x.equals(Set.of("p1"))));
+  }
+
+  @Test
   void secondIdenticalDispatchWritesZeroKeys() throws Exception {
     nodes(3);
     fleet.putKv("prome-shard/config/settings", SETTINGS);

@@ -1,0 +1,160 @@
+package io.promeshard.coordinator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulSettings;
+import io.promeshard.protocol.consul.KvClient;
+import io.promeshard.testkit.ConsulExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator's commands as an operator runs them, against a real Consul. */
+class CoordinatorCliTest {
+  @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
+  @TempDir Path dir;
+
+  private static final String SETTINGS = "{\"flap_hold\":\"1s\",\"debounce\":\"50ms\"}";
+  private static final String WEB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":"
+      + "[\"127.0.0.1:9001\",\"127.0.0.1:9002\",\"127.0.0.1:9003\",\"127.0.0.1:9004\"]}]}]}";
+
+  /** Exit code and what the command printed. */
+  record Run(int exit, String out, String err) {}
+
+  private Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = CoordinatorMain.execute(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private Path write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    return p;
+  }
+
+  @BeforeEach
+  void clean() {
+    consul.clearKv();
+  }
+
+  private void register(String node) throws Exception {
+    try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
+      String body = "{\"ID\":\"" + node + "\",\"Name\":\"prome-shard-node\",\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}";
+      Request r = new Request.Builder().url(http.url("agent/service/register").build())
+          .put(RequestBody.create(body, MediaType.get("application/json"))).build();
+      try (Response resp = http.client().newCall(r).execute()) {
+        assertTrue(resp.isSuccessful(), resp.toString());
+      }
+    }
+  }
+
+  @Test
+  void unknownFlagAndMissingCommandAreUsageErrors() {
+    assertEquals(2, run("run", "--bogus").exit());
+    assertEquals(2, run().exit());
+    Run version = run("--version");
+    assertEquals(0, version.exit());
+    assertTrue(version.out().startsWith("prome-shard-coordinator "), version.out());
+  }
+
+  @Test
+  void configValidateNamesTheFileAndTheFieldAndExitsTwo() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write("conf/jobs/web.json", WEB);
+    Run ok = run("config", "validate", "--config", "/nonexistent/default-is-fine.yml", dir.resolve("conf").toString());
+    assertEquals(2, ok.exit(), "an explicit --config that does not exist is an error: " + ok.err());
+    ok = run("config", "validate", dir.resolve("conf").toString());
+    assertEquals(0, ok.exit(), ok.err());
+    assertTrue(ok.out().contains("prome-shard/config/jobs/web"), ok.out());
+    Path bad = write("bad/web.json", WEB.replace("\"groups\"", "\"grups\""));
+    Run failed = run("config", "validate", bad.toString());
+    assertEquals(2, failed.exit());
+    assertTrue(failed.err().contains(bad + ": ") && failed.err().contains("groups"), failed.err());
+    Path badFile = write("coordinator.yml", "consul:\n  address: http://127.0.0.1:1\nlisten_addr: x\n");
+    Run badConfig = run("config", "validate", "--config", badFile.toString());
+    assertEquals(2, badConfig.exit());
+    assertTrue(badConfig.err().contains("listen_addr"), badConfig.err());
+  }
+
+  @Test
+  void configPutThenGetRoundTripsAndABadFileWritesNothing() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write("conf/jobs/web.json", WEB);
+    write("conf/jobs/db.json", "{\"sources\":[]}");
+    Run rejected = run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString());
+    assertEquals(2, rejected.exit());
+    assertTrue(rejected.err().contains("db.json"), rejected.err());
+    try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
+      assertTrue(new KvClient(http).get("prome-shard/config/jobs/web").isEmpty(), "nothing written");
+    }
+    Files.delete(dir.resolve("conf/jobs/db.json"));
+    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    Run get = run("config", "get", "--consul", consul.url(), "web");
+    assertEquals(0, get.exit());
+    assertEquals(WEB, get.out().strip());
+    assertEquals(1, run("config", "get", "--consul", consul.url(), "nosuchjob").exit());
+  }
+
+  @Test
+  void runOnceThenStatusPlanAndExplainDescribeTheFleet() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write("conf/jobs/web.json", WEB);
+    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    register("p1");
+    register("p2");
+    Path cfg = write("coordinator.yml", "consul:\n  address: " + consul.url() + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
+    assertEquals(0, once.exit(), once.err());
+
+    Run status = run("status", "--config", cfg.toString());
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().contains("p1") && status.out().contains("p2"), status.out());
+    assertTrue(status.out().contains("no agent status"), status.out());
+
+    Run plan = run("plan", "--config", cfg.toString());
+    assertEquals(0, plan.exit(), plan.err());
+    assertTrue(plan.out().contains("(nothing to change)"), plan.out());
+
+    Run explain = run("explain", "--config", cfg.toString(), "web", "127.0.0.1:9003");
+    assertEquals(0, explain.exit(), explain.err());
+    assertTrue(explain.out().contains("p1") || explain.out().contains("p2"), explain.out());
+    Run unknown = run("explain", "--config", cfg.toString(), "web", "127.0.0.1:1");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("no target 127.0.0.1:1"), unknown.err());
+  }
+
+  @Test
+  void runOnceWithoutHealthyNodesFailsAfterItsTimeout() throws Exception {
+    write("conf/settings.json", "{\"node_service\":\"nobody-registered\"}");
+    write("conf/jobs/web.json", WEB);
+    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    Path cfg = write("coordinator.yml", "consul:\n  address: " + consul.url() + "\nlisten: \"\"\nlock_delay: 0s\n");
+    Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "3s");
+    assertEquals(1, once.exit());
+    assertTrue(once.err().contains("no dispatch within"), once.err());
+  }
+}

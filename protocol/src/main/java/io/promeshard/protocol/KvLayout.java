@@ -59,6 +59,14 @@ public final class KvLayout {
     return recordsDir() + index;
   }
 
+  /**
+   * The next free record index. It sits beside {@code records/}, not in it, so watchers of the
+   * registry never see it; imports advance it with check-and-set, so an index is never reused.
+   */
+  public String recordsNextIndex() {
+    return prefix + "records-next-index";
+  }
+
   public String nodesDir() {
     return prefix + "nodes/";
   }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = CoordinatorMain.VersionProvider.class,
     description = "Assigns Prometheus scrape targets and recording rules to healthy servers through Consul KV.",
     subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class, ExplainCommand.class, ConfigCommand.class,
-        CommandLine.HelpCommand.class})
+        RecordsCommand.class, CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

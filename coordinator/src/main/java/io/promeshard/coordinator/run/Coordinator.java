@@ -175,6 +175,9 @@ public final class Coordinator implements Closeable {
     Map<String, String> errors = new TreeMap<>();
     for (KvEntry e : entries) {
       String index = e.key().substring(layout.recordsDir().length());
+      if (index.isEmpty() && e.value().length == 0) {
+        continue; // the folder itself, as the Consul UI creates it
+      }
       try {
         if (!index.matches("[1-9][0-9]{0,17}")) {
           throw new ProtocolException(e.key() + ": record keys are records/<index> with index 1, 2, 3...");

@@ -21,14 +21,20 @@ final class ConsulErrors {
     return new IOException(msg);
   }
 
+  /** The body for an error message, cut to a readable length. */
   static String bodyOf(Response response) {
+    String s = fullBodyOf(response);
+    return s.length() > MAX_BODY_CHARS ? s.substring(0, MAX_BODY_CHARS) + "..." : s;
+  }
+
+  /** The whole body, for replies that must be parsed (a txn's per-op errors can be long). */
+  static String fullBodyOf(Response response) {
     ResponseBody b = response.body();
     if (b == null) {
       return "";
     }
     try {
-      String s = b.string().strip();
-      return s.length() > MAX_BODY_CHARS ? s.substring(0, MAX_BODY_CHARS) + "..." : s;
+      return b.string().strip();
     } catch (IOException e) {
       return "(body unreadable: " + e.getMessage() + ")";
     }

@@ -29,7 +29,8 @@ public class TxnRejectedException extends IOException {
 
   /** {@code detail} (may be empty) is appended to the message, e.g. which token was used. */
   public TxnRejectedException(List<OpError> errors, int batch, int batches, String detail) {
-    super("txn rejected: " + errors.stream().map(OpError::toString).collect(Collectors.joining("; "))
+    super("txn rejected: " + errors.stream().limit(3).map(OpError::toString).collect(Collectors.joining("; "))
+        + (errors.size() > 3 ? "; and " + (errors.size() - 3) + " more" : "")
         + " (batch " + batch + " of " + batches + "; " + (batch - 1) + " earlier batch(es) committed)"
         + (detail.isEmpty() ? "" : ": " + detail));
     this.errors = List.copyOf(errors);

@@ -57,7 +57,7 @@ public final class TxnWriter {
         return;
       }
       if (r.code() == 409) {
-        throw rejected(what, ConsulErrors.bodyOf(r), batch, number, of);
+        throw rejected(what, ConsulErrors.fullBodyOf(r), batch, number, of);
       }
       if (r.code() == 413) {
         throw new IOException(what + ": request body of " + batch.body().length

@@ -137,6 +137,19 @@ class TxnWriterTest {
   }
 
   @Test
+  void manyRejectedOpsAreAllReportedEvenWhenConsulsReplyIsLong() throws Exception {
+    List<TxnOp> ops = new java.util.ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      kv.put("records/" + i, "old".getBytes());
+      ops.add(TxnOp.cas("records/" + i, "new".getBytes(), 0)); // create-only: every op fails
+    }
+    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
+    assertEquals(40, e.errors().size());
+    assertTrue(e.getMessage().contains("and 37 more"), e.getMessage());
+    assertArrayEquals("old".getBytes(), kv.get("records/40").orElseThrow().value());
+  }
+
+  @Test
   void unfencedWritesAndDeletesApplyInOrder() throws Exception {
     TxnResult r = writer.write(Fence.NONE, List.of(
         TxnOp.set("records/1", "a".getBytes()),

@@ -1,0 +1,69 @@
+package io.promeshard.coordinator.records;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One {@code records import}: where the expressions come from, how to name them, and what to write
+ * besides the Consul registry. {@code archiveDir} and {@code redis} are null when not wanted;
+ * {@code promtool} is empty when no checker is available. Inconsistent values throw IllegalArgumentException.
+ */
+public record ImportRequest(
+    Source source,
+    Path file,
+    Duration minDuration,
+    RecordNaming naming,
+    Path archiveDir,
+    URI redis,
+    String redisSetKey,
+    boolean redisAll,
+    Optional<Path> promtool,
+    boolean dryRun) {
+
+  /** The kind of input file. */
+  public enum Source { QUERY_LOG, EXPRS }
+
+  public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(1);
+
+  public ImportRequest {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(naming, "naming");
+    Objects.requireNonNull(promtool, "promtool");
+    if (source == Source.EXPRS && minDuration != null) {
+      throw new IllegalArgumentException("--min-duration applies to --query-log only");
+    }
+    if (source == Source.QUERY_LOG) {
+      minDuration = minDuration == null ? DEFAULT_MIN_DURATION : minDuration;
+      if (minDuration.isNegative()) {
+        throw new IllegalArgumentException("--min-duration: expected a duration >= 0, found " + minDuration);
+      }
+    }
+    redisSetKey = redisSetKey == null ? RedisExport.DEFAULT_SET_KEY : redisSetKey;
+    if (redisAll && redis == null) {
+      throw new IllegalArgumentException("--redis-all needs --redis");
+    }
+  }
+
+  /** An import of an expression file with defaults: no archive, no Redis, no promtool. */
+  public static ImportRequest exprs(Path file) {
+    return new ImportRequest(Source.EXPRS, file, null, RecordNaming.defaults(), null, null, null, false,
+        Optional.empty(), false);
+  }
+
+  public ImportRequest withPromtool(Path promtool) {
+    return new ImportRequest(source, file, minDuration, naming, archiveDir, redis, redisSetKey, redisAll,
+        Optional.ofNullable(promtool), dryRun);
+  }
+
+  public ImportRequest withArchive(Path dir) {
+    return new ImportRequest(source, file, minDuration, naming, dir, redis, redisSetKey, redisAll, promtool, dryRun);
+  }
+
+  public ImportRequest withRedis(URI url, String setKey, boolean all) {
+    return new ImportRequest(source, file, minDuration, naming, archiveDir, url, setKey, all, promtool, dryRun);
+  }
+}

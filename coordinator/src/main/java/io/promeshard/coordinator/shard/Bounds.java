@@ -1,9 +1,9 @@
 package io.promeshard.coordinator.shard;
 
 /**
- * Per-node upper bounds on count and cost: {@code (1 + slack)} times the node's
- * capacity-proportional share, where a node's share is capped at one copy of every item (with R
- * replicas a node cannot hold an item twice) and the capped remainder is spread over the others.
+ * Per-node shares, bounds and limits on count and cost. A share is proportional to capacity but
+ * capped at one copy of every item (with R replicas a node cannot hold an item twice), the capped
+ * remainder spread over the others; a bound is {@code (1 + slack)} times the share. Pure.
  */
 final class Bounds {
   private Bounds() {}
@@ -34,10 +34,10 @@ final class Bounds {
   }
 
   /**
-   * The cost a node may hold: its bound; but a node holding an item costlier than a whole share
-   * ({@code bound / factor}), whose bound is then within reach of that one item or beyond it (with
-   * Pareto costs that is common at scale), may hold that item plus {@code slack} (see
-   * {@link #costSlacks}) when that is more.
+   * The cost a node may hold: its bound; but a node holding an item costlier than its whole cost
+   * share (with Pareto costs that is common at scale, and the bound may then be out of reach of
+   * any assignment) may hold that item plus {@code slack} (see {@link #costSlacks}) when that is
+   * more.
    */
   static double costLimit(double bound, double share, double slack, double largestItem) {
     return largestItem > share ? Math.max(bound, largestItem + slack) : bound;
@@ -56,23 +56,54 @@ final class Bounds {
     return out;
   }
 
-  /** The mean cost of the cheaper half of the items, estimated on a fixed sample of at most 4096. */
+  /** The mean cost of the cheaper half of the items (the cheaper {@code ceil(n / 2)}). */
   static double cheapCost(double[] cost) {
     if (cost.length == 0) {
       return 0;
     }
-    int stride = Math.max(1, cost.length / 4096);
-    double[] sample = new double[(cost.length + stride - 1) / stride];
-    for (int k = 0; k < sample.length; k++) {
-      sample[k] = cost[k * stride];
-    }
-    java.util.Arrays.sort(sample);
-    int half = (sample.length + 1) / 2;
+    double[] a = cost.clone();
+    int half = (a.length + 1) / 2;
+    select(a, half - 1);
     double sum = 0;
     for (int k = 0; k < half; k++) {
-      sum += sample[k];
+      sum += a[k];
     }
     return sum / half;
+  }
+
+  /** Quickselect: afterwards a[0, k] hold the k + 1 smallest values (in no particular order). */
+  private static void select(double[] a, int k) {
+    int lo = 0;
+    int hi = a.length - 1;
+    while (lo < hi) {
+      double pivot = median(a[lo], a[(lo + hi) >>> 1], a[hi]);
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = a[i];
+          a[i++] = a[j];
+          a[j--] = t;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private static double median(double a, double b, double c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
   }
 
   /** Water-filling: shares proportional to capacity, none above {@code cap}, summing to total. */

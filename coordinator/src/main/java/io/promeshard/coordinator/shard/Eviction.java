@@ -3,21 +3,23 @@ package io.promeshard.coordinator.shard;
 import java.util.Arrays;
 
 /**
- * Chooses which kept items leave a node that is over a limit after a change (bounds shrink when a
- * node joins), moving few items without dumping much cost on the others: for cost, see
- * {@link #coverCost}; for count, the cheapest items. Never evicted for cost: the largest item when
- * it is what sets the node's cost limit (see {@link Bounds#costLimit}), and items costlier than
- * the most room any node has (they would only come back, and the excess with them). Pure.
+ * Chooses which kept items leave a node that is over a limit after a change (limits shrink when a
+ * node joins), moving few items without dumping much cost on the others: for count, the cheapest
+ * items; for cost, see {@link Node#coverCost}. Never evicted for cost: the largest item when it is
+ * what sets the node's cost limit (see {@link Bounds#costLimit}), and items costlier than the most
+ * room any node has (they would only come back, and the excess with them). Pure.
  */
 final class Eviction {
+  /** A single covering item is cheap enough at up to this share of the node's limit. */
   private static final double SMALL_SHARE = 0.05;
+  /** Up to this many smaller items are preferred to one costly covering item. */
   private static final int FEW = 10;
 
   private Eviction() {}
 
   /**
-   * For every node, the kept slots ({@code kept[s]} = node, -1 for none) it must shed; claims are
-   * the slots joining nodes are expected to take, which count against their room.
+   * Per slot ({@code kept[s]} = node, -1 for none), whether its node must shed it. Claims are the
+   * slots joining nodes are expected to take, which count against their room.
    */
   static boolean[] shed(Inputs in, int[] kept, int[] claims) {
     int nodes = in.nodeCount();
@@ -40,8 +42,7 @@ final class Eviction {
     double movable = largestRoom(in, slots, start, claims);
     boolean[] evicted = new boolean[kept.length];
     for (int n = 0; n < nodes; n++) {
-      evict(Arrays.copyOfRange(slots, start[n], start[n + 1]), in.replicas, in.cost, in.countBound[n],
-          in.costBound[n], in.costShare[n], in.costSlack[n], movable, evicted);
+      new Node(in, n, Arrays.copyOfRange(slots, start[n], start[n + 1]), movable).evict(evicted);
     }
     return evicted;
   }
@@ -75,141 +76,152 @@ final class Eviction {
     double room = 0;
     for (int n = 0; n < nodes; n++) {
       if (held[n] < in.countBound[n]) {
-        room = Math.max(room, Bounds.costLimit(in.costBound[n], in.costShare[n], in.costSlack[n], max[n]) - sum[n]);
+        room = Math.max(room, limit(in, n, max[n]) - sum[n]);
       }
     }
     return room;
   }
 
-  /**
-   * Marks in {@code evicted} (indexed by slot) the slots of one node that must go; {@code slots}
-   * are the node's kept slots in ascending order, {@code costBase} its cost bound before the
-   * largest-item rule, {@code movable} the cost of the largest item another node could take.
-   */
-  private static void evict(int[] slots, int replicas, double[] cost, int countLimit, double costBase, double costShare, double costSlack,
-      double movable, boolean[] evicted) {
-    double sum = 0;
-    double max = 0;
-    for (int s : slots) {
-      sum += cost[s / replicas];
-      max = Math.max(max, cost[s / replicas]);
-    }
-    double limit = Bounds.costLimit(costBase, costShare, costSlack, max);
-    // Sums taken in another order may differ in the last bits; do not evict for that.
-    if (slots.length <= countLimit && sum <= limit * (1 + 1e-9)) {
-      return;
-    }
-    int[] byCost = slots.clone();
-    IntSort.sort(byCost, (a, b) -> {
-      int c = Double.compare(cost[a / replicas], cost[b / replicas]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    boolean[] out = new boolean[byCost.length];
-    int protectedPos = limit > costBase ? byCost.length - 1 : -1;
-    int left = byCost.length;
-    double excess = sum - limit;
-    left -= coverCost(byCost, replicas, cost, sum - limit, limit, movable, out, protectedPos);
-    for (int pos = 0; pos < byCost.length && left > countLimit; pos++) {
-      if (!out[pos] && pos != protectedPos) {
-        out[pos] = true;
-        left--;
-      }
-    }
-    for (int pos = 0; pos < byCost.length; pos++) {
-      if (out[pos]) {
-        evicted[byCost[pos]] = true;
-      }
-    }
+  private static double limit(Inputs in, int n, double largest) {
+    return Bounds.costLimit(in.costBound[n], in.costShare[n], in.costSlack[n], largest);
   }
 
-  /**
-   * Marks items to evict until their cost covers {@code excess}, in few moves without pushing much
-   * more cost than needed onto other nodes: the cheapest single item that covers the excess if it
-   * is small (at most twice the excess, or {@value #SMALL_SHARE} of the node's limit); else items
-   * below the excess, largest first, if at most {@value #FEW} of them cover it; else that single
-   * item; else as many items below the excess as it takes. If nothing covers the rest, the
-   * costliest movable item, and again. Returns how many were marked.
-   */
-  private static int coverCost(int[] byCost, int replicas, double[] cost, double excess, double limit,
-      double movable, boolean[] out, int protectedPos) {
-    int marked = 0;
-    while (excess > 0) {
-      int single = firstCovering(byCost, replicas, cost, excess, movable, out, protectedPos);
-      if (single >= 0 && cost[byCost[single] / replicas] <= Math.max(2 * excess, SMALL_SHARE * limit)) {
-        out[single] = true;
-        return marked + 1;
-      }
-      int top = single >= 0 ? single - 1 : byCost.length - 1;
-      int needed = smallCover(byCost, replicas, cost, excess, movable, out, protectedPos, top);
-      if (needed > 0 && (needed <= FEW || single < 0)) {
-        markSmall(byCost, replicas, cost, excess, movable, out, protectedPos, top, needed);
-        return marked + needed;
-      }
-      int next = single >= 0 ? single : costliest(byCost, replicas, cost, movable, out, protectedPos);
-      if (next < 0) {
-        return marked;
-      }
-      out[next] = true;
-      marked++;
-      excess -= cost[byCost[next] / replicas];
-    }
-    return marked;
-  }
+  /** One node's kept slots, sorted by cost, and which of them go. */
+  private static final class Node {
+    private final Inputs in;
+    private final int node;
+    private final int[] slots;
+    private final double movable;
+    private int[] byCost;
+    private boolean[] out;
+    private int protectedPos = -1;
 
-  /** How many items below the excess (largest first, from position top down) cover it, or 0. */
-  private static int smallCover(int[] byCost, int replicas, double[] cost, double excess, double movable,
-      boolean[] out, int protectedPos, int top) {
-    double covered = 0;
-    int n = 0;
-    for (int pos = top; pos >= 0 && covered < excess; pos--) {
-      double c = cost[byCost[pos] / replicas];
-      if (!out[pos] && pos != protectedPos && c < excess && c <= movable) {
-        covered += c;
-        n++;
-      }
+    Node(Inputs in, int node, int[] slots, double movable) {
+      this.in = in;
+      this.node = node;
+      this.slots = slots;
+      this.movable = movable;
     }
-    return covered >= excess ? n : 0;
-  }
 
-  private static void markSmall(int[] byCost, int replicas, double[] cost, double excess, double movable,
-      boolean[] out, int protectedPos, int top, int count) {
-    for (int pos = top; pos >= 0 && count > 0; pos--) {
-      double c = cost[byCost[pos] / replicas];
-      if (!out[pos] && pos != protectedPos && c < excess && c <= movable) {
-        out[pos] = true;
-        count--;
+    void evict(boolean[] evicted) {
+      double sum = 0;
+      double max = 0;
+      for (int s : slots) {
+        sum += cost(s);
+        max = Math.max(max, cost(s));
+      }
+      double limit = limit(in, node, max);
+      // Sums taken in another order may differ in the last bits; do not evict for that.
+      if (slots.length <= in.countBound[node] && sum <= limit * (1 + 1e-9)) {
+        return;
+      }
+      byCost = slots.clone();
+      IntSort.sort(byCost, (a, b) -> {
+        int c = Double.compare(cost(a), cost(b));
+        return c != 0 ? c : Integer.compare(a, b);
+      });
+      out = new boolean[byCost.length];
+      if (limit > in.costBound[node]) {
+        protectedPos = byCost.length - 1;
+      }
+      int left = byCost.length - coverCost(sum - limit, limit);
+      for (int pos = 0; pos < byCost.length && left > in.countBound[node]; pos++) {
+        if (available(pos)) {
+          out[pos] = true;
+          left--;
+        }
+      }
+      for (int pos = 0; pos < byCost.length; pos++) {
+        evicted[byCost[pos]] |= out[pos];
       }
     }
-  }
 
-  /** The cheapest available position whose cost is at least {@code excess}, or -1. */
-  private static int firstCovering(int[] byCost, int replicas, double[] cost, double excess, double movable,
-      boolean[] out, int protectedPos) {
-    int lo = 0;
-    int hi = byCost.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cost[byCost[mid] / replicas] < excess) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
+    /**
+     * Marks items until their cost covers {@code excess}, in few moves without pushing much more
+     * cost than needed onto other nodes: the cheapest single item that covers the excess if it is
+     * small (at most twice the excess, or {@link #SMALL_SHARE} of the limit); else up to
+     * {@link #FEW} items below the excess, largest first, if they cover it; else that single item;
+     * else as many smaller items as it takes. If nothing covers the rest, the costliest movable
+     * item, and again. Returns how many were marked.
+     */
+    private int coverCost(double excess, double limit) {
+      int marked = 0;
+      while (excess > 0) {
+        int single = firstCovering(excess);
+        if (single >= 0 && cost(byCost[single]) <= Math.max(2 * excess, SMALL_SHARE * limit)) {
+          out[single] = true;
+          return marked + 1;
+        }
+        int below = single >= 0 ? single : byCost.length;
+        int needed = smallCover(excess, below, Integer.MAX_VALUE, false);
+        if (needed > 0 && (needed <= FEW || single < 0)) {
+          smallCover(excess, below, needed, true);
+          return marked + needed;
+        }
+        int next = single >= 0 ? single : costliest();
+        if (next < 0) {
+          return marked;
+        }
+        out[next] = true;
+        marked++;
+        excess -= cost(byCost[next]);
       }
+      return marked;
     }
-    for (int pos = lo; pos < byCost.length && cost[byCost[pos] / replicas] <= movable; pos++) {
-      if (!out[pos] && pos != protectedPos) {
-        return pos;
-      }
-    }
-    return -1;
-  }
 
-  private static int costliest(int[] byCost, int replicas, double[] cost, double movable, boolean[] out,
-      int protectedPos) {
-    for (int pos = byCost.length - 1; pos >= 0; pos--) {
-      if (!out[pos] && pos != protectedPos && cost[byCost[pos] / replicas] <= movable) {
-        return pos;
+    /**
+     * How many movable items below position {@code below} and below the excess, largest first,
+     * cover the excess (0 if they cannot); marks them if asked, at most {@code limit} of them.
+     */
+    private int smallCover(double excess, int below, int limit, boolean mark) {
+      double covered = 0;
+      int n = 0;
+      for (int pos = below - 1; pos >= 0 && covered < excess && n < limit; pos--) {
+        double c = cost(byCost[pos]);
+        if (available(pos) && c < excess && c <= movable) {
+          covered += c;
+          n++;
+          out[pos] |= mark;
+        }
       }
+      return covered >= excess ? n : 0;
     }
-    return -1;
+
+    /** The cheapest available movable position whose cost is at least {@code excess}, or -1. */
+    private int firstCovering(double excess) {
+      int lo = 0;
+      int hi = byCost.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cost(byCost[mid]) < excess) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      for (int pos = lo; pos < byCost.length && cost(byCost[pos]) <= movable; pos++) {
+        if (available(pos)) {
+          return pos;
+        }
+      }
+      return -1;
+    }
+
+    private int costliest() {
+      for (int pos = byCost.length - 1; pos >= 0; pos--) {
+        if (available(pos) && cost(byCost[pos]) <= movable) {
+          return pos;
+        }
+      }
+      return -1;
+    }
+
+    private boolean available(int pos) {
+      return !out[pos] && pos != protectedPos;
+    }
+
+    private double cost(int slot) {
+      return in.cost[slot / in.replicas];
+    }
   }
 }

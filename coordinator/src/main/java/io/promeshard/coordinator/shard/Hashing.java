@@ -28,11 +28,12 @@ final class Hashing {
 
   /**
    * Weighted rendezvous score of a draw: {@code -ln(u) / capacity}, smaller is better. The minimum
-   * over nodes lands on each node with probability capacity / total capacity.
+   * over nodes lands on each node with probability capacity / total capacity. StrictMath, so that
+   * every JVM on every machine ranks the same way.
    */
   static double score(long draw, double capacity) {
     double u = (draw + 1) * 0x1.0p-53;
-    return -Math.log(u) / capacity;
+    return -StrictMath.log(u) / capacity;
   }
 
   private static long fnv(String s) {

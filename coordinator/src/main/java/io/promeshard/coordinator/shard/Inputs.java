@@ -7,91 +7,115 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request in canonical form: items sorted by key hash (then key), nodes sorted by name, hashes, zone ids and
- * bounds computed once. Everything later depends only on this, which is why input order does not
- * matter. Throws IllegalArgumentException naming a duplicate key or node.
+ * A request in canonical form: items sorted by key hash (then key), nodes sorted by name, hashes,
+ * zone ids and bounds computed once. Everything later depends only on this, which is why input
+ * order does not matter. Throws IllegalArgumentException naming a duplicate key or node.
  */
 final class Inputs {
+  /** Item indexes must fit in 29 bits (see the fill order in {@link Sharder}). */
+  static final int MAX_ITEMS = 1 << 29;
+
   final String[] keys;
   final long[] itemHash;
   final double[] cost;
-  final double totalCost;
   final String[] nodes;
   final long[] nodeHash;
   final double[] capacity;
   final String[] zoneName;
+  /** Zone id per node; a node of unknown zone has a zone of its own. */
   final int[] zone;
   final boolean distinctZones;
+  /** Owners per item: the requested replicas, at most the node count. */
   final int replicas;
   final double[] countShare;
   final int[] countBound;
-  final double[] costBound;
   final double[] costShare;
+  final double[] costBound;
+  /** See {@link Bounds#costSlacks}. */
   final double[] costSlack;
 
   private Inputs(ShardRequest req) {
-    ShardNode[] sortedNodes = req.nodes().toArray(new ShardNode[0]);
-    Arrays.sort(sortedNodes, Comparator.comparing(ShardNode::name));
-    int nodeCount = sortedNodes.length;
+    ShardNode[] sorted = req.nodes().toArray(new ShardNode[0]);
+    Arrays.sort(sorted, Comparator.comparing(ShardNode::name));
+    int nodeCount = sorted.length;
     nodes = new String[nodeCount];
     nodeHash = new long[nodeCount];
     capacity = new double[nodeCount];
     zoneName = new String[nodeCount];
-    zone = new int[nodeCount];
-    Map<String, Integer> zoneIds = new HashMap<>();
     for (int n = 0; n < nodeCount; n++) {
-      ShardNode node = sortedNodes[n];
-      if (n > 0 && node.name().equals(nodes[n - 1])) {
-        throw new IllegalArgumentException("shard request: duplicate node " + node.name());
+      if (n > 0 && sorted[n].name().equals(nodes[n - 1])) {
+        throw new IllegalArgumentException("shard request: duplicate node " + sorted[n].name());
       }
-      nodes[n] = node.name();
-      nodeHash[n] = Hashing.node(node.name());
-      capacity[n] = node.capacity();
-      zoneName[n] = node.zone();
-      // A node of unknown zone is a zone of its own: it conflicts with nothing.
-      String zoneKey = node.zone().isEmpty() ? "\u0000" + node.name() : node.zone();
-      zone[n] = zoneIds.computeIfAbsent(zoneKey, k -> zoneIds.size());
+      nodes[n] = sorted[n].name();
+      nodeHash[n] = Hashing.node(nodes[n]);
+      capacity[n] = sorted[n].capacity();
+      zoneName[n] = sorted[n].zone();
     }
+    zone = zoneIds(nodes, zoneName);
     replicas = Math.min(req.replicas(), nodeCount);
-    distinctZones = replicas > 1 && zoneIds.size() >= replicas;
+    distinctZones = replicas > 1 && Arrays.stream(zone).distinct().count() >= replicas;
 
     List<ShardItem> items = req.items();
-    int count = items.size();
-    long[] hashes = new long[count];
-    int[] order = new int[count];
-    for (int i = 0; i < count; i++) {
-      hashes[i] = Hashing.item(items.get(i).key());
-      order[i] = i;
+    if (items.size() > MAX_ITEMS) {
+      throw new IllegalArgumentException("shard request: " + items.size() + " items, at most " + MAX_ITEMS);
     }
-    Radix.sort(hashes, order);
-    sortEqualHashRunsByKey(hashes, order, items);
-    keys = new String[count];
-    itemHash = hashes;
-    cost = new double[count];
-    double total = 0;
-    for (int i = 0; i < count; i++) {
+    itemHash = new long[items.size()];
+    int[] order = canonicalOrder(items, itemHash);
+    keys = new String[order.length];
+    cost = new double[order.length];
+    double totalCost = 0;
+    for (int i = 0; i < order.length; i++) {
       ShardItem item = items.get(order[i]);
-      if (i > 0 && hashes[i] == hashes[i - 1] && item.key().equals(keys[i - 1])) {
+      if (i > 0 && itemHash[i] == itemHash[i - 1] && item.key().equals(keys[i - 1])) {
         throw new IllegalArgumentException("shard request: duplicate key " + item.key());
       }
       keys[i] = item.key();
       cost[i] = item.cost();
-      total += cost[i];
+      totalCost += cost[i];
     }
-    totalCost = total;
-    countShare = Bounds.countShares(count, replicas, capacity);
-    countBound = Bounds.counts(countShare, count, req.balance());
+
     double costSlackFactor = 2 * req.balance();
+    countShare = Bounds.countShares(order.length, replicas, capacity);
+    countBound = Bounds.counts(countShare, order.length, req.balance());
     costShare = Bounds.costShares(totalCost, replicas, capacity);
-    costBound = new double[nodeCount];
-    for (int n = 0; n < nodeCount; n++) {
-      costBound[n] = costShare[n] * (1 + costSlackFactor);
-    }
+    costBound = Arrays.stream(costShare).map(share -> share * (1 + costSlackFactor)).toArray();
     costSlack = Bounds.costSlacks(costShare, costSlackFactor, countShare, Bounds.cheapCost(cost));
   }
 
-  /** Equal hashes (the same key twice, or a 64-bit collision) are ordered by key, canonically. */
-  private static void sortEqualHashRunsByKey(long[] hashes, int[] order, List<ShardItem> items) {
+  static Inputs of(ShardRequest req) {
+    return new Inputs(req);
+  }
+
+  int itemCount() {
+    return keys.length;
+  }
+
+  int nodeCount() {
+    return nodes.length;
+  }
+
+  private static int[] zoneIds(String[] nodes, String[] zoneNames) {
+    Map<String, Integer> ids = new HashMap<>();
+    int[] zone = new int[nodes.length];
+    for (int n = 0; n < nodes.length; n++) {
+      String key = zoneNames[n].isEmpty() ? "\u0000" + nodes[n] : zoneNames[n];
+      zone[n] = ids.computeIfAbsent(key, k -> ids.size());
+    }
+    return zone;
+  }
+
+  /**
+   * Fills {@code hashes} with the items' key hashes in canonical order (by hash as unsigned value,
+   * then by key) and returns, for each position, the item's index in the list.
+   */
+  private static int[] canonicalOrder(List<ShardItem> items, long[] hashes) {
+    int[] order = new int[items.size()];
+    for (int i = 0; i < order.length; i++) {
+      hashes[i] = Hashing.item(items.get(i).key());
+      order[i] = i;
+    }
+    Radix.sort(hashes, order);
+    // Equal hashes (the same key twice, or a 64-bit collision) are ordered by key.
     for (int from = 0; from < hashes.length; ) {
       int to = from + 1;
       while (to < hashes.length && hashes[to] == hashes[from]) {
@@ -109,17 +133,6 @@ final class Inputs {
       }
       from = to;
     }
-  }
-
-  static Inputs of(ShardRequest req) {
-    return new Inputs(req);
-  }
-
-  int itemCount() {
-    return keys.length;
-  }
-
-  int nodeCount() {
-    return nodes.length;
+    return order;
   }
 }

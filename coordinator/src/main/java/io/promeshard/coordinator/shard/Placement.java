@@ -31,11 +31,6 @@ final class Placement {
   private final int[] count;
   private final double[] load;
   private final double[] largest;
-  /** Room held on a node for claimed items that go home if the joiner refuses them. */
-  private final int[] heldCount;
-  private final double[] heldCost;
-  /** Per item: the node holding room for it, or -1. */
-  private int[] heldAt;
   private boolean overflowed;
   private int current;
   private boolean[] joined;
@@ -62,8 +57,6 @@ final class Placement {
     this.count = new int[countBound.length];
     this.load = new double[countBound.length];
     this.largest = new double[countBound.length];
-    this.heldCount = new int[countBound.length];
-    this.heldCost = new double[countBound.length];
   }
 
   int[] owners() {
@@ -103,70 +96,54 @@ final class Placement {
   }
 
   /**
-   * Phase 2: places the open slots of the items in {@code order}, each slot on the first of: a
-   * joining node that claims the item; a previous owner with room; for an item that was assigned
-   * before, the best-ranked joining node with room (so what a join displaces goes to the joiner, not
-   * around the old nodes); the best-ranked node with room; the least overloaded node. "With room"
-   * means with room to spare if any node has that, see {@link #refusal}.
+   * Phase 2: places the open slots of the items in {@code order}. While placing an item, each node
+   * keeps cost room for its count share of the items still to come, at their average cost (see
+   * {@link #refusal}).
    */
   void fill(int[] order, Stickiness sticky) {
-    double[] suffixSlots = new double[order.length + 1];
-    double[] suffixCost = new double[order.length + 1];
+    double[] laterSlots = new double[order.length + 1];
+    double[] laterCost = new double[order.length + 1];
     for (int k = order.length - 1; k >= 0; k--) {
       int open = replicas - filled[order[k]];
-      suffixSlots[k] = suffixSlots[k + 1] + open;
-      suffixCost[k] = suffixCost[k + 1] + open * cost[order[k]];
+      laterSlots[k] = laterSlots[k + 1] + open;
+      laterCost[k] = laterCost[k + 1] + open * cost[order[k]];
     }
     joined = sticky.joined;
-    holdHomes(order, sticky);
     for (int k = 0; k < order.length; k++) {
-      int i = order[k];
-      current = i;
-      if (heldAt[i] >= 0) {
-        heldCount[heldAt[i]]--;
-        heldCost[heldAt[i]] -= cost[i];
-        heldAt[i] = -1;
-      }
-      reservePerSlot = suffixSlots[k + 1] == 0 ? 0 : suffixCost[k + 1] / suffixSlots[k + 1];
-      for (int r = 0; r < replicas && sticky.claims != null && filled[i] < replicas; r++) {
-        int m = sticky.claims[i * replicas + r];
-        if (m >= 0) {
-          tryTake(i, m, Decision.CLAIMED, true, true);
-        }
-      }
-      int pr = sticky.previousReplicas;
-      for (int q = 0; q < pr && filled[i] < replicas; q++) {
-        int m = sticky.previous[i * pr + q];
-        if (m >= 0 && !owns(i, m)) {
-          tryTake(i, m, Decision.KEPT, false, false);
-        }
-      }
-      if (filled[i] < replicas) {
-        ranker.load(itemHash[i]);
-        if (sticky.claims != null && sticky.known[i]) {
-          place(i, true);
-        }
-        place(i, false);
-        while (filled[i] < replicas) {
-          take(i, overflow(i), Decision.OVERFLOW);
-        }
-      }
+      reservePerSlot = laterSlots[k + 1] == 0 ? 0 : laterCost[k + 1] / laterSlots[k + 1];
+      fillItem(order[k], sticky);
     }
   }
 
   /**
-   * Holds room on their old owner for claimed items whose old owner is not full: if the joining
-   * node refuses them they go home, and items placed before them must not have taken that room.
+   * Each open slot of item i goes to the first of: a joining node that claims it (with room to
+   * spare); a previous owner with room; for an item assigned before, the best-ranked joining node
+   * with room to spare (what a join displaces goes to the joiner rather than around the old nodes);
+   * the best-ranked node with room to spare, else with room; the least overloaded node.
    */
-  private void holdHomes(int[] order, Stickiness sticky) {
-    heldAt = new int[cost.length];
-    Arrays.fill(heldAt, -1);
-    for (int i : order) {
-      int home = sticky.displaced[i];
-      if (sticky.claims != null && sticky.claims[i * replicas] >= 0 && home >= 0 && count[home] < countBound[home]) {
-        heldAt[i] = home;
-        heldCount[home]++;
-        heldCost[home] += cost[i];
+  private void fillItem(int i, Stickiness sticky) {
+    current = i;
+    for (int r = 0; r < replicas && sticky.claims != null && filled[i] < replicas; r++) {
+      int m = sticky.claims[i * replicas + r];
+      if (m >= 0) {
+        tryTake(i, m, Decision.CLAIMED, true, true);
+      }
+    }
+    int pr = sticky.previousReplicas;
+    for (int q = 0; q < pr && filled[i] < replicas; q++) {
+      int m = sticky.previous[i * pr + q];
+      if (m >= 0 && !owns(i, m)) {
+        tryTake(i, m, Decision.KEPT, false, false);
+      }
+    }
+    if (filled[i] < replicas) {
+      ranker.load(itemHash[i]);
+      if (sticky.claims != null && sticky.known[i]) {
+        place(i, true);
+      }
+      place(i, false);
+      while (filled[i] < replicas) {
+        take(i, overflow(i), Decision.OVERFLOW);
       }
     }
   }
@@ -269,15 +246,15 @@ final class Placement {
     if (zoneTaken(i, m)) {
       return Decision.SAME_ZONE;
     }
-    if (count[m] + heldCount[m] + 1 > countBound[m]) {
+    if (count[m] + 1 > countBound[m]) {
       return Decision.FULL_COUNT;
     }
     double limit = costLimit(m, cost[i]);
-    double after = load[m] + heldCost[m] + cost[i];
+    double after = load[m] + cost[i];
     if (after > limit) {
       return Decision.FULL_COST;
     }
-    if (spare && after + Math.max(0, countShare[m] - count[m] - heldCount[m] - 1) * reservePerSlot > limit) {
+    if (spare && after + Math.max(0, countShare[m] - count[m] - 1) * reservePerSlot > limit) {
       return Decision.RESERVED;
     }
     return null;

@@ -4,11 +4,16 @@ package io.promeshard.coordinator.shard;
 final class Radix {
   private Radix() {}
 
-  /** Sorts keys ascending as unsigned values, applying the same permutation to payload. */
+  /** Sorts keys ascending as unsigned values. */
+  static void sort(long[] keys) {
+    sort(keys, null);
+  }
+
+  /** Sorts keys ascending as unsigned values, applying the same permutation to payload (if not null). */
   static void sort(long[] keys, int[] payload) {
     int n = keys.length;
     long[] k2 = new long[n];
-    int[] p2 = new int[n];
+    int[] p2 = payload == null ? null : new int[n];
     int[] counts = new int[257];
     for (int shift = 0; shift < 64; shift += 8) {
       java.util.Arrays.fill(counts, 0);
@@ -25,10 +30,14 @@ final class Radix {
         int b = (int) ((keys[i] >>> shift) & 0xff);
         int at = counts[b]++;
         k2[at] = keys[i];
-        p2[at] = payload[i];
+        if (payload != null) {
+          p2[at] = payload[i];
+        }
       }
       System.arraycopy(k2, 0, keys, 0, n);
-      System.arraycopy(p2, 0, payload, 0, n);
+      if (payload != null) {
+        System.arraycopy(p2, 0, payload, 0, n);
+      }
     }
   }
 

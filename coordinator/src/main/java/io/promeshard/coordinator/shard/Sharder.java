@@ -94,8 +94,8 @@ public final class Sharder {
   /**
    * Items with open slots, in stages: first those that move in any case (their owner left or shed
    * them, or a joining node claims them and their old owner is full), so they come first at the
-   * joining node; then the other claimed items (if the joiner refuses them they go home, where
-   * their room is held for them); then new items. Within a stage costliest first (big items are
+   * joining node; then the other claimed items (if the joiner refuses them they go home, which had
+   * room for them unless earlier items took it); then new items. Within a stage costliest first (big items are
    * hard to fit late), ties in canonical order. Costs are compared as floats so that stage, cost
    * and index pack into one sortable long.
    */
@@ -113,7 +113,7 @@ public final class Sharder {
         packed[k++] = stage(i, in, placement, sticky) << 61 | costRank << 29 | i;
       }
     }
-    java.util.Arrays.sort(packed);
+    Radix.sort(packed); // all non-negative, so unsigned order is numeric order
     int[] order = new int[open];
     for (int k = 0; k < open; k++) {
       order[k] = (int) (packed[k] & ((1L << 29) - 1));

@@ -83,7 +83,9 @@ final class Stickiness {
     int present = 0;
     for (int q = 0; q < previousReplicas; q++) {
       int m = previous[i * previousReplicas + q];
-      if (m >= 0 && !(in.distinctZones && zoneIndex(in, mine, present, in.zone[m]) >= 0)) {
+      // A repeated owner (an assignment rebuilt from published shares pads short owner lists
+      // that way) counts once; with distinct zones, a second owner in one zone is not kept.
+      if (m >= 0 && !contains(mine, present, m) && !(in.distinctZones && zoneIndex(in, mine, present, in.zone[m]) >= 0)) {
         mine[present++] = m;
       }
     }
@@ -129,6 +131,15 @@ final class Stickiness {
       }
     }
     return worst;
+  }
+
+  private static boolean contains(int[] nodes, int count, int m) {
+    for (int k = 0; k < count; k++) {
+      if (nodes[k] == m) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Position in nodes[0, count) of a node in the given zone, or -1. */

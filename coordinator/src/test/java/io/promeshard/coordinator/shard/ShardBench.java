@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Not a test: prints the assign time (median of 5 after warm-up) and quality ratios of the sharder
- * for the given (items, nodes), default 100k items over 50 nodes with Pareto costs. Run with
- * {@code java -cp coordinator/target/classes:coordinator/target/test-classes
+ * Not a test: prints the sharder's assign time (median of 5 after warm-up) and quality ratios for
+ * (items, nodes), default 100k Pareto-cost items over 50 nodes, seed 42. Run after
+ * {@code mvn -o -q -pl coordinator test-compile} with {@code java -cp
+ * coordinator/target/classes:coordinator/target/test-classes:$(junit-jupiter-api jar)
  * io.promeshard.coordinator.shard.ShardBench [items nodes seed]}.
  */
 public final class ShardBench {
@@ -33,33 +34,51 @@ public final class ShardBench {
       nanos[r] = System.nanoTime() - t0;
     }
     Arrays.sort(nanos);
-    double assignMs = nanos[2] / 1e6;
 
     List<ShardNode> joined = new ArrayList<>(nodes);
     joined.add(ShardNode.of(ShardFixtures.nodeName(nodeCount)));
     List<ShardNode> left = new ArrayList<>(nodes);
     left.remove(nodeCount / 2);
-    long t0 = System.nanoTime();
-    Assignment afterJoin = Sharder.assign(request.withNodes(joined).withPrevious(base));
-    double stickyMs = (System.nanoTime() - t0) / 1e6;
-    Assignment afterLeave = Sharder.assign(request.withNodes(left).withPrevious(base));
-    double joinRatio = afterJoin.movedComparedTo(base) / (double) itemCount * (nodeCount + 1);
-    double leaveRatio = afterLeave.movedComparedTo(base) / (double) itemCount * nodeCount;
-    Assignment freshJoin = Sharder.assign(request.withNodes(joined));
-    Assignment freshLeave = Sharder.assign(request.withNodes(left));
-    double freshJoinRatio = freshJoin.movedComparedTo(base) / (double) itemCount * (nodeCount + 1);
-    double freshLeaveRatio = freshLeave.movedComparedTo(base) / (double) itemCount * nodeCount;
+    ShardRequest join = request.withNodes(joined);
+    ShardRequest leave = request.withNodes(left);
+    Assignment afterJoin = Sharder.assign(join.withPrevious(base));
+    Assignment afterLeave = Sharder.assign(leave.withPrevious(base));
+    long[] sticky = new long[5];
+    for (int r = 0; r < sticky.length; r++) {
+      long t0 = System.nanoTime();
+      Sharder.assign(join.withPrevious(base));
+      sticky[r] = System.nanoTime() - t0;
+    }
+    Arrays.sort(sticky);
 
-    double total = items.stream().mapToDouble(ShardItem::cost).sum();
-    System.out.printf(Locale.ROOT, "items=%d nodes=%d seed=%d max_item_cost=%.0f (%.2f of a node's average cost)%n",
-        itemCount, nodeCount, seed, ShardFixtures.maxItemCost(items),
-        ShardFixtures.maxItemCost(items) / (total / nodeCount));
-    System.out.printf(Locale.ROOT, "join: count %.4f cost %.4f (sticky assign %.1f ms); leave: count %.4f cost %.4f%n",
-        ShardFixtures.countMaxAvg(afterJoin, joined), ShardFixtures.costMaxAvg(afterJoin, joined), stickyMs,
+    double average = ShardFixtures.totalCost(items) / nodeCount;
+    double largest = ShardFixtures.maxItemCost(items);
+    print("items=%d nodes=%d seed=%d: largest item %.0f = %.2f x the average node cost, so cost max/avg >= %.2f",
+        itemCount, nodeCount, seed, largest, largest / average, Math.max(1, largest / average));
+    print("cost rule of package-info holds: base %s, after join %s, after leave %s",
+        holds(base, items, nodes), holds(afterJoin, items, joined), holds(afterLeave, items, left));
+    print("after join: count %.4f cost %.4f, sticky assign %.1f ms; after leave: count %.4f cost %.4f",
+        ShardFixtures.countMaxAvg(afterJoin, joined), ShardFixtures.costMaxAvg(afterJoin, joined), sticky[2] / 1e6,
         ShardFixtures.countMaxAvg(afterLeave, left), ShardFixtures.costMaxAvg(afterLeave, left));
-    System.out.printf(Locale.ROOT, "without previous: join_moved_ratio=%.3f leave_moved_ratio=%.3f%n",
-        freshJoinRatio, freshLeaveRatio);
-    System.out.printf(Locale.ROOT, "RESULT assign_ms=%.1f max_avg=%.4f cost_max_avg=%.4f join_moved_ratio=%.4f leave_moved_ratio=%.4f%n",
-        assignMs, ShardFixtures.countMaxAvg(base, nodes), ShardFixtures.costMaxAvg(base, nodes), joinRatio, leaveRatio);
+    print("without previous: join_moved_ratio=%.3f leave_moved_ratio=%.3f",
+        ShardFixtures.movedRatio(Sharder.assign(join), base, itemCount, nodeCount + 1),
+        ShardFixtures.movedRatio(Sharder.assign(leave), base, itemCount, nodeCount));
+    print("RESULT assign_ms=%.1f max_avg=%.4f cost_max_avg=%.4f join_moved_ratio=%.4f leave_moved_ratio=%.4f",
+        nanos[2] / 1e6, ShardFixtures.countMaxAvg(base, nodes), ShardFixtures.costMaxAvg(base, nodes),
+        ShardFixtures.movedRatio(afterJoin, base, itemCount, nodeCount + 1),
+        ShardFixtures.movedRatio(afterLeave, base, itemCount, nodeCount));
+  }
+
+  private static boolean holds(Assignment a, List<ShardItem> items, List<ShardNode> nodes) {
+    try {
+      ShardFixtures.assertCostWithinLimits(a, items, nodes, "bench");
+      return true;
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  private static void print(String format, Object... args) {
+    System.out.println(String.format(Locale.ROOT, format, args));
   }
 }

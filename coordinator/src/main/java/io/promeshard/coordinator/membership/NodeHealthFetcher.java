@@ -1,7 +1,6 @@
 package io.promeshard.coordinator.membership;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.promeshard.protocol.Json;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
@@ -52,15 +51,7 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
 
   /** Maps a health reply; an instance registered twice (two Consul nodes) counts at its best state and is noted. */
   static HealthSnapshot parse(String what, byte[] body) throws IOException {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new IOException(what + ": malformed Consul reply: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isArray()) {
-      throw new IOException(what + ": malformed Consul reply: expected a JSON array");
-    }
+    JsonNode root = ConsulHttp.jsonArray(what, body);
     Map<String, Member> healthy = new HashMap<>();
     Set<String> unhealthy = new HashSet<>();
     Set<String> draining = new HashSet<>();

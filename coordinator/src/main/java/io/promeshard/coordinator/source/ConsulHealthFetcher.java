@@ -1,7 +1,6 @@
 package io.promeshard.coordinator.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.promeshard.protocol.Json;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
@@ -63,15 +62,7 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
   }
 
   static Instances map(String what, byte[] body) throws IOException {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new IOException(what + ": malformed Consul reply: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isArray()) {
-      throw new IOException(what + ": malformed Consul reply: expected a JSON array");
-    }
+    JsonNode root = ConsulHttp.jsonArray(what, body);
     List<JsonNode> entries = new ArrayList<>();
     root.forEach(entries::add);
     entries.sort(Comparator.comparing((JsonNode e) -> e.path("Node").path("Node").asText())

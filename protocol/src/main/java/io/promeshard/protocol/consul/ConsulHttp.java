@@ -1,5 +1,7 @@
 package io.promeshard.protocol.consul;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.protocol.Json;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -105,6 +107,20 @@ public final class ConsulHttp implements Closeable {
       }
       return new ConsulResponse<>(r.body().bytes(), ConsulErrors.index(what, r));
     }
+  }
+
+  /** Parses a Consul reply that must be a JSON array; anything else is an IOException naming {@code what}. */
+  public static JsonNode jsonArray(String what, byte[] body) throws IOException {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new IOException(what + ": malformed Consul reply: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isArray()) {
+      throw new IOException(what + ": malformed Consul reply: expected a JSON array");
+    }
+    return root;
   }
 
   /** The CA trust for https, or null. */

@@ -1,0 +1,185 @@
+package io.promeshard.scenarios;
+
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.testkit.Await;
+import io.promeshard.testkit.ConsulServer;
+import io.promeshard.testkit.ManagedProcess;
+import io.promeshard.testkit.PrometheusServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on loopback: a Consul dev agent, Prometheus servers prom-1..prom-N each with a
+ * prome-shard agent (a copy of the shaded jar) writing its file_sd directory, and the coordinators. Logs stay
+ * in {@code dir}; closing stops coordinators, agents, Prometheus and Consul in that order. A
+ * component that does not come up throws AssertionError with its log tail.
+ */
+final class Fleet implements Closeable {
+  static final String SERVICE = "prome-shard-node";
+  static final String SCRAPE_POOL = "prome-shard";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** One Prometheus server and the agent beside it. */
+  record Server(String name, Path dir, PrometheusServer prometheus, ManagedProcess agent) {}
+
+  private final Path dir;
+  private final Jars jars;
+  private final KvLayout layout = KvLayout.defaults();
+  private final List<Server> servers = new ArrayList<>();
+  private ConsulServer consul;
+  private ConsulKv kv;
+  private Coordinators coordinators;
+
+  private Fleet(Path dir, Jars jars) {
+    this.dir = dir;
+    this.jars = jars;
+  }
+
+  /**
+   * Starts Consul with {@code settings} and {@code jobs} in KV, then {@code count} servers with their
+   * agents, and returns once every server's health check passes in Consul.
+   */
+  static Fleet start(Path dir, int count, String settings, Map<String, String> jobs) {
+    Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")));
+    try {
+      fleet.consul = ConsulServer.start(dir.resolve("consul"));
+      fleet.kv = new ConsulKv(fleet.consul.url());
+      fleet.coordinators = new Coordinators(dir.resolve("coordinators"), fleet.jars.coordinator(), fleet.consul.url(),
+          fleet.layout);
+      fleet.kv.put(fleet.layout.settings(), settings);
+      jobs.forEach((job, spec) -> fleet.kv.put(fleet.layout.job(job), spec));
+      for (int i = 1; i <= count; i++) {
+        fleet.servers.add(fleet.startServer("prom-" + i));
+      }
+      for (Server s : fleet.servers) {
+        Await.until(START_TIMEOUT, s.name() + "'s agent registering its Prometheus in Consul", () -> {
+          if (!s.agent().isAlive()) {
+            throw new AssertionError("agent of " + s.name() + " exited:\n" + s.agent().logTail(40));
+          }
+          return fleet.kv.agentServices().contains(s.name());
+        });
+      }
+      List<String> names = fleet.servers.stream().map(Server::name).toList();
+      Await.until(START_TIMEOUT, "the health checks of " + names + " passing in Consul",
+          () -> fleet.passing().containsAll(names));
+      return fleet;
+    } catch (RuntimeException | Error e) {
+      System.out.println(fleet.logTails(40));
+      fleet.close();
+      throw e;
+    }
+  }
+
+  private Server startServer(String name) {
+    Path serverDir = dir.resolve(name);
+    Path fileSd = serverDir.resolve("file_sd");
+    Path rules = serverDir.resolve("rules");
+    try {
+      Files.createDirectories(fileSd);
+      Files.createDirectories(rules);
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating " + serverDir, e);
+    }
+    PrometheusServer prometheus = PrometheusServer.start(serverDir, String.join("\n",
+        "global: {scrape_interval: 15s, scrape_timeout: 5s, evaluation_interval: 30s}",
+        "rule_files: ['" + rules + "/*.yml']",
+        "scrape_configs:",
+        "  - job_name: " + SCRAPE_POOL,
+        "    file_sd_configs:",
+        "      - files: ['" + fileSd + "/*.json']",
+        ""));
+    Path agentYml = serverDir.resolve("agent.yml");
+    try {
+      Files.writeString(agentYml, String.join("\n",
+          "consul: {address: '" + consul.url() + "'}",
+          "prefix: " + layout.prefix(),
+          "node: " + name,
+          "file_sd_dir: '" + fileSd + "'",
+          "rules_dir: '" + rules + "'",
+          "prometheus_url: '" + prometheus.url() + "'",
+          "listen: ''",
+          ""), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + agentYml, e);
+    }
+    ManagedProcess agent = ManagedProcess.start("agent-" + name,
+        Jars.command(jars.agent(), "run", "--config", agentYml.toString()), Map.of(), serverDir.resolve("agent.log"));
+    return new Server(name, serverDir, prometheus, agent);
+  }
+
+  List<Server> servers() {
+    return List.copyOf(servers);
+  }
+
+  Server server(String name) {
+    return servers.stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no server " + name));
+  }
+
+  Coordinators coordinators() {
+    return coordinators;
+  }
+
+  ConsulKv kv() {
+    return kv;
+  }
+
+  KvLayout layout() {
+    return layout;
+  }
+
+  /** What each running Prometheus scrapes now (stopped servers: nothing). */
+  Placement active() {
+    Map<String, Set<String>> byNode = new TreeMap<>();
+    for (Server s : servers) {
+      byNode.put(s.name(), s.prometheus().isRunning() ? ActiveTargets.of(s.prometheus(), SCRAPE_POOL) : Set.of());
+    }
+    return Placement.of(byNode);
+  }
+
+  /** The published shares of {@code job}, or null while a write is half seen. */
+  Shares shares(String job) {
+    return Shares.read(kv, layout, job);
+  }
+
+  /** Servers whose health check passes in Consul. */
+  List<String> passing() {
+    return kv.passing(SERVICE);
+  }
+
+  /** The last {@code lines} lines of every process log. */
+  String logTails(int lines) {
+    StringBuilder out = new StringBuilder();
+    try (Stream<Path> logs = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
+      logs.filter(p -> p.toString().endsWith(".log")).sorted().forEach(p -> out
+          .append("----- ").append(p).append(" (last ").append(lines).append(" lines) -----\n")
+          .append(ManagedProcess.tail(p, lines)).append('\n'));
+    } catch (IOException e) {
+      out.append("(listing logs under ").append(dir).append(": ").append(e).append(")\n");
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() {
+    if (coordinators != null) {
+      coordinators.close();
+    }
+    servers.forEach(s -> s.agent().stop());
+    servers.forEach(s -> s.prometheus().stop());
+    if (consul != null) {
+      consul.close();
+    }
+  }
+}

@@ -162,6 +162,8 @@ public final class Coordinator implements Closeable {
             metrics.healthyNodes(members.size());
           })).start();
       s.membersKnown = false;
+      MembershipWatcher watcher = membership;
+      s.membership = watcher::status;
     } else {
       current.setHold(settings.flapHold());
     }

@@ -22,6 +22,9 @@ final class DispatchState {
   boolean membersKnown;
   Map<String, Member> members = Map.of();
   List<String> pending = List.of();
+  /** Live membership view (pending joins, raw health), for the first dispatch's wait. */
+  java.util.function.Supplier<io.promeshard.coordinator.membership.MembershipStatus> membership = () -> null;
+  boolean dispatched;
   Map<String, JobTargets> targets = Map.of();
   Map<String, List<SourceHealth>> sourceHealth = Map.of();
   List<RecordRule> records = List.of();
@@ -35,6 +38,24 @@ final class DispatchState {
 
   DispatchState(ConfigState config) {
     this.config = config;
+  }
+
+  /**
+   * Servers the first dispatch of this process should wait for: those still waiting out flap_hold to
+   * join and, when nothing is published yet (a cold fleet start), those registered whose checks have
+   * not passed yet.
+   */
+  List<String> settling() {
+    var status = membership.get();
+    if (status == null) {
+      return List.of();
+    }
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    status.pending().stream().filter(p -> p.joining()).forEach(p -> out.add(p.node()));
+    if (storedShares.shares().isEmpty() && status.raw() != null) {
+      status.raw().unhealthy().stream().filter(n -> !members.containsKey(n)).forEach(out::add);
+    }
+    return List.copyOf(out);
   }
 
   /** Why a dispatch cannot run yet, or null when it can. */

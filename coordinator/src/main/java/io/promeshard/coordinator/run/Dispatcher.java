@@ -65,6 +65,7 @@ public final class Dispatcher implements Closeable {
   private Instant dueAt;
   private Instant resyncAt;
   private int failures;
+  private List<String> loggedJoinWait = List.of();
   private final Instant started;
 
   public Dispatcher(Mode mode, KvLayout layout, Publisher publisher, CoordinatorMetrics metrics, StatusWriter statusWriter,
@@ -104,9 +105,11 @@ public final class Dispatcher implements Closeable {
     events.add(event);
   }
 
+  /** Schedules a dispatch one debounce from now, or keeps an earlier one (a burst coalesces). */
   private void markDirty() {
-    if (dueAt == null) {
-      dueAt = clock.instant().plus(state.config.settings().debounce());
+    Instant at = clock.instant().plus(state.config.settings().debounce());
+    if (dueAt == null || at.isBefore(dueAt)) {
+      dueAt = at; // also pulls in a dispatch parked for a grace period or a retry: new input may unblock it
     }
   }
 
@@ -198,6 +201,18 @@ public final class Dispatcher implements Closeable {
       writeStatus();
       return;
     }
+    List<String> joining = state.dispatched || mode != Mode.PUBLISH ? List.of() : state.settling();
+    Instant settleBy = started.plus(startupGrace).plus(state.config.settings().flapHold());
+    if (!joining.isEmpty() && begin.isBefore(settleBy)) {
+      // a cold fleet start: servers whose checks pass a moment later would join one flap_hold after
+      // the first dispatch and reshuffle it; wait for them (bounded) and place every target once
+      if (!joining.equals(loggedJoinWait)) {
+        log.info("[dispatch] first dispatch waits for {} to pass their checks and join (at most until {})", joining, settleBy);
+        loggedJoinWait = joining;
+      }
+      dueAt = begin.plusMillis(500);
+      return;
+    }
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
     List<String> incomplete = new ArrayList<>();
     for (Map.Entry<String, JobSpec> job : state.config.jobs().entrySet()) {
@@ -249,6 +264,7 @@ public final class Dispatcher implements Closeable {
       }
     }
     failures = 0;
+    state.dispatched = true;
     state.stored = plan.after();
     state.previous = out.assignments();
     state.problem = incomplete.isEmpty() ? "" : "jobs without a complete source result (published their last known targets): " + incomplete;

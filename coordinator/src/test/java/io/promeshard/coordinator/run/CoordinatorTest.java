@@ -142,6 +142,40 @@ class CoordinatorTest {
   }
 
   @Test
+  void coldFleetStartPlacesTargetsOnceWhenChecksPassAMomentApart() throws Exception {
+    nodes(3);
+    fleet.fail("p2");
+    fleet.fail("p3");
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    start();
+    long started = System.nanoTime();
+    Await.until(WAIT, "a moment passes", () -> System.nanoTime() - started > 3_000_000_000L);
+    assertTrue(fleet.published().isEmpty(), "published before the registered servers passed their checks");
+    fleet.pass("p2");
+    fleet.pass("p3");
+    Map<String, Set<String>> owners = awaitOwners("all three servers share the targets", 300,
+        o -> o.values().stream().flatMap(Set::stream).distinct().count() == 3);
+    assertEquals(300, owners.size());
+    for (String node : List.of("p1", "p2", "p3")) {
+      var manifest = fleet.kv.get("prome-shard/nodes/" + node + "/manifest").orElseThrow();
+      assertEquals(1, Json.decode(manifest.key(), manifest.value(), io.promeshard.protocol.NodeManifest.class).generation(),
+          node + " was published more than once: the first dispatch did not wait for the joining servers");
+    }
+  }
+
+  @Test
+  void aServerThatNeverPassesDelaysTheFirstDispatchOnlyUntilStartupGracePlusFlapHold() throws Exception {
+    nodes(2);
+    fleet.fail("p2");
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(100, "10.1.", null));
+    start(); // startup_grace 5s + flap_hold 2s
+    Map<String, Set<String>> owners = awaitOwners("published without p2", 100, o -> true);
+    assertTrue(owners.values().stream().allMatch(x -> x.equals(Set.of("p1"))), owners.toString());
+  }
+
+  @Test
   void withZeroHealthyNodesTheLastAssignmentStaysAndStatusSaysSo() throws Exception {
     nodes(2);
     fleet.putKv("prome-shard/config/settings", SETTINGS);

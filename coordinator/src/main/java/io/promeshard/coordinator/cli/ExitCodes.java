@@ -35,7 +35,10 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
     Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
     String message = t.getMessage() == null ? t.toString() : t.getMessage();
-    cl.getErr().println(cl.getCommandName() + ": " + (t instanceof IOException ? "error: " : "") + message);
+    if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+      message = "cannot reach Consul (--consul or consul.address): " + message;
+    }
+    cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + (t instanceof IOException ? "error: " : "") + message);
     return code(t);
   }
 }

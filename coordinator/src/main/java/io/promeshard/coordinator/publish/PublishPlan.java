@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writes one dispatch needs, in the order they must reach Consul: changed parts, then each
- * changed node's manifest, then (only after the manifests are committed) deletion of parts no
- * manifest lists any more. {@code after} is the stored state once all of it has succeeded.
+ * The writes one dispatch needs: changed parts, each changed node's manifest (which must reach
+ * Consul after that node's parts), and parts no manifest lists any more (deleted only after the
+ * manifests are committed). {@code after} is the stored state once all of it has succeeded.
  */
 public record PublishPlan(
     List<KvWrite> parts, List<KvWrite> manifests, List<String> deletes, Map<String, StoredNode> after) {

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads what Consul holds under {@code nodes/} and writes publish plans through fenced
- * transactions: parts and manifests first (in that order), deletions of stale parts only after
- * every manifest is committed. A rejected transaction (e.g. leadership lost) throws and leaves the
+ * transactions: node by node, each node's changed parts then its manifest; deletions of stale
+ * parts only after every manifest is committed. A rejected transaction (e.g. leadership lost) throws and leaves the
  * remaining batches unwritten; agents keep their last complete snapshot meanwhile.
  */
 public final class Publisher {
@@ -81,9 +81,13 @@ public final class Publisher {
     if (plan.isEmpty()) {
       return new TxnResult(0, 0, 0);
     }
+    // node by node, each node's manifest right after its parts: an agent woken by one batch then
+    // finds its snapshot complete instead of waiting for a manifest that comes batches later
+    Map<String, List<TxnOp>> byNode = new TreeMap<>();
+    plan.parts().forEach(w -> byNode.computeIfAbsent(w.node(), n -> new ArrayList<>()).add(TxnOp.set(w.key(), w.value())));
+    plan.manifests().forEach(w -> byNode.computeIfAbsent(w.node(), n -> new ArrayList<>()).add(TxnOp.set(w.key(), w.value())));
     List<TxnOp> writes = new ArrayList<>(plan.parts().size() + plan.manifests().size());
-    plan.parts().forEach(w -> writes.add(TxnOp.set(w.key(), w.value())));
-    plan.manifests().forEach(w -> writes.add(TxnOp.set(w.key(), w.value())));
+    byNode.values().forEach(writes::addAll);
     TxnResult written = txn.write(fence, writes);
     TxnResult deleted = txn.write(fence, plan.deletes().stream().map(TxnOp::delete).toList());
     log.info("[publish] wrote {} parts and {} manifests, deleted {} parts ({} bytes, {} txns)",

@@ -1,0 +1,164 @@
+package io.promeshard.bench.dispatch;
+
+import io.promeshard.bench.fleet.ConsulAccess;
+import io.promeshard.bench.fleet.Targets;
+import io.promeshard.bench.report.Machine;
+import io.promeshard.bench.report.Stats;
+import io.promeshard.bench.report.Table;
+import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.coordinator.run.Coordinator;
+import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.consul.ConsulConfig;
+import io.promeshard.testkit.ConsulServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark 4: an in-process coordinator dispatching {@code targets} targets read from file_sd JSON
+ * files over {@code nodes} nodes (TTL-checked services in a real Consul): the source read, then the
+ * dispatch (shares, sharding, diff, publish) of the first full publish, of no-op dispatches (an
+ * equivalent settings edit) and of one node joining and leaving, with the keys and bytes each wrote.
+ */
+public final class DispatchBench {
+  static final String SERVICE = "prome-shard-node";
+  static final String JOB = "web";
+
+  /** Sizes and repetitions. */
+  public record Config(int targets, int nodes, int files, int runs, Duration timeout) {}
+
+  /** One kind of dispatch over its runs: seconds per run, and the writes of the first run. */
+  public record Kind(String name, double[] seconds, int moved, int keys, long valueBytes, long txnBytes, int batches) {}
+
+  /** Everything measured. */
+  public record Result(double[] sourceReadMs, List<Kind> kinds) {
+    public Kind kind(String name) {
+      return kinds.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  private record Stamped(long nanos, Dispatcher.DispatchReport report) {}
+
+  private final Config config;
+  private final Path workDir;
+  private final PrintStream out;
+
+  public DispatchBench(Config config, Path workDir, PrintStream out) {
+    this.config = config;
+    this.workDir = workDir;
+    this.out = out;
+  }
+
+  public Result run() {
+    String loadBefore = Machine.loadAverage();
+    Path targetsDir = workDir.resolve("targets");
+    Targets.writeFileSd(targetsDir, config.targets(), config.files());
+    String pattern = targetsDir.toAbsolutePath() + "/*.json";
+    double[] readMs = SdFiles.timeRead(pattern, config.targets(), config.runs(), config.timeout());
+    KvLayout layout = KvLayout.defaults();
+    BlockingQueue<Stamped> reports = new LinkedBlockingQueue<>();
+    List<Kind> kinds = new ArrayList<>();
+    try (ConsulServer server = ConsulServer.start(workDir.resolve("consul"));
+        ConsulAccess consul = new ConsulAccess(server.url())) {
+      for (int n = 1; n <= config.nodes(); n++) {
+        consul.register(SERVICE, node(n));
+      }
+      String settings = "{\"debounce\":\"0s\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\"}";
+      consul.putKv(layout.settings(), settings);
+      consul.putKv(layout.job(JOB), "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + pattern + "\"]}]}");
+      CoordinatorConfig cc = new CoordinatorConfig(new ConsulConfig(server.url(), null, null), null, "",
+          Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
+      try (Coordinator coordinator = new Coordinator(cc, Dispatcher.Mode.PUBLISH, r -> reports.add(new Stamped(System.nanoTime(), r)))) {
+        start(coordinator);
+        Dispatcher.DispatchReport initial = awaitWith(reports, r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
+            config.timeout().plus(Duration.ofSeconds(60)), "the first full publish");
+        kinds.add(kind("initial publish", List.of(initial)));
+        List<Dispatcher.DispatchReport> noop = new ArrayList<>();
+        for (int i = 0; i < config.runs(); i++) {
+          reports.clear();
+          consul.putKv(layout.settings(), i % 2 == 0 ? settings.replace("}", ",\"replicas\":1}") : settings);
+          noop.add(awaitWith(reports, r -> true, config.timeout(), "a dispatch after an equivalent settings edit"));
+        }
+        kinds.add(kind("no-op (equivalent settings edit)", noop));
+        List<Dispatcher.DispatchReport> joins = new ArrayList<>();
+        List<Dispatcher.DispatchReport> leaves = new ArrayList<>();
+        String extra = node(config.nodes() + 1);
+        for (int i = 0; i < config.runs(); i++) {
+          reports.clear();
+          consul.register(SERVICE, extra);
+          joins.add(awaitWith(reports, r -> r.input().members().containsKey(extra), config.timeout(), extra + " joining"));
+          reports.clear();
+          consul.deregister(extra);
+          leaves.add(awaitWith(reports, r -> !r.input().members().containsKey(extra), config.timeout(), extra + " leaving"));
+        }
+        kinds.add(kind("one node joins (" + config.nodes() + " → " + (config.nodes() + 1) + ")", joins));
+        kinds.add(kind("one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")", leaves));
+      }
+    }
+    Result result = new Result(readMs, kinds);
+    print(result, loadBefore);
+    return result;
+  }
+
+  static String node(int n) {
+    return String.format("prom-%02d", n);
+  }
+
+  private static Kind kind(String name, List<Dispatcher.DispatchReport> runs) {
+    double[] seconds = runs.stream().mapToDouble(Dispatcher.DispatchReport::seconds).toArray();
+    Dispatcher.DispatchReport first = runs.get(0);
+    return new Kind(name, seconds, first.output().moved(), first.plan().keyCount(), first.plan().byteCount(),
+        first.written().bodyBytes(), first.written().batches());
+  }
+
+  private static void start(Coordinator coordinator) {
+    try {
+      coordinator.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("starting the coordinator", e);
+    }
+  }
+
+  private static Dispatcher.DispatchReport awaitWith(BlockingQueue<Stamped> reports,
+      java.util.function.Predicate<Dispatcher.DispatchReport> wanted, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Stamped s = reports.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        if (s != null && wanted.test(s.report())) {
+          return s.report();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + what, e);
+      }
+    }
+    throw new AssertionError("no dispatch report for " + what + " within " + timeout);
+  }
+
+  private void print(Result r, String loadBefore) {
+    double readMedian = Stats.median(r.sourceReadMs());
+    Table t = new Table("Coordinator dispatch: " + Stats.n(config.targets()) + " targets from " + config.files()
+        + " file_sd files over " + config.nodes() + " nodes (load average " + loadBefore + " → " + Machine.loadAverage() + ")",
+        "dispatch", "runs", "dispatch ms (median)", "read + dispatch ms", "targets moved", "keys written", "value bytes",
+        "txn body bytes", "txn batches");
+    for (Kind k : r.kinds()) {
+      double ms = Stats.median(k.seconds()) * 1000;
+      t.row(k.name(), k.seconds().length, Stats.f(ms, 0), Stats.f(ms + readMedian, 0), Stats.n(k.moved()), Stats.n(k.keys()),
+          Stats.n(k.valueBytes()), Stats.n(k.txnBytes()), k.batches());
+    }
+    out.println(t.render());
+    out.println("Source read (file_sd JSON, " + config.files() + " files): median " + Stats.f(readMedian, 0) + " ms over "
+        + r.sourceReadMs().length + " reads. Dispatch = DispatchReport.seconds (shares, sharding with the previous "
+        + "assignment, publish plan, fenced transactions); writes are of the first run of each kind.");
+    out.println();
+  }
+}

@@ -64,8 +64,8 @@ class CoordinatorTest {
   }
 
   private Coordinator start(LinkedBlockingQueue<Dispatcher.DispatchReport> sink) throws Exception {
-    CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "", Duration.ofSeconds(10),
-        Duration.ofSeconds(1), Duration.ofSeconds(5));
+    CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "127.0.0.1:0",
+        Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5));
     Coordinator c = new Coordinator(cfg, Dispatcher.Mode.PUBLISH, sink::add).start();
     running.add(c);
     return c;
@@ -106,6 +106,40 @@ class CoordinatorTest {
     double avg = (TARGETS + 2000) / 5.0;
     perNode.forEach((n, c) -> assertTrue(c <= avg * 1.05 + 1, n + " holds " + c + ", avg " + avg));
     fleet.published().values().forEach(s -> s.targets().get("web").forEach(g -> assertEquals("prod", g.labels().get("env"))));
+  }
+
+  @Test
+  void metricsAndHealthDescribeTheLeaderAndItsDispatches() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    Coordinator c = start();
+    awaitOwners("published", 300, o -> true);
+    String base = "http://127.0.0.1:" + c.opsPort();
+    String metrics = Await.value(WAIT, "metrics after the dispatch", () -> {
+      String m = http(base + "/metrics");
+      return m.contains("prome_shard_dispatches_total{result=\"changed\"}") ? m : null;
+    });
+    for (String line : List.of("prome_shard_leader 1.0", "prome_shard_healthy_nodes 3.0", "prome_shard_node_targets{node=\"p1\"}",
+        "prome_shard_node_cost{node=\"p2\"}", "prome_shard_dispatch_duration_seconds_count",
+        "prome_shard_last_successful_dispatch_timestamp_seconds", "prome_shard_source_failing{job=\"web\"",
+        "prome_shard_moved_assignments_total", "prome_shard_config_errors 0.0")) {
+      assertTrue(metrics.contains(line), "missing " + line + " in\n" + metrics);
+    }
+    assertTrue(http(base + "/healthz").startsWith("ok: leader epoch "), http(base + "/healthz"));
+  }
+
+  private static String http(String url) {
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -50,6 +50,8 @@ public final class Coordinator implements Closeable {
 
   private enum State { NEW, STARTED, CLOSED }
 
+  private static final Duration SOURCE_BURST = Duration.ofMillis(100);
+
   private final CoordinatorConfig config;
   private final Dispatcher.Mode mode;
   private final Consumer<Dispatcher.DispatchReport> reports;
@@ -80,7 +82,8 @@ public final class Coordinator implements Closeable {
     dispatcher = new Dispatcher(mode, layout, new Publisher(kv, txn, layout), metrics, new StatusWriter(txn, layout),
         Clock.systemUTC(), config.startupGrace(), reports).start();
     OkHttpClient sourceHttp = new OkHttpClient.Builder().build();
-    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http), Settings.DEFAULTS.debounce(),
+    // the dispatcher coalesces every input by settings.debounce; here only tight bursts are merged
+    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http), SOURCE_BURST,
         targets -> dispatcher.submit(() -> {
           dispatcher.state.targets = targets;
           dispatcher.state.sourceHealth = sources.health();

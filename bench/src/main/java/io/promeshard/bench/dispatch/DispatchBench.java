@@ -7,7 +7,8 @@ import io.promeshard.bench.report.Stats;
 import io.promeshard.bench.report.Table;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.run.Coordinator;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.testkit.ConsulServer;
@@ -45,7 +46,7 @@ public final class DispatchBench {
     }
   }
 
-  private record Stamped(long nanos, Dispatcher.DispatchReport report) {}
+  private record Stamped(long nanos, DispatchReport report) {}
 
   private final Config config;
   private final Path workDir;
@@ -76,20 +77,20 @@ public final class DispatchBench {
       consul.putKv(layout.job(JOB), "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + pattern + "\"]}]}");
       CoordinatorConfig cc = new CoordinatorConfig(new ConsulConfig(server.url(), null, null), null, "",
           Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
-      try (Coordinator coordinator = new Coordinator(cc, Dispatcher.Mode.PUBLISH, r -> reports.add(new Stamped(System.nanoTime(), r)))) {
+      try (Coordinator coordinator = new Coordinator(cc, DispatchMode.PUBLISH, r -> reports.add(new Stamped(System.nanoTime(), r)))) {
         start(coordinator);
-        Dispatcher.DispatchReport initial = awaitWith(reports, r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
+        DispatchReport initial = awaitWith(reports, r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
             config.timeout().plus(Duration.ofSeconds(60)), "the first full publish");
         kinds.add(kind("initial publish", List.of(initial)));
-        List<Dispatcher.DispatchReport> noop = new ArrayList<>();
+        List<DispatchReport> noop = new ArrayList<>();
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
           consul.putKv(layout.settings(), i % 2 == 0 ? settings.replace("}", ",\"replicas\":1}") : settings);
           noop.add(awaitWith(reports, r -> true, config.timeout(), "a dispatch after an equivalent settings edit"));
         }
         kinds.add(kind("no-op (equivalent settings edit)", noop));
-        List<Dispatcher.DispatchReport> joins = new ArrayList<>();
-        List<Dispatcher.DispatchReport> leaves = new ArrayList<>();
+        List<DispatchReport> joins = new ArrayList<>();
+        List<DispatchReport> leaves = new ArrayList<>();
         String extra = node(config.nodes() + 1);
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
@@ -112,9 +113,9 @@ public final class DispatchBench {
     return String.format("prom-%02d", n);
   }
 
-  private static Kind kind(String name, List<Dispatcher.DispatchReport> runs) {
-    double[] seconds = runs.stream().mapToDouble(Dispatcher.DispatchReport::seconds).toArray();
-    Dispatcher.DispatchReport first = runs.get(0);
+  private static Kind kind(String name, List<DispatchReport> runs) {
+    double[] seconds = runs.stream().mapToDouble(DispatchReport::seconds).toArray();
+    DispatchReport first = runs.get(0);
     return new Kind(name, seconds, first.output().moved(), first.plan().keyCount(), first.plan().byteCount(),
         first.written().bodyBytes(), first.written().batches());
   }
@@ -127,8 +128,8 @@ public final class DispatchBench {
     }
   }
 
-  private static Dispatcher.DispatchReport awaitWith(BlockingQueue<Stamped> reports,
-      java.util.function.Predicate<Dispatcher.DispatchReport> wanted, Duration timeout, String what) {
+  private static DispatchReport awaitWith(BlockingQueue<Stamped> reports,
+      java.util.function.Predicate<DispatchReport> wanted, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {

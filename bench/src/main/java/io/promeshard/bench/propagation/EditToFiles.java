@@ -7,7 +7,8 @@ import io.promeshard.bench.fleet.Pace;
 import io.promeshard.bench.fleet.Targets;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.run.Coordinator;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.ConsulConfig;
@@ -35,7 +36,7 @@ public final class EditToFiles {
   /** Per edit: until the last agent's files, and until the dispatch report (publish and status done). */
   public record Samples(Edit edit, String debounce, int targets, double[] filesMs, double[] dispatchedMs, int fallbackHits) {}
 
-  private record Stamped(long nanos, Dispatcher.DispatchReport report) {}
+  private record Stamped(long nanos, DispatchReport report) {}
 
   private EditToFiles() {}
 
@@ -55,7 +56,7 @@ public final class EditToFiles {
         Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
     try (AgentFleet agents = AgentFleet.start(consul.url(), prefix, nodes, root);
         FileArrivals arrivals = new FileArrivals(agents.fileSdDirs());
-        Coordinator coordinator = new Coordinator(config, Dispatcher.Mode.PUBLISH,
+        Coordinator coordinator = new Coordinator(config, DispatchMode.PUBLISH,
             r -> reports.add(new Stamped(System.nanoTime(), r)))) {
       List<Path> files = agents.jobFiles(PublishToFiles.JOB);
       FileArrivals.Expectation first = arrivals.expect(files, "\"" + PublishToFiles.marker(0) + "\"");

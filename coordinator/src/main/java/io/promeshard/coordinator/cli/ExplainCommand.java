@@ -2,7 +2,8 @@ package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.dispatch.ShareBuilder;
 import io.promeshard.coordinator.run.Coordinator;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.shard.Explanation;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,9 +28,9 @@ public final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BlockingQueue<Dispatcher.DispatchReport> reports = new ArrayBlockingQueue<>(1);
-    Dispatcher.DispatchReport report;
-    try (Coordinator c = new Coordinator(connection.load().withListen(""), Dispatcher.Mode.DRY_RUN, reports::offer).start()) {
+    BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
+    DispatchReport report;
+    try (Coordinator c = new Coordinator(connection.load().withListen(""), DispatchMode.DRY_RUN, reports::offer).start()) {
       report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (report == null) {

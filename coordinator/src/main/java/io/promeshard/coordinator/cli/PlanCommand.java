@@ -1,6 +1,6 @@
 package io.promeshard.coordinator.cli;
 
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,6 +19,6 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return RunCommand.run(connection.load().withListen(""), Dispatcher.Mode.DRY_RUN, true, timeout, true);
+    return RunCommand.run(connection.load().withListen(""), DispatchMode.DRY_RUN, true, timeout, true);
   }
 }

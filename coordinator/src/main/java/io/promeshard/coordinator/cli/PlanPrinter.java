@@ -1,7 +1,7 @@
 package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.publish.PublishPlan;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.protocol.NodeShare;
 import java.io.PrintStream;
 import java.util.HashSet;
@@ -13,7 +13,7 @@ import java.util.TreeSet;
 final class PlanPrinter {
   private PlanPrinter() {}
 
-  static void print(PrintStream out, Dispatcher.DispatchReport report) {
+  static void print(PrintStream out, DispatchReport report) {
     PublishPlan plan = report.plan();
     Map<String, NodeShare> before = report.before().shares();
     Map<String, NodeShare> after = report.output().shares();

@@ -2,7 +2,8 @@ package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.run.Coordinator;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -43,11 +44,11 @@ public final class RunCommand implements Callable<Integer> {
     if (listen != null) {
       cfg = cfg.withListen(listen);
     }
-    return run(cfg, dryRun ? Dispatcher.Mode.DRY_RUN : Dispatcher.Mode.PUBLISH, once, timeout, dryRun);
+    return run(cfg, dryRun ? DispatchMode.DRY_RUN : DispatchMode.PUBLISH, once, timeout, dryRun);
   }
 
-  static int run(CoordinatorConfig cfg, Dispatcher.Mode mode, boolean once, Duration timeout, boolean print) throws Exception {
-    BlockingQueue<Dispatcher.DispatchReport> reports = new ArrayBlockingQueue<>(1);
+  static int run(CoordinatorConfig cfg, DispatchMode mode, boolean once, Duration timeout, boolean print) throws Exception {
+    BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Coordinator coordinator = new Coordinator(cfg, mode, report -> {
       if (print) {
@@ -65,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
       stopped.await();
       return ExitCodes.OK;
     }
-    Dispatcher.DispatchReport report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    DispatchReport report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     coordinator.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     if (report == null) {

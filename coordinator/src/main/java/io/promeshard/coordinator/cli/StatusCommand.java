@@ -3,8 +3,8 @@ package io.promeshard.coordinator.cli;
 import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.publish.Publisher;
-import io.promeshard.coordinator.run.CoordinatorStatus;
-import io.promeshard.coordinator.run.StoredShares;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
+import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;
@@ -43,10 +43,9 @@ public final class StatusCommand implements Callable<Integer> {
       KvClient kv = new KvClient(http);
       Publisher.Stored stored = new Publisher(kv, new TxnWriter(http), layout).readStored();
       Map<String, NodeShare> shares = StoredShares.decode(stored).shares();
-      ConfigState config = new ConfigState(layout);
       Map<String, byte[]> values = new HashMap<>();
       kv.list(layout.configDir(), 0, Duration.ZERO).value().forEach(e -> values.put(e.key(), e.value()));
-      config.update(values);
+      ConfigState config = ConfigState.empty(layout).update(values);
       Map<String, NodeStatus> agents = new TreeMap<>();
       CoordinatorStatus coordinator = null;
       for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {

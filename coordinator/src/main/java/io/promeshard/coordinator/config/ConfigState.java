@@ -11,63 +11,85 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The configuration in force, rebuilt from every read of {@code config/}. Each key is parsed on its
- * own; a key that fails keeps its last good version in force and its error is reported under the
- * key. Deleting a job key removes the job; deleting {@code settings} restores the defaults.
- * One thread owns an instance.
+ * The configuration in force, as an immutable value rebuilt from every read of {@code config/}.
+ * Each key is parsed on its own; a key that fails keeps its last good version in force and its
+ * error is reported under the key. Deleting a job key removes the job; deleting {@code settings}
+ * restores the defaults.
  */
 public final class ConfigState {
   private final KvLayout layout;
-  private final Map<String, byte[]> lastSeen = new HashMap<>();
-  private Settings settings = Settings.DEFAULTS;
-  private final Map<String, JobSpec> jobs = new TreeMap<>();
-  private final Map<String, String> errors = new TreeMap<>();
+  private final Map<String, byte[]> lastSeen;
+  private final Settings settings;
+  private final Map<String, JobSpec> jobs;
+  private final Map<String, String> errors;
 
-  public ConfigState(KvLayout layout) {
+  private ConfigState(KvLayout layout, Map<String, byte[]> lastSeen, Settings settings,
+      Map<String, JobSpec> jobs, Map<String, String> errors) {
     this.layout = layout;
+    this.lastSeen = Collections.unmodifiableMap(lastSeen);
+    this.settings = settings;
+    this.jobs = Collections.unmodifiableMap(jobs);
+    this.errors = Collections.unmodifiableMap(errors);
   }
 
-  /** Applies a full read of {@code config/} (absolute key → value); returns true if the config in force changed. */
-  public boolean update(Map<String, byte[]> values) {
-    Settings oldSettings = settings;
-    Map<String, JobSpec> oldJobs = new TreeMap<>(jobs);
-    errors.keySet().removeIf(key -> !values.containsKey(key));
-    lastSeen.keySet().removeIf(key -> !values.containsKey(key));
-    if (!values.containsKey(layout.settings())) {
-      settings = Settings.DEFAULTS;
-    }
-    jobs.keySet().removeIf(job -> !values.containsKey(layout.jobsDir() + job));
+  /** Nothing read yet: default settings, no jobs. */
+  public static ConfigState empty(KvLayout layout) {
+    return new ConfigState(layout, Map.of(), Settings.DEFAULTS, new TreeMap<>(), new TreeMap<>());
+  }
+
+  /** The configuration after a full read of {@code config/} (absolute key → value). */
+  public ConfigState update(Map<String, byte[]> values) {
+    Map<String, byte[]> seen = new HashMap<>(lastSeen);
+    Map<String, String> errs = new TreeMap<>(errors);
+    Map<String, JobSpec> newJobs = new TreeMap<>(jobs);
+    errs.keySet().removeIf(key -> !values.containsKey(key));
+    seen.keySet().removeIf(key -> !values.containsKey(key));
+    newJobs.keySet().removeIf(job -> !values.containsKey(layout.jobsDir() + job));
+    Settings newSettings = values.containsKey(layout.settings()) ? settings : Settings.DEFAULTS;
     for (Map.Entry<String, byte[]> e : new TreeMap<>(values).entrySet()) {
       String key = e.getKey();
-      if (Arrays.equals(lastSeen.get(key), e.getValue())) {
+      if (Arrays.equals(seen.get(key), e.getValue())) {
         continue;
       }
-      lastSeen.put(key, e.getValue());
+      seen.put(key, e.getValue());
       try {
-        apply(key, e.getValue());
-        errors.remove(key);
+        if (key.equals(layout.settings())) {
+          newSettings = Json.decode(key, nonEmpty(key, e.getValue()), Settings.class);
+        } else {
+          String job = jobName(key);
+          if (job != null) {
+            newJobs.put(job, Json.decode(key, nonEmpty(key, e.getValue()), JobSpec.class));
+          }
+        }
+        errs.remove(key);
       } catch (ProtocolException ex) {
-        errors.put(key, ex.getMessage());
+        errs.put(key, ex.getMessage());
       }
     }
-    return !settings.equals(oldSettings) || !jobs.equals(oldJobs);
+    return new ConfigState(layout, seen, newSettings, newJobs, errs);
   }
 
-  private void apply(String key, byte[] value) {
-    if (key.equals(layout.settings())) {
-      settings = Json.decode(key, nonEmpty(key, value), Settings.class);
-    } else if (key.startsWith(layout.jobsDir())) {
-      String job = key.substring(layout.jobsDir().length());
-      if (job.isEmpty()) {
-        return; // the folder itself, as the Consul UI creates it
+  /** True when the settings or jobs in force differ from {@code other}'s (errors aside). */
+  public boolean differsFrom(ConfigState other) {
+    return !settings.equals(other.settings) || !jobs.equals(other.jobs);
+  }
+
+  /** The job a {@code config/jobs/<job>} key names; null for folder keys; an error for anything else. */
+  private String jobName(String key) {
+    if (!key.startsWith(layout.jobsDir())) {
+      if (key.endsWith("/")) {
+        return null;
       }
-      if (!Names.isValid(job)) {
-        throw new ProtocolException(key + ": invalid job name \"" + job + "\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
-      }
-      jobs.put(job, Json.decode(key, nonEmpty(key, value), JobSpec.class));
-    } else if (!key.endsWith("/")) {
       throw new ProtocolException(key + ": unknown configuration key (expected " + layout.settings() + " or " + layout.jobsDir() + "<job>)");
     }
+    String job = key.substring(layout.jobsDir().length());
+    if (job.isEmpty()) {
+      return null; // the folder itself, as the Consul UI creates it
+    }
+    if (!Names.isValid(job)) {
+      throw new ProtocolException(key + ": invalid job name \"" + job + "\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+    }
+    return job;
   }
 
   private static byte[] nonEmpty(String key, byte[] value) {
@@ -82,11 +104,11 @@ public final class ConfigState {
   }
 
   public Map<String, JobSpec> jobs() {
-    return Collections.unmodifiableMap(new TreeMap<>(jobs));
+    return jobs;
   }
 
   /** Keys whose current value is rejected, with the reason; their last good version stays in force. */
   public Map<String, String> errors() {
-    return Collections.unmodifiableMap(new TreeMap<>(errors));
+    return errors;
   }
 }

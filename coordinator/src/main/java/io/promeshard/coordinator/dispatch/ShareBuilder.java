@@ -2,6 +2,7 @@ package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.membership.Member;
+import io.promeshard.coordinator.publish.ShareGroups;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.shard.Explanation;
 import io.promeshard.coordinator.shard.ShardItem;
@@ -24,14 +25,7 @@ import java.util.TreeMap;
  * {@code record_group}. Pure and deterministic; the previous assignments keep movement minimal.
  */
 public final class ShareBuilder {
-  public static final String RECORDS = "records";
-
   private ShareBuilder() {}
-
-  /** The shard group of a job's targets: jobs with the same replica count are sharded together. */
-  public static String targetGroup(int replicas) {
-    return "targets/r" + replicas;
-  }
 
   public static DispatchOutput build(DispatchInput in, Map<String, Assignment> previous) {
     List<ShardNode> nodes = in.members().values().stream()
@@ -62,7 +56,7 @@ public final class ShareBuilder {
       Map<String, String> jobOf = new HashMap<>();
       collect(in, group.getValue(), items, byKey, jobOf);
       targetCount += items.size();
-      String name = targetGroup(group.getKey());
+      String name = ShareGroups.targets(group.getKey());
       Assignment a = Sharder.assign(new ShardRequest(items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
@@ -83,9 +77,9 @@ public final class ShareBuilder {
           items.add(new ShardItem(r.record(), 1.0));
         }
       }
-      Assignment a = Sharder.assign(new ShardRequest(items, nodes, in.settings().replicas(), in.settings().balance(), previous.get(RECORDS)));
-      assignments.put(RECORDS, a);
-      moved += movedAgainst(a, previous.get(RECORDS));
+      Assignment a = Sharder.assign(new ShardRequest(items, nodes, in.settings().replicas(), in.settings().balance(), previous.get(ShareGroups.RECORDS)));
+      assignments.put(ShareGroups.RECORDS, a);
+      moved += movedAgainst(a, previous.get(ShareGroups.RECORDS));
       for (ShardItem item : items) {
         for (String node : a.owners(item.key())) {
           rules.get(node).computeIfAbsent(in.settings().recordGroup(), g -> new ArrayList<>()).add(byName.get(item.key()));
@@ -118,7 +112,7 @@ public final class ShareBuilder {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
     }
     List<ShardNode> nodes = in.members().values().stream().map(m -> new ShardNode(m.name(), m.weight(), m.zone())).toList();
-    return Sharder.explain(new ShardRequest(items, nodes, replicas, in.settings().balance(), previous.get(targetGroup(replicas))), key);
+    return Sharder.explain(new ShardRequest(items, nodes, replicas, in.settings().balance(), previous.get(ShareGroups.targets(replicas))), key);
   }
 
   private static void collect(DispatchInput in, List<String> jobs, List<ShardItem> items, Map<String, TargetGroup> byKey,

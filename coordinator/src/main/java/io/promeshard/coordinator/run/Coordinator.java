@@ -1,14 +1,21 @@
 package io.promeshard.coordinator.run;
 
+import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.config.Settings;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.dispatch.DispatchState;
+import io.promeshard.coordinator.dispatch.Dispatcher;
 import io.promeshard.coordinator.leader.LeaderElection;
 import io.promeshard.coordinator.leader.LeaderListener;
 import io.promeshard.coordinator.leader.LeaderOptions;
 import io.promeshard.coordinator.leader.LeaderTerm;
 import io.promeshard.coordinator.membership.MembershipWatcher;
 import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
+import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
 import io.promeshard.coordinator.source.SourceSpec;
 import io.promeshard.protocol.Json;
@@ -20,7 +27,6 @@ import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.KvWatch;
 import io.promeshard.protocol.consul.TxnWriter;
-import io.promeshard.protocol.consul.WatchListener;
 import io.promeshard.protocol.consul.WatchOptions;
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.ops.Health;
@@ -53,8 +59,8 @@ public final class Coordinator implements Closeable {
   private static final Duration SOURCE_BURST = Duration.ofMillis(100);
 
   private final CoordinatorConfig config;
-  private final Dispatcher.Mode mode;
-  private final Consumer<Dispatcher.DispatchReport> reports;
+  private final DispatchMode mode;
+  private final Consumer<DispatchReport> reports;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final List<Closeable> closeables = new ArrayList<>();
   private final CoordinatorMetrics metrics = new CoordinatorMetrics();
@@ -64,7 +70,7 @@ public final class Coordinator implements Closeable {
   private volatile MembershipWatcher membership;
   private OpsServer ops;
 
-  public Coordinator(CoordinatorConfig config, Dispatcher.Mode mode, Consumer<Dispatcher.DispatchReport> reports) {
+  public Coordinator(CoordinatorConfig config, DispatchMode mode, Consumer<DispatchReport> reports) {
     this.config = config;
     this.mode = mode;
     this.reports = reports;
@@ -84,26 +90,28 @@ public final class Coordinator implements Closeable {
     OkHttpClient sourceHttp = new OkHttpClient.Builder().build();
     // the dispatcher coalesces every input by settings.debounce; here only tight bursts are merged
     sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http), SOURCE_BURST,
-        targets -> dispatcher.submit(() -> {
-          dispatcher.state.targets = targets;
-          dispatcher.state.sourceHealth = sources.health();
-          metrics.sources(dispatcher.state.sourceHealth);
+        targets -> dispatcher.submit(s -> {
+          Map<String, List<SourceHealth>> health = sources.health();
+          metrics.sources(health);
+          return s.withTargets(targets, health);
         }));
     sources.start();
     closeables.add(0, sources);
-    watch(KvWatch.of(kv, layout.configDir(), listener(entries -> applyConfig(layout, entries)), WatchOptions.defaults()));
-    watch(KvWatch.of(kv, layout.recordsDir(), listener(entries -> applyRecords(layout, entries)), WatchOptions.defaults()));
-    if (mode == Dispatcher.Mode.PUBLISH) {
+    watch(KvWatch.of(kv, layout.configDir(), (entries, index) -> dispatcher.submit(s -> applyConfig(s, entries)),
+        WatchOptions.defaults()));
+    watch(KvWatch.of(kv, layout.recordsDir(), (entries, index) -> dispatcher.submit(s -> applyRecords(s, layout, entries)),
+        WatchOptions.defaults()));
+    if (mode == DispatchMode.PUBLISH) {
       LeaderElection election = new LeaderElection(http, layout,
           LeaderOptions.defaults().withTtl(config.sessionTtl()).withLockDelay(config.lockDelay()), new LeaderListener() {
             @Override
             public void onElected(LeaderTerm term) {
-              dispatcher.run(() -> dispatcher.leadership(new Dispatcher.Term(term.epoch(), term.fence(), holder())));
+              dispatcher.leadership(new DispatchState.Term(term.epoch(), term.fence(), holder()));
             }
 
             @Override
             public void onLost(String reason) {
-              dispatcher.run(() -> dispatcher.leadership(null));
+              dispatcher.leadership(null);
             }
           });
       closeables.add(0, election);
@@ -113,7 +121,7 @@ public final class Coordinator implements Closeable {
       ops = OpsServer.start(config.listen(), metrics.registry(), this::health);
       closeables.add(ops);
     }
-    log.info("[coordinator] started ({}), consul {}, prefix {}", mode == Dispatcher.Mode.PUBLISH ? "publishing when leader" : "dry run",
+    log.info("[coordinator] started ({}), consul {}, prefix {}", mode == DispatchMode.PUBLISH ? "publishing when leader" : "dry run",
         config.consul().address(), layout.prefix());
     return this;
   }
@@ -127,30 +135,24 @@ public final class Coordinator implements Closeable {
     w.start();
   }
 
-  private WatchListener<List<KvEntry>> listener(Consumer<List<KvEntry>> onChange) {
-    return (entries, index) -> dispatcher.submit(() -> onChange.accept(entries));
-  }
-
-  /** On the dispatcher thread: a new read of {@code config/}. */
-  private void applyConfig(KvLayout layout, List<KvEntry> entries) {
-    DispatchState s = dispatcher.state;
-    Map<String, String> errorsBefore = s.config.errors();
+  /** On the dispatcher thread: a new read of {@code config/}; starts or re-targets the watches it governs. */
+  private DispatchState applyConfig(DispatchState s, List<KvEntry> entries) {
     Map<String, byte[]> values = new HashMap<>();
     entries.forEach(e -> values.put(e.key(), e.value()));
-    boolean changed = s.config.update(values);
-    s.config.errors().forEach((key, error) -> {
-      if (!error.equals(errorsBefore.get(key))) {
+    DispatchState next = s.withConfig(values);
+    ConfigState config = next.config();
+    config.errors().forEach((key, error) -> {
+      if (!error.equals(s.config().errors().get(key))) {
         log.warn("[config] rejected, last good version stays in force: {}", error);
       }
     });
-    metrics.configErrors(s.config.errors().size());
-    if (!changed && s.configLoaded) {
-      return;
+    metrics.configErrors(config.errors().size());
+    if (s.configLoaded() && !config.differsFrom(s.config())) {
+      return next;
     }
-    s.configLoaded = true;
-    Settings settings = s.config.settings();
+    Settings settings = config.settings();
     Map<String, List<SourceSpec>> specs = new TreeMap<>();
-    s.config.jobs().forEach((job, spec) -> specs.put(job, spec.sources()));
+    config.jobs().forEach((job, spec) -> specs.put(job, spec.sources()));
     sources.setJobs(specs);
     MembershipWatcher current = membership;
     if (current == null || !current.service().equals(settings.nodeService())) {
@@ -158,24 +160,22 @@ public final class Coordinator implements Closeable {
         current.close();
       }
       membership = new MembershipWatcher(http, settings.nodeService(), settings.flapHold(),
-          members -> dispatcher.submit(() -> {
-            dispatcher.state.members = members;
-            dispatcher.state.membersKnown = true;
-            dispatcher.state.pending = membership.status().pending().stream().map(p -> p.node() + (p.joining() ? " joining" : " leaving")).toList();
+          members -> dispatcher.submit(d -> {
             metrics.healthyNodes(members.size());
+            return d.withMembers(members, membership.status());
           })).start();
-      s.membersKnown = false;
-      MembershipWatcher watcher = membership;
-      s.membership = watcher::status;
+      dispatcher.followMembership(membership::status);
+      next = next.withMembershipRestarted();
     } else {
       current.setHold(settings.flapHold());
     }
-    log.info("[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}", s.config.jobs().size(),
-        s.config.jobs().keySet(), settings.nodeService(), settings.replicas(), settings.flapHold());
+    log.info("[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}", config.jobs().size(),
+        config.jobs().keySet(), settings.nodeService(), settings.replicas(), settings.flapHold());
+    return next;
   }
 
   /** On the dispatcher thread: a new read of {@code records/}. */
-  private void applyRecords(KvLayout layout, List<KvEntry> entries) {
+  private static DispatchState applyRecords(DispatchState s, KvLayout layout, List<KvEntry> entries) {
     TreeMap<Long, RecordRule> byIndex = new TreeMap<>();
     Map<String, String> errors = new TreeMap<>();
     for (KvEntry e : entries) {
@@ -192,9 +192,7 @@ public final class Coordinator implements Closeable {
         errors.put(e.key(), ex.getMessage());
       }
     }
-    dispatcher.state.records = List.copyOf(byIndex.values());
-    dispatcher.state.recordErrors = errors;
-    dispatcher.state.recordsLoaded = true;
+    return s.withRecords(List.copyOf(byIndex.values()), errors);
   }
 
   private Health health() {
@@ -202,9 +200,9 @@ public final class Coordinator implements Closeable {
     if (m != null && m.status().consulUnreachable()) {
       return Health.failing("consul unreachable: " + m.status().lastError());
     }
-    DispatchState s = dispatcher.state;
-    String role = s.term != null ? "leader epoch " + s.term.epoch() : mode == Dispatcher.Mode.PUBLISH ? "standby" : "dry run";
-    return s.problem.startsWith("publish") ? Health.failing(role + ": " + s.problem) : Health.ok(role);
+    DispatchState s = dispatcher.snapshot();
+    String role = s.term() != null ? "leader epoch " + s.term().epoch() : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
+    return s.problem().startsWith("publish") ? Health.failing(role + ": " + s.problem()) : Health.ok(role);
   }
 
   public CoordinatorMetrics metrics() {

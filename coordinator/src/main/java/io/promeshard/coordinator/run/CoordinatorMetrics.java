@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.promeshard.coordinator.dispatch.DispatchObserver;
 import io.promeshard.coordinator.source.SourceHealth;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** The coordinator's own metrics, registered in one registry served on {@code /metrics}. */
-public final class CoordinatorMetrics {
+public final class CoordinatorMetrics implements DispatchObserver {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Histogram dispatchDuration = Histogram.builder()
       .name("prome_shard_dispatch_duration_seconds").help("Time to compute and publish one dispatch.")
@@ -55,7 +56,8 @@ public final class CoordinatorMetrics {
     return registry;
   }
 
-  void dispatched(String result, double seconds) {
+  @Override
+  public void dispatched(String result, double seconds) {
     dispatches.labelValues(result).inc();
     dispatchDuration.observe(seconds);
     if (!result.equals("error")) {
@@ -63,13 +65,15 @@ public final class CoordinatorMetrics {
     }
   }
 
-  void published(int movedCount, int keys, long bytes) {
+  @Override
+  public void published(int movedCount, int keys, long bytes) {
     moved.inc(movedCount);
     keysWritten.inc(keys);
     bytesWritten.inc(bytes);
   }
 
-  synchronized void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules) {
+  @Override
+  public synchronized void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules) {
     for (String gone : nodesShown) {
       if (!targets.containsKey(gone)) {
         nodeTargets.remove(gone);
@@ -88,7 +92,8 @@ public final class CoordinatorMetrics {
     healthyNodes.set(count);
   }
 
-  void leadership(boolean isLeader, long term) {
+  @Override
+  public void leadership(boolean isLeader, long term) {
     leader.set(isLeader ? 1 : 0);
     epoch.set(isLeader ? term : 0);
   }

@@ -13,8 +13,15 @@ import org.junit.jupiter.api.Test;
 
 class ConfigStateTest {
   private static final String WEB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:1\",\"b:1\"]}]}],\"labels\":{\"team\":\"web\"}}";
-  private final ConfigState state = new ConfigState(KvLayout.defaults());
+  private ConfigState state = ConfigState.empty(KvLayout.defaults());
   private final Map<String, byte[]> kv = new HashMap<>();
+
+  /** Reads {@code kv} as the coordinator does; true when the configuration in force changed. */
+  private boolean update(Map<String, byte[]> values) {
+    ConfigState before = state;
+    state = state.update(values);
+    return state.differsFrom(before);
+  }
 
   private void put(String key, String json) {
     kv.put("prome-shard/config/" + key, json.getBytes(StandardCharsets.UTF_8));
@@ -24,36 +31,36 @@ class ConfigStateTest {
   void readsSettingsAndJobs() {
     put("settings", "{\"flap_hold\":\"5s\"}");
     put("jobs/web", WEB);
-    assertTrue(state.update(kv));
+    assertTrue(update(kv));
     assertEquals(Duration.ofSeconds(5), state.settings().flapHold());
     assertEquals(Map.of("team", "web"), state.jobs().get("web").labels());
     assertEquals(1.0, state.jobs().get("web").weight());
     assertTrue(state.errors().isEmpty());
-    assertFalse(state.update(kv), "same values: nothing changed");
+    assertFalse(update(kv), "same values: nothing changed");
   }
 
   @Test
   void malformedEditKeepsLastGoodVersionAndNamesKeyAndField() {
     put("jobs/web", WEB);
-    state.update(kv);
+    update(kv);
     JobSpec good = state.jobs().get("web");
     put("jobs/web", WEB.replace("\"labels\"", "\"wieght\":2,\"labels\""));
-    assertFalse(state.update(kv));
+    assertFalse(update(kv));
     assertEquals(good, state.jobs().get("web"));
     assertEquals("prome-shard/config/jobs/web: unknown field \"wieght\"", state.errors().get("prome-shard/config/jobs/web"));
     put("jobs/web", "{not json");
-    state.update(kv);
+    update(kv);
     assertTrue(state.errors().get("prome-shard/config/jobs/web").startsWith("prome-shard/config/jobs/web: "));
     assertEquals(good, state.jobs().get("web"));
     put("jobs/web", WEB.replace("\"team\":\"web\"", "\"team\":\"web2\""));
-    assertTrue(state.update(kv));
+    assertTrue(update(kv));
     assertTrue(state.errors().isEmpty());
   }
 
   @Test
   void badSettingsValueIsRejectedWithTheField() {
     put("settings", "{\"replicas\":0}");
-    state.update(kv);
+    update(kv);
     assertEquals(1, state.settings().replicas());
     assertEquals("prome-shard/config/settings: replicas: expected 1..10, found 0", state.errors().get("prome-shard/config/settings"));
   }
@@ -63,10 +70,10 @@ class ConfigStateTest {
     put("jobs/web", WEB);
     put("jobs/bad name", WEB);
     put("other", "{}");
-    state.update(kv);
+    update(kv);
     assertEquals(2, state.errors().size());
     kv.clear();
-    assertTrue(state.update(kv));
+    assertTrue(update(kv));
     assertTrue(state.jobs().isEmpty());
     assertTrue(state.errors().isEmpty());
   }
@@ -75,7 +82,7 @@ class ConfigStateTest {
   void folderKeysCreatedByTheConsulUiAreIgnored() {
     put("jobs/", "");
     put("", "");
-    state.update(kv);
+    update(kv);
     assertTrue(state.errors().isEmpty(), state.errors().toString());
   }
 }

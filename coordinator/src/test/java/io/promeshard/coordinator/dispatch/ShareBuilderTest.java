@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.membership.Member;
+import io.promeshard.coordinator.publish.ShareGroups;
 import io.promeshard.coordinator.source.StaticSourceSpec;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
@@ -107,8 +108,8 @@ class ShareBuilderTest {
   }
 
   private static int movedRecordsAndDb(DispatchOutput first, DispatchOutput after) {
-    return after.assignments().get(ShareBuilder.targetGroup(2)).movedComparedTo(first.assignments().get(ShareBuilder.targetGroup(2)))
-        + after.assignments().get(ShareBuilder.RECORDS).movedComparedTo(first.assignments().get(ShareBuilder.RECORDS));
+    return after.assignments().get(ShareGroups.targets(2)).movedComparedTo(first.assignments().get(ShareGroups.targets(2)))
+        + after.assignments().get(ShareGroups.RECORDS).movedComparedTo(first.assignments().get(ShareGroups.RECORDS));
   }
 
   @Test

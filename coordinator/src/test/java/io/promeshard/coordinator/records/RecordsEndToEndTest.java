@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promeshard.coordinator.cli.CoordinatorMain;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.run.Coordinator;
-import io.promeshard.coordinator.run.Dispatcher;
+import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.ConsulHttp;
@@ -82,7 +82,7 @@ class RecordsEndToEndTest {
     startFleet(work);
     CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "",
         Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ZERO);
-    coordinator = new Coordinator(cfg, Dispatcher.Mode.PUBLISH, report -> { }).start();
+    coordinator = new Coordinator(cfg, DispatchMode.PUBLISH, report -> { }).start();
     Await.until(WAIT, "all three Prometheus servers passing their health check in Consul", () -> passing() == 3);
 
     List<String> exprs = IntStream.range(0, 24)

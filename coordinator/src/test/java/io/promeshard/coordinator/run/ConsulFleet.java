@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.run;
 
+import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;

@@ -1,5 +1,8 @@
 package io.promeshard.coordinator.run;
 
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +36,7 @@ class CoordinatorTest {
 
   private ConsulFleet fleet;
   private final List<Coordinator> running = new ArrayList<>();
-  private final LinkedBlockingQueue<Dispatcher.DispatchReport> reports = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<DispatchReport> reports = new LinkedBlockingQueue<>();
 
   @BeforeEach
   void setUp() {
@@ -63,10 +66,10 @@ class CoordinatorTest {
     return start(reports);
   }
 
-  private Coordinator start(LinkedBlockingQueue<Dispatcher.DispatchReport> sink) throws Exception {
+  private Coordinator start(LinkedBlockingQueue<DispatchReport> sink) throws Exception {
     CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "127.0.0.1:0",
         Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5));
-    Coordinator c = new Coordinator(cfg, Dispatcher.Mode.PUBLISH, sink::add).start();
+    Coordinator c = new Coordinator(cfg, DispatchMode.PUBLISH, sink::add).start();
     running.add(c);
     return c;
   }
@@ -239,7 +242,7 @@ class CoordinatorTest {
     // an unrelated config edit (a new empty settings field value equal to the default) triggers a dispatch
     reports.clear();
     fleet.putKv("prome-shard/config/settings", SETTINGS.replace("}", ",\"replicas\":1}"));
-    Dispatcher.DispatchReport report = reports.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    DispatchReport report = reports.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertTrue(report != null, "no dispatch after the edit");
     assertTrue(report.plan().isEmpty(), "plan: " + report.plan().keyCount() + " keys");
     assertEquals(0, report.written().ops());
@@ -277,8 +280,9 @@ class CoordinatorTest {
     fleet.putKv("prome-shard/config/jobs/web", staticJob(600, "10.1.", null));
     Coordinator first = start();
     awaitOwners("first publishes", 600, o -> true);
-    long epoch = coordinatorStatus().epoch();
-    LinkedBlockingQueue<Dispatcher.DispatchReport> standby = new LinkedBlockingQueue<>();
+    // status/coordinator is written in its own transaction right after the shares
+    long epoch = Await.value(WAIT, "leader writes its status", this::coordinatorStatus).epoch();
+    LinkedBlockingQueue<DispatchReport> standby = new LinkedBlockingQueue<>();
     start(standby);
     fleet.putKv("prome-shard/config/jobs/web", staticJob(650, "10.1.", null));
     awaitOwners("edit published by the leader", 650, o -> true);

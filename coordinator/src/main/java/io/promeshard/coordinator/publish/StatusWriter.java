@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.run;
+package io.promeshard.coordinator.publish;
 
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;

@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.run;
+package io.promeshard.coordinator.publish;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

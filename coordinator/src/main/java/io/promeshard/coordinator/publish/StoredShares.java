@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.run;
+package io.promeshard.coordinator.publish;
 
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.protocol.NodeManifest;

@@ -1,0 +1,455 @@
+package io.promeshard.coordinator.dispatch;
+
+import io.promeshard.coordinator.config.ConfigState;
+import io.promeshard.coordinator.membership.Member;
+import io.promeshard.coordinator.membership.MembershipStatus;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
+import io.promeshard.coordinator.publish.StoredNode;
+import io.promeshard.coordinator.publish.StoredShares;
+import io.promeshard.coordinator.shard.Assignment;
+import io.promeshard.coordinator.source.JobTargets;
+import io.promeshard.coordinator.source.SourceHealth;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.consul.Fence;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything a dispatch decides from, as one immutable value: the latest of each input, the
+ * leadership term, what is published in Consul, the outcome of the last dispatch and when the next
+ * one is due. Every change returns a new value; the dispatcher thread alone replaces its current
+ * one and publishes it for other threads to read.
+ */
+public final class DispatchState {
+  /** A leadership term: its fence guards every write. */
+  public record Term(long epoch, Fence fence, String holder) {}
+
+  /** What Consul holds, as last read or written: every node's stored parts and the decoded shares. */
+  public record Published(Map<String, StoredNode> nodes, StoredShares shares) {
+    public Published {
+      nodes = Map.copyOf(nodes);
+    }
+  }
+
+  final DispatchMode mode;
+  final Instant started;
+  final Duration startupGrace;
+  final ConfigState config;
+  final boolean configLoaded;
+  final List<RecordRule> records;
+  final Map<String, String> recordErrors;
+  final boolean recordsLoaded;
+  final Map<String, Member> members;
+  final boolean membersKnown;
+  final MembershipStatus membership;
+  final Map<String, JobTargets> targets;
+  final Map<String, List<SourceHealth>> sourceHealth;
+  final Term term;
+  final Published published;
+  final Map<String, Assignment> previous;
+  final boolean dispatched;
+  final String problem;
+  final CoordinatorStatus.DispatchSummary lastDispatch;
+  final int failures;
+  final Instant dueAt;
+  final Instant resyncAt;
+
+  private DispatchState(Builder b) {
+    mode = b.mode;
+    started = b.started;
+    startupGrace = b.startupGrace;
+    config = b.config;
+    configLoaded = b.configLoaded;
+    records = List.copyOf(b.records);
+    recordErrors = Map.copyOf(b.recordErrors);
+    recordsLoaded = b.recordsLoaded;
+    members = Map.copyOf(b.members);
+    membersKnown = b.membersKnown;
+    membership = b.membership;
+    targets = Map.copyOf(b.targets);
+    sourceHealth = Map.copyOf(b.sourceHealth);
+    term = b.term;
+    published = b.published;
+    previous = Map.copyOf(b.previous);
+    dispatched = b.dispatched;
+    problem = b.problem;
+    lastDispatch = b.lastDispatch;
+    failures = b.failures;
+    dueAt = b.dueAt;
+    resyncAt = b.resyncAt;
+  }
+
+  /**
+   * Nothing known yet. A dry run reads what is published at once (it has no lock to wait for);
+   * the first dispatch of a cold fleet may wait up to {@code startupGrace} after {@code started}.
+   */
+  public static DispatchState initial(DispatchMode mode, KvLayout layout, Instant started, Duration startupGrace) {
+    Builder b = new Builder();
+    b.mode = mode;
+    b.started = started;
+    b.startupGrace = startupGrace;
+    b.config = ConfigState.empty(layout);
+    b.resyncAt = mode == DispatchMode.DRY_RUN ? started : null;
+    return new DispatchState(b);
+  }
+
+  // ---- inputs -------------------------------------------------------------------------------
+
+  /** A full read of {@code config/} (absolute key → value). */
+  public DispatchState withConfig(Map<String, byte[]> values) {
+    Builder b = edit();
+    b.config = config.update(values);
+    b.configLoaded = true;
+    return b.build();
+  }
+
+  /** A new membership watch started (another {@code node_service}): members unknown until it answers. */
+  public DispatchState withMembershipRestarted() {
+    Builder b = edit();
+    b.membersKnown = false;
+    return b.build();
+  }
+
+  /** A new effective member set, with the watcher's view at that moment. */
+  public DispatchState withMembers(Map<String, Member> newMembers, MembershipStatus view) {
+    Builder b = edit();
+    b.members = newMembers;
+    b.membersKnown = true;
+    b.membership = view;
+    return b.build();
+  }
+
+  /** The membership watcher's latest view (pending joins, raw health), for the cold-start wait. */
+  public DispatchState withMembershipView(MembershipStatus view) {
+    if (view == membership) {
+      return this;
+    }
+    Builder b = edit();
+    b.membership = view;
+    return b.build();
+  }
+
+  /** A full read of {@code records/}: the valid records in index order and the rejected keys. */
+  public DispatchState withRecords(List<RecordRule> newRecords, Map<String, String> errors) {
+    Builder b = edit();
+    b.records = newRecords;
+    b.recordErrors = errors;
+    b.recordsLoaded = true;
+    return b.build();
+  }
+
+  /** The merged targets of every job, and each source's health. */
+  public DispatchState withTargets(Map<String, JobTargets> newTargets, Map<String, List<SourceHealth>> health) {
+    Builder b = edit();
+    b.targets = newTargets;
+    b.sourceHealth = health;
+    return b.build();
+  }
+
+  /**
+   * This process became leader ({@code newTerm}) or stopped being leader ({@code null}). A new term
+   * reads what is published at once. Losing the lock forgets what is published and the assignments
+   * of the last dispatch: another leader may change both, so a later term continues from what it
+   * reads then, not from this term's view.
+   */
+  public DispatchState withTerm(Term newTerm, Instant now) {
+    Builder b = edit();
+    b.term = newTerm;
+    if (newTerm != null) {
+      b.resyncAt = now;
+    } else {
+      b.published = null;
+      b.previous = Map.of();
+    }
+    return b.build();
+  }
+
+  // ---- schedule -----------------------------------------------------------------------------
+
+  /** New input: dispatch one {@code debounce} from now, or earlier if already due (a burst coalesces). */
+  public DispatchState dirty(Instant now) {
+    // also pulls in a dispatch parked for a grace period or a retry: new input may unblock it
+    return dueNoLaterThan(now.plus(config.settings().debounce()));
+  }
+
+  /** Due at {@code at} unless an earlier dispatch is already due. */
+  public DispatchState dueNoLaterThan(Instant at) {
+    if (dueAt != null && !dueAt.isAfter(at)) {
+      return this;
+    }
+    Builder b = edit();
+    b.dueAt = at;
+    return b.build();
+  }
+
+  public boolean dispatchDue(Instant now) {
+    return dueAt != null && !now.isBefore(dueAt);
+  }
+
+  public boolean resyncDue(Instant now) {
+    return resyncAt != null && !now.isBefore(resyncAt);
+  }
+
+  /** A due dispatch taken: nothing due until an input, a retry or a resync asks again. */
+  public DispatchState dispatchTaken() {
+    Builder b = edit();
+    b.dueAt = null;
+    return b.build();
+  }
+
+  /** A due resync taken; the next is scheduled by its outcome or by a new term. */
+  public DispatchState resyncTaken() {
+    Builder b = edit();
+    b.resyncAt = null;
+    return b.build();
+  }
+
+  /** The earliest of the next dispatch and the next resync, or null when nothing is scheduled. */
+  public Instant nextWake() {
+    if (dueAt == null) {
+      return resyncAt;
+    }
+    return resyncAt == null || dueAt.isBefore(resyncAt) ? dueAt : resyncAt;
+  }
+
+  /** True when this process may read what is published: as leader, or always in a dry run. */
+  public boolean mayRead() {
+    return mode == DispatchMode.DRY_RUN || term != null;
+  }
+
+  // ---- outcomes -----------------------------------------------------------------------------
+
+  /** What is published was read: dispatch now against it, read again one {@code resync_interval} later. */
+  public DispatchState afterRead(Published read, Instant now) {
+    Builder b = edit();
+    b.published = read;
+    b.dueAt = now;
+    b.resyncAt = now.plus(config.settings().resyncInterval());
+    return b.build();
+  }
+
+  /** Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual. */
+  public DispatchState afterReadFailed(Instant now, Duration backoff) {
+    Builder b = failed(now, backoff);
+    b.resyncAt = now.plus(config.settings().resyncInterval());
+    return b.build();
+  }
+
+  /**
+   * A dispatch computed {@code assignments} and its writes, leaving Consul as {@code after}, went
+   * through (or were only planned, in a dry run). {@code change} describes it when it wrote something.
+   */
+  public DispatchState afterDispatch(Map<String, Assignment> assignments, Map<String, StoredNode> after,
+      List<String> incomplete, CoordinatorStatus.DispatchSummary change) {
+    Builder b = edit();
+    b.failures = 0;
+    b.dispatched = true;
+    b.published = new Published(after, published == null ? StoredShares.empty() : published.shares());
+    b.previous = assignments;
+    b.problem = incomplete.isEmpty() ? ""
+        : "jobs without a complete source result (published their last known targets): " + incomplete;
+    if (change != null) {
+      b.lastDispatch = change;
+    }
+    return b.build();
+  }
+
+  /** Publishing failed or was rejected: say so and retry after {@code backoff} (new input may come sooner). */
+  public DispatchState afterPublishFailed(String why, Instant now, Duration backoff) {
+    Builder b = failed(now, backoff);
+    b.problem = why;
+    return b.build();
+  }
+
+  /** A dispatch failed unexpectedly: retry after {@code backoff}. */
+  public DispatchState afterUnexpectedFailure(Instant now, Duration backoff) {
+    return failed(now, backoff).build();
+  }
+
+  /** The decision kept the last assignment (no healthy members) and says why. */
+  public DispatchState withProblem(String why) {
+    Builder b = edit();
+    b.problem = why;
+    return b.build();
+  }
+
+  private Builder failed(Instant now, Duration backoff) {
+    Builder b = edit();
+    b.failures = failures + 1;
+    Instant at = now.plus(backoff);
+    if (dueAt == null || dueAt.isAfter(at)) {
+      b.dueAt = at;
+    }
+    return b;
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+
+  /** Why a dispatch cannot run yet, or null when it can. */
+  public String notReady() {
+    if (!configLoaded) {
+      return "configuration not read yet";
+    }
+    if (!recordsLoaded) {
+      return "records not read yet";
+    }
+    if (!membersKnown) {
+      return "membership not known yet";
+    }
+    if (mode == DispatchMode.PUBLISH && term == null) {
+      return "not the leader";
+    }
+    if (mode == DispatchMode.PUBLISH && published == null) {
+      return "published state not read yet";
+    }
+    return null;
+  }
+
+  /**
+   * Servers the first dispatch of this process should wait for: those still waiting out flap_hold
+   * to join and, when nothing is published yet (a cold fleet start), those registered whose checks
+   * have not passed yet.
+   */
+  public List<String> settling() {
+    if (membership == null) {
+      return List.of();
+    }
+    TreeSet<String> out = new TreeSet<>();
+    membership.pending().stream().filter(MembershipStatus.Pending::joining).forEach(p -> out.add(p.node()));
+    if (storedShares().shares().isEmpty()) {
+      membership.raw().unhealthy().stream().filter(n -> !members.containsKey(n)).forEach(out::add);
+    }
+    return List.copyOf(out);
+  }
+
+  /** The shares as last read from Consul (empty before the first read). */
+  public StoredShares storedShares() {
+    return published == null ? StoredShares.empty() : published.shares();
+  }
+
+  /** What this state reports under {@code status/coordinator}. */
+  public CoordinatorStatus status() {
+    Map<String, String> configErrors = new TreeMap<>(config.errors());
+    configErrors.putAll(recordErrors);
+    Map<String, String> sourceErrors = new TreeMap<>();
+    sourceHealth.forEach((job, list) -> list.forEach(h -> {
+      if (h.failing()) {
+        sourceErrors.put(job + "/" + h.source(), h.lastError());
+      }
+    }));
+    List<String> pending = membership == null ? List.of() : membership.pending().stream()
+        .map(p -> p.node() + (p.joining() ? " joining" : " leaving")).toList();
+    return new CoordinatorStatus(term == null ? "" : term.holder(), term == null ? 0 : term.epoch(), configErrors,
+        sourceErrors, List.copyOf(new TreeSet<>(members.keySet())), pending, problem, lastDispatch);
+  }
+
+  public DispatchMode mode() {
+    return mode;
+  }
+
+  public ConfigState config() {
+    return config;
+  }
+
+  public boolean configLoaded() {
+    return configLoaded;
+  }
+
+  public Map<String, Member> members() {
+    return members;
+  }
+
+  public Term term() {
+    return term;
+  }
+
+  public Published published() {
+    return published;
+  }
+
+  public Map<String, Assignment> previous() {
+    return previous;
+  }
+
+  public String problem() {
+    return problem;
+  }
+
+  public int failures() {
+    return failures;
+  }
+
+  public Instant dueAt() {
+    return dueAt;
+  }
+
+  public Instant resyncAt() {
+    return resyncAt;
+  }
+
+  private Builder edit() {
+    return new Builder(this);
+  }
+
+  /** The fields of a state while one change is made to them. */
+  private static final class Builder {
+    DispatchMode mode;
+    Instant started;
+    Duration startupGrace;
+    ConfigState config;
+    boolean configLoaded;
+    List<RecordRule> records = List.of();
+    Map<String, String> recordErrors = Map.of();
+    boolean recordsLoaded;
+    Map<String, Member> members = Map.of();
+    boolean membersKnown;
+    MembershipStatus membership;
+    Map<String, JobTargets> targets = Map.of();
+    Map<String, List<SourceHealth>> sourceHealth = Map.of();
+    Term term;
+    Published published;
+    Map<String, Assignment> previous = Map.of();
+    boolean dispatched;
+    String problem = "";
+    CoordinatorStatus.DispatchSummary lastDispatch;
+    int failures;
+    Instant dueAt;
+    Instant resyncAt;
+
+    Builder() {}
+
+    Builder(DispatchState s) {
+      mode = s.mode;
+      started = s.started;
+      startupGrace = s.startupGrace;
+      config = s.config;
+      configLoaded = s.configLoaded;
+      records = s.records;
+      recordErrors = s.recordErrors;
+      recordsLoaded = s.recordsLoaded;
+      members = s.members;
+      membersKnown = s.membersKnown;
+      membership = s.membership;
+      targets = s.targets;
+      sourceHealth = s.sourceHealth;
+      term = s.term;
+      published = s.published;
+      previous = s.previous;
+      dispatched = s.dispatched;
+      problem = s.problem;
+      lastDispatch = s.lastDispatch;
+      failures = s.failures;
+      dueAt = s.dueAt;
+      resyncAt = s.resyncAt;
+    }
+
+    DispatchState build() {
+      return new DispatchState(this);
+    }
+  }
+}

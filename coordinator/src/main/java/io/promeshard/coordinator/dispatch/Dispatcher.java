@@ -1,0 +1,258 @@
+package io.promeshard.coordinator.dispatch;
+
+import io.promeshard.coordinator.dispatch.DispatchDecision.Decision;
+import io.promeshard.coordinator.membership.MembershipStatus;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
+import io.promeshard.coordinator.publish.PublishPlan;
+import io.promeshard.coordinator.publish.PublishPlanner;
+import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.StatusWriter;
+import io.promeshard.coordinator.publish.StoredNode;
+import io.promeshard.coordinator.publish.StoredShares;
+import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.consul.TxnRejectedException;
+import io.promeshard.protocol.consul.TxnResult;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's one loop. Every input (configuration, records, members, targets, leadership)
+ * arrives as an event that turns the current {@link DispatchState} into the next; this thread alone
+ * applies them, asks {@link DispatchDecision} whether a due dispatch runs, and does the I/O: reading
+ * what is published, publishing, writing status. A dispatch runs one {@code debounce} after the
+ * first event of a burst and after every {@code resync_interval}; a failed publish is retried with
+ * backoff; losing the lock stops writing at once. Other threads read the last {@link #snapshot()}.
+ */
+public final class Dispatcher implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  private static final long IDLE_WAKE_MILLIS = 1000;
+
+  private final Publisher publisher;
+  private final PublishPlanner planner;
+  private final DispatchObserver observer;
+  private final StatusWriter statusWriter;
+  private final Clock clock;
+  private final Consumer<DispatchReport> reports;
+  private final BlockingQueue<UnaryOperator<DispatchState>> events = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile Supplier<MembershipStatus> membershipView = () -> null;
+  private volatile DispatchState snapshot;
+
+  /** Owned by the dispatcher thread. */
+  private DispatchState state;
+  private List<String> lastWaitLogged = List.of();
+
+  public Dispatcher(DispatchMode mode, KvLayout layout, Publisher publisher, DispatchObserver observer,
+      StatusWriter statusWriter, Clock clock, Duration startupGrace, Consumer<DispatchReport> reports) {
+    this.publisher = publisher;
+    this.planner = new PublishPlanner(layout);
+    this.observer = observer;
+    this.statusWriter = statusWriter;
+    this.clock = clock;
+    this.reports = reports;
+    this.state = DispatchState.initial(mode, layout, clock.instant(), startupGrace);
+    this.snapshot = state;
+    this.thread = new Thread(this::loop, "dispatcher");
+    this.thread.setDaemon(true);
+  }
+
+  public Dispatcher start() {
+    thread.start();
+    return this;
+  }
+
+  /** Applies {@code event} on the dispatcher thread, then schedules a dispatch. */
+  public void submit(UnaryOperator<DispatchState> event) {
+    events.add(s -> event.apply(s).dirty(clock.instant()));
+  }
+
+  /** Applies {@code event} on the dispatcher thread without scheduling a dispatch. */
+  public void run(UnaryOperator<DispatchState> event) {
+    events.add(event);
+  }
+
+  /** This process became leader ({@code term}) or lost the lock ({@code null}). */
+  public void leadership(DispatchState.Term term) {
+    run(s -> changeTerm(s, term));
+  }
+
+  /** Where the first dispatch looks for servers that are about to join (the live membership view). */
+  public void followMembership(Supplier<MembershipStatus> view) {
+    membershipView = view;
+  }
+
+  /** The state as of the end of the dispatcher's last step: safe to read from any thread. */
+  public DispatchState snapshot() {
+    return snapshot;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        UnaryOperator<DispatchState> event = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
+        while (event != null && running) {
+          state = event.apply(state);
+          event = events.poll();
+        }
+        Instant now = clock.instant();
+        if (state.resyncDue(now)) {
+          state = state.resyncTaken();
+          if (state.mayRead()) {
+            state = resync(state);
+          }
+        }
+        if (state.dispatchDue(now)) {
+          state = dispatch(state.dispatchTaken());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("[dispatch] unexpected failure, retrying", e);
+        state = state.afterUnexpectedFailure(clock.instant(), backoff(state));
+      }
+      snapshot = state;
+    }
+  }
+
+  private long waitMillis() {
+    Instant next = state.nextWake();
+    if (next == null) {
+      return IDLE_WAKE_MILLIS;
+    }
+    return Math.max(1, Math.min(IDLE_WAKE_MILLIS, Duration.between(clock.instant(), next).toMillis()));
+  }
+
+  private DispatchState changeTerm(DispatchState s, DispatchState.Term term) {
+    observer.leadership(term != null, term == null ? 0 : term.epoch());
+    return s.withTerm(term, clock.instant());
+  }
+
+  private DispatchState resync(DispatchState s) {
+    try {
+      Publisher.Stored stored = publisher.readStored();
+      return s.afterRead(new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)), clock.instant());
+    } catch (IOException e) {
+      log.warn("[dispatch] reading published shares failed: {}", e.getMessage());
+      return s.afterReadFailed(clock.instant(), backoff(s));
+    }
+  }
+
+  private DispatchState dispatch(DispatchState s) {
+    Instant begin = clock.instant();
+    s = s.withMembershipView(membershipView.get());
+    Decision decision = DispatchDecision.decide(s, begin);
+    if (decision instanceof DispatchDecision.NotReady notReady) {
+      log.debug("[dispatch] not dispatching: {}", notReady.reason());
+      return s;
+    }
+    if (decision instanceof DispatchDecision.Wait wait) {
+      if (!wait.waitingFor().equals(lastWaitLogged)) {
+        log.info("[dispatch] {}: {}", wait.reason(), wait.waitingFor());
+        lastWaitLogged = wait.waitingFor();
+      }
+      return s.dueNoLaterThan(wait.until());
+    }
+    if (decision instanceof DispatchDecision.KeepLast keep) {
+      if (!s.problem().equals(keep.problem())) {
+        log.error("[dispatch] {}", keep.problem());
+      }
+      s = s.withProblem(keep.problem());
+      writeStatus(s);
+      return s;
+    }
+    return publish(s, (DispatchDecision.Dispatch) decision, begin);
+  }
+
+  private DispatchState publish(DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
+    DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous());
+    DispatchState.Published before = s.published();
+    Map<String, StoredNode> stored = before == null ? Map.of() : before.nodes();
+    DispatchState.Term term = s.term();
+    PublishPlan plan = planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+    TxnResult written = new TxnResult(0, 0, 0);
+    if (s.mode() == DispatchMode.PUBLISH) {
+      try {
+        written = publisher.publish(plan, term.fence());
+      } catch (TxnRejectedException e) {
+        observer.dispatched("error", seconds(begin));
+        if (e.fencingLost()) {
+          log.warn("[dispatch] leadership lost while publishing; standing by: {}", e.getMessage());
+          return changeTerm(s, null);
+        }
+        log.error("[dispatch] publish rejected: {}", e.getMessage());
+        return s.afterPublishFailed("publish rejected: " + e.getMessage(), clock.instant(), backoff(s));
+      } catch (IOException e) {
+        observer.dispatched("error", seconds(begin));
+        log.error("[dispatch] publish failed, will retry: {}", e.getMessage());
+        return s.afterPublishFailed("publish failed: " + e.getMessage(), clock.instant(), backoff(s));
+      }
+    }
+    double took = seconds(begin);
+    CoordinatorStatus.DispatchSummary change = plan.isEmpty() ? null
+        : new CoordinatorStatus.DispatchSummary(begin.toString(), out.shares().size(), out.targets(), out.rules(),
+            out.moved(), plan.changedNodes().size(), plan.keyCount(), plan.byteCount(), (long) (took * 1000));
+    s = s.afterDispatch(out.assignments(), plan.after(), decision.incomplete(), change);
+    observer.dispatched(plan.isEmpty() ? "unchanged" : "changed", took);
+    observer.nodes(out.targetsByNode(), out.costByNode(), out.rulesByNode());
+    if (change != null) {
+      observer.published(out.moved(), plan.keyCount(), plan.byteCount());
+      log.info("[dispatch] {} targets and {} rules over {} nodes: {} moved, {} nodes changed, {} keys written in {} ms",
+          out.targets(), out.rules(), out.shares().size(), out.moved(), change.changedNodes(), change.keysWritten(),
+          change.durationMs());
+    } else {
+      log.debug("[dispatch] nothing changed ({} targets over {} nodes)", out.targets(), out.shares().size());
+    }
+    writeStatus(s);
+    StoredShares shares = before == null ? StoredShares.empty() : before.shares();
+    reports.accept(new DispatchReport(decision.input(), decision.previous(), out, shares, plan, written, took));
+    return s;
+  }
+
+  private void writeStatus(DispatchState s) {
+    if (s.mode() != DispatchMode.PUBLISH || s.term() == null) {
+      return;
+    }
+    try {
+      statusWriter.write(s.status(), s.term().fence());
+    } catch (IOException e) {
+      log.warn("[dispatch] writing status failed: {}", e.getMessage());
+    }
+  }
+
+  /** How long to wait before retrying after one more failure than {@code s} has seen. */
+  private static Duration backoff(DispatchState s) {
+    int attempt = s.failures() + 1;
+    return Duration.ofMillis(Math.min(MAX_RETRY.toMillis(), 500L << Math.min(attempt, 10)));
+  }
+
+  private double seconds(Instant begin) {
+    return Duration.between(begin, clock.instant()).toNanos() / 1e9;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Dispatch: from the latest inputs to per-node shares, and the one loop that publishes them.
+ *
+ * <p><b>State.</b> {@link io.promeshard.coordinator.dispatch.DispatchState} is one immutable value
+ * holding everything a dispatch decides from: configuration, records, members, targets, the
+ * leadership term, what is published in Consul, the last dispatch's assignments and outcome, and
+ * when the next dispatch and the next read of Consul are due. Input handlers turn one value into
+ * the next; the {@link io.promeshard.coordinator.dispatch.Dispatcher} thread alone applies them and
+ * publishes the result, which health checks and status read from any thread.
+ *
+ * <p><b>Decision.</b> {@link io.promeshard.coordinator.dispatch.DispatchDecision#decide} is pure
+ * (state and time in, decision out):
+ * <ul>
+ *   <li>nothing runs before configuration, records, membership, the lock and a read of what is
+ *       published are all in (a dry run needs no lock);
+ *   <li>no healthy member: publish nothing, keep the last assignment, report the problem;
+ *   <li>cold start: the first dispatch of a leader with nothing published waits, at most
+ *       {@code startup_grace + flap_hold}, for registered servers whose checks have not passed and
+ *       for servers waiting out {@code flap_hold} to join, so every target is placed once;
+ *   <li>incomplete sources: a job whose sources have not all answered waits up to
+ *       {@code startup_grace} after start, then keeps its last known targets (stale beats partial);
+ *   <li>takeover: the first dispatch of a term continues from the assignments rebuilt from what
+ *       is published, so a new leader moves nothing; losing the lock forgets this term's view.
+ * </ul>
+ *
+ * <p><b>Schedule.</b> Input schedules a dispatch one {@code debounce} later (a burst coalesces, and
+ * a dispatch parked by a wait or a retry is pulled in); a failed read or publish retries with
+ * capped exponential backoff; every {@code resync_interval} the leader reads Consul again.
+ *
+ * <p>{@link io.promeshard.coordinator.dispatch.ShareBuilder} turns a decided input into shares
+ * (pure). The I/O edge is {@code publish/}, which the dispatcher drives and which knows nothing of
+ * this package.
+ */
+package io.promeshard.coordinator.dispatch;

@@ -56,8 +56,7 @@ public final class DispatchState {
   final String problem;
   final CoordinatorStatus.DispatchSummary lastDispatch;
   final int failures;
-  final Instant dueAt;
-  final Instant resyncAt;
+  final DispatchSchedule schedule;
 
   private DispatchState(Builder b) {
     mode = b.mode;
@@ -80,8 +79,7 @@ public final class DispatchState {
     problem = b.problem;
     lastDispatch = b.lastDispatch;
     failures = b.failures;
-    dueAt = b.dueAt;
-    resyncAt = b.resyncAt;
+    schedule = b.schedule;
   }
 
   /**
@@ -94,7 +92,7 @@ public final class DispatchState {
     b.started = started;
     b.startupGrace = startupGrace;
     b.config = ConfigState.empty(layout);
-    b.resyncAt = mode == DispatchMode.DRY_RUN ? started : null;
+    b.schedule = mode == DispatchMode.DRY_RUN ? DispatchSchedule.NONE.resyncAt(started) : DispatchSchedule.NONE;
     return new DispatchState(b);
   }
 
@@ -161,7 +159,7 @@ public final class DispatchState {
     Builder b = edit();
     b.term = newTerm;
     if (newTerm != null) {
-      b.resyncAt = now;
+      b.schedule = schedule.resyncAt(now);
     } else {
       b.published = null;
       b.previous = Map.of();
@@ -179,42 +177,39 @@ public final class DispatchState {
 
   /** Due at {@code at} unless an earlier dispatch is already due. */
   public DispatchState dueNoLaterThan(Instant at) {
-    if (dueAt != null && !dueAt.isAfter(at)) {
-      return this;
-    }
-    Builder b = edit();
-    b.dueAt = at;
-    return b.build();
+    return rescheduled(schedule.dueNoLaterThan(at));
   }
 
   public boolean dispatchDue(Instant now) {
-    return dueAt != null && !now.isBefore(dueAt);
+    return schedule.dispatchDue(now);
   }
 
   public boolean resyncDue(Instant now) {
-    return resyncAt != null && !now.isBefore(resyncAt);
+    return schedule.resyncDue(now);
   }
 
   /** A due dispatch taken: nothing due until an input, a retry or a resync asks again. */
   public DispatchState dispatchTaken() {
-    Builder b = edit();
-    b.dueAt = null;
-    return b.build();
+    return rescheduled(schedule.dueAt(null));
   }
 
   /** A due resync taken; the next is scheduled by its outcome or by a new term. */
   public DispatchState resyncTaken() {
-    Builder b = edit();
-    b.resyncAt = null;
-    return b.build();
+    return rescheduled(schedule.resyncAt(null));
   }
 
   /** The earliest of the next dispatch and the next resync, or null when nothing is scheduled. */
   public Instant nextWake() {
-    if (dueAt == null) {
-      return resyncAt;
+    return schedule.nextWake();
+  }
+
+  private DispatchState rescheduled(DispatchSchedule next) {
+    if (next.equals(schedule)) {
+      return this;
     }
-    return resyncAt == null || dueAt.isBefore(resyncAt) ? dueAt : resyncAt;
+    Builder b = edit();
+    b.schedule = next;
+    return b.build();
   }
 
   /** True when this process may read what is published: as leader, or always in a dry run. */
@@ -228,15 +223,14 @@ public final class DispatchState {
   public DispatchState afterRead(Published read, Instant now) {
     Builder b = edit();
     b.published = read;
-    b.dueAt = now;
-    b.resyncAt = now.plus(config.settings().resyncInterval());
+    b.schedule = new DispatchSchedule(now, now.plus(config.settings().resyncInterval()));
     return b.build();
   }
 
   /** Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual. */
   public DispatchState afterReadFailed(Instant now, Duration backoff) {
     Builder b = failed(now, backoff);
-    b.resyncAt = now.plus(config.settings().resyncInterval());
+    b.schedule = b.schedule.resyncAt(now.plus(config.settings().resyncInterval()));
     return b.build();
   }
 
@@ -281,10 +275,7 @@ public final class DispatchState {
   private Builder failed(Instant now, Duration backoff) {
     Builder b = edit();
     b.failures = failures + 1;
-    Instant at = now.plus(backoff);
-    if (dueAt == null || dueAt.isAfter(at)) {
-      b.dueAt = at;
-    }
+    b.schedule = schedule.dueNoLaterThan(now.plus(backoff));
     return b;
   }
 
@@ -384,12 +375,8 @@ public final class DispatchState {
     return failures;
   }
 
-  public Instant dueAt() {
-    return dueAt;
-  }
-
-  public Instant resyncAt() {
-    return resyncAt;
+  public DispatchSchedule schedule() {
+    return schedule;
   }
 
   private Builder edit() {
@@ -418,8 +405,7 @@ public final class DispatchState {
     String problem = "";
     CoordinatorStatus.DispatchSummary lastDispatch;
     int failures;
-    Instant dueAt;
-    Instant resyncAt;
+    DispatchSchedule schedule = DispatchSchedule.NONE;
 
     Builder() {}
 
@@ -444,8 +430,7 @@ public final class DispatchState {
       problem = s.problem;
       lastDispatch = s.lastDispatch;
       failures = s.failures;
-      dueAt = s.dueAt;
-      resyncAt = s.resyncAt;
+      schedule = s.schedule;
     }
 
     DispatchState build() {

@@ -112,8 +112,8 @@ class DispatchDecisionTest {
     assertEquals("published state not read yet", notReady(s));
     assertTrue(s.resyncDue(T0), "a new term reads what is published at once");
     s = s.afterRead(new DispatchState.Published(Map.of(), StoredShares.empty()), T0);
-    assertEquals(T0, s.dueAt(), "and dispatches right after reading it");
-    assertEquals(T0.plusSeconds(60), s.resyncAt());
+    assertEquals(T0, s.schedule().dueAt(), "and dispatches right after reading it");
+    assertEquals(T0.plusSeconds(60), s.schedule().resyncAt());
     assertNull(s.notReady());
   }
 
@@ -225,16 +225,16 @@ class DispatchDecisionTest {
     DispatchState s = ready(T0).dispatchTaken();
     DispatchState failed = s.afterPublishFailed("publish failed: connection refused", T0, Duration.ofSeconds(4));
     assertEquals(1, failed.failures());
-    assertEquals(T0.plusSeconds(4), failed.dueAt());
+    assertEquals(T0.plusSeconds(4), failed.schedule().dueAt());
     assertTrue(!failed.dispatchDue(T0.plusSeconds(3)));
     assertTrue(failed.dispatchDue(T0.plusSeconds(4)));
     assertEquals("publish failed: connection refused", failed.status().problem());
-    assertEquals(T0.plusSeconds(2), failed.dirty(T0.plusSeconds(1)).dueAt(), "new input pulls a parked retry in");
-    assertEquals(T0.plusSeconds(4), failed.dirty(T0.plusSeconds(5)).dueAt(),
+    assertEquals(T0.plusSeconds(2), failed.dirty(T0.plusSeconds(1)).schedule().dueAt(), "new input pulls a parked retry in");
+    assertEquals(T0.plusSeconds(4), failed.dirty(T0.plusSeconds(5)).schedule().dueAt(),
         "but never pushes a due dispatch later");
     DispatchState twice = failed.dispatchTaken().afterPublishFailed("publish failed: again", T0.plusSeconds(4), Duration.ofSeconds(8));
     assertEquals(2, twice.failures());
-    assertEquals(T0.plusSeconds(12), twice.dueAt());
+    assertEquals(T0.plusSeconds(12), twice.schedule().dueAt());
     DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), List.of(), null);
     assertEquals(0, ok.failures());
     assertEquals("", ok.problem());
@@ -244,7 +244,7 @@ class DispatchDecisionTest {
   void aBurstOfInputsCoalescesIntoOneDispatchOneDebounceAfterTheFirst() {
     DispatchState s = ready(T0).dispatchTaken();
     s = s.dirty(T0).dirty(T0.plusMillis(300)).dirty(T0.plusMillis(900));
-    assertEquals(T0.plusSeconds(1), s.dueAt());
+    assertEquals(T0.plusSeconds(1), s.schedule().dueAt());
     assertEquals(T0.plusSeconds(1), s.nextWake());
   }
 

@@ -12,6 +12,7 @@ import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.consul.Fence;
+import io.promeshard.protocol.ops.Health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -228,8 +229,9 @@ public final class DispatchState {
   }
 
   /** Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual. */
-  public DispatchState afterReadFailed(Instant now, Duration backoff) {
+  public DispatchState afterReadFailed(String why, Instant now, Duration backoff) {
     Builder b = failed(now, backoff);
+    b.problem = "reading published shares failed: " + why;
     b.schedule = b.schedule.resyncAt(now.plus(config.settings().resyncInterval()));
     return b.build();
   }
@@ -260,9 +262,11 @@ public final class DispatchState {
     return b.build();
   }
 
-  /** A dispatch failed unexpectedly: retry after {@code backoff}. */
-  public DispatchState afterUnexpectedFailure(Instant now, Duration backoff) {
-    return failed(now, backoff).build();
+  /** A dispatch failed unexpectedly: report it and retry after {@code backoff}. */
+  public DispatchState afterUnexpectedFailure(String why, Instant now, Duration backoff) {
+    Builder b = failed(now, backoff);
+    b.problem = "dispatch failed: " + why;
+    return b.build();
   }
 
   /** The decision kept the last assignment (no healthy members) and says why. */
@@ -321,6 +325,16 @@ public final class DispatchState {
   /** The shares as last read from Consul (empty before the first read). */
   public StoredShares storedShares() {
     return published == null ? StoredShares.empty() : published.shares();
+  }
+
+  /**
+   * What {@code /healthz} says: the role, and unhealthy while the last read, publish or dispatch
+   * failed (it is being retried). Keeping the last assignment for want of members is reported in
+   * status but is not a failure of this process.
+   */
+  public Health health() {
+    String role = term != null ? "leader epoch " + term.epoch() : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
+    return failures > 0 ? Health.failing(role + ": " + problem) : Health.ok(role);
   }
 
   /** What this state reports under {@code status/coordinator}. */

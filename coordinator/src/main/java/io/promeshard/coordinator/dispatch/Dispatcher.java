@@ -123,8 +123,11 @@ public final class Dispatcher implements Closeable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        log.error("[dispatch] unexpected failure, retrying", e);
-        state = state.afterUnexpectedFailure(clock.instant(), backoff(state));
+        Duration retryIn = backoff(state);
+        log.error("[dispatch] unexpected failure, retrying in {} ms", retryIn.toMillis(), e);
+        observer.dispatched("error", 0);
+        state = state.afterUnexpectedFailure(e.toString(), clock.instant(), retryIn);
+        writeStatus(state);
       }
       snapshot = state;
     }
@@ -149,7 +152,7 @@ public final class Dispatcher implements Closeable {
       return s.afterRead(new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)), clock.instant());
     } catch (IOException e) {
       log.warn("[dispatch] reading published shares failed: {}", e.getMessage());
-      return s.afterReadFailed(clock.instant(), backoff(s));
+      return s.afterReadFailed(e.getMessage(), clock.instant(), backoff(s));
     }
   }
 
@@ -230,8 +233,8 @@ public final class Dispatcher implements Closeable {
     }
     try {
       statusWriter.write(s.status(), s.term().fence());
-    } catch (IOException e) {
-      log.warn("[dispatch] writing status failed: {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      log.warn("[dispatch] writing status failed: {}", e.toString());
     }
   }
 

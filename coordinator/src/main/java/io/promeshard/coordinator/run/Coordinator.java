@@ -200,9 +200,7 @@ public final class Coordinator implements Closeable {
     if (m != null && m.status().consulUnreachable()) {
       return Health.failing("consul unreachable: " + m.status().lastError());
     }
-    DispatchState s = dispatcher.snapshot();
-    String role = s.term() != null ? "leader epoch " + s.term().epoch() : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
-    return s.problem().startsWith("publish") ? Health.failing(role + ": " + s.problem()) : Health.ok(role);
+    return dispatcher.snapshot().health();
   }
 
   public CoordinatorMetrics metrics() {

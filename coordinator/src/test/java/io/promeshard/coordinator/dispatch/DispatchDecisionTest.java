@@ -20,6 +20,7 @@ import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.Fence;
+import io.promeshard.protocol.ops.Health;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -261,5 +262,23 @@ class DispatchDecisionTest {
     assertEquals(List.of("p1 leaving"), status.pending());
     assertEquals(List.of("p0", "p1", "p2"), status.members());
     assertEquals(3, status.epoch());
+  }
+
+  @Test
+  void healthFailsWhileAReadPublishOrDispatchFailsAndRecoversWithTheNextSuccess() {
+    DispatchState s = ready(T0);
+    assertEquals(Health.ok("leader epoch 3"), s.health());
+    assertEquals(Health.ok("standby"), s.withTerm(null, T0).health());
+    assertEquals(Health.ok("dry run"), DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE).health());
+    DispatchState broken = s.dispatchTaken().afterUnexpectedFailure("java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1));
+    assertEquals(Health.failing("leader epoch 3: dispatch failed: java.lang.IllegalStateException: boom"), broken.health());
+    assertEquals("dispatch failed: java.lang.IllegalStateException: boom", broken.status().problem());
+    assertEquals(T0.plusSeconds(1), broken.schedule().dueAt(), "retried, with backoff");
+    DispatchState unread = s.afterReadFailed("connection refused", T0, Duration.ofSeconds(1));
+    assertEquals(Health.failing("leader epoch 3: reading published shares failed: connection refused"), unread.health());
+    assertEquals(T0.plusSeconds(60), unread.schedule().resyncAt());
+    assertEquals(Health.ok("leader epoch 3"), broken.afterDispatch(Map.of(), Map.of(), List.of(), null).health());
+    DispatchState noMembers = s.withProblem("no healthy members of service prome-shard-node: keeping the last published assignment");
+    assertEquals(Health.ok("leader epoch 3"), noMembers.health(), "keeping the last assignment is not a failure of this process");
   }
 }

@@ -5,11 +5,10 @@ import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
-import io.promeshard.protocol.consul.RetryPolicy;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.protocol.consul.WatchIndex;
 import java.io.Closeable;
 import java.io.IOException;
@@ -74,7 +73,7 @@ public final class LeaderElection implements Closeable {
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.retry = new ExponentialBackoff(Duration.ofMillis(250), options.renewInterval().dividedBy(2).plusMillis(250));
+    this.retry = RetryPolicy.fullJitter(Duration.ofMillis(250), options.renewInterval().dividedBy(2).plusMillis(250));
   }
 
   /** Starts the election thread; IllegalStateException when started twice or after close. */

@@ -50,7 +50,6 @@ public final class Coordinator implements Closeable {
 
   private enum State { NEW, STARTED, CLOSED }
 
-  private static final Duration SOURCE_BURST = Duration.ofMillis(100);
 
   private final CoordinatorConfig config;
   private final Dispatcher.Mode mode;
@@ -82,8 +81,8 @@ public final class Coordinator implements Closeable {
     dispatcher = new Dispatcher(mode, layout, new Publisher(kv, txn, layout), metrics, new StatusWriter(txn, layout),
         Clock.systemUTC(), config.startupGrace(), reports).start();
     OkHttpClient sourceHttp = new OkHttpClient.Builder().build();
-    // the dispatcher coalesces every input by settings.debounce; here only tight bursts are merged
-    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http), SOURCE_BURST,
+    // the dispatcher coalesces every input, source changes included, by settings.debounce
+    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http),
         targets -> dispatcher.submit(() -> {
           dispatcher.state.targets = targets;
           dispatcher.state.sourceHealth = sources.health();

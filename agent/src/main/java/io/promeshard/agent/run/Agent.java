@@ -83,7 +83,7 @@ public final class Agent implements Closeable {
       reloader = config.reloadOn() == ReloadOn.NEVER ? null
           : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
       loop = new ApplyLoop(config.node(), new Applier(renderer, config.output()), reloader, config.reloadOn(),
-          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning);
+          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning).start();
       if (config.serveOps()) {
         ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }

@@ -17,9 +17,20 @@ public final class TaskThread extends Lifecycle {
   /** A submitted task; cancelling one that has not started keeps it from running. */
   public interface Handle {
     void cancel();
+
+    /** True once the task ran, was cancelled or was dropped. */
+    boolean isDone();
   }
 
-  private static final Handle DROPPED = () -> {};
+  private static final Handle DROPPED = new Handle() {
+    @Override
+    public void cancel() {}
+
+    @Override
+    public boolean isDone() {
+      return true;
+    }
+  };
 
   private final Consumer<RuntimeException> onFailure;
   private final DelayQueue<Task> queue = new DelayQueue<>();
@@ -56,8 +67,9 @@ public final class TaskThread extends Lifecycle {
   protected void run() throws InterruptedException {
     while (isRunning()) {
       Task t = queue.take();
-      if (!t.cancelled) {
+      if (!t.done) {
         step(() -> guarded(t.task));
+        t.done = true;
       }
     }
   }
@@ -79,7 +91,7 @@ public final class TaskThread extends Lifecycle {
     final Runnable task;
     final long dueNanos;
     final long seq;
-    volatile boolean cancelled;
+    volatile boolean done;
 
     Task(Runnable task, long dueNanos, long seq) {
       this.task = task;
@@ -89,8 +101,13 @@ public final class TaskThread extends Lifecycle {
 
     @Override
     public void cancel() {
-      cancelled = true;
+      done = true;
       queue.remove(this);
+    }
+
+    @Override
+    public boolean isDone() {
+      return done;
     }
 
     @Override

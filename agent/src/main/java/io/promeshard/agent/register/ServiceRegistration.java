@@ -1,9 +1,10 @@
 package io.promeshard.agent.register;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.agent.model.Service;
 import io.promeshard.agent.status.AgentMetrics;
 import io.promeshard.protocol.Durations;
+import io.promeshard.protocol.consul.AgentServices;
+import java.io.IOException;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class ServiceRegistration implements Closeable {
 
   private enum State { NEW, RUNNING, CLOSED }
 
-  private final ConsulClient consul;
+  private final AgentServices consul;
   private final ServiceSpec spec;
   private final Duration recheck;
   private final AgentMetrics metrics;
@@ -43,7 +44,7 @@ public final class ServiceRegistration implements Closeable {
   private boolean registeredOnce;
   private boolean failing;
 
-  public ServiceRegistration(ConsulClient consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
+  public ServiceRegistration(AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
@@ -72,16 +73,15 @@ public final class ServiceRegistration implements Closeable {
   /** Registers the service unless the agent already has it as specified; true when it is registered. */
   public synchronized boolean ensure() {
     try {
-      Map<String, Service> services = consul.getAgentServices().getValue();
-      Service current = services == null ? null : services.get(spec.id());
+      Service current = consul.services().get(spec.id());
       if (!spec.matches(current)) {
-        consul.agentServiceRegister(spec.toNewService());
+        consul.register(spec.toNewService());
         log.info("[register] {}: {} service {} port {} with check {}", spec.id(),
             current == null ? (registeredOnce ? "re-registered missing" : "registered") : "updated",
             spec.name(), spec.port(), spec.checkUrl());
       }
       if (!registeredOnce) {
-        consul.agentServiceSetMaintenance(spec.id(), false);
+        consul.maintenance(spec.id(), false, null);
         registeredOnce = true;
       }
       if (failing) {
@@ -90,7 +90,7 @@ public final class ServiceRegistration implements Closeable {
       }
       setRegistered(true);
       return true;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (!failing) {
         log.warn("[register] {}: cannot register with consul, retrying every {}: {}", spec.id(),
             Durations.format(recheck), e.getMessage());
@@ -107,10 +107,10 @@ public final class ServiceRegistration implements Closeable {
   public void deregister() {
     stopTimer();
     try {
-      consul.agentServiceDeregister(spec.id());
+      consul.deregister(spec.id());
       setRegistered(false);
       log.info("[register] {}: deregistered service {}", spec.id(), spec.name());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("[register] {}: deregistration failed: {}", spec.id(), e.getMessage());
     }
   }
@@ -119,9 +119,9 @@ public final class ServiceRegistration implements Closeable {
   public void drain() {
     stopTimer();
     try {
-      consul.agentServiceSetMaintenance(spec.id(), true, DRAIN_REASON);
+      consul.maintenance(spec.id(), true, DRAIN_REASON);
       log.info("[register] {}: service {} put in maintenance (drain)", spec.id(), spec.name());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("[register] {}: enabling maintenance failed: {}", spec.id(), e.getMessage());
     }
   }

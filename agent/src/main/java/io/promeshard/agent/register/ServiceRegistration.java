@@ -1,17 +1,14 @@
 package io.promeshard.agent.register;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.agent.model.Service;
 import io.promeshard.agent.status.AgentMetrics;
 import io.promeshard.protocol.Durations;
+import io.promeshard.protocol.consul.AgentServices;
+import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,26 +25,21 @@ public final class ServiceRegistration implements Closeable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
   private static final String DRAIN_REASON = "prome-shard-agent stopped with --drain";
 
-  private enum State { NEW, RUNNING, CLOSED }
-
-  private final ConsulClient consul;
+  private final AgentServices consul;
   private final ServiceSpec spec;
   private final Duration recheck;
   private final AgentMetrics metrics;
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "agent-register");
-    t.setDaemon(true);
-    return t;
-  });
+  private final TaskThread timer;
   private boolean registeredOnce;
   private boolean failing;
 
-  public ServiceRegistration(ConsulClient consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
+  public ServiceRegistration(AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
     this.metrics = metrics;
+    this.timer = new TaskThread("agent-register", STOP_WAIT,
+        e -> log.error("[register] {}: registration check failed", spec.id(), e));
   }
 
   public ServiceSpec spec() {
@@ -56,15 +48,18 @@ public final class ServiceRegistration implements Closeable {
 
   /** Registers now (on the registration thread) and then re-checks every {@code recheck}. */
   public void start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("[register] " + spec.id() + ": start() called twice or after close");
-    }
-    timer.scheduleWithFixedDelay(this::ensure, 0, recheck.toMillis(), TimeUnit.MILLISECONDS);
+    timer.start().execute(this::check);
+  }
+
+  /** One periodic check; the next is due {@code recheck} after this one ends. */
+  private void check() {
+    ensure();
+    timer.schedule(this::check, recheck);
   }
 
   /** Re-checks soon, e.g. after the watch reached Consul again. */
   public void nudge() {
-    if (state.get() == State.RUNNING) {
+    if (timer.isRunning()) {
       timer.execute(this::ensure);
     }
   }
@@ -72,16 +67,15 @@ public final class ServiceRegistration implements Closeable {
   /** Registers the service unless the agent already has it as specified; true when it is registered. */
   public synchronized boolean ensure() {
     try {
-      Map<String, Service> services = consul.getAgentServices().getValue();
-      Service current = services == null ? null : services.get(spec.id());
+      Service current = consul.services().get(spec.id());
       if (!spec.matches(current)) {
-        consul.agentServiceRegister(spec.toNewService());
+        consul.register(spec.toNewService());
         log.info("[register] {}: {} service {} port {} with check {}", spec.id(),
             current == null ? (registeredOnce ? "re-registered missing" : "registered") : "updated",
             spec.name(), spec.port(), spec.checkUrl());
       }
       if (!registeredOnce) {
-        consul.agentServiceSetMaintenance(spec.id(), false);
+        consul.maintenance(spec.id(), false, null);
         registeredOnce = true;
       }
       if (failing) {
@@ -90,7 +84,7 @@ public final class ServiceRegistration implements Closeable {
       }
       setRegistered(true);
       return true;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (!failing) {
         log.warn("[register] {}: cannot register with consul, retrying every {}: {}", spec.id(),
             Durations.format(recheck), e.getMessage());
@@ -105,44 +99,31 @@ public final class ServiceRegistration implements Closeable {
 
   /** Stops re-checking and removes the service, so the coordinator drops this node. */
   public void deregister() {
-    stopTimer();
+    close();
     try {
-      consul.agentServiceDeregister(spec.id());
+      consul.deregister(spec.id());
       setRegistered(false);
       log.info("[register] {}: deregistered service {}", spec.id(), spec.name());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("[register] {}: deregistration failed: {}", spec.id(), e.getMessage());
     }
   }
 
   /** Stops re-checking and puts the service in maintenance, so the coordinator moves its targets away at once. */
   public void drain() {
-    stopTimer();
+    close();
     try {
-      consul.agentServiceSetMaintenance(spec.id(), true, DRAIN_REASON);
+      consul.maintenance(spec.id(), true, DRAIN_REASON);
       log.info("[register] {}: service {} put in maintenance (drain)", spec.id(), spec.name());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("[register] {}: enabling maintenance failed: {}", spec.id(), e.getMessage());
     }
   }
 
-  /** Stops re-checking; leaves the registration as it is. */
+  /** Stops re-checking, after a check in flight (so it cannot register again); leaves the registration as it is. */
   @Override
   public void close() {
-    state.set(State.CLOSED);
-    timer.shutdownNow();
-  }
-
-  /** Closes and waits briefly for a check in flight, so it cannot register again after a shutdown call. */
-  private void stopTimer() {
-    close();
-    try {
-      if (!timer.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("[register] {}: a registration check is still running after {} s", spec.id(), STOP_WAIT.toSeconds());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    timer.close();
   }
 
   private void setRegistered(boolean registered) {

@@ -17,7 +17,7 @@ import io.promeshard.agent.watch.SnapshotListener;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.consul.ConsulHttp;
-import io.promeshard.protocol.consul.EcwidClients;
+import io.promeshard.protocol.consul.AgentServices;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration REGISTRATION_MAX_WAIT = Duration.ofSeconds(10);
 
   /** What {@link #close()} does to the Consul registration. */
   public enum StopMode { DEREGISTER, DRAIN }
@@ -83,12 +82,12 @@ public final class Agent implements Closeable {
       reloader = config.reloadOn() == ReloadOn.NEVER ? null
           : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
       loop = new ApplyLoop(config.node(), new Applier(renderer, config.output()), reloader, config.reloadOn(),
-          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning);
+          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning).start();
       if (config.serveOps()) {
         ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }
       if (config.register()) {
-        registration = new ServiceRegistration(EcwidClients.create(config.consul(), REGISTRATION_MAX_WAIT),
+        registration = new ServiceRegistration(new AgentServices(http),
             ServiceSpec.from(config), tuning.registrationCheck(), metrics);
         registration.start();
       }

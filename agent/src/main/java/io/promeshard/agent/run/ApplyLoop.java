@@ -12,12 +12,12 @@ import io.promeshard.agent.status.StatusWriter;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -43,7 +43,7 @@ public final class ApplyLoop implements Closeable {
   private final StatusWriter statusWriter;
   private final AgentMetrics metrics;
   private final Tuning tuning;
-  private final ApplyThread thread;
+  private final TaskThread thread;
   private final AtomicReference<Snapshot> next = new AtomicReference<>();
   private final StatusBook book;
 
@@ -55,9 +55,9 @@ public final class ApplyLoop implements Closeable {
   private int rejections;
   private boolean reloadPending;
   private long pendingSinceNanos;
-  private ScheduledFuture<?> pendingRules;
-  private ScheduledFuture<?> retryRules;
-  private ScheduledFuture<?> retryStatus;
+  private TaskThread.Handle pendingRules;
+  private TaskThread.Handle retryRules;
+  private TaskThread.Handle retryStatus;
 
   /** {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs, tests). */
   public ApplyLoop(String node, Applier applier, Reloader reloader, ReloadOn reloadOn, Duration debounce,
@@ -71,10 +71,17 @@ public final class ApplyLoop implements Closeable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.book = new StatusBook(node);
-    this.thread = new ApplyThread(node, e -> {
+    this.thread = new TaskThread("agent-apply", CLOSE_WAIT, e -> {
+      log.error("[apply] {}: unexpected failure, keeping current files", node, e);
       book.applyError("internal error: " + e);
       report();
     });
+  }
+
+  /** Starts the apply thread ("agent-apply"); IllegalStateException when started twice or after close. */
+  public ApplyLoop start() {
+    thread.start();
+    return this;
   }
 
   /** Hands over a snapshot from any thread; only the newest waiting one is applied. */
@@ -102,7 +109,7 @@ public final class ApplyLoop implements Closeable {
   /** Lets the apply in progress finish (files are never left half-applied), drops pending work, stops the thread. */
   @Override
   public void close() {
-    thread.close(CLOSE_WAIT);
+    thread.close();
   }
 
   private void drain() {
@@ -159,7 +166,7 @@ public final class ApplyLoop implements Closeable {
     if (pendingRules == null || pendingRules.isDone()) {
       pendingSinceNanos = now;
     } else {
-      pendingRules.cancel(false);
+      pendingRules.cancel();
     }
     long deadline = pendingSinceNanos + debounce.toNanos() * MAX_DEBOUNCE_FACTOR;
     long at = Math.min(now + debounce.toNanos(), deadline);
@@ -169,7 +176,7 @@ public final class ApplyLoop implements Closeable {
       pendingRules = null;
       applyFull();
       report();
-    }, at - now);
+    }, Duration.ofNanos(at - now));
   }
 
   /** Applies the whole latest share, rules and reload included. */
@@ -210,7 +217,7 @@ public final class ApplyLoop implements Closeable {
 
   private void scheduleRulesRetry() {
     cancel(retryRules);
-    Duration delay = tuning.rulesRetry(rejections);
+    Duration delay = tuning.rulesRetry().delay(rejections);
     log.warn("[apply] {}: rules of generation {} rejected ({} in a row); retrying in {} s unless they change",
         node, latest.generation(), rejections, delay.toSeconds());
     NodeShare rejected = rejectedRules;
@@ -219,7 +226,7 @@ public final class ApplyLoop implements Closeable {
         applyFull();
         report();
       }
-    }, delay.toNanos());
+    }, delay);
   }
 
   private OutputPlan plan(NodeShare share) {
@@ -274,7 +281,7 @@ public final class ApplyLoop implements Closeable {
       retryStatus = thread.schedule(() -> {
         retryStatus = null;
         report();
-      }, tuning.statusRetry().toNanos());
+      }, tuning.statusRetry());
     }
   }
 
@@ -283,9 +290,9 @@ public final class ApplyLoop implements Closeable {
     return new NodeShare(Map.of(), share.rules(), share.intervals());
   }
 
-  private static void cancel(ScheduledFuture<?> f) {
+  private static void cancel(TaskThread.Handle f) {
     if (f != null) {
-      f.cancel(false);
+      f.cancel();
     }
   }
 }

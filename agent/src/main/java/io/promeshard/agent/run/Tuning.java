@@ -1,6 +1,7 @@
 package io.promeshard.agent.run;
 
 import io.promeshard.protocol.consul.WatchOptions;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -39,12 +40,8 @@ public record Tuning(
     return new Tuning(watch, registrationCheck, after, rulesRetryBase, rulesRetryCap);
   }
 
-  /** Delay before retry number {@code n} (1-based) of rejected rules. */
-  Duration rulesRetry(int n) {
-    Duration d = rulesRetryBase;
-    for (int i = 1; i < n && d.compareTo(rulesRetryCap) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return d.compareTo(rulesRetryCap) > 0 ? rulesRetryCap : d;
+  /** Retries of rejected rules: base doubling to cap, no jitter (one local Prometheus, not a shared server). */
+  RetryPolicy rulesRetry() {
+    return RetryPolicy.noJitter(rulesRetryCap.compareTo(rulesRetryBase) < 0 ? rulesRetryCap : rulesRetryBase, rulesRetryCap);
   }
 }

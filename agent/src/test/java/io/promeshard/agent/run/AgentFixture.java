@@ -1,9 +1,9 @@
 package io.promeshard.agent.run;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.Overrides;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.WatchOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +28,7 @@ public final class AgentFixture {
   public static Tuning fastTuning() {
     return Tuning.defaults()
         .withWatch(WatchOptions.defaults().withWait(Duration.ofSeconds(20))
-            .withRetry(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))))
+            .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1))))
         .withRegistrationCheck(Duration.ofMillis(500))
         .withStatusRetry(Duration.ofMillis(500));
   }

@@ -2,15 +2,18 @@ package io.promeshard.coordinator.leader;
 
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.Fence;
+import io.promeshard.protocol.consul.Fetcher;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
-import io.promeshard.protocol.consul.RetryPolicy;
-import io.promeshard.protocol.consul.WatchIndex;
+import io.promeshard.protocol.consul.SessionClient;
+import io.promeshard.protocol.consul.WatchListener;
+import io.promeshard.protocol.consul.WatchOptions;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
@@ -18,42 +21,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Competes for the Consul session lock on {@code leader}: holds a session (renewed every
- * renew_interval), watches the key with blocking queries, locks it when free (after lock-delay) while
- * writing the next epoch in the same transaction, and reports the term and its end to a
- * {@link LeaderListener}. A lost term (session gone, key taken, no renewal for a TTL) is reported at
- * once; Consul errors are retried with backoff. {@link #close()} releases the lock and destroys the session.
+ * renew_interval), watches the key with blocking queries (a {@link BlockingWatch} whose fetch also
+ * renews the session and acts on each reply), locks it when free (after lock-delay) while writing the
+ * next epoch in the same transaction, and reports the term and its end to a {@link LeaderListener}.
+ * A lost term (session gone, key taken, no renewal for a TTL) is reported at once; Consul errors are
+ * retried by the watch with backoff. {@link #close()} releases the lock and destroys the session.
  */
 public final class LeaderElection implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
-  private static final long CLOSE_JOIN_MILLIS = 3000;
   private static final Duration MIN_WAIT = Duration.ofMillis(10);
-
-  private enum State { NEW, RUNNING, CLOSED }
+  private static final Duration BACKOFF_BASE = Duration.ofMillis(250);
 
   private final KvClient kv;
-  private final SessionApi sessions;
+  private final SessionClient sessions;
   private final String key;
   private final LeaderOptions options;
   private final LeaderListener listener;
   private final Clock clock;
-  private final RetryPolicy retry;
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final CountDownLatch closeSignal = new CountDownLatch(1);
-  private final CallHandle handle = new CallHandle();
+  private final BlockingWatch<Optional<KvEntry>> watch;
   private final AtomicLong renewals = new AtomicLong();
   private volatile LeaderTerm term;
-  private volatile Thread thread;
 
-  // Owned by the election thread (and by close() after joining it).
+  // Owned by the watch thread (and by close() after closing the watch).
   private String session;
   private byte[] heldValue;
   private long highestEpoch;
@@ -69,23 +64,30 @@ public final class LeaderElection implements Closeable {
   public LeaderElection(ConsulHttp consul, KvLayout layout, LeaderOptions options, LeaderListener listener,
       Clock clock) {
     this.kv = new KvClient(Objects.requireNonNull(consul, "consul"));
-    this.sessions = new SessionApi(consul);
+    this.sessions = new SessionClient(consul);
     this.key = Objects.requireNonNull(layout, "layout").leader();
     this.options = Objects.requireNonNull(options, "options");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.retry = new ExponentialBackoff(Duration.ofMillis(250), options.renewInterval().dividedBy(2).plusMillis(250));
+    // no pacing: the fetch waits for the next renewal itself; retries back off up to half a renewal
+    WatchOptions timing = WatchOptions.defaults().withPacing(Duration.ZERO, Duration.ZERO)
+        .withRetry(RetryPolicy.fullJitter(BACKOFF_BASE, options.renewInterval().dividedBy(2).plus(BACKOFF_BASE)));
+    this.watch = new BlockingWatch<>("leader-" + options.holder(), new Round(), new WatchListener<>() {
+      @Override
+      public void onChange(Optional<KvEntry> value, long index) {
+        // each reply was already acted on by the fetch (see Round)
+      }
+
+      @Override
+      public void onError(Exception error, int attempt, Duration retryIn) {
+        checkRenewalDeadline(error);
+      }
+    }, timing);
   }
 
   /** Starts the election thread; IllegalStateException when started twice or after close. */
   public LeaderElection start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("[leader] " + key + ": start() called twice or after close");
-    }
-    Thread t = new Thread(this::loop, "leader-" + options.holder());
-    t.setDaemon(true);
-    thread = t;
-    t.start();
+    watch.start();
     return this;
   }
 
@@ -133,65 +135,35 @@ public final class LeaderElection implements Closeable {
     stopLoop();
   }
 
-  /** Moves to CLOSED and joins the thread; false when it was not running. */
+  /** Closes the watch (cancelling its read, joining its thread); false when it was not running. */
   private boolean stopLoop() {
-    if (state.getAndSet(State.CLOSED) != State.RUNNING) {
-      return false;
-    }
-    closeSignal.countDown();
-    handle.cancel();
-    Thread t = thread;
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(CLOSE_JOIN_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (t.isAlive()) {
-        log.warn("[leader] {}: election thread still busy {} ms after close", key, CLOSE_JOIN_MILLIS);
-      }
-    }
-    return true;
+    boolean wasRunning = watch.isRunning();
+    watch.close();
+    return wasRunning;
   }
 
-  private boolean running() {
-    return state.get() == State.RUNNING;
-  }
+  /** One round of the election: session upkeep, one (blocking) read of the key, and acting on it. */
+  private final class Round implements Fetcher<Optional<KvEntry>> {
+    private final CallHandle handle = new CallHandle();
 
-  private void loop() {
-    WatchIndex index = new WatchIndex();
-    int failures = 0;
-    while (running()) {
-      try {
-        ensureSession();
-        renewIfDue();
-        if (session == null) {
-          continue;
-        }
-        ConsulResponse<List<KvEntry>> reply = kv.list(key, index.next(), waitTime(), handle);
-        if (!running()) {
-          break;
-        }
-        if (failures > 0) {
-          log.info("[leader] {}: Consul answers again after {} failed attempt(s)", key, failures);
-          failures = 0;
-        }
-        if (index.observe(reply.index()) == WatchIndex.Outcome.RESET) {
-          continue;
-        }
-        evaluate(reply.value().stream().filter(e -> e.key().equals(key)).findFirst());
-      } catch (IOException e) {
-        if (!running()) {
-          break;
-        }
-        index.reset();
-        Duration delay = retry.delay(++failures);
-        log.warn("[leader] {}: retry {} in {} ms: {}", key, failures, delay.toMillis(), e.toString());
-        checkRenewalDeadline(e);
-        pause(delay);
+    @Override
+    public ConsulResponse<Optional<KvEntry>> fetch(long index, Duration ignored) throws IOException {
+      ensureSession();
+      renewIfDue();
+      ensureSession(); // the renewal may have dropped a dead session
+      ConsulResponse<List<KvEntry>> reply = kv.list(key, index, waitTime(), handle);
+      Optional<KvEntry> entry = reply.value().stream().filter(e -> e.key().equals(key)).findFirst();
+      boolean wentBack = index > 0 && Math.max(reply.index(), 1) < index;
+      if (watch.isRunning() && !wentBack) {
+        evaluate(entry);
       }
+      return new ConsulResponse<>(entry, reply.index());
     }
-    log.debug("[leader] {}: election loop ended", key);
+
+    @Override
+    public void cancel() {
+      handle.cancel();
+    }
   }
 
   private void ensureSession() throws IOException {
@@ -291,7 +263,7 @@ public final class LeaderElection implements Closeable {
     session = null;
   }
 
-  private void checkRenewalDeadline(IOException cause) {
+  private void checkRenewalDeadline(Exception cause) {
     if (term != null && System.nanoTime() - lastRenewNanos >= options.ttl().toNanos()) {
       lose("no successful session renewal for " + options.ttl() + " (" + cause + ")");
     }
@@ -334,15 +306,6 @@ public final class LeaderElection implements Closeable {
       call.run();
     } catch (RuntimeException e) {
       log.error("[leader] {}: listener failed", key, e);
-    }
-  }
-
-  private void pause(Duration delay) {
-    try {
-      closeSignal.await(delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      state.set(State.CLOSED);
     }
   }
 }

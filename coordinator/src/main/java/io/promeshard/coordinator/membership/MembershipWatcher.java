@@ -4,8 +4,10 @@ import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
+import io.promeshard.protocol.consul.HealthClient;
 import io.promeshard.protocol.consul.WatchListener;
 import io.promeshard.protocol.consul.WatchOptions;
+import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
@@ -15,10 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -32,27 +30,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class MembershipWatcher implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MembershipWatcher.class);
-  private static final long CLOSE_WAIT_MILLIS = 2000;
-
-  private enum State { NEW, RUNNING, CLOSED }
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final ConsulHttp consul;
   private final String service;
   private final MembershipListener listener;
   private final Clock clock;
   private final WatchOptions options;
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final AtomicReference<Duration> wantedHold;
+  private final TaskThread tasks;
   private volatile MembershipStatus status;
-  private volatile ScheduledExecutorService executor;
-  private BlockingWatch<HealthSnapshot> watch;
+  private volatile BlockingWatch<HealthSnapshot> watch;
 
   // Owned by the executor thread.
   private HoldTracker tracker;
   private HealthSnapshot raw;
   private Map<String, Member> emitted;
   private boolean frozen;
-  private ScheduledFuture<?> wakeUp;
+  private TaskThread.Handle wakeUp;
   private Instant lastContact;
   private String lastError;
 
@@ -73,23 +68,18 @@ public final class MembershipWatcher implements Closeable {
     this.options = Objects.requireNonNull(options, "options");
     this.wantedHold = new AtomicReference<>(checkHold(hold));
     this.status = new MembershipStatus(service, hold, Map.of(), null, List.of(), null, null);
+    this.tasks = new TaskThread("membership-" + service, CLOSE_WAIT,
+        e -> log.error("[membership] {}: step failed", service, e));
   }
 
   /** Starts the health watch and the scheduler thread; IllegalStateException when started twice or closed. */
   public MembershipWatcher start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("[membership] " + service + ": start() called twice or after close");
-    }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "membership-" + service);
-      t.setDaemon(true);
-      return t;
-    });
+    tasks.start();
     post(() -> {
       tracker = new HoldTracker(service, wantedHold.get());
       publishStatus();
     });
-    watch = new BlockingWatch<>("membership " + service, observing(new NodeHealthFetcher(consul, service)),
+    watch = new BlockingWatch<>("membership " + service, observing(new NodeHealthFetcher(new HealthClient(consul), service)),
         new WatchListener<>() {
           @Override
           public void onChange(HealthSnapshot value, long index) {
@@ -128,19 +118,11 @@ public final class MembershipWatcher implements Closeable {
   /** Stops the watch and the scheduler; the listener is not called after this returns. */
   @Override
   public void close() {
-    if (state.getAndSet(State.CLOSED) != State.RUNNING) {
-      return;
+    BlockingWatch<HealthSnapshot> w = watch;
+    if (w != null) {
+      w.close();
     }
-    watch.close();
-    executor.shutdownNow();
-    try {
-      if (!executor.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-        log.warn("[membership] {}: listener still busy {} ms after close", service, CLOSE_WAIT_MILLIS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    log.debug("[membership] {}: closed", service);
+    tasks.close();
   }
 
   /** Feeds every successful read to the filter, even unchanged ones: they confirm Consul answers again. */
@@ -160,21 +142,10 @@ public final class MembershipWatcher implements Closeable {
     };
   }
 
+  /** Runs {@code step} on the membership thread; dropped before start and after close. */
   private void post(Runnable step) {
-    ScheduledExecutorService ex = executor;
-    if (ex == null) {
-      return;
-    }
-    try {
-      ex.execute(() -> {
-        try {
-          step.run();
-        } catch (RuntimeException e) {
-          log.error("[membership] {}: step failed", service, e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      log.debug("[membership] {}: closed, dropping a step", service);
+    if (tasks.isRunning()) {
+      tasks.execute(step);
     }
   }
 
@@ -230,7 +201,7 @@ public final class MembershipWatcher implements Closeable {
     }
     publishStatus();
     reschedule();
-    if (changed && state.get() == State.RUNNING) {
+    if (changed && tasks.isRunning()) {
       try {
         listener.onMembers(effective);
       } catch (RuntimeException e) {
@@ -257,24 +228,18 @@ public final class MembershipWatcher implements Closeable {
 
   private void reschedule() {
     cancelWakeUp();
-    if (frozen || state.get() != State.RUNNING) {
+    if (frozen || !tasks.isRunning()) {
       return;
     }
     tracker.nextDeadline().ifPresent(due -> {
       long nanos = Math.max(0, Duration.between(clock.instant(), due).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1);
-      wakeUp = executor.schedule(() -> {
-        try {
-          onDeadline();
-        } catch (RuntimeException e) {
-          log.error("[membership] {}: step failed", service, e);
-        }
-      }, nanos, TimeUnit.NANOSECONDS);
+      wakeUp = tasks.schedule(this::onDeadline, Duration.ofNanos(nanos));
     });
   }
 
   private void cancelWakeUp() {
     if (wakeUp != null) {
-      wakeUp.cancel(false);
+      wakeUp.cancel();
       wakeUp = null;
     }
   }

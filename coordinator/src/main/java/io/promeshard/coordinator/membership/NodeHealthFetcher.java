@@ -6,6 +6,7 @@ import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
+import io.promeshard.protocol.consul.HealthClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import okhttp3.HttpUrl;
 
 /**
  * One (blocking) read of {@code /v1/health/service/<node_service>} without the {@code passing} filter,
@@ -27,21 +27,19 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
   static final String SERVICE_MAINTENANCE = "_service_maintenance:";
   static final double DEFAULT_WEIGHT = 1.0;
 
-  private final ConsulHttp consul;
-  private final String service;
+  private final HealthClient health;
+  private final HealthClient.Query query;
   private final CallHandle handle = new CallHandle();
 
-  NodeHealthFetcher(ConsulHttp consul, String service) {
-    this.consul = consul;
-    this.service = service;
+  NodeHealthFetcher(HealthClient health, String service) {
+    this.health = health;
+    this.query = HealthClient.Query.all(service);
   }
 
   @Override
   public ConsulResponse<HealthSnapshot> fetch(long index, Duration wait) throws IOException {
-    HttpUrl.Builder url = consul.url("health/service/" + service);
-    String what = "GET health/service/" + service;
-    ConsulResponse<byte[]> reply = consul.blockingGet(url, index, wait, handle, what);
-    return new ConsulResponse<>(parse(what, reply.value()), reply.index());
+    ConsulResponse<JsonNode> reply = health.service(query, index, wait, handle);
+    return new ConsulResponse<>(parse(reply.value()), reply.index());
   }
 
   @Override
@@ -51,7 +49,10 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
 
   /** Maps a health reply; an instance registered twice (two Consul nodes) counts at its best state and is noted. */
   static HealthSnapshot parse(String what, byte[] body) throws IOException {
-    JsonNode root = ConsulHttp.jsonArray(what, body);
+    return parse(ConsulHttp.jsonArray(what, body));
+  }
+
+  static HealthSnapshot parse(JsonNode root) {
     Map<String, Member> healthy = new HashMap<>();
     Set<String> unhealthy = new HashSet<>();
     Set<String> draining = new HashSet<>();

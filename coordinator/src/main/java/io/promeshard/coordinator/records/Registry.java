@@ -1,14 +1,13 @@
 package io.promeshard.coordinator.records;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.RecordRule;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
-import io.promeshard.protocol.consul.RetryPolicy;
 import io.promeshard.protocol.consul.TxnOp;
 import io.promeshard.protocol.consul.TxnRejectedException;
 import io.promeshard.protocol.consul.TxnWriter;
@@ -47,7 +46,7 @@ public final class Registry {
   /** Limits of one transaction and of retrying; defaults suit Consul 1.8 (64 ops, 512 KiB body). */
   record Tuning(int maxRecordsPerTxn, int maxTxnBytes, int maxConflicts, RetryPolicy backoff) {
     static final Tuning DEFAULTS = new Tuning(63, 400 * 1024, 50,
-        new ExponentialBackoff(Duration.ofMillis(10), Duration.ofMillis(500)));
+        RetryPolicy.fullJitter(Duration.ofMillis(10), Duration.ofMillis(500)));
 
     Tuning {
       if (maxRecordsPerTxn < 1 || maxRecordsPerTxn > 63) {

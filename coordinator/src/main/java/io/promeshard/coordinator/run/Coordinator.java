@@ -56,8 +56,6 @@ public final class Coordinator implements Closeable {
 
   private enum State { NEW, STARTED, CLOSED }
 
-  private static final Duration SOURCE_BURST = Duration.ofMillis(100);
-
   private final CoordinatorConfig config;
   private final DispatchMode mode;
   private final Consumer<DispatchReport> reports;
@@ -88,8 +86,8 @@ public final class Coordinator implements Closeable {
     dispatcher = new Dispatcher(mode, layout, new Publisher(kv, txn, layout), metrics, new StatusWriter(txn, layout),
         Clock.systemUTC(), config.startupGrace(), reports).start();
     OkHttpClient sourceHttp = new OkHttpClient.Builder().build();
-    // the dispatcher coalesces every input by settings.debounce; here only tight bursts are merged
-    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http), SOURCE_BURST,
+    // the dispatcher coalesces every input, source changes included, by settings.debounce
+    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http),
         targets -> dispatcher.submit(s -> {
           Map<String, List<SourceHealth>> health = sources.health();
           metrics.sources(health);

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.source;
 
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.HealthClient;
 import io.promeshard.protocol.consul.WatchListener;
 import io.promeshard.protocol.consul.WatchOptions;
 import java.time.Duration;
@@ -22,7 +23,7 @@ final class ConsulCatalogSource implements TargetSource {
 
   ConsulCatalogSource(String name, ConsulSourceSpec spec, ConsulHttp consul, WatchOptions options) {
     this.name = name;
-    this.fetcher = new ConsulHealthFetcher(consul, spec);
+    this.fetcher = new ConsulHealthFetcher(new HealthClient(consul), spec);
     this.options = options;
   }
 

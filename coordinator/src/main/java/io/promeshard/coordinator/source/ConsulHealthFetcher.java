@@ -3,9 +3,9 @@ package io.promeshard.coordinator.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.CallHandle;
-import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
+import io.promeshard.protocol.consul.HealthClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import okhttp3.HttpUrl;
 
 /**
  * One blocking read of {@code /v1/health/service/<service>?passing=true&tag=..&dc=..}, mapped to one
@@ -35,25 +34,19 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
     }
   }
 
-  private final ConsulHttp consul;
-  private final ConsulSourceSpec spec;
+  private final HealthClient health;
+  private final HealthClient.Query query;
   private final CallHandle handle = new CallHandle();
 
-  ConsulHealthFetcher(ConsulHttp consul, ConsulSourceSpec spec) {
-    this.consul = consul;
-    this.spec = spec;
+  ConsulHealthFetcher(HealthClient health, ConsulSourceSpec spec) {
+    this.health = health;
+    this.query = new HealthClient.Query(spec.service(), true, spec.tags(), spec.datacenter());
   }
 
   @Override
   public ConsulResponse<Instances> fetch(long index, Duration wait) throws IOException {
-    HttpUrl.Builder url = consul.url("health/service/" + spec.service()).addQueryParameter("passing", "true");
-    spec.tags().forEach(tag -> url.addQueryParameter("tag", tag));
-    if (spec.datacenter() != null) {
-      url.addQueryParameter("dc", spec.datacenter());
-    }
-    String what = "GET health/service/" + spec.service();
-    ConsulResponse<byte[]> reply = consul.blockingGet(url, index, wait, handle, what);
-    return new ConsulResponse<>(map(what, reply.value()), reply.index());
+    ConsulResponse<JsonNode> reply = health.service(query, index, wait, handle);
+    return new ConsulResponse<>(map(reply.value()), reply.index());
   }
 
   @Override
@@ -61,8 +54,7 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
     handle.cancel();
   }
 
-  static Instances map(String what, byte[] body) throws IOException {
-    JsonNode root = ConsulHttp.jsonArray(what, body);
+  static Instances map(JsonNode root) {
     List<JsonNode> entries = new ArrayList<>();
     root.forEach(entries::add);
     entries.sort(Comparator.comparing((JsonNode e) -> e.path("Node").path("Node").asText())

@@ -2,84 +2,69 @@ package io.promeshard.coordinator.source;
 
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.TargetGroup;
-import java.io.Closeable;
+import io.promeshard.protocol.lifecycle.Lifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the sources of every job, merges their latest results per job and hands the whole
- * {@code job → JobTargets} snapshot to a listener, at most once per {@code debounce}: the first change
- * after a quiet period starts the debounce, and everything that arrives meanwhile goes into the same
- * notification. A failing source keeps its last good targets (stale beats partial); its error is
- * logged at WARN and kept in {@link #health()}. {@link #setJobs} restarts only jobs whose spec changed.
+ * {@code job → JobTargets} snapshot to a listener from its own thread ("source-manager"), newest
+ * first: changes that arrive while the listener is busy go into its next call, and nothing else is
+ * held back (the dispatcher debounces). A failing source keeps its last good targets (stale beats
+ * partial); its error is logged at WARN and kept in {@link #health()}. {@link #setJobs} restarts only
+ * jobs whose spec changed.
  */
-public final class SourceManager implements Closeable {
+public final class SourceManager extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(SourceManager.class);
+  private static final Duration JOIN = Duration.ofSeconds(5);
 
-  private enum State { NEW, RUNNING, CLOSED }
-
-  /** Waits out the debounce; tests substitute one they control. */
+  /** Runs on the notifier thread before each hand-over; tests hold it to make a burst deterministic. */
   @FunctionalInterface
-  interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
+  interface HandOver {
+    void await() throws InterruptedException;
   }
 
   private final SourceFactory factory;
-  private final Duration debounce;
   private final Consumer<Map<String, JobTargets>> listener;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final HandOver handOver;
   private final Object lock = new Object();
   // guarded by lock
   private final Map<String, JobRun> jobs = new TreeMap<>();
   private Map<String, JobTargets> current = Map.of();
   private boolean dirty;
-  private Thread notifier;
 
-  public SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener) {
-    this(factory, debounce, listener, Clock.systemUTC());
+  public SourceManager(SourceFactory factory, Consumer<Map<String, JobTargets>> listener) {
+    this(factory, listener, Clock.systemUTC());
   }
 
-  public SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener,
-      Clock clock) {
-    this(factory, debounce, listener, clock, d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+  public SourceManager(SourceFactory factory, Consumer<Map<String, JobTargets>> listener, Clock clock) {
+    this(factory, listener, clock, () -> {});
   }
 
-  SourceManager(SourceFactory factory, Duration debounce, Consumer<Map<String, JobTargets>> listener, Clock clock,
-      Sleeper sleeper) {
+  SourceManager(SourceFactory factory, Consumer<Map<String, JobTargets>> listener, Clock clock, HandOver handOver) {
+    super("source-manager", JOIN);
     this.factory = Objects.requireNonNull(factory, "factory");
-    this.debounce = Objects.requireNonNull(debounce, "debounce");
-    if (debounce.isNegative()) {
-      throw new IllegalArgumentException("debounce: must be >= 0, found " + debounce);
-    }
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.handOver = Objects.requireNonNull(handOver, "handOver");
   }
 
   /** Starts the notifier thread; jobs are given with {@link #setJobs}. */
-  public void start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("source manager: start called twice or after close");
-    }
-    Thread t = new Thread(this::notifyLoop, "source-manager");
-    t.setDaemon(true);
-    synchronized (lock) {
-      notifier = t;
-    }
-    t.start();
+  @Override
+  public SourceManager start() {
+    super.start();
+    return this;
   }
 
   /**
@@ -133,33 +118,21 @@ public final class SourceManager implements Closeable {
     return Collections.unmodifiableMap(out);
   }
 
+  /** Closes every source, then stops the notifier thread. */
   @Override
-  public void close() {
-    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
-      return;
-    }
+  protected void onClose() {
     List<TargetSource> toClose = new ArrayList<>();
-    Thread t;
     synchronized (lock) {
       jobs.values().forEach(run -> toClose.addAll(run.detach()));
       jobs.clear();
-      t = notifier;
       lock.notifyAll();
     }
     toClose.forEach(TargetSource::close);
-    if (t != null && t != Thread.currentThread()) {
-      t.interrupt();
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private void requireRunning() {
-    if (state.get() != State.RUNNING) {
-      throw new IllegalStateException("source manager is " + state.get().name().toLowerCase());
+    if (!isRunning()) {
+      throw new IllegalStateException("source manager is " + state().name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -208,39 +181,36 @@ public final class SourceManager implements Closeable {
     lock.notifyAll();
   }
 
-  private void notifyLoop() {
+  @Override
+  protected void run() throws InterruptedException {
     Map<String, JobTargets> lastSent = null;
-    try {
-      while (true) {
-        synchronized (lock) {
-          while (!dirty && state.get() == State.RUNNING) {
-            lock.wait();
-          }
+    while (true) {
+      synchronized (lock) {
+        while (!dirty && isRunning()) {
+          lock.wait();
         }
-        if (state.get() != State.RUNNING) {
+      }
+      if (!isRunning()) {
+        return;
+      }
+      handOver.await();
+      Map<String, JobTargets> snapshot;
+      synchronized (lock) {
+        if (!isRunning()) {
           return;
         }
-        sleeper.sleep(debounce);
-        Map<String, JobTargets> snapshot;
-        synchronized (lock) {
-          if (state.get() != State.RUNNING) {
-            return;
-          }
-          dirty = false;
-          snapshot = current;
-        }
-        if (snapshot.equals(lastSent)) {
-          continue;
-        }
-        try {
-          listener.accept(snapshot);
-        } catch (RuntimeException e) {
-          log.error("[source] listener failed on a snapshot of {} jobs", snapshot.size(), e);
-        }
-        lastSent = snapshot;
+        dirty = false;
+        snapshot = current;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (snapshot.equals(lastSent)) {
+        continue;
+      }
+      try {
+        listener.accept(snapshot);
+      } catch (RuntimeException e) {
+        log.error("[source] listener failed on a snapshot of {} jobs", snapshot.size(), e);
+      }
+      lastSent = snapshot;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.membership;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.WatchOptions;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
@@ -62,7 +62,7 @@ class MembershipWatcherTest {
 
   private void start(Duration hold) {
     WatchOptions options = WatchOptions.defaults().withWait(Duration.ofSeconds(20))
-        .withRetry(new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
+        .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofMillis(500)));
     watcher = new MembershipWatcher(consulHttp, service, hold, events::add, Clock.systemUTC(), options).start();
   }
 

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.records;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,6 @@ import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
-import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.TxnWriter;
 import io.promeshard.testkit.ConsulExtension;
@@ -180,7 +180,7 @@ class RegistryTest {
         consul.clearKv();
         // odd rounds: small transactions, so the two imports interleave many times
         Registry.Tuning tuning = new Registry.Tuning(round % 2 == 0 ? 63 : 7, 400 * 1024, 1000,
-            new ExponentialBackoff(Duration.ofMillis(1), Duration.ofMillis(20)));
+            RetryPolicy.fullJitter(Duration.ofMillis(1), Duration.ofMillis(20)));
         Registry a = new Registry(kv, new TxnWriter(http), LAYOUT, tuning);
         Registry b = new Registry(kv, new TxnWriter(http), LAYOUT, tuning);
         List<RecordRule> inA = range("e", 0, 40);

@@ -109,7 +109,7 @@ class HttpSdSourceTest {
   @Test
   void failingEndpointKeepsLastGoodTargetsAndRecordsTheError() throws Exception {
     AtomicReference<Map<String, JobTargets>> notified = new AtomicReference<>();
-    manager = new SourceManager(new DefaultSourceFactory(client, null), Duration.ZERO, notified::set);
+    manager = new SourceManager(new DefaultSourceFactory(client, null), notified::set);
     manager.start();
     manager.setJobs(Map.of("web", List.of(spec())));
     List<String> good = List.of("10.0.0.1:9100", "10.0.0.2:9100", "10.0.0.3:9100");

@@ -1,54 +1,42 @@
 package io.promeshard.protocol.consul;
 
 import io.promeshard.protocol.consul.WatchIndex.Outcome;
-import java.io.Closeable;
+import io.promeshard.protocol.lifecycle.Lifecycle;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Consul blocking-query loop on its own thread: delivers the first reply, then each reply whose
  * index moved and whose value differs (index rules in {@link WatchIndex}); paces polls by a minimum
- * interval plus jitter; on errors retries forever with the retry policy from index 0, reporting each
- * failure to the listener. {@link #close()}
- * cancels the fetch in flight and returns within about a second; no callback runs after it returns.
+ * interval plus jitter; on errors retries forever with the {@link RetryPolicy} from index 0, reporting
+ * each failure to the listener. {@link #close()} cancels the fetch in flight and returns within about
+ * a second; no callback runs after it returns.
  */
-public final class BlockingWatch<T> implements Closeable {
+public final class BlockingWatch<T> extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(BlockingWatch.class);
-  private static final long CLOSE_JOIN_MILLIS = 1000;
-
-  private enum State { NEW, RUNNING, CLOSED }
+  private static final Duration CLOSE_JOIN = Duration.ofSeconds(1);
 
   private final String name;
   private final Fetcher<T> fetcher;
   private final WatchListener<T> listener;
   private final WatchOptions options;
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final CountDownLatch closeSignal = new CountDownLatch(1);
-  private final Object callbackLock = new Object();
-  private volatile Thread thread;
 
   public BlockingWatch(String name, Fetcher<T> fetcher, WatchListener<T> listener, WatchOptions options) {
-    this.name = Objects.requireNonNull(name, "name");
+    super("watch-" + Objects.requireNonNull(name, "name"), CLOSE_JOIN);
+    this.name = name;
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.options = Objects.requireNonNull(options, "options");
   }
 
   /** Starts the loop thread; IllegalStateException when already started or closed. */
+  @Override
   public BlockingWatch<T> start() {
-    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("[watch] " + name + ": start() called twice or after close (" + state.get() + ")");
-    }
-    Thread t = new Thread(this::loop, "watch-" + name);
-    t.setDaemon(true);
-    thread = t;
-    t.start();
+    super.start();
     return this;
   }
 
@@ -56,49 +44,24 @@ public final class BlockingWatch<T> implements Closeable {
     return name;
   }
 
-  /** True while the loop thread runs. */
-  public boolean isAlive() {
-    Thread t = thread;
-    return t != null && t.isAlive();
-  }
-
-  /** Stops the loop: cancels the fetch in flight, waits for a running callback, joins the thread (≤ 1 s). */
   @Override
-  public void close() {
-    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
-      return;
-    }
-    closeSignal.countDown();
+  protected void onClose() {
     fetcher.cancel();
-    synchronized (callbackLock) {
-      // a callback in progress finishes before close returns; later ones see CLOSED
-    }
-    Thread t = thread;
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(CLOSE_JOIN_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (t.isAlive()) {
-        log.warn("[watch] {}: loop thread still busy {} ms after close (fetch not cancellable?)", name, CLOSE_JOIN_MILLIS);
-      }
-    }
-    log.debug("[watch] {}: closed", name);
   }
 
   private boolean closed() {
-    return state.get() == State.CLOSED;
+    return !isRunning();
   }
 
-  private void loop() {
+  @Override
+  protected void run() {
     WatchIndex index = new WatchIndex();
     T last = null;
     boolean delivered = false;
     int failures = 0;
     long nextPollNanos = System.nanoTime();
     while (!closed()) {
-      if (!pauseUntil(nextPollNanos)) {
+      if (!pause(Duration.ofNanos(nextPollNanos - System.nanoTime()))) {
         break;
       }
       nextPollNanos = System.nanoTime() + pacing().toNanos();
@@ -148,35 +111,18 @@ public final class BlockingWatch<T> implements Closeable {
     return options.minInterval().plusNanos(extra);
   }
 
-  /** Waits until {@code deadlineNanos} or close; false when closed. */
-  private boolean pauseUntil(long deadlineNanos) {
-    long remaining = deadlineNanos - System.nanoTime();
-    if (remaining <= 0) {
-      return !closed();
-    }
-    try {
-      return !closeSignal.await(remaining, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   private void callback(Runnable r) {
-    synchronized (callbackLock) {
-      if (closed()) {
-        return;
-      }
+    step(() -> {
       try {
         r.run();
       } catch (RuntimeException e) {
         log.error("[watch] {}: listener failed", name, e);
       }
-    }
+    });
   }
 
   @Override
   public String toString() {
-    return "BlockingWatch[" + name + ", " + state.get() + "]";
+    return "BlockingWatch[" + name + ", " + state() + "]";
   }
 }

@@ -12,8 +12,15 @@ final class ConsulErrors {
 
   /** {@code what} is e.g. {@code "GET kv prome-shard/nodes/a/"}. */
   static IOException failure(String what, Response response, ConsulHttp http) {
-    String body = bodyOf(response);
-    int status = response.code();
+    return failure(what, response.code(), bodyOf(response), http);
+  }
+
+  /** The same mapping for a status and body read by another client (ecwid's OperationException). */
+  static IOException failure(String what, int status, String body, ConsulHttp http) {
+    body = body == null ? "" : body.strip();
+    if (body.length() > MAX_BODY_CHARS) {
+      body = body.substring(0, MAX_BODY_CHARS) + "...";
+    }
     String msg = what + ": HTTP " + status + (body.isEmpty() ? "" : " " + body);
     if (status == 403) {
       msg += ": the Consul token lacks permission for this request (" + http.credentials() + ")";

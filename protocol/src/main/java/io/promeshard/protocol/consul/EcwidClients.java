@@ -29,8 +29,17 @@ public final class EcwidClients {
 
   /** A client whose read timeout allows blocking queries of up to {@code maxWait}. */
   public static ConsulClient create(ConsulSettings settings, Duration maxWait) {
-    Optional<String> token = settings.readToken();
-    SSLContext ssl = settings.caFile() == null ? null : CaTrust.fromPem(settings.caFile()).sslContext();
+    CaTrust trust = settings.caFile() == null ? null : CaTrust.fromPem(settings.caFile());
+    return create(settings, settings.readToken(), trust, maxWait);
+  }
+
+  /** A client with the settings, token and CA that {@code http} was created with (read once per process). */
+  public static ConsulClient create(ConsulHttp http, Duration maxWait) {
+    return create(http.settings(), http.token(), http.trust(), maxWait);
+  }
+
+  private static ConsulClient create(ConsulSettings settings, Optional<String> token, CaTrust trust, Duration maxWait) {
+    SSLContext ssl = trust == null ? null : trust.sslContext();
     RequestConfig requestConfig = RequestConfig.custom()
         .setConnectTimeout(millis(ConsulHttp.CONNECT_TIMEOUT))
         .setConnectionRequestTimeout(millis(ConsulHttp.CONNECT_TIMEOUT))

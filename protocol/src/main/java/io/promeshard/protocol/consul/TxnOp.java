@@ -11,7 +11,7 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
   /** The KV verbs this project uses, with Consul's wire names. */
   public enum Verb {
     SET("set"), DELETE("delete"), CAS("cas"), DELETE_CAS("delete-cas"),
-    CHECK_SESSION("check-session"), CHECK_INDEX("check-index"), CHECK_NOT_EXISTS("check-not-exists");
+    CHECK_SESSION("check-session"), CHECK_INDEX("check-index"), CHECK_NOT_EXISTS("check-not-exists"), LOCK("lock");
 
     private final String wire;
 
@@ -29,7 +29,7 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("txn " + verb.wire() + ": key missing");
     }
-    boolean needsValue = verb == Verb.SET || verb == Verb.CAS;
+    boolean needsValue = verb == Verb.SET || verb == Verb.CAS || verb == Verb.LOCK;
     if (needsValue && value == null) {
       throw new IllegalArgumentException("txn " + verb.wire() + " on " + key + ": value missing");
     }
@@ -38,7 +38,7 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
     if (needsIndex ? index < 0 : index != 0) {
       throw new IllegalArgumentException("txn " + verb.wire() + " on " + key + ": bad index " + index);
     }
-    boolean needsSession = verb == Verb.CHECK_SESSION;
+    boolean needsSession = verb == Verb.CHECK_SESSION || verb == Verb.LOCK;
     if (needsSession ? session == null || session.isBlank() : session != null) {
       throw new IllegalArgumentException("txn " + verb.wire() + " on " + key + ": bad session " + session);
     }
@@ -66,12 +66,18 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
     return new TxnOp(Verb.CHECK_SESSION, key, null, 0, session);
   }
 
+  /** Fails the transaction unless {@code key}'s ModifyIndex is {@code modifyIndex}. */
   public static TxnOp checkIndex(String key, long modifyIndex) {
     return new TxnOp(Verb.CHECK_INDEX, key, null, modifyIndex, null);
   }
 
   public static TxnOp checkNotExists(String key) {
     return new TxnOp(Verb.CHECK_NOT_EXISTS, key, null, 0, null);
+  }
+
+  /** Acquires {@code key} for {@code session} and sets {@code value}; fails while another session holds it. */
+  public static TxnOp lock(String key, byte[] value, String session) {
+    return new TxnOp(Verb.LOCK, key, value, 0, session);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.promeshard.protocol.consul;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.time.Duration;
 
 /**
@@ -33,7 +34,7 @@ public record WatchOptions(Duration waitTime, Duration minInterval, Duration jit
   /** wait 5m, 100 ms + up to 50 ms between polls, backoff 250 ms..30 s with full jitter. */
   public static WatchOptions defaults() {
     return new WatchOptions(DEFAULT_WAIT, DEFAULT_MIN_INTERVAL, DEFAULT_JITTER,
-        new ExponentialBackoff(DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP));
+        RetryPolicy.fullJitter(DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP));
   }
 
   public WatchOptions withWait(Duration newWait) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.OperationException;
+import com.ecwid.consul.v1.agent.model.NewService;
 import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,5 +106,34 @@ class AclTokenTest {
     ConsulClient anonymous = EcwidClients.create(withoutToken());
     OperationException e = assertThrows(OperationException.class, () -> anonymous.setKVValue("acl/ecwid", "w"));
     assertEquals(403, e.getStatusCode());
+  }
+
+  @Test
+  void sessionsAndAgentServicesWithTheTokenWorkAndWithoutItFailWithTheSameMapping() throws Exception {
+    NewService svc = new NewService();
+    svc.setId("acl-node");
+    svc.setName("prome-shard-node");
+    svc.setPort(9090);
+    try (ConsulHttp http = ConsulHttp.create(withToken())) {
+      SessionClient sessions = new SessionClient(http);
+      String id = sessions.create("acl-test", Duration.ofSeconds(30), Duration.ZERO);
+      assertTrue(sessions.renew(id));
+      sessions.destroy(id);
+      AgentServices agent = new AgentServices(http);
+      agent.register(svc);
+      assertTrue(agent.services().containsKey("acl-node"));
+      agent.deregister("acl-node");
+    }
+    try (ConsulHttp http = ConsulHttp.create(withoutToken())) {
+      String denied = "the Consul token lacks permission for this request (no token configured)";
+      IOException session = assertThrows(IOException.class,
+          () -> new SessionClient(http).create("acl-test", Duration.ofSeconds(30), Duration.ZERO));
+      assertTrue(session.getMessage().startsWith("PUT session/create: HTTP 403") && session.getMessage().contains(denied),
+          session.getMessage());
+      IOException register = assertThrows(IOException.class, () -> new AgentServices(http).register(svc));
+      System.out.println("[AclTokenTest] " + register.getMessage());
+      assertTrue(register.getMessage().startsWith("PUT agent/service/register acl-node: HTTP 403")
+          && register.getMessage().contains(denied), register.getMessage());
+    }
   }
 }

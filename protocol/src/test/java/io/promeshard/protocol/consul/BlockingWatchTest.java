@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The watch loop against a scripted fetcher: which replies are delivered, which index is sent next. */
 class BlockingWatchTest {
   private static final WatchOptions FAST = new WatchOptions(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO,
-      attempt -> Duration.ofMillis(attempt));
+      RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(4)));
 
   private final Scripted fetcher = new Scripted();
   private final Recorder listener = new Recorder();
@@ -81,7 +82,7 @@ class BlockingWatchTest {
     start(FAST);
     assertEquals("error 1 in PT0.001S: down 1", listener.next());
     assertEquals("error 2 in PT0.002S: down 2", listener.next());
-    assertEquals("error 3 in PT0.003S: down 3", listener.next());
+    assertEquals("error 3 in PT0.004S: down 3", listener.next());
     assertEquals("recovered", listener.next());
     assertEquals("change a@1", listener.next());
     assertEquals(List.of(0L, 0L, 0L, 0L), fetcher.requests(4));
@@ -104,7 +105,7 @@ class BlockingWatchTest {
       fetcher.reply("v" + i, i);
     }
     start(new WatchOptions(Duration.ofSeconds(30), Duration.ofMillis(150), Duration.ofMillis(20),
-        attempt -> Duration.ofMillis(1)));
+        RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(1))));
     fetcher.requests(4);
     for (int i = 1; i < 4; i++) {
       long gap = fetcher.times.get(i) - fetcher.times.get(i - 1);

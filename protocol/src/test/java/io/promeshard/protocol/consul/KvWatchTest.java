@@ -1,5 +1,6 @@
 package io.promeshard.protocol.consul;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,7 +129,7 @@ class KvWatchTest {
   void consulOutageIsRetriedWithBackoffAndTheWatchRecovers() throws Exception {
     kv.put("out/a", "before".getBytes(UTF_8));
     WatchOptions options = WatchOptions.defaults()
-        .withRetry(new ExponentialBackoff(Duration.ofMillis(50), Duration.ofMillis(400)));
+        .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(50), Duration.ofMillis(400)));
     Events events = watch("out/", options);
     assertEquals(Map.of("out/a", "before"), events.next(Duration.ofSeconds(5)).state());
 

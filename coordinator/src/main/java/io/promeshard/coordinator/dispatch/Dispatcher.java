@@ -12,7 +12,8 @@ import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.TxnRejectedException;
 import io.promeshard.protocol.consul.TxnResult;
-import java.io.Closeable;
+import io.promeshard.protocol.lifecycle.Lifecycle;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * first event of a burst and after every {@code resync_interval}; a failed publish is retried with
  * backoff; losing the lock stops writing at once. Other threads read the last {@link #snapshot()}.
  */
-public final class Dispatcher implements Closeable {
+public final class Dispatcher extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  /** Publishing retries after 1 s, 2 s, 4 s … 30 s: one leader publishes, so there is no herd to spread. */
+  private static final RetryPolicy RETRY = RetryPolicy.noJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   private static final long IDLE_WAKE_MILLIS = 1000;
 
   private final Publisher publisher;
@@ -48,8 +51,6 @@ public final class Dispatcher implements Closeable {
   private final Clock clock;
   private final Consumer<DispatchReport> reports;
   private final BlockingQueue<UnaryOperator<DispatchState>> events = new LinkedBlockingQueue<>();
-  private final Thread thread;
-  private volatile boolean running = true;
   private volatile Supplier<MembershipStatus> membershipView = () -> null;
   private volatile DispatchState snapshot;
 
@@ -59,6 +60,7 @@ public final class Dispatcher implements Closeable {
 
   public Dispatcher(DispatchMode mode, KvLayout layout, Publisher publisher, DispatchObserver observer,
       StatusWriter statusWriter, Clock clock, Duration startupGrace, Consumer<DispatchReport> reports) {
+    super("dispatcher", JOIN_TIMEOUT);
     this.publisher = publisher;
     this.planner = new PublishPlanner(layout);
     this.observer = observer;
@@ -67,12 +69,11 @@ public final class Dispatcher implements Closeable {
     this.reports = reports;
     this.state = DispatchState.initial(mode, layout, clock.instant(), startupGrace);
     this.snapshot = state;
-    this.thread = new Thread(this::loop, "dispatcher");
-    this.thread.setDaemon(true);
   }
 
+  @Override
   public Dispatcher start() {
-    thread.start();
+    super.start();
     return this;
   }
 
@@ -101,36 +102,40 @@ public final class Dispatcher implements Closeable {
     return snapshot;
   }
 
-  private void loop() {
-    while (running) {
-      try {
-        UnaryOperator<DispatchState> event = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
-        while (event != null && running) {
-          state = event.apply(state);
-          event = events.poll();
-        }
-        Instant now = clock.instant();
-        if (state.resyncDue(now)) {
-          state = state.resyncTaken();
-          if (state.mayRead()) {
-            state = resync(state);
-          }
-        }
-        if (state.dispatchDue(now)) {
-          state = dispatch(state.dispatchTaken());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        Duration retryIn = backoff(state);
-        log.error("[dispatch] unexpected failure, retrying in {} ms", retryIn.toMillis(), e);
-        observer.dispatched("error", 0);
-        state = state.afterUnexpectedFailure(e.toString(), clock.instant(), retryIn);
-        writeStatus(state);
-      }
-      snapshot = state;
+  @Override
+  protected void run() throws InterruptedException {
+    while (isRunning()) {
+      UnaryOperator<DispatchState> first = events.poll(waitMillis(), TimeUnit.MILLISECONDS);
+      step(() -> advance(first));
     }
+  }
+
+  /** One turn of the loop: apply the queued events, then read and dispatch if due. */
+  private void advance(UnaryOperator<DispatchState> first) {
+    try {
+      UnaryOperator<DispatchState> event = first;
+      while (event != null) {
+        state = event.apply(state);
+        event = events.poll();
+      }
+      Instant now = clock.instant();
+      if (state.resyncDue(now)) {
+        state = state.resyncTaken();
+        if (state.mayRead()) {
+          state = resync(state);
+        }
+      }
+      if (state.dispatchDue(now)) {
+        state = dispatch(state.dispatchTaken());
+      }
+    } catch (RuntimeException e) {
+      Duration retryIn = backoff(state);
+      log.error("[dispatch] unexpected failure, retrying in {} ms", retryIn.toMillis(), e);
+      observer.dispatched("error", 0);
+      state = state.afterUnexpectedFailure(e.toString(), clock.instant(), retryIn);
+      writeStatus(state);
+    }
+    snapshot = state;
   }
 
   private long waitMillis() {
@@ -240,22 +245,10 @@ public final class Dispatcher implements Closeable {
 
   /** How long to wait before retrying after one more failure than {@code s} has seen. */
   private static Duration backoff(DispatchState s) {
-    int attempt = s.failures() + 1;
-    return Duration.ofMillis(Math.min(MAX_RETRY.toMillis(), 500L << Math.min(attempt, 10)));
+    return RETRY.delay(s.failures() + 1);
   }
 
   private double seconds(Instant begin) {
     return Duration.between(begin, clock.instant()).toNanos() / 1e9;
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    thread.interrupt();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

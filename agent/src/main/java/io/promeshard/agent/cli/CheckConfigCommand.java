@@ -2,6 +2,7 @@ package io.promeshard.agent.cli;
 
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
 import io.promeshard.protocol.consul.ConsulHttp;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     AgentConfig config = options.resolve();
     config.consul().readToken();
     ConsulHttp.create(config.consul()).close();
-    new Renderer(config.templates()).check();
+    new Renderer(Templates.directoryOrBundled(config.templatesDir())).check();
     spec.commandLine().getOut().printf("config ok: %s; node %s, consul %s, prefix %s, templates %s%n",
         options.source(), config.node(), config.consul().address(), config.prefix(),
         config.templatesDir() == null ? "bundled" : config.templatesDir());

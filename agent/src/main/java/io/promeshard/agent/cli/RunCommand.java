@@ -3,7 +3,7 @@ package io.promeshard.agent.cli;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.run.Agent;
 import io.promeshard.agent.run.OneShot;
-import io.promeshard.agent.run.Tuning;
+import io.promeshard.agent.config.Tuning;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,8 +1,5 @@
 package io.promeshard.agent.config;
 
-import io.promeshard.agent.apply.CheckCommand;
-import io.promeshard.agent.apply.OutputConfig;
-import io.promeshard.agent.render.Templates;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
@@ -132,17 +129,6 @@ public record AgentConfig(
 
   public KvLayout layout() {
     return new KvLayout(prefix);
-  }
-
-  /** Where and how the applier writes, from these settings. */
-  public OutputConfig output() {
-    CheckCommand check = checkCommand.isEmpty() ? null : new CheckCommand(checkCommand, checkTimeout);
-    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, check, reloadOn.policy());
-  }
-
-  /** The templates to render with: {@code templates_dir}, or the ones bundled in the agent jar. */
-  public Templates templates() {
-    return templatesDir == null ? Templates.bundled() : Templates.directory(templatesDir);
   }
 
   /** {@code <prometheus_url>/-/ready}: the URL of the registered health check. */

@@ -4,11 +4,13 @@ import io.promeshard.agent.apply.Applier;
 import io.promeshard.agent.apply.ApplyException;
 import io.promeshard.agent.apply.ApplyResult;
 import io.promeshard.agent.apply.FileChange;
+import io.promeshard.agent.apply.OutputConfig;
 import io.promeshard.agent.apply.OutputPlan;
 import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
 import io.promeshard.agent.status.StatusWriter;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotReader;
@@ -43,7 +45,7 @@ public final class OneShot {
   }
 
   public int run(boolean dryRun) {
-    Renderer renderer = new Renderer(config.templates());
+    Renderer renderer = new Renderer(Templates.directoryOrBundled(config.templatesDir()));
     renderer.check();
     try (ConsulHttp http = ConsulHttp.create(config.consul())) {
       KvClient kv = new KvClient(http);
@@ -65,7 +67,7 @@ public final class OneShot {
         }
         return 1;
       }
-      Applier applier = new Applier(renderer, config.output());
+      Applier applier = new Applier(renderer, OutputConfig.from(config));
       try {
         OutputPlan plan = applier.plan(c.share());
         out.println("node " + config.node() + ": generation " + c.generation() + " (epoch " + c.manifest().epoch() + ")");

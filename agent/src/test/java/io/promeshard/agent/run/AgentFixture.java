@@ -3,6 +3,7 @@ package io.promeshard.agent.run;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.Overrides;
+import io.promeshard.agent.config.Tuning;
 import io.promeshard.protocol.consul.ExponentialBackoff;
 import io.promeshard.protocol.consul.WatchOptions;
 import java.io.IOException;

@@ -1,6 +1,7 @@
-package io.promeshard.agent.run;
+package io.promeshard.agent.status;
 
 import io.promeshard.agent.apply.ApplyResult;
+import io.promeshard.agent.apply.ApplyStatus;
 import io.promeshard.agent.apply.ReloadResult;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeStatus;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
  * reload and the current error, plus the "say it once" logging of snapshots that are not applied.
  * Mutated by the apply thread only; {@link #current()} may be read from any thread.
  */
-final class StatusBook {
+public final class StatusBook implements ApplyStatus {
   private final String node;
   private long appliedGeneration;
   private long epoch;
@@ -30,23 +31,26 @@ final class StatusBook {
   private long incompleteSaid = -1;
   private volatile NodeStatus current;
 
-  StatusBook(String node) {
+  public StatusBook(String node) {
     this.node = node;
     this.current = new NodeStatus(node, 0, 0, List.of(), null, "", "");
   }
 
-  NodeStatus current() {
+  @Override
+  public NodeStatus current() {
     return current;
   }
 
-  void noManifest(Logger log) {
+  @Override
+  public void noManifest(Logger log) {
     if (!noManifestSaid) {
       log.info("[watch] {}: no manifest published for this node yet; nothing to apply", node);
       noManifestSaid = true;
     }
   }
 
-  void incomplete(Logger log, Snapshot.Incomplete s) {
+  @Override
+  public void incomplete(Logger log, Snapshot.Incomplete s) {
     if (incompleteSaid != s.generation()) {
       log.info("[watch] {}: generation {} not complete yet ({}), keeping generation {}", node, s.generation(),
           summary(s.problems()), appliedGeneration);
@@ -56,19 +60,22 @@ final class StatusBook {
     }
   }
 
-  void malformed(Logger log, String error) {
+  @Override
+  public void malformed(Logger log, String error) {
     if (!error.equals(snapshotError)) {
       log.error("[watch] {}: malformed share, keeping generation {}: {}", node, appliedGeneration, error);
     }
     snapshotError = error;
   }
 
-  void complete() {
+  @Override
+  public void complete() {
     noManifestSaid = false;
     snapshotError = "";
   }
 
-  void applied(Logger log, Snapshot.Complete c, ApplyResult r) {
+  @Override
+  public void applied(Logger log, Snapshot.Complete c, ApplyResult r) {
     boolean changed = c.generation() != appliedGeneration || c.manifest().epoch() != epoch || r.changed();
     appliedGeneration = c.generation();
     epoch = c.manifest().epoch();
@@ -79,30 +86,36 @@ final class StatusBook {
     }
   }
 
-  void files(List<NodeStatus.FileStatus> now) {
+  @Override
+  public void files(List<NodeStatus.FileStatus> now) {
     files = List.copyOf(now);
   }
 
-  void reload(ReloadResult r) {
+  @Override
+  public void reload(ReloadResult r) {
     reload = r.toStatus();
   }
 
-  void applyError(String error) {
+  @Override
+  public void applyError(String error) {
     applyError = Objects.requireNonNullElse(error, "");
   }
 
-  String applyErrorText() {
+  @Override
+  public String applyErrorText() {
     return applyError;
   }
 
   /** The error of rules that were rejected; it stays the current error while the share still has those rules. */
-  void rulesError(String error, Map<String, List<RecordRule>> forRules) {
+  @Override
+  public void rulesError(String error, Map<String, List<RecordRule>> forRules) {
     rulesError = Objects.requireNonNullElse(error, "");
     rulesErrorFor = forRules;
   }
 
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
-  NodeStatus compose(Map<String, List<RecordRule>> latestRules) {
+  @Override
+  public NodeStatus compose(Map<String, List<RecordRule>> latestRules) {
     String error = !snapshotError.isEmpty() ? snapshotError
         : !applyError.isEmpty() ? applyError
         : rulesErrorFor != null && rulesErrorFor.equals(latestRules) ? rulesError

@@ -1,4 +1,4 @@
-package io.promeshard.agent.run;
+package io.promeshard.agent.config;
 
 import io.promeshard.protocol.consul.WatchOptions;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public record Tuning(
   }
 
   /** Delay before retry number {@code n} (1-based) of rejected rules. */
-  Duration rulesRetry(int n) {
+  public Duration rulesRetry(int n) {
     Duration d = rulesRetryBase;
     for (int i = 1; i < n && d.compareTo(rulesRetryCap) < 0; i++) {
       d = d.multipliedBy(2);

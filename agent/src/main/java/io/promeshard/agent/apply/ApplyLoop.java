@@ -1,14 +1,7 @@
-package io.promeshard.agent.run;
+package io.promeshard.agent.apply;
 
-import io.promeshard.agent.apply.Applier;
-import io.promeshard.agent.apply.ApplyException;
-import io.promeshard.agent.apply.ApplyResult;
-import io.promeshard.agent.apply.OutputPlan;
-import io.promeshard.agent.apply.ReloadResult;
-import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.ReloadOn;
-import io.promeshard.agent.status.AgentMetrics;
-import io.promeshard.agent.status.StatusWriter;
+import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
@@ -40,12 +33,12 @@ public final class ApplyLoop implements Closeable {
   private final Reloader reloader;
   private final ReloadOn reloadOn;
   private final Duration debounce;
-  private final StatusWriter statusWriter;
-  private final AgentMetrics metrics;
+  private final StatusSink statusWriter;
+  private final ApplyMetrics metrics;
   private final Tuning tuning;
   private final ApplyThread thread;
   private final AtomicReference<Snapshot> next = new AtomicReference<>();
-  private final StatusBook book;
+  private final ApplyStatus book;
 
   // confined to the apply thread
   private Snapshot.Complete latest;
@@ -61,7 +54,7 @@ public final class ApplyLoop implements Closeable {
 
   /** {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs, tests). */
   public ApplyLoop(String node, Applier applier, Reloader reloader, ReloadOn reloadOn, Duration debounce,
-      StatusWriter statusWriter, AgentMetrics metrics, Tuning tuning) {
+      ApplyStatus book, StatusSink statusWriter, ApplyMetrics metrics, Tuning tuning) {
     this.node = node;
     this.applier = Objects.requireNonNull(applier, "applier");
     this.reloader = reloadOn == ReloadOn.NEVER ? null : reloader;
@@ -70,7 +63,7 @@ public final class ApplyLoop implements Closeable {
     this.statusWriter = statusWriter;
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
-    this.book = new StatusBook(node);
+    this.book = Objects.requireNonNull(book, "book");
     this.thread = new ApplyThread(node, e -> {
       book.applyError("internal error: " + e);
       report();

@@ -1,4 +1,4 @@
-package io.promeshard.agent.run;
+package io.promeshard.agent.apply;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;

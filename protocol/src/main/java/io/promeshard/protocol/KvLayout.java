@@ -1,11 +1,16 @@
 package io.promeshard.protocol;
 
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
 /**
  * The key layout under the configured prefix (default {@code prome-shard/}). Every key either side
- * reads or writes is built here, so the layout is written once.
+ * reads or writes is built here, and keys read back are taken apart here, so the layout is written once.
  */
 public final class KvLayout {
   public static final String DEFAULT_PREFIX = "prome-shard/";
+  /** A record index as written in keys and in the counter: 1, 2, 3... (no sign, no leading zero, fits a long). */
+  private static final Pattern RECORD_INDEX = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final String prefix;
 
@@ -60,6 +65,20 @@ public final class KvLayout {
   }
 
   /**
+   * The index of a record key ({@code <prefix>records/<index>}), or empty when {@code key} is another
+   * key, the {@code records/} folder itself, or a name under it that is not an index.
+   */
+  public OptionalLong recordIndex(String key) {
+    String dir = recordsDir();
+    return key.startsWith(dir) ? parseRecordIndex(key.substring(dir.length())) : OptionalLong.empty();
+  }
+
+  /** Parses a record index written as text (1, 2, 3...); empty for anything else, including 0, signs and leading zeros. */
+  public static OptionalLong parseRecordIndex(String text) {
+    return text != null && RECORD_INDEX.matcher(text).matches() ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
+  }
+
+  /**
    * The next free record index. It sits beside {@code records/}, not in it, so watchers of the
    * registry never see it; imports advance it with check-and-set, so an index is never reused.
    */
@@ -100,6 +119,20 @@ public final class KvLayout {
 
   public String leader() {
     return prefix + "leader";
+  }
+
+  /**
+   * The node of a key under {@code nodes/<node>/} (the node directory itself included), or null when
+   * the key is elsewhere or its node name is not a valid name.
+   */
+  public String nodeOf(String key) {
+    String dir = nodesDir();
+    if (!key.startsWith(dir)) {
+      return null;
+    }
+    int slash = key.indexOf('/', dir.length());
+    String node = slash < 0 ? "" : key.substring(dir.length(), slash);
+    return Names.isValid(node) ? node : null;
   }
 
   /** Strips {@code nodes/<node>/} from an absolute key, or returns null when the key is elsewhere. */

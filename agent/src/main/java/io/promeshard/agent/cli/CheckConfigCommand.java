@@ -3,11 +3,12 @@ package io.promeshard.agent.cli;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.render.Renderer;
 import io.promeshard.agent.render.Templates;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code prome-shard-agent check}: validates the configuration and renders sample data through both templates. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
@@ -30,6 +31,6 @@ final class CheckConfigCommand implements Callable<Integer> {
         options.source(), config.node(), config.consul().address(), config.prefix(),
         config.templatesDir() == null ? "bundled" : config.templatesDir());
     spec.commandLine().getOut().flush();
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -16,6 +16,7 @@ import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
@@ -55,7 +56,7 @@ public final class OneShot {
         entries = kv.list(reader.nodeDir(), 0, Duration.ZERO).value();
       } catch (IOException e) {
         err.println("cannot read " + reader.nodeDir() + " from " + config.consul().address() + ": " + e.getMessage());
-        return 1;
+        return ExitCodes.RUNTIME;
       }
       Snapshot s = reader.read(entries);
       if (!(s instanceof Snapshot.Complete c)) {
@@ -65,7 +66,7 @@ public final class OneShot {
           new StatusWriter(kv, config.layout(), config.node(), null).write(new NodeStatus(config.node(),
               before.appliedGeneration(), before.epoch(), before.files(), before.reload(), bad.error(), Instant.now().toString()));
         }
-        return 1;
+        return ExitCodes.RUNTIME;
       }
       Applier applier = new Applier(renderer, OutputConfig.from(config));
       try {
@@ -74,7 +75,7 @@ public final class OneShot {
         return dryRun ? printPlan(plan) : apply(applier, plan, c, kv);
       } catch (ApplyException e) {
         err.println("applying generation " + c.generation() + " failed, files kept: " + e.getMessage());
-        return 1;
+        return ExitCodes.RUNTIME;
       }
     }
   }
@@ -88,7 +89,7 @@ public final class OneShot {
     };
     out.println("reload: " + (reload ? "yes" : "no") + " (reload_on " + config.reloadOn() + ")");
     out.println("dry run: nothing written");
-    return 0;
+    return ExitCodes.OK;
   }
 
   private int apply(Applier applier, OutputPlan plan, Snapshot.Complete c, KvClient kv) throws ApplyException {
@@ -114,9 +115,9 @@ public final class OneShot {
     new StatusWriter(kv, config.layout(), config.node(), null).write(status);
     if (!r.ok()) {
       err.println("generation " + c.generation() + " not fully applied: " + r.error());
-      return 1;
+      return ExitCodes.RUNTIME;
     }
-    return 0;
+    return ExitCodes.OK;
   }
 
   /** The status a previous run left, so a failed run does not report generation 0; empty when unreadable. */

@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
  * reads or writes is built here, and keys read back are taken apart here, so the layout is written once.
  */
 public final class KvLayout {
-  public static final String DEFAULT_PREFIX = "prome-shard/";
   /** A record index as written in keys and in the counter: 1, 2, 3... (no sign, no leading zero, fits a long). */
   private static final Pattern RECORD_INDEX = Pattern.compile("[1-9][0-9]{0,17}");
 
@@ -16,7 +15,7 @@ public final class KvLayout {
 
   /** Normalises {@code prefix}: no leading slash, exactly one trailing slash; empty means the KV root. */
   public KvLayout(String prefix) {
-    String p = prefix == null ? DEFAULT_PREFIX : prefix.strip();
+    String p = prefix == null ? Defaults.KV_PREFIX : prefix.strip();
     while (p.startsWith("/")) {
       p = p.substring(1);
     }
@@ -30,7 +29,7 @@ public final class KvLayout {
   }
 
   public static KvLayout defaults() {
-    return new KvLayout(DEFAULT_PREFIX);
+    return new KvLayout(Defaults.KV_PREFIX);
   }
 
   public String prefix() {

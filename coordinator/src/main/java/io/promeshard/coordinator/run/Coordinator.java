@@ -10,7 +10,7 @@ import io.promeshard.coordinator.membership.MembershipWatcher;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceManager;
-import io.promeshard.coordinator.source.SourceSpec;
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;

@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.promeshard.protocol.ProtocolException;

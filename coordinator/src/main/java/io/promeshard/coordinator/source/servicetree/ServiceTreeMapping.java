@@ -1,6 +1,7 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.servicetree;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.coordinator.config.ServiceTreeSourceSpec;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;

@@ -1,10 +1,16 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.httpsd;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.config.HttpSdSourceSpec;
+import io.promeshard.coordinator.source.DefaultSourceFactory;
+import io.promeshard.coordinator.source.JobTargets;
+import io.promeshard.coordinator.source.RecordingListener;
+import io.promeshard.coordinator.source.SourceHealth;
+import io.promeshard.coordinator.source.SourceManager;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.Await;
 import java.io.IOException;

@@ -1,9 +1,11 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.consul;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.config.ConsulSourceSpec;
+import io.promeshard.coordinator.source.RecordingListener;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
 import io.promeshard.protocol.consul.WatchOptions;

@@ -1,9 +1,11 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.file;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.source.RecordingListener;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,7 @@ class FileSourceTest {
   }
 
   private void copyFixture(String name, String as) throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/source/file_sd/" + name)) {
+    try (InputStream in = getClass().getResourceAsStream(name)) {
       Files.copy(in, dir.resolve(as));
     }
   }
@@ -107,7 +109,7 @@ class FileSourceTest {
     start("*.json");
     listener.awaitAddresses(List.of("a:1", "b:1"));
 
-    try (InputStream in = getClass().getResourceAsStream("/source/file_sd/broken.json")) {
+    try (InputStream in = getClass().getResourceAsStream("broken.json")) {
       rewrite("b.json", new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     rewrite("a.json", "[{\"targets\":[\"a:2\"]}]");

@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.servicetree;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promeshard.coordinator.config.ServiceTreeMatcher;
+import io.promeshard.coordinator.config.ServiceTreeSourceSpec;
+import io.promeshard.coordinator.source.RecordingListener;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,7 +33,7 @@ class ServiceTreeSourceTest {
   private static final Map<String, String> ACCOUNTS = Map.of("1234", "aliyun-01");
 
   private final MockWebServer server = new MockWebServer();
-  private final FakeServiceTree tree = new FakeServiceTree("/source/service_tree/inventory.json");
+  private final FakeServiceTree tree = new FakeServiceTree("inventory.json");
   private final RecordingListener listener = new RecordingListener();
   private ServiceTreeSource source;
 

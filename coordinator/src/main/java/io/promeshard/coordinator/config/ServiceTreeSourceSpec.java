@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;

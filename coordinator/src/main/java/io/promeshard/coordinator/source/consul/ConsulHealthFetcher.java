@@ -1,6 +1,7 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.coordinator.config.ConsulSourceSpec;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;

@@ -1,8 +1,12 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.servicetree;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promeshard.coordinator.config.ServiceTreeMatcher;
+import io.promeshard.coordinator.config.ServiceTreeSourceSpec;
+import io.promeshard.coordinator.source.HttpCalls;
+import io.promeshard.coordinator.source.PollingSource;
 import io.promeshard.protocol.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * maps the instances as {@link ServiceTreeMapping} describes. A non-200 answer, a transport error or
  * a malformed or empty answer fails the refresh (the listener keeps the last good targets).
  */
-final class ServiceTreeSource extends PollingSource {
+public final class ServiceTreeSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(ServiceTreeSource.class);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -29,7 +33,7 @@ final class ServiceTreeSource extends PollingSource {
   private final byte[] body;
   private final HttpCalls http;
 
-  ServiceTreeSource(String name, ServiceTreeSourceSpec spec, OkHttpClient client) {
+  public ServiceTreeSource(String name, ServiceTreeSourceSpec spec, OkHttpClient client) {
     super(name, spec.refresh(), spec.refresh());
     this.spec = spec;
     this.queryUrl = queryUrl(spec.url());

@@ -1,5 +1,8 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.file;
 
+import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.source.PollingSource;
+import io.promeshard.coordinator.source.SdFormat;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * read in path order. A file that cannot be read or parsed keeps its last good groups and the refresh
  * reports an error naming the file; a file that no longer matches contributes nothing.
  */
-final class FileSource extends PollingSource {
+public final class FileSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(FileSource.class);
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -35,7 +38,7 @@ final class FileSource extends PollingSource {
   private Map<Path, List<TargetGroup>> lastGood = Map.of();
   private Map<Path, String> lastFingerprint = Map.of();
 
-  FileSource(String name, FileSourceSpec spec) {
+  public FileSource(String name, FileSourceSpec spec) {
     this(name, spec, CHECK_INTERVAL);
   }
 

@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.config;
 
 import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.ProtocolException;

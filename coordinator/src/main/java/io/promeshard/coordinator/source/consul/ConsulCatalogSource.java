@@ -1,5 +1,7 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.consul;
 
+import io.promeshard.coordinator.config.ConsulSourceSpec;
+import io.promeshard.coordinator.source.TargetSource;
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.WatchListener;
@@ -13,14 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * index rules, pacing, retries with backoff) and reports every change; see {@link ConsulHealthFetcher}
  * for addresses and labels. A failed query is reported as an error and retried until closed.
  */
-final class ConsulCatalogSource implements TargetSource {
+public final class ConsulCatalogSource implements TargetSource {
   private final String name;
   private final ConsulHealthFetcher fetcher;
   private final WatchOptions options;
   private final AtomicReference<BlockingWatch<ConsulHealthFetcher.Instances>> watch = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  ConsulCatalogSource(String name, ConsulSourceSpec spec, ConsulHttp consul, WatchOptions options) {
+  public ConsulCatalogSource(String name, ConsulSourceSpec spec, ConsulHttp consul, WatchOptions options) {
     this.name = name;
     this.fetcher = new ConsulHealthFetcher(consul, spec);
     this.options = options;

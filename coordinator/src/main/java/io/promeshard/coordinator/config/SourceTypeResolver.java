@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.DatabindContext;

@@ -1,4 +1,4 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.config;
 
 import io.promeshard.protocol.ProtocolException;
 import java.nio.file.InvalidPathException;
@@ -32,7 +32,7 @@ public record FileSourceSpec(List<String> files, Duration refresh) implements So
   }
 
   /** True when {@code s} holds glob syntax. */
-  static boolean isGlob(String s) {
+  public static boolean isGlob(String s) {
     return s.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
   }
 

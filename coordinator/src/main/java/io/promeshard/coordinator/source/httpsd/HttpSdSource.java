@@ -1,5 +1,9 @@
-package io.promeshard.coordinator.source;
+package io.promeshard.coordinator.source.httpsd;
 
+import io.promeshard.coordinator.config.HttpSdSourceSpec;
+import io.promeshard.coordinator.source.HttpCalls;
+import io.promeshard.coordinator.source.PollingSource;
+import io.promeshard.coordinator.source.SdFormat;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Polls a Prometheus HTTP SD endpoint every {@code refresh}. A non-200 response, a transport error or
  * a malformed body fails the refresh (the listener keeps the last good targets).
  */
-final class HttpSdSource extends PollingSource {
+public final class HttpSdSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(HttpSdSource.class);
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -22,7 +26,7 @@ final class HttpSdSource extends PollingSource {
   private final long refreshSeconds;
   private final HttpCalls http;
 
-  HttpSdSource(String name, HttpSdSourceSpec spec, OkHttpClient client) {
+  public HttpSdSource(String name, HttpSdSourceSpec spec, OkHttpClient client) {
     super(name, spec.refresh(), spec.refresh());
     this.url = HttpUrl.get(spec.url());
     this.refreshSeconds = spec.refresh().toSeconds();

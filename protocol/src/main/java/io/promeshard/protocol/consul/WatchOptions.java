@@ -43,8 +43,4 @@ public record WatchOptions(Duration waitTime, Duration minInterval, Duration jit
   public WatchOptions withRetry(RetryPolicy newRetry) {
     return new WatchOptions(waitTime, minInterval, jitter, newRetry);
   }
-
-  public WatchOptions withPacing(Duration newMinInterval, Duration newJitter) {
-    return new WatchOptions(waitTime, newMinInterval, newJitter, retry);
-  }
 }

@@ -50,7 +50,8 @@ public record OutputConfig(
 
   /** Where and how the applier writes, from the agent's settings. */
   public static OutputConfig from(AgentConfig config) {
-    CheckCommand check = config.checkCommand().isEmpty() ? null : new CheckCommand(config.checkCommand(), config.checkTimeout());
+    CheckCommand check = config.checkCommand().isEmpty() ? null
+        : new CheckCommand(config.checkCommand(), config.checkTimeout());
     return new OutputConfig(config.fileSdDir(), config.rulesDir(), config.ruleInterval(), check,
         ReloadPolicy.of(config.reloadOn()));
   }

@@ -88,7 +88,8 @@ public final class Agent implements Closeable {
       reloader = config.reloadOn() == ReloadOn.NEVER ? null
           : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
       loop = new ApplyLoop(config.node(), new Applier(renderer, OutputConfig.from(config)), reloader, config.reloadOn(),
-          config.debounce(), new StatusBook(config.node()), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning);
+          config.debounce(), new StatusBook(config.node()), new StatusWriter(kv, config.layout(), config.node(), metrics),
+          metrics, tuning);
       if (config.serveOps()) {
         ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }

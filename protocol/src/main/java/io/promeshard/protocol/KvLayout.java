@@ -1,17 +1,21 @@
 package io.promeshard.protocol;
 
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
 /**
  * The key layout under the configured prefix (default {@code prome-shard/}). Every key either side
- * reads or writes is built here, so the layout is written once.
+ * reads or writes is built here, and keys read back are taken apart here, so the layout is written once.
  */
 public final class KvLayout {
-  public static final String DEFAULT_PREFIX = "prome-shard/";
+  /** A record index as written in keys and in the counter: 1, 2, 3... (no sign, no leading zero, fits a long). */
+  private static final Pattern RECORD_INDEX = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final String prefix;
 
   /** Normalises {@code prefix}: no leading slash, exactly one trailing slash; empty means the KV root. */
   public KvLayout(String prefix) {
-    String p = prefix == null ? DEFAULT_PREFIX : prefix.strip();
+    String p = prefix == null ? Defaults.KV_PREFIX : prefix.strip();
     while (p.startsWith("/")) {
       p = p.substring(1);
     }
@@ -25,7 +29,7 @@ public final class KvLayout {
   }
 
   public static KvLayout defaults() {
-    return new KvLayout(DEFAULT_PREFIX);
+    return new KvLayout(Defaults.KV_PREFIX);
   }
 
   public String prefix() {
@@ -57,6 +61,20 @@ public final class KvLayout {
       throw new ProtocolException("records: index must be >= 1, found " + index);
     }
     return recordsDir() + index;
+  }
+
+  /**
+   * The index of a record key ({@code <prefix>records/<index>}), or empty when {@code key} is another
+   * key, the {@code records/} folder itself, or a name under it that is not an index.
+   */
+  public OptionalLong recordIndex(String key) {
+    String dir = recordsDir();
+    return key.startsWith(dir) ? parseRecordIndex(key.substring(dir.length())) : OptionalLong.empty();
+  }
+
+  /** Parses a record index written as text (1, 2, 3...); empty for anything else, including 0, signs and leading zeros. */
+  public static OptionalLong parseRecordIndex(String text) {
+    return text != null && RECORD_INDEX.matcher(text).matches() ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
   }
 
   /**
@@ -100,6 +118,20 @@ public final class KvLayout {
 
   public String leader() {
     return prefix + "leader";
+  }
+
+  /**
+   * The node of a key under {@code nodes/<node>/} (the node directory itself included), or null when
+   * the key is elsewhere or its node name is not a valid name.
+   */
+  public String nodeOf(String key) {
+    String dir = nodesDir();
+    if (!key.startsWith(dir)) {
+      return null;
+    }
+    int slash = key.indexOf('/', dir.length());
+    String node = slash < 0 ? "" : key.substring(dir.length(), slash);
+    return Names.isValid(node) ? node : null;
   }
 
   /** Strips {@code nodes/<node>/} from an absolute key, or returns null when the key is elsewhere. */

@@ -9,10 +9,16 @@ import java.util.regex.Pattern;
  */
 public final class Names {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   private Names() {}
+
+  /** A Consul service name as the agents register it and the coordinator watches it. */
+  public static boolean isServiceName(String name) {
+    return name != null && SERVICE.matcher(name).matches();
+  }
 
   public static boolean isValid(String name) {
     return name != null && NAME.matcher(name).matches();

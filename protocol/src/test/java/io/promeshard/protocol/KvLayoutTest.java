@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class KvLayoutTest {
@@ -37,6 +38,43 @@ class KvLayoutTest {
     assertThrows(ProtocolException.class, () -> kv.job("a/b"));
     assertThrows(ProtocolException.class, () -> kv.part("p1", "targets/../x"));
     assertThrows(ProtocolException.class, () -> kv.record(0));
+  }
+
+  @Test
+  void parsesTheIndexOfRecordKeysAndNothingElse() {
+    assertEquals(OptionalLong.of(7), kv.recordIndex("prome-shard/records/7"));
+    assertEquals(OptionalLong.of(999_999_999_999_999_999L), kv.recordIndex("prome-shard/records/999999999999999999"));
+    assertEquals(OptionalLong.of(12), kv.recordIndex(kv.record(12)));
+    for (String notARecord : new String[] {"prome-shard/records/", "prome-shard/records/0", "prome-shard/records/07",
+        "prome-shard/records/-1", "prome-shard/records/+1", "prome-shard/records/1x", "prome-shard/records/1/2",
+        "prome-shard/records/1234567890123456789", "prome-shard/records-next-index", "other/records/1", "records/1"}) {
+      assertEquals(OptionalLong.empty(), kv.recordIndex(notARecord), notARecord);
+    }
+    assertEquals(OptionalLong.of(3), new KvLayout("").recordIndex("records/3"));
+  }
+
+  @Test
+  void parsesRecordIndicesWrittenAsText() {
+    assertEquals(OptionalLong.of(1), KvLayout.parseRecordIndex("1"));
+    assertEquals(OptionalLong.of(42), KvLayout.parseRecordIndex("42"));
+    assertEquals(OptionalLong.empty(), KvLayout.parseRecordIndex("0"));
+    assertEquals(OptionalLong.empty(), KvLayout.parseRecordIndex(" 1"));
+    assertEquals(OptionalLong.empty(), KvLayout.parseRecordIndex(""));
+    assertEquals(OptionalLong.empty(), KvLayout.parseRecordIndex(null));
+  }
+
+  @Test
+  void findsTheNodeOfKeysUnderNodes() {
+    assertEquals("p1", kv.nodeOf("prome-shard/nodes/p1/targets/web"));
+    assertEquals("p1", kv.nodeOf("prome-shard/nodes/p1/manifest"));
+    assertEquals("p1", kv.nodeOf("prome-shard/nodes/p1/"));
+    assertEquals("p1", kv.nodeOf(kv.part("p1", "targets/web/2")));
+    assertNull(kv.nodeOf("prome-shard/nodes/p1"));
+    assertNull(kv.nodeOf("prome-shard/nodes/"));
+    assertNull(kv.nodeOf("prome-shard/nodes//manifest"));
+    assertNull(kv.nodeOf("prome-shard/nodes/../manifest"));
+    assertNull(kv.nodeOf("prome-shard/status/p1"));
+    assertNull(kv.nodeOf("nodes/p1/manifest"));
   }
 
   @Test

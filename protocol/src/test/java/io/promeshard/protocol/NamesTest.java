@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,5 +35,24 @@ class NamesTest {
   @ValueSource(strings = {"up", "job:rate5m", "hke:heavy_expr:0123abcd", "_x"})
   void acceptsMetricNames(String name) {
     assertTrue(Names.isMetricName(name));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"prome-shard-node", "a", "node_exporter", "A1"})
+  void acceptsConsulServiceNames(String name) {
+    assertTrue(Names.isServiceName(name), name);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "-x", "a.b", "a/b", "a b"})
+  void rejectsOtherServiceNames(String name) {
+    assertFalse(Names.isServiceName(name), name);
+  }
+
+  @Test
+  void aServiceNameHasAtMost63Characters() {
+    assertTrue(Names.isServiceName("a".repeat(63)));
+    assertFalse(Names.isServiceName("a".repeat(64)));
+    assertFalse(Names.isServiceName(null));
   }
 }

@@ -1,5 +1,6 @@
 package io.promeshard.scenarios;
 
+import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulServer;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * component that does not come up throws AssertionError with its log tail.
  */
 final class Fleet implements Closeable {
-  static final String SERVICE = "prome-shard-node";
+  static final String SERVICE = Defaults.NODE_SERVICE;
   static final String SCRAPE_POOL = "prome-shard";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 

@@ -28,10 +28,9 @@ record Shares(Placement placement, Map<String, Long> epochs) {
     SortedMap<String, byte[]> tree = kv.tree(layout.nodesDir());
     Map<String, Map<String, byte[]>> byNode = new TreeMap<>();
     tree.forEach((key, value) -> {
-      String rest = key.substring(layout.nodesDir().length());
-      int slash = rest.indexOf('/');
-      if (slash > 0) {
-        byNode.computeIfAbsent(rest.substring(0, slash), n -> new TreeMap<>()).put(rest.substring(slash + 1), value);
+      String node = layout.nodeOf(key);
+      if (node != null) {
+        byNode.computeIfAbsent(node, n -> new TreeMap<>()).put(layout.relativeToNode(node, key), value);
       }
     });
     Map<String, Set<String>> targets = new TreeMap<>();

@@ -1,5 +1,7 @@
 package io.promeshard.agent.apply;
 
+import io.promeshard.agent.config.AgentConfig;
+import io.promeshard.agent.config.ReloadOn;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,7 +21,16 @@ public record OutputConfig(
     /** When any output file changed. */
     ANY_CHANGE,
     /** Never; the caller reloads, if at all. */
-    NEVER
+    NEVER;
+
+    /** The policy that matches the {@code reload_on} setting. */
+    public static ReloadPolicy of(ReloadOn reloadOn) {
+      return switch (reloadOn) {
+        case RULES -> RULE_CHANGES;
+        case ALWAYS -> ANY_CHANGE;
+        case NEVER -> NEVER;
+      };
+    }
   }
 
   public OutputConfig {
@@ -35,6 +46,14 @@ public record OutputConfig(
     fileSdDir = fileSdDir.toAbsolutePath().normalize();
     rulesDir = rulesDir.toAbsolutePath().normalize();
     reloadPolicy = reloadPolicy == null ? ReloadPolicy.RULE_CHANGES : reloadPolicy;
+  }
+
+  /** Where and how the applier writes, from the agent's settings. */
+  public static OutputConfig from(AgentConfig config) {
+    CheckCommand check = config.checkCommand().isEmpty() ? null
+        : new CheckCommand(config.checkCommand(), config.checkTimeout());
+    return new OutputConfig(config.fileSdDir(), config.rulesDir(), config.ruleInterval(), check,
+        ReloadPolicy.of(config.reloadOn()));
   }
 
   /** Both directories, the given interval, no check command, reload on rule changes. */

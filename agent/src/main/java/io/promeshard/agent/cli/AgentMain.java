@@ -1,13 +1,11 @@
 package io.promeshard.agent.cli;
 
-import io.promeshard.agent.render.RenderException;
-import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.Version;
-import io.promeshard.protocol.consul.ConsulConfigException;
+import io.promeshard.protocol.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code prome-shard-agent}; exit 0 ok, 1 runtime failure, 2 usage or config error. */
 @Command(
@@ -17,10 +15,6 @@ import picocli.CommandLine.Command;
     description = "Applies this Prometheus server's share from Consul KV: file_sd and rule files, reload when needed.",
     subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
-  public static final int OK = 0;
-  public static final int FAILURE = 1;
-  public static final int USAGE = 2;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -37,22 +31,7 @@ public final class AgentMain implements Runnable {
     CommandLine cl = new CommandLine(new AgentMain());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      boolean config = isConfigError(e);
-      cmd.getErr().println("prome-shard-agent: " + (config ? "" : "error: ") + message(e));
-      cmd.getErr().flush();
-      return config ? USAGE : FAILURE;
-    });
-    return cl.execute(args);
-  }
-
-  /** Bad settings, names or templates: the operator must fix the configuration (exit 2). */
-  static boolean isConfigError(Throwable e) {
-    return e instanceof ProtocolException || e instanceof ConsulConfigException || e instanceof RenderException;
-  }
-
-  private static String message(Throwable e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
+    return ExitCodes.configure(cl).execute(args);
   }
 
   @Override

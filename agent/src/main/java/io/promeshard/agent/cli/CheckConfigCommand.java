@@ -2,11 +2,13 @@ package io.promeshard.agent.cli;
 
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code prome-shard-agent check}: validates the configuration and renders sample data through both templates. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
@@ -24,11 +26,11 @@ final class CheckConfigCommand implements Callable<Integer> {
     AgentConfig config = options.resolve();
     config.consul().readToken();
     ConsulHttp.create(config.consul()).close();
-    new Renderer(config.templates()).check();
+    new Renderer(Templates.directoryOrBundled(config.templatesDir())).check();
     spec.commandLine().getOut().printf("config ok: %s; node %s, consul %s, prefix %s, templates %s%n",
         options.source(), config.node(), config.consul().address(), config.prefix(),
         config.templatesDir() == null ? "bundled" : config.templatesDir());
     spec.commandLine().getOut().flush();
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -4,6 +4,7 @@ import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.HostName;
 import io.promeshard.agent.config.Overrides;
+import io.promeshard.protocol.Defaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 final class ConfigOptions {
   @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML config file (default: /etc/prome-shard/agent.yml if it exists, else built-in defaults).")
+      description = "YAML config file (default: " + Defaults.CONFIG_DIR + "agent.yml if it exists, else built-in defaults).")
   Path config;
 
   @Option(names = "--node", paramLabel = "NAME",
@@ -22,7 +23,7 @@ final class ConfigOptions {
   String node;
 
   @Option(names = "--consul", paramLabel = "URL",
-      description = "Consul HTTP address (default: consul.address in the config file, else http://127.0.0.1:8500).")
+      description = "Consul HTTP address (default: consul.address in the config file, else " + Defaults.CONSUL_ADDRESS + ").")
   String consul;
 
   @Option(names = "--token-file", paramLabel = "FILE",

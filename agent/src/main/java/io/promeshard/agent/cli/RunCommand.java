@@ -1,15 +1,16 @@
 package io.promeshard.agent.cli;
 
 import io.promeshard.agent.config.AgentConfig;
+import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.run.Agent;
 import io.promeshard.agent.run.OneShot;
-import io.promeshard.agent.run.Tuning;
+import io.promeshard.protocol.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code prome-shard-agent run}: apply this node's share until stopped, or once. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,6 +54,6 @@ final class RunCommand implements Callable<Integer> {
     agent.start();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
     agent.awaitStopped();
-    return 0;
+    return ExitCodes.OK;
   }
 }

@@ -1,8 +1,6 @@
 package io.promeshard.agent.config;
 
-import io.promeshard.agent.apply.CheckCommand;
-import io.promeshard.agent.apply.OutputConfig;
-import io.promeshard.agent.render.Templates;
+import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
@@ -46,12 +44,11 @@ public record AgentConfig(
     String zone,
     boolean register) {
 
-  public static final Path DEFAULT_CONFIG_FILE = Paths.get("/etc/prome-shard/agent.yml");
+  public static final Path DEFAULT_CONFIG_FILE = Paths.get(Defaults.CONFIG_DIR + "agent.yml");
   public static final String DEFAULT_FILE_SD_DIR = "/var/lib/prome-shard/file_sd";
   public static final String DEFAULT_RULES_DIR = "/var/lib/prome-shard/rules";
   public static final String DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090";
   public static final String DEFAULT_LISTEN = "127.0.0.1:9466";
-  public static final String DEFAULT_SERVICE = "prome-shard-node";
   public static final Duration DEFAULT_RELOAD_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_DEBOUNCE = Duration.ofSeconds(1);
   public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(30);
@@ -82,7 +79,7 @@ public record AgentConfig(
     ruleInterval = Urls.positive("rule_interval", ruleInterval);
     listen = Urls.listen("listen", listen);
     unhealthyAfter = Urls.positive("unhealthy_after", unhealthyAfter);
-    if (service == null || !service.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+    if (!Names.isServiceName(service)) {
       throw new ProtocolException("service: invalid Consul service name \"" + service + "\"");
     }
     if (!(weight > 0) || Double.isInfinite(weight)) {
@@ -109,7 +106,7 @@ public record AgentConfig(
     String templates = or(flags.templatesDir(), file.templatesDir());
     return new AgentConfig(
         consul,
-        or(flags.prefix(), or(file.prefix(), KvLayout.DEFAULT_PREFIX)),
+        or(flags.prefix(), or(file.prefix(), Defaults.KV_PREFIX)),
         node,
         path("file_sd_dir", or(flags.fileSdDir(), or(file.fileSdDir(), DEFAULT_FILE_SD_DIR))),
         path("rules_dir", or(flags.rulesDir(), or(file.rulesDir(), DEFAULT_RULES_DIR))),
@@ -124,7 +121,7 @@ public record AgentConfig(
         or(file.ruleInterval(), DEFAULT_RULE_INTERVAL),
         or(file.listen(), DEFAULT_LISTEN),
         or(file.unhealthyAfter(), DEFAULT_UNHEALTHY_AFTER),
-        or(file.service(), DEFAULT_SERVICE),
+        or(file.service(), Defaults.NODE_SERVICE),
         or(file.weight(), 1.0),
         file.zone(),
         or(file.register(), Boolean.TRUE));
@@ -132,17 +129,6 @@ public record AgentConfig(
 
   public KvLayout layout() {
     return new KvLayout(prefix);
-  }
-
-  /** Where and how the applier writes, from these settings. */
-  public OutputConfig output() {
-    CheckCommand check = checkCommand.isEmpty() ? null : new CheckCommand(checkCommand, checkTimeout);
-    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, check, reloadOn.policy());
-  }
-
-  /** The templates to render with: {@code templates_dir}, or the ones bundled in the agent jar. */
-  public Templates templates() {
-    return templatesDir == null ? Templates.bundled() : Templates.directory(templatesDir);
   }
 
   /** {@code <prometheus_url>/-/ready}: the URL of the registered health check. */

@@ -1,6 +1,5 @@
 package io.promeshard.agent.config;
 
-import io.promeshard.agent.apply.OutputConfig;
 import io.promeshard.protocol.ProtocolException;
 import java.util.Locale;
 
@@ -23,15 +22,6 @@ public enum ReloadOn {
       case "always" -> ALWAYS;
       case "never" -> NEVER;
       default -> throw new ProtocolException("reload_on: expected rules, always or never, found \"" + value + "\"");
-    };
-  }
-
-  /** The matching policy of the applier. */
-  public OutputConfig.ReloadPolicy policy() {
-    return switch (this) {
-      case RULES -> OutputConfig.ReloadPolicy.RULE_CHANGES;
-      case ALWAYS -> OutputConfig.ReloadPolicy.ANY_CHANGE;
-      case NEVER -> OutputConfig.ReloadPolicy.NEVER;
     };
   }
 

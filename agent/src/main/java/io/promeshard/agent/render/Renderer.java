@@ -26,11 +26,6 @@ public final class Renderer {
     this.templates = Objects.requireNonNull(templates, "templates");
   }
 
-  /** Where the templates come from, for messages. */
-  public String templatesSource() {
-    return templates.describe();
-  }
-
   /** {@code <job>.json}: the target groups of one job. */
   public RenderResult renderTargets(String job, List<TargetGroup> groups) {
     Names.job(job);

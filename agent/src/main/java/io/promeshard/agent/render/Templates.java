@@ -43,6 +43,11 @@ public final class Templates {
     return new Templates(dir.toAbsolutePath().normalize());
   }
 
+  /** Templates read from {@code dir} (the {@code templates_dir} setting), or the bundled ones when it is null. */
+  public static Templates directoryOrBundled(Path dir) {
+    return dir == null ? bundled() : directory(dir);
+  }
+
   /** Where templates come from, for messages: the directory, or "bundled". */
   public String describe() {
     return dir == null ? "bundled" : dir.toString();

@@ -1,15 +1,20 @@
 package io.promeshard.agent.run;
 
 import io.promeshard.agent.apply.Applier;
+import io.promeshard.agent.apply.ApplyLoop;
+import io.promeshard.agent.apply.OutputConfig;
 import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
+import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
 import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
 import io.promeshard.agent.status.AgentHealth;
 import io.promeshard.agent.status.AgentMetrics;
 import io.promeshard.agent.status.ConsulState;
+import io.promeshard.agent.status.StatusBook;
 import io.promeshard.agent.status.StatusWriter;
 import io.promeshard.agent.watch.ShareWatch;
 import io.promeshard.agent.watch.Snapshot;
@@ -73,7 +78,7 @@ public final class Agent implements Closeable {
       throw new IllegalStateException("[agent] " + config.node() + ": start() called twice or after close");
     }
     try {
-      Renderer renderer = new Renderer(config.templates());
+      Renderer renderer = new Renderer(Templates.directoryOrBundled(config.templatesDir()));
       renderer.check();
       http = ConsulHttp.create(config.consul());
       KvClient kv = new KvClient(http);
@@ -81,8 +86,9 @@ public final class Agent implements Closeable {
       metrics.consulUp(false);
       reloader = config.reloadOn() == ReloadOn.NEVER ? null
           : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
-      loop = new ApplyLoop(config.node(), new Applier(renderer, config.output()), reloader, config.reloadOn(),
-          config.debounce(), new StatusWriter(kv, config.layout(), config.node(), metrics), metrics, tuning).start();
+      loop = new ApplyLoop(config.node(), new Applier(renderer, OutputConfig.from(config)), reloader, config.reloadOn(),
+          config.debounce(), new StatusBook(config.node()), new StatusWriter(kv, config.layout(), config.node(), metrics),
+          metrics, tuning).start();
       if (config.serveOps()) {
         ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }

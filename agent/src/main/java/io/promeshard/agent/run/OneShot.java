@@ -4,16 +4,19 @@ import io.promeshard.agent.apply.Applier;
 import io.promeshard.agent.apply.ApplyException;
 import io.promeshard.agent.apply.ApplyResult;
 import io.promeshard.agent.apply.FileChange;
+import io.promeshard.agent.apply.OutputConfig;
 import io.promeshard.agent.apply.OutputPlan;
 import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
 import io.promeshard.agent.status.StatusWriter;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
@@ -43,7 +46,7 @@ public final class OneShot {
   }
 
   public int run(boolean dryRun) {
-    Renderer renderer = new Renderer(config.templates());
+    Renderer renderer = new Renderer(Templates.directoryOrBundled(config.templatesDir()));
     renderer.check();
     try (ConsulHttp http = ConsulHttp.create(config.consul())) {
       KvClient kv = new KvClient(http);
@@ -53,7 +56,7 @@ public final class OneShot {
         entries = kv.list(reader.nodeDir(), 0, Duration.ZERO).value();
       } catch (IOException e) {
         err.println("cannot read " + reader.nodeDir() + " from " + config.consul().address() + ": " + e.getMessage());
-        return 1;
+        return ExitCodes.RUNTIME;
       }
       Snapshot s = reader.read(entries);
       if (!(s instanceof Snapshot.Complete c)) {
@@ -63,16 +66,16 @@ public final class OneShot {
           new StatusWriter(kv, config.layout(), config.node(), null).write(new NodeStatus(config.node(),
               before.appliedGeneration(), before.epoch(), before.files(), before.reload(), bad.error(), Instant.now().toString()));
         }
-        return 1;
+        return ExitCodes.RUNTIME;
       }
-      Applier applier = new Applier(renderer, config.output());
+      Applier applier = new Applier(renderer, OutputConfig.from(config));
       try {
         OutputPlan plan = applier.plan(c.share());
         out.println("node " + config.node() + ": generation " + c.generation() + " (epoch " + c.manifest().epoch() + ")");
         return dryRun ? printPlan(plan) : apply(applier, plan, c, kv);
       } catch (ApplyException e) {
         err.println("applying generation " + c.generation() + " failed, files kept: " + e.getMessage());
-        return 1;
+        return ExitCodes.RUNTIME;
       }
     }
   }
@@ -86,7 +89,7 @@ public final class OneShot {
     };
     out.println("reload: " + (reload ? "yes" : "no") + " (reload_on " + config.reloadOn() + ")");
     out.println("dry run: nothing written");
-    return 0;
+    return ExitCodes.OK;
   }
 
   private int apply(Applier applier, OutputPlan plan, Snapshot.Complete c, KvClient kv) throws ApplyException {
@@ -112,9 +115,9 @@ public final class OneShot {
     new StatusWriter(kv, config.layout(), config.node(), null).write(status);
     if (!r.ok()) {
       err.println("generation " + c.generation() + " not fully applied: " + r.error());
-      return 1;
+      return ExitCodes.RUNTIME;
     }
-    return 0;
+    return ExitCodes.OK;
   }
 
   /** The status a previous run left, so a failed run does not report generation 0; empty when unreadable. */

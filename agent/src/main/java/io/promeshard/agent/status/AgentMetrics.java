@@ -1,5 +1,6 @@
 package io.promeshard.agent.status;
 
+import io.promeshard.agent.apply.ApplyMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,7 +11,7 @@ import java.time.Instant;
  * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
  * registration state, failed status writes. Registering twice in one registry throws IllegalArgumentException.
  */
-public final class AgentMetrics {
+public final class AgentMetrics implements ApplyMetrics {
   private final PrometheusRegistry registry;
   private final Gauge appliedGeneration;
   private final Gauge lastApply;
@@ -58,21 +59,25 @@ public final class AgentMetrics {
     return registry;
   }
 
+  @Override
   public void applied(long generation, Instant at) {
     appliedGeneration.set(generation);
     lastApply.set(at.toEpochMilli() / 1000.0);
   }
 
+  @Override
   public void filesWritten(String kind, int count) {
     if (count > 0) {
       filesWritten.labelValues(kind).inc(count);
     }
   }
 
+  @Override
   public void reload(boolean ok) {
     reloads.labelValues(ok ? "ok" : "failed").inc();
   }
 
+  @Override
   public void snapshot(String result) {
     snapshots.labelValues(result).inc();
   }

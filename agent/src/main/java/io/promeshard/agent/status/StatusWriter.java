@@ -1,5 +1,6 @@
 package io.promeshard.agent.status;
 
+import io.promeshard.agent.apply.StatusSink;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeStatus;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * the one last written. A failed write is logged at WARN and counted, never thrown: the caller may
  * retry with {@link #write} later. Call from one thread.
  */
-public final class StatusWriter {
+public final class StatusWriter implements StatusSink {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
   private final KvClient kv;
@@ -34,11 +35,13 @@ public final class StatusWriter {
   }
 
   /** Makes the next write go to KV even if unchanged, e.g. after Consul was away and may have lost it. */
+  @Override
   public void forget() {
     lastWritten = null;
   }
 
   /** True when {@code status} is now in KV (written, or unchanged since the last write). */
+  @Override
   public boolean write(NodeStatus status) {
     NodeStatus timeless = withoutTime(status);
     if (timeless.equals(lastWritten)) {

@@ -48,7 +48,7 @@ class AgentConfigTest {
     assertEquals(1.0, c.weight());
     assertEquals("", c.zone());
     assertTrue(c.register());
-    OutputConfig out = c.output();
+    OutputConfig out = OutputConfig.from(c);
     assertNull(out.ruleCheck());
     assertEquals(OutputConfig.ReloadPolicy.RULE_CHANGES, out.reloadPolicy());
   }
@@ -88,9 +88,9 @@ class AgentConfigTest {
     assertEquals(ReloadOn.ALWAYS, c.reloadOn());
     assertEquals(Duration.ofSeconds(5), c.reloadTimeout());
     assertEquals(Duration.ofMillis(250), c.debounce());
-    assertEquals(List.of("promtool", "check", "rules"), c.output().ruleCheck().argv());
-    assertEquals(Duration.ofSeconds(10), c.output().ruleCheck().timeout());
-    assertEquals(Duration.ofMinutes(1), c.output().ruleInterval());
+    assertEquals(List.of("promtool", "check", "rules"), OutputConfig.from(c).ruleCheck().argv());
+    assertEquals(Duration.ofSeconds(10), OutputConfig.from(c).ruleCheck().timeout());
+    assertEquals(Duration.ofMinutes(1), OutputConfig.from(c).ruleInterval());
     assertFalse(c.serveOps());
     assertEquals(Duration.ofMinutes(2), c.unhealthyAfter());
     assertEquals("prom-nodes", c.service());

@@ -4,6 +4,7 @@ import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.Overrides;
+import io.promeshard.agent.config.Tuning;
 import io.promeshard.protocol.consul.WatchOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

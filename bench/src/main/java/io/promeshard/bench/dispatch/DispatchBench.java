@@ -9,6 +9,7 @@ import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.testkit.ConsulServer;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * equivalent settings edit) and of one node joining and leaving, with the keys and bytes each wrote.
  */
 public final class DispatchBench {
-  static final String SERVICE = "prome-shard-node";
+  static final String SERVICE = Defaults.NODE_SERVICE;
   static final String JOB = "web";
 
   /** Sizes and repetitions. */

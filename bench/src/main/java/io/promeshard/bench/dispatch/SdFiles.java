@@ -1,7 +1,7 @@
 package io.promeshard.bench.dispatch;
 
+import io.promeshard.coordinator.config.FileSourceSpec;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
-import io.promeshard.coordinator.source.FileSourceSpec;
 import io.promeshard.coordinator.source.TargetSource;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.promeshard.bench.fleet;
 
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.config.Settings;
+import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.coordinator.dispatch.DispatchInput;
 import io.promeshard.coordinator.dispatch.DispatchOutput;
 import io.promeshard.coordinator.dispatch.ShareBuilder;
@@ -11,7 +12,6 @@ import io.promeshard.coordinator.publish.PublishPlanner;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.shard.Assignment;
-import io.promeshard.coordinator.source.StaticSourceSpec;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.TargetGroup;

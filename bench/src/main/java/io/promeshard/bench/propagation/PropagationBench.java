@@ -4,6 +4,7 @@ import io.promeshard.bench.fleet.ConsulAccess;
 import io.promeshard.bench.report.Machine;
 import io.promeshard.bench.report.Stats;
 import io.promeshard.bench.report.Table;
+import io.promeshard.protocol.Defaults;
 import io.promeshard.testkit.ConsulServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.List;
  * {@code config/jobs/<job>} to all agents' files, through an in-process coordinator.
  */
 public final class PropagationBench {
-  public static final String SERVICE = "prome-shard-node";
+  public static final String SERVICE = Defaults.NODE_SERVICE;
 
   /** What to run; sizes are targets per agent. */
   public record Config(int agents, List<Integer> targetsPerAgent, int changes, int editTargetsPerAgent, int edits,

@@ -6,6 +6,7 @@ import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.protocol.Defaults;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -11,7 +12,7 @@ public final class ConnectionOptions {
       defaultValue = CoordinatorConfig.DEFAULT_PATH)
   Path config;
 
-  @Option(names = "--consul", paramLabel = "URL", description = "Consul HTTP address (default http://127.0.0.1:8500).")
+  @Option(names = "--consul", paramLabel = "URL", description = "Consul HTTP address (default " + Defaults.CONSUL_ADDRESS + ").")
   String consul;
 
   @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the Consul ACL token.")

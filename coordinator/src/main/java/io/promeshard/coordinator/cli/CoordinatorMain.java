@@ -1,8 +1,9 @@
 package io.promeshard.coordinator.cli;
 
 import io.promeshard.protocol.Version;
-import picocli.CommandLine;
+import io.promeshard.protocol.cli.ExitCodes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code prome-shard-coordinator}; exit 0 ok, 1 runtime failure, 2 usage or config error. */
 @Command(

@@ -5,6 +5,7 @@ import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.shard.Explanation;
+import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

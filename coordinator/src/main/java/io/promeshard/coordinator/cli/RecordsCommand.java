@@ -7,6 +7,7 @@ import io.promeshard.coordinator.records.PromtoolCheck;
 import io.promeshard.coordinator.records.RecordImport;
 import io.promeshard.coordinator.records.RecordNaming;
 import io.promeshard.coordinator.records.RedisExport;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.TxnWriter;
@@ -15,11 +16,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code records import}: turns heavy queries (from a Prometheus query log or a list of expressions)

@@ -10,6 +10,7 @@ import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.promeshard.protocol.ConfigFiles;
+import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.ConsulConfig;
@@ -22,12 +23,12 @@ public record CoordinatorConfig(
     @JsonProperty("lock_delay") Duration lockDelay,
     @JsonProperty("startup_grace") Duration startupGrace) {
 
-  public static final String DEFAULT_PATH = "/etc/prome-shard/coordinator.yml";
+  public static final String DEFAULT_PATH = Defaults.CONFIG_DIR + "coordinator.yml";
   public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(null, null, null, null, null, null);
 
   public CoordinatorConfig {
     consul = consul == null ? ConsulConfig.DEFAULTS : consul;
-    prefix = prefix == null ? KvLayout.DEFAULT_PREFIX : prefix;
+    prefix = prefix == null ? Defaults.KV_PREFIX : prefix;
     listen = listen == null ? "127.0.0.1:9467" : listen;
     sessionTtl = sessionTtl == null ? Duration.ofSeconds(15) : sessionTtl;
     if (sessionTtl.compareTo(Duration.ofSeconds(10)) < 0 || sessionTtl.compareTo(Duration.ofHours(24)) > 0) {

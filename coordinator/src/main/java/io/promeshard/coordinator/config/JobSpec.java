@@ -1,7 +1,6 @@
 package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.promeshard.coordinator.source.SourceSpec;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
 import java.util.Collections;

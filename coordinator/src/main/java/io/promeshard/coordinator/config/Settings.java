@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
 import java.time.Duration;
@@ -22,8 +23,8 @@ public record Settings(
   public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null);
 
   public Settings {
-    nodeService = nodeService == null ? "prome-shard-node" : nodeService;
-    if (!nodeService.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,62}")) {
+    nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
+    if (!Names.isServiceName(nodeService)) {
       throw new ProtocolException("node_service: invalid Consul service name \"" + nodeService + "\"");
     }
     replicas = replicas == null ? 1 : replicas;

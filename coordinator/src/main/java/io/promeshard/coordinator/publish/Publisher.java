@@ -3,7 +3,6 @@ package io.promeshard.coordinator.publish;
 import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
-import io.promeshard.protocol.Names;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.ProtocolException;
@@ -49,14 +48,12 @@ public final class Publisher {
     Map<String, NodeManifest> manifests = new HashMap<>();
     Map<String, Map<String, byte[]>> values = new TreeMap<>();
     for (KvEntry e : entries) {
-      String rest = e.key().substring(layout.nodesDir().length());
-      int slash = rest.indexOf('/');
-      if (slash <= 0 || !Names.isValid(rest.substring(0, slash))) {
+      String node = layout.nodeOf(e.key());
+      if (node == null) {
         log.warn("[publish] ignoring unexpected key {}", e.key());
         continue;
       }
-      String node = rest.substring(0, slash);
-      String rel = rest.substring(slash + 1);
+      String rel = layout.relativeToNode(node, e.key());
       sums.computeIfAbsent(node, n -> new TreeMap<>());
       values.computeIfAbsent(node, n -> new HashMap<>());
       try {

@@ -53,17 +53,4 @@ public record ImportRequest(
     return new ImportRequest(Source.EXPRS, file, null, RecordNaming.defaults(), null, null, null, false,
         Optional.empty(), false);
   }
-
-  public ImportRequest withPromtool(Path promtool) {
-    return new ImportRequest(source, file, minDuration, naming, archiveDir, redis, redisSetKey, redisAll,
-        Optional.ofNullable(promtool), dryRun);
-  }
-
-  public ImportRequest withArchive(Path dir) {
-    return new ImportRequest(source, file, minDuration, naming, dir, redis, redisSetKey, redisAll, promtool, dryRun);
-  }
-
-  public ImportRequest withRedis(URI url, String setKey, boolean all) {
-    return new ImportRequest(source, file, minDuration, naming, archiveDir, url, setKey, all, promtool, dryRun);
-  }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -95,12 +96,12 @@ public final class Registry {
       if (!e.key().startsWith(dir) || e.key().equals(dir)) {
         continue; // another key sharing the prefix, or the folder key the Consul UI creates
       }
-      String rest = e.key().substring(dir.length());
-      if (!rest.matches("[1-9][0-9]{0,17}")) {
+      OptionalLong parsed = layout.recordIndex(e.key());
+      if (parsed.isEmpty()) {
         problems.put(e.key(), "not records/<index>");
         continue;
       }
-      long index = Long.parseLong(rest);
+      long index = parsed.getAsLong();
       maxIndex = Math.max(maxIndex, index);
       try {
         rules.put(index, Json.decode(e.key(), e.value(), RecordRule.class));
@@ -113,11 +114,12 @@ public final class Registry {
 
   private static long parseCounter(KvEntry e) {
     String v = e.valueUtf8().strip();
-    if (!v.matches("[1-9][0-9]{0,17}")) {
+    OptionalLong counter = KvLayout.parseRecordIndex(v);
+    if (counter.isEmpty()) {
       throw new ProtocolException(e.key() + ": expected the next free record index (a positive integer), found \""
           + v + "\"; fix it (at least the highest records/<index> + 1) or delete it");
     }
-    return Long.parseLong(v);
+    return counter.getAsLong();
   }
 
   /** What {@link #register} would do now, without writing. */

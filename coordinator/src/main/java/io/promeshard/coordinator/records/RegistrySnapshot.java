@@ -61,10 +61,6 @@ public final class RegistrySnapshot {
     return rules.size();
   }
 
-  public long maxIndex() {
-    return maxIndex;
-  }
-
   /** The stored counter: the next index to hand out; 0 when absent. */
   public long counter() {
     return counter;

@@ -17,7 +17,7 @@ import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
-import io.promeshard.coordinator.source.SourceSpec;
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -177,15 +178,15 @@ public final class Coordinator implements Closeable {
     TreeMap<Long, RecordRule> byIndex = new TreeMap<>();
     Map<String, String> errors = new TreeMap<>();
     for (KvEntry e : entries) {
-      String index = e.key().substring(layout.recordsDir().length());
-      if (index.isEmpty() && e.value().length == 0) {
+      if (e.key().equals(layout.recordsDir()) && e.value().length == 0) {
         continue; // the folder itself, as the Consul UI creates it
       }
       try {
-        if (!index.matches("[1-9][0-9]{0,17}")) {
+        OptionalLong index = layout.recordIndex(e.key());
+        if (index.isEmpty()) {
           throw new ProtocolException(e.key() + ": record keys are records/<index> with index 1, 2, 3...");
         }
-        byIndex.put(Long.parseLong(index), Json.decode(e.key(), e.value(), RecordRule.class));
+        byIndex.put(index.getAsLong(), Json.decode(e.key(), e.value(), RecordRule.class));
       } catch (ProtocolException ex) {
         errors.put(e.key(), ex.getMessage());
       }

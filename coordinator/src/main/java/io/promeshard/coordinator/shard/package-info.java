@@ -39,13 +39,14 @@
  *
  * <h2>Measured</h2>
  *
- * <p>{@code ShardBench} (test sources), 100k items over 50 nodes, Pareto(1.2) costs: about 60 ms
- * per assignment on two cores; count max/avg 1.05; moved fraction 1.01–1.05 times the ideal for
- * one join or one leave (about 1.1–1.3 without a previous assignment). Cost max/avg is 1.09 when
- * no item outweighs a share (seed 7) and otherwise close to its lower bound, the largest item over
- * the average (seed 42: 7.04 against 6.94). The tests check these properties at 10k–40k items,
- * including sequences of joins and leaves. Known limit: with items costing a large part of a
- * share at 20k–40k items, about one step in a few hundred of a random join/leave sequence moves
- * more than 1.15 times the ideal (up to 1.4 seen) or exceeds the cost limit (up to 1.3 seen).
+ * <p>The sharding benchmark ({@code bench/}, BENCHMARKS.md), 100k items over 50 nodes, Pareto(1.2)
+ * costs: 60–75 ms per assignment on two cores; count max/avg 1.05; moved fraction 1.01–1.05 times
+ * the ideal for one join or one leave (about 1.1–1.3 without a previous assignment). Cost max/avg
+ * is 1.09 when no item outweighs a share (seed 7) and otherwise close to its lower bound, the
+ * largest item over the average (seed 42: 7.04 against 6.94). The tests check these properties at
+ * 10k–40k items, including sequences of joins and leaves (Pareto costs, seeds 1, 2 and 3: every
+ * step within the bounds). Known limit: with items costing a large part of a share at 20k–40k
+ * items, about one step in a few hundred of a random join/leave sequence moves more than 1.15 times
+ * the ideal (up to 1.4 seen) or exceeds the cost limit (up to 1.3 seen).
  */
 package io.promeshard.coordinator.shard;

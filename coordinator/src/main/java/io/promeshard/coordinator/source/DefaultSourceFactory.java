@@ -1,5 +1,15 @@
 package io.promeshard.coordinator.source;
 
+import io.promeshard.coordinator.config.ConsulSourceSpec;
+import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.config.HttpSdSourceSpec;
+import io.promeshard.coordinator.config.ServiceTreeSourceSpec;
+import io.promeshard.coordinator.config.SourceSpec;
+import io.promeshard.coordinator.config.StaticSourceSpec;
+import io.promeshard.coordinator.source.consul.ConsulCatalogSource;
+import io.promeshard.coordinator.source.file.FileSource;
+import io.promeshard.coordinator.source.httpsd.HttpSdSource;
+import io.promeshard.coordinator.source.servicetree.ServiceTreeSource;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.WatchOptions;
 import java.util.Objects;

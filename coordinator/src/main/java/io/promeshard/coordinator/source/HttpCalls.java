@@ -15,7 +15,7 @@ import okhttp3.ResponseBody;
  * Runs the HTTP requests of one source, one at a time, so that closing the source can abort the
  * request in flight. A non-200 status or a transport failure is an IOException naming the URL.
  */
-final class HttpCalls {
+public final class HttpCalls {
   static final String USER_AGENT = "prome-shard/" + Version.get();
   private static final int SNIPPET = 200;
 
@@ -23,12 +23,12 @@ final class HttpCalls {
   private volatile Call current;
   private volatile boolean cancelled;
 
-  HttpCalls(OkHttpClient client, Duration timeout) {
+  public HttpCalls(OkHttpClient client, Duration timeout) {
     this.client = client.newBuilder().callTimeout(timeout).build();
   }
 
   /** The body of a 200 response to {@code request}. */
-  byte[] fetch(Request request) throws IOException {
+  public byte[] fetch(Request request) throws IOException {
     Call call = client.newCall(request.newBuilder().header("User-Agent", USER_AGENT).build());
     current = call;
     if (cancelled) {
@@ -53,11 +53,11 @@ final class HttpCalls {
   }
 
   /** The URL for logs and errors: no credentials and no query string (either may hold a secret). */
-  static String describe(HttpUrl url) {
+  public static String describe(HttpUrl url) {
     return url.newBuilder().username("").password("").query(null).build().toString();
   }
 
-  void cancel() {
+  public void cancel() {
     cancelled = true;
     Call call = current;
     if (call != null) {

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.source;
 
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -14,18 +14,18 @@ import org.slf4j.LoggerFactory;
  * failing poll is reported to the listener and retried; the loop ends only when the source is closed,
  * and no callback starts after {@link #close()} returns.
  */
-abstract class PollingSource implements TargetSource {
+public abstract class PollingSource implements TargetSource {
   private static final Logger log = LoggerFactory.getLogger(PollingSource.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration JOIN = Duration.ofSeconds(5);
 
   /** One poll's outcome: the targets, inputs dropped, and an error for the part that failed (or null). */
-  record Polled(List<TargetGroup> groups, int skipped, Exception partialError) {
-    Polled {
+  public record Polled(List<TargetGroup> groups, int skipped, Exception partialError) {
+    public Polled {
       groups = List.copyOf(groups);
     }
 
-    static Polled of(List<TargetGroup> groups) {
+    public static Polled of(List<TargetGroup> groups) {
       return new Polled(groups, 0, null);
     }
   }
@@ -38,7 +38,7 @@ abstract class PollingSource implements TargetSource {
   private volatile Listener listener;
 
   /** {@code checkInterval} below {@code refresh} makes the loop ask {@link #changed()} that often. */
-  PollingSource(String name, Duration refresh, Duration checkInterval) {
+  protected PollingSource(String name, Duration refresh, Duration checkInterval) {
     this.name = name;
     this.refresh = refresh;
     this.checkInterval = checkInterval.compareTo(refresh) < 0 ? checkInterval : refresh;

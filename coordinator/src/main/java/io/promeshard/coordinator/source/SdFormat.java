@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code [{"targets":["host:port"],"labels":{"k":"v"}}]}. Groups without targets are dropped (as
  * Prometheus does); anything malformed is a {@link ProtocolException} naming the file or URL and the field.
  */
-final class SdFormat {
+public final class SdFormat {
   /** The wire shape; unlike {@link TargetGroup} it allows empty targets and missing labels. */
   private record RawGroup(List<String> targets, Map<String, String> labels) {}
 
@@ -36,7 +36,7 @@ final class SdFormat {
 
   private SdFormat() {}
 
-  static List<TargetGroup> json(String where, byte[] bytes) {
+  public static List<TargetGroup> json(String where, byte[] bytes) {
     try {
       return convert(where, JSON.readValue(bytes));
     } catch (IOException e) {
@@ -45,7 +45,7 @@ final class SdFormat {
   }
 
   /** An empty YAML document means no groups. */
-  static List<TargetGroup> yaml(String where, byte[] bytes) {
+  public static List<TargetGroup> yaml(String where, byte[] bytes) {
     if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
       return List.of();
     }

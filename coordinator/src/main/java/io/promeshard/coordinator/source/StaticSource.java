@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.source;
 
+import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.config.Settings;
+import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.publish.ShareGroups;
-import io.promeshard.coordinator.source.StaticSourceSpec;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.source;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
 import java.util.List;

@@ -10,15 +10,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Records what a source reports, for tests to wait on with deadlines. */
-final class RecordingListener implements TargetSource.Listener {
+public final class RecordingListener implements TargetSource.Listener {
   /** One callback: targets (error null) or an error (groups null). */
-  record Event(List<TargetGroup> groups, int skipped, Exception error) {
-    boolean isError() {
+  public record Event(List<TargetGroup> groups, int skipped, Exception error) {
+    public boolean isError() {
       return error != null;
     }
   }
 
-  static final Duration TIMEOUT = Duration.ofSeconds(20);
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
@@ -32,14 +32,14 @@ final class RecordingListener implements TargetSource.Listener {
     events.add(new Event(null, 0, error));
   }
 
-  Event next() throws InterruptedException {
+  public Event next() throws InterruptedException {
     Event e = events.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     assertNotNull(e, "no source callback within " + TIMEOUT);
     return e;
   }
 
   /** The next targets report, skipping errors. */
-  Event nextTargets() throws InterruptedException {
+  public Event nextTargets() throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       Event e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -51,7 +51,7 @@ final class RecordingListener implements TargetSource.Listener {
   }
 
   /** The next error, skipping targets reports. */
-  Exception nextError() throws InterruptedException {
+  public Exception nextError() throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       Event e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -63,7 +63,7 @@ final class RecordingListener implements TargetSource.Listener {
   }
 
   /** Waits for a targets report whose addresses (all groups, in order) equal {@code addresses}. */
-  Event awaitAddresses(List<String> addresses) throws InterruptedException {
+  public Event awaitAddresses(List<String> addresses) throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     List<String> last = null;
     while (System.nanoTime() - deadline < 0) {
@@ -78,7 +78,7 @@ final class RecordingListener implements TargetSource.Listener {
     throw new AssertionError("targets " + addresses + " not reported within " + TIMEOUT + "; last " + last);
   }
 
-  static List<String> addresses(List<TargetGroup> groups) {
+  public static List<String> addresses(List<TargetGroup> groups) {
     return groups.stream().flatMap(g -> g.targets().stream()).toList();
   }
 }

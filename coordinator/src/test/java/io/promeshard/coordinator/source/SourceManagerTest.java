@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.config.ConsulSourceSpec;
+import io.promeshard.coordinator.config.SourceSpec;
+import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Clock;

@@ -3,6 +3,8 @@ package io.promeshard.coordinator.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promeshard.coordinator.config.ConsulSourceSpec;
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.TargetGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

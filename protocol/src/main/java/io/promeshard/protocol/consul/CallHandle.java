@@ -27,8 +27,4 @@ public final class CallHandle {
       c.cancel();
     }
   }
-
-  public boolean isCancelled() {
-    return cancelled;
-  }
 }

@@ -1,6 +1,7 @@
 package io.promeshard.protocol.consul;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promeshard.protocol.Defaults;
 import java.nio.file.Path;
 
 /**
@@ -9,11 +10,10 @@ import java.nio.file.Path;
  */
 public record ConsulConfig(
     String address, @JsonProperty("token_file") Path tokenFile, @JsonProperty("ca_file") Path caFile) {
-  public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8500";
   public static final ConsulConfig DEFAULTS = new ConsulConfig(null, null, null);
 
   public ConsulConfig {
-    address = address == null ? DEFAULT_ADDRESS : address;
+    address = address == null ? Defaults.CONSUL_ADDRESS : address;
   }
 
   /** A copy with non-null overrides applied. */

@@ -1,5 +1,6 @@
 package io.promeshard.protocol.consul;
 
+import io.promeshard.protocol.Defaults;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,8 +14,6 @@ import java.util.Optional;
  * PEM CA file; a bad address throws ConsulConfigException naming {@code consul.address} and the value.
  */
 public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
-  public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8500";
-
   public ConsulSettings {
     if (address == null) {
       throw new ConsulConfigException("consul.address: missing");
@@ -32,9 +31,9 @@ public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
     }
   }
 
-  /** Parses {@code address} (null or blank means {@value #DEFAULT_ADDRESS}). */
+  /** Parses {@code address} (null or blank means {@value Defaults#CONSUL_ADDRESS}). */
   public static ConsulSettings of(String address, Path tokenFile, Path caFile) {
-    String a = address == null || address.isBlank() ? DEFAULT_ADDRESS : address.strip();
+    String a = address == null || address.isBlank() ? Defaults.CONSUL_ADDRESS : address.strip();
     try {
       return new ConsulSettings(new URI(a), tokenFile, caFile);
     } catch (URISyntaxException e) {

@@ -45,6 +45,7 @@ public record WatchOptions(Duration waitTime, Duration minInterval, Duration jit
     return new WatchOptions(waitTime, minInterval, jitter, newRetry);
   }
 
+  /** At least {@code newMinInterval} plus up to {@code newJitter} between polls. */
   public WatchOptions withPacing(Duration newMinInterval, Duration newJitter) {
     return new WatchOptions(waitTime, newMinInterval, newJitter, retry);
   }

@@ -1,0 +1,291 @@
+package io.promeshard.agent.apply;
+
+import io.promeshard.agent.config.ReloadOn;
+import io.promeshard.agent.config.Tuning;
+import io.promeshard.agent.watch.Snapshot;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.lifecycle.TaskThread;
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies snapshots on one thread ("agent-apply"), latest first: target files of a complete share are
+ * written at once; rule files and the reload they need wait until no rule change came for
+ * {@code debounce} (at most 10 × debounce), so a burst of generations costs one reload. Incomplete,
+ * empty and malformed snapshots change no file. Rules Prometheus rejected are rolled back by the
+ * applier, reported, and retried with backoff until the share changes them. Errors never stop the loop.
+ */
+public final class ApplyLoop implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
+  private static final int MAX_DEBOUNCE_FACTOR = 10;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
+  private final String node;
+  private final Applier applier;
+  private final Reloader reloader;
+  private final ReloadOn reloadOn;
+  private final Duration debounce;
+  private final StatusSink statusWriter;
+  private final ApplyMetrics metrics;
+  private final Tuning tuning;
+  private final TaskThread thread;
+  private final AtomicReference<Snapshot> next = new AtomicReference<>();
+  private final ApplyStatus book;
+
+  // confined to the apply thread
+  private Snapshot.Complete latest;
+  /** Rule groups with their intervals as installed (targets empty), or null before the first full apply. */
+  private NodeShare installedRules;
+  private NodeShare rejectedRules;
+  private int rejections;
+  private boolean reloadPending;
+  private long pendingSinceNanos;
+  private TaskThread.Handle pendingRules;
+  private TaskThread.Handle retryRules;
+  private TaskThread.Handle retryStatus;
+
+  /** {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs, tests). */
+  public ApplyLoop(String node, Applier applier, Reloader reloader, ReloadOn reloadOn, Duration debounce,
+      ApplyStatus book, StatusSink statusWriter, ApplyMetrics metrics, Tuning tuning) {
+    this.node = node;
+    this.applier = Objects.requireNonNull(applier, "applier");
+    this.reloader = reloadOn == ReloadOn.NEVER ? null : reloader;
+    this.reloadOn = Objects.requireNonNull(reloadOn, "reloadOn");
+    this.debounce = Objects.requireNonNull(debounce, "debounce");
+    this.statusWriter = statusWriter;
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.tuning = Objects.requireNonNull(tuning, "tuning");
+    this.book = Objects.requireNonNull(book, "book");
+    this.thread = new TaskThread("agent-apply", CLOSE_WAIT, e -> {
+      log.error("[apply] {}: unexpected failure, keeping current files", node, e);
+      book.applyError("internal error: " + e);
+      report();
+    });
+  }
+
+  /** Starts the apply thread ("agent-apply"); IllegalStateException when started twice or after close. */
+  public ApplyLoop start() {
+    thread.start();
+    return this;
+  }
+
+  /** Hands over a snapshot from any thread; only the newest waiting one is applied. */
+  public void offer(Snapshot snapshot) {
+    if (next.getAndSet(Objects.requireNonNull(snapshot, "snapshot")) == null) {
+      thread.execute(this::drain);
+    }
+  }
+
+  /** Writes the status again, changed or not: Consul is back and may have lost it (a -dev or rebuilt cluster). */
+  public void rewriteStatus() {
+    thread.execute(() -> {
+      if (statusWriter != null) {
+        statusWriter.forget();
+      }
+      report();
+    });
+  }
+
+  /** The status as last composed (also what {@code status/<node>} holds once written). */
+  public NodeStatus status() {
+    return book.current();
+  }
+
+  /** Lets the apply in progress finish (files are never left half-applied), drops pending work, stops the thread. */
+  @Override
+  public void close() {
+    thread.close();
+  }
+
+  private void drain() {
+    Snapshot s = next.getAndSet(null);
+    if (s == null) {
+      return;
+    }
+    if (s instanceof Snapshot.NoManifest) {
+      metrics.snapshot("no_manifest");
+      book.noManifest(log);
+    } else if (s instanceof Snapshot.Incomplete inc) {
+      metrics.snapshot("incomplete");
+      book.incomplete(log, inc);
+    } else if (s instanceof Snapshot.Malformed bad) {
+      metrics.snapshot("malformed");
+      book.malformed(log, bad.error());
+      report();
+    } else if (s instanceof Snapshot.Complete c) {
+      metrics.snapshot("complete");
+      book.complete();
+      onComplete(c);
+      report();
+    }
+  }
+
+  private void onComplete(Snapshot.Complete c) {
+    latest = c;
+    if (installedRules == null || debounce.isZero() || reloadOn == ReloadOn.NEVER) {
+      cancel(pendingRules);
+      applyFull();
+      return;
+    }
+    // rule files stay as installed; only target files follow the new share now
+    ApplyResult r = apply(new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals()), null);
+    if (r == null) {
+      return;
+    }
+    reloadPending |= reloadOn == ReloadOn.ALWAYS && r.changed();
+    NodeShare wanted = rulesOf(c.share());
+    boolean rulesWanted = !wanted.equals(installedRules) && !wanted.equals(rejectedRules);
+    if (rulesWanted || reloadPending) {
+      scheduleRules();
+    } else {
+      cancel(pendingRules);
+      if (wanted.equals(installedRules)) {
+        book.applied(log, c, r);
+        metrics.applied(c.generation(), Instant.now());
+      }
+    }
+  }
+
+  private void scheduleRules() {
+    long now = System.nanoTime();
+    if (pendingRules == null || pendingRules.isDone()) {
+      pendingSinceNanos = now;
+    } else {
+      pendingRules.cancel();
+    }
+    long deadline = pendingSinceNanos + debounce.toNanos() * MAX_DEBOUNCE_FACTOR;
+    long at = Math.min(now + debounce.toNanos(), deadline);
+    log.debug("[apply] {}: rule change of generation {} waits {} ms (debounce)", node, latest.generation(),
+        TimeUnit.NANOSECONDS.toMillis(at - now));
+    pendingRules = thread.schedule(() -> {
+      pendingRules = null;
+      applyFull();
+      report();
+    }, Duration.ofNanos(at - now));
+  }
+
+  /** Applies the whole latest share, rules and reload included. */
+  private void applyFull() {
+    Snapshot.Complete c = latest;
+    OutputPlan plan = plan(c.share());
+    if (plan == null) {
+      return;
+    }
+    ApplyResult r = applyPlan(plan, reloader);
+    if (r == null) {
+      return;
+    }
+    boolean rulesRejected = !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
+    if (rulesRejected) {
+      rejectedRules = rulesOf(c.share());
+      rejections++;
+      book.rulesError(r.error(), rejectedRules.rules());
+      scheduleRulesRetry();
+    } else {
+      installedRules = rulesOf(c.share());
+      rejectedRules = null;
+      rejections = 0;
+      book.rulesError("", null);
+      book.applyError(r.error());
+    }
+    if (reloadPending && r.reload() == null && reloader != null && !rulesRejected) {
+      ReloadResult rr = reloader.reload();
+      recordReload(rr);
+      book.applyError(rr.ok() ? "" : "reload after target changes failed: " + rr.message());
+    }
+    reloadPending = false;
+    if (!rulesRejected && book.applyErrorText().isEmpty()) {
+      book.applied(log, c, r);
+      metrics.applied(c.generation(), Instant.now());
+    }
+  }
+
+  private void scheduleRulesRetry() {
+    cancel(retryRules);
+    Duration delay = tuning.rulesRetry().delay(rejections);
+    log.warn("[apply] {}: rules of generation {} rejected ({} in a row); retrying in {} s unless they change",
+        node, latest.generation(), rejections, delay.toSeconds());
+    NodeShare rejected = rejectedRules;
+    retryRules = thread.schedule(() -> {
+      if (latest != null && rulesOf(latest.share()).equals(rejected) && rejected.equals(rejectedRules)) {
+        applyFull();
+        report();
+      }
+    }, delay);
+  }
+
+  private OutputPlan plan(NodeShare share) {
+    try {
+      return applier.plan(share);
+    } catch (ApplyException | RuntimeException e) {
+      failed("rendering", e);
+      return null;
+    }
+  }
+
+  private ApplyResult apply(NodeShare share, Reloader withReloader) {
+    OutputPlan plan = plan(share);
+    return plan == null ? null : applyPlan(plan, withReloader);
+  }
+
+  private ApplyResult applyPlan(OutputPlan plan, Reloader withReloader) {
+    ApplyResult r;
+    try {
+      r = applier.apply(plan, withReloader);
+    } catch (ApplyException | RuntimeException e) {
+      failed("writing files", e);
+      return null;
+    }
+    metrics.filesWritten("targets", r.targetChanges().size());
+    metrics.filesWritten("rules", r.ruleChanges().size());
+    if (r.reload() != null) {
+      recordReload(r.reload());
+    }
+    book.files(r.files());
+    book.applyError("");
+    return r;
+  }
+
+  private void failed(String what, Exception e) {
+    log.error("[apply] {}: {} generation {} failed, keeping current files: {}", node, what,
+        latest == null ? "?" : latest.generation(), e.getMessage());
+    book.applyError(what + " failed: " + e.getMessage());
+  }
+
+  private void recordReload(ReloadResult rr) {
+    metrics.reload(rr.ok());
+    book.reload(rr);
+  }
+
+  private void report() {
+    NodeStatus s = book.compose(latest == null ? null : latest.share().rules());
+    if (statusWriter == null || statusWriter.write(s)) {
+      return;
+    }
+    if (retryStatus == null || retryStatus.isDone()) {
+      retryStatus = thread.schedule(() -> {
+        retryStatus = null;
+        report();
+      }, tuning.statusRetry());
+    }
+  }
+
+  /** The rule part of a share: groups and their intervals, no targets. */
+  private static NodeShare rulesOf(NodeShare share) {
+    return new NodeShare(Map.of(), share.rules(), share.intervals());
+  }
+
+  private static void cancel(TaskThread.Handle f) {
+    if (f != null) {
+      f.cancel();
+    }
+  }
+}

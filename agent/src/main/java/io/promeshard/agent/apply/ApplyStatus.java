@@ -1,0 +1,41 @@
+package io.promeshard.agent.apply;
+
+import io.promeshard.agent.watch.Snapshot;
+import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.RecordRule;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * What the apply loop records for the node's status: the snapshots it saw, the generation applied,
+ * the files, the last reload and the current error. Called on the apply thread only, except
+ * {@link #current()}; implementations do no I/O and do not throw.
+ */
+public interface ApplyStatus {
+  NodeStatus current();
+
+  void noManifest(Logger log);
+
+  void incomplete(Logger log, Snapshot.Incomplete s);
+
+  void malformed(Logger log, String error);
+
+  void complete();
+
+  void applied(Logger log, Snapshot.Complete c, ApplyResult r);
+
+  void files(List<NodeStatus.FileStatus> now);
+
+  void reload(ReloadResult r);
+
+  void applyError(String error);
+
+  String applyErrorText();
+
+  /** The error of rules that were rejected; it stays the current error while the share still has those rules. */
+  void rulesError(String error, Map<String, List<RecordRule>> forRules);
+
+  /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
+  NodeStatus compose(Map<String, List<RecordRule>> latestRules);
+}

@@ -1,0 +1,72 @@
+package io.promeshard.coordinator.config;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promeshard.protocol.ProtocolException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The service tree (CMDB) query of a job: {@code {"type":"service_tree","url":"http://cmdb",
+ * "resource_type":"ecs","labels":[{"key":"stree-app","value":"api","type":1}],"ports":{"api":9100,
+ * "kafka":[9308,9309]},"default_port":9100,"accounts":{"1234":"prod-acct"},"refresh":"60s"}}.
+ * {@code ports} maps a {@code stree-app} tag to one port or a list of ports (one target each);
+ * {@code default_port} (9100, node_exporter) serves the other apps. A bad field is a
+ * {@link ProtocolException} naming it.
+ */
+public record ServiceTreeSourceSpec(
+    String url,
+    @JsonProperty("resource_type") String resourceType,
+    List<ServiceTreeMatcher> labels,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) Map<String, List<Integer>> ports,
+    @JsonProperty("default_port") Integer defaultPort,
+    Map<String, String> accounts,
+    Duration refresh)
+    implements SourceSpec {
+  public static final String TYPE = "service_tree";
+  public static final int NODE_EXPORTER_PORT = 9100;
+
+  public ServiceTreeSourceSpec {
+    SpecChecks.httpUrl("url", url);
+    resourceType = resourceType == null ? "ecs" : resourceType;
+    if (!resourceType.equals("ecs")) {
+      // the response format (private_ip, tags) is the one of machines; other resource types differ
+      throw new ProtocolException("resource_type: only \"ecs\" is supported, found " + SpecChecks.quote(resourceType));
+    }
+    labels = SpecChecks.list("labels", labels);
+    if (labels.isEmpty()) {
+      throw new ProtocolException("labels: at least one matcher is required (an empty query selects every instance)");
+    }
+    ports = checkPorts(SpecChecks.map("ports", ports));
+    defaultPort = SpecChecks.port("default_port", defaultPort == null ? NODE_EXPORTER_PORT : defaultPort);
+    accounts = SpecChecks.map("accounts", accounts);
+    refresh = SpecChecks.refresh(refresh);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** The ports to scrape for an instance whose {@code stree-app} tag is {@code app} (may be null). */
+  public List<Integer> portsFor(String app) {
+    List<Integer> mapped = app == null ? null : ports.get(app);
+    return mapped != null ? mapped : List.of(defaultPort);
+  }
+
+  private static Map<String, List<Integer>> checkPorts(Map<String, List<Integer>> ports) {
+    for (Map.Entry<String, List<Integer>> e : ports.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        throw new ProtocolException("ports: " + SpecChecks.quote(e.getKey()) + " lists no port");
+      }
+      for (Integer p : e.getValue()) {
+        SpecChecks.port("ports." + e.getKey(), p);
+      }
+    }
+    TreeMap<String, List<Integer>> copy = new TreeMap<>();
+    ports.forEach((app, list) -> copy.put(app, List.copyOf(list)));
+    return Map.copyOf(copy);
+  }
+}

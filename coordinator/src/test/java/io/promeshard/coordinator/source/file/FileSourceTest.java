@@ -1,0 +1,158 @@
+package io.promeshard.coordinator.source.file;
+
+import static io.promeshard.coordinator.source.RecordingListener.addresses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.source.RecordingListener;
+import io.promeshard.protocol.TargetGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSourceTest {
+  /** Long refresh: anything seen sooner comes from the change check. */
+  private static final Duration REFRESH = Duration.ofHours(1);
+  private static final Duration CHECK = Duration.ofMillis(50);
+
+  @TempDir Path dir;
+  private FileSource source;
+  private final RecordingListener listener = new RecordingListener();
+
+  @AfterEach
+  void close() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  private void copyFixture(String name, String as) throws IOException {
+    try (InputStream in = getClass().getResourceAsStream(name)) {
+      Files.copy(in, dir.resolve(as));
+    }
+  }
+
+  private void start(String... patterns) {
+    List<String> files = Arrays.stream(patterns).map(p -> dir.resolve(p).toString()).toList();
+    source = new FileSource("web/0 (file)", new FileSourceSpec(files, REFRESH), CHECK);
+    source.start(listener);
+  }
+
+  /** Rewrites a file so that size and modification time both change. */
+  private void rewrite(String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    FileTime before = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+    Files.writeString(file, content);
+    if (before != null) {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 2000));
+    }
+  }
+
+  @Test
+  void readsJsonAndYamlFilesMatchingGlobsInPathOrder() throws Exception {
+    copyFixture("nodes.json", "nodes.json");
+    copyFixture("kafka.yml", "kafka.yml");
+    copyFixture("zk.yaml", "zk.yaml");
+    copyFixture("README.txt", "README.txt");
+    start("*.yml", "*.json", "zk.yaml");
+
+    RecordingListener.Event e = listener.next();
+    assertEquals(null, e.error());
+    assertEquals(List.of("10.0.0.1:9308", "10.0.0.2:9308", "10.0.0.3:9309", "172.20.70.205:9100",
+        "172.20.70.205:9091", "172.20.70.215:9091", "10.0.1.1:9141"), addresses(e.groups()));
+    assertEquals(new TargetGroup(List.of("10.0.0.1:9308", "10.0.0.2:9308"),
+        Map.of("env", "prod", "stree_gpa", "inf.middleware.kafka")), e.groups().get(0));
+    assertEquals(Map.of(), e.groups().get(1).labels());
+    assertEquals("prometheus-storage-01", e.groups().get(2).labels().get("name"));
+    assertEquals(Map.of("env", "staging"), e.groups().get(4).labels());
+  }
+
+  @Test
+  void changedFileIsPickedUpWithoutWaitingForRefresh() throws Exception {
+    rewrite("a.json", "[{\"targets\":[\"a:1\"]}]");
+    start("*.json");
+    listener.awaitAddresses(List.of("a:1"));
+
+    rewrite("a.json", "[{\"targets\":[\"a:1\",\"a:2\"],\"labels\":{\"env\":\"prod\"}}]");
+    RecordingListener.Event e = listener.awaitAddresses(List.of("a:1", "a:2"));
+    assertEquals(Map.of("env", "prod"), e.groups().get(0).labels());
+  }
+
+  @Test
+  void newAndRemovedFilesChangeTheTargets() throws Exception {
+    rewrite("a.json", "[{\"targets\":[\"a:1\"]}]");
+    start("*.json");
+    listener.awaitAddresses(List.of("a:1"));
+
+    rewrite("b.json", "[{\"targets\":[\"b:1\"]}]");
+    listener.awaitAddresses(List.of("a:1", "b:1"));
+
+    Files.delete(dir.resolve("a.json"));
+    listener.awaitAddresses(List.of("b:1"));
+  }
+
+  @Test
+  void malformedFileKeepsItsLastGoodTargetsAndReportsTheFile() throws Exception {
+    rewrite("a.json", "[{\"targets\":[\"a:1\"]}]");
+    rewrite("b.json", "[{\"targets\":[\"b:1\"]}]");
+    start("*.json");
+    listener.awaitAddresses(List.of("a:1", "b:1"));
+
+    try (InputStream in = getClass().getResourceAsStream("broken.json")) {
+      rewrite("b.json", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    rewrite("a.json", "[{\"targets\":[\"a:2\"]}]");
+    // the healthy file is fresh, the broken one keeps its last good targets, then the error follows
+    RecordingListener.Event e = listener.awaitAddresses(List.of("a:2", "b:1"));
+    assertEquals(null, e.error());
+    RecordingListener.Event error = listener.next();
+    assertTrue(error.isError(), "expected an error after the partial result, got " + error);
+    assertTrue(error.error().getMessage().contains(dir.resolve("b.json").toString()), error.error().getMessage());
+
+    rewrite("b.json", "[{\"targets\":[\"b:2\"]}]");
+    listener.awaitAddresses(List.of("a:2", "b:2"));
+  }
+
+  @Test
+  void malformedFileWithoutGoodVersionContributesNothingAndIsReported() throws Exception {
+    copyFixture("broken.json", "broken.json");
+    copyFixture("nodes.json", "nodes.json");
+    start("*.json");
+
+    RecordingListener.Event e = listener.next();
+    assertEquals(List.of("172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"), addresses(e.groups()));
+    Exception error = listener.next().error();
+    assertTrue(error.getMessage().contains(dir.resolve("broken.json").toString()), error.getMessage());
+  }
+
+  @Test
+  void unknownFieldInYamlIsAnErrorNamingFileAndField() throws Exception {
+    copyFixture("unknown-field.yml", "x.yml");
+    start("*.yml");
+
+    assertEquals(List.of(), listener.next().groups());
+    String message = listener.next().error().getMessage();
+    assertTrue(message.contains(dir.resolve("x.yml").toString()) && message.contains("\"label\""), message);
+  }
+
+  @Test
+  void missingFilesAndDirectoriesMatchNothingWithoutError() throws Exception {
+    start("absent.json", "nodir/*.json");
+    RecordingListener.Event e = listener.next();
+    assertEquals(List.of(), e.groups());
+
+    rewrite("absent.json", "[{\"targets\":[\"late:1\"]}]");
+    listener.awaitAddresses(List.of("late:1"));
+  }
+}

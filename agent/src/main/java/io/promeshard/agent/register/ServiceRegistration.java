@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -59,7 +60,10 @@ public final class ServiceRegistration implements Closeable {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
       throw new IllegalStateException("[register] " + spec.id() + ": start() called twice or after close");
     }
-    timer.scheduleWithFixedDelay(this::ensure, 0, recheck.toMillis(), TimeUnit.MILLISECONDS);
+    // ensure() catches and logs its own failures, and stopTimer() ends the schedule by shutting the
+    // executor down: the handle has nothing to report and nothing to cancel.
+    ScheduledFuture<?> unused =
+        timer.scheduleWithFixedDelay(this::ensure, 0, recheck.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Re-checks soon, e.g. after the watch reached Consul again. */

@@ -59,7 +59,7 @@ public final class AgentMetrics {
   }
 
   public void applied(long generation, Instant at) {
-    appliedGeneration.set(generation);
+    appliedGeneration.set((double) generation);
     lastApply.set(at.toEpochMilli() / 1000.0);
   }
 

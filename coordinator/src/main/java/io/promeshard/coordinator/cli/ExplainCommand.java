@@ -26,6 +26,7 @@ public final class ExplainCommand implements Callable<Integer> {
   Duration timeout;
 
   @Override
+  @SuppressWarnings("try") // c only has to run, and be closed, while the dry-run report is awaited
   public Integer call() throws Exception {
     BlockingQueue<Dispatcher.DispatchReport> reports = new ArrayBlockingQueue<>(1);
     Dispatcher.DispatchReport report;

@@ -91,7 +91,7 @@ public final class Coordinator implements Closeable {
         }));
     sources.start();
     closeables.add(0, sources);
-    watch(KvWatch.of(kv, layout.configDir(), listener(entries -> applyConfig(layout, entries)), WatchOptions.defaults()));
+    watch(KvWatch.of(kv, layout.configDir(), listener(entries -> applyConfig(entries)), WatchOptions.defaults()));
     watch(KvWatch.of(kv, layout.recordsDir(), listener(entries -> applyRecords(layout, entries)), WatchOptions.defaults()));
     if (mode == Dispatcher.Mode.PUBLISH) {
       LeaderElection election = new LeaderElection(http, layout,
@@ -132,7 +132,7 @@ public final class Coordinator implements Closeable {
   }
 
   /** On the dispatcher thread: a new read of {@code config/}. */
-  private void applyConfig(KvLayout layout, List<KvEntry> entries) {
+  private void applyConfig(List<KvEntry> entries) {
     DispatchState s = dispatcher.state;
     Map<String, String> errorsBefore = s.config.errors();
     Map<String, byte[]> values = new HashMap<>();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -159,7 +160,7 @@ public final class SourceManager implements Closeable {
 
   private void requireRunning() {
     if (state.get() != State.RUNNING) {
-      throw new IllegalStateException("source manager is " + state.get().name().toLowerCase());
+      throw new IllegalStateException("source manager is " + state.get().name().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.promeshard.testkit.PackageLayers;
 import java.nio.file.Paths;
@@ -28,7 +29,7 @@ class PackageLayeringTest {
   @Test
   void configAndShardUseNothingOfDispatchPublishRunOrCli() {
     for (String early : List.of("config", "shard")) {
-      Set<String> used = new TreeSet<>(layers.uses().getOrDefault(early, new TreeSet<>()));
+      Set<String> used = new TreeSet<>(layers.uses().getOrDefault(early, Set.of()));
       used.retainAll(Set.of("dispatch", "publish", "run", "cli"));
       assertEquals(Set.of(), used, early + " uses");
     }
@@ -36,7 +37,7 @@ class PackageLayeringTest {
 
   @Test
   void publishKnowsNothingOfTheDispatchThatDrivesIt() {
-    assertEquals(false, layers.uses().getOrDefault("publish", new TreeSet<>()).contains("dispatch"));
+    assertEquals(false, layers.uses().getOrDefault("publish", Set.of()).contains("dispatch"));
   }
 
   @Test

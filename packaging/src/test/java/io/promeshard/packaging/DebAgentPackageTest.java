@@ -50,7 +50,7 @@ class DebAgentPackageTest {
   void installCreatesTheUserWhichOwnsOnlyTheOutputDirectoriesAndReadsTheToken() {
     Dpkg.install(BuiltPackages.deb(NAME)).ok();
 
-    String[] user = Exec.run("getent", "passwd", DpkgGuard.USER).ok().stdout().strip().split(":");
+    String[] user = Exec.run("getent", "passwd", DpkgGuard.USER).ok().stdout().strip().split(":", -1);
     assertEquals("/var/lib/prome-shard", user[5]);
     assertEquals("/usr/sbin/nologin", user[6]);
     assertTrue(Integer.parseInt(user[2]) < 1000, "a system uid: " + user[2]);

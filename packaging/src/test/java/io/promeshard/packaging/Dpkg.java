@@ -37,7 +37,7 @@ final class Dpkg {
   /** The conffile paths dpkg recorded for an installed package. */
   static List<String> conffiles(String name) {
     String out = Exec.run("dpkg-query", "--show", "--showformat=${Conffiles}", name).ok().stdout();
-    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split(" ")[0]).sorted().toList();
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split(" ", -1)[0]).sorted().toList();
   }
 
   /** A control field of a .deb file, e.g. Depends. */

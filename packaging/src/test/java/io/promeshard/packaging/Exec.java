@@ -75,7 +75,7 @@ final class Exec {
     if (path == null) {
       return false;
     }
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       if (!dir.isEmpty() && new File(dir, program).canExecute()) {
         return true;
       }

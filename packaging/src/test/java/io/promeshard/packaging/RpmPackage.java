@@ -109,7 +109,7 @@ record RpmPackage(String name, String version, String release, String arch, Stri
   private static Map<String, String> payload(CpioArchiveInputStream cpio) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     CpioArchiveEntry e;
-    while ((e = cpio.getNextCPIOEntry()) != null) {
+    while ((e = cpio.getNextEntry()) != null) {
       String path = e.getName().startsWith("./") ? e.getName().substring(1) : e.getName();
       out.put(path, e.isDirectory() ? "" : sha256(cpio));
     }

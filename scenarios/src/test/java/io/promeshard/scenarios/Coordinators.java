@@ -9,6 +9,8 @@ import io.promeshard.testkit.ManagedProcess;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +72,8 @@ final class Coordinators implements Closeable {
       if (!p.isAlive()) {
         throw new AssertionError(name + " exited during start:\n" + p.logTail(40));
       }
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         return true;
       } catch (IOException e) {
         return false;

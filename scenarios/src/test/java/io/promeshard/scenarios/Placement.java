@@ -2,6 +2,7 @@ package io.promeshard.scenarios;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -31,7 +32,7 @@ record Placement(SortedMap<String, SortedSet<String>> byNode) {
   }
 
   /** Every address on any server. */
-  SortedSet<String> all() {
+  NavigableSet<String> all() {
     return byNode.values().stream().flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
   }
 

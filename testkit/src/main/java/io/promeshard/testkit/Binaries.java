@@ -97,7 +97,7 @@ public final class Binaries {
     }
     String path = System.getenv("PATH");
     if (path != null) {
-      for (String dir : path.split(File.pathSeparator)) {
+      for (String dir : path.split(File.pathSeparator, -1)) {
         if (!dir.isEmpty()) {
           Path p = Paths.get(dir, name);
           if (Files.isExecutable(p) && !Files.isDirectory(p)) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -41,10 +42,10 @@ public final class PackageLayers {
   }
 
   /** Each package of the module (top-level name) with the top-level packages its files use. */
-  public Map<String, TreeSet<String>> uses() {
-    Map<String, TreeSet<String>> uses = new TreeMap<>();
+  public Map<String, Set<String>> uses() {
+    Map<String, Set<String>> uses = new TreeMap<>();
     for (SourceFile f : files()) {
-      TreeSet<String> used = uses.computeIfAbsent(f.topLevel(), p -> new TreeSet<>());
+      Set<String> used = uses.computeIfAbsent(f.topLevel(), p -> new TreeSet<>());
       f.references().stream().map(PackageLayers::topLevel).filter(p -> !p.equals(f.topLevel())).forEach(used::add);
     }
     return uses;

@@ -12,8 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusServerTest {
   @Test
   void prometheusServesItsApiAndStartsAgainOnTheSamePort(@TempDir Path dir) {
-    String yml = "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n"
-        + "    static_configs:\n      - targets: ['127.0.0.1:1']\n";
+    String yml = """
+        global:
+          scrape_interval: 1s
+        scrape_configs:
+          - job_name: self
+            static_configs:
+              - targets: ['127.0.0.1:1']
+        """;
     try (PrometheusServer prom = PrometheusServer.start(dir, yml)) {
       Await.until(Duration.ofSeconds(10), "target self listed",
           () -> prom.get("/api/v1/targets").contains("\"job\":\"self\""));

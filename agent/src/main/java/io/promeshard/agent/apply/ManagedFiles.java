@@ -42,7 +42,7 @@ final class ManagedFiles {
       return names;
     }
     String ext = RenderResult.extension(kind);
-    for (String line : new String(bytes.get(), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(bytes.get(), StandardCharsets.UTF_8).split("\n", -1)) {
       String s = line.strip();
       if (s.isEmpty() || s.startsWith("#")) {
         continue;

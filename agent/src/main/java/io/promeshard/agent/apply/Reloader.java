@@ -100,7 +100,7 @@ public final class Reloader implements Closeable {
 
   /** The value of the reload gauge in a Prometheus text exposition, or null when absent or unparsable. */
   static Double gauge(String exposition) {
-    for (String line : exposition.split("\n")) {
+    for (String line : exposition.split("\n", -1)) {
       if (!line.startsWith(RELOAD_GAUGE)) {
         continue;
       }
@@ -111,7 +111,7 @@ public final class Reloader implements Closeable {
       } else if (!rest.startsWith(" ")) {
         continue;
       }
-      String[] fields = rest.strip().split("\\s+");
+      String[] fields = rest.strip().split("\\s+", -1);
       try {
         return Double.parseDouble(fields[0]);
       } catch (NumberFormatException e) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -163,7 +164,7 @@ final class OutputCheck {
   }
 
   private static String kind(JsonNode node) {
-    return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase() + " " + node;
+    return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + node;
   }
 
   private static String quoted(Map<String, String> labels) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  * bytes, how many targets or rules it holds and their sha256. Invalid arguments throw
  * IllegalArgumentException or, for a bad name, ProtocolException.
  */
+@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
 public record RenderResult(PartKey.Kind kind, String name, byte[] bytes, int count, String sha256) {
   public RenderResult {
     Objects.requireNonNull(kind, "kind");

@@ -61,7 +61,7 @@ public final class AgentMetrics implements ApplyMetrics {
 
   @Override
   public void applied(long generation, Instant at) {
-    appliedGeneration.set(generation);
+    appliedGeneration.set((double) generation);
     lastApply.set(at.toEpochMilli() / 1000.0);
   }
 

@@ -42,8 +42,10 @@ class ReloaderTest {
   @Test
   void successNeedsA2xxAndTheReloadGaugeAtOne() throws Exception {
     server.enqueue(new MockResponse().setResponseCode(200));
-    server.enqueue(new MockResponse().setBody("# TYPE prometheus_config_last_reload_successful gauge\n"
-        + "prometheus_config_last_reload_successful 1\n"));
+    server.enqueue(new MockResponse().setBody("""
+        # TYPE prometheus_config_last_reload_successful gauge
+        prometheus_config_last_reload_successful 1
+        """));
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertTrue(result.ok(), result.message());
@@ -111,8 +113,10 @@ class ReloaderTest {
   void theGaugeIsReadFromTheTextFormat() {
     assertEquals(1.0, Reloader.gauge("a 2\nprometheus_config_last_reload_successful 1\n"));
     assertEquals(0.0, Reloader.gauge("prometheus_config_last_reload_successful{x=\"y\"} 0 1700000000\n"));
-    assertEquals(1.0, Reloader.gauge("prometheus_config_last_reload_successful_timestamp_seconds 5\n"
-        + "prometheus_config_last_reload_successful 1\n"));
+    assertEquals(1.0, Reloader.gauge("""
+        prometheus_config_last_reload_successful_timestamp_seconds 5
+        prometheus_config_last_reload_successful 1
+        """));
     assertNull(Reloader.gauge("# HELP prometheus_config_last_reload_successful x\n"));
   }
 

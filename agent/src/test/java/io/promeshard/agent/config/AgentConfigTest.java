@@ -55,28 +55,28 @@ class AgentConfigTest {
 
   @Test
   void everyKeyOfTheFileIsRead() {
-    AgentConfig c = resolve(String.join("\n",
-        "consul:",
-        "  address: https://consul.example:8501",
-        "prefix: /ps",
-        "node: p1",
-        "file_sd_dir: /srv/fsd",
-        "rules_dir: /srv/rules",
-        "templates_dir: /etc/prome-shard/templates",
-        "prometheus_url: http://10.0.0.5:9090/prom/",
-        "reload_on: always",
-        "reload_timeout: 5s",
-        "debounce: 250ms",
-        "check_command: [promtool, check, rules]",
-        "check_timeout: 10s",
-        "rule_interval: 1m",
-        "listen: ''",
-        "unhealthy_after: 2m",
-        "service: prom-nodes",
-        "weight: 2.5",
-        "zone: dc1-a",
-        "register: false",
-        ""), Overrides.NONE);
+    AgentConfig c = resolve("""
+        consul:
+          address: https://consul.example:8501
+        prefix: /ps
+        node: p1
+        file_sd_dir: /srv/fsd
+        rules_dir: /srv/rules
+        templates_dir: /etc/prome-shard/templates
+        prometheus_url: http://10.0.0.5:9090/prom/
+        reload_on: always
+        reload_timeout: 5s
+        debounce: 250ms
+        check_command: [promtool, check, rules]
+        check_timeout: 10s
+        rule_interval: 1m
+        listen: ''
+        unhealthy_after: 2m
+        service: prom-nodes
+        weight: 2.5
+        zone: dc1-a
+        register: false
+        """, Overrides.NONE);
 
     assertEquals(URI.create("https://consul.example:8501"), c.consul().address());
     assertEquals("ps/", c.prefix());
@@ -101,12 +101,15 @@ class AgentConfigTest {
 
   @Test
   void flagsOverrideTheFile() {
-    AgentConfig c = resolve(String.join("\n",
-        "consul: {address: 'http://10.1.1.1:8500', token_file: /nope}",
-        "node: from-file",
-        "prefix: file/",
-        "file_sd_dir: /a", "rules_dir: /b", "templates_dir: /c",
-        "reload_url: http://127.0.0.1:9090/-/reload", ""),
+    AgentConfig c = resolve("""
+        consul: {address: 'http://10.1.1.1:8500', token_file: /nope}
+        node: from-file
+        prefix: file/
+        file_sd_dir: /a
+        rules_dir: /b
+        templates_dir: /c
+        reload_url: http://127.0.0.1:9090/-/reload
+        """,
         new Overrides("from-flag", "http://127.0.0.1:18500", "", "flag/", "/x", "/y", "/z", "http://127.0.0.1:9999/-/reload"));
 
     assertEquals("from-flag", c.node());

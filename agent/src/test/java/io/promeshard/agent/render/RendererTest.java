@@ -15,6 +15,7 @@ import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class RendererTest {
         new TargetGroup(List.of("10.0.0.1:9100", "10.0.0.2:9100"),
             Map.of("team", "a \"quoted\" name\nwith a newline", "env", "prod")),
         TargetGroup.of("10.0.0.3:9100", Map.of())));
-    assertArrayEquals(resource("render/web.json"), targets.bytes(), new String(targets.bytes()));
+    assertArrayEquals(resource("render/web.json"), targets.bytes(), new String(targets.bytes(), StandardCharsets.UTF_8));
     assertEquals(3, targets.count());
     assertEquals("web.json", targets.fileName());
     assertEquals(Checksums.sha256Hex(resource("render/web.json")), targets.sha256());
@@ -49,7 +50,7 @@ class RendererTest {
         new RecordRule("job:up:sum", "sum by (job) (up)"),
         new RecordRule("job:http_errors:rate5m", "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m]))")),
         Duration.ofSeconds(30));
-    assertArrayEquals(resource("render/heavy.yml"), rules.bytes(), new String(rules.bytes()));
+    assertArrayEquals(resource("render/heavy.yml"), rules.bytes(), new String(rules.bytes(), StandardCharsets.UTF_8));
     assertEquals(2, rules.count());
     assertEquals("heavy_expr_record.yml", rules.fileName());
     assertEquals(PartKey.Kind.RULES, rules.kind());

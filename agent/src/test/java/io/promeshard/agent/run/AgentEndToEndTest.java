@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -373,9 +374,9 @@ class AgentEndToEndTest {
     return out;
   }
 
-  private static TreeSet<String> filesUnder(Path dir) throws IOException {
+  private static NavigableSet<String> filesUnder(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      TreeSet<String> out = new TreeSet<>();
+      NavigableSet<String> out = new TreeSet<>();
       s.filter(Files::isRegularFile).forEach(p -> out.add(root.relativize(p).toString()));
       return out;
     }

@@ -38,9 +38,11 @@ public final class DispatchBench {
   public record Config(int targets, int nodes, int files, int runs, Duration timeout) {}
 
   /** One kind of dispatch over its runs: seconds per run, and the writes of the first run. */
+  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
   public record Kind(String name, double[] seconds, int moved, int keys, long valueBytes, long txnBytes, int batches) {}
 
   /** Everything measured. */
+  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
   public record Result(double[] sourceReadMs, List<Kind> kinds) {
     public Kind kind(String name) {
       return kinds.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();

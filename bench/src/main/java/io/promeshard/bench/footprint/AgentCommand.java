@@ -63,7 +63,7 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
         inExec = l.startsWith("exec \"$java\"");
         continue;
       }
-      for (String token : l.split("\\s+")) {
+      for (String token : l.split("\\s+", -1)) {
         if (token.equals("$JAVA_OPTS")) {
           if (options.isEmpty()) {
             break;

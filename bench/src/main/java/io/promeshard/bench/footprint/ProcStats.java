@@ -44,13 +44,13 @@ public final class ProcStats {
   public long cpuMillis() {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // the command name (field 2) may hold spaces and parentheses: count fields after the last ')'
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+", -1);
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
     return ticks * 1000 / CLOCK_TICKS;
   }
 
   private long statusField(String name) {
-    for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+    for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n", -1)) {
       if (line.startsWith(name)) {
         return Long.parseLong(line.substring(name.length()).replace("kB", "").trim());
       }

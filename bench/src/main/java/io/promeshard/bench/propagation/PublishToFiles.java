@@ -28,6 +28,7 @@ public final class PublishToFiles {
    * Per change: until the last agent (from publish return and from publish start) and until the first
    * agent; per agent and change from publish return.
    */
+  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
   public record Samples(int targets, int batches, long bytes, double[] lastFromCommitMs, double[] lastFromStartMs,
       double[] firstFromCommitMs, double[] eachFromCommitMs, int fallbackHits) {}
 

@@ -17,21 +17,21 @@ public final class Machine {
   /** The 1, 5 and 15 minute load averages, e.g. {@code 2.95 3.10 3.02}. */
   public static String loadAverage() {
     String s = read(Path.of("/proc/loadavg"));
-    String[] f = s.trim().split("\\s+");
+    String[] f = s.trim().split("\\s+", -1);
     return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
   }
 
   /** A few markdown lines describing the machine and the run. */
   public static String describe() {
     String cpu = "unknown";
-    for (String line : read(Path.of("/proc/cpuinfo")).split("\n")) {
+    for (String line : read(Path.of("/proc/cpuinfo")).split("\n", -1)) {
       if (line.startsWith("model name")) {
         cpu = line.substring(line.indexOf(':') + 1).trim();
         break;
       }
     }
     String mem = "unknown";
-    for (String line : read(Path.of("/proc/meminfo")).split("\n")) {
+    for (String line : read(Path.of("/proc/meminfo")).split("\n", -1)) {
       if (line.startsWith("MemTotal:")) {
         long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
         mem = (kb / 1024 / 1024) + " GiB";

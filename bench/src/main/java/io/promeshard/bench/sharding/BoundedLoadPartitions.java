@@ -53,7 +53,8 @@ public final class BoundedLoadPartitions implements Algorithm {
     for (int i = 0; i < sorted.length; i++) {
       sorted[i] ^= Long.MIN_VALUE;
     }
-    double avgLoad = Math.ceil((double) (PARTITIONS / nodes.size()) * LOAD);
+    int perNode = PARTITIONS / nodes.size();
+    double avgLoad = Math.ceil(perNode * LOAD);
     int[] loads = new int[nodes.size()];
     int[] owner = new int[PARTITIONS];
     byte[] bs = new byte[8];

@@ -14,6 +14,7 @@ public final class Murmur3 {
     return hash32(data, 0);
   }
 
+  @SuppressWarnings("fallthrough") // the tail bytes are mixed in by falling from case 3 to 2 to 1
   public static int hash32(byte[] data, int seed) {
     int h = seed;
     int blocks = data.length / 4;

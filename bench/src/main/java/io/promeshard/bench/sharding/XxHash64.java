@@ -11,6 +11,9 @@ public final class XxHash64 {
   private static final long P4 = 0x85EBCA77C2B2AE63L;
   private static final long P5 = 0x27D4EB2F165667C5L;
 
+  @SuppressWarnings("ConstantOverflow") // XXH64 adds modulo 2^64 by definition: the wrap is the value
+  private static final long V1_START = P1 + P2;
+
   private XxHash64() {}
 
   public static long hash(byte[] b) {
@@ -18,7 +21,7 @@ public final class XxHash64 {
     int i = 0;
     long h;
     if (len >= 32) {
-      long v1 = P1 + P2;
+      long v1 = V1_START;
       long v2 = P2;
       long v3 = 0;
       long v4 = -P1;

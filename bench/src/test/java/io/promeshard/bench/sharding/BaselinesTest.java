@@ -55,7 +55,8 @@ class BaselinesTest {
       for (int o : owner) {
         load[o]++;
       }
-      double bound = Math.ceil((double) (BoundedLoadPartitions.PARTITIONS / n) * BoundedLoadPartitions.LOAD);
+      int perMember = BoundedLoadPartitions.PARTITIONS / n;
+      double bound = Math.ceil(perMember * BoundedLoadPartitions.LOAD);
       for (int l : load) {
         assertTrue(l <= bound, n + " members: a member holds " + l + " partitions, bound " + bound);
       }

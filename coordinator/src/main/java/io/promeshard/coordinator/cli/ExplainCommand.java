@@ -28,6 +28,7 @@ public final class ExplainCommand implements Callable<Integer> {
   Duration timeout;
 
   @Override
+  @SuppressWarnings("try") // c only has to run, and be closed, while the dry-run report is awaited
   public Integer call() throws Exception {
     BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
     DispatchReport report;

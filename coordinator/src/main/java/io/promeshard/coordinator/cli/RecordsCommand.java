@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -106,7 +107,7 @@ public final class RecordsCommand implements Runnable {
           PromtoolCheck.locate(promtool), dryRun);
       ImportReport report;
       try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
-        report = new RecordImport(new KvClient(http), new TxnWriter(http), cfg.layout(), Clock.systemDefaultZone())
+        report = new RecordImport(new KvClient(http), new TxnWriter(http), cfg.layout(), Clock.system(ZoneId.systemDefault()))
             .run(req);
       }
       report.print(System.out);

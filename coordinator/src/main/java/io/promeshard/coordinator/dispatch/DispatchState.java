@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -125,7 +126,7 @@ public final class DispatchState {
 
   /** The membership watcher's latest view (pending joins, raw health), for the cold-start wait. */
   public DispatchState withMembershipView(MembershipStatus view) {
-    if (view == membership) {
+    if (Objects.equals(view, membership)) {
       return this;
     }
     Builder b = edit();

@@ -39,5 +39,6 @@ public record PublishPlan(
   }
 
   /** One key to set: the node it belongs to, its absolute key and value. */
+  @SuppressWarnings("ArrayRecordComponent") // a write is only read by the publisher; never compared or hashed
   public record KvWrite(String node, String key, byte[] value) {}
 }

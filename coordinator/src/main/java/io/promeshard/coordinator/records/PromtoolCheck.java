@@ -118,7 +118,7 @@ public final class PromtoolCheck {
   /** Rule number (1-based) to error, from lines naming a rule of our group whose record matches. */
   static Map<Integer, String> perRuleErrors(String output, List<RecordRule> rules) {
     Map<Integer, String> errors = new HashMap<>();
-    for (String line : output.split("\n")) {
+    for (String line : output.split("\n", -1)) {
       Matcher m = RULE_ERROR.matcher(line);
       if (!m.find() || !m.group(1).equals(GROUP)) {
         continue;

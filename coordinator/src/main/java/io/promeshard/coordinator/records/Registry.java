@@ -140,7 +140,7 @@ public final class Registry {
 
   /** Adds the rules not registered yet (by record name) at the next indices, in the given order. */
   public Registration register(List<RecordRule> rules) throws IOException {
-    LinkedHashMap<String, RecordRule> pending = unique(rules);
+    Map<String, RecordRule> pending = unique(rules);
     Map<Long, RecordRule> added = new TreeMap<>();
     int transactions = 0;
     int conflicts = 0;
@@ -194,7 +194,7 @@ public final class Registry {
   }
 
   /** The next rules that fit one transaction together with the counter op (one Consul txn batch). */
-  private List<RecordRule> chunk(LinkedHashMap<String, RecordRule> pending) {
+  private List<RecordRule> chunk(Map<String, RecordRule> pending) {
     List<RecordRule> out = new ArrayList<>();
     long bytes = 256;
     for (RecordRule r : pending.values()) {
@@ -215,8 +215,9 @@ public final class Registry {
     return 4 * ((value + 2) / 3) + 6 * key + 96;
   }
 
-  private static LinkedHashMap<String, RecordRule> unique(List<RecordRule> rules) {
-    LinkedHashMap<String, RecordRule> out = new LinkedHashMap<>();
+  /** The rules by record name, first one wins, in the given order. */
+  private static Map<String, RecordRule> unique(List<RecordRule> rules) {
+    Map<String, RecordRule> out = new LinkedHashMap<>();
     rules.forEach(r -> out.putIfAbsent(r.record(), r));
     return out;
   }

@@ -95,7 +95,7 @@ public final class CoordinatorMetrics implements DispatchObserver {
   @Override
   public void leadership(boolean isLeader, long term) {
     leader.set(isLeader ? 1 : 0);
-    epoch.set(isLeader ? term : 0);
+    epoch.set(isLeader ? (double) term : 0);
   }
 
   void configErrors(int count) {
@@ -107,7 +107,7 @@ public final class CoordinatorMetrics implements DispatchObserver {
     health.forEach((job, list) -> list.forEach(h -> {
       List<String> labels = List.of(job, h.source());
       now.add(labels);
-      sourceErrors.labelValues(job, h.source()).set(h.errorCount());
+      sourceErrors.labelValues(job, h.source()).set((double) h.errorCount());
       sourceFailing.labelValues(job, h.source()).set(h.failing() ? 1 : 0);
       sourceTargets.labelValues(job, h.source()).set(h.targets());
     }));

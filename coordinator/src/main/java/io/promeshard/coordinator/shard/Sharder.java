@@ -109,7 +109,7 @@ public final class Sharder {
     long[] packed = new long[open];
     for (int i = 0, k = 0; i < in.itemCount(); i++) {
       if (!placement.complete(i)) {
-        long costRank = Integer.MAX_VALUE - Float.floatToIntBits((float) in.cost[i]);
+        long costRank = Integer.MAX_VALUE - (long) Float.floatToIntBits((float) in.cost[i]);
         packed[k++] = stage(i, in, placement, sticky) << 61 | costRank << 29 | i;
       }
     }

@@ -14,6 +14,7 @@ import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -48,7 +49,7 @@ class MembershipWatcherTest {
   @BeforeEach
   void setUp(TestInfo info) {
     consulHttp = ConsulHttp.create(ConsulSettings.of(consul.url()));
-    String method = info.getTestMethod().orElseThrow().getName().toLowerCase();
+    String method = info.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT);
     service = "node-" + method.substring(0, Math.min(20, method.length()));
   }
 

@@ -119,7 +119,8 @@ class SourceManagerTest {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
     int n = 0;
     while (System.nanoTime() < end) {
-      s.emit(TargetGroup.of("10.0.0.1:" + (++n), Map.of()));
+      n++;
+      s.emit(TargetGroup.of("10.0.0.1:" + n, Map.of()));
       Thread.sleep(5); // paces the producer, not a synchronisation
     }
     String last = "10.0.0.1:" + n;

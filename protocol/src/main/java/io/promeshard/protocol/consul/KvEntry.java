@@ -8,6 +8,7 @@ import java.util.Objects;
  * One Consul KV entry as read; {@code value} is copied in and out and compared by content, so lists of
  * entries compare equal exactly when keys, bytes, indexes and sessions match. A blank key throws.
  */
+@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
 public record KvEntry(String key, byte[] value, long createIndex, long modifyIndex, String session) {
   private static final byte[] EMPTY = new byte[0];
 

@@ -18,6 +18,7 @@ final class TxnBatches {
   static final int MAX_BODY_BYTES = 512 * 1024;
 
   /** One request: the ops in it (fence op first when fenced) and the JSON body to send. */
+  @SuppressWarnings("ArrayRecordComponent") // a batch is built, sent once and dropped; never compared or hashed
   record Batch(List<TxnOp> ops, byte[] body) {
     Batch {
       ops = List.copyOf(ops);

@@ -7,6 +7,7 @@ import java.util.Objects;
  * One KV operation of a Consul transaction ({@code /v1/txn}); values are sent base64-encoded.
  * Built with the static factories, which check that each verb has what it needs (IllegalArgumentException).
  */
+@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
 public record TxnOp(Verb verb, String key, byte[] value, long index, String session) {
   /** The KV verbs this project uses, with Consul's wire names. */
   public enum Verb {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +77,7 @@ class AclTokenTest {
       IOException txn = assertThrows(IOException.class,
           () -> new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("acl/c", new byte[1]))));
       System.out.println("[AclTokenTest] " + txn.getMessage());
-      assertTrue(txn.getMessage().toLowerCase().contains("permission denied"), txn.getMessage());
+      assertTrue(txn.getMessage().toLowerCase(Locale.ROOT).contains("permission denied"), txn.getMessage());
     }
   }
 

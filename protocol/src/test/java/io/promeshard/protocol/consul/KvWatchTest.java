@@ -150,10 +150,10 @@ class KvWatchTest {
   static final class Events implements WatchListener<List<KvEntry>> {
     record Change(Map<String, String> state, long index, long receivedNanos) {}
 
-    record Error(Exception error, int attempt, Duration retryIn) {}
+    record Failure(Exception error, int attempt, Duration retryIn) {}
 
     final BlockingQueue<Change> changes = new LinkedBlockingQueue<>();
-    final List<Error> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Failure> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<Long> recovered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
@@ -165,7 +165,7 @@ class KvWatchTest {
 
     @Override
     public void onError(Exception error, int attempt, Duration retryIn) {
-      errors.add(new Error(error, attempt, retryIn));
+      errors.add(new Failure(error, attempt, retryIn));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.promeshard.protocol.consul;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -123,11 +124,11 @@ class TxnWriterTest {
 
   @Test
   void aFailedCheckInsideABatchRollsBackTheWholeBatch() throws Exception {
-    kv.put("records/1", "old".getBytes());
+    kv.put("records/1", "old".getBytes(UTF_8));
     List<TxnOp> ops = List.of(
-        TxnOp.set("records/2", "two".getBytes()),
+        TxnOp.set("records/2", "two".getBytes(UTF_8)),
         TxnOp.checkNotExists("records/1"),
-        TxnOp.set("records/3", "three".getBytes()));
+        TxnOp.set("records/3", "three".getBytes(UTF_8)));
     TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
     assertEquals(false, e.fencingLost());
     assertEquals(1, e.errors().get(0).opIndex());
@@ -140,22 +141,22 @@ class TxnWriterTest {
   void manyRejectedOpsAreAllReportedEvenWhenConsulsReplyIsLong() throws Exception {
     List<TxnOp> ops = new java.util.ArrayList<>();
     for (int i = 1; i <= 40; i++) {
-      kv.put("records/" + i, "old".getBytes());
-      ops.add(TxnOp.cas("records/" + i, "new".getBytes(), 0)); // create-only: every op fails
+      kv.put("records/" + i, "old".getBytes(UTF_8));
+      ops.add(TxnOp.cas("records/" + i, "new".getBytes(UTF_8), 0)); // create-only: every op fails
     }
     TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
     assertEquals(40, e.errors().size());
     assertTrue(e.getMessage().contains("and 37 more"), e.getMessage());
-    assertArrayEquals("old".getBytes(), kv.get("records/40").orElseThrow().value());
+    assertArrayEquals("old".getBytes(UTF_8), kv.get("records/40").orElseThrow().value());
   }
 
   @Test
   void unfencedWritesAndDeletesApplyInOrder() throws Exception {
     TxnResult r = writer.write(Fence.NONE, List.of(
-        TxnOp.set("records/1", "a".getBytes()),
-        TxnOp.set("records/2", "b".getBytes()),
+        TxnOp.set("records/1", "a".getBytes(UTF_8)),
+        TxnOp.set("records/2", "b".getBytes(UTF_8)),
         TxnOp.delete("records/1"),
-        TxnOp.cas("records/3", "c".getBytes(), 0)));
+        TxnOp.cas("records/3", "c".getBytes(UTF_8), 0)));
     assertEquals(new TxnResult(1, 4, r.bodyBytes()), r);
     assertTrue(kv.get("records/1").isEmpty());
     assertEquals("b", kv.get("records/2").orElseThrow().valueUtf8());

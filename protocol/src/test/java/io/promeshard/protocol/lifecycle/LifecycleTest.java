@@ -1,6 +1,7 @@
 package io.promeshard.protocol.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,7 +176,9 @@ class LifecycleTest {
       Thread.onSpinWait();
     }
     closer.interrupt();
-    assertEquals(Boolean.TRUE, flag.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    Boolean restored = flag.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertNotNull(restored, "close() returned");
+    assertTrue(restored, "the closer's interrupt flag is restored");
     release.countDown();
   }
 

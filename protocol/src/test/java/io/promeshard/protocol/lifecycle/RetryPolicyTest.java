@@ -17,8 +17,8 @@ class RetryPolicyTest {
     RetryPolicy b = RetryPolicy.fullJitter(Duration.ofMillis(250), Duration.ofSeconds(30));
     assertEquals(Duration.ofMillis(250), b.ceiling(1));
     assertEquals(Duration.ofMillis(500), b.ceiling(2));
-    assertEquals(Duration.ofMillis(1000), b.ceiling(3));
-    assertEquals(Duration.ofMillis(16000), b.ceiling(7));
+    assertEquals(Duration.ofSeconds(1), b.ceiling(3));
+    assertEquals(Duration.ofSeconds(16), b.ceiling(7));
     assertEquals(Duration.ofSeconds(30), b.ceiling(8));
     assertEquals(Duration.ofSeconds(30), b.ceiling(1000));
     assertEquals(Duration.ofSeconds(30), b.ceiling(Integer.MAX_VALUE));

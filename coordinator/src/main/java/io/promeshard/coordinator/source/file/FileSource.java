@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -111,8 +112,8 @@ public final class FileSource extends PollingSource {
   }
 
   /** Expands each pattern (glob in the last segment only); a missing directory matches nothing. */
-  static TreeSet<Path> expand(List<String> patterns) throws IOException {
-    TreeSet<Path> files = new TreeSet<>();
+  static NavigableSet<Path> expand(List<String> patterns) throws IOException {
+    NavigableSet<Path> files = new TreeSet<>();
     for (String pattern : patterns) {
       Path path = Path.of(pattern);
       String glob = path.getFileName().toString();

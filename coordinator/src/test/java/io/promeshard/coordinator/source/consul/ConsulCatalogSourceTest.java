@@ -13,6 +13,7 @@ import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -39,7 +40,7 @@ class ConsulCatalogSourceTest {
   @BeforeEach
   void setUp(TestInfo info) {
     consulHttp = ConsulHttp.create(ConsulSettings.of(consul.url()));
-    service = "exporter-" + info.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 12);
+    service = "exporter-" + info.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT).substring(0, 12);
   }
 
   @AfterEach

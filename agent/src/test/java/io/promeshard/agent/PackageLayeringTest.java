@@ -10,9 +10,16 @@ import org.junit.jupiter.api.Test;
 
 /** The agent's packages follow the data flow: config → watch → render → apply → the rest. */
 class PackageLayeringTest {
-  private final PackageLayers layers = new PackageLayers(Paths.get("src/main/java"), "io.promeshard.agent",
-      List.of(List.of("config"), List.of("watch"), List.of("render"), List.of("apply"),
-          List.of("register", "status", "run", "cli")));
+  private final PackageLayers layers =
+      new PackageLayers(
+          Paths.get("src/main/java"),
+          "io.promeshard.agent",
+          List.of(
+              List.of("config"),
+              List.of("watch"),
+              List.of("render"),
+              List.of("apply"),
+              List.of("register", "status", "run", "cli")));
 
   @Test
   void noPackageUsesALaterStageOfTheFlow() {

@@ -26,47 +26,85 @@ import picocli.CommandLine.Parameters;
  * prints markdown tables to stdout (logs go to stderr). Exit 0 when every benchmark ran, 1 when one
  * failed (its error is printed and the others still run), 2 for a usage error.
  */
-@Command(name = "prome-shard-bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "prome-shard-bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Benchmarks of prome-shard; prints markdown tables (see BENCHMARKS.md).")
 public final class BenchMain implements Callable<Integer> {
   /** The benchmarks by name, in the order {@code all} runs them. */
-  enum Which { sharding, propagation, footprint, dispatch, all }
+  enum Which {
+    sharding,
+    propagation,
+    footprint,
+    dispatch,
+    all
+  }
 
-  @Parameters(index = "0", defaultValue = "all", paramLabel = "WHICH",
+  @Parameters(
+      index = "0",
+      defaultValue = "all",
+      paramLabel = "WHICH",
       description = "sharding, propagation, footprint, dispatch or all (default).")
   Which which;
 
-  @Option(names = "--quick", description = "Toy sizes and few repetitions: checks that every benchmark runs, numbers mean little.")
+  @Option(
+      names = "--quick",
+      description =
+          "Toy sizes and few repetitions: checks that every benchmark runs, numbers mean little.")
   boolean quick;
 
-  @Option(names = "--runs", defaultValue = "5", description = "Timed runs per measurement (median reported; default 5).")
+  @Option(
+      names = "--runs",
+      defaultValue = "5",
+      description = "Timed runs per measurement (median reported; default 5).")
   int runs;
 
-  @Option(names = "--warmups", defaultValue = "3", description = "Untimed warm-up runs before timing (default 3).")
+  @Option(
+      names = "--warmups",
+      defaultValue = "3",
+      description = "Untimed warm-up runs before timing (default 3).")
   int warmups;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the Pareto costs (default 42).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the Pareto costs (default 42).")
   long seed;
 
-  @Option(names = "--changes", defaultValue = "100",
+  @Option(
+      names = "--changes",
+      defaultValue = "100",
       description = "Propagation: published changes per row (default 100; p99 needs at least 50).")
   int changes;
 
-  @Option(names = "--edits", defaultValue = "50", description = "Propagation: KV config edits per row (default 50).")
+  @Option(
+      names = "--edits",
+      defaultValue = "50",
+      description = "Propagation: KV config edits per row (default 50).")
   int edits;
 
-  @Option(names = "--work-dir", description = "Where Consul data, agent files and logs go (default: a new temp dir).")
+  @Option(
+      names = "--work-dir",
+      description = "Where Consul data, agent files and logs go (default: a new temp dir).")
   Path workDir;
 
-  @Option(names = "--agent-jar", description = "Footprint: the agent jar (default agent/target/prome-shard-agent.jar).")
+  @Option(
+      names = "--agent-jar",
+      description = "Footprint: the agent jar (default agent/target/prome-shard-agent.jar).")
   Path agentJar;
 
-  @Option(names = "--footprint-targets", defaultValue = "10000",
+  @Option(
+      names = "--footprint-targets",
+      defaultValue = "10000",
       description = "Footprint: targets in the agent's share (default 10000).")
   int footprintTargets;
 
-  @Option(names = "--agent-jvm-opts", paramLabel = "OPTS",
-      description = "Footprint: an extra row with these JVM options instead of the launcher's (repeatable).")
+  @Option(
+      names = "--agent-jvm-opts",
+      paramLabel = "OPTS",
+      description =
+          "Footprint: an extra row with these JVM options instead of the launcher's (repeatable).")
   List<String> agentJvmOptions = new ArrayList<>();
 
   private final PrintStream out = System.out;
@@ -76,7 +114,8 @@ public final class BenchMain implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(
+        new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
@@ -105,40 +144,77 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private void sharding() {
-    List<ShardingBench.Size> sizes = quick ? List.of(new ShardingBench.Size(2_000, 5)) : ShardingBench.FULL_SIZES;
+    List<ShardingBench.Size> sizes =
+        quick ? List.of(new ShardingBench.Size(2_000, 5)) : ShardingBench.FULL_SIZES;
     ShardingBench.Size result = quick ? sizes.get(0) : ShardingBench.RESULT_SIZE;
-    new ShardingBench(sizes, result, quick ? 1 : warmups, quick ? 1 : runs, seed, out).run().stream()
-        .filter(r -> r.size().equals(result) && r.algorithm().equals("prome-shard")).findFirst()
-        .ifPresent(r -> resultLine = ShardingBench.resultLine(r));
+    new ShardingBench(sizes, result, quick ? 1 : warmups, quick ? 1 : runs, seed, out)
+        .run().stream()
+            .filter(r -> r.size().equals(result) && r.algorithm().equals("prome-shard"))
+            .findFirst()
+            .ifPresent(r -> resultLine = ShardingBench.resultLine(r));
   }
 
   private void propagation() {
-    PropagationBench.Config c = quick
-        ? new PropagationBench.Config(3, List.of(50), 5, 50, 3, List.of("0s"), 10, Duration.ofMillis(200), Duration.ofSeconds(20))
-        : new PropagationBench.Config(10, List.of(100, 1000), changes, 1000, edits, List.of("1s", "0s"), 100, Duration.ofMillis(300),
-            Duration.ofSeconds(30));
+    PropagationBench.Config c =
+        quick
+            ? new PropagationBench.Config(
+                3,
+                List.of(50),
+                5,
+                50,
+                3,
+                List.of("0s"),
+                10,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(20))
+            : new PropagationBench.Config(
+                10,
+                List.of(100, 1000),
+                changes,
+                1000,
+                edits,
+                List.of("1s", "0s"),
+                100,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(30));
     new PropagationBench(c, workDir("propagation"), out).run();
   }
 
   private void footprint() {
     Path root = Binaries.projectRoot();
-    AgentCommand cmd = AgentCommand.jar(root.resolve("packaging/src/main/bin/prome-shard-agent"),
-        agentJar != null ? agentJar : root.resolve("agent/target/prome-shard-agent.jar"));
+    AgentCommand cmd =
+        AgentCommand.jar(
+            root.resolve("packaging/src/main/bin/prome-shard-agent"),
+            agentJar != null ? agentJar : root.resolve("agent/target/prome-shard-agent.jar"));
     List<List<String>> optionSets = new ArrayList<>();
     optionSets.add(null);
     agentJvmOptions.forEach(o -> optionSets.add(List.of(o.trim().split("\\s+"))));
-    FootprintBench.Config c = quick
-        ? new FootprintBench.Config(1000, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, Duration.ofMillis(200),
-            Duration.ofSeconds(30), optionSets)
-        : new FootprintBench.Config(footprintTargets, Duration.ofSeconds(10), Duration.ofSeconds(30), 20, Duration.ofMillis(500),
-            Duration.ofSeconds(60), optionSets);
+    FootprintBench.Config c =
+        quick
+            ? new FootprintBench.Config(
+                1000,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                optionSets)
+            : new FootprintBench.Config(
+                footprintTargets,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                20,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(60),
+                optionSets);
     new FootprintBench(c, cmd, workDir("footprint"), out).run();
   }
 
   private void dispatch() {
-    DispatchBench.Config c = quick
-        ? new DispatchBench.Config(2_000, 5, 4, 2, Duration.ofSeconds(30))
-        : new DispatchBench.Config(100_000, 50, 100, runs, Duration.ofSeconds(60));
+    DispatchBench.Config c =
+        quick
+            ? new DispatchBench.Config(2_000, 5, 4, 2, Duration.ofSeconds(30))
+            : new DispatchBench.Config(100_000, 50, 100, runs, Duration.ofSeconds(60));
     new DispatchBench(c, workDir("dispatch"), out).run();
   }
 

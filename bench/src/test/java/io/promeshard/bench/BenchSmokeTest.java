@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every benchmark at a toy size, so a change that breaks one fails the build; the numbers are not
- * checked against goals (the machine running the tests is not a benchmark machine), only for sense.
+ * Runs every benchmark at a toy size, so a change that breaks one fails the build; the numbers are
+ * not checked against goals (the machine running the tests is not a benchmark machine), only for
+ * sense.
  */
 class BenchSmokeTest {
   @TempDir Path dir;
@@ -41,46 +42,81 @@ class BenchSmokeTest {
     ShardingBench.Row prome = rows.get(0);
     assertEquals("prome-shard", prome.algorithm());
     assertTrue(prome.base().countMaxAvg() <= 1.06, "prome-shard count balance " + prome.base());
-    assertTrue(prome.joinRatio() > 0.5 && prome.joinRatio() < 1.5, "join ratio " + prome.joinRatio());
-    ShardingBench.Row hashmod = rows.stream().filter(r -> r.algorithm().contains("hashmod")).findFirst().orElseThrow();
+    assertTrue(
+        prome.joinRatio() > 0.5 && prome.joinRatio() < 1.5, "join ratio " + prome.joinRatio());
+    ShardingBench.Row hashmod =
+        rows.stream().filter(r -> r.algorithm().contains("hashmod")).findFirst().orElseThrow();
     assertTrue(hashmod.joinRatio() > 3, "hashmod join ratio " + hashmod.joinRatio());
     assertTrue(printed().contains(ShardingBench.resultLine(prome)), printed());
-    assertTrue(printed().lines().anyMatch(l -> l.matches("RESULT assign_ms=[0-9.]+ max_avg=[0-9.]+ cost_max_avg=[0-9.]+ "
-        + "join_moved_ratio=[0-9.]+ leave_moved_ratio=[0-9.]+")), printed());
+    assertTrue(
+        printed()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "RESULT assign_ms=[0-9.]+ max_avg=[0-9.]+ cost_max_avg=[0-9.]+ "
+                            + "join_moved_ratio=[0-9.]+ leave_moved_ratio=[0-9.]+")),
+        printed());
   }
 
   @Test
   void propagationMeasuresEveryChangeOnEveryAgent() {
-    PropagationBench.Config c = new PropagationBench.Config(2, List.of(20), 3, 20, 2, List.of("0s"), 0,
-        Duration.ofMillis(150), Duration.ofSeconds(20));
+    PropagationBench.Config c =
+        new PropagationBench.Config(
+            2,
+            List.of(20),
+            3,
+            20,
+            2,
+            List.of("0s"),
+            0,
+            Duration.ofMillis(150),
+            Duration.ofSeconds(20));
     PropagationBench.Result r = new PropagationBench(c, dir, out).run();
     assertEquals(3, r.publish().get(0).lastFromCommitMs().length);
     assertEquals(6, r.publish().get(0).eachFromCommitMs().length);
-    assertTrue(Arrays.stream(r.publish().get(0).lastFromStartMs()).allMatch(ms -> ms > 0), printed());
+    assertTrue(
+        Arrays.stream(r.publish().get(0).lastFromStartMs()).allMatch(ms -> ms > 0), printed());
     assertEquals(2, r.edits().get(0).filesMs().length);
     assertTrue(Arrays.stream(r.edits().get(0).filesMs()).allMatch(ms -> ms > 0), printed());
-    assertTrue(printed().contains("Propagation A") && printed().contains("Propagation B"), printed());
+    assertTrue(
+        printed().contains("Propagation A") && printed().contains("Propagation B"), printed());
   }
 
   @Test
   void footprintMeasuresAnAgentSubprocessStartedWithTheLauncherOptions() {
     Path root = Binaries.projectRoot();
-    AgentCommand cmd = AgentCommand.classPath(root.resolve("packaging/src/main/bin/prome-shard-agent"),
-        System.getProperty("java.class.path"));
+    AgentCommand cmd =
+        AgentCommand.classPath(
+            root.resolve("packaging/src/main/bin/prome-shard-agent"),
+            System.getProperty("java.class.path"));
     assertTrue(cmd.jvmOptions().contains("-XX:+UseSerialGC"), cmd.jvmOptions().toString());
     List<List<String>> options = new ArrayList<>();
     options.add(null);
-    FootprintBench.Config c = new FootprintBench.Config(500, Duration.ofMillis(200), Duration.ofMillis(500), 2,
-        Duration.ofMillis(100), Duration.ofSeconds(30), options);
+    FootprintBench.Config c =
+        new FootprintBench.Config(
+            500,
+            Duration.ofMillis(200),
+            Duration.ofMillis(500),
+            2,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(30),
+            options);
     FootprintBench.Row row = new FootprintBench(c, cmd, dir, out).run().get(0);
     assertEquals("", row.error(), printed());
-    assertTrue(row.startToRenderMs() > 0 && row.rssAtRenderKb() > 0 && row.peakRssKb() >= row.rssAtRenderKb(), row.toString());
+    assertTrue(
+        row.startToRenderMs() > 0
+            && row.rssAtRenderKb() > 0
+            && row.peakRssKb() >= row.rssAtRenderKb(),
+        row.toString());
     assertTrue(row.cpuMsPerChange() >= 0 && row.applyP50Ms() > 0, row.toString());
   }
 
   @Test
   void dispatchWritesNothingWhenNothingChangedAndSomethingWhenANodeJoins() {
-    DispatchBench.Result r = new DispatchBench(new DispatchBench.Config(1000, 4, 3, 1, Duration.ofSeconds(30)), dir, out).run();
+    DispatchBench.Result r =
+        new DispatchBench(new DispatchBench.Config(1000, 4, 3, 1, Duration.ofSeconds(30)), dir, out)
+            .run();
     DispatchBench.Kind initial = r.kinds().get(0);
     assertTrue(initial.keys() > 4 && initial.valueBytes() > 0, printed());
     DispatchBench.Kind noop = r.kinds().get(1);

@@ -1,7 +1,6 @@
 package io.promeshard.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.promeshard.testkit.PackageLayers;
 import java.nio.file.Paths;
@@ -11,15 +10,24 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The coordinator's packages follow the data flow: config → membership → source → shard → dispatch →
- * publish → the rest. One edge runs against the data: {@code dispatch/} drives {@code publish/}, the
- * Consul edge that writes shares and reads them back, so in imports publish sits just below dispatch
- * and knows nothing of it.
+ * The coordinator's packages follow the data flow: config → membership → source → shard → dispatch
+ * → publish → the rest. One edge runs against the data: {@code dispatch/} drives {@code publish/},
+ * the Consul edge that writes shares and reads them back, so in imports publish sits just below
+ * dispatch and knows nothing of it.
  */
 class PackageLayeringTest {
-  private final PackageLayers layers = new PackageLayers(Paths.get("src/main/java"), "io.promeshard.coordinator",
-      List.of(List.of("config"), List.of("membership"), List.of("source"), List.of("shard"), List.of("publish"),
-          List.of("dispatch"), List.of("leader", "records", "run", "cli")));
+  private final PackageLayers layers =
+      new PackageLayers(
+          Paths.get("src/main/java"),
+          "io.promeshard.coordinator",
+          List.of(
+              List.of("config"),
+              List.of("membership"),
+              List.of("source"),
+              List.of("shard"),
+              List.of("publish"),
+              List.of("dispatch"),
+              List.of("leader", "records", "run", "cli")));
 
   @Test
   void noPackageUsesALaterStageOfTheFlow() {

@@ -9,8 +9,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The packages this module built into {@code target/}, found by name (the newest when several builds
- * left files); a missing one throws AssertionError saying how to build it.
+ * The packages this module built into {@code target/}, found by name (the newest when several
+ * builds left files); a missing one throws AssertionError saying how to build it.
  */
 final class BuiltPackages {
   static final String AGENT = "prome-shard-agent";
@@ -43,9 +43,14 @@ final class BuiltPackages {
     return newest(name + "-", ".noarch.rpm");
   }
 
-  /** The jar the packages were built from: the agent's or coordinator's module target (-Dpackaging.agent.jar). */
+  /**
+   * The jar the packages were built from: the agent's or coordinator's module target
+   * (-Dpackaging.agent.jar).
+   */
   static Path jar(String name) {
-    Path jar = Paths.get(property(name.equals(AGENT) ? "packaging.agent.jar" : "packaging.coordinator.jar"));
+    Path jar =
+        Paths.get(
+            property(name.equals(AGENT) ? "packaging.agent.jar" : "packaging.coordinator.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new AssertionError(jar + " missing: build it first (mvn -pl packaging -am package)");
     }
@@ -55,10 +60,21 @@ final class BuiltPackages {
   private static Path newest(String prefix, String suffix) {
     try (Stream<Path> files = Files.list(target())) {
       return files
-          .filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(suffix))
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith(prefix)
+                      && p.getFileName().toString().endsWith(suffix))
           .max(Comparator.comparingLong(BuiltPackages::modified))
-          .orElseThrow(() -> new AssertionError("no " + prefix + "*" + suffix + " in " + target()
-              + ": build the packages first (mvn -pl packaging -am package)"));
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "no "
+                          + prefix
+                          + "*"
+                          + suffix
+                          + " in "
+                          + target()
+                          + ": build the packages first (mvn -pl packaging -am package)"));
     } catch (IOException e) {
       throw new UncheckedIOException("listing " + target(), e);
     }
@@ -75,7 +91,10 @@ final class BuiltPackages {
   private static String property(String name) {
     String v = System.getProperty(name);
     if (v == null || v.isBlank()) {
-      throw new AssertionError("system property " + name + " is not set: run the tests through Maven (mvn -pl packaging verify)");
+      throw new AssertionError(
+          "system property "
+              + name
+              + " is not set: run the tests through Maven (mvn -pl packaging verify)");
     }
     return v;
   }

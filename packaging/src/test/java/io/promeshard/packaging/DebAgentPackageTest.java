@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent .deb installed with dpkg on this machine: launcher, files, unit, maintainer scripts, upgrade, remove, purge. */
+/**
+ * The agent .deb installed with dpkg on this machine: launcher, files, unit, maintainer scripts,
+ * upgrade, remove, purge.
+ */
 class DebAgentPackageTest {
   @RegisterExtension static final DpkgGuard GUARD = new DpkgGuard();
 
@@ -38,9 +41,24 @@ class DebAgentPackageTest {
 
     String expected = NAME + " " + BuiltPackages.projectVersion();
     assertEquals(expected, Exec.run(LAUNCHER.toString(), "--version").ok().stdout().strip());
-    assertEquals(expected, Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "--version").ok().stdout().strip());
-    String check = Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "check",
-        "--config", "/etc/prome-shard/agent.yml").ok().stdout();
+    assertEquals(
+        expected,
+        Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "--version")
+            .ok()
+            .stdout()
+            .strip());
+    String check =
+        Exec.run(
+                "runuser",
+                "-u",
+                DpkgGuard.USER,
+                "--",
+                LAUNCHER.toString(),
+                "check",
+                "--config",
+                "/etc/prome-shard/agent.yml")
+            .ok()
+            .stdout();
     assertTrue(check.startsWith("config ok"), check);
     String help = Exec.run(LAUNCHER.toString(), "--help").ok().stdout();
     assertTrue(help.startsWith("Usage: " + NAME), help);
@@ -50,7 +68,8 @@ class DebAgentPackageTest {
   void installCreatesTheUserWhichOwnsOnlyTheOutputDirectoriesAndReadsTheToken() {
     Dpkg.install(BuiltPackages.deb(NAME)).ok();
 
-    String[] user = Exec.run("getent", "passwd", DpkgGuard.USER).ok().stdout().strip().split(":", -1);
+    String[] user =
+        Exec.run("getent", "passwd", DpkgGuard.USER).ok().stdout().strip().split(":", -1);
     assertEquals("/var/lib/prome-shard", user[5]);
     assertEquals("/usr/sbin/nologin", user[6]);
     assertTrue(Integer.parseInt(user[2]) < 1000, "a system uid: " + user[2]);
@@ -65,8 +84,10 @@ class DebAgentPackageTest {
     assertOwnedBy(DEFAULTS, "root", "root", "rw-r--r--");
     assertArrayEquals(Installed.bytes(BuiltPackages.jar(NAME)), Installed.bytes(JAR));
     for (String template : List.of("file_sd.json.mustache", "rules.yml.mustache")) {
-      assertArrayEquals(Installed.bytes(BuiltPackages.templatesDir().resolve(template)),
-          Installed.bytes(TEMPLATES.resolve(template)), template);
+      assertArrayEquals(
+          Installed.bytes(BuiltPackages.templatesDir().resolve(template)),
+          Installed.bytes(TEMPLATES.resolve(template)),
+          template);
     }
     String config = Installed.read(CONFIG);
     assertTrue(config.contains("\nfile_sd_dir: /var/lib/prome-shard/file_sd\n"), config);
@@ -74,11 +95,14 @@ class DebAgentPackageTest {
     assertTrue(config.contains("\ntemplates_dir: /usr/share/prome-shard/templates"), config);
     assertTrue(config.contains("\nreload_url: http://127.0.0.1:9090/-/reload\n"), config);
 
-    assertEquals(List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
-    assertEquals("default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser",
+    assertEquals(
+        List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
+    assertEquals(
+        "default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser",
         Dpkg.field(BuiltPackages.deb(NAME), "Depends"));
     // Debian's preset policy enables units it does not list; nothing is started by the package
-    assertEquals("enabled", Exec.run("systemctl", "is-enabled", NAME + ".service").stdout().strip());
+    assertEquals(
+        "enabled", Exec.run("systemctl", "is-enabled", NAME + ".service").stdout().strip());
   }
 
   @Test
@@ -88,7 +112,9 @@ class DebAgentPackageTest {
     UnitFile unit = UnitFile.parse(UNIT);
     assertEquals(LAUNCHER + " run --config " + CONFIG, unit.value("Service", "ExecStart"));
     assertEquals(List.of(FILE_SD + " " + RULES), unit.values("Service", "ReadWritePaths"));
-    assertTrue(unit.value("Unit", "After").contains("prometheus.service"), "starts after a local Prometheus");
+    assertTrue(
+        unit.value("Unit", "After").contains("prometheus.service"),
+        "starts after a local Prometheus");
     Units.assertHardened(unit);
     Units.assertVerifiedBySystemd(UNIT);
   }
@@ -100,15 +126,23 @@ class DebAgentPackageTest {
     Installed.write(DEFAULTS, "JAVA_OPTS=\"-XX:+PrintCommandLineFlags -Xmx96m\"\n");
     Exec.Result r = Exec.run(LAUNCHER.toString(), "--version").ok();
     String flags = r.stdout();
-    assertTrue(flags.contains("-XX:MaxHeapSize=100663296"), "JAVA_OPTS -Xmx96m wins over the default -Xmx64m:\n" + r);
-    assertTrue(flags.contains("-XX:+UseSerialGC") && flags.contains("-XX:TieredStopAtLevel=1")
-        && flags.contains("-XX:+ExitOnOutOfMemoryError"), "the small-footprint defaults stay:\n" + r);
+    assertTrue(
+        flags.contains("-XX:MaxHeapSize=100663296"),
+        "JAVA_OPTS -Xmx96m wins over the default -Xmx64m:\n" + r);
+    assertTrue(
+        flags.contains("-XX:+UseSerialGC")
+            && flags.contains("-XX:TieredStopAtLevel=1")
+            && flags.contains("-XX:+ExitOnOutOfMemoryError"),
+        "the small-footprint defaults stay:\n" + r);
     assertTrue(flags.strip().endsWith(NAME + " " + BuiltPackages.projectVersion()), r::toString);
 
     Installed.write(DEFAULTS, "JAVA_HOME=/nonexistent/jvm\n");
     Exec.Result missing = Exec.run(LAUNCHER.toString(), "--version");
     assertEquals(1, missing.exit(), missing::toString);
-    assertTrue(missing.stderr().contains("/nonexistent/jvm/bin/java") && missing.stderr().contains("JAVA_HOME"), missing::toString);
+    assertTrue(
+        missing.stderr().contains("/nonexistent/jvm/bin/java")
+            && missing.stderr().contains("JAVA_HOME"),
+        missing::toString);
   }
 
   @Test
@@ -145,13 +179,15 @@ class DebAgentPackageTest {
     String changed = Installed.read(CONFIG) + "# changed by the admin\n";
     Installed.write(CONFIG, changed);
     Installed.write(TOKEN, "agent-secret\n");
-    Exec.run(List.of("systemctl", "disable", NAME + ".service"), Map.of(), Duration.ofSeconds(30)).ok();
+    Exec.run(List.of("systemctl", "disable", NAME + ".service"), Map.of(), Duration.ofSeconds(30))
+        .ok();
 
     Dpkg.install(next).ok();
     assertEquals(Dpkg.field(next, "Version"), Dpkg.installedVersion(NAME));
     assertEquals(changed, Installed.read(CONFIG));
     assertEquals("agent-secret\n", Installed.read(TOKEN));
     assertOwnedBy(TOKEN, "root", DpkgGuard.USER, "rw-r-----");
-    assertEquals("disabled", Exec.run("systemctl", "is-enabled", NAME + ".service").stdout().strip());
+    assertEquals(
+        "disabled", Exec.run("systemctl", "is-enabled", NAME + ".service").stdout().strip());
   }
 }

@@ -20,7 +20,8 @@ class DebCoordinatorPackageTest {
   private static final String NAME = BuiltPackages.COORDINATOR;
   private static final Path LAUNCHER = Paths.get("/usr/bin/prome-shard-coordinator");
   private static final Path JAR = Paths.get("/usr/share/prome-shard/prome-shard-coordinator.jar");
-  private static final Path UNIT = Paths.get("/usr/lib/systemd/system/prome-shard-coordinator.service");
+  private static final Path UNIT =
+      Paths.get("/usr/lib/systemd/system/prome-shard-coordinator.service");
   private static final Path CONFIG = Paths.get("/etc/prome-shard/coordinator.yml");
   private static final Path TOKEN = Paths.get("/etc/prome-shard/coordinator.token");
   private static final Path DEFAULTS = Paths.get("/etc/default/prome-shard-coordinator");
@@ -32,7 +33,12 @@ class DebCoordinatorPackageTest {
 
     String expected = NAME + " " + BuiltPackages.projectVersion();
     assertEquals(expected, Exec.run(LAUNCHER.toString(), "--version").ok().stdout().strip());
-    assertEquals(expected, Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "--version").ok().stdout().strip());
+    assertEquals(
+        expected,
+        Exec.run("runuser", "-u", DpkgGuard.USER, "--", LAUNCHER.toString(), "--version")
+            .ok()
+            .stdout()
+            .strip());
     String help = Exec.run(LAUNCHER.toString(), "--help").ok().stdout();
     assertTrue(help.startsWith("Usage: " + NAME), help);
 
@@ -40,8 +46,10 @@ class DebCoordinatorPackageTest {
     assertOwnedBy(TOKEN, "root", DpkgGuard.USER, "rw-r-----");
     assertOwnedBy(CONFIG, "root", "root", "rw-r--r--");
     assertArrayEquals(Installed.bytes(BuiltPackages.jar(NAME)), Installed.bytes(JAR));
-    assertEquals(List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
-    assertEquals("default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser",
+    assertEquals(
+        List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
+    assertEquals(
+        "default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser",
         Dpkg.field(BuiltPackages.deb(NAME), "Depends"));
     assertGone(Paths.get("/var/lib/prome-shard"));
   }
@@ -82,15 +90,18 @@ class DebCoordinatorPackageTest {
   void bothPackagesInstallSideBySideAndPurgingOneKeepsTheOther() {
     Dpkg.install(BuiltPackages.deb(BuiltPackages.AGENT)).ok();
     Dpkg.install(BuiltPackages.deb(NAME)).ok();
-    assertEquals("prome-shard-agent " + BuiltPackages.projectVersion(),
+    assertEquals(
+        "prome-shard-agent " + BuiltPackages.projectVersion(),
         Exec.run("/usr/bin/prome-shard-agent", "--version").ok().stdout().strip());
 
     Dpkg.purge(NAME).ok();
     assertGone(CONFIG);
     assertGone(JAR);
-    assertTrue(Files.isRegularFile(Paths.get("/etc/prome-shard/agent.yml")), "the agent's config stays");
+    assertTrue(
+        Files.isRegularFile(Paths.get("/etc/prome-shard/agent.yml")), "the agent's config stays");
     assertOwnedBy(Paths.get("/etc/prome-shard/agent.token"), "root", DpkgGuard.USER, "rw-r-----");
-    assertEquals("prome-shard-agent " + BuiltPackages.projectVersion(),
+    assertEquals(
+        "prome-shard-agent " + BuiltPackages.projectVersion(),
         Exec.run("/usr/bin/prome-shard-agent", "--version").ok().stdout().strip());
 
     Dpkg.purge(BuiltPackages.AGENT).ok();

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Repacks a .deb with dpkg-deb under a higher version, to test upgrades; dpkg-deb failures throw AssertionError. */
+/**
+ * Repacks a .deb with dpkg-deb under a higher version, to test upgrades; dpkg-deb failures throw
+ * AssertionError.
+ */
 final class DebRebuild {
   private DebRebuild() {}
 

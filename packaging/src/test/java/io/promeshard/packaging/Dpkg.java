@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** dpkg and dpkg-query calls the package tests make; failures of the calls that must work throw AssertionError with the output. */
+/**
+ * dpkg and dpkg-query calls the package tests make; failures of the calls that must work throw
+ * AssertionError with the output.
+ */
 final class Dpkg {
   static final String INSTALLED = "install ok installed";
   static final String CONFIG_FILES = "deinstall ok config-files";
@@ -37,7 +40,12 @@ final class Dpkg {
   /** The conffile paths dpkg recorded for an installed package. */
   static List<String> conffiles(String name) {
     String out = Exec.run("dpkg-query", "--show", "--showformat=${Conffiles}", name).ok().stdout();
-    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split(" ", -1)[0]).sorted().toList();
+    return out.lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .map(l -> l.split(" ", -1)[0])
+        .sorted()
+        .toList();
   }
 
   /** A control field of a .deb file, e.g. Depends. */
@@ -46,8 +54,9 @@ final class Dpkg {
   }
 
   /**
-   * Purges {@code name} whatever state it is in; when a plain purge fails (a broken maintainer script)
-   * retries with --force-remove-reinstreq so the machine is never left with a half-installed package.
+   * Purges {@code name} whatever state it is in; when a plain purge fails (a broken maintainer
+   * script) retries with --force-remove-reinstreq so the machine is never left with a
+   * half-installed package.
    */
   static void purgeCompletely(String name) {
     if (status(name).equals(NOT_INSTALLED)) {
@@ -55,8 +64,13 @@ final class Dpkg {
     }
     Exec.Result r = purge(name);
     if (r.exit() != 0) {
-      Exec.Result forced = Exec.run(List.of("dpkg", "--purge", "--force-remove-reinstreq", name), Map.of(), Exec.DEFAULT_TIMEOUT);
-      throw new AssertionError("purging " + name + " failed (forced purge: exit " + forced.exit() + ")\n" + r);
+      Exec.Result forced =
+          Exec.run(
+              List.of("dpkg", "--purge", "--force-remove-reinstreq", name),
+              Map.of(),
+              Exec.DEFAULT_TIMEOUT);
+      throw new AssertionError(
+          "purging " + name + " failed (forced purge: exit " + forced.exit() + ")\n" + r);
     }
   }
 }

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Guards tests that install the packages system-wide: fails unless running as root with dpkg,
  * serialises such tests across processes on this machine with a file lock, purges both prome-shard
- * packages before and after every test (also when it failed), and at the end deletes the
- * {@code prome-shard} user and group if the tests created them.
+ * packages before and after every test (also when it failed), and at the end deletes the {@code
+ * prome-shard} user and group if the tests created them.
  */
-final class DpkgGuard implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+final class DpkgGuard
+    implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
   static final String USER = "prome-shard";
-  private static final Path LOCK = Paths.get(System.getProperty("java.io.tmpdir"), "prome-shard-packaging-dpkg.lock");
+  private static final Path LOCK =
+      Paths.get(System.getProperty("java.io.tmpdir"), "prome-shard-packaging-dpkg.lock");
 
   private FileChannel lockChannel;
   private FileLock lock;
@@ -32,12 +34,15 @@ final class DpkgGuard implements BeforeAllCallback, BeforeEachCallback, AfterEac
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     if (!Exec.onPath("dpkg") || !Exec.onPath("dpkg-query") || !Exec.onPath("dpkg-deb")) {
-      throw new AssertionError("the package tests install the .deb files with dpkg: run them on Debian/Ubuntu (dpkg not on PATH)");
+      throw new AssertionError(
+          "the package tests install the .deb files with dpkg: run them on Debian/Ubuntu (dpkg not on PATH)");
     }
     Object uid = Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
     if (!Integer.valueOf(0).equals(uid)) {
-      throw new AssertionError("the package tests install packages with dpkg and must run as root (uid is " + uid
-          + "); run `mvn -pl packaging verify` as root, e.g. in a throw-away container or VM");
+      throw new AssertionError(
+          "the package tests install packages with dpkg and must run as root (uid is "
+              + uid
+              + "); run `mvn -pl packaging verify` as root, e.g. in a throw-away container or VM");
     }
     lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     lock = lockChannel.lock(); // another build on this machine may be installing the same packages

@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command to completion with a deadline; a command that cannot start or overruns throws AssertionError. */
+/**
+ * Runs a command to completion with a deadline; a command that cannot start or overruns throws
+ * AssertionError.
+ */
 final class Exec {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -22,7 +25,9 @@ final class Exec {
       command = List.copyOf(command);
     }
 
-    /** This result, or AssertionError with the command and its output when the exit code is not 0. */
+    /**
+     * This result, or AssertionError with the command and its output when the exit code is not 0.
+     */
     Result ok() {
       if (exit != 0) {
         throw new AssertionError(this.toString());
@@ -32,7 +37,13 @@ final class Exec {
 
     @Override
     public String toString() {
-      return String.join(" ", command) + " -> exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+      return String.join(" ", command)
+          + " -> exit "
+          + exit
+          + "\n--- stdout\n"
+          + stdout
+          + "--- stderr\n"
+          + stderr;
     }
   }
 
@@ -43,7 +54,9 @@ final class Exec {
   }
 
   static Result run(List<String> command, Map<String, String> env, Duration timeout) {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().putAll(env);
     pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
     Process p;

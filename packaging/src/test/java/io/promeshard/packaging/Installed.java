@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Assertions and small edits on files the packages installed; IO failures throw UncheckedIOException naming the path. */
+/**
+ * Assertions and small edits on files the packages installed; IO failures throw
+ * UncheckedIOException naming the path.
+ */
 final class Installed {
   private Installed() {}
 
@@ -20,7 +23,12 @@ final class Installed {
   static void assertOwnedBy(Path p, String owner, String group, String mode) {
     assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS), () -> p + " does not exist");
     PosixFileAttributes a = attributes(p);
-    String actual = a.owner().getName() + ":" + a.group().getName() + " " + PosixFilePermissions.toString(a.permissions());
+    String actual =
+        a.owner().getName()
+            + ":"
+            + a.group().getName()
+            + " "
+            + PosixFilePermissions.toString(a.permissions());
     assertEquals(owner + ":" + group + " " + mode, actual, () -> "ownership and mode of " + p);
   }
 

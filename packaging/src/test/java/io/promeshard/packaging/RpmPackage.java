@@ -19,15 +19,27 @@ import org.eclipse.packager.rpm.parse.InputHeader;
 import org.eclipse.packager.rpm.parse.RpmInputStream;
 
 /**
- * An .rpm read with a pure-Java parser (no rpm tool): header fields, dependencies, scriptlets, the file
- * list with modes, owners and flags, and the SHA-256 of every payload file; unreadable files throw
- * UncheckedIOException naming the package.
+ * An .rpm read with a pure-Java parser (no rpm tool): header fields, dependencies, scriptlets, the
+ * file list with modes, owners and flags, and the SHA-256 of every payload file; unreadable files
+ * throw UncheckedIOException naming the package.
  */
-record RpmPackage(String name, String version, String release, String arch, String os,
-    List<Dependency> requires, Map<String, String> scripts, Map<String, String> scriptPrograms,
-    Map<String, FileEntry> files, Map<String, String> payloadSha256) {
-  /** rpm's RPMFILE_* and RPMSENSE_* bits (rpmfiles.h, rpmds.h), kept independent of the builder library. */
+record RpmPackage(
+    String name,
+    String version,
+    String release,
+    String arch,
+    String os,
+    List<Dependency> requires,
+    Map<String, String> scripts,
+    Map<String, String> scriptPrograms,
+    Map<String, FileEntry> files,
+    Map<String, String> payloadSha256) {
+  /**
+   * rpm's RPMFILE_* and RPMSENSE_* bits (rpmfiles.h, rpmds.h), kept independent of the builder
+   * library.
+   */
   static final int FILE_CONFIG = 1;
+
   static final int FILE_DOC = 2;
   static final int FILE_NOREPLACE = 16;
   static final int SENSE_PREREQ = 64;
@@ -60,12 +72,24 @@ record RpmPackage(String name, String version, String release, String arch, Stri
       InputHeader<RpmTag> h = in.getPayloadHeader();
       Map<String, String> scripts = new LinkedHashMap<>();
       Map<String, String> programs = new LinkedHashMap<>();
-      putScript(h, "pre", RpmTag.PREINSTALL_SCRIPT, RpmTag.PREINSTALL_SCRIPT_PROG, scripts, programs);
-      putScript(h, "post", RpmTag.POSTINSTALL_SCRIPT, RpmTag.POSTINSTALL_SCRIPT_PROG, scripts, programs);
-      putScript(h, "preun", RpmTag.PREREMOVE_SCRIPT, RpmTag.PREREMOVE_SCRIPT_PROG, scripts, programs);
-      putScript(h, "postun", RpmTag.POSTREMOVE_SCRIPT, RpmTag.POSTREMOVE_SCRIPT_PROG, scripts, programs);
-      return new RpmPackage(string(h, RpmTag.NAME), string(h, RpmTag.VERSION), string(h, RpmTag.RELEASE),
-          string(h, RpmTag.ARCH), string(h, RpmTag.OS), requires(h), scripts, programs, files(h),
+      putScript(
+          h, "pre", RpmTag.PREINSTALL_SCRIPT, RpmTag.PREINSTALL_SCRIPT_PROG, scripts, programs);
+      putScript(
+          h, "post", RpmTag.POSTINSTALL_SCRIPT, RpmTag.POSTINSTALL_SCRIPT_PROG, scripts, programs);
+      putScript(
+          h, "preun", RpmTag.PREREMOVE_SCRIPT, RpmTag.PREREMOVE_SCRIPT_PROG, scripts, programs);
+      putScript(
+          h, "postun", RpmTag.POSTREMOVE_SCRIPT, RpmTag.POSTREMOVE_SCRIPT_PROG, scripts, programs);
+      return new RpmPackage(
+          string(h, RpmTag.NAME),
+          string(h, RpmTag.VERSION),
+          string(h, RpmTag.RELEASE),
+          string(h, RpmTag.ARCH),
+          string(h, RpmTag.OS),
+          requires(h),
+          scripts,
+          programs,
+          files(h),
           payload(in.getCpioStream()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading rpm " + rpm, e);
@@ -100,8 +124,15 @@ record RpmPackage(String name, String version, String release, String arch, Stri
     for (int i = 0; i < base.length; i++) {
       String path = dirs[((Number) dirIndex[i]).intValue()] + base[i];
       int mode = ((Number) modes[i]).intValue() & 0xffff; // int16 in the header
-      out.put(path, new FileEntry(path, mode, ((Number) flags[i]).intValue(), users[i], groups[i],
-          ((Number) sizes[i]).longValue()));
+      out.put(
+          path,
+          new FileEntry(
+              path,
+              mode,
+              ((Number) flags[i]).intValue(),
+              users[i],
+              groups[i],
+              ((Number) sizes[i]).longValue()));
     }
     return out;
   }
@@ -133,10 +164,17 @@ record RpmPackage(String name, String version, String release, String arch, Stri
     }
   }
 
-  private static void putScript(InputHeader<RpmTag> h, String name, RpmTag script, RpmTag program,
-      Map<String, String> scripts, Map<String, String> programs) {
+  private static void putScript(
+      InputHeader<RpmTag> h,
+      String name,
+      RpmTag script,
+      RpmTag program,
+      Map<String, String> scripts,
+      Map<String, String> programs) {
     h.getOptionalTag(script).ifPresent(s -> scripts.put(name, (String) s));
-    h.getOptionalTag(program).ifPresent(p -> programs.put(name, p instanceof String[] a ? String.join(" ", a) : (String) p));
+    h.getOptionalTag(program)
+        .ifPresent(
+            p -> programs.put(name, p instanceof String[] a ? String.join(" ", a) : (String) p));
   }
 
   private static String string(InputHeader<RpmTag> h, RpmTag tag) {

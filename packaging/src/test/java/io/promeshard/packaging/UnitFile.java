@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A systemd unit file parsed into section → key → values (a repeated key keeps every value); unreadable files throw UncheckedIOException. */
+/**
+ * A systemd unit file parsed into section → key → values (a repeated key keeps every value);
+ * unreadable files throw UncheckedIOException.
+ */
 final class UnitFile {
   private final Path path;
   private final Map<String, Map<String, List<String>>> sections;
@@ -35,19 +38,26 @@ final class UnitFile {
         continue;
       }
       if (line.startsWith("[") && line.endsWith("]")) {
-        current = sections.computeIfAbsent(line.substring(1, line.length() - 1), k -> new LinkedHashMap<>());
+        current =
+            sections.computeIfAbsent(
+                line.substring(1, line.length() - 1), k -> new LinkedHashMap<>());
         continue;
       }
       int eq = line.indexOf('=');
       if (current == null || eq < 1) {
         throw new AssertionError(path + ": not a unit file line: " + raw);
       }
-      current.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>()).add(line.substring(eq + 1).strip());
+      current
+          .computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+          .add(line.substring(eq + 1).strip());
     }
     return new UnitFile(path, sections);
   }
 
-  /** The effective (last) value of {@code key}, or AssertionError naming the unit when it is not set. */
+  /**
+   * The effective (last) value of {@code key}, or AssertionError naming the unit when it is not
+   * set.
+   */
   String value(String section, String key) {
     List<String> v = values(section, key);
     if (v.isEmpty()) {

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
-/** The hardening and lifecycle every prome-shard unit must have; a missing key fails with the unit's path. */
+/**
+ * The hardening and lifecycle every prome-shard unit must have; a missing key fails with the unit's
+ * path.
+ */
 final class Units {
-  /** systemd-analyze security rates up to this "OK"; the units reach about 1.7, a dropped key shows. */
+  /**
+   * systemd-analyze security rates up to this "OK"; the units reach about 1.7, a dropped key shows.
+   */
   static final double MAX_EXPOSURE = 2.0;
 
   private Units() {}
@@ -27,13 +32,18 @@ final class Units {
     assertEquals("multi-user.target", unit.value("Install", "WantedBy"), unit::toString);
   }
 
-  /** {@code systemd-analyze verify} is clean and the security exposure stays at most {@link #MAX_EXPOSURE}. */
+  /**
+   * {@code systemd-analyze verify} is clean and the security exposure stays at most {@link
+   * #MAX_EXPOSURE}.
+   */
   static void assertVerifiedBySystemd(Path unit) {
     if (!SystemdAnalyze.available()) {
       return; // the issue asks for systemd-analyze "where available"; assertHardened still ran
     }
     SystemdAnalyze.verify(unit);
     double exposure = SystemdAnalyze.exposure(unit);
-    assertTrue(exposure <= MAX_EXPOSURE, unit + ": systemd-analyze security exposure " + exposure + " > " + MAX_EXPOSURE);
+    assertTrue(
+        exposure <= MAX_EXPOSURE,
+        unit + ": systemd-analyze security exposure " + exposure + " > " + MAX_EXPOSURE);
   }
 }

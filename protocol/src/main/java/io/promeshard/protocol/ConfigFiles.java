@@ -9,8 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Loads the YAML configuration files of the agent and the coordinator into records, strictly:
- * an unknown key or a bad value is a {@link ProtocolException} naming the file and the key.
+ * Loads the YAML configuration files of the agent and the coordinator into records, strictly: an
+ * unknown key or a bad value is a {@link ProtocolException} naming the file and the key.
  */
 public final class ConfigFiles {
   private static final ObjectMapper YAML =

@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses and formats durations the way Prometheus and Consul write them: {@code 500ms}, {@code 30s},
- * {@code 5m}, {@code 1h30m}. Errors name the field and the bad value.
+ * Parses and formats durations the way Prometheus and Consul write them: {@code 500ms}, {@code
+ * 30s}, {@code 5m}, {@code 1h30m}. Errors name the field and the bad value.
  */
 public final class Durations {
   private static final Pattern WHOLE = Pattern.compile("(?:[0-9]+(?:ms|h|m|s))+");
@@ -17,18 +17,22 @@ public final class Durations {
   public static Duration parse(String field, String value) {
     if (value == null || !WHOLE.matcher(value.strip()).matches()) {
       throw new ProtocolException(
-          field + ": expected a duration such as 500ms, 30s, 5m or 1h30m, found " + Names.quote(value));
+          field
+              + ": expected a duration such as 500ms, 30s, 5m or 1h30m, found "
+              + Names.quote(value));
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(value.strip());
     while (m.find()) {
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+              });
     }
     return total;
   }

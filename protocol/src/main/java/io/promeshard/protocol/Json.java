@@ -1,23 +1,23 @@
 package io.promeshard.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -47,11 +47,14 @@ public final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new ProtocolException("encoding " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new ProtocolException(
+          "encoding " + value.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 
-  /** Decodes {@code bytes} read from {@code where} (a key or file name used in the error message). */
+  /**
+   * Decodes {@code bytes} read from {@code where} (a key or file name used in the error message).
+   */
   public static <T> T decode(String where, byte[] bytes, Class<T> type) {
     try {
       return MAPPER.readValue(bytes, type);
@@ -89,26 +92,35 @@ public final class Json {
   /** Durations are strings such as "30s" or "1h30m" in every JSON and YAML value. */
   public static SimpleModule durations() {
     SimpleModule module = new SimpleModule("prome-shard-durations");
-    module.addSerializer(Duration.class, new JsonSerializer<>() {
-      @Override
-      public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        gen.writeString(Durations.format(value));
-      }
-    });
-    module.addDeserializer(Duration.class, new JsonDeserializer<>() {
-      @Override
-      public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        String field = p.currentName() == null ? "duration" : p.currentName();
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-          throw new ProtocolException(field + ": expected a duration string such as \"30s\", found " + p.getText());
-        }
-        return Durations.parse(field, p.getText());
-      }
-    });
+    module.addSerializer(
+        Duration.class,
+        new JsonSerializer<>() {
+          @Override
+          public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeString(Durations.format(value));
+          }
+        });
+    module.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctxt)
+              throws IOException {
+            String field = p.currentName() == null ? "duration" : p.currentName();
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+              throw new ProtocolException(
+                  field + ": expected a duration string such as \"30s\", found " + p.getText());
+            }
+            return Durations.parse(field, p.getText());
+          }
+        });
     return module;
   }
 
-  /** Turns a Jackson failure into a one-line message naming the key, the field path and the problem. */
+  /**
+   * Turns a Jackson failure into a one-line message naming the key, the field path and the problem.
+   */
   public static ProtocolException error(String where, IOException e) {
     String path = "";
     if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {

@@ -5,15 +5,22 @@ import java.util.regex.Pattern;
 
 /**
  * The key layout under the configured prefix (default {@code prome-shard/}). Every key either side
- * reads or writes is built here, and keys read back are taken apart here, so the layout is written once.
+ * reads or writes is built here, and keys read back are taken apart here, so the layout is written
+ * once.
  */
 public final class KvLayout {
-  /** A record index as written in keys and in the counter: 1, 2, 3... (no sign, no leading zero, fits a long). */
+  /**
+   * A record index as written in keys and in the counter: 1, 2, 3... (no sign, no leading zero,
+   * fits a long).
+   */
   private static final Pattern RECORD_INDEX = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final String prefix;
 
-  /** Normalises {@code prefix}: no leading slash, exactly one trailing slash; empty means the KV root. */
+  /**
+   * Normalises {@code prefix}: no leading slash, exactly one trailing slash; empty means the KV
+   * root.
+   */
   public KvLayout(String prefix) {
     String p = prefix == null ? Defaults.KV_PREFIX : prefix.strip();
     while (p.startsWith("/")) {
@@ -64,17 +71,24 @@ public final class KvLayout {
   }
 
   /**
-   * The index of a record key ({@code <prefix>records/<index>}), or empty when {@code key} is another
-   * key, the {@code records/} folder itself, or a name under it that is not an index.
+   * The index of a record key ({@code <prefix>records/<index>}), or empty when {@code key} is
+   * another key, the {@code records/} folder itself, or a name under it that is not an index.
    */
   public OptionalLong recordIndex(String key) {
     String dir = recordsDir();
-    return key.startsWith(dir) ? parseRecordIndex(key.substring(dir.length())) : OptionalLong.empty();
+    return key.startsWith(dir)
+        ? parseRecordIndex(key.substring(dir.length()))
+        : OptionalLong.empty();
   }
 
-  /** Parses a record index written as text (1, 2, 3...); empty for anything else, including 0, signs and leading zeros. */
+  /**
+   * Parses a record index written as text (1, 2, 3...); empty for anything else, including 0, signs
+   * and leading zeros.
+   */
   public static OptionalLong parseRecordIndex(String text) {
-    return text != null && RECORD_INDEX.matcher(text).matches() ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
+    return text != null && RECORD_INDEX.matcher(text).matches()
+        ? OptionalLong.of(Long.parseLong(text))
+        : OptionalLong.empty();
   }
 
   /**
@@ -121,8 +135,8 @@ public final class KvLayout {
   }
 
   /**
-   * The node of a key under {@code nodes/<node>/} (the node directory itself included), or null when
-   * the key is elsewhere or its node name is not a valid name.
+   * The node of a key under {@code nodes/<node>/} (the node directory itself included), or null
+   * when the key is elsewhere or its node name is not a valid name.
    */
   public String nodeOf(String key) {
     String dir = nodesDir();
@@ -134,7 +148,9 @@ public final class KvLayout {
     return Names.isValid(node) ? node : null;
   }
 
-  /** Strips {@code nodes/<node>/} from an absolute key, or returns null when the key is elsewhere. */
+  /**
+   * Strips {@code nodes/<node>/} from an absolute key, or returns null when the key is elsewhere.
+   */
   public String relativeToNode(String node, String key) {
     String dir = nodeDir(node);
     return key.startsWith(dir) ? key.substring(dir.length()) : null;

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * Validates the names that become KV path segments and file names on the agent (node, job, rule
  * group). Anything outside {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,127}} is rejected, so no name can
- * traverse a path; {@code .} and {@code ..} cannot match because the first character is alphanumeric.
+ * traverse a path; {@code .} and {@code ..} cannot match because the first character is
+ * alphanumeric.
  */
 public final class Names {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");

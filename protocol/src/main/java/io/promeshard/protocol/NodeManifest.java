@@ -1,18 +1,18 @@
 package io.promeshard.protocol;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The commit record of a node's share, written last: which parts make up generation
- * {@code generation} of leadership term {@code epoch}, each with the sha256 of its stored value.
- * An agent applies a snapshot only when every listed part is present with that checksum.
- * {@code intervals} gives the evaluation interval of rule groups (e.g. {@code "30s"}); a group
- * without one uses the agent's default.
+ * The commit record of a node's share, written last: which parts make up generation {@code
+ * generation} of leadership term {@code epoch}, each with the sha256 of its stored value. An agent
+ * applies a snapshot only when every listed part is present with that checksum. {@code intervals}
+ * gives the evaluation interval of rule groups (e.g. {@code "30s"}); a group without one uses the
+ * agent's default.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
@@ -42,14 +42,15 @@ public record NodeManifest(
     writtenAt = writtenAt == null ? "" : writtenAt;
     TreeMap<String, String> byGroup = new TreeMap<>();
     if (intervals != null) {
-      intervals.forEach((group, interval) -> {
-        Names.group(group);
-        Duration d = Durations.parse("manifest: interval of " + group, interval);
-        if (d.isZero() || d.isNegative()) {
-          throw new ProtocolException("manifest: interval of " + group + " must be positive");
-        }
-        byGroup.put(group, interval);
-      });
+      intervals.forEach(
+          (group, interval) -> {
+            Names.group(group);
+            Duration d = Durations.parse("manifest: interval of " + group, interval);
+            if (d.isZero() || d.isNegative()) {
+              throw new ProtocolException("manifest: interval of " + group + " must be positive");
+            }
+            byGroup.put(group, interval);
+          });
     }
     intervals = Collections.unmodifiableMap(byGroup);
   }

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything one node is assigned: target groups per job and recording rules per rule group.
- * This is what the coordinator encodes into parts and what the agent assembles back.
- * {@code intervals} holds the evaluation interval of rule groups that have one (it travels in the
- * manifest, not in the parts).
+ * Everything one node is assigned: target groups per job and recording rules per rule group. This
+ * is what the coordinator encodes into parts and what the agent assembles back. {@code intervals}
+ * holds the evaluation interval of rule groups that have one (it travels in the manifest, not in
+ * the parts).
  */
 public record NodeShare(
-    Map<String, List<TargetGroup>> targets, Map<String, List<RecordRule>> rules, Map<String, Duration> intervals) {
+    Map<String, List<TargetGroup>> targets,
+    Map<String, List<RecordRule>> rules,
+    Map<String, Duration> intervals) {
   public NodeShare {
     targets = copy("job", targets);
     rules = copy("rule group", rules);
@@ -32,14 +34,17 @@ public record NodeShare(
     return new NodeShare(Map.of(), Map.of());
   }
 
-  /** The manifest form of {@link #intervals}: group → duration string, for groups this share has. */
+  /**
+   * The manifest form of {@link #intervals}: group → duration string, for groups this share has.
+   */
   public Map<String, String> manifestIntervals() {
     Map<String, String> out = new TreeMap<>();
-    intervals.forEach((g, d) -> {
-      if (rules.containsKey(g)) {
-        out.put(g, Durations.format(d));
-      }
-    });
+    intervals.forEach(
+        (g, d) -> {
+          if (rules.containsKey(g)) {
+            out.put(g, Durations.format(d));
+          }
+        });
     return out;
   }
 

@@ -25,7 +25,9 @@ public record NodeStatus(
     updatedAt = updatedAt == null ? "" : updatedAt;
   }
 
-  /** One rendered file: {@code kind} is "targets" or "rules", {@code count} its targets or rules. */
+  /**
+   * One rendered file: {@code kind} is "targets" or "rules", {@code count} its targets or rules.
+   */
   public record FileStatus(String path, String kind, int count, String sha256) {}
 
   /** The last reload: when, whether Prometheus accepted it, and its error message if not. */

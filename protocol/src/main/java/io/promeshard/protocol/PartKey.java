@@ -1,9 +1,9 @@
 package io.promeshard.protocol;
 
 /**
- * A part of a node's share, named relative to {@code nodes/<node>/}: {@code targets/<job>},
- * {@code targets/<job>/<chunk>}, {@code rules/<group>} or {@code rules/<group>/<chunk>}.
- * Chunk numbers start at 0 and are contiguous; a part without a chunk number is a single chunk.
+ * A part of a node's share, named relative to {@code nodes/<node>/}: {@code targets/<job>}, {@code
+ * targets/<job>/<chunk>}, {@code rules/<group>} or {@code rules/<group>/<chunk>}. Chunk numbers
+ * start at 0 and are contiguous; a part without a chunk number is a single chunk.
  */
 public record PartKey(Kind kind, String name, int chunk) implements Comparable<PartKey> {
   /** What a part holds; {@code dir} is its first path segment. */
@@ -48,7 +48,8 @@ public record PartKey(Kind kind, String name, int chunk) implements Comparable<P
         switch (seg[0]) {
           case "targets" -> Kind.TARGETS;
           case "rules" -> Kind.RULES;
-          default -> throw new ProtocolException("part: unknown kind in key " + Names.quote(relative));
+          default ->
+              throw new ProtocolException("part: unknown kind in key " + Names.quote(relative));
         };
     int chunk = SINGLE;
     if (seg.length == 3) {

@@ -25,8 +25,14 @@ public final class Parts {
 
   public static SortedMap<PartKey, byte[]> encode(NodeShare share, int maxChunkBytes) {
     TreeMap<PartKey, byte[]> out = new TreeMap<>();
-    share.targets().forEach((job, groups) -> encodeList(out, PartKey.Kind.TARGETS, job, groups, maxChunkBytes));
-    share.rules().forEach((group, rules) -> encodeList(out, PartKey.Kind.RULES, group, rules, maxChunkBytes));
+    share
+        .targets()
+        .forEach(
+            (job, groups) -> encodeList(out, PartKey.Kind.TARGETS, job, groups, maxChunkBytes));
+    share
+        .rules()
+        .forEach(
+            (group, rules) -> encodeList(out, PartKey.Kind.RULES, group, rules, maxChunkBytes));
     return out;
   }
 
@@ -48,7 +54,13 @@ public final class Parts {
       byte[] encoded = Json.encode(item);
       if (encoded.length + 2 > max) {
         throw new ProtocolException(
-            kind.dir() + "/" + name + ": one entry encodes to " + encoded.length + " bytes, over the chunk limit of " + max);
+            kind.dir()
+                + "/"
+                + name
+                + ": one entry encodes to "
+                + encoded.length
+                + " bytes, over the chunk limit of "
+                + max);
       }
       // current holds "[a,b" (no closing bracket); adding ",x]" must stay within max
       if (current.size() > 0 && current.size() + 1 + encoded.length + 1 > max) {
@@ -105,9 +117,13 @@ public final class Parts {
       }
       nextChunk.put(id, expected + 1);
       if (key.kind() == PartKey.Kind.TARGETS) {
-        targets.computeIfAbsent(key.name(), k -> new ArrayList<>()).addAll(Json.decodeTargetGroups(key.toString(), e.getValue()));
+        targets
+            .computeIfAbsent(key.name(), k -> new ArrayList<>())
+            .addAll(Json.decodeTargetGroups(key.toString(), e.getValue()));
       } else {
-        rules.computeIfAbsent(key.name(), k -> new ArrayList<>()).addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
+        rules
+            .computeIfAbsent(key.name(), k -> new ArrayList<>())
+            .addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
       }
     }
     return new NodeShare(targets, rules, manifest.ruleIntervals());

@@ -3,7 +3,8 @@ package io.promeshard.protocol;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** A recording rule: the metric name it records and the PromQL expression it evaluates. */
-public record RecordRule(@JsonProperty(required = true) String record, @JsonProperty(required = true) String expr) {
+public record RecordRule(
+    @JsonProperty(required = true) String record, @JsonProperty(required = true) String expr) {
   public RecordRule {
     if (!Names.isMetricName(record)) {
       throw new ProtocolException("record rule: invalid record name " + Names.quote(record));

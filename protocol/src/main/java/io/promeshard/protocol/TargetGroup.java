@@ -1,7 +1,6 @@
 package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,8 @@ import java.util.TreeMap;
  * A file_sd target group: addresses plus the labels they share. Label names are validated, labels
  * are kept sorted so the encoded bytes are deterministic, and both collections are copied.
  */
-public record TargetGroup(@JsonProperty(required = true) List<String> targets, Map<String, String> labels) {
+public record TargetGroup(
+    @JsonProperty(required = true) List<String> targets, Map<String, String> labels) {
   public TargetGroup {
     if (targets == null || targets.isEmpty()) {
       throw new ProtocolException("target group: \"targets\" must list at least one address");
@@ -26,7 +26,8 @@ public record TargetGroup(@JsonProperty(required = true) List<String> targets, M
     if (labels != null) {
       for (Map.Entry<String, String> e : labels.entrySet()) {
         if (!Names.isLabelName(e.getKey())) {
-          throw new ProtocolException("target group: invalid label name " + Names.quote(e.getKey()));
+          throw new ProtocolException(
+              "target group: invalid label name " + Names.quote(e.getKey()));
         }
         if (e.getValue() == null) {
           throw new ProtocolException("target group: label " + e.getKey() + " has no value");

@@ -23,17 +23,27 @@ class DurationsTest {
 
   @Test
   void badDurationNamesTheField() {
-    ProtocolException e = assertThrows(ProtocolException.class, () -> Durations.parse("flap_hold", "30 sec"));
-    assertEquals("flap_hold: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"30 sec\"", e.getMessage());
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> Durations.parse("flap_hold", "30 sec"));
+    assertEquals(
+        "flap_hold: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"30 sec\"",
+        e.getMessage());
   }
 
   @Test
   void codecReadsAndWritesDurationsAsStrings() {
-    Holder h = Json.decode("k", "{\"flapHold\":\"45s\"}".getBytes(StandardCharsets.UTF_8), Holder.class);
+    Holder h =
+        Json.decode("k", "{\"flapHold\":\"45s\"}".getBytes(StandardCharsets.UTF_8), Holder.class);
     assertEquals(Duration.ofSeconds(45), h.flapHold());
     assertEquals("{\"flapHold\":\"45s\"}", new String(Json.encode(h), StandardCharsets.UTF_8));
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> Json.decode("cfg", "{\"flapHold\":\"soon\"}".getBytes(StandardCharsets.UTF_8), Holder.class));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                Json.decode(
+                    "cfg",
+                    "{\"flapHold\":\"soon\"}".getBytes(StandardCharsets.UTF_8),
+                    Holder.class));
     assertTrue(e.getMessage().contains("flapHold: expected a duration"), e.getMessage());
   }
 }

@@ -19,7 +19,8 @@ class JsonTest {
   @Test
   void targetGroupsRoundTripWithAwkwardLabelValues() {
     String awkward = "q\"uote b\\ack\nnew\ttab ünï 漢字 {{x}} </script>";
-    List<TargetGroup> groups = List.of(TargetGroup.of("10.0.0.1:9100", Map.of("env", awkward, "a", "1")));
+    List<TargetGroup> groups =
+        List.of(TargetGroup.of("10.0.0.1:9100", Map.of("env", awkward, "a", "1")));
     byte[] bytes = Json.encode(groups);
     assertEquals(groups, Json.decodeTargetGroups("nodes/p1/targets/web", bytes));
   }
@@ -32,47 +33,77 @@ class JsonTest {
     Map<String, String> two = new LinkedHashMap<>();
     two.put("a", "1");
     two.put("b", "2");
-    assertArrayEquals(Json.encode(TargetGroup.of("x:1", one)), Json.encode(TargetGroup.of("x:1", two)));
-    assertEquals("{\"labels\":{\"a\":\"1\",\"b\":\"2\"},\"targets\":[\"x:1\"]}",
+    assertArrayEquals(
+        Json.encode(TargetGroup.of("x:1", one)), Json.encode(TargetGroup.of("x:1", two)));
+    assertEquals(
+        "{\"labels\":{\"a\":\"1\",\"b\":\"2\"},\"targets\":[\"x:1\"]}",
         new String(Json.encode(TargetGroup.of("x:1", one)), StandardCharsets.UTF_8));
   }
 
   @Test
   void unknownFieldIsNamedWithTheKey() {
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> Json.decodeTargetGroups("nodes/p1/targets/web", utf8("[{\"targets\":[\"a:1\"],\"lables\":{}}]")));
-    assertTrue(e.getMessage().startsWith("nodes/p1/targets/web: unknown field \"lables\""), e.getMessage());
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                Json.decodeTargetGroups(
+                    "nodes/p1/targets/web", utf8("[{\"targets\":[\"a:1\"],\"lables\":{}}]")));
+    assertTrue(
+        e.getMessage().startsWith("nodes/p1/targets/web: unknown field \"lables\""),
+        e.getMessage());
   }
 
   @Test
   void invalidValueIsNamedWithTheKey() {
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> Json.decodeTargetGroups("k", utf8("[{\"targets\":[\"a:1\"],\"labels\":{\"bad-name\":\"x\"}}]")));
-    assertTrue(e.getMessage().contains("k: target group: invalid label name \"bad-name\""), e.getMessage());
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                Json.decodeTargetGroups(
+                    "k", utf8("[{\"targets\":[\"a:1\"],\"labels\":{\"bad-name\":\"x\"}}]")));
+    assertTrue(
+        e.getMessage().contains("k: target group: invalid label name \"bad-name\""),
+        e.getMessage());
   }
 
   @Test
   void manifestRoundTripsAndRejectsBadChecksums() {
     String sum = Checksums.sha256Hex(utf8("[]"));
-    NodeManifest m = new NodeManifest(3, 2, Map.of("targets/web", sum, "rules/heavy", sum), "2026-11-21T00:00:00Z");
+    NodeManifest m =
+        new NodeManifest(
+            3, 2, Map.of("targets/web", sum, "rules/heavy", sum), "2026-11-21T00:00:00Z");
     byte[] bytes = Json.encode(m);
     assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"written_at\""));
     assertEquals(m, Json.decode("manifest", bytes, NodeManifest.class));
-    ProtocolException e = assertThrows(ProtocolException.class, () -> Json.decode("nodes/p1/manifest",
-        utf8("{\"generation\":1,\"epoch\":1,\"parts\":{\"targets/web\":\"nothex\"},\"written_at\":\"\"}"), NodeManifest.class));
-    assertTrue(e.getMessage().contains("nodes/p1/manifest: manifest: part targets/web has invalid sha256"), e.getMessage());
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                Json.decode(
+                    "nodes/p1/manifest",
+                    utf8(
+                        "{\"generation\":1,\"epoch\":1,\"parts\":{\"targets/web\":\"nothex\"},\"written_at\":\"\"}"),
+                    NodeManifest.class));
+    assertTrue(
+        e.getMessage().contains("nodes/p1/manifest: manifest: part targets/web has invalid sha256"),
+        e.getMessage());
   }
 
   @Test
   void missingFieldAndTrailingGarbageAreErrors() {
-    assertThrows(ProtocolException.class,
-        () -> Json.decode("m", utf8("{\"epoch\":1,\"parts\":{},\"written_at\":\"\"}"), NodeManifest.class));
+    assertThrows(
+        ProtocolException.class,
+        () ->
+            Json.decode(
+                "m", utf8("{\"epoch\":1,\"parts\":{},\"written_at\":\"\"}"), NodeManifest.class));
     assertThrows(ProtocolException.class, () -> Json.decodeRecordRules("r", utf8("[] []")));
     assertThrows(ProtocolException.class, () -> Json.decodeRecordRules("r", utf8("null")));
   }
 
   @Test
   void sha256IsLowercaseHexOfTheBytes() {
-    assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Checksums.sha256Hex(new byte[0]));
+    assertEquals(
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        Checksums.sha256Hex(new byte[0]));
   }
 }

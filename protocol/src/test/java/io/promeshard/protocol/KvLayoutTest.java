@@ -43,11 +43,24 @@ class KvLayoutTest {
   @Test
   void parsesTheIndexOfRecordKeysAndNothingElse() {
     assertEquals(OptionalLong.of(7), kv.recordIndex("prome-shard/records/7"));
-    assertEquals(OptionalLong.of(999_999_999_999_999_999L), kv.recordIndex("prome-shard/records/999999999999999999"));
+    assertEquals(
+        OptionalLong.of(999_999_999_999_999_999L),
+        kv.recordIndex("prome-shard/records/999999999999999999"));
     assertEquals(OptionalLong.of(12), kv.recordIndex(kv.record(12)));
-    for (String notARecord : new String[] {"prome-shard/records/", "prome-shard/records/0", "prome-shard/records/07",
-        "prome-shard/records/-1", "prome-shard/records/+1", "prome-shard/records/1x", "prome-shard/records/1/2",
-        "prome-shard/records/1234567890123456789", "prome-shard/records-next-index", "other/records/1", "records/1"}) {
+    for (String notARecord :
+        new String[] {
+          "prome-shard/records/",
+          "prome-shard/records/0",
+          "prome-shard/records/07",
+          "prome-shard/records/-1",
+          "prome-shard/records/+1",
+          "prome-shard/records/1x",
+          "prome-shard/records/1/2",
+          "prome-shard/records/1234567890123456789",
+          "prome-shard/records-next-index",
+          "other/records/1",
+          "records/1"
+        }) {
       assertEquals(OptionalLong.empty(), kv.recordIndex(notARecord), notARecord);
     }
     assertEquals(OptionalLong.of(3), new KvLayout("").recordIndex("records/3"));

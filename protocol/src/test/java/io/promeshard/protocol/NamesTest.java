@@ -18,7 +18,21 @@ class NamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "../x", "..", ".", ".hidden", "a/b", "a\\b", "-web", "_x", "web ", "wé", "a\u0000b"})
+  @ValueSource(
+      strings = {
+        "",
+        "../x",
+        "..",
+        ".",
+        ".hidden",
+        "a/b",
+        "a\\b",
+        "-web",
+        "_x",
+        "web ",
+        "wé",
+        "a\u0000b"
+      })
   void rejectsNamesThatCouldEscapeADirectoryOrHideAFile(String name) {
     assertFalse(Names.isValid(name));
     ProtocolException e = assertThrows(ProtocolException.class, () -> Names.node(name));

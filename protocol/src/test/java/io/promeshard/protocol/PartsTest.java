@@ -16,9 +16,12 @@ class PartsTest {
   private static NodeShare share(int targets) {
     List<TargetGroup> groups = new ArrayList<>();
     for (int i = 0; i < targets; i++) {
-      groups.add(TargetGroup.of("10.0." + (i / 250) + "." + (i % 250) + ":9100", Map.of("instance_no", "n" + i)));
+      groups.add(
+          TargetGroup.of(
+              "10.0." + (i / 250) + "." + (i % 250) + ":9100", Map.of("instance_no", "n" + i)));
     }
-    return new NodeShare(Map.of("web", groups, "db", groups.subList(0, 3)),
+    return new NodeShare(
+        Map.of("web", groups, "db", groups.subList(0, 3)),
         Map.of("heavy", List.of(new RecordRule("hke:heavy_expr:1", "sum(rate(x[5m]))"))));
   }
 
@@ -31,7 +34,9 @@ class PartsTest {
   @Test
   void smallShareIsOnePartPerJobAndGroup() {
     SortedMap<PartKey, byte[]> parts = Parts.encode(share(10));
-    assertEquals(List.of("targets/db", "targets/web", "rules/heavy"), parts.keySet().stream().map(PartKey::toString).toList());
+    assertEquals(
+        List.of("targets/db", "targets/web", "rules/heavy"),
+        parts.keySet().stream().map(PartKey::toString).toList());
   }
 
   @Test
@@ -42,11 +47,12 @@ class PartsTest {
     long chunks = parts.keySet().stream().filter(k -> k.name().equals("web")).count();
     assertTrue(chunks > 5, "chunks: " + chunks);
     parts.values().forEach(v -> assertTrue(v.length <= max, "chunk of " + v.length));
-    parts.forEach((k, v) -> {
-      if (k.kind() == PartKey.Kind.TARGETS) {
-        Json.decodeTargetGroups(k.toString(), v);
-      }
-    });
+    parts.forEach(
+        (k, v) -> {
+          if (k.kind() == PartKey.Kind.TARGETS) {
+            Json.decodeTargetGroups(k.toString(), v);
+          }
+        });
     NodeManifest manifest = new NodeManifest(1, 1, Parts.checksums(parts), "");
     assertEquals(share, Parts.assemble(manifest, relative(parts)));
   }
@@ -58,7 +64,8 @@ class PartsTest {
     Map<String, byte[]> values = relative(parts);
     values.remove("targets/db");
     values.put("targets/web", "[]".getBytes(StandardCharsets.UTF_8));
-    IncompleteSnapshotException e = assertThrows(IncompleteSnapshotException.class, () -> Parts.assemble(manifest, values));
+    IncompleteSnapshotException e =
+        assertThrows(IncompleteSnapshotException.class, () -> Parts.assemble(manifest, values));
     assertEquals(4, e.generation());
     assertEquals(List.of("targets/db missing", "targets/web checksum differs"), e.problems());
   }
@@ -68,21 +75,34 @@ class PartsTest {
     SortedMap<PartKey, byte[]> parts = Parts.encode(share(5000), 16 * 1024);
     parts.remove(new PartKey(PartKey.Kind.TARGETS, "web", 1));
     NodeManifest manifest = new NodeManifest(1, 1, Parts.checksums(parts), "");
-    ProtocolException e = assertThrows(ProtocolException.class, () -> Parts.assemble(manifest, relative(parts)));
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> Parts.assemble(manifest, relative(parts)));
     assertTrue(e.getMessage().contains("not contiguous"), e.getMessage());
   }
 
   @Test
   void ruleIntervalsTravelInTheManifest() {
-    NodeShare share = new NodeShare(Map.of(), Map.of("heavy", List.of(new RecordRule("r:a", "up"))),
-        Map.of("heavy", java.time.Duration.ofSeconds(45), "unused", java.time.Duration.ofMinutes(1)));
+    NodeShare share =
+        new NodeShare(
+            Map.of(),
+            Map.of("heavy", List.of(new RecordRule("r:a", "up"))),
+            Map.of(
+                "heavy",
+                java.time.Duration.ofSeconds(45),
+                "unused",
+                java.time.Duration.ofMinutes(1)));
     SortedMap<PartKey, byte[]> parts = Parts.encode(share);
-    NodeManifest manifest = new NodeManifest(1, 1, Parts.checksums(parts), "", share.manifestIntervals());
+    NodeManifest manifest =
+        new NodeManifest(1, 1, Parts.checksums(parts), "", share.manifestIntervals());
     assertEquals(Map.of("heavy", "45s"), manifest.intervals());
     NodeManifest decoded = Json.decode("m", Json.encode(manifest), NodeManifest.class);
-    assertEquals(Map.of("heavy", java.time.Duration.ofSeconds(45)), Parts.assemble(decoded, relative(parts)).intervals());
-    assertThrows(ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("heavy", "0s")));
-    assertThrows(ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("../x", "30s")));
+    assertEquals(
+        Map.of("heavy", java.time.Duration.ofSeconds(45)),
+        Parts.assemble(decoded, relative(parts)).intervals());
+    assertThrows(
+        ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("heavy", "0s")));
+    assertThrows(
+        ProtocolException.class, () -> new NodeManifest(1, 1, Map.of(), "", Map.of("../x", "30s")));
   }
 
   @Test
@@ -94,7 +114,14 @@ class PartsTest {
   @Test
   void partKeysParseAndRejectTraversal() {
     assertEquals(new PartKey(PartKey.Kind.RULES, "g", 3), PartKey.parse("rules/g/3"));
-    for (String bad : List.of("targets/../x", "targets/a/b/c", "other/web", "targets/web/01", "targets", "targets/web/-1")) {
+    for (String bad :
+        List.of(
+            "targets/../x",
+            "targets/a/b/c",
+            "other/web",
+            "targets/web/01",
+            "targets",
+            "targets/web/-1")) {
       assertThrows(ProtocolException.class, () -> PartKey.parse(bad), bad);
     }
   }

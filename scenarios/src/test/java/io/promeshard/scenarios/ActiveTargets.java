@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads the targets a Prometheus scrapes: {@code /api/v1/targets?state=active}, the
- * {@code __address__} of each active target of one scrape pool. An unreadable answer throws.
+ * Reads the targets a Prometheus scrapes: {@code /api/v1/targets?state=active}, the {@code
+ * __address__} of each active target of one scrape pool. An unreadable answer throws.
  */
 final class ActiveTargets {
   private ActiveTargets() {}

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Plain HTTP calls to Consul as an operator or the Consul UI makes them (KV PUT and GET, health);
@@ -23,8 +23,11 @@ import java.util.SortedMap;
  */
 final class ConsulKv {
   private final String url;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   ConsulKv(String url) {
     this.url = url;
@@ -32,10 +35,13 @@ final class ConsulKv {
 
   /** PUT of the raw value, as the Consul UI saves a key. */
   void put(String key, String value) {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/kv/" + key))
-        .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8)));
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(uri("/v1/kv/" + key))
+                .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8)));
     if (r.statusCode() != 200 || !r.body().strip().equals("true")) {
-      throw new UncheckedIOException(new IOException("PUT " + key + ": HTTP " + r.statusCode() + " " + r.body()));
+      throw new UncheckedIOException(
+          new IOException("PUT " + key + ": HTTP " + r.statusCode() + " " + r.body()));
     }
   }
 
@@ -44,12 +50,16 @@ final class ConsulKv {
     SortedMap<String, byte[]> out = new TreeMap<>();
     for (JsonNode e : entries(prefix + "?recurse=true")) {
       String value = e.path("Value").asText("");
-      out.put(e.path("Key").asText(), value.isEmpty() ? new byte[0] : Base64.getDecoder().decode(value));
+      out.put(
+          e.path("Key").asText(),
+          value.isEmpty() ? new byte[0] : Base64.getDecoder().decode(value));
     }
     return out;
   }
 
-  /** The entry at {@code key} as Consul returns it (Key, Value in base64, Session, ...), if present. */
+  /**
+   * The entry at {@code key} as Consul returns it (Key, Value in base64, Session, ...), if present.
+   */
   Optional<JsonNode> entry(String key) {
     List<JsonNode> list = entries(key);
     return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
@@ -58,7 +68,8 @@ final class ConsulKv {
   /** IDs of the instances of {@code service} whose checks all pass. */
   List<String> passing(String service) {
     List<String> ids = new ArrayList<>();
-    json("/v1/health/service/" + service + "?passing=true").forEach(e -> ids.add(e.path("Service").path("ID").asText()));
+    json("/v1/health/service/" + service + "?passing=true")
+        .forEach(e -> ids.add(e.path("Service").path("ID").asText()));
     return ids;
   }
 
@@ -85,7 +96,8 @@ final class ConsulKv {
 
   private static JsonNode parse(String what, HttpResponse<String> r) {
     if (r.statusCode() != 200) {
-      throw new UncheckedIOException(new IOException("GET " + what + ": HTTP " + r.statusCode() + " " + r.body()));
+      throw new UncheckedIOException(
+          new IOException("GET " + what + ": HTTP " + r.statusCode() + " " + r.body()));
     }
     try {
       return Json.MAPPER.readTree(r.body());

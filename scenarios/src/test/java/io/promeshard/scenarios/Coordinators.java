@@ -55,30 +55,41 @@ final class Coordinators implements Closeable {
     Path config = dir.resolve(name + ".yml");
     try {
       Files.createDirectories(dir);
-      Files.writeString(config, String.join("\n",
-          "consul: {address: '" + consulUrl + "'}",
-          "prefix: " + layout.prefix(),
-          "listen: '127.0.0.1:" + port + "'",
-          "session_ttl: " + SESSION_TTL.toSeconds() + "s",
-          "lock_delay: " + LOCK_DELAY.toSeconds() + "s",
-          ""), StandardCharsets.UTF_8);
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "consul: {address: '" + consulUrl + "'}",
+              "prefix: " + layout.prefix(),
+              "listen: '127.0.0.1:" + port + "'",
+              "session_ttl: " + SESSION_TTL.toSeconds() + "s",
+              "lock_delay: " + LOCK_DELAY.toSeconds() + "s",
+              ""),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + config, e);
     }
-    ManagedProcess p = ManagedProcess.start(name,
-        Jars.command(jar, "run", "--config", config.toString()), Map.of(), dir.resolve(name + ".log"));
+    ManagedProcess p =
+        ManagedProcess.start(
+            name,
+            Jars.command(jar, "run", "--config", config.toString()),
+            Map.of(),
+            dir.resolve(name + ".log"));
     processes.add(p);
-    Await.until(START_TIMEOUT, name + " serving /healthz on 127.0.0.1:" + port, () -> {
-      if (!p.isAlive()) {
-        throw new AssertionError(name + " exited during start:\n" + p.logTail(40));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    Await.until(
+        START_TIMEOUT,
+        name + " serving /healthz on 127.0.0.1:" + port,
+        () -> {
+          if (!p.isAlive()) {
+            throw new AssertionError(name + " exited during start:\n" + p.logTail(40));
+          }
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+          } catch (IOException e) {
+            return false;
+          }
+        });
     return p;
   }
 
@@ -95,19 +106,31 @@ final class Coordinators implements Closeable {
   /** The leadership epoch written in the leader key (-1 when there is none). */
   long epoch() {
     return kv.entry(layout.leader())
-        .map(e -> readTree(Base64.getDecoder().decode(e.path("Value").asText(""))).path("epoch").asLong(-1))
+        .map(
+            e ->
+                readTree(Base64.getDecoder().decode(e.path("Value").asText("")))
+                    .path("epoch")
+                    .asLong(-1))
         .orElse(-1L);
   }
 
-  /** The epoch in {@code status/coordinator}, which the leader writes after its dispatches (-1 when none). */
+  /**
+   * The epoch in {@code status/coordinator}, which the leader writes after its dispatches (-1 when
+   * none).
+   */
   long statusEpoch() {
     return kv.entry(layout.coordinatorStatus())
-        .map(e -> readTree(Base64.getDecoder().decode(e.path("Value").asText(""))).path("epoch").asLong(-1))
+        .map(
+            e ->
+                readTree(Base64.getDecoder().decode(e.path("Value").asText("")))
+                    .path("epoch")
+                    .asLong(-1))
         .orElse(-1L);
   }
 
   ManagedProcess awaitLeader(Duration timeout) {
-    return Await.value(timeout, "a coordinator holding " + layout.leader(), () -> leader().orElse(null));
+    return Await.value(
+        timeout, "a coordinator holding " + layout.leader(), () -> leader().orElse(null));
   }
 
   List<ManagedProcess> alive() {

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * The whole system on loopback: a Consul dev agent, Prometheus servers prom-1..prom-N each with a
- * prome-shard agent (a copy of the shaded jar) writing its file_sd directory, and the coordinators. Logs stay
- * in {@code dir}; closing stops coordinators, agents, Prometheus and Consul in that order. A
- * component that does not come up throws AssertionError with its log tail.
+ * prome-shard agent (a copy of the shaded jar) writing its file_sd directory, and the coordinators.
+ * Logs stay in {@code dir}; closing stops coordinators, agents, Prometheus and Consul in that
+ * order. A component that does not come up throws AssertionError with its log tail.
  */
 final class Fleet implements Closeable {
   static final String SERVICE = Defaults.NODE_SERVICE;
@@ -48,31 +48,41 @@ final class Fleet implements Closeable {
   }
 
   /**
-   * Starts Consul with {@code settings} and {@code jobs} in KV, then {@code count} servers with their
-   * agents, and returns once every server's health check passes in Consul.
+   * Starts Consul with {@code settings} and {@code jobs} in KV, then {@code count} servers with
+   * their agents, and returns once every server's health check passes in Consul.
    */
   static Fleet start(Path dir, int count, String settings, Map<String, String> jobs) {
     Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")));
     try {
       fleet.consul = ConsulServer.start(dir.resolve("consul"));
       fleet.kv = new ConsulKv(fleet.consul.url());
-      fleet.coordinators = new Coordinators(dir.resolve("coordinators"), fleet.jars.coordinator(), fleet.consul.url(),
-          fleet.layout);
+      fleet.coordinators =
+          new Coordinators(
+              dir.resolve("coordinators"),
+              fleet.jars.coordinator(),
+              fleet.consul.url(),
+              fleet.layout);
       fleet.kv.put(fleet.layout.settings(), settings);
       jobs.forEach((job, spec) -> fleet.kv.put(fleet.layout.job(job), spec));
       for (int i = 1; i <= count; i++) {
         fleet.servers.add(fleet.startServer("prom-" + i));
       }
       for (Server s : fleet.servers) {
-        Await.until(START_TIMEOUT, s.name() + "'s agent registering its Prometheus in Consul", () -> {
-          if (!s.agent().isAlive()) {
-            throw new AssertionError("agent of " + s.name() + " exited:\n" + s.agent().logTail(40));
-          }
-          return fleet.kv.agentServices().contains(s.name());
-        });
+        Await.until(
+            START_TIMEOUT,
+            s.name() + "'s agent registering its Prometheus in Consul",
+            () -> {
+              if (!s.agent().isAlive()) {
+                throw new AssertionError(
+                    "agent of " + s.name() + " exited:\n" + s.agent().logTail(40));
+              }
+              return fleet.kv.agentServices().contains(s.name());
+            });
       }
       List<String> names = fleet.servers.stream().map(Server::name).toList();
-      Await.until(START_TIMEOUT, "the health checks of " + names + " passing in Consul",
+      Await.until(
+          START_TIMEOUT,
+          "the health checks of " + names + " passing in Consul",
           () -> fleet.passing().containsAll(names));
       return fleet;
     } catch (RuntimeException | Error e) {
@@ -92,30 +102,42 @@ final class Fleet implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + serverDir, e);
     }
-    PrometheusServer prometheus = PrometheusServer.start(serverDir, String.join("\n",
-        "global: {scrape_interval: 15s, scrape_timeout: 5s, evaluation_interval: 30s}",
-        "rule_files: ['" + rules + "/*.yml']",
-        "scrape_configs:",
-        "  - job_name: " + SCRAPE_POOL,
-        "    file_sd_configs:",
-        "      - files: ['" + fileSd + "/*.json']",
-        ""));
+    PrometheusServer prometheus =
+        PrometheusServer.start(
+            serverDir,
+            String.join(
+                "\n",
+                "global: {scrape_interval: 15s, scrape_timeout: 5s, evaluation_interval: 30s}",
+                "rule_files: ['" + rules + "/*.yml']",
+                "scrape_configs:",
+                "  - job_name: " + SCRAPE_POOL,
+                "    file_sd_configs:",
+                "      - files: ['" + fileSd + "/*.json']",
+                ""));
     Path agentYml = serverDir.resolve("agent.yml");
     try {
-      Files.writeString(agentYml, String.join("\n",
-          "consul: {address: '" + consul.url() + "'}",
-          "prefix: " + layout.prefix(),
-          "node: " + name,
-          "file_sd_dir: '" + fileSd + "'",
-          "rules_dir: '" + rules + "'",
-          "prometheus_url: '" + prometheus.url() + "'",
-          "listen: ''",
-          ""), StandardCharsets.UTF_8);
+      Files.writeString(
+          agentYml,
+          String.join(
+              "\n",
+              "consul: {address: '" + consul.url() + "'}",
+              "prefix: " + layout.prefix(),
+              "node: " + name,
+              "file_sd_dir: '" + fileSd + "'",
+              "rules_dir: '" + rules + "'",
+              "prometheus_url: '" + prometheus.url() + "'",
+              "listen: ''",
+              ""),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + agentYml, e);
     }
-    ManagedProcess agent = ManagedProcess.start("agent-" + name,
-        Jars.command(jars.agent(), "run", "--config", agentYml.toString()), Map.of(), serverDir.resolve("agent.log"));
+    ManagedProcess agent =
+        ManagedProcess.start(
+            "agent-" + name,
+            Jars.command(jars.agent(), "run", "--config", agentYml.toString()),
+            Map.of(),
+            serverDir.resolve("agent.log"));
     return new Server(name, serverDir, prometheus, agent);
   }
 
@@ -124,7 +146,9 @@ final class Fleet implements Closeable {
   }
 
   Server server(String name) {
-    return servers.stream().filter(s -> s.name().equals(name)).findFirst()
+    return servers.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no server " + name));
   }
 
@@ -144,7 +168,9 @@ final class Fleet implements Closeable {
   Placement active() {
     Map<String, Set<String>> byNode = new TreeMap<>();
     for (Server s : servers) {
-      byNode.put(s.name(), s.prometheus().isRunning() ? ActiveTargets.of(s.prometheus(), SCRAPE_POOL) : Set.of());
+      byNode.put(
+          s.name(),
+          s.prometheus().isRunning() ? ActiveTargets.of(s.prometheus(), SCRAPE_POOL) : Set.of());
     }
     return Placement.of(byNode);
   }
@@ -163,9 +189,17 @@ final class Fleet implements Closeable {
   String logTails(int lines) {
     StringBuilder out = new StringBuilder();
     try (Stream<Path> logs = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
-      logs.filter(p -> p.toString().endsWith(".log")).sorted().forEach(p -> out
-          .append("----- ").append(p).append(" (last ").append(lines).append(" lines) -----\n")
-          .append(ManagedProcess.tail(p, lines)).append('\n'));
+      logs.filter(p -> p.toString().endsWith(".log"))
+          .sorted()
+          .forEach(
+              p ->
+                  out.append("----- ")
+                      .append(p)
+                      .append(" (last ")
+                      .append(lines)
+                      .append(" lines) -----\n")
+                      .append(ManagedProcess.tail(p, lines))
+                      .append('\n'));
     } catch (IOException e) {
       out.append("(listing logs under ").append(dir).append(": ").append(e).append(")\n");
     }

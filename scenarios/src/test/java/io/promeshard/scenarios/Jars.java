@@ -21,18 +21,28 @@ record Jars(Path agent, Path coordinator) {
   static Jars copiedTo(Path dir) {
     try {
       Files.createDirectories(dir);
-      return new Jars(copy(built("agent", "prome-shard-agent.jar"), dir),
+      return new Jars(
+          copy(built("agent", "prome-shard-agent.jar"), dir),
           copy(built("coordinator", "prome-shard-coordinator.jar"), dir));
     } catch (IOException e) {
       throw new UncheckedIOException("copying the jars to " + dir, e);
     }
   }
 
-  /** {@code java -jar <jar> <args>} with a small heap, as the scenarios run several JVMs side by side. */
+  /**
+   * {@code java -jar <jar> <args>} with a small heap, as the scenarios run several JVMs side by
+   * side.
+   */
   static List<String> command(Path jar, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString()));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -44,12 +54,19 @@ record Jars(Path agent, Path coordinator) {
   private static Path built(String module, String name) {
     Path root = Binaries.projectRoot();
     if (root == null) {
-      throw new AssertionError("project root not found (no scripts/fetch-deps above " + Paths.get("").toAbsolutePath() + ")");
+      throw new AssertionError(
+          "project root not found (no scripts/fetch-deps above "
+              + Paths.get("").toAbsolutePath()
+              + ")");
     }
     Path jar = root.resolve(module).resolve("target").resolve(name);
     if (!Files.isRegularFile(jar)) {
-      throw new AssertionError(jar + " missing: build it with `mvn -B package -DskipTests -pl " + module + " -am` "
-          + "(mvn verify from the root builds it before the scenarios)");
+      throw new AssertionError(
+          jar
+              + " missing: build it with `mvn -B package -DskipTests -pl "
+              + module
+              + " -am` "
+              + "(mvn verify from the root builds it before the scenarios)");
     }
     return jar;
   }

@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Job specs as an operator types them into the Consul UI ({@code config/jobs/<job>}), with synthetic
- * loopback targets: addresses in 127.1.0.0/16 on a port nothing listens on, so Prometheus marks them
- * down without any traffic leaving the machine.
+ * Job specs as an operator types them into the Consul UI ({@code config/jobs/<job>}), with
+ * synthetic loopback targets: addresses in 127.1.0.0/16 on a port nothing listens on, so Prometheus
+ * marks them down without any traffic leaving the machine.
  */
 final class Jobs {
   private Jobs() {}
 
-  /** {@code count} addresses numbered from {@code from}: 127.1.&lt;n/250&gt;.&lt;n%250+1&gt;:port. */
+  /**
+   * {@code count} addresses numbered from {@code from}: 127.1.&lt;n/250&gt;.&lt;n%250+1&gt;:port.
+   */
   static List<String> addresses(int from, int count, int port) {
     List<String> out = new ArrayList<>();
     for (int n = from; n < from + count; n++) {

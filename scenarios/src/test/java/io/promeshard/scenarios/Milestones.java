@@ -28,7 +28,9 @@ final class Milestones {
     return this;
   }
 
-  /** Polls until every condition has held once; returns the time after the event each first held. */
+  /**
+   * Polls until every condition has held once; returns the time after the event each first held.
+   */
   Map<String, Duration> await(Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException lastError = null;
@@ -52,8 +54,16 @@ final class Milestones {
         return Map.copyOf(reached);
       }
       if (System.nanoTime() - deadline > 0) {
-        AssertionError err = new AssertionError("timed out after " + timeout + " waiting for " + what
-            + ": reached " + reached + ", not reached " + pending.keySet());
+        AssertionError err =
+            new AssertionError(
+                "timed out after "
+                    + timeout
+                    + " waiting for "
+                    + what
+                    + ": reached "
+                    + reached
+                    + ", not reached "
+                    + pending.keySet());
         if (lastError != null) {
           err.initCause(lastError);
         }

@@ -56,14 +56,19 @@ class MultiServerScenarioTest {
   private long coordinatorStarted;
 
   @RegisterExtension
-  final TestWatcher logsOnFailure = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (fleet != null) {
-        System.out.println("===== " + context.getDisplayName() + " failed; process logs:\n" + fleet.logTails(60));
-      }
-    }
-  };
+  final TestWatcher logsOnFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          if (fleet != null) {
+            System.out.println(
+                "===== "
+                    + context.getDisplayName()
+                    + " failed; process logs:\n"
+                    + fleet.logTails(60));
+          }
+        }
+      };
 
   @BeforeAll
   void startFleet() throws IOException {
@@ -75,7 +80,8 @@ class MultiServerScenarioTest {
     try {
       coordinatorStarted = System.nanoTime();
       ManagedProcess first = fleet.coordinators().start();
-      assertEquals(first, fleet.coordinators().awaitLeader(WAIT), "the only coordinator takes the lock");
+      assertEquals(
+          first, fleet.coordinators().awaitLeader(WAIT), "the only coordinator takes the lock");
       fleet.coordinators().start(); // the standby
     } catch (RuntimeException | Error e) {
       System.out.println(fleet.logTails(60));
@@ -89,27 +95,57 @@ class MultiServerScenarioTest {
     if (fleet != null) {
       fleet.close();
     }
-    System.out.println(figures.table("===== prome-shard scenarios: " + SERVERS + " Prometheus servers, " + TARGETS
-        + " targets, flap_hold " + FLAP_HOLD.toSeconds() + "s, Consul check interval 5s, session TTL "
-        + Coordinators.SESSION_TTL.toSeconds() + "s, lock-delay " + Coordinators.LOCK_DELAY.toSeconds() + "s"));
+    System.out.println(
+        figures.table(
+            "===== prome-shard scenarios: "
+                + SERVERS
+                + " Prometheus servers, "
+                + TARGETS
+                + " targets, flap_hold "
+                + FLAP_HOLD.toSeconds()
+                + "s, Consul check interval 5s, session TTL "
+                + Coordinators.SESSION_TTL.toSeconds()
+                + "s, lock-delay "
+                + Coordinators.LOCK_DELAY.toSeconds()
+                + "s"));
   }
 
   @Test
   @Order(1)
   void everyTargetIsActiveInExactlyOnePrometheus() {
-    Map<String, Duration> took = new Milestones(coordinatorStarted)
-        .add("first published", () -> !published().placement().all().isEmpty())
-        .add("published", () -> everyServerHasSome(published().placement()) && published().placement().exactlyOnce(expected))
-        .add("active", () -> everyServerHasSome(fleet.active()) && settled(expected))
-        .await(WAIT, "every target active in exactly one Prometheus, every server with a share");
+    Map<String, Duration> took =
+        new Milestones(coordinatorStarted)
+            .add("first published", () -> !published().placement().all().isEmpty())
+            .add(
+                "published",
+                () ->
+                    everyServerHasSome(published().placement())
+                        && published().placement().exactlyOnce(expected))
+            .add("active", () -> everyServerHasSome(fleet.active()) && settled(expected))
+            .await(
+                WAIT, "every target active in exactly one Prometheus, every server with a share");
 
     Placement active = fleet.active();
     assertTrue(active.exactlyOnce(expected), active.problemsAgainst(expected));
-    fleet.servers().forEach(s -> assertFalse(active.on(s.name()).isEmpty(), s.name() + " scrapes nothing: " + active.counts()));
-    assertEquals(published().placement().nonEmpty(), active.nonEmpty(), "Prometheus scrapes what was published");
-    figures.time("1 steady state", "coordinator start -> first share published", took.get("first published"));
-    figures.time("1 steady state", "coordinator start -> every server has a share", took.get("published"));
-    figures.time("1 steady state", "coordinator start -> every target active once", took.get("active"));
+    fleet
+        .servers()
+        .forEach(
+            s ->
+                assertFalse(
+                    active.on(s.name()).isEmpty(),
+                    s.name() + " scrapes nothing: " + active.counts()));
+    assertEquals(
+        published().placement().nonEmpty(),
+        active.nonEmpty(),
+        "Prometheus scrapes what was published");
+    figures.time(
+        "1 steady state",
+        "coordinator start -> first share published",
+        took.get("first published"));
+    figures.time(
+        "1 steady state", "coordinator start -> every server has a share", took.get("published"));
+    figures.time(
+        "1 steady state", "coordinator start -> every target active once", took.get("active"));
     figures.note("1 steady state", "targets per server", active.counts());
   }
 
@@ -121,27 +157,45 @@ class MultiServerScenarioTest {
 
     long killed = System.nanoTime();
     victim.prometheus().kill();
-    Map<String, Duration> took = new Milestones(killed)
-        .add("check critical", () -> !fleet.passing().contains(VICTIM))
-        .add("published", () -> published().placement().on(VICTIM).isEmpty() && published().placement().exactlyOnce(expected))
-        .add("active elsewhere", () -> settled(expected))
-        .await(WAIT, "the targets of " + VICTIM + " active on the other servers");
+    Map<String, Duration> took =
+        new Milestones(killed)
+            .add("check critical", () -> !fleet.passing().contains(VICTIM))
+            .add(
+                "published",
+                () ->
+                    published().placement().on(VICTIM).isEmpty()
+                        && published().placement().exactlyOnce(expected))
+            .add("active elsewhere", () -> settled(expected))
+            .await(WAIT, "the targets of " + VICTIM + " active on the other servers");
 
     Placement after = fleet.active();
-    assertTrue(after.exactlyOnce(expected), "none unscraped, none twice: " + after.problemsAgainst(expected));
+    assertTrue(
+        after.exactlyOnce(expected),
+        "none unscraped, none twice: " + after.problemsAgainst(expected));
     for (Fleet.Server s : fleet.servers()) {
       if (!s.name().equals(VICTIM)) {
         SortedSet<String> lost = new TreeSet<>(before.on(s.name()));
         lost.removeAll(after.on(s.name()));
-        assertEquals(Set.of(), lost, "targets of " + s.name() + " that moved although it kept running");
+        assertEquals(
+            Set.of(), lost, "targets of " + s.name() + " that moved although it kept running");
       }
     }
-    assertEquals(before.on(VICTIM), after.movedSince(before), "exactly the stopped server's targets moved");
+    assertEquals(
+        before.on(VICTIM), after.movedSince(before), "exactly the stopped server's targets moved");
     figures.time("2 stop prom-2", "kill -> Consul check critical", took.get("check critical"));
     figures.time("2 stop prom-2", "kill -> shares republished", took.get("published"));
-    figures.time("2 stop prom-2", "kill -> all its targets active elsewhere", took.get("active elsewhere"));
-    figures.note("2 stop prom-2", "targets moved", after.movedSince(before).size() + " of " + TARGETS
-        + " (" + before.on(VICTIM).size() + " were on prom-2); now " + after.counts());
+    figures.time(
+        "2 stop prom-2", "kill -> all its targets active elsewhere", took.get("active elsewhere"));
+    figures.note(
+        "2 stop prom-2",
+        "targets moved",
+        after.movedSince(before).size()
+            + " of "
+            + TARGETS
+            + " ("
+            + before.on(VICTIM).size()
+            + " were on prom-2); now "
+            + after.counts());
   }
 
   @Test
@@ -155,27 +209,46 @@ class MultiServerScenarioTest {
 
     long started = System.nanoTime();
     victim.prometheus().start();
-    Map<String, Duration> took = new Milestones(started)
-        .add("ready", () -> true)
-        .add("check passing", () -> fleet.passing().contains(VICTIM))
-        .add("published", () -> !published().placement().on(VICTIM).isEmpty() && published().placement().exactlyOnce(expected))
-        .add("shared again", () -> settled(expected) && !fleet.active().on(VICTIM).isEmpty())
-        .await(WAIT, VICTIM + " scraping its share again");
+    Map<String, Duration> took =
+        new Milestones(started)
+            .add("ready", () -> true)
+            .add("check passing", () -> fleet.passing().contains(VICTIM))
+            .add(
+                "published",
+                () ->
+                    !published().placement().on(VICTIM).isEmpty()
+                        && published().placement().exactlyOnce(expected))
+            .add("shared again", () -> settled(expected) && !fleet.active().on(VICTIM).isEmpty())
+            .await(WAIT, VICTIM + " scraping its share again");
 
     Placement after = fleet.active();
     assertTrue(after.exactlyOnce(expected), after.problemsAgainst(expected));
     SortedSet<String> moved = after.movedSince(before);
     int toVictim = after.on(VICTIM).size();
-    long bound = (long) Math.ceil(1.15 * TARGETS / SERVERS); // DESIGN.md: moved <= 1.15 x the ideal 1/N
+    long bound =
+        (long) Math.ceil(1.15 * TARGETS / SERVERS); // DESIGN.md: moved <= 1.15 x the ideal 1/N
     assertTrue(toVictim > 0, VICTIM + " got nothing back: " + after.counts());
-    assertTrue(moved.size() <= bound, moved.size() + " of " + TARGETS + " moved, more than " + bound + ": " + after.counts());
+    assertTrue(
+        moved.size() <= bound,
+        moved.size() + " of " + TARGETS + " moved, more than " + bound + ": " + after.counts());
     figures.time("3 start prom-2", "start -> Prometheus ready", took.get("ready"));
     figures.time("3 start prom-2", "start -> Consul check passing", took.get("check passing"));
     figures.time("3 start prom-2", "start -> shares republished", took.get("published"));
     figures.time("3 start prom-2", "start -> targets shared again", took.get("shared again"));
-    figures.note("3 start prom-2", "targets moved", moved.size() + " of " + TARGETS + " (ideal 1/N = "
-        + TARGETS / SERVERS + "; to prom-2: " + toVictim + ", between the others: " + (moved.size() - toVictim)
-        + "); now " + after.counts());
+    figures.note(
+        "3 start prom-2",
+        "targets moved",
+        moved.size()
+            + " of "
+            + TARGETS
+            + " (ideal 1/N = "
+            + TARGETS / SERVERS
+            + "; to prom-2: "
+            + toVictim
+            + ", between the others: "
+            + (moved.size() - toVictim)
+            + "); now "
+            + after.counts());
   }
 
   @Test
@@ -190,12 +263,13 @@ class MultiServerScenarioTest {
 
     long put = System.nanoTime();
     fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(edited));
-    Map<String, Duration> took = new Milestones(put)
-        .add("published", () -> published().placement().exactlyOnce(edited))
-        .add("removed gone", () -> removed.stream().noneMatch(fleet.active().all()::contains))
-        .add("added active", () -> addedWhereSharesSay(added))
-        .add("settled", () -> settled(edited))
-        .await(WAIT, "the edited job active on the Prometheus servers");
+    Map<String, Duration> took =
+        new Milestones(put)
+            .add("published", () -> published().placement().exactlyOnce(edited))
+            .add("removed gone", () -> removed.stream().noneMatch(fleet.active().all()::contains))
+            .add("added active", () -> addedWhereSharesSay(added))
+            .add("settled", () -> settled(edited))
+            .await(WAIT, "the edited job active on the Prometheus servers");
     expected = edited;
 
     Placement after = fleet.active();
@@ -207,8 +281,14 @@ class MultiServerScenarioTest {
     figures.time("4 edit job in KV", "PUT -> shares published", took.get("published"));
     figures.time("4 edit job in KV", "PUT -> removed targets gone", took.get("removed gone"));
     figures.time("4 edit job in KV", "PUT -> added targets active", took.get("added active"));
-    figures.note("4 edit job in KV", "unchanged targets moved", after.movedSince(before).size() + " of "
-        + (TARGETS - removed.size()) + "; now " + after.counts());
+    figures.note(
+        "4 edit job in KV",
+        "unchanged targets moved",
+        after.movedSince(before).size()
+            + " of "
+            + (TARGETS - removed.size())
+            + "; now "
+            + after.counts());
   }
 
   @Test
@@ -219,25 +299,32 @@ class MultiServerScenarioTest {
       fleet.coordinators().start();
     }
     ManagedProcess leader = fleet.coordinators().awaitLeader(WAIT);
-    ManagedProcess standby = fleet.coordinators().alive().stream().filter(p -> p != leader).findFirst().orElseThrow();
+    ManagedProcess standby =
+        fleet.coordinators().alive().stream().filter(p -> p != leader).findFirst().orElseThrow();
     long epoch = fleet.coordinators().epoch();
     List<String> glitches = new ArrayList<>();
 
     long killed = System.nanoTime();
     leader.kill();
-    Map<String, Duration> took = new Milestones(killed)
-        .add("standby leads", () -> {
-          Placement now = fleet.active();
-          if (!now.equals(before)) {
-            glitches.add(now.problemsAgainst(expected));
-          }
-          return fleet.coordinators().leader().filter(p -> p == standby).isPresent();
-        })
-        .add("standby dispatched", () -> fleet.coordinators().statusEpoch() > epoch)
-        .await(WAIT, "the standby coordinator leading and dispatching");
+    Map<String, Duration> took =
+        new Milestones(killed)
+            .add(
+                "standby leads",
+                () -> {
+                  Placement now = fleet.active();
+                  if (!now.equals(before)) {
+                    glitches.add(now.problemsAgainst(expected));
+                  }
+                  return fleet.coordinators().leader().filter(p -> p == standby).isPresent();
+                })
+            .add("standby dispatched", () -> fleet.coordinators().statusEpoch() > epoch)
+            .await(WAIT, "the standby coordinator leading and dispatching");
 
     assertEquals(List.of(), glitches, "targets changed while no coordinator led");
-    assertEquals(before.nonEmpty(), published().placement().nonEmpty(), "the new leader's first dispatch moved nothing");
+    assertEquals(
+        before.nonEmpty(),
+        published().placement().nonEmpty(),
+        "the new leader's first dispatch moved nothing");
     assertEquals(before, fleet.active(), "Prometheus scrapes the same after the takeover");
 
     List<String> added = Jobs.addresses(2000, 5, syntheticPort);
@@ -246,23 +333,43 @@ class MultiServerScenarioTest {
     long put = System.nanoTime();
     fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(edited));
     long newEpoch = fleet.coordinators().epoch();
-    Map<String, Duration> edit = new Milestones(put)
-        .add("published", () -> published().placement().exactlyOnce(edited) && published().maxEpoch() == newEpoch)
-        .add("active", () -> addedWhereSharesSay(added) && settled(edited))
-        .await(WAIT, "the edit published by the new leader and active");
+    Map<String, Duration> edit =
+        new Milestones(put)
+            .add(
+                "published",
+                () ->
+                    published().placement().exactlyOnce(edited)
+                        && published().maxEpoch() == newEpoch)
+            .add("active", () -> addedWhereSharesSay(added) && settled(edited))
+            .await(WAIT, "the edit published by the new leader and active");
     expected = edited;
 
     Placement after = fleet.active();
-    assertTrue(after.exactlyOnce(edited), "none lost or doubled after the takeover: " + after.problemsAgainst(edited));
+    assertTrue(
+        after.exactlyOnce(edited),
+        "none lost or doubled after the takeover: " + after.problemsAgainst(edited));
     assertNotEquals(epoch, newEpoch, "a new leadership term");
     Duration putAfterKill = Duration.ofNanos(put - killed);
     figures.time("5 kill -9 leader", "kill -> standby holds the lock", took.get("standby leads"));
-    figures.time("5 kill -9 leader", "kill -> standby's first dispatch", took.get("standby dispatched"));
-    figures.time("5 kill -9 leader", "kill -> an edit made then is active", putAfterKill.plus(edit.get("active")));
+    figures.time(
+        "5 kill -9 leader", "kill -> standby's first dispatch", took.get("standby dispatched"));
+    figures.time(
+        "5 kill -9 leader",
+        "kill -> an edit made then is active",
+        putAfterKill.plus(edit.get("active")));
     figures.time("5 kill -9 leader", "PUT -> published by the new leader", edit.get("published"));
     figures.time("5 kill -9 leader", "PUT -> added targets active", edit.get("active"));
-    figures.note("5 kill -9 leader", "targets moved by the takeover and the edit",
-        after.movedSince(before).size() + " of " + before.all().size() + " (epoch " + epoch + " -> " + newEpoch + ")");
+    figures.note(
+        "5 kill -9 leader",
+        "targets moved by the takeover and the edit",
+        after.movedSince(before).size()
+            + " of "
+            + before.all().size()
+            + " (epoch "
+            + epoch
+            + " -> "
+            + newEpoch
+            + ")");
   }
 
   /** The published shares; throws (so Await/Milestones poll again) while a write is half seen. */
@@ -274,16 +381,21 @@ class MultiServerScenarioTest {
     return s;
   }
 
-  /** Every target active once, on the server whose share lists it, and every running server has some. */
+  /**
+   * Every target active once, on the server whose share lists it, and every running server has
+   * some.
+   */
   private boolean settled(Set<String> targets) {
     Placement active = fleet.active();
-    return active.exactlyOnce(targets) && active.nonEmpty().equals(published().placement().nonEmpty());
+    return active.exactlyOnce(targets)
+        && active.nonEmpty().equals(published().placement().nonEmpty());
   }
 
   private boolean addedWhereSharesSay(List<String> added) {
     Placement shares = published().placement();
     Placement active = fleet.active();
-    return added.stream().allMatch(a -> shares.nodeOf(a) != null && shares.nodeOf(a).equals(active.nodeOf(a)));
+    return added.stream()
+        .allMatch(a -> shares.nodeOf(a) != null && shares.nodeOf(a).equals(active.nodeOf(a)));
   }
 
   private boolean everyServerHasSome(Placement placement) {
@@ -292,11 +404,16 @@ class MultiServerScenarioTest {
 
   /** Restarts any stopped Prometheus and waits until every server scrapes its share. */
   private Placement awaitAllShared() {
-    fleet.servers().stream().filter(s -> !s.prometheus().isRunning()).forEach(s -> s.prometheus().start());
-    return Await.value(WAIT, "every server scraping its share", () -> {
-      Placement active = fleet.active();
-      return everyServerHasSome(active) && settled(expected) ? active : null;
-    });
+    fleet.servers().stream()
+        .filter(s -> !s.prometheus().isRunning())
+        .forEach(s -> s.prometheus().start());
+    return Await.value(
+        WAIT,
+        "every server scraping its share",
+        () -> {
+          Placement active = fleet.active();
+          return everyServerHasSome(active) && settled(expected) ? active : null;
+        });
   }
 
   private Placement awaitShared(Set<String> targets, String what) {

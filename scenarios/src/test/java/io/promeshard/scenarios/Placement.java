@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 record Placement(SortedMap<String, SortedSet<String>> byNode) {
   Placement {
     TreeMap<String, SortedSet<String>> copy = new TreeMap<>();
-    byNode.forEach((node, targets) -> copy.put(node, Collections.unmodifiableSortedSet(new TreeSet<>(targets))));
+    byNode.forEach(
+        (node, targets) ->
+            copy.put(node, Collections.unmodifiableSortedSet(new TreeSet<>(targets))));
     byNode = Collections.unmodifiableSortedMap(copy);
   }
 
@@ -33,14 +35,20 @@ record Placement(SortedMap<String, SortedSet<String>> byNode) {
 
   /** Every address on any server. */
   NavigableSet<String> all() {
-    return byNode.values().stream().flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
+    return byNode.values().stream()
+        .flatMap(Set::stream)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Addresses on more than one server. */
   SortedSet<String> duplicates() {
-    Map<String, Long> counts = byNode.values().stream().flatMap(Set::stream)
-        .collect(Collectors.groupingBy(a -> a, Collectors.counting()));
-    return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+    Map<String, Long> counts =
+        byNode.values().stream()
+            .flatMap(Set::stream)
+            .collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+    return counts.entrySet().stream()
+        .filter(e -> e.getValue() > 1)
+        .map(Map.Entry::getKey)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -51,8 +59,11 @@ record Placement(SortedMap<String, SortedSet<String>> byNode) {
 
   /** The server holding {@code address} (the first one when it is on several), or null. */
   String nodeOf(String address) {
-    return byNode.entrySet().stream().filter(e -> e.getValue().contains(address)).map(Map.Entry::getKey)
-        .findFirst().orElse(null);
+    return byNode.entrySet().stream()
+        .filter(e -> e.getValue().contains(address))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Addresses placed both here and in {@code before} whose server differs. */
@@ -70,25 +81,39 @@ record Placement(SortedMap<String, SortedSet<String>> byNode) {
   /** The same placement ignoring servers with nothing on them. */
   Placement nonEmpty() {
     TreeMap<String, SortedSet<String>> map = new TreeMap<>();
-    byNode.forEach((node, targets) -> {
-      if (!targets.isEmpty()) {
-        map.put(node, targets);
-      }
-    });
+    byNode.forEach(
+        (node, targets) -> {
+          if (!targets.isEmpty()) {
+            map.put(node, targets);
+          }
+        });
     return new Placement(map);
   }
 
   /** {@code prom-1=40, prom-2=41, ...}. */
   String counts() {
-    return byNode.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).collect(Collectors.joining(", "));
+    return byNode.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue().size())
+        .collect(Collectors.joining(", "));
   }
 
-  /** What differs from {@code expected}: missing, unexpected and duplicated addresses (for failure messages). */
+  /**
+   * What differs from {@code expected}: missing, unexpected and duplicated addresses (for failure
+   * messages).
+   */
   String problemsAgainst(Set<String> expected) {
     SortedSet<String> missing = new TreeSet<>(expected);
     missing.removeAll(all());
     SortedSet<String> extra = all();
     extra.removeAll(expected);
-    return "missing " + missing + ", unexpected " + extra + ", on several servers " + duplicates() + " (" + counts() + ")";
+    return "missing "
+        + missing
+        + ", unexpected "
+        + extra
+        + ", on several servers "
+        + duplicates()
+        + " ("
+        + counts()
+        + ")";
   }
 }

@@ -27,12 +27,15 @@ record Shares(Placement placement, Map<String, Long> epochs) {
   static Shares read(ConsulKv kv, KvLayout layout, String job) {
     SortedMap<String, byte[]> tree = kv.tree(layout.nodesDir());
     Map<String, Map<String, byte[]>> byNode = new TreeMap<>();
-    tree.forEach((key, value) -> {
-      String node = layout.nodeOf(key);
-      if (node != null) {
-        byNode.computeIfAbsent(node, n -> new TreeMap<>()).put(layout.relativeToNode(node, key), value);
-      }
-    });
+    tree.forEach(
+        (key, value) -> {
+          String node = layout.nodeOf(key);
+          if (node != null) {
+            byNode
+                .computeIfAbsent(node, n -> new TreeMap<>())
+                .put(layout.relativeToNode(node, key), value);
+          }
+        });
     Map<String, Set<String>> targets = new TreeMap<>();
     Map<String, Long> epochs = new TreeMap<>();
     for (Map.Entry<String, Map<String, byte[]>> node : byNode.entrySet()) {
@@ -40,7 +43,8 @@ record Shares(Placement placement, Map<String, Long> epochs) {
       if (manifestBytes == null) {
         continue; // parts without a manifest are not published yet
       }
-      NodeManifest manifest = Json.decode(node.getKey() + "/manifest", manifestBytes, NodeManifest.class);
+      NodeManifest manifest =
+          Json.decode(node.getKey() + "/manifest", manifestBytes, NodeManifest.class);
       NodeShare share;
       try {
         share = Parts.assemble(manifest, node.getValue());

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polls a condition every ~20 ms until it holds; throws AssertionError naming what was awaited on timeout. */
+/**
+ * Polls a condition every ~20 ms until it holds; throws AssertionError naming what was awaited on
+ * timeout.
+ */
 public final class Await {
   private static final long POLL_MILLIS = 20;
 
@@ -14,7 +17,10 @@ public final class Await {
     value(timeout, what, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
   }
 
-  /** Returns the first non-null value {@code supplier} gives; exceptions it throws count as "not yet". */
+  /**
+   * Returns the first non-null value {@code supplier} gives; exceptions it throws count as "not
+   * yet".
+   */
   public static <T> T value(Duration timeout, String what, Supplier<T> supplier) {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
@@ -28,7 +34,8 @@ public final class Await {
         last = e;
       }
       if (System.nanoTime() - deadline > 0) {
-        AssertionError err = new AssertionError("timed out after " + timeout + " waiting for " + what);
+        AssertionError err =
+            new AssertionError("timed out after " + timeout + " waiting for " + what);
         if (last != null) {
           err.initCause(last);
         }

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Finds the real Consul, Prometheus, promtool and redis-server binaries: the environment variable,
- * then the project's {@code .deps} cache (filled by {@code scripts/fetch-deps}), then PATH; a missing
- * binary throws an AssertionError that says how to get it (tests never skip).
+ * then the project's {@code .deps} cache (filled by {@code scripts/fetch-deps}), then PATH; a
+ * missing binary throws an AssertionError that says how to get it (tests never skip).
  */
 public final class Binaries {
   /** System property surefire sets to the multi-module root (see the parent POM). */
@@ -53,13 +53,20 @@ public final class Binaries {
     if (existing != null && !existing.isBlank()) {
       dirs.add(existing);
     }
-    return dirs.isEmpty() ? Map.of() : Map.of("LD_LIBRARY_PATH", String.join(File.pathSeparator, dirs));
+    return dirs.isEmpty()
+        ? Map.of()
+        : Map.of("LD_LIBRARY_PATH", String.join(File.pathSeparator, dirs));
   }
 
-  /** The project root: the {@value #ROOT_PROPERTY} property, else the nearest folder holding scripts/fetch-deps. */
+  /**
+   * The project root: the {@value #ROOT_PROPERTY} property, else the nearest folder holding
+   * scripts/fetch-deps.
+   */
   public static Path projectRoot() {
     String prop = System.getProperty(ROOT_PROPERTY);
-    if (prop != null && !prop.isBlank() && Files.isRegularFile(Paths.get(prop, "scripts", "fetch-deps"))) {
+    if (prop != null
+        && !prop.isBlank()
+        && Files.isRegularFile(Paths.get(prop, "scripts", "fetch-deps"))) {
       return Paths.get(prop).toAbsolutePath();
     }
     for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -106,7 +113,8 @@ public final class Binaries {
         }
       }
     }
-    throw new AssertionError(name + " binary not found: run scripts/fetch-deps (or set " + envVar + ")");
+    throw new AssertionError(
+        name + " binary not found: run scripts/fetch-deps (or set " + envVar + ")");
   }
 
   private static void addLibDirs(Path lib, List<String> out) {

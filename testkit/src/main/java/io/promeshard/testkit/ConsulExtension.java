@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * One real Consul per test class: {@code @RegisterExtension static final ConsulExtension consul = new ConsulExtension();}.
- * The log stays at {@code target/test-logs/<TestClass>/consul.log}; a failed test prints its path and tail to stderr.
+ * One real Consul per test class: {@code @RegisterExtension static final ConsulExtension consul =
+ * new ConsulExtension();}. The log stays at {@code target/test-logs/<TestClass>/consul.log}; a
+ * failed test prints its path and tail to stderr.
  */
 public final class ConsulExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   private static final int TAIL_LINES = 40;
@@ -24,7 +25,10 @@ public final class ConsulExtension implements BeforeAllCallback, AfterAllCallbac
     this(null, null);
   }
 
-  /** A Consul with extra agent config (HCL or JSON), e.g. ACLs; {@code token} is the management token or null. */
+  /**
+   * A Consul with extra agent config (HCL or JSON), e.g. ACLs; {@code token} is the management
+   * token or null.
+   */
   public ConsulExtension(String extraConfig, String token) {
     this.extraConfig = extraConfig;
     this.token = token;
@@ -53,15 +57,23 @@ public final class ConsulExtension implements BeforeAllCallback, AfterAllCallbac
     if (server == null) {
       return;
     }
-    System.err.println("[testkit] " + context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName()
-        + " failed; consul log " + server.logFile()
-        + " (last " + TAIL_LINES + " lines):");
+    System.err.println(
+        "[testkit] "
+            + context.getRequiredTestClass().getSimpleName()
+            + "."
+            + context.getDisplayName()
+            + " failed; consul log "
+            + server.logFile()
+            + " (last "
+            + TAIL_LINES
+            + " lines):");
     System.err.println(server.logTail(TAIL_LINES));
   }
 
   public ConsulServer server() {
     if (server == null) {
-      throw new IllegalStateException("Consul is not running: register ConsulExtension on a static field");
+      throw new IllegalStateException(
+          "Consul is not running: register ConsulExtension on a static field");
     }
     return server;
   }
@@ -80,7 +92,9 @@ public final class ConsulExtension implements BeforeAllCallback, AfterAllCallbac
     server().clearKv();
   }
 
-  /** {@code <module>/target/test-logs/<TestClass>}, relative to the working directory surefire uses. */
+  /**
+   * {@code <module>/target/test-logs/<TestClass>}, relative to the working directory surefire uses.
+   */
   public static Path logDir(Class<?> testClass) {
     return Paths.get("target", "test-logs", testClass.getSimpleName()).toAbsolutePath();
   }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real {@code consul agent -dev} on free loopback ports (DNS and gRPC off), ready once a leader is
- * elected and KV accepts writes. Failing to start throws AssertionError with the log tail.
+ * A real {@code consul agent -dev} on free loopback ports (DNS and gRPC off), ready once a leader
+ * is elected and KV accepts writes. Failing to start throws AssertionError with the log tail.
  */
 public final class ConsulServer implements Closeable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -44,8 +44,8 @@ public final class ConsulServer implements Closeable {
   }
 
   /**
-   * Starts with extra agent config (HCL, or JSON when it starts with '{'), e.g. an {@code acl} block;
-   * {@code token} (nullable) is used for the readiness write and by {@link #clearKv()}.
+   * Starts with extra agent config (HCL, or JSON when it starts with '{'), e.g. an {@code acl}
+   * block; {@code token} (nullable) is used for the readiness write and by {@link #clearKv()}.
    */
   public static ConsulServer start(Path workDir, String extraConfig, String token) {
     Path config = null;
@@ -142,12 +142,22 @@ public final class ConsulServer implements Closeable {
   }
 
   private void launch() {
-    List<String> cmd = new ArrayList<>(List.of(
-        Binaries.consul().toString(), "agent", "-dev",
-        "-bind=127.0.0.1", "-client=127.0.0.1",
-        "-http-port=" + ports[0], "-serf-lan-port=" + ports[1], "-serf-wan-port=" + ports[2],
-        "-server-port=" + ports[3], "-dns-port=-1", "-grpc-port=-1",
-        "-node=testkit-" + ports[0], "-log-level=debug"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Binaries.consul().toString(),
+                "agent",
+                "-dev",
+                "-bind=127.0.0.1",
+                "-client=127.0.0.1",
+                "-http-port=" + ports[0],
+                "-serf-lan-port=" + ports[1],
+                "-serf-wan-port=" + ports[2],
+                "-server-port=" + ports[3],
+                "-dns-port=-1",
+                "-grpc-port=-1",
+                "-node=testkit-" + ports[0],
+                "-log-level=debug"));
     if (extraConfigFile != null) {
       cmd.add("-config-file=" + extraConfigFile);
     }
@@ -155,14 +165,19 @@ public final class ConsulServer implements Closeable {
   }
 
   private void awaitReady(ManagedProcess p) {
-    String what = "consul at " + url() + " to elect a leader and accept KV writes (log " + logFile + ")";
+    String what =
+        "consul at " + url() + " to elect a leader and accept KV writes (log " + logFile + ")";
     try {
-      Await.until(START_TIMEOUT, what, () -> {
-        if (!p.isAlive()) {
-          throw new AssertionError("consul exited during start (log " + logFile + "):\n" + logTail(40));
-        }
-        return ready();
-      });
+      Await.until(
+          START_TIMEOUT,
+          what,
+          () -> {
+            if (!p.isAlive()) {
+              throw new AssertionError(
+                  "consul exited during start (log " + logFile + "):\n" + logTail(40));
+            }
+            return ready();
+          });
     } catch (AssertionError e) {
       if (e.getMessage() != null && e.getMessage().startsWith("timed out")) {
         throw new AssertionError(e.getMessage() + "\n" + logTail(40), e);
@@ -174,7 +189,9 @@ public final class ConsulServer implements Closeable {
   private boolean ready() {
     try {
       LocalHttp.Reply leader = http.send("GET", url() + "/v1/status/leader", token, null);
-      if (leader.status() != 200 || leader.body().isBlank() || leader.body().strip().equals("\"\"")) {
+      if (leader.status() != 200
+          || leader.body().isBlank()
+          || leader.body().strip().equals("\"\"")) {
         return false;
       }
       LocalHttp.Reply put = http.send("PUT", url() + "/v1/kv/testkit-ready", token, "ok");

@@ -7,7 +7,10 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Asks the kernel for free loopback TCP ports; fails with UncheckedIOException when none can be bound. */
+/**
+ * Asks the kernel for free loopback TCP ports; fails with UncheckedIOException when none can be
+ * bound.
+ */
 public final class FreePorts {
   private FreePorts() {}
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A child process whose stdout and stderr go to a log file; stopped with SIGTERM then SIGKILL after a
- * deadline, and destroyed by a JVM shutdown hook if the test never stops it. Start failures throw
+ * A child process whose stdout and stderr go to a log file; stopped with SIGTERM then SIGKILL after
+ * a deadline, and destroyed by a JVM shutdown hook if the test never stops it. Start failures throw
  * UncheckedIOException naming the command.
  */
 public final class ManagedProcess implements Closeable {
@@ -34,15 +34,21 @@ public final class ManagedProcess implements Closeable {
   }
 
   /** Starts {@code command} with extra {@code env}, appending its output to {@code logFile}. */
-  public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logFile) {
+  public static ManagedProcess start(
+      String name, List<String> command, Map<String, String> env, Path logFile) {
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
-      Files.writeString(logFile, "### " + String.join(" ", command) + System.lineSeparator(),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      Files.writeString(
+          logFile,
+          "### " + String.join(" ", command) + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().putAll(env);
       ManagedProcess p = new ManagedProcess(name, pb.start(), logFile);
       Runtime.getRuntime().addShutdownHook(p.shutdownHook);
@@ -104,12 +110,13 @@ public final class ManagedProcess implements Closeable {
     }
     Deque<String> last = new ArrayDeque<>();
     try (Stream<String> s = Files.lines(file, StandardCharsets.ISO_8859_1)) {
-      s.forEach(l -> {
-        last.addLast(l);
-        if (last.size() > lines) {
-          last.removeFirst();
-        }
-      });
+      s.forEach(
+          l -> {
+            last.addLast(l);
+            if (last.size() > lines) {
+              last.removeFirst();
+            }
+          });
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read " + file + ": " + e + ")";
     }

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The packages of one module in data-flow order, checked against its source files: a package may use
- * packages of its own stage and of earlier stages, never of a later one. A stage is a group of
- * sibling packages (e.g. {@code run} and {@code cli} at the end); a sub-package belongs to the stage of
- * its top-level package. Every reference counts (imports and qualified names), and a package missing
- * from the order is itself reported, so a new package has to be placed.
+ * The packages of one module in data-flow order, checked against its source files: a package may
+ * use packages of its own stage and of earlier stages, never of a later one. A stage is a group of
+ * sibling packages (e.g. {@code run} and {@code cli} at the end); a sub-package belongs to the
+ * stage of its top-level package. Every reference counts (imports and qualified names), and a
+ * package missing from the order is itself reported, so a new package has to be placed.
  */
 public final class PackageLayers {
   private final Path sourceRoot;
@@ -28,8 +28,8 @@ public final class PackageLayers {
   private final Map<String, Integer> stageOf = new TreeMap<>();
 
   /**
-   * {@code sourceRoot} is the module's {@code src/main/java}; {@code stages} lists, first to last, the
-   * top-level packages under {@code basePackage} of each stage.
+   * {@code sourceRoot} is the module's {@code src/main/java}; {@code stages} lists, first to last,
+   * the top-level packages under {@code basePackage} of each stage.
    */
   public PackageLayers(Path sourceRoot, String basePackage, List<List<String>> stages) {
     this.sourceRoot = sourceRoot;
@@ -46,7 +46,10 @@ public final class PackageLayers {
     Map<String, Set<String>> uses = new TreeMap<>();
     for (SourceFile f : files()) {
       Set<String> used = uses.computeIfAbsent(f.topLevel(), p -> new TreeSet<>());
-      f.references().stream().map(PackageLayers::topLevel).filter(p -> !p.equals(f.topLevel())).forEach(used::add);
+      f.references().stream()
+          .map(PackageLayers::topLevel)
+          .filter(p -> !p.equals(f.topLevel()))
+          .forEach(used::add);
     }
     return uses;
   }
@@ -70,7 +73,9 @@ public final class PackageLayers {
     return problems;
   }
 
-  /** Files directly in package {@code pkg} (not its sub-packages) that use one of its sub-packages. */
+  /**
+   * Files directly in package {@code pkg} (not its sub-packages) that use one of its sub-packages.
+   */
   public List<String> filesUsingSubPackages(String pkg) {
     List<String> found = new ArrayList<>();
     for (SourceFile f : files()) {
@@ -114,7 +119,9 @@ public final class PackageLayers {
     if (!Files.isDirectory(dir)) {
       throw new AssertionError("no sources at " + dir.toAbsolutePath());
     }
-    Pattern ref = Pattern.compile(Pattern.quote(basePackage + ".") + "([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)");
+    Pattern ref =
+        Pattern.compile(
+            Pattern.quote(basePackage + ".") + "([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)");
     List<SourceFile> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(x -> x.toString().endsWith(".java")).sorted().toList()) {

@@ -50,24 +50,30 @@ public final class PrometheusServer implements Closeable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("prometheus at " + url() + " is already running");
     }
-    List<String> cmd = List.of(Binaries.prometheus().toString(),
-        "--config.file=" + configFile,
-        "--storage.tsdb.path=" + workDir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port,
-        "--web.enable-lifecycle");
+    List<String> cmd =
+        List.of(
+            Binaries.prometheus().toString(),
+            "--config.file=" + configFile,
+            "--storage.tsdb.path=" + workDir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + port,
+            "--web.enable-lifecycle");
     process = ManagedProcess.start("prometheus:" + port, cmd, Map.of(), logFile);
     ManagedProcess p = process;
     try {
-      Await.until(START_TIMEOUT, "prometheus at " + url() + " to be ready (log " + logFile + ")", () -> {
-        if (!p.isAlive()) {
-          throw new AssertionError("prometheus exited during start (log " + logFile + "):\n" + logTail(40));
-        }
-        try {
-          return http.send("GET", url() + "/-/ready", null, null).status() == 200;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      Await.until(
+          START_TIMEOUT,
+          "prometheus at " + url() + " to be ready (log " + logFile + ")",
+          () -> {
+            if (!p.isAlive()) {
+              throw new AssertionError(
+                  "prometheus exited during start (log " + logFile + "):\n" + logTail(40));
+            }
+            try {
+              return http.send("GET", url() + "/-/ready", null, null).status() == 200;
+            } catch (IOException e) {
+              return false;
+            }
+          });
     } catch (AssertionError e) {
       p.kill();
       throw new AssertionError(e.getMessage() + "\n" + logTail(40), e);

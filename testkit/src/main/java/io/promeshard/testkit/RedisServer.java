@@ -44,18 +44,32 @@ public final class RedisServer implements Closeable {
   }
 
   private void launch() {
-    List<String> cmd = List.of(Binaries.redisServer().toString(),
-        "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", workDir.toString());
+    List<String> cmd =
+        List.of(
+            Binaries.redisServer().toString(),
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workDir.toString());
     process = ManagedProcess.start("redis:" + port, cmd, Binaries.redisEnvironment(), logFile);
     ManagedProcess p = process;
     try {
-      Await.until(START_TIMEOUT, "redis at " + url() + " to answer PING (log " + logFile + ")", () -> {
-        if (!p.isAlive()) {
-          throw new AssertionError("redis-server exited during start (log " + logFile + "):\n" + logTail(40));
-        }
-        return ping();
-      });
+      Await.until(
+          START_TIMEOUT,
+          "redis at " + url() + " to answer PING (log " + logFile + ")",
+          () -> {
+            if (!p.isAlive()) {
+              throw new AssertionError(
+                  "redis-server exited during start (log " + logFile + "):\n" + logTail(40));
+            }
+            return ping();
+          });
     } catch (AssertionError e) {
       p.kill();
       throw new AssertionError(e.getMessage() + "\n" + logTail(40), e);

@@ -12,16 +12,20 @@ import org.junit.jupiter.api.Test;
 class AwaitTest {
   @Test
   void timeoutNamesWhatWasAwaited() {
-    AssertionError e = assertThrows(AssertionError.class,
-        () -> Await.until(Duration.ofMillis(50), "the moon", () -> false));
+    AssertionError e =
+        assertThrows(
+            AssertionError.class,
+            () -> Await.until(Duration.ofMillis(50), "the moon", () -> false));
     assertTrue(e.getMessage().contains("the moon"), e.getMessage());
   }
 
   @Test
   void valueReturnsTheFirstNonNull() {
     AtomicInteger calls = new AtomicInteger();
-    assertEquals("3", Await.value(Duration.ofSeconds(5), "third call",
-        () -> calls.incrementAndGet() == 3 ? "3" : null));
+    assertEquals(
+        "3",
+        Await.value(
+            Duration.ofSeconds(5), "third call", () -> calls.incrementAndGet() == 3 ? "3" : null));
   }
 
   @Test
@@ -30,6 +34,7 @@ class AwaitTest {
     assertTrue(Files.isExecutable(Binaries.prometheus()));
     assertTrue(Files.isExecutable(Binaries.promtool()));
     assertTrue(Files.isExecutable(Binaries.redisServer()));
-    assertTrue(Binaries.redisEnvironment().getOrDefault("LD_LIBRARY_PATH", "").contains("linux-gnu"));
+    assertTrue(
+        Binaries.redisEnvironment().getOrDefault("LD_LIBRARY_PATH", "").contains("linux-gnu"));
   }
 }

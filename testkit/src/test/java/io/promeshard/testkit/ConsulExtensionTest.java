@@ -23,7 +23,8 @@ class ConsulExtensionTest {
 
   @Test
   void logIsKeptUnderTargetTestLogsPerClass() {
-    assertTrue(consul.server().logFile().endsWith("target/test-logs/ConsulExtensionTest/consul.log"),
+    assertTrue(
+        consul.server().logFile().endsWith("target/test-logs/ConsulExtensionTest/consul.log"),
         consul.server().logFile().toString());
     assertTrue(consul.url().startsWith("http://127.0.0.1:"));
   }

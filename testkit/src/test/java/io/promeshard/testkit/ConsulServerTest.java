@@ -14,9 +14,11 @@ class ConsulServerTest {
 
   @Test
   void aclConsulAcceptsTheMasterTokenAndDeniesAnonymousWrites(@TempDir Path dir) throws Exception {
-    String acl = "acl { enabled = true, default_policy = \"deny\", tokens { master = \"root-token\" } }";
+    String acl =
+        "acl { enabled = true, default_policy = \"deny\", tokens { master = \"root-token\" } }";
     try (ConsulServer consul = ConsulServer.start(dir, acl, "root-token")) {
-      assertEquals("true", http.expectOk("PUT", consul.url() + "/v1/kv/a", "root-token", "1").strip());
+      assertEquals(
+          "true", http.expectOk("PUT", consul.url() + "/v1/kv/a", "root-token", "1").strip());
       assertEquals(403, http.send("PUT", consul.url() + "/v1/kv/a", null, "1").status());
     }
   }

@@ -17,7 +17,8 @@ class PackageLayersTest {
   private void source(String pkg, String name, String... lines) throws IOException {
     Path dir = root.resolve(("x.m." + pkg).replace('.', '/'));
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(name + ".java"),
+    Files.writeString(
+        dir.resolve(name + ".java"),
         "package x.m." + pkg + ";\n" + String.join("\n", lines) + "\nclass " + name + " {}\n");
   }
 
@@ -44,7 +45,9 @@ class PackageLayersTest {
     assertEquals(3, problems.size(), problems.toString());
     assertTrue(problems.get(0).endsWith("A.java: a uses b, a later stage"), problems.get(0));
     assertTrue(problems.get(1).endsWith("S.java: b uses c, a later stage"), problems.get(1));
-    assertTrue(problems.get(2).endsWith("E.java: package e is not placed in the layer order"), problems.get(2));
+    assertTrue(
+        problems.get(2).endsWith("E.java: package e is not placed in the layer order"),
+        problems.get(2));
   }
 
   @Test

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusServerTest {
   @Test
   void prometheusServesItsApiAndStartsAgainOnTheSamePort(@TempDir Path dir) {
-    String yml = """
+    String yml =
+        """
         global:
           scrape_interval: 1s
         scrape_configs:
@@ -21,7 +22,9 @@ class PrometheusServerTest {
               - targets: ['127.0.0.1:1']
         """;
     try (PrometheusServer prom = PrometheusServer.start(dir, yml)) {
-      Await.until(Duration.ofSeconds(10), "target self listed",
+      Await.until(
+          Duration.ofSeconds(10),
+          "target self listed",
           () -> prom.get("/api/v1/targets").contains("\"job\":\"self\""));
       int port = prom.port();
       prom.kill();

@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a node's share into files: {@code <file_sd_dir>/<job>.json} per job and
- * {@code <rules_dir>/<group>.yml} per rule group. {@link #plan} renders everything and compares it
- * with the disk without writing (dry run; a RenderException means nothing will be written);
- * {@link #apply(OutputPlan, Reloader)} writes only changed files, removes files of jobs and groups that
+ * Turns a node's share into files: {@code <file_sd_dir>/<job>.json} per job and {@code
+ * <rules_dir>/<group>.yml} per rule group. {@link #plan} renders everything and compares it with
+ * the disk without writing (dry run; a RenderException means nothing will be written); {@link
+ * #apply(OutputPlan, Reloader)} writes only changed files, removes files of jobs and groups that
  * left the share (only files it wrote itself), and installs rules as a {@link RuleTransaction}.
  * Call from one thread.
  */
@@ -48,9 +48,17 @@ public final class Applier {
   /** Renders {@code share} and says what applying it would change; writes nothing. */
   public OutputPlan plan(NodeShare share) throws ApplyException {
     List<FileChange> files = new ArrayList<>();
-    files.addAll(planKind(config.fileSdDir(), PartKey.Kind.TARGETS, share.targets(), renderer::renderTargets));
-    files.addAll(planKind(config.rulesDir(), PartKey.Kind.RULES, share.rules(),
-        (group, rules) -> renderer.renderRules(group, rules, share.intervals().getOrDefault(group, config.ruleInterval()))));
+    files.addAll(
+        planKind(
+            config.fileSdDir(), PartKey.Kind.TARGETS, share.targets(), renderer::renderTargets));
+    files.addAll(
+        planKind(
+            config.rulesDir(),
+            PartKey.Kind.RULES,
+            share.rules(),
+            (group, rules) ->
+                renderer.renderRules(
+                    group, rules, share.intervals().getOrDefault(group, config.ruleInterval()))));
     return new OutputPlan(files);
   }
 
@@ -66,30 +74,46 @@ public final class Applier {
    * files are back) are reported in the result, not thrown.
    */
   public ApplyResult apply(OutputPlan plan, Reloader reloader) throws ApplyException {
-    List<FileChange> targets = applyTargets(plan.files().stream().filter(f -> f.kind() == PartKey.Kind.TARGETS).toList());
-    boolean reloadRules = reloader != null && config.reloadPolicy() != OutputConfig.ReloadPolicy.NEVER;
-    RuleTransaction.Outcome rules = new RuleTransaction(config.rulesDir(), config.ruleCheck())
-        .run(plan.files().stream().filter(f -> f.kind() == PartKey.Kind.RULES).toList(), reloadRules ? reloader : null);
+    List<FileChange> targets =
+        applyTargets(plan.files().stream().filter(f -> f.kind() == PartKey.Kind.TARGETS).toList());
+    boolean reloadRules =
+        reloader != null && config.reloadPolicy() != OutputConfig.ReloadPolicy.NEVER;
+    RuleTransaction.Outcome rules =
+        new RuleTransaction(config.rulesDir(), config.ruleCheck())
+            .run(
+                plan.files().stream().filter(f -> f.kind() == PartKey.Kind.RULES).toList(),
+                reloadRules ? reloader : null);
     ReloadResult reload = rules.reload();
     String error = rules.error();
-    if (reload == null && error.isEmpty() && !targets.isEmpty() && reloader != null
+    if (reload == null
+        && error.isEmpty()
+        && !targets.isEmpty()
+        && reloader != null
         && config.reloadPolicy() == OutputConfig.ReloadPolicy.ANY_CHANGE) {
       reload = reloader.reload();
       error = reload.ok() ? "" : "reload after target changes failed: " + reload.message();
     }
-    return new ApplyResult(targets, rules.changes(), reload, rules.rolledBack(), error, installed(plan, rules));
+    return new ApplyResult(
+        targets, rules.changes(), reload, rules.rolledBack(), error, installed(plan, rules));
   }
 
   private static <T> List<FileChange> planKind(
-      Path dir, PartKey.Kind kind, Map<String, List<T>> wanted, BiFunction<String, List<T>, RenderResult> render)
+      Path dir,
+      PartKey.Kind kind,
+      Map<String, List<T>> wanted,
+      BiFunction<String, List<T>, RenderResult> render)
       throws ApplyException {
     List<FileChange> out = new ArrayList<>();
     for (Map.Entry<String, List<T>> e : wanted.entrySet()) {
       RenderResult r = render.apply(e.getKey(), e.getValue());
       Path path = SafePaths.file(dir, kind, r.name());
       Optional<byte[]> current = read(path);
-      FileChange.Action action = current.isEmpty() ? FileChange.Action.CREATE
-          : Arrays.equals(current.get(), r.bytes()) ? FileChange.Action.UNCHANGED : FileChange.Action.UPDATE;
+      FileChange.Action action =
+          current.isEmpty()
+              ? FileChange.Action.CREATE
+              : Arrays.equals(current.get(), r.bytes())
+                  ? FileChange.Action.UNCHANGED
+                  : FileChange.Action.UPDATE;
       out.add(new FileChange(path, kind, action, r));
     }
     for (String name : managed(dir, kind)) {
@@ -125,20 +149,40 @@ public final class Applier {
         }
         boolean existed = Files.exists(f.path());
         if (AtomicFiles.write(f.path(), f.render().bytes())) {
-          changed.add(new FileChange(f.path(), f.kind(),
-              existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE, f.render()));
-          log.info("[apply] {}: {} ({} targets)", f.path(), existed ? "updated" : "created", f.render().count());
+          changed.add(
+              new FileChange(
+                  f.path(),
+                  f.kind(),
+                  existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE,
+                  f.render()));
+          log.info(
+              "[apply] {}: {} ({} targets)",
+              f.path(),
+              existed ? "updated" : "created",
+              f.render().count());
         }
       }
       ManagedFiles.write(dir, PartKey.Kind.TARGETS, wanted);
       return changed;
     } catch (IOException e) {
-      throw new ApplyException("file_sd_dir " + dir + ": " + e.getMessage() + " (" + changed.size() + " files changed before)", e);
+      throw new ApplyException(
+          "file_sd_dir "
+              + dir
+              + ": "
+              + e.getMessage()
+              + " ("
+              + changed.size()
+              + " files changed before)",
+          e);
     }
   }
 
-  /** Every file of the plan now in place: all target files, and rule files unless their change was undone. */
-  private static List<NodeStatus.FileStatus> installed(OutputPlan plan, RuleTransaction.Outcome rules) {
+  /**
+   * Every file of the plan now in place: all target files, and rule files unless their change was
+   * undone.
+   */
+  private static List<NodeStatus.FileStatus> installed(
+      OutputPlan plan, RuleTransaction.Outcome rules) {
     boolean rulesInPlace = rules.error().isEmpty();
     List<NodeStatus.FileStatus> out = new ArrayList<>();
     for (FileChange f : plan.files()) {
@@ -146,7 +190,8 @@ public final class Applier {
         continue;
       }
       RenderResult r = f.render();
-      out.add(new NodeStatus.FileStatus(f.path().toString(), f.kind().dir(), r.count(), r.sha256()));
+      out.add(
+          new NodeStatus.FileStatus(f.path().toString(), f.kind().dir(), r.count(), r.sha256()));
     }
     return out;
   }

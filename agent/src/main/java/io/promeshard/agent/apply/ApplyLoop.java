@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies snapshots on one thread ("agent-apply"), latest first: target files of a complete share are
- * written at once; rule files and the reload they need wait until no rule change came for
+ * Applies snapshots on one thread ("agent-apply"), latest first: target files of a complete share
+ * are written at once; rule files and the reload they need wait until no rule change came for
  * {@code debounce} (at most 10 × debounce), so a burst of generations costs one reload. Incomplete,
  * empty and malformed snapshots change no file. Rules Prometheus rejected are rolled back by the
- * applier, reported, and retried with backoff until the share changes them. Errors never stop the loop.
+ * applier, reported, and retried with backoff until the share changes them. Errors never stop the
+ * loop.
  */
 public final class ApplyLoop implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
@@ -42,8 +43,13 @@ public final class ApplyLoop implements Closeable {
 
   // confined to the apply thread
   private Snapshot.Complete latest;
-  /** Rule groups with their intervals as installed (targets empty), or null before the first full apply. */
+
+  /**
+   * Rule groups with their intervals as installed (targets empty), or null before the first full
+   * apply.
+   */
   private NodeShare installedRules;
+
   private NodeShare rejectedRules;
   private int rejections;
   private boolean reloadPending;
@@ -52,9 +58,20 @@ public final class ApplyLoop implements Closeable {
   private TaskThread.Handle retryRules;
   private TaskThread.Handle retryStatus;
 
-  /** {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs, tests). */
-  public ApplyLoop(String node, Applier applier, Reloader reloader, ReloadOn reloadOn, Duration debounce,
-      ApplyStatus book, StatusSink statusWriter, ApplyMetrics metrics, Tuning tuning) {
+  /**
+   * {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs,
+   * tests).
+   */
+  public ApplyLoop(
+      String node,
+      Applier applier,
+      Reloader reloader,
+      ReloadOn reloadOn,
+      Duration debounce,
+      ApplyStatus book,
+      StatusSink statusWriter,
+      ApplyMetrics metrics,
+      Tuning tuning) {
     this.node = node;
     this.applier = Objects.requireNonNull(applier, "applier");
     this.reloader = reloadOn == ReloadOn.NEVER ? null : reloader;
@@ -64,14 +81,21 @@ public final class ApplyLoop implements Closeable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.book = Objects.requireNonNull(book, "book");
-    this.thread = new TaskThread("agent-apply", CLOSE_WAIT, e -> {
-      log.error("[apply] {}: unexpected failure, keeping current files", node, e);
-      book.applyError("internal error: " + e);
-      report();
-    });
+    this.thread =
+        new TaskThread(
+            "agent-apply",
+            CLOSE_WAIT,
+            e -> {
+              log.error("[apply] {}: unexpected failure, keeping current files", node, e);
+              book.applyError("internal error: " + e);
+              report();
+            });
   }
 
-  /** Starts the apply thread ("agent-apply"); IllegalStateException when started twice or after close. */
+  /**
+   * Starts the apply thread ("agent-apply"); IllegalStateException when started twice or after
+   * close.
+   */
   public ApplyLoop start() {
     thread.start();
     return this;
@@ -84,14 +108,18 @@ public final class ApplyLoop implements Closeable {
     }
   }
 
-  /** Writes the status again, changed or not: Consul is back and may have lost it (a -dev or rebuilt cluster). */
+  /**
+   * Writes the status again, changed or not: Consul is back and may have lost it (a -dev or rebuilt
+   * cluster).
+   */
   public void rewriteStatus() {
-    thread.execute(() -> {
-      if (statusWriter != null) {
-        statusWriter.forget();
-      }
-      report();
-    });
+    thread.execute(
+        () -> {
+          if (statusWriter != null) {
+            statusWriter.forget();
+          }
+          report();
+        });
   }
 
   /** The status as last composed (also what {@code status/<node>} holds once written). */
@@ -99,7 +127,10 @@ public final class ApplyLoop implements Closeable {
     return book.current();
   }
 
-  /** Lets the apply in progress finish (files are never left half-applied), drops pending work, stops the thread. */
+  /**
+   * Lets the apply in progress finish (files are never left half-applied), drops pending work,
+   * stops the thread.
+   */
   @Override
   public void close() {
     thread.close();
@@ -136,7 +167,10 @@ public final class ApplyLoop implements Closeable {
       return;
     }
     // rule files stay as installed; only target files follow the new share now
-    ApplyResult r = apply(new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals()), null);
+    ApplyResult r =
+        apply(
+            new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals()),
+            null);
     if (r == null) {
       return;
     }
@@ -163,13 +197,19 @@ public final class ApplyLoop implements Closeable {
     }
     long deadline = pendingSinceNanos + debounce.toNanos() * MAX_DEBOUNCE_FACTOR;
     long at = Math.min(now + debounce.toNanos(), deadline);
-    log.debug("[apply] {}: rule change of generation {} waits {} ms (debounce)", node, latest.generation(),
+    log.debug(
+        "[apply] {}: rule change of generation {} waits {} ms (debounce)",
+        node,
+        latest.generation(),
         TimeUnit.NANOSECONDS.toMillis(at - now));
-    pendingRules = thread.schedule(() -> {
-      pendingRules = null;
-      applyFull();
-      report();
-    }, Duration.ofNanos(at - now));
+    pendingRules =
+        thread.schedule(
+            () -> {
+              pendingRules = null;
+              applyFull();
+              report();
+            },
+            Duration.ofNanos(at - now));
   }
 
   /** Applies the whole latest share, rules and reload included. */
@@ -183,7 +223,8 @@ public final class ApplyLoop implements Closeable {
     if (r == null) {
       return;
     }
-    boolean rulesRejected = !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
+    boolean rulesRejected =
+        !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
     if (rulesRejected) {
       rejectedRules = rulesOf(c.share());
       rejections++;
@@ -211,15 +252,24 @@ public final class ApplyLoop implements Closeable {
   private void scheduleRulesRetry() {
     cancel(retryRules);
     Duration delay = tuning.rulesRetry().delay(rejections);
-    log.warn("[apply] {}: rules of generation {} rejected ({} in a row); retrying in {} s unless they change",
-        node, latest.generation(), rejections, delay.toSeconds());
+    log.warn(
+        "[apply] {}: rules of generation {} rejected ({} in a row); retrying in {} s unless they change",
+        node,
+        latest.generation(),
+        rejections,
+        delay.toSeconds());
     NodeShare rejected = rejectedRules;
-    retryRules = thread.schedule(() -> {
-      if (latest != null && rulesOf(latest.share()).equals(rejected) && rejected.equals(rejectedRules)) {
-        applyFull();
-        report();
-      }
-    }, delay);
+    retryRules =
+        thread.schedule(
+            () -> {
+              if (latest != null
+                  && rulesOf(latest.share()).equals(rejected)
+                  && rejected.equals(rejectedRules)) {
+                applyFull();
+                report();
+              }
+            },
+            delay);
   }
 
   private OutputPlan plan(NodeShare share) {
@@ -255,8 +305,12 @@ public final class ApplyLoop implements Closeable {
   }
 
   private void failed(String what, Exception e) {
-    log.error("[apply] {}: {} generation {} failed, keeping current files: {}", node, what,
-        latest == null ? "?" : latest.generation(), e.getMessage());
+    log.error(
+        "[apply] {}: {} generation {} failed, keeping current files: {}",
+        node,
+        what,
+        latest == null ? "?" : latest.generation(),
+        e.getMessage());
     book.applyError(what + " failed: " + e.getMessage());
   }
 
@@ -271,10 +325,13 @@ public final class ApplyLoop implements Closeable {
       return;
     }
     if (retryStatus == null || retryStatus.isDone()) {
-      retryStatus = thread.schedule(() -> {
-        retryStatus = null;
-        report();
-      }, tuning.statusRetry());
+      retryStatus =
+          thread.schedule(
+              () -> {
+                retryStatus = null;
+                report();
+              },
+              tuning.statusRetry());
     }
   }
 

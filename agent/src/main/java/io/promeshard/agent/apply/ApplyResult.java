@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What one apply did: the target and rule files it created, updated or removed, the reload it ran
- * (null when none was needed), whether the rule files were rolled back, the error ("" when none) and
- * every file now in place with its count and sha256, for {@code status/<node>}.
+ * (null when none was needed), whether the rule files were rolled back, the error ("" when none)
+ * and every file now in place with its count and sha256, for {@code status/<node>}.
  */
 public record ApplyResult(
     List<FileChange> targetChanges,

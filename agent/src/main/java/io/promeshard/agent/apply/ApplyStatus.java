@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 
 /**
  * What the apply loop records for the node's status: the snapshots it saw, the generation applied,
- * the files, the last reload and the current error. Called on the apply thread only, except
- * {@link #current()}; implementations do no I/O and do not throw.
+ * the files, the last reload and the current error. Called on the apply thread only, except {@link
+ * #current()}; implementations do no I/O and do not throw.
  */
 public interface ApplyStatus {
   NodeStatus current();
@@ -33,7 +33,10 @@ public interface ApplyStatus {
 
   String applyErrorText();
 
-  /** The error of rules that were rejected; it stays the current error while the share still has those rules. */
+  /**
+   * The error of rules that were rejected; it stays the current error while the share still has
+   * those rules.
+   */
   void rulesError(String error, Map<String, List<RecordRule>> forRules);
 
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */

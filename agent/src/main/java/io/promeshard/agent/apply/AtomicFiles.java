@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes files so readers only ever see the old or the new content: a temp file in the same
- * directory (named {@code .<name>.tmp-<random>}, which no {@code *.json}/{@code *.yml} glob matches),
- * fsync, atomic rename, fsync of the directory. Identical content is not rewritten. A failure
- * throws an IOException naming the file and leaves no temp file behind.
+ * directory (named {@code .<name>.tmp-<random>}, which no {@code *.json}/{@code *.yml} glob
+ * matches), fsync, atomic rename, fsync of the directory. Identical content is not rewritten. A
+ * failure throws an IOException naming the file and leaves no temp file behind.
  */
 public final class AtomicFiles {
   private static final String TEMP_MARK = ".tmp-";
@@ -27,7 +27,10 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  /** Replaces {@code target} with {@code bytes}; returns false, touching nothing, when it already holds them. */
+  /**
+   * Replaces {@code target} with {@code bytes}; returns false, touching nothing, when it already
+   * holds them.
+   */
   public static boolean write(Path target, byte[] bytes) throws IOException {
     if (hasContent(target, bytes)) {
       return false;
@@ -56,14 +59,19 @@ public final class AtomicFiles {
   }
 
   /**
-   * Writes {@code bytes} to a fsync'ed temp file next to {@code target}; {@link Staged#commit()} renames
-   * it into place, {@link Staged#close()} deletes it unless committed.
+   * Writes {@code bytes} to a fsync'ed temp file next to {@code target}; {@link Staged#commit()}
+   * renames it into place, {@link Staged#close()} deletes it unless committed.
    */
   public static Staged stage(Path target, byte[] bytes) throws IOException {
     Path abs = target.toAbsolutePath();
-    Path temp = abs.resolveSibling("." + abs.getFileName() + TEMP_MARK
-        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    Path temp =
+        abs.resolveSibling(
+            "."
+                + abs.getFileName()
+                + TEMP_MARK
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+    try (FileChannel ch =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -72,7 +80,8 @@ public final class AtomicFiles {
       copyPermissions(abs, temp);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp, e);
-      throw new IOException("writing " + target + " (temp " + temp.getFileName() + "): " + e.getMessage(), e);
+      throw new IOException(
+          "writing " + target + " (temp " + temp.getFileName() + "): " + e.getMessage(), e);
     }
     return new Staged(abs, temp);
   }
@@ -90,7 +99,10 @@ public final class AtomicFiles {
     }
   }
 
-  /** The target file name a temp file of this class was staged for, or empty when {@code fileName} is not one. */
+  /**
+   * The target file name a temp file of this class was staged for, or empty when {@code fileName}
+   * is not one.
+   */
   public static Optional<String> stagedFor(String fileName) {
     if (!TEMP_NAME.matcher(fileName).matches()) {
       return Optional.empty();
@@ -148,7 +160,8 @@ public final class AtomicFiles {
         throw new IllegalStateException("already committed: " + target);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = true;
         syncDirectory(target.getParent());
       } catch (IOException e) {

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A command that vets a staged file before it is installed, e.g. {@code promtool check rules {}}
  * ({@code {}} becomes the staged file's path; without it the path is appended). It runs with a
- * timeout and is killed, with its children, when it overruns; a non-zero exit or a timeout throws an
- * ApplyException carrying the command's output.
+ * timeout and is killed, with its children, when it overruns; a non-zero exit or a timeout throws
+ * an ApplyException carrying the command's output.
  */
 public record CheckCommand(List<String> argv, Duration timeout) {
   public static final String PLACEHOLDER = "{}";
@@ -24,7 +24,8 @@ public record CheckCommand(List<String> argv, Duration timeout) {
       throw new IllegalArgumentException("rule_check_command: expected a command, found " + argv);
     }
     if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("rule_check_timeout: expected a positive duration, found " + timeout);
+      throw new IllegalArgumentException(
+          "rule_check_timeout: expected a positive duration, found " + timeout);
     }
     argv = List.copyOf(argv);
   }
@@ -32,7 +33,8 @@ public record CheckCommand(List<String> argv, Duration timeout) {
   /** Splits {@code command} on whitespace (no shell, no quoting). */
   public static CheckCommand parse(String command, Duration timeout) {
     if (command == null || command.isBlank()) {
-      throw new IllegalArgumentException("rule_check_command: expected a command, found \"" + command + "\"");
+      throw new IllegalArgumentException(
+          "rule_check_command: expected a command, found \"" + command + "\"");
     }
     return new CheckCommand(List.of(command.strip().split("\\s+")), timeout);
   }
@@ -43,18 +45,24 @@ public record CheckCommand(List<String> argv, Duration timeout) {
     Path out = null;
     try {
       out = Files.createTempFile("prome-shard-check-", ".out");
-      Process p = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(p);
-        throw new ApplyException("check command timed out after " + timeout.toMillis() + " ms and was killed: "
-            + String.join(" ", cmd) + output(out));
+        throw new ApplyException(
+            "check command timed out after "
+                + timeout.toMillis()
+                + " ms and was killed: "
+                + String.join(" ", cmd)
+                + output(out));
       }
       if (p.exitValue() != 0) {
-        throw new ApplyException("check command exited " + p.exitValue() + ": " + String.join(" ", cmd) + output(out));
+        throw new ApplyException(
+            "check command exited " + p.exitValue() + ": " + String.join(" ", cmd) + output(out));
       }
       return readOutput(out);
     } catch (IOException e) {

@@ -32,10 +32,12 @@ public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResu
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(action, "action");
     if ((render == null) != (action == Action.REMOVE)) {
-      throw new IllegalArgumentException(path + ": " + action + " needs " + (render == null ? "content" : "no content"));
+      throw new IllegalArgumentException(
+          path + ": " + action + " needs " + (render == null ? "content" : "no content"));
     }
     if (render != null && render.kind() != kind) {
-      throw new IllegalArgumentException(path + ": " + kind + " file with " + render.kind() + " content");
+      throw new IllegalArgumentException(
+          path + ": " + kind + " file with " + render.kind() + " content");
     }
   }
 
@@ -43,9 +45,15 @@ public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResu
     return action != Action.UNCHANGED;
   }
 
-  /** One line for logs and {@code --dry-run}: {@code create /etc/prometheus/file_sd/web.json (3 targets)}. */
+  /**
+   * One line for logs and {@code --dry-run}: {@code create /etc/prometheus/file_sd/web.json (3
+   * targets)}.
+   */
   public String describe() {
-    String what = render == null ? "" : " (" + render.count() + (kind == PartKey.Kind.TARGETS ? " targets)" : " rules)");
+    String what =
+        render == null
+            ? ""
+            : " (" + render.count() + (kind == PartKey.Kind.TARGETS ? " targets)" : " rules)");
     return action.verb() + " " + path + what;
   }
 }

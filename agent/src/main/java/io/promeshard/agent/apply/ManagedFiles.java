@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The list of files the agent wrote in a directory, kept in a state file there
- * ({@code .prome-shard-managed.targets} / {@code .prome-shard-managed.rules}, matched by no
- * {@code *.json}/{@code *.yml} glob), so only those files are ever removed and foreign files in a
- * shared directory are left alone. I/O failures throw IOException naming the state file.
+ * The list of files the agent wrote in a directory, kept in a state file there ({@code
+ * .prome-shard-managed.targets} / {@code .prome-shard-managed.rules}, matched by no {@code
+ * *.json}/{@code *.yml} glob), so only those files are ever removed and foreign files in a shared
+ * directory are left alone. I/O failures throw IOException naming the state file.
  */
 final class ManagedFiles {
   private static final Logger log = LoggerFactory.getLogger(ManagedFiles.class);
@@ -33,7 +33,10 @@ final class ManagedFiles {
     return ".prome-shard-managed." + kind.dir();
   }
 
-  /** The managed names (e.g. {@code web}, without extension); lines that are not valid names are ignored with a warning. */
+  /**
+   * The managed names (e.g. {@code web}, without extension); lines that are not valid names are
+   * ignored with a warning.
+   */
   static SortedSet<String> read(Path dir, PartKey.Kind kind) throws IOException {
     Path state = dir.resolve(stateFileName(kind));
     SortedSet<String> names = new TreeSet<>();
@@ -71,16 +74,24 @@ final class ManagedFiles {
     AtomicFiles.write(state, sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Deletes temp files left by a crash between staging and renaming, for the given target file names only. */
+  /**
+   * Deletes temp files left by a crash between staging and renaming, for the given target file
+   * names only.
+   */
   static void removeStaleTemps(Path dir, Set<String> fileNames) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     List<Path> stale;
     try (Stream<Path> entries = Files.list(dir)) {
-      stale = entries
-          .filter(p -> AtomicFiles.stagedFor(p.getFileName().toString()).filter(fileNames::contains).isPresent())
-          .toList();
+      stale =
+          entries
+              .filter(
+                  p ->
+                      AtomicFiles.stagedFor(p.getFileName().toString())
+                          .filter(fileNames::contains)
+                          .isPresent())
+              .toList();
     }
     for (Path p : stale) {
       log.info("[apply] {}: removing stale temp file", p);

@@ -12,11 +12,18 @@ import java.time.Duration;
  * naming the setting.
  */
 public record OutputConfig(
-    Path fileSdDir, Path rulesDir, Duration ruleInterval, CheckCommand ruleCheck, ReloadPolicy reloadPolicy) {
+    Path fileSdDir,
+    Path rulesDir,
+    Duration ruleInterval,
+    CheckCommand ruleCheck,
+    ReloadPolicy reloadPolicy) {
 
   /** When {@link Applier#apply} asks Prometheus to reload. */
   public enum ReloadPolicy {
-    /** Only when a rule file was created, changed or removed (file_sd changes are picked up without one). */
+    /**
+     * Only when a rule file was created, changed or removed (file_sd changes are picked up without
+     * one).
+     */
     RULE_CHANGES,
     /** When any output file changed. */
     ANY_CHANGE,
@@ -41,7 +48,8 @@ public record OutputConfig(
       throw new IllegalArgumentException("rules_dir: a directory is required");
     }
     if (ruleInterval != null && ruleInterval.toMillis() <= 0) {
-      throw new IllegalArgumentException("rule_interval: expected a positive duration, found " + ruleInterval);
+      throw new IllegalArgumentException(
+          "rule_interval: expected a positive duration, found " + ruleInterval);
     }
     fileSdDir = fileSdDir.toAbsolutePath().normalize();
     rulesDir = rulesDir.toAbsolutePath().normalize();
@@ -50,9 +58,15 @@ public record OutputConfig(
 
   /** Where and how the applier writes, from the agent's settings. */
   public static OutputConfig from(AgentConfig config) {
-    CheckCommand check = config.checkCommand().isEmpty() ? null
-        : new CheckCommand(config.checkCommand(), config.checkTimeout());
-    return new OutputConfig(config.fileSdDir(), config.rulesDir(), config.ruleInterval(), check,
+    CheckCommand check =
+        config.checkCommand().isEmpty()
+            ? null
+            : new CheckCommand(config.checkCommand(), config.checkTimeout());
+    return new OutputConfig(
+        config.fileSdDir(),
+        config.rulesDir(),
+        config.ruleInterval(),
+        check,
         ReloadPolicy.of(config.reloadOn()));
   }
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Every output file a share maps to and what applying it would do, computed without writing
- * anything: the result of {@code --dry-run}, and the input of {@link Applier#apply(OutputPlan, Reloader)}.
+ * anything: the result of {@code --dry-run}, and the input of {@link Applier#apply(OutputPlan,
+ * Reloader)}.
  */
 public record OutputPlan(List<FileChange> files) {
   public OutputPlan {

@@ -4,7 +4,10 @@ import io.promeshard.protocol.NodeStatus;
 import java.time.Instant;
 import java.util.Objects;
 
-/** The outcome of one Prometheus reload: whether it was accepted, a message (the error when not), and when. */
+/**
+ * The outcome of one Prometheus reload: whether it was accepted, a message (the error when not),
+ * and when.
+ */
 public record ReloadResult(boolean ok, String message, Instant at) {
   public ReloadResult {
     message = message == null ? "" : message;

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the local Prometheus to reload: {@code POST <reload_url>} with connect and read timeouts, then
- * reads {@code prometheus_config_last_reload_successful} from {@code /metrics} next to it. A reload
- * succeeds only when the POST returns 2xx and that gauge is 1; otherwise the result says why. Never
- * throws for HTTP or network failures.
+ * Asks the local Prometheus to reload: {@code POST <reload_url>} with connect and read timeouts,
+ * then reads {@code prometheus_config_last_reload_successful} from {@code /metrics} next to it. A
+ * reload succeeds only when the POST returns 2xx and that gauge is 1; otherwise the result says
+ * why. Never throws for HTTP or network failures.
  */
 public final class Reloader implements Closeable {
   public static final String DEFAULT_URL = "http://127.0.0.1:9090/-/reload";
@@ -33,7 +33,10 @@ public final class Reloader implements Closeable {
   private final HttpUrl metricsUrl;
   private final OkHttpClient http;
 
-  /** {@code reloadUrl} must be http(s); its path must end in {@code /-/reload} so /metrics can be found beside it. */
+  /**
+   * {@code reloadUrl} must be http(s); its path must end in {@code /-/reload} so /metrics can be
+   * found beside it.
+   */
   public Reloader(String reloadUrl, Duration connectTimeout, Duration readTimeout) {
     HttpUrl url = reloadUrl == null ? null : HttpUrl.parse(reloadUrl);
     if (url == null) {
@@ -41,22 +44,25 @@ public final class Reloader implements Closeable {
     }
     String path = url.encodedPath();
     if (!path.endsWith("/-/reload")) {
-      throw new IllegalArgumentException("reload_url: expected a path ending in /-/reload, found " + reloadUrl);
+      throw new IllegalArgumentException(
+          "reload_url: expected a path ending in /-/reload, found " + reloadUrl);
     }
     this.reloadUrl = url;
-    this.metricsUrl = url.newBuilder()
-        .encodedPath(path.substring(0, path.length() - "/-/reload".length()) + "/metrics")
-        .query(null)
-        .build();
+    this.metricsUrl =
+        url.newBuilder()
+            .encodedPath(path.substring(0, path.length() - "/-/reload".length()) + "/metrics")
+            .query(null)
+            .build();
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(readTimeout, "readTimeout");
-    this.http = new OkHttpClient.Builder()
-        .connectTimeout(connectTimeout)
-        .readTimeout(readTimeout)
-        .writeTimeout(readTimeout)
-        .callTimeout(connectTimeout.plus(readTimeout).plus(readTimeout))
-        .retryOnConnectionFailure(false)
-        .build();
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .writeTimeout(readTimeout)
+            .callTimeout(connectTimeout.plus(readTimeout).plus(readTimeout))
+            .retryOnConnectionFailure(false)
+            .build();
   }
 
   public String url() {
@@ -65,11 +71,20 @@ public final class Reloader implements Closeable {
 
   /** POSTs the reload and verifies it took effect. */
   public ReloadResult reload() {
-    Request post = new Request.Builder().url(reloadUrl).post(RequestBody.create(new byte[0], (MediaType) null)).build();
+    Request post =
+        new Request.Builder()
+            .url(reloadUrl)
+            .post(RequestBody.create(new byte[0], (MediaType) null))
+            .build();
     try (Response resp = http.newCall(post).execute()) {
       if (!resp.isSuccessful()) {
         String body = body(resp);
-        return failed("POST " + reloadUrl + " returned HTTP " + resp.code() + (body.isEmpty() ? "" : ": " + body));
+        return failed(
+            "POST "
+                + reloadUrl
+                + " returned HTTP "
+                + resp.code()
+                + (body.isEmpty() ? "" : ": " + body));
       }
     } catch (IOException e) {
       return failed("POST " + reloadUrl + ": " + describe(e));
@@ -78,7 +93,8 @@ public final class Reloader implements Closeable {
   }
 
   private ReloadResult checkGauge() {
-    Request get = new Request.Builder().url(metricsUrl).header("Accept", "text/plain;version=0.0.4").build();
+    Request get =
+        new Request.Builder().url(metricsUrl).header("Accept", "text/plain;version=0.0.4").build();
     try (Response resp = http.newCall(get).execute()) {
       if (!resp.isSuccessful()) {
         return failed("reload accepted but GET " + metricsUrl + " returned HTTP " + resp.code());
@@ -98,7 +114,10 @@ public final class Reloader implements Closeable {
     }
   }
 
-  /** The value of the reload gauge in a Prometheus text exposition, or null when absent or unparsable. */
+  /**
+   * The value of the reload gauge in a Prometheus text exposition, or null when absent or
+   * unparsable.
+   */
   static Double gauge(String exposition) {
     for (String line : exposition.split("\n", -1)) {
       if (!line.startsWith(RELOAD_GAUGE)) {
@@ -142,10 +161,15 @@ public final class Reloader implements Closeable {
   }
 
   private String describe(IOException e) {
-    String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    String what =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     if (e instanceof InterruptedIOException) {
-      return "timed out (connect timeout " + http.connectTimeoutMillis() + " ms, read timeout "
-          + http.readTimeoutMillis() + " ms): " + what;
+      return "timed out (connect timeout "
+          + http.connectTimeoutMillis()
+          + " ms, read timeout "
+          + http.readTimeoutMillis()
+          + " ms): "
+          + what;
     }
     return what;
   }

@@ -17,14 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Installs a plan's rule files as one unit: every changed file is staged and checked before any is
- * installed; then Prometheus is reloaded, and if the reload fails (or installing fails half way) the
- * previous bytes of every touched file are put back, new files deleted, and Prometheus reloaded
+ * installed; then Prometheus is reloaded, and if the reload fails (or installing fails half way)
+ * the previous bytes of every touched file are put back, new files deleted, and Prometheus reloaded
  * again. Failures are returned in the {@link Outcome}, never thrown. Used once, by one thread.
  */
 final class RuleTransaction {
   private static final Logger log = LoggerFactory.getLogger(RuleTransaction.class);
 
-  /** The rule files changed (or rolled back), the reload that decided it (null: none), and the error ("" when none). */
+  /**
+   * The rule files changed (or rolled back), the reload that decided it (null: none), and the error
+   * ("" when none).
+   */
   record Outcome(List<FileChange> changes, ReloadResult reload, boolean rolledBack, String error) {}
 
   private final Path dir;
@@ -36,7 +39,10 @@ final class RuleTransaction {
     this.check = check;
   }
 
-  /** Applies {@code rules} (the plan's rule entries); reloads through {@code reloader} unless it is null. */
+  /**
+   * Applies {@code rules} (the plan's rule entries); reloads through {@code reloader} unless it is
+   * null.
+   */
   Outcome run(List<FileChange> rules, Reloader reloader) {
     List<FileChange> changes = new ArrayList<>();
     try {
@@ -53,15 +59,24 @@ final class RuleTransaction {
     if (reload.ok()) {
       return new Outcome(changes, reload, false, "");
     }
-    log.warn("[apply] {}: reload failed, restoring {} previous rule files: {}", dir, changes.size(), reload.message());
+    log.warn(
+        "[apply] {}: reload failed, restoring {} previous rule files: {}",
+        dir,
+        changes.size(),
+        reload.message());
     String restored = restore();
     ReloadResult again = reloader.reload();
-    String error = "reload after rule changes failed: " + reload.message() + "; previous rule files restored" + restored
-        + (again.ok() ? " and reloaded" : "; reloading them failed too: " + again.message());
+    String error =
+        "reload after rule changes failed: "
+            + reload.message()
+            + "; previous rule files restored"
+            + restored
+            + (again.ok() ? " and reloaded" : "; reloading them failed too: " + again.message());
     return new Outcome(changes, reload, true, error);
   }
 
-  private void install(List<FileChange> rules, List<FileChange> changes) throws ApplyException, IOException {
+  private void install(List<FileChange> rules, List<FileChange> changes)
+      throws ApplyException, IOException {
     SortedSet<String> wanted = new TreeSet<>();
     List<FileChange> toWrite = new ArrayList<>();
     List<FileChange> toRemove = new ArrayList<>();
@@ -101,8 +116,17 @@ final class RuleTransaction {
         FileChange f = toWrite.get(i);
         boolean existed = remember(f.path()).isPresent();
         staged.get(i).commit();
-        changes.add(new FileChange(f.path(), f.kind(), existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE, f.render()));
-        log.info("[apply] {}: {} ({} rules)", f.path(), existed ? "updated" : "created", f.render().count());
+        changes.add(
+            new FileChange(
+                f.path(),
+                f.kind(),
+                existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE,
+                f.render()));
+        log.info(
+            "[apply] {}: {} ({} rules)",
+            f.path(),
+            existed ? "updated" : "created",
+            f.render().count());
       }
       for (FileChange f : toRemove) {
         remember(f.path());

@@ -32,10 +32,12 @@ final class SafePaths {
     try {
       p = base.resolve(fileName).normalize();
     } catch (RuntimeException e) {
-      throw new ApplyException(base + ": invalid file name \"" + fileName + "\": " + e.getMessage(), e);
+      throw new ApplyException(
+          base + ": invalid file name \"" + fileName + "\": " + e.getMessage(), e);
     }
     if (!base.equals(p.getParent()) || !p.getFileName().toString().equals(fileName)) {
-      throw new ApplyException(base + ": file name \"" + fileName + "\" would leave the directory (" + p + ")");
+      throw new ApplyException(
+          base + ": file name \"" + fileName + "\" would leave the directory (" + p + ")");
     }
     return p;
   }

@@ -4,15 +4,18 @@ import io.promeshard.protocol.Version;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** Entry point of {@code prome-shard-agent}; exit 0 ok, 1 runtime failure, 2 usage or config error. */
+/**
+ * Entry point of {@code prome-shard-agent}; exit 0 ok, 1 runtime failure, 2 usage or config error.
+ */
 @Command(
     name = "prome-shard-agent",
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.VersionProvider.class,
-    description = "Applies this Prometheus server's share from Consul KV: file_sd and rule files, reload when needed.",
+    description =
+        "Applies this Prometheus server's share from Consul KV: file_sd and rule files, reload when needed.",
     subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,8 +25,10 @@ public final class AgentMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    return execute(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8), args);
+    return execute(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
   }
 
   /** Runs a command line with the given output streams; returns the exit code. */

@@ -6,16 +6,23 @@ import io.promeshard.agent.render.Templates;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
-/** {@code prome-shard-agent check}: validates the configuration and renders sample data through both templates. */
-@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * {@code prome-shard-agent check}: validates the configuration and renders sample data through both
+ * templates.
+ */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Validates the configuration (unknown keys, values, node name, Consul address, token and CA files) and the "
-            + "templates (renders sample data full of awkward characters through each and parses it back).",
-        "Prints \"config ok\" and exits 0, or prints the error and exits 2. Contacts nothing."})
+      "Validates the configuration (unknown keys, values, node name, Consul address, token and CA files) and the "
+          + "templates (renders sample data full of awkward characters through each and parses it back).",
+      "Prints \"config ok\" and exits 0, or prints the error and exits 2. Contacts nothing."
+    })
 final class CheckConfigCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -27,9 +34,15 @@ final class CheckConfigCommand implements Callable<Integer> {
     config.consul().readToken();
     ConsulHttp.create(config.consul()).close();
     new Renderer(Templates.directoryOrBundled(config.templatesDir())).check();
-    spec.commandLine().getOut().printf("config ok: %s; node %s, consul %s, prefix %s, templates %s%n",
-        options.source(), config.node(), config.consul().address(), config.prefix(),
-        config.templatesDir() == null ? "bundled" : config.templatesDir());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "config ok: %s; node %s, consul %s, prefix %s, templates %s%n",
+            options.source(),
+            config.node(),
+            config.consul().address(),
+            config.prefix(),
+            config.templatesDir() == null ? "bundled" : config.templatesDir());
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }

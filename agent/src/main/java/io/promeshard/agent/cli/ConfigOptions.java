@@ -14,40 +14,71 @@ import picocli.CommandLine.Option;
  * override it. Resolving throws ProtocolException or ConsulConfigException (exit 2) naming the key.
  */
 final class ConfigOptions {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML config file (default: " + Defaults.CONFIG_DIR + "agent.yml if it exists, else built-in defaults).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML config file (default: "
+              + Defaults.CONFIG_DIR
+              + "agent.yml if it exists, else built-in defaults).")
   Path config;
 
-  @Option(names = "--node", paramLabel = "NAME",
-      description = "This node's name in KV and its Consul service ID (default: node in the config file, else the short host name).")
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description =
+          "This node's name in KV and its Consul service ID (default: node in the config file, else the short host name).")
   String node;
 
-  @Option(names = "--consul", paramLabel = "URL",
-      description = "Consul HTTP address (default: consul.address in the config file, else " + Defaults.CONSUL_ADDRESS + ").")
+  @Option(
+      names = "--consul",
+      paramLabel = "URL",
+      description =
+          "Consul HTTP address (default: consul.address in the config file, else "
+              + Defaults.CONSUL_ADDRESS
+              + ").")
   String consul;
 
-  @Option(names = "--token-file", paramLabel = "FILE",
-      description = "File holding the Consul ACL token, sent as X-Consul-Token (default: consul.token_file, else no token).")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the Consul ACL token, sent as X-Consul-Token (default: consul.token_file, else no token).")
   String tokenFile;
 
-  @Option(names = "--prefix", paramLabel = "P",
-      description = "KV prefix shared with the coordinator (default: prefix in the config file, else prome-shard/).")
+  @Option(
+      names = "--prefix",
+      paramLabel = "P",
+      description =
+          "KV prefix shared with the coordinator (default: prefix in the config file, else prome-shard/).")
   String prefix;
 
-  @Option(names = "--file-sd-dir", paramLabel = "DIR",
-      description = "Where <job>.json files are written (default: file_sd_dir, else /var/lib/prome-shard/file_sd).")
+  @Option(
+      names = "--file-sd-dir",
+      paramLabel = "DIR",
+      description =
+          "Where <job>.json files are written (default: file_sd_dir, else /var/lib/prome-shard/file_sd).")
   String fileSdDir;
 
-  @Option(names = "--rules-dir", paramLabel = "DIR",
-      description = "Where <group>.yml rule files are written (default: rules_dir, else /var/lib/prome-shard/rules).")
+  @Option(
+      names = "--rules-dir",
+      paramLabel = "DIR",
+      description =
+          "Where <group>.yml rule files are written (default: rules_dir, else /var/lib/prome-shard/rules).")
   String rulesDir;
 
-  @Option(names = "--templates", paramLabel = "DIR",
-      description = "Directory with file_sd.json.mustache and rules.yml.mustache (default: templates_dir, else the templates bundled in the jar).")
+  @Option(
+      names = "--templates",
+      paramLabel = "DIR",
+      description =
+          "Directory with file_sd.json.mustache and rules.yml.mustache (default: templates_dir, else the templates bundled in the jar).")
   String templates;
 
-  @Option(names = "--reload-url", paramLabel = "URL",
-      description = "Prometheus reload endpoint, POSTed after rule changes (default: reload_url, else <prometheus_url>/-/reload, i.e. http://127.0.0.1:9090/-/reload).")
+  @Option(
+      names = "--reload-url",
+      paramLabel = "URL",
+      description =
+          "Prometheus reload endpoint, POSTed after rule changes (default: reload_url, else <prometheus_url>/-/reload, i.e. http://127.0.0.1:9090/-/reload).")
   String reloadUrl;
 
   AgentConfig resolve() {
@@ -59,8 +90,10 @@ final class ConfigOptions {
     } else {
       file = AgentConfigFile.EMPTY;
     }
-    return AgentConfig.resolve(file,
-        new Overrides(node, consul, tokenFile, prefix, fileSdDir, rulesDir, templates, reloadUrl), HostName::local);
+    return AgentConfig.resolve(
+        file,
+        new Overrides(node, consul, tokenFile, prefix, fileSdDir, rulesDir, templates, reloadUrl),
+        HostName::local);
   }
 
   /** Where the settings came from, for messages. */
@@ -68,6 +101,8 @@ final class ConfigOptions {
     if (config != null) {
       return config.toString();
     }
-    return Files.isRegularFile(AgentConfig.DEFAULT_CONFIG_FILE) ? AgentConfig.DEFAULT_CONFIG_FILE.toString() : "defaults";
+    return Files.isRegularFile(AgentConfig.DEFAULT_CONFIG_FILE)
+        ? AgentConfig.DEFAULT_CONFIG_FILE.toString()
+        : "defaults";
   }
 }

@@ -7,36 +7,46 @@ import io.promeshard.agent.run.OneShot;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code prome-shard-agent run}: apply this node's share until stopped, or once. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Watches nodes/<node>/ in Consul KV and applies each complete share: <job>.json in the file_sd dir, "
-            + "<group>.yml in the rules dir, a debounced Prometheus reload after rule changes, status/<node> in KV.",
-        "Registers the local Prometheus as a Consul service; on SIGTERM deregisters it (or, with --drain, "
-            + "puts it in maintenance). Never exits on its own: Consul outages are retried and files kept."})
+      "Watches nodes/<node>/ in Consul KV and applies each complete share: <job>.json in the file_sd dir, "
+          + "<group>.yml in the rules dir, a debounced Prometheus reload after rule changes, status/<node> in KV.",
+      "Registers the local Prometheus as a Consul service; on SIGTERM deregisters it (or, with --drain, "
+          + "puts it in maintenance). Never exits on its own: Consul outages are retried and files kept."
+    })
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin ConfigOptions options;
 
-  @Option(names = "--once",
-      description = "Read the current share once (no blocking), apply it, reload if needed and exit: 0 applied, "
-          + "1 failed, incomplete or nothing published. No registration.")
+  @Option(
+      names = "--once",
+      description =
+          "Read the current share once (no blocking), apply it, reload if needed and exit: 0 applied, "
+              + "1 failed, incomplete or nothing published. No registration.")
   boolean once;
 
-  @Option(names = "--dry-run",
-      description = "Like --once, but only print the files that would be created, updated or removed and whether "
-          + "Prometheus would be reloaded; writes nothing (no files, no status, no registration).")
+  @Option(
+      names = "--dry-run",
+      description =
+          "Like --once, but only print the files that would be created, updated or removed and whether "
+              + "Prometheus would be reloaded; writes nothing (no files, no status, no registration).")
   boolean dryRun;
 
-  @Option(names = "--drain",
-      description = "On SIGTERM put the Consul service in maintenance instead of deregistering it, so the "
-          + "coordinator moves this node's targets away at once; files are kept.")
+  @Option(
+      names = "--drain",
+      description =
+          "On SIGTERM put the Consul service in maintenance instead of deregistering it, so the "
+              + "coordinator moves this node's targets away at once; files are kept.")
   boolean drain;
 
   @Override
@@ -50,7 +60,9 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return code;
     }
-    Agent agent = new Agent(config, Tuning.defaults(), drain ? Agent.StopMode.DRAIN : Agent.StopMode.DEREGISTER);
+    Agent agent =
+        new Agent(
+            config, Tuning.defaults(), drain ? Agent.StopMode.DRAIN : Agent.StopMode.DEREGISTER);
     agent.start();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
     agent.awaitStopped();

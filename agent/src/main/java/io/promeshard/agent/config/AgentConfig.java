@@ -64,8 +64,11 @@ public record AgentConfig(
     fileSdDir = fileSdDir.toAbsolutePath().normalize();
     rulesDir = rulesDir.toAbsolutePath().normalize();
     templatesDir = templatesDir == null ? null : templatesDir.toAbsolutePath().normalize();
-    prometheusUrl = Urls.http("prometheus_url", Objects.requireNonNull(prometheusUrl, "prometheus_url").toString());
-    reloadUrl = Urls.reload("reload_url", Objects.requireNonNull(reloadUrl, "reload_url").toString());
+    prometheusUrl =
+        Urls.http(
+            "prometheus_url", Objects.requireNonNull(prometheusUrl, "prometheus_url").toString());
+    reloadUrl =
+        Urls.reload("reload_url", Objects.requireNonNull(reloadUrl, "reload_url").toString());
     Objects.requireNonNull(reloadOn, "reload_on");
     reloadTimeout = Urls.positive("reload_timeout", reloadTimeout);
     if (debounce == null || debounce.isNegative()) {
@@ -73,7 +76,8 @@ public record AgentConfig(
     }
     checkCommand = checkCommand == null ? List.of() : List.copyOf(checkCommand);
     if (!checkCommand.isEmpty() && checkCommand.stream().anyMatch(a -> a == null || a.isBlank())) {
-      throw new ProtocolException("check_command: expected a list of non-empty arguments, found " + checkCommand);
+      throw new ProtocolException(
+          "check_command: expected a list of non-empty arguments, found " + checkCommand);
     }
     checkTimeout = Urls.positive("check_timeout", checkTimeout);
     ruleInterval = Urls.positive("rule_interval", ruleInterval);
@@ -87,21 +91,30 @@ public record AgentConfig(
     }
     zone = zone == null ? "" : zone;
     if (zone.length() > 128 || zone.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new ProtocolException("zone: expected up to 128 printable characters, found \"" + zone + "\"");
+      throw new ProtocolException(
+          "zone: expected up to 128 printable characters, found \"" + zone + "\"");
     }
   }
 
-  /** File values replaced by non-null {@code flags}, defaults for the rest; {@code hostname} gives the default node. */
-  public static AgentConfig resolve(AgentConfigFile file, Overrides flags, Supplier<String> hostname) {
+  /**
+   * File values replaced by non-null {@code flags}, defaults for the rest; {@code hostname} gives
+   * the default node.
+   */
+  public static AgentConfig resolve(
+      AgentConfigFile file, Overrides flags, Supplier<String> hostname) {
     ConsulConfig c = file.consul() == null ? ConsulConfig.DEFAULTS : file.consul();
-    Path tokenFile = flags.tokenFile() == null ? c.tokenFile()
-        : flags.tokenFile().isBlank() ? null : path("token_file", flags.tokenFile());
-    ConsulSettings consul = ConsulSettings.of(or(flags.consul(), c.address()), tokenFile, c.caFile());
+    Path tokenFile =
+        flags.tokenFile() == null
+            ? c.tokenFile()
+            : flags.tokenFile().isBlank() ? null : path("token_file", flags.tokenFile());
+    ConsulSettings consul =
+        ConsulSettings.of(or(flags.consul(), c.address()), tokenFile, c.caFile());
     String node = or(flags.node(), file.node());
     if (node == null) {
       node = defaultNode(hostname);
     }
-    String prometheus = Urls.http("prometheus_url", or(file.prometheusUrl(), DEFAULT_PROMETHEUS_URL)).toString();
+    String prometheus =
+        Urls.http("prometheus_url", or(file.prometheusUrl(), DEFAULT_PROMETHEUS_URL)).toString();
     String reload = or(flags.reloadUrl(), or(file.reloadUrl(), prometheus + "/-/reload"));
     String templates = or(flags.templatesDir(), file.templatesDir());
     return new AgentConfig(
@@ -147,8 +160,11 @@ public record AgentConfig(
     int dot = shortName.indexOf('.');
     shortName = dot < 0 ? shortName : shortName.substring(0, dot);
     if (!Names.isValid(shortName)) {
-      throw new ProtocolException("node: the host name \"" + host + "\" is not a valid node name; set node in the "
-          + "config file or --node (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+      throw new ProtocolException(
+          "node: the host name \""
+              + host
+              + "\" is not a valid node name; set node in the "
+              + "config file or --node (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
     }
     return shortName;
   }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The agent's YAML file ({@code /etc/prome-shard/agent.yml}) as written: every key optional, no
  * defaults applied yet; {@code consul} is the block shared with the coordinator ({@code address},
- * {@code token_file}, {@code ca_file}). Loading rejects unknown keys and bad values with a ProtocolException naming
- * the file and the key; {@link AgentConfig#resolve} applies defaults and flags.
+ * {@code token_file}, {@code ca_file}). Loading rejects unknown keys and bad values with a
+ * ProtocolException naming the file and the key; {@link AgentConfig#resolve} applies defaults and
+ * flags.
  */
 public record AgentConfigFile(
     ConsulConfig consul,
@@ -36,8 +37,10 @@ public record AgentConfigFile(
     Boolean register) {
 
   /** A file with no keys at all: every setting takes its default. */
-  public static final AgentConfigFile EMPTY = new AgentConfigFile(
-      null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final AgentConfigFile EMPTY =
+      new AgentConfigFile(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null);
 
   public AgentConfigFile {
     checkCommand = checkCommand == null ? null : List.copyOf(checkCommand);
@@ -50,6 +53,10 @@ public record AgentConfigFile(
 
   /** Parses YAML text; {@code where} names the source in error messages. */
   public static AgentConfigFile parse(String where, String yaml) {
-    return ConfigFiles.parse(where, yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), AgentConfigFile.class, EMPTY);
+    return ConfigFiles.parse(
+        where,
+        yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        AgentConfigFile.class,
+        EMPTY);
   }
 }

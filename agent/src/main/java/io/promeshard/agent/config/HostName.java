@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** This machine's host name, the default node name: the kernel's, else Java's lookup, else "" (never throws). */
+/**
+ * This machine's host name, the default node name: the kernel's, else Java's lookup, else "" (never
+ * throws).
+ */
 public final class HostName {
   private static final Path KERNEL_HOSTNAME = Paths.get("/proc/sys/kernel/hostname");
 

@@ -14,5 +14,6 @@ public record Overrides(
     String templatesDir,
     String reloadUrl) {
 
-  public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null);
+  public static final Overrides NONE =
+      new Overrides(null, null, null, null, null, null, null, null);
 }

@@ -12,7 +12,10 @@ public enum ReloadOn {
   /** Never; rule files are written and an operator or another tool reloads. */
   NEVER;
 
-  /** Parses {@code rules}, {@code always} or {@code never}; anything else is a ProtocolException naming the key. */
+  /**
+   * Parses {@code rules}, {@code always} or {@code never}; anything else is a ProtocolException
+   * naming the key.
+   */
   public static ReloadOn parse(String value) {
     if (value == null) {
       return RULES;
@@ -21,7 +24,9 @@ public enum ReloadOn {
       case "rules" -> RULES;
       case "always" -> ALWAYS;
       case "never" -> NEVER;
-      default -> throw new ProtocolException("reload_on: expected rules, always or never, found \"" + value + "\"");
+      default ->
+          throw new ProtocolException(
+              "reload_on: expected rules, always or never, found \"" + value + "\"");
     };
   }
 

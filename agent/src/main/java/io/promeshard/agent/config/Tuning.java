@@ -6,26 +6,38 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Timings of the running agent that are not configuration keys: the watch's blocking wait, pacing and
- * retry policy, how often the registration is re-checked, how soon a failed status write is retried,
- * and the backoff between retries of rules Prometheus rejected. Tests shorten them.
+ * Timings of the running agent that are not configuration keys: the watch's blocking wait, pacing
+ * and retry policy, how often the registration is re-checked, how soon a failed status write is
+ * retried, and the backoff between retries of rules Prometheus rejected. Tests shorten them.
  */
 public record Tuning(
-    WatchOptions watch, Duration registrationCheck, Duration statusRetry, Duration rulesRetryBase, Duration rulesRetryCap) {
+    WatchOptions watch,
+    Duration registrationCheck,
+    Duration statusRetry,
+    Duration rulesRetryBase,
+    Duration rulesRetryCap) {
 
   public Tuning {
     Objects.requireNonNull(watch, "watch");
-    for (Duration d : new Duration[] {registrationCheck, statusRetry, rulesRetryBase, rulesRetryCap}) {
+    for (Duration d :
+        new Duration[] {registrationCheck, statusRetry, rulesRetryBase, rulesRetryCap}) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("tuning: durations must be positive, found " + d);
       }
     }
   }
 
-  /** Watch defaults (5 min wait, backoff 250 ms to 30 s), registration checked every 30 s, status retried after 10 s, rejected rules retried after 30 s doubling to 10 min. */
+  /**
+   * Watch defaults (5 min wait, backoff 250 ms to 30 s), registration checked every 30 s, status
+   * retried after 10 s, rejected rules retried after 30 s doubling to 10 min.
+   */
   public static Tuning defaults() {
-    return new Tuning(WatchOptions.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Duration.ofMinutes(10));
+    return new Tuning(
+        WatchOptions.defaults(),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(10));
   }
 
   public Tuning withWatch(WatchOptions newWatch) {
@@ -40,8 +52,13 @@ public record Tuning(
     return new Tuning(watch, registrationCheck, after, rulesRetryBase, rulesRetryCap);
   }
 
-  /** Retries of rejected rules: base doubling to cap, no jitter (one local Prometheus, not a shared server). */
+  /**
+   * Retries of rejected rules: base doubling to cap, no jitter (one local Prometheus, not a shared
+   * server).
+   */
   public RetryPolicy rulesRetry() {
-    return RetryPolicy.noJitter(rulesRetryCap.compareTo(rulesRetryBase) < 0 ? rulesRetryCap : rulesRetryBase, rulesRetryCap);
+    return RetryPolicy.noJitter(
+        rulesRetryCap.compareTo(rulesRetryBase) < 0 ? rulesRetryCap : rulesRetryBase,
+        rulesRetryCap);
   }
 }

@@ -6,7 +6,10 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Checks of URL, address and duration settings; failures are ProtocolExceptions naming the key and the value. */
+/**
+ * Checks of URL, address and duration settings; failures are ProtocolExceptions naming the key and
+ * the value.
+ */
 final class Urls {
   private Urls() {}
 
@@ -32,11 +35,15 @@ final class Urls {
     return URI.create(s);
   }
 
-  /** An http(s) URL whose path ends in {@code /-/reload}, so Prometheus' /metrics can be found beside it. */
+  /**
+   * An http(s) URL whose path ends in {@code /-/reload}, so Prometheus' /metrics can be found
+   * beside it.
+   */
   static URI reload(String key, String value) {
     URI uri = http(key, value);
     if (uri.getRawPath() == null || !uri.getRawPath().endsWith("/-/reload")) {
-      throw new ProtocolException(key + ": expected a URL whose path ends in /-/reload, found " + value);
+      throw new ProtocolException(
+          key + ": expected a URL whose path ends in /-/reload, found " + value);
     }
     return uri;
   }
@@ -57,7 +64,8 @@ final class Urls {
     int colon = v.lastIndexOf(':');
     String port = colon < 0 ? "" : v.substring(colon + 1);
     if (colon < 0 || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
-      throw new ProtocolException(key + ": expected host:port (or \"\" to disable), found \"" + value + "\"");
+      throw new ProtocolException(
+          key + ": expected host:port (or \"\" to disable), found \"" + value + "\"");
     }
     return v;
   }

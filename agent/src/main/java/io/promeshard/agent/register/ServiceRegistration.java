@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's Prometheus registered in the local Consul agent: registers at start, checks every
- * {@code recheck} (and when {@link #nudge()}d, e.g. after Consul came back) that the agent still
- * has the service as specified, and registers it again if not (a restarted agent forgets it). The
- * first successful registration also ends a maintenance mode left by an earlier {@code --drain}.
- * {@link #deregister()} and {@link #drain()} are for shutdown. Consul failures are logged and retried,
- * never thrown.
+ * Keeps this node's Prometheus registered in the local Consul agent: registers at start, checks
+ * every {@code recheck} (and when {@link #nudge()}d, e.g. after Consul came back) that the agent
+ * still has the service as specified, and registers it again if not (a restarted agent forgets it).
+ * The first successful registration also ends a maintenance mode left by an earlier {@code
+ * --drain}. {@link #deregister()} and {@link #drain()} are for shutdown. Consul failures are logged
+ * and retried, never thrown.
  */
 public final class ServiceRegistration implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRegistration.class);
@@ -33,13 +33,17 @@ public final class ServiceRegistration implements Closeable {
   private boolean registeredOnce;
   private boolean failing;
 
-  public ServiceRegistration(AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
+  public ServiceRegistration(
+      AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
     this.metrics = metrics;
-    this.timer = new TaskThread("agent-register", STOP_WAIT,
-        e -> log.error("[register] {}: registration check failed", spec.id(), e));
+    this.timer =
+        new TaskThread(
+            "agent-register",
+            STOP_WAIT,
+            e -> log.error("[register] {}: registration check failed", spec.id(), e));
   }
 
   public ServiceSpec spec() {
@@ -64,15 +68,21 @@ public final class ServiceRegistration implements Closeable {
     }
   }
 
-  /** Registers the service unless the agent already has it as specified; true when it is registered. */
+  /**
+   * Registers the service unless the agent already has it as specified; true when it is registered.
+   */
   public synchronized boolean ensure() {
     try {
       Service current = consul.services().get(spec.id());
       if (!spec.matches(current)) {
         consul.register(spec.toNewService());
-        log.info("[register] {}: {} service {} port {} with check {}", spec.id(),
+        log.info(
+            "[register] {}: {} service {} port {} with check {}",
+            spec.id(),
             current == null ? (registeredOnce ? "re-registered missing" : "registered") : "updated",
-            spec.name(), spec.port(), spec.checkUrl());
+            spec.name(),
+            spec.port(),
+            spec.checkUrl());
       }
       if (!registeredOnce) {
         consul.maintenance(spec.id(), false, null);
@@ -86,8 +96,11 @@ public final class ServiceRegistration implements Closeable {
       return true;
     } catch (IOException | RuntimeException e) {
       if (!failing) {
-        log.warn("[register] {}: cannot register with consul, retrying every {}: {}", spec.id(),
-            Durations.format(recheck), e.getMessage());
+        log.warn(
+            "[register] {}: cannot register with consul, retrying every {}: {}",
+            spec.id(),
+            Durations.format(recheck),
+            e.getMessage());
       } else {
         log.debug("[register] {}: still failing: {}", spec.id(), e.getMessage());
       }
@@ -109,7 +122,10 @@ public final class ServiceRegistration implements Closeable {
     }
   }
 
-  /** Stops re-checking and puts the service in maintenance, so the coordinator moves its targets away at once. */
+  /**
+   * Stops re-checking and puts the service in maintenance, so the coordinator moves its targets
+   * away at once.
+   */
   public void drain() {
     close();
     try {
@@ -120,7 +136,10 @@ public final class ServiceRegistration implements Closeable {
     }
   }
 
-  /** Stops re-checking, after a check in flight (so it cannot register again); leaves the registration as it is. */
+  /**
+   * Stops re-checking, after a check in flight (so it cannot register again); leaves the
+   * registration as it is.
+   */
   @Override
   public void close() {
     timer.close();

@@ -14,12 +14,20 @@ import java.util.TreeMap;
 
 /**
  * The Consul service the agent registers for its Prometheus: name {@code service}, ID = node name,
- * the Prometheus port (and host, unless it is a loopback address, which Consul replaces by the node's
- * address), Meta {@code weight} and {@code zone}, and an HTTP check on {@code <prometheus_url>/-/ready}.
+ * the Prometheus port (and host, unless it is a loopback address, which Consul replaces by the
+ * node's address), Meta {@code weight} and {@code zone}, and an HTTP check on {@code
+ * <prometheus_url>/-/ready}.
  */
 public record ServiceSpec(
-    String name, String id, String address, int port, Map<String, String> meta,
-    String checkUrl, Duration checkInterval, Duration checkTimeout, Duration deregisterAfter) {
+    String name,
+    String id,
+    String address,
+    int port,
+    Map<String, String> meta,
+    String checkUrl,
+    Duration checkInterval,
+    Duration checkTimeout,
+    Duration deregisterAfter) {
 
   public static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
   public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
@@ -35,10 +43,18 @@ public record ServiceSpec(
 
   public static ServiceSpec from(AgentConfig config) {
     URI prom = config.prometheusUrl();
-    int port = prom.getPort() > 0 ? prom.getPort() : prom.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    return new ServiceSpec(config.service(), config.node(), loopback(prom.getHost()) ? "" : prom.getHost(), port,
+    int port =
+        prom.getPort() > 0 ? prom.getPort() : prom.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    return new ServiceSpec(
+        config.service(),
+        config.node(),
+        loopback(prom.getHost()) ? "" : prom.getHost(),
+        port,
         Map.of("weight", number(config.weight()), "zone", config.zone()),
-        config.readyUrl(), CHECK_INTERVAL, CHECK_TIMEOUT, DEREGISTER_AFTER);
+        config.readyUrl(),
+        CHECK_INTERVAL,
+        CHECK_TIMEOUT,
+        DEREGISTER_AFTER);
   }
 
   /** The registration request. */
@@ -74,15 +90,19 @@ public record ServiceSpec(
       return true;
     }
     try {
-      String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-      return literal.matches("[0-9.]+|[0-9a-fA-F:]+") && InetAddress.getByName(literal).isLoopbackAddress();
+      String literal =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      return literal.matches("[0-9.]+|[0-9a-fA-F:]+")
+          && InetAddress.getByName(literal).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
     }
   }
 
   private static String number(double weight) {
-    return weight == Math.rint(weight) && Math.abs(weight) < 1e15 ? Long.toString((long) weight) : Double.toString(weight);
+    return weight == Math.rint(weight) && Math.abs(weight) < 1e15
+        ? Long.toString((long) weight)
+        : Double.toString(weight);
   }
 
   private static String consulDuration(Duration d) {

@@ -11,14 +11,19 @@ import java.io.UncheckedIOException;
 public enum Escaping {
   /** For {@code *.json.mustache}: JSON string escaping. */
   JSON,
-  /** For {@code *.yml.mustache} / {@code *.yaml.mustache}: content of a YAML double-quoted scalar. */
+  /**
+   * For {@code *.yml.mustache} / {@code *.yaml.mustache}: content of a YAML double-quoted scalar.
+   */
   YAML;
 
-  /** The escaping for a template file name, or a RenderException when its output format is unknown. */
+  /**
+   * The escaping for a template file name, or a RenderException when its output format is unknown.
+   */
   public static Escaping forTemplate(String templateName) {
-    String base = templateName.endsWith(".mustache")
-        ? templateName.substring(0, templateName.length() - ".mustache".length())
-        : templateName;
+    String base =
+        templateName.endsWith(".mustache")
+            ? templateName.substring(0, templateName.length() - ".mustache".length())
+            : templateName;
     if (base.endsWith(".json")) {
       return JSON;
     }
@@ -26,7 +31,9 @@ public enum Escaping {
       return YAML;
     }
     throw new RenderException(
-        "template " + templateName + ": unknown output format (expected a name ending in .json.mustache or .yml.mustache)");
+        "template "
+            + templateName
+            + ": unknown output format (expected a name ending in .json.mustache or .yml.mustache)");
   }
 
   public String escape(String value) {
@@ -37,9 +44,9 @@ public enum Escaping {
 
   /**
    * Appends {@code value} escaped. Only {@code \"}, {@code \\}, {@code \n}, {@code \r}, {@code \t}
-   * and {@code \}{@code uXXXX} are emitted: the escapes JSON, YAML 1.1/1.2 and go-yaml all read
-   * the same way. YAML treats U+0085, U+2028 and U+2029 as line breaks and forbids C0/C1 controls,
-   * DEL, U+FEFF, U+FFFE/U+FFFF and lone surrogates as raw text, so those are escaped for both formats.
+   * and {@code \}{@code uXXXX} are emitted: the escapes JSON, YAML 1.1/1.2 and go-yaml all read the
+   * same way. YAML treats U+0085, U+2028 and U+2029 as line breaks and forbids C0/C1 controls, DEL,
+   * U+FEFF, U+FFFE/U+FFFF and lone surrogates as raw text, so those are escaped for both formats.
    */
   public void escape(String value, Appendable out) {
     try {
@@ -53,7 +60,9 @@ public enum Escaping {
           case '\r' -> out.append("\\r");
           case '\t' -> out.append("\\t");
           default -> {
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                && i + 1 < n
+                && Character.isLowSurrogate(value.charAt(i + 1))) {
               out.append(c).append(value.charAt(++i));
             } else if (needsUnicodeEscape(c)) {
               out.append(String.format("\\u%04x", (int) c));

@@ -10,8 +10,9 @@ import java.io.Writer;
 
 /**
  * A Mustache factory whose {@code {{x}}} tags escape for the output format instead of HTML, and
- * which refuses to compile unescaped tags ({@code {{{x}}}}, {@code {{&x}}}) with a MustacheException
- * naming the template and line, since a raw value could break the JSON or YAML around it.
+ * which refuses to compile unescaped tags ({@code {{{x}}}}, {@code {{&x}}}) with a
+ * MustacheException naming the template and line, since a raw value could break the JSON or YAML
+ * around it.
  */
 final class EscapingMustacheFactory extends DefaultMustacheFactory {
   private final Escaping escaping;
@@ -33,7 +34,12 @@ final class EscapingMustacheFactory extends DefaultMustacheFactory {
       public void value(TemplateContext tc, String variable, boolean encoded) {
         if (!encoded) {
           throw new MustacheException(
-              "unescaped variable \"" + variable + "\" at " + tc.file() + ":" + tc.line()
+              "unescaped variable \""
+                  + variable
+                  + "\" at "
+                  + tc.file()
+                  + ":"
+                  + tc.line()
                   + " (triple braces and & are not allowed; use the escaped double-brace form inside quotes)");
         }
         super.value(tc, variable, encoded);

@@ -21,19 +21,21 @@ import java.util.Set;
 
 /**
  * Parses rendered output back and compares it with what was rendered: file_sd JSON must decode
- * strictly to exactly the given target groups, a rule file must hold exactly the given group, interval
- * and rules with no keys Prometheus would reject. Any difference is a RenderException naming the
- * template and the first problem found.
+ * strictly to exactly the given target groups, a rule file must hold exactly the given group,
+ * interval and rules with no keys Prometheus would reject. Any difference is a RenderException
+ * naming the template and the first problem found.
  */
 final class OutputCheck {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
   private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "rules");
   private static final Set<String> RULE_KEYS = Set.of("record", "expr", "labels");
 
@@ -56,12 +58,15 @@ final class OutputCheck {
         throw fail(where, "[" + i + "].targets is " + a.targets() + " instead of " + e.targets());
       }
       if (!a.labels().equals(e.labels())) {
-        throw fail(where, "[" + i + "].labels is " + quoted(a.labels()) + " instead of " + quoted(e.labels()));
+        throw fail(
+            where,
+            "[" + i + "].labels is " + quoted(a.labels()) + " instead of " + quoted(e.labels()));
       }
     }
   }
 
-  static void rules(String template, String group, byte[] output, String interval, List<RecordRule> expected) {
+  static void rules(
+      String template, String group, byte[] output, String interval, List<RecordRule> expected) {
     String where = "template " + template + " rendered rule group " + group;
     JsonNode root = parse(YAML, where, "YAML", output);
     object(where, root, "top level", Set.of("groups"));
@@ -71,8 +76,15 @@ final class OutputCheck {
     }
     JsonNode g = object(where, groups.get(0), "groups[0]", GROUP_KEYS);
     expectText(where, g.get("name"), "groups[0].name", group);
-    if (interval == null ? g.hasNonNull("interval") : !interval.equals(text(where, g.get("interval"), "groups[0].interval"))) {
-      throw fail(where, "groups[0].interval is " + g.get("interval") + " instead of " + (interval == null ? "absent" : interval));
+    if (interval == null
+        ? g.hasNonNull("interval")
+        : !interval.equals(text(where, g.get("interval"), "groups[0].interval"))) {
+      throw fail(
+          where,
+          "groups[0].interval is "
+              + g.get("interval")
+              + " instead of "
+              + (interval == null ? "absent" : interval));
     }
     JsonNode rules = array(where, g.get("rules"), "groups[0].rules");
     if (rules.size() != expected.size()) {
@@ -123,7 +135,8 @@ final class OutputCheck {
       }
       throw new RenderException(where + " that is not valid " + format + ": " + msg, e);
     } catch (IOException e) {
-      throw new RenderException(where + " that could not be read back as " + format + ": " + e.getMessage(), e);
+      throw new RenderException(
+          where + " that could not be read back as " + format + ": " + e.getMessage(), e);
     }
   }
 
@@ -164,12 +177,15 @@ final class OutputCheck {
   }
 
   private static String kind(JsonNode node) {
-    return node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + node;
+    return node == null || node.isMissingNode()
+        ? "nothing"
+        : node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + node;
   }
 
   private static String quoted(Map<String, String> labels) {
     StringBuilder sb = new StringBuilder("{");
-    labels.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=').append(quote(v)));
+    labels.forEach(
+        (k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=').append(quote(v)));
     return sb.append('}').toString();
   }
 

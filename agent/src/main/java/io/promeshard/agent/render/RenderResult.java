@@ -11,7 +11,8 @@ import java.util.Objects;
  * bytes, how many targets or rules it holds and their sha256. Invalid arguments throw
  * IllegalArgumentException or, for a bad name, ProtocolException.
  */
-@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
+@SuppressWarnings(
+    "ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
 public record RenderResult(PartKey.Kind kind, String name, byte[] bytes, int count, String sha256) {
   public RenderResult {
     Objects.requireNonNull(kind, "kind");
@@ -22,7 +23,8 @@ public record RenderResult(PartKey.Kind kind, String name, byte[] bytes, int cou
     }
     bytes = bytes.clone();
     if (!Checksums.sha256Hex(bytes).equals(sha256)) {
-      throw new IllegalArgumentException("render result " + name + ": sha256 " + sha256 + " does not match its bytes");
+      throw new IllegalArgumentException(
+          "render result " + name + ": sha256 " + sha256 + " does not match its bytes");
     }
   }
 
@@ -62,7 +64,16 @@ public record RenderResult(PartKey.Kind kind, String name, byte[] bytes, int cou
 
   @Override
   public String toString() {
-    return kind.dir() + "/" + fileName() + " (" + count + (kind == PartKey.Kind.TARGETS ? " targets" : " rules")
-        + ", " + bytes.length + " bytes, sha256 " + sha256 + ")";
+    return kind.dir()
+        + "/"
+        + fileName()
+        + " ("
+        + count
+        + (kind == PartKey.Kind.TARGETS ? " targets" : " rules")
+        + ", "
+        + bytes.length
+        + " bytes, sha256 "
+        + sha256
+        + ")";
   }
 }

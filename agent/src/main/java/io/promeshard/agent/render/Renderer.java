@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Renders a job's target groups into file_sd JSON and a rule group into a Prometheus rule file, then
- * parses the output back; a template that is missing, fails to compile or renders invalid or
+ * Renders a job's target groups into file_sd JSON and a rule group into a Prometheus rule file,
+ * then parses the output back; a template that is missing, fails to compile or renders invalid or
  * unfaithful output throws a RenderException naming the template, and nothing is returned to write.
  * Stateless apart from the compiled templates, so it may be shared between threads.
  */
@@ -36,7 +36,10 @@ public final class Renderer {
     return RenderResult.of(PartKey.Kind.TARGETS, job, out, count);
   }
 
-  /** {@code <group>.yml}: one rule group evaluated every {@code interval} (null: Prometheus' global interval). */
+  /**
+   * {@code <group>.yml}: one rule group evaluated every {@code interval} (null: Prometheus' global
+   * interval).
+   */
   public RenderResult renderRules(String group, List<RecordRule> rules, Duration interval) {
     Names.group(group);
     List<RecordRule> copy = List.copyOf(rules);
@@ -51,14 +54,20 @@ public final class Renderer {
    * checks, so a broken template is found at startup or by {@code prome-shard-agent check}.
    */
   public void check() {
-    renderTargets("check", List.of(
-        new TargetGroup(List.of("10.0.0.1:9100", "host-\"2\":9100"),
-            Map.of("env", "a \"b\" \\c\nd\te {{x}} </script> \u00e9\u4e2d\u2028", "zone", "")),
-        TargetGroup.of("10.0.0.3:9100", Map.of())));
+    renderTargets(
+        "check",
+        List.of(
+            new TargetGroup(
+                List.of("10.0.0.1:9100", "host-\"2\":9100"),
+                Map.of("env", "a \"b\" \\c\nd\te {{x}} </script> \u00e9\u4e2d\u2028", "zone", "")),
+            TargetGroup.of("10.0.0.3:9100", Map.of())));
     renderTargets("check", List.of());
-    renderRules("check", List.of(
-        new RecordRule("check:a", "sum by (job) (rate(x{a=\"b: #c\"}[5m]))\n# comment"),
-        new RecordRule("check:b", "*&!{{x}} 'y' \\ \"z\"")), Duration.ofSeconds(30));
+    renderRules(
+        "check",
+        List.of(
+            new RecordRule("check:a", "sum by (job) (rate(x{a=\"b: #c\"}[5m]))\n# comment"),
+            new RecordRule("check:b", "*&!{{x}} 'y' \\ \"z\"")),
+        Duration.ofSeconds(30));
     renderRules("check", List.of(), null);
   }
 
@@ -68,7 +77,8 @@ public final class Renderer {
     try {
       mustache.execute(out, data).flush();
     } catch (MustacheException | java.io.IOException | java.io.UncheckedIOException e) {
-      throw new RenderException("template " + label(name) + ": rendering failed: " + e.getMessage(), e);
+      throw new RenderException(
+          "template " + label(name) + ": rendering failed: " + e.getMessage(), e);
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -21,13 +21,20 @@ final class TemplateData {
   static Map<String, Object> fileSd(String job, List<TargetGroup> groups) {
     Map<String, Object> data = new HashMap<>();
     data.put("job", job);
-    data.put("groups", flagged(groups, g -> {
-      Map<String, Object> m = new HashMap<>();
-      m.put("targets", flagged(g.targets(), t -> new HashMap<>(Map.of("value", t))));
-      m.put("labels", flagged(List.copyOf(g.labels().entrySet()),
-          e -> new HashMap<>(Map.of("name", e.getKey(), "value", e.getValue()))));
-      return m;
-    }));
+    data.put(
+        "groups",
+        flagged(
+            groups,
+            g -> {
+              Map<String, Object> m = new HashMap<>();
+              m.put("targets", flagged(g.targets(), t -> new HashMap<>(Map.of("value", t))));
+              m.put(
+                  "labels",
+                  flagged(
+                      List.copyOf(g.labels().entrySet()),
+                      e -> new HashMap<>(Map.of("name", e.getKey(), "value", e.getValue()))));
+              return m;
+            }));
     return data;
   }
 
@@ -38,8 +45,9 @@ final class TemplateData {
     if (interval != null) {
       data.put("interval", interval);
     }
-    data.put("rules", flagged(rules,
-        r -> new HashMap<>(Map.of("record", r.record(), "expr", r.expr()))));
+    data.put(
+        "rules",
+        flagged(rules, r -> new HashMap<>(Map.of("record", r.record(), "expr", r.expr()))));
     return data;
   }
 
@@ -65,7 +73,8 @@ final class TemplateData {
     return s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
-  private static <T> List<Map<String, Object>> flagged(List<T> items, Function<T, Map<String, Object>> fields) {
+  private static <T> List<Map<String, Object>> flagged(
+      List<T> items, Function<T, Map<String, Object>> fields) {
     List<Map<String, Object>> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       Map<String, Object> m = fields.apply(items.get(i));

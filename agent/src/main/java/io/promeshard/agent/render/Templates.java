@@ -11,13 +11,14 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The Mustache templates the agent renders with: a configured directory, or the copies bundled in the
- * agent jar. Compiling a template that is missing or invalid throws a RenderException naming it and
- * where it was looked for. Compiled templates are cached per instance.
+ * The Mustache templates the agent renders with: a configured directory, or the copies bundled in
+ * the agent jar. Compiling a template that is missing or invalid throws a RenderException naming it
+ * and where it was looked for. Compiled templates are cached per instance.
  */
 public final class Templates {
   /** The file_sd template: one JSON file per job. */
   public static final String FILE_SD = "file_sd.json.mustache";
+
   /** The recording-rule template: one YAML file per rule group. */
   public static final String RULES = "rules.yml.mustache";
 
@@ -30,12 +31,18 @@ public final class Templates {
     this.dir = dir;
   }
 
-  /** The default templates shipped inside the agent jar (identical to the repository's {@code templates/}). */
+  /**
+   * The default templates shipped inside the agent jar (identical to the repository's {@code
+   * templates/}).
+   */
   public static Templates bundled() {
     return new Templates(null);
   }
 
-  /** Templates read from {@code dir} (the {@code templates} setting); nothing is read until first use. */
+  /**
+   * Templates read from {@code dir} (the {@code templates} setting); nothing is read until first
+   * use.
+   */
   public static Templates directory(Path dir) {
     if (dir == null) {
       throw new IllegalArgumentException("templates: directory is required");
@@ -43,7 +50,10 @@ public final class Templates {
     return new Templates(dir.toAbsolutePath().normalize());
   }
 
-  /** Templates read from {@code dir} (the {@code templates_dir} setting), or the bundled ones when it is null. */
+  /**
+   * Templates read from {@code dir} (the {@code templates_dir} setting), or the bundled ones when
+   * it is null.
+   */
   public static Templates directoryOrBundled(Path dir) {
     return dir == null ? bundled() : directory(dir);
   }
@@ -82,6 +92,8 @@ public final class Templates {
   }
 
   private String where() {
-    return dir == null ? "the agent jar (classpath " + BUNDLED_ROOT + "/)" : "templates directory " + dir;
+    return dir == null
+        ? "the agent jar (classpath " + BUNDLED_ROOT + "/)"
+        : "templates directory " + dir;
   }
 }

@@ -21,8 +21,8 @@ import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotListener;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.NodeStatus;
-import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.AgentServices;
+import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -38,18 +38,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The running agent: watches {@code nodes/<node>/}, applies complete shares through the apply loop,
  * writes {@code status/<node>}, serves {@code /metrics} and {@code /healthz}, and keeps the local
- * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul settings)
- * before anything runs; afterwards nothing stops it but {@link #close()}, which deregisters the
- * service or, in {@link StopMode#DRAIN}, puts it in maintenance. Output files are always kept.
+ * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul
+ * settings) before anything runs; afterwards nothing stops it but {@link #close()}, which
+ * deregisters the service or, in {@link StopMode#DRAIN}, puts it in maintenance. Output files are
+ * always kept.
  */
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /** What {@link #close()} does to the Consul registration. */
-  public enum StopMode { DEREGISTER, DRAIN }
+  public enum StopMode {
+    DEREGISTER,
+    DRAIN
+  }
 
-  private enum State { NEW, RUNNING, CLOSED }
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
 
   private final AgentConfig config;
   private final Tuning tuning;
@@ -75,7 +83,8 @@ public final class Agent implements Closeable {
   /** Checks templates, binds the ops listener, then starts registration and the watch. */
   public Agent start() throws IOException {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("[agent] " + config.node() + ": start() called twice or after close");
+      throw new IllegalStateException(
+          "[agent] " + config.node() + ": start() called twice or after close");
     }
     try {
       Renderer renderer = new Renderer(Templates.directoryOrBundled(config.templatesDir()));
@@ -84,26 +93,58 @@ public final class Agent implements Closeable {
       KvClient kv = new KvClient(http);
       metrics = new AgentMetrics(registry);
       metrics.consulUp(false);
-      reloader = config.reloadOn() == ReloadOn.NEVER ? null
-          : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
-      loop = new ApplyLoop(config.node(), new Applier(renderer, OutputConfig.from(config)), reloader, config.reloadOn(),
-          config.debounce(), new StatusBook(config.node()), new StatusWriter(kv, config.layout(), config.node(), metrics),
-          metrics, tuning).start();
+      reloader =
+          config.reloadOn() == ReloadOn.NEVER
+              ? null
+              : new Reloader(
+                  config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
+      loop =
+          new ApplyLoop(
+                  config.node(),
+                  new Applier(renderer, OutputConfig.from(config)),
+                  reloader,
+                  config.reloadOn(),
+                  config.debounce(),
+                  new StatusBook(config.node()),
+                  new StatusWriter(kv, config.layout(), config.node(), metrics),
+                  metrics,
+                  tuning)
+              .start();
       if (config.serveOps()) {
-        ops = OpsServer.start(config.listen(), registry, new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
+        ops =
+            OpsServer.start(
+                config.listen(),
+                registry,
+                new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }
       if (config.register()) {
-        registration = new ServiceRegistration(new AgentServices(http),
-            ServiceSpec.from(config), tuning.registrationCheck(), metrics);
+        registration =
+            new ServiceRegistration(
+                new AgentServices(http),
+                ServiceSpec.from(config),
+                tuning.registrationCheck(),
+                metrics);
         registration.start();
       }
-      watch = new ShareWatch(kv, new SnapshotReader(config.layout(), config.node()), tuning.watch(), listener()).start();
+      watch =
+          new ShareWatch(
+                  kv,
+                  new SnapshotReader(config.layout(), config.node()),
+                  tuning.watch(),
+                  listener())
+              .start();
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
-    log.info("[agent] {}: watching {}{} at {}; file_sd {}, rules {}, templates {}", config.node(), config.prefix(),
-        "nodes/" + config.node() + "/", config.consul().address(), config.fileSdDir(), config.rulesDir(),
+    log.info(
+        "[agent] {}: watching {}{} at {}; file_sd {}, rules {}, templates {}",
+        config.node(),
+        config.prefix(),
+        "nodes/" + config.node() + "/",
+        config.consul().address(),
+        config.fileSdDir(),
+        config.rulesDir(),
         config.templatesDir() == null ? "bundled" : config.templatesDir());
     return this;
   }
@@ -161,7 +202,8 @@ public final class Agent implements Closeable {
   /** The bound port of /metrics and /healthz; IllegalStateException when not serving. */
   public int opsPort() {
     if (ops == null) {
-      throw new IllegalStateException("[agent] " + config.node() + ": not serving /metrics (listen is empty)");
+      throw new IllegalStateException(
+          "[agent] " + config.node() + ": not serving /metrics (listen is empty)");
     }
     return ops.port();
   }
@@ -176,7 +218,10 @@ public final class Agent implements Closeable {
     if (state.getAndSet(State.CLOSED) == State.CLOSED) {
       return;
     }
-    log.info("[agent] {}: stopping ({})", config.node(), stopMode == StopMode.DRAIN ? "drain" : "deregister");
+    log.info(
+        "[agent] {}: stopping ({})",
+        config.node(),
+        stopMode == StopMode.DRAIN ? "drain" : "deregister");
     if (watch != null) {
       watch.close();
     }

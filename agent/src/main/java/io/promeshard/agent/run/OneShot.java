@@ -27,10 +27,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code run --once} and {@code run --dry-run}: one non-blocking read of {@code nodes/<node>/}, then
- * apply it (reloading as {@code reload_on} says, writing {@code status/<node>}) or only print what
- * would change. Returns the exit code: 0 done, 1 when Consul cannot be read, no complete share is
- * there, or applying failed. No registration. Bad templates throw RenderException (a config error).
+ * {@code run --once} and {@code run --dry-run}: one non-blocking read of {@code nodes/<node>/},
+ * then apply it (reloading as {@code reload_on} says, writing {@code status/<node>}) or only print
+ * what would change. Returns the exit code: 0 done, 1 when Consul cannot be read, no complete share
+ * is there, or applying failed. No registration. Bad templates throw RenderException (a config
+ * error).
  */
 public final class OneShot {
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -55,7 +56,13 @@ public final class OneShot {
       try {
         entries = kv.list(reader.nodeDir(), 0, Duration.ZERO).value();
       } catch (IOException e) {
-        err.println("cannot read " + reader.nodeDir() + " from " + config.consul().address() + ": " + e.getMessage());
+        err.println(
+            "cannot read "
+                + reader.nodeDir()
+                + " from "
+                + config.consul().address()
+                + ": "
+                + e.getMessage());
         return ExitCodes.RUNTIME;
       }
       Snapshot s = reader.read(entries);
@@ -63,18 +70,34 @@ public final class OneShot {
         err.println(describe(reader.nodeDir(), s) + "; no file changed");
         if (s instanceof Snapshot.Malformed bad && !dryRun) {
           NodeStatus before = previousStatus(kv);
-          new StatusWriter(kv, config.layout(), config.node(), null).write(new NodeStatus(config.node(),
-              before.appliedGeneration(), before.epoch(), before.files(), before.reload(), bad.error(), Instant.now().toString()));
+          new StatusWriter(kv, config.layout(), config.node(), null)
+              .write(
+                  new NodeStatus(
+                      config.node(),
+                      before.appliedGeneration(),
+                      before.epoch(),
+                      before.files(),
+                      before.reload(),
+                      bad.error(),
+                      Instant.now().toString()));
         }
         return ExitCodes.RUNTIME;
       }
       Applier applier = new Applier(renderer, OutputConfig.from(config));
       try {
         OutputPlan plan = applier.plan(c.share());
-        out.println("node " + config.node() + ": generation " + c.generation() + " (epoch " + c.manifest().epoch() + ")");
+        out.println(
+            "node "
+                + config.node()
+                + ": generation "
+                + c.generation()
+                + " (epoch "
+                + c.manifest().epoch()
+                + ")");
         return dryRun ? printPlan(plan) : apply(applier, plan, c, kv);
       } catch (ApplyException e) {
-        err.println("applying generation " + c.generation() + " failed, files kept: " + e.getMessage());
+        err.println(
+            "applying generation " + c.generation() + " failed, files kept: " + e.getMessage());
         return ExitCodes.RUNTIME;
       }
     }
@@ -82,20 +105,25 @@ public final class OneShot {
 
   private int printPlan(OutputPlan plan) {
     plan.describe().forEach(out::println);
-    boolean reload = switch (config.reloadOn()) {
-      case RULES -> plan.rulesChange();
-      case ALWAYS -> !plan.isEmpty();
-      case NEVER -> false;
-    };
+    boolean reload =
+        switch (config.reloadOn()) {
+          case RULES -> plan.rulesChange();
+          case ALWAYS -> !plan.isEmpty();
+          case NEVER -> false;
+        };
     out.println("reload: " + (reload ? "yes" : "no") + " (reload_on " + config.reloadOn() + ")");
     out.println("dry run: nothing written");
     return ExitCodes.OK;
   }
 
-  private int apply(Applier applier, OutputPlan plan, Snapshot.Complete c, KvClient kv) throws ApplyException {
+  private int apply(Applier applier, OutputPlan plan, Snapshot.Complete c, KvClient kv)
+      throws ApplyException {
     ApplyResult r;
-    try (Reloader reloader = config.reloadOn() == ReloadOn.NEVER ? null
-        : new Reloader(config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout())) {
+    try (Reloader reloader =
+        config.reloadOn() == ReloadOn.NEVER
+            ? null
+            : new Reloader(
+                config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout())) {
       r = applier.apply(plan, reloader);
     }
     for (FileChange f : r.targetChanges()) {
@@ -107,11 +135,21 @@ public final class OneShot {
     if (!r.changed()) {
       out.println("no changes");
     }
-    out.println("reload: " + (r.reload() == null ? "none" : r.reload().ok() ? "ok" : "failed: " + r.reload().message()));
+    out.println(
+        "reload: "
+            + (r.reload() == null
+                ? "none"
+                : r.reload().ok() ? "ok" : "failed: " + r.reload().message()));
     NodeStatus before = r.ok() ? null : previousStatus(kv);
-    NodeStatus status = new NodeStatus(config.node(),
-        r.ok() ? c.generation() : before.appliedGeneration(), r.ok() ? c.manifest().epoch() : before.epoch(),
-        r.files(), r.reload() == null ? null : r.reload().toStatus(), r.error(), Instant.now().toString());
+    NodeStatus status =
+        new NodeStatus(
+            config.node(),
+            r.ok() ? c.generation() : before.appliedGeneration(),
+            r.ok() ? c.manifest().epoch() : before.epoch(),
+            r.files(),
+            r.reload() == null ? null : r.reload().toStatus(),
+            r.error(),
+            Instant.now().toString());
     new StatusWriter(kv, config.layout(), config.node(), null).write(status);
     if (!r.ok()) {
       err.println("generation " + c.generation() + " not fully applied: " + r.error());
@@ -120,11 +158,15 @@ public final class OneShot {
     return ExitCodes.OK;
   }
 
-  /** The status a previous run left, so a failed run does not report generation 0; empty when unreadable. */
+  /**
+   * The status a previous run left, so a failed run does not report generation 0; empty when
+   * unreadable.
+   */
   private NodeStatus previousStatus(KvClient kv) {
     String key = config.layout().nodeStatus(config.node());
     try {
-      return kv.get(key).map(e -> Json.decode(key, e.value(), NodeStatus.class))
+      return kv.get(key)
+          .map(e -> Json.decode(key, e.value(), NodeStatus.class))
           .orElse(new NodeStatus(config.node(), 0, 0, List.of(), null, "", ""));
     } catch (IOException | RuntimeException e) {
       return new NodeStatus(config.node(), 0, 0, List.of(), null, "", "");
@@ -136,7 +178,11 @@ public final class OneShot {
       return "no manifest under " + dir + ": nothing published for this node yet";
     }
     if (s instanceof Snapshot.Incomplete inc) {
-      return dir + ": generation " + inc.generation() + " is incomplete: " + String.join(", ", inc.problems());
+      return dir
+          + ": generation "
+          + inc.generation()
+          + " is incomplete: "
+          + String.join(", ", inc.problems());
     }
     return dir + ": malformed share: " + ((Snapshot.Malformed) s).error();
   }

@@ -27,20 +27,31 @@ public final class AgentHealth implements Supplier<Health> {
   @Override
   public Health get() {
     NodeStatus s = status.get();
-    String files = s.appliedGeneration() > 0
-        ? "generation " + s.appliedGeneration() + " applied"
-        : "no generation applied yet";
+    String files =
+        s.appliedGeneration() > 0
+            ? "generation " + s.appliedGeneration() + " applied"
+            : "no generation applied yet";
     Optional<Duration> failing = consul.failingFor();
     if (failing.isPresent() && failing.get().compareTo(unhealthyAfter) >= 0) {
-      return Health.failing("consul unreachable for " + seconds(failing.get()) + ": " + consul.lastError()
-          + "; files kept (" + files + ")");
+      return Health.failing(
+          "consul unreachable for "
+              + seconds(failing.get())
+              + ": "
+              + consul.lastError()
+              + "; files kept ("
+              + files
+              + ")");
     }
     if (!consul.everReached() && consul.sinceStart().compareTo(unhealthyAfter) >= 0) {
-      return Health.failing("no reply from consul in " + seconds(consul.sinceStart()) + " since start"
-          + (consul.lastError().isEmpty() ? "" : ": " + consul.lastError()));
+      return Health.failing(
+          "no reply from consul in "
+              + seconds(consul.sinceStart())
+              + " since start"
+              + (consul.lastError().isEmpty() ? "" : ": " + consul.lastError()));
     }
     StringBuilder msg = new StringBuilder(files);
-    failing.ifPresent(d -> msg.append("; consul failing for ").append(seconds(d)).append(", retrying"));
+    failing.ifPresent(
+        d -> msg.append("; consul failing for ").append(seconds(d)).append(", retrying"));
     if (!s.lastError().isEmpty()) {
       msg.append("; last error: ").append(s.lastError().replace('\n', ' '));
     }

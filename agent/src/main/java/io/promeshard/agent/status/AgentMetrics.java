@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * The agent's metrics, registered in one registry that {@code /metrics} serves: applied generation,
  * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
- * registration state, failed status writes. Registering twice in one registry throws IllegalArgumentException.
+ * registration state, failed status writes. Registering twice in one registry throws
+ * IllegalArgumentException.
  */
 public final class AgentMetrics implements ApplyMetrics {
   private final PrometheusRegistry registry;
@@ -25,25 +26,55 @@ public final class AgentMetrics implements ApplyMetrics {
 
   public AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
-    appliedGeneration = Gauge.builder().name("prome_shard_agent_applied_generation")
-        .help("Generation of the share whose files are all in place (0: none yet)").register(registry);
-    lastApply = Gauge.builder().name("prome_shard_agent_last_apply_timestamp_seconds")
-        .help("When a complete share was last applied, Unix time").register(registry);
-    filesWritten = Counter.builder().name("prome_shard_agent_files_written_total")
-        .help("Output files created, updated or removed, by kind (targets, rules)").labelNames("kind").register(registry);
-    reloads = Counter.builder().name("prome_shard_agent_reloads_total")
-        .help("Prometheus reloads by result (ok, failed)").labelNames("result").register(registry);
-    snapshots = Counter.builder().name("prome_shard_agent_snapshots_total")
-        .help("Reads of this node's KV directory by outcome (complete, incomplete, malformed, no_manifest)")
-        .labelNames("result").register(registry);
-    watchErrors = Counter.builder().name("prome_shard_agent_watch_errors_total")
-        .help("Failed reads of this node's KV directory (each is retried)").register(registry);
-    consulUp = Gauge.builder().name("prome_shard_agent_consul_up")
-        .help("1 when the last read from Consul succeeded, else 0").register(registry);
-    registered = Gauge.builder().name("prome_shard_agent_registered")
-        .help("1 when the Prometheus service is registered in the local Consul agent, else 0").register(registry);
-    statusWriteErrors = Counter.builder().name("prome_shard_agent_status_write_errors_total")
-        .help("Failed writes of status/<node>").register(registry);
+    appliedGeneration =
+        Gauge.builder()
+            .name("prome_shard_agent_applied_generation")
+            .help("Generation of the share whose files are all in place (0: none yet)")
+            .register(registry);
+    lastApply =
+        Gauge.builder()
+            .name("prome_shard_agent_last_apply_timestamp_seconds")
+            .help("When a complete share was last applied, Unix time")
+            .register(registry);
+    filesWritten =
+        Counter.builder()
+            .name("prome_shard_agent_files_written_total")
+            .help("Output files created, updated or removed, by kind (targets, rules)")
+            .labelNames("kind")
+            .register(registry);
+    reloads =
+        Counter.builder()
+            .name("prome_shard_agent_reloads_total")
+            .help("Prometheus reloads by result (ok, failed)")
+            .labelNames("result")
+            .register(registry);
+    snapshots =
+        Counter.builder()
+            .name("prome_shard_agent_snapshots_total")
+            .help(
+                "Reads of this node's KV directory by outcome (complete, incomplete, malformed, no_manifest)")
+            .labelNames("result")
+            .register(registry);
+    watchErrors =
+        Counter.builder()
+            .name("prome_shard_agent_watch_errors_total")
+            .help("Failed reads of this node's KV directory (each is retried)")
+            .register(registry);
+    consulUp =
+        Gauge.builder()
+            .name("prome_shard_agent_consul_up")
+            .help("1 when the last read from Consul succeeded, else 0")
+            .register(registry);
+    registered =
+        Gauge.builder()
+            .name("prome_shard_agent_registered")
+            .help("1 when the Prometheus service is registered in the local Consul agent, else 0")
+            .register(registry);
+    statusWriteErrors =
+        Counter.builder()
+            .name("prome_shard_agent_status_write_errors_total")
+            .help("Failed writes of status/<node>")
+            .register(registry);
     for (String kind : new String[] {"targets", "rules"}) {
       filesWritten.initLabelValues(kind);
     }

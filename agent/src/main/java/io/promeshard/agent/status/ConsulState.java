@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Whether the watch currently reaches Consul: since when reads have been failing, the last error and
- * whether any read ever succeeded. Written by the watch thread, read by {@code /healthz}; thread-safe.
+ * Whether the watch currently reaches Consul: since when reads have been failing, the last error
+ * and whether any read ever succeeded. Written by the watch thread, read by {@code /healthz};
+ * thread-safe.
  */
 public final class ConsulState {
   private final long startedNanos = System.nanoTime();
@@ -29,9 +30,14 @@ public final class ConsulState {
     lastError = error.getMessage() == null ? error.toString() : error.getMessage();
   }
 
-  /** How long reads have been failing without a success in between; empty when the last read succeeded. */
+  /**
+   * How long reads have been failing without a success in between; empty when the last read
+   * succeeded.
+   */
   public synchronized Optional<Duration> failingFor() {
-    return failing ? Optional.of(Duration.ofNanos(System.nanoTime() - failingSinceNanos)) : Optional.empty();
+    return failing
+        ? Optional.of(Duration.ofNanos(System.nanoTime() - failingSinceNanos))
+        : Optional.empty();
   }
 
   public synchronized boolean everReached() {

@@ -52,18 +52,24 @@ public final class StatusBook implements ApplyStatus {
   @Override
   public void incomplete(Logger log, Snapshot.Incomplete s) {
     if (incompleteSaid != s.generation()) {
-      log.info("[watch] {}: generation {} not complete yet ({}), keeping generation {}", node, s.generation(),
-          summary(s.problems()), appliedGeneration);
+      log.info(
+          "[watch] {}: generation {} not complete yet ({}), keeping generation {}",
+          node,
+          s.generation(),
+          summary(s.problems()),
+          appliedGeneration);
       incompleteSaid = s.generation();
     } else {
-      log.debug("[watch] {}: generation {} still incomplete: {}", node, s.generation(), s.problems());
+      log.debug(
+          "[watch] {}: generation {} still incomplete: {}", node, s.generation(), s.problems());
     }
   }
 
   @Override
   public void malformed(Logger log, String error) {
     if (!error.equals(snapshotError)) {
-      log.error("[watch] {}: malformed share, keeping generation {}: {}", node, appliedGeneration, error);
+      log.error(
+          "[watch] {}: malformed share, keeping generation {}: {}", node, appliedGeneration, error);
     }
     snapshotError = error;
   }
@@ -76,13 +82,21 @@ public final class StatusBook implements ApplyStatus {
 
   @Override
   public void applied(Logger log, Snapshot.Complete c, ApplyResult r) {
-    boolean changed = c.generation() != appliedGeneration || c.manifest().epoch() != epoch || r.changed();
+    boolean changed =
+        c.generation() != appliedGeneration || c.manifest().epoch() != epoch || r.changed();
     appliedGeneration = c.generation();
     epoch = c.manifest().epoch();
     if (changed) {
-      log.info("[apply] {}: generation {} (epoch {}) applied: {} targets in {} jobs, {} rules in {} groups{}",
-          node, appliedGeneration, epoch, c.share().targetCount(), c.share().targets().size(),
-          c.share().ruleCount(), c.share().rules().size(), r.reload() == null ? "" : ", reloaded");
+      log.info(
+          "[apply] {}: generation {} (epoch {}) applied: {} targets in {} jobs, {} rules in {} groups{}",
+          node,
+          appliedGeneration,
+          epoch,
+          c.share().targetCount(),
+          c.share().targets().size(),
+          c.share().ruleCount(),
+          c.share().rules().size(),
+          r.reload() == null ? "" : ", reloaded");
     }
   }
 
@@ -106,7 +120,10 @@ public final class StatusBook implements ApplyStatus {
     return applyError;
   }
 
-  /** The error of rules that were rejected; it stays the current error while the share still has those rules. */
+  /**
+   * The error of rules that were rejected; it stays the current error while the share still has
+   * those rules.
+   */
   @Override
   public void rulesError(String error, Map<String, List<RecordRule>> forRules) {
     rulesError = Objects.requireNonNullElse(error, "");
@@ -116,17 +133,22 @@ public final class StatusBook implements ApplyStatus {
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
   @Override
   public NodeStatus compose(Map<String, List<RecordRule>> latestRules) {
-    String error = !snapshotError.isEmpty() ? snapshotError
-        : !applyError.isEmpty() ? applyError
-        : rulesErrorFor != null && rulesErrorFor.equals(latestRules) ? rulesError
-        : "";
-    NodeStatus s = new NodeStatus(node, appliedGeneration, epoch, files, reload, error, Instant.now().toString());
+    String error =
+        !snapshotError.isEmpty()
+            ? snapshotError
+            : !applyError.isEmpty()
+                ? applyError
+                : rulesErrorFor != null && rulesErrorFor.equals(latestRules) ? rulesError : "";
+    NodeStatus s =
+        new NodeStatus(
+            node, appliedGeneration, epoch, files, reload, error, Instant.now().toString());
     current = s;
     return s;
   }
 
   private static String summary(List<String> problems) {
-    return problems.size() <= 3 ? String.join(", ", problems)
+    return problems.size() <= 3
+        ? String.join(", ", problems)
         : String.join(", ", problems.subList(0, 3)) + " and " + (problems.size() - 3) + " more";
   }
 }

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes {@code status/<node>} with a plain KV put, skipping a status equal (apart from its time) to
- * the one last written. A failed write is logged at WARN and counted, never thrown: the caller may
- * retry with {@link #write} later. Call from one thread.
+ * Writes {@code status/<node>} with a plain KV put, skipping a status equal (apart from its time)
+ * to the one last written. A failed write is logged at WARN and counted, never thrown: the caller
+ * may retry with {@link #write} later. Call from one thread.
  */
 public final class StatusWriter implements StatusSink {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
@@ -34,7 +34,10 @@ public final class StatusWriter implements StatusSink {
     return key;
   }
 
-  /** Makes the next write go to KV even if unchanged, e.g. after Consul was away and may have lost it. */
+  /**
+   * Makes the next write go to KV even if unchanged, e.g. after Consul was away and may have lost
+   * it.
+   */
   @Override
   public void forget() {
     lastWritten = null;
@@ -54,8 +57,12 @@ public final class StatusWriter implements StatusSink {
         log.info("[status] {}: written again", key);
         failing = false;
       }
-      log.debug("[status] {}: generation {}, {} files, error \"{}\"", key, status.appliedGeneration(),
-          status.files().size(), status.lastError());
+      log.debug(
+          "[status] {}: generation {}, {} files, error \"{}\"",
+          key,
+          status.appliedGeneration(),
+          status.files().size(),
+          status.lastError());
       return true;
     } catch (IOException | RuntimeException e) {
       if (failing) {
@@ -72,6 +79,7 @@ public final class StatusWriter implements StatusSink {
   }
 
   private static NodeStatus withoutTime(NodeStatus s) {
-    return new NodeStatus(s.node(), s.appliedGeneration(), s.epoch(), s.files(), s.reload(), s.lastError(), "");
+    return new NodeStatus(
+        s.node(), s.appliedGeneration(), s.epoch(), s.files(), s.reload(), s.lastError(), "");
   }
 }

@@ -23,28 +23,39 @@ public final class ShareWatch implements Closeable {
 
   private final BlockingWatch<List<KvEntry>> watch;
 
-  public ShareWatch(KvClient kv, SnapshotReader reader, WatchOptions options, SnapshotListener listener) {
+  public ShareWatch(
+      KvClient kv, SnapshotReader reader, WatchOptions options, SnapshotListener listener) {
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(listener, "listener");
     String dir = reader.nodeDir();
-    this.watch = KvWatch.of(kv, dir, new WatchListener<>() {
-      @Override
-      public void onChange(List<KvEntry> entries, long index) {
-        Snapshot s = reader.read(entries);
-        log.debug("[watch] {}: index {}: {} keys -> {}", dir, index, entries.size(), s.getClass().getSimpleName());
-        listener.onSnapshot(s, index);
-      }
+    this.watch =
+        KvWatch.of(
+            kv,
+            dir,
+            new WatchListener<>() {
+              @Override
+              public void onChange(List<KvEntry> entries, long index) {
+                Snapshot s = reader.read(entries);
+                log.debug(
+                    "[watch] {}: index {}: {} keys -> {}",
+                    dir,
+                    index,
+                    entries.size(),
+                    s.getClass().getSimpleName());
+                listener.onSnapshot(s, index);
+              }
 
-      @Override
-      public void onError(Exception error, int attempt, Duration retryIn) {
-        listener.onError(error, attempt, retryIn);
-      }
+              @Override
+              public void onError(Exception error, int attempt, Duration retryIn) {
+                listener.onError(error, attempt, retryIn);
+              }
 
-      @Override
-      public void onRecovered() {
-        listener.onRecovered();
-      }
-    }, options);
+              @Override
+              public void onRecovered() {
+                listener.onRecovered();
+              }
+            },
+            options);
   }
 
   /** Starts the query loop on its own thread; IllegalStateException when started twice. */

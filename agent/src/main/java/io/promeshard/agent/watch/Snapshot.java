@@ -21,7 +21,10 @@ public sealed interface Snapshot {
     }
   }
 
-  /** Every listed part is present with its checksum: {@code share} is generation {@code manifest.generation()}. */
+  /**
+   * Every listed part is present with its checksum: {@code share} is generation {@code
+   * manifest.generation()}.
+   */
   record Complete(NodeManifest manifest, NodeShare share) implements Snapshot {
     public Complete {
       Objects.requireNonNull(manifest, "manifest");
@@ -33,7 +36,10 @@ public sealed interface Snapshot {
     }
   }
 
-  /** A manifest or part that cannot be decoded or breaks the contract (a bad name, a broken chunk sequence). */
+  /**
+   * A manifest or part that cannot be decoded or breaks the contract (a bad name, a broken chunk
+   * sequence).
+   */
   record Malformed(String error) implements Snapshot {
     public Malformed {
       Objects.requireNonNull(error, "error");

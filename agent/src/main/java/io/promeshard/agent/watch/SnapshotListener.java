@@ -7,7 +7,10 @@ public interface SnapshotListener {
   /** The first read, then each read whose entries changed. */
   void onSnapshot(Snapshot snapshot, long index);
 
-  /** Read number {@code attempt} in a row failed (Consul unreachable, 403, ...); retried after {@code retryIn}. */
+  /**
+   * Read number {@code attempt} in a row failed (Consul unreachable, 403, ...); retried after
+   * {@code retryIn}.
+   */
   default void onError(Exception error, int attempt, Duration retryIn) {}
 
   /** A read succeeded after failures. */

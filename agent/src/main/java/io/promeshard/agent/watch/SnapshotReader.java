@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the entries of one recursive read of {@code nodes/<node>/} into a {@link Snapshot}: finds the
- * manifest and assembles the parts it lists (keys taken relative to the node directory). Keys the
- * manifest does not list are ignored, so nothing outside the manifest can reach the disk. Pure; never throws.
+ * Turns the entries of one recursive read of {@code nodes/<node>/} into a {@link Snapshot}: finds
+ * the manifest and assembles the parts it lists (keys taken relative to the node directory). Keys
+ * the manifest does not list are ignored, so nothing outside the manifest can reach the disk. Pure;
+ * never throws.
  */
 public final class SnapshotReader {
   private final KvLayout layout;
@@ -59,7 +60,8 @@ public final class SnapshotReader {
     } catch (IncompleteSnapshotException e) {
       return new Snapshot.Incomplete(e.generation(), e.problems());
     } catch (ProtocolException e) {
-      return new Snapshot.Malformed(nodeDir() + " generation " + manifest.generation() + ": " + e.getMessage());
+      return new Snapshot.Malformed(
+          nodeDir() + " generation " + manifest.generation() + ": " + e.getMessage());
     }
   }
 }

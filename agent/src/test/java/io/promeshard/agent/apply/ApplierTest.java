@@ -41,7 +41,9 @@ class ApplierTest {
   }
 
   private Applier applier() {
-    return new Applier(new Renderer(Templates.bundled()), OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)));
+    return new Applier(
+        new Renderer(Templates.bundled()),
+        OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)));
   }
 
   @Test
@@ -52,25 +54,34 @@ class ApplierTest {
 
     assertEquals(List.of("db.json", "web.json"), visible(fileSd()));
     assertEquals(List.of("heavy.yml"), visible(rules()));
-    assertEquals(share.targets().get("web"), Json.decodeTargetGroups("web.json", Files.readAllBytes(fileSd().resolve("web.json"))));
+    assertEquals(
+        share.targets().get("web"),
+        Json.decodeTargetGroups("web.json", Files.readAllBytes(fileSd().resolve("web.json"))));
     assertEquals(2, result.targetChanges().size());
-    assertTrue(result.targetChanges().stream().allMatch(c -> c.action() == FileChange.Action.CREATE));
-    assertEquals(List.of(FileChange.Action.CREATE), result.ruleChanges().stream().map(FileChange::action).toList());
+    assertTrue(
+        result.targetChanges().stream().allMatch(c -> c.action() == FileChange.Action.CREATE));
+    assertEquals(
+        List.of(FileChange.Action.CREATE),
+        result.ruleChanges().stream().map(FileChange::action).toList());
     assertNull(result.reload(), "no reloader given");
     assertTrue(result.ok(), result.error());
-    assertEquals(List.of("targets db.json 1", "targets web.json 2", "rules heavy.yml 3"),
+    assertEquals(
+        List.of("targets db.json 1", "targets web.json 2", "rules heavy.yml 3"),
         result.files().stream().map(ApplierTest::describe).toList());
   }
 
   @Test
   void ruleIntervalFromTheShareWinsOverTheAgentDefault() throws Exception {
     NodeShare plain = share(Map.of(), Map.of("heavy", 1, "light", 1));
-    NodeShare share = new NodeShare(plain.targets(), plain.rules(), Map.of("heavy", Duration.ofSeconds(45)));
+    NodeShare share =
+        new NodeShare(plain.targets(), plain.rules(), Map.of("heavy", Duration.ofSeconds(45)));
 
     applier().apply(share, null);
 
     assertTrue(Files.readString(rules().resolve("heavy.yml")).contains("interval: \"45s\""));
-    assertTrue(Files.readString(rules().resolve("light.yml")).contains("interval: \"30s\""), "agent default");
+    assertTrue(
+        Files.readString(rules().resolve("light.yml")).contains("interval: \"30s\""),
+        "agent default");
   }
 
   @Test
@@ -109,7 +120,9 @@ class ApplierTest {
 
     ApplyResult result = applier.apply(share(Map.of("db", 1), Map.of("light", 1)), null);
 
-    assertEquals(List.of(FileChange.Action.REMOVE), result.targetChanges().stream().map(FileChange::action).toList());
+    assertEquals(
+        List.of(FileChange.Action.REMOVE),
+        result.targetChanges().stream().map(FileChange::action).toList());
     assertEquals(fileSd().resolve("web.json"), result.targetChanges().get(0).path());
     assertEquals(rules().resolve("heavy.yml"), result.ruleChanges().get(0).path());
     assertEquals(List.of("db.json", "foreign.json", "notes.txt"), visible(fileSd()));
@@ -124,7 +137,8 @@ class ApplierTest {
   @Test
   void targetsAndRulesMayShareOneDirectory() throws Exception {
     Path both = root.resolve("out");
-    Applier applier = new Applier(new Renderer(Templates.bundled()), OutputConfig.of(both, both, null));
+    Applier applier =
+        new Applier(new Renderer(Templates.bundled()), OutputConfig.of(both, both, null));
     applier.apply(share(Map.of("web", 1), Map.of("web", 1)), null);
     assertEquals(List.of("web.json", "web.yml"), visible(both));
 
@@ -142,13 +156,17 @@ class ApplierTest {
 
     OutputPlan plan = applier.plan(share(Map.of("web", 2, "api", 1), Map.of("heavy", 1)));
 
-    assertEquals(List.of(
-        "create " + fileSd().resolve("api.json") + " (1 targets)",
-        "update " + fileSd().resolve("web.json") + " (2 targets)",
-        "remove " + fileSd().resolve("old.json")), plan.describe());
+    assertEquals(
+        List.of(
+            "create " + fileSd().resolve("api.json") + " (1 targets)",
+            "update " + fileSd().resolve("web.json") + " (2 targets)",
+            "remove " + fileSd().resolve("old.json")),
+        plan.describe());
     assertFalse(plan.rulesChange());
     assertEquals(before, snapshot());
-    assertEquals(List.of("no changes"), applier.plan(share(Map.of("web", 1, "old", 1), Map.of("heavy", 1))).describe());
+    assertEquals(
+        List.of("no changes"),
+        applier.plan(share(Map.of("web", 1, "old", 1), Map.of("heavy", 1))).describe());
   }
 
   @Test
@@ -156,13 +174,20 @@ class ApplierTest {
     Path templates = Files.createDirectories(root.resolve("templates"));
     copyResource("templates/" + Templates.FILE_SD, templates.resolve(Templates.FILE_SD));
     copyResource("templates-bare-expr/" + Templates.RULES, templates.resolve(Templates.RULES));
-    Applier applier = new Applier(new Renderer(Templates.directory(templates)), OutputConfig.of(fileSd(), rules(), null));
-    NodeShare share = new NodeShare(Map.of("web", List.of(TargetGroup.of("a:1", Map.of()))),
-        Map.of("heavy", List.of(new RecordRule("r", "up # comment"))));
+    Applier applier =
+        new Applier(
+            new Renderer(Templates.directory(templates)), OutputConfig.of(fileSd(), rules(), null));
+    NodeShare share =
+        new NodeShare(
+            Map.of("web", List.of(TargetGroup.of("a:1", Map.of()))),
+            Map.of("heavy", List.of(new RecordRule("r", "up # comment"))));
 
     RenderException e = assertThrows(RenderException.class, () -> applier.apply(share, null));
 
-    assertTrue(e.getMessage().startsWith("template rules.yml.mustache (" + templates + ") rendered rule group heavy"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "template rules.yml.mustache (" + templates + ") rendered rule group heavy"),
         e.getMessage());
     assertFalse(Files.exists(fileSd()), "the valid target file must not be written either");
     assertFalse(Files.exists(rules()));
@@ -176,33 +201,58 @@ class ApplierTest {
 
     applier().apply(share(Map.of("web", 1), Map.of()), null);
 
-    assertEquals(List.of(".foreign.json.tmp-3k2j1", ".prome-shard-managed.targets", "web.json"), all(fileSd()));
+    assertEquals(
+        List.of(".foreign.json.tmp-3k2j1", ".prome-shard-managed.targets", "web.json"),
+        all(fileSd()));
   }
 
   @Test
   void aRuleFileTheCheckCommandRejectsIsNotInstalledAndLeavesNoTempFile() throws Exception {
     applier().apply(share(Map.of("web", 1), Map.of("heavy", 1)), null);
     byte[] heavyBefore = Files.readAllBytes(rules().resolve("heavy.yml"));
-    CheckCommand reject = new CheckCommand(
-        List.of("sh", "-c", "case $0 in *light*) echo \"rejecting $0\"; exit 1;; esac", "{}"), Duration.ofSeconds(10));
-    Applier checked = new Applier(new Renderer(Templates.bundled()),
-        OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)).withRuleCheck(reject));
+    CheckCommand reject =
+        new CheckCommand(
+            List.of("sh", "-c", "case $0 in *light*) echo \"rejecting $0\"; exit 1;; esac", "{}"),
+            Duration.ofSeconds(10));
+    Applier checked =
+        new Applier(
+            new Renderer(Templates.bundled()),
+            OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)).withRuleCheck(reject));
 
-    ApplyResult result = checked.apply(share(Map.of("web", 2), Map.of("heavy", 2, "light", 1)), null);
+    ApplyResult result =
+        checked.apply(share(Map.of("web", 2), Map.of("heavy", 2, "light", 1)), null);
 
     assertFalse(result.ok());
-    assertTrue(result.error().startsWith("rule file " + rules().resolve("light.yml") + " rejected: check command exited 1: sh -c"),
+    assertTrue(
+        result
+            .error()
+            .startsWith(
+                "rule file "
+                    + rules().resolve("light.yml")
+                    + " rejected: check command exited 1: sh -c"),
         result.error());
-    assertTrue(result.error().contains("; output:\nrejecting " + rules().resolve(".light.yml.tmp-")), result.error());
+    assertTrue(
+        result.error().contains("; output:\nrejecting " + rules().resolve(".light.yml.tmp-")),
+        result.error());
     assertEquals(List.of(), result.ruleChanges(), "no rule file is installed when one is rejected");
-    assertArrayEquals(heavyBefore, Files.readAllBytes(rules().resolve("heavy.yml")), "heavy.yml passed its check but is not installed alone");
-    assertEquals(List.of(".prome-shard-managed.rules", "heavy.yml"), all(rules()), "no temp file, no light.yml");
+    assertArrayEquals(
+        heavyBefore,
+        Files.readAllBytes(rules().resolve("heavy.yml")),
+        "heavy.yml passed its check but is not installed alone");
+    assertEquals(
+        List.of(".prome-shard-managed.rules", "heavy.yml"),
+        all(rules()),
+        "no temp file, no light.yml");
     assertEquals(1, result.targetChanges().size(), "target files do not depend on rule checks");
-    assertEquals(List.of("targets web.json 2"), result.files().stream().map(ApplierTest::describe).toList());
+    assertEquals(
+        List.of("targets web.json 2"), result.files().stream().map(ApplierTest::describe).toList());
 
-    ApplyResult passing = new Applier(new Renderer(Templates.bundled()),
-        OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)).withRuleCheck(CheckCommand.parse("test -s", Duration.ofSeconds(10))))
-        .apply(share(Map.of("web", 2), Map.of("heavy", 2, "light", 1)), null);
+    ApplyResult passing =
+        new Applier(
+                new Renderer(Templates.bundled()),
+                OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30))
+                    .withRuleCheck(CheckCommand.parse("test -s", Duration.ofSeconds(10))))
+            .apply(share(Map.of("web", 2), Map.of("heavy", 2, "light", 1)), null);
     assertTrue(passing.ok(), passing.error());
     assertEquals(2, passing.ruleChanges().size());
     assertEquals(List.of(".prome-shard-managed.rules", "heavy.yml", "light.yml"), all(rules()));
@@ -210,13 +260,24 @@ class ApplierTest {
 
   static NodeShare share(Map<String, Integer> jobs, Map<String, Integer> groups) {
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
-    jobs.forEach((job, n) -> targets.put(job, java.util.stream.IntStream.range(0, n)
-        .mapToObj(i -> TargetGroup.of("10.0.0." + i + ":9100", Map.of("job_name", job, "n", "#" + n)))
-        .toList()));
+    jobs.forEach(
+        (job, n) ->
+            targets.put(
+                job,
+                java.util.stream.IntStream.range(0, n)
+                    .mapToObj(
+                        i ->
+                            TargetGroup.of(
+                                "10.0.0." + i + ":9100", Map.of("job_name", job, "n", "#" + n)))
+                    .toList()));
     Map<String, List<RecordRule>> rules = new TreeMap<>();
-    groups.forEach((group, n) -> rules.put(group, java.util.stream.IntStream.range(0, n)
-        .mapToObj(i -> new RecordRule(group + ":r" + i, "sum(rate(x_" + i + "[5m]))"))
-        .toList()));
+    groups.forEach(
+        (group, n) ->
+            rules.put(
+                group,
+                java.util.stream.IntStream.range(0, n)
+                    .mapToObj(i -> new RecordRule(group + ":r" + i, "sum(rate(x_" + i + "[5m]))"))
+                    .toList()));
     return new NodeShare(targets, rules);
   }
 
@@ -235,7 +296,9 @@ class ApplierTest {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
-        out.put(root.relativize(p).toString(), Files.readString(p) + "@" + Files.getLastModifiedTime(p) + "#" + inode(p));
+        out.put(
+            root.relativize(p).toString(),
+            Files.readString(p) + "@" + Files.getLastModifiedTime(p) + "#" + inode(p));
       }
     }
     return out;

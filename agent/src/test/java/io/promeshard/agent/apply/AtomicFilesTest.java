@@ -32,7 +32,8 @@ class AtomicFilesTest {
 
     assertTrue(AtomicFiles.write(f, bytes("[2]")));
     assertEquals("[2]", Files.readString(f));
-    assertNotEquals(inode, inode(f), "a changed file is replaced by rename, not rewritten in place");
+    assertNotEquals(
+        inode, inode(f), "a changed file is replaced by rename, not rewritten in place");
     assertEquals(List.of("web.json"), names());
   }
 

@@ -35,11 +35,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Rendered files and reloads against a real Prometheus: what it loads is what the share said. */
 class PrometheusApplyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> AWKWARD = List.of(
-      "say \"hi\"", "C:\\path\\to\\", "line1\nline2", "tab\there", "carriage\rreturn",
-      "h\u00e9llo w\u00f6rld \u4e2d\u6587 \ud83c\udf89", "{{not a tag}}", "{{", "}}", "</script><script>alert(1)</script>",
-      "\u2028\u2029", "\u0001\u001f\u007f\u0085\u009f", "'single'", "# not a comment", "key: value", "*alias", "&anchor",
-      "!tag", "  padded  ", "null", "~");
+  private static final List<String> AWKWARD =
+      List.of(
+          "say \"hi\"",
+          "C:\\path\\to\\",
+          "line1\nline2",
+          "tab\there",
+          "carriage\rreturn",
+          "h\u00e9llo w\u00f6rld \u4e2d\u6587 \ud83c\udf89",
+          "{{not a tag}}",
+          "{{",
+          "}}",
+          "</script><script>alert(1)</script>",
+          "\u2028\u2029",
+          "\u0001\u001f\u007f\u0085\u009f",
+          "'single'",
+          "# not a comment",
+          "key: value",
+          "*alias",
+          "&anchor",
+          "!tag",
+          "  padded  ",
+          "null",
+          "~");
   private static final RecordRule UP = new RecordRule("job:up:sum", "sum by (job) (up)");
   private static final RecordRule BROKEN = new RecordRule("job:broken:sum", "sum by (job) (up");
 
@@ -50,18 +68,22 @@ class PrometheusApplyTest {
   static void startPrometheus() throws IOException {
     Files.createDirectories(root.resolve("file_sd"));
     Files.createDirectories(root.resolve("rules"));
-    prom = PrometheusServer.start(root.resolve("prometheus"), String.join("\n",
-        "global:",
-        "  scrape_interval: 1h",
-        "  evaluation_interval: 1h",
-        "rule_files:",
-        "  - " + root.resolve("rules") + "/*.yml",
-        "scrape_configs:",
-        "  - job_name: fsd",
-        "    file_sd_configs:",
-        "      - files: ['" + root.resolve("file_sd") + "/*.json']",
-        "        refresh_interval: 1s",
-        ""));
+    prom =
+        PrometheusServer.start(
+            root.resolve("prometheus"),
+            String.join(
+                "\n",
+                "global:",
+                "  scrape_interval: 1h",
+                "  evaluation_interval: 1h",
+                "rule_files:",
+                "  - " + root.resolve("rules") + "/*.yml",
+                "scrape_configs:",
+                "  - job_name: fsd",
+                "    file_sd_configs:",
+                "      - files: ['" + root.resolve("file_sd") + "/*.json']",
+                "        refresh_interval: 1s",
+                ""));
   }
 
   @AfterAll
@@ -87,21 +109,30 @@ class PrometheusApplyTest {
   void labelValuesArriveInPrometheusExactlyAsWritten() throws Exception {
     List<TargetGroup> groups = new ArrayList<>();
     for (int i = 0; i < AWKWARD.size(); i++) {
-      groups.add(TargetGroup.of("127.0.0.1:" + (10000 + i), Map.of("case", Integer.toString(i), "v", AWKWARD.get(i))));
+      groups.add(
+          TargetGroup.of(
+              "127.0.0.1:" + (10000 + i),
+              Map.of("case", Integer.toString(i), "v", AWKWARD.get(i))));
     }
-    ApplyResult result = applier(null).apply(new NodeShare(Map.of("awkward", groups), Map.of()), null);
+    ApplyResult result =
+        applier(null).apply(new NodeShare(Map.of("awkward", groups), Map.of()), null);
     assertEquals(1, result.targetChanges().size());
 
-    Map<String, String> seen = Await.value(Duration.ofSeconds(30), "all awkward targets in /api/v1/targets", () -> {
-      Map<String, String> byCase = new TreeMap<>();
-      for (JsonNode t : json(prom.get("/api/v1/targets?state=active")).at("/data/activeTargets")) {
-        JsonNode labels = t.get("labels");
-        if ("fsd".equals(labels.path("job").asText()) && labels.has("case")) {
-          byCase.put(labels.get("case").asText(), labels.path("v").asText());
-        }
-      }
-      return byCase.size() == AWKWARD.size() ? byCase : null;
-    });
+    Map<String, String> seen =
+        Await.value(
+            Duration.ofSeconds(30),
+            "all awkward targets in /api/v1/targets",
+            () -> {
+              Map<String, String> byCase = new TreeMap<>();
+              for (JsonNode t :
+                  json(prom.get("/api/v1/targets?state=active")).at("/data/activeTargets")) {
+                JsonNode labels = t.get("labels");
+                if ("fsd".equals(labels.path("job").asText()) && labels.has("case")) {
+                  byCase.put(labels.get("case").asText(), labels.path("v").asText());
+                }
+              }
+              return byCase.size() == AWKWARD.size() ? byCase : null;
+            });
     for (int i = 0; i < AWKWARD.size(); i++) {
       assertEquals(AWKWARD.get(i), seen.get(Integer.toString(i)), "label v of case " + i);
     }
@@ -116,8 +147,13 @@ class PrometheusApplyTest {
       assertTrue(result.reload().ok(), result.reload().message());
       assertEquals(Map.of("heavy", List.of("job:up:sum")), loadedRules());
 
-      ApplyResult targetsOnly = applier(null).apply(new NodeShare(
-          Map.of("web", List.of(TargetGroup.of("127.0.0.1:9", Map.of()))), Map.of("heavy", List.of(UP))), reloader);
+      ApplyResult targetsOnly =
+          applier(null)
+              .apply(
+                  new NodeShare(
+                      Map.of("web", List.of(TargetGroup.of("127.0.0.1:9", Map.of()))),
+                      Map.of("heavy", List.of(UP))),
+                  reloader);
       assertEquals(1, targetsOnly.targetChanges().size());
       assertNull(targetsOnly.reload(), "file_sd changes need no reload");
     }
@@ -129,20 +165,35 @@ class PrometheusApplyTest {
       assertTrue(applier(null).apply(share(Map.of("heavy", List.of(UP))), reloader).ok());
       byte[] before = Files.readAllBytes(rules().resolve("heavy.yml"));
 
-      ApplyResult result = applier(null).apply(share(Map.of(
-          "heavy", List.of(UP, BROKEN),
-          "light", List.of(new RecordRule("job:light:count", "count(up)")))), reloader);
+      ApplyResult result =
+          applier(null)
+              .apply(
+                  share(
+                      Map.of(
+                          "heavy", List.of(UP, BROKEN),
+                          "light", List.of(new RecordRule("job:light:count", "count(up)")))),
+                  reloader);
 
       assertFalse(result.ok());
       assertTrue(result.rolledBack());
       assertFalse(result.reload().ok());
-      assertTrue(result.error().startsWith("reload after rule changes failed: POST " + prom.url() + "/-/reload returned HTTP 500"),
+      assertTrue(
+          result
+              .error()
+              .startsWith(
+                  "reload after rule changes failed: POST "
+                      + prom.url()
+                      + "/-/reload returned HTTP 500"),
           result.error());
       // Prometheus only logs the parse error; the reload response says the reload failed
       assertTrue(result.error().contains(": failed to reload config: "), result.error());
-      assertTrue(result.error().endsWith("; previous rule files restored and reloaded"), result.error());
+      assertTrue(
+          result.error().endsWith("; previous rule files restored and reloaded"), result.error());
       assertArrayEquals(before, Files.readAllBytes(rules().resolve("heavy.yml")));
-      assertEquals(List.of("heavy.yml"), ApplierTest.visible(rules()), "light.yml did not exist before, so it is gone");
+      assertEquals(
+          List.of("heavy.yml"),
+          ApplierTest.visible(rules()),
+          "light.yml did not exist before, so it is gone");
       assertEquals(Map.of("heavy", List.of("job:up:sum")), loadedRules());
       assertTrue(prom.get("/metrics").contains("\nprometheus_config_last_reload_successful 1\n"));
     }
@@ -150,17 +201,26 @@ class PrometheusApplyTest {
 
   @Test
   void theCheckCommandWithRealPromtoolRejectsABadFileBeforeInstall() throws Exception {
-    CheckCommand promtool = CheckCommand.parse(Binaries.promtool() + " check rules {}", Duration.ofSeconds(30));
+    CheckCommand promtool =
+        CheckCommand.parse(Binaries.promtool() + " check rules {}", Duration.ofSeconds(30));
     try (Reloader reloader = reloader()) {
       ApplyResult good = applier(promtool).apply(share(Map.of("heavy", List.of(UP))), reloader);
       assertTrue(good.ok(), good.error());
       byte[] before = Files.readAllBytes(rules().resolve("heavy.yml"));
 
-      ApplyResult bad = applier(promtool).apply(share(Map.of("heavy", List.of(UP, BROKEN))), reloader);
+      ApplyResult bad =
+          applier(promtool).apply(share(Map.of("heavy", List.of(UP, BROKEN))), reloader);
 
       assertFalse(bad.ok());
-      assertTrue(bad.error().startsWith("rule file " + rules().resolve("heavy.yml") + " rejected: check command exited 1: "
-          + Binaries.promtool() + " check rules "), bad.error());
+      assertTrue(
+          bad.error()
+              .startsWith(
+                  "rule file "
+                      + rules().resolve("heavy.yml")
+                      + " rejected: check command exited 1: "
+                      + Binaries.promtool()
+                      + " check rules "),
+          bad.error());
       assertTrue(bad.error().contains("unclosed left parenthesis"), bad.error());
       assertNull(bad.reload(), "nothing was installed, so nothing is reloaded");
       assertFalse(bad.rolledBack());
@@ -172,15 +232,22 @@ class PrometheusApplyTest {
 
   @Test
   void theReloadPolicyDecidesWhichChangesReload() throws Exception {
-    NodeShare targetsOnly = new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:9", Map.of()))), Map.of());
+    NodeShare targetsOnly =
+        new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:9", Map.of()))), Map.of());
     OutputConfig base = OutputConfig.of(fileSd(), rules(), null);
     try (Reloader reloader = reloader()) {
-      ApplyResult any = new Applier(new Renderer(Templates.bundled()),
-          base.withReloadPolicy(OutputConfig.ReloadPolicy.ANY_CHANGE)).apply(targetsOnly, reloader);
+      ApplyResult any =
+          new Applier(
+                  new Renderer(Templates.bundled()),
+                  base.withReloadPolicy(OutputConfig.ReloadPolicy.ANY_CHANGE))
+              .apply(targetsOnly, reloader);
       assertTrue(any.reload().ok(), any.reload().message());
 
-      ApplyResult never = new Applier(new Renderer(Templates.bundled()),
-          base.withReloadPolicy(OutputConfig.ReloadPolicy.NEVER)).apply(share(Map.of("heavy", List.of(UP))), reloader);
+      ApplyResult never =
+          new Applier(
+                  new Renderer(Templates.bundled()),
+                  base.withReloadPolicy(OutputConfig.ReloadPolicy.NEVER))
+              .apply(share(Map.of("heavy", List.of(UP))), reloader);
       assertEquals(1, never.ruleChanges().size());
       assertNull(never.reload());
       assertEquals(Map.of(), loadedRules(), "the rule file is written but Prometheus was not told");
@@ -188,7 +255,8 @@ class PrometheusApplyTest {
   }
 
   private static Applier applier(CheckCommand check) {
-    return new Applier(new Renderer(Templates.bundled()),
+    return new Applier(
+        new Renderer(Templates.bundled()),
         OutputConfig.of(fileSd(), rules(), Duration.ofSeconds(30)).withRuleCheck(check));
   }
 

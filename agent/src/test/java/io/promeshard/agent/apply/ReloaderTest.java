@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reload faults a real Prometheus cannot be made to produce on demand (a hung endpoint, a gauge that
- * contradicts the status code). The real reload paths are in {@link PrometheusApplyTest}.
+ * Reload faults a real Prometheus cannot be made to produce on demand (a hung endpoint, a gauge
+ * that contradicts the status code). The real reload paths are in {@link PrometheusApplyTest}.
  */
 class ReloaderTest {
   private final MockWebServer server = new MockWebServer();
@@ -42,7 +42,10 @@ class ReloaderTest {
   @Test
   void successNeedsA2xxAndTheReloadGaugeAtOne() throws Exception {
     server.enqueue(new MockResponse().setResponseCode(200));
-    server.enqueue(new MockResponse().setBody("""
+    server.enqueue(
+        new MockResponse()
+            .setBody(
+                """
         # TYPE prometheus_config_last_reload_successful gauge
         prometheus_config_last_reload_successful 1
         """));
@@ -52,16 +55,22 @@ class ReloaderTest {
     }
     RecordedRequest post = server.takeRequest(5, TimeUnit.SECONDS);
     assertEquals("POST /prom/-/reload", post.getMethod() + " " + post.getPath());
-    assertEquals("GET /prom/metrics", server.takeRequest(5, TimeUnit.SECONDS).getRequestLine().replace(" HTTP/1.1", ""));
+    assertEquals(
+        "GET /prom/metrics",
+        server.takeRequest(5, TimeUnit.SECONDS).getRequestLine().replace(" HTTP/1.1", ""));
   }
 
   @Test
   void anErrorStatusFailsWithTheResponseBody() {
-    server.enqueue(new MockResponse().setResponseCode(500).setBody("failed to reload config: bad rule\n"));
+    server.enqueue(
+        new MockResponse().setResponseCode(500).setBody("failed to reload config: bad rule\n"));
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
-      assertEquals("POST " + server.url("/prom/-/reload") + " returned HTTP 500: failed to reload config: bad rule",
+      assertEquals(
+          "POST "
+              + server.url("/prom/-/reload")
+              + " returned HTTP 500: failed to reload config: bad rule",
           result.message());
     }
   }
@@ -73,7 +82,8 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
-      assertEquals("reload accepted but prometheus_config_last_reload_successful is 0.0", result.message());
+      assertEquals(
+          "reload accepted but prometheus_config_last_reload_successful is 0.0", result.message());
     }
   }
 
@@ -84,7 +94,9 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
-      assertTrue(result.message().endsWith("has no prometheus_config_last_reload_successful"), result.message());
+      assertTrue(
+          result.message().endsWith("has no prometheus_config_last_reload_successful"),
+          result.message());
     }
   }
 
@@ -94,15 +106,25 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofMillis(300))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
-      assertTrue(result.message().startsWith("POST " + server.url("/prom/-/reload")
-          + ": timed out (connect timeout 2000 ms, read timeout 300 ms): "), result.message());
+      assertTrue(
+          result
+              .message()
+              .startsWith(
+                  "POST "
+                      + server.url("/prom/-/reload")
+                      + ": timed out (connect timeout 2000 ms, read timeout 300 ms): "),
+          result.message());
     }
     assertEquals("POST", server.takeRequest(5, TimeUnit.SECONDS).getMethod());
   }
 
   @Test
   void nothingListeningIsAFailureNotAnException() {
-    try (Reloader r = new Reloader("http://127.0.0.1:" + FreePorts.one() + "/-/reload", Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+    try (Reloader r =
+        new Reloader(
+            "http://127.0.0.1:" + FreePorts.one() + "/-/reload",
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
       assertTrue(result.message().contains("ConnectException"), result.message());
@@ -112,8 +134,12 @@ class ReloaderTest {
   @Test
   void theGaugeIsReadFromTheTextFormat() {
     assertEquals(1.0, Reloader.gauge("a 2\nprometheus_config_last_reload_successful 1\n"));
-    assertEquals(0.0, Reloader.gauge("prometheus_config_last_reload_successful{x=\"y\"} 0 1700000000\n"));
-    assertEquals(1.0, Reloader.gauge("""
+    assertEquals(
+        0.0, Reloader.gauge("prometheus_config_last_reload_successful{x=\"y\"} 0 1700000000\n"));
+    assertEquals(
+        1.0,
+        Reloader.gauge(
+            """
         prometheus_config_last_reload_successful_timestamp_seconds 5
         prometheus_config_last_reload_successful 1
         """));
@@ -122,11 +148,19 @@ class ReloaderTest {
 
   @Test
   void badReloadUrlsNameTheSetting() {
-    IllegalArgumentException ftp = assertThrows(IllegalArgumentException.class,
-        () -> new Reloader("ftp://x/-/reload", Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    IllegalArgumentException ftp =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Reloader("ftp://x/-/reload", Duration.ofSeconds(1), Duration.ofSeconds(1)));
     assertEquals("reload_url: expected http(s) URL, found ftp://x/-/reload", ftp.getMessage());
-    IllegalArgumentException path = assertThrows(IllegalArgumentException.class,
-        () -> new Reloader("http://127.0.0.1:9090/reload", Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    assertEquals("reload_url: expected a path ending in /-/reload, found http://127.0.0.1:9090/reload", path.getMessage());
+    IllegalArgumentException path =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Reloader(
+                    "http://127.0.0.1:9090/reload", Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    assertEquals(
+        "reload_url: expected a path ending in /-/reload, found http://127.0.0.1:9090/reload",
+        path.getMessage());
   }
 }

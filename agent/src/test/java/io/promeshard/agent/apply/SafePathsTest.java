@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Names like {@code ../x} never become files outside the configured directories: two layers check. */
+/**
+ * Names like {@code ../x} never become files outside the configured directories: two layers check.
+ */
 class SafePathsTest {
   private static final List<String> HOSTILE =
       List.of("../x", "..", ".", "x/../../y", "/etc/passwd", "a/b", "a\\b", "", " x", "x\u0000");
@@ -29,11 +31,17 @@ class SafePathsTest {
   @Test
   void protocolValidationRejectsTraversingJobAndGroupNamesFirst() {
     for (String name : HOSTILE) {
-      ProtocolException targets = assertThrows(ProtocolException.class,
-          () -> new NodeShare(Map.of(name, List.of(TargetGroup.of("a:1", Map.of()))), Map.of()), name);
+      ProtocolException targets =
+          assertThrows(
+              ProtocolException.class,
+              () -> new NodeShare(Map.of(name, List.of(TargetGroup.of("a:1", Map.of()))), Map.of()),
+              name);
       assertTrue(targets.getMessage().startsWith("job: invalid name"), targets.getMessage());
-      ProtocolException rules = assertThrows(ProtocolException.class,
-          () -> new NodeShare(Map.of(), Map.of(name, List.of(new RecordRule("r", "up")))), name);
+      ProtocolException rules =
+          assertThrows(
+              ProtocolException.class,
+              () -> new NodeShare(Map.of(), Map.of(name, List.of(new RecordRule("r", "up")))),
+              name);
       assertTrue(rules.getMessage().startsWith("rule group: invalid name"), rules.getMessage());
     }
   }
@@ -43,12 +51,25 @@ class SafePathsTest {
     Path dir = Files.createDirectories(root.resolve("file_sd"));
     for (String name : HOSTILE) {
       for (PartKey.Kind kind : PartKey.Kind.values()) {
-        ApplyException e = assertThrows(ApplyException.class, () -> SafePaths.file(dir, kind, name), name);
-        assertTrue(e.getMessage().startsWith(dir.toAbsolutePath() + ": refusing to build a file name"), e.getMessage());
+        ApplyException e =
+            assertThrows(ApplyException.class, () -> SafePaths.file(dir, kind, name), name);
+        assertTrue(
+            e.getMessage().startsWith(dir.toAbsolutePath() + ": refusing to build a file name"),
+            e.getMessage());
       }
     }
-    for (String fileName : List.of("../x.json", "x/../../y.json", "/etc/passwd.json", "a/b.json", "..", ".", "", "x\u0000.json")) {
-      ApplyException raw = assertThrows(ApplyException.class, () -> SafePaths.inside(dir, fileName), fileName);
+    for (String fileName :
+        List.of(
+            "../x.json",
+            "x/../../y.json",
+            "/etc/passwd.json",
+            "a/b.json",
+            "..",
+            ".",
+            "",
+            "x\u0000.json")) {
+      ApplyException raw =
+          assertThrows(ApplyException.class, () -> SafePaths.inside(dir, fileName), fileName);
       assertTrue(raw.getMessage().contains("\"" + fileName + "\""), raw.getMessage());
     }
     assertEquals(List.of(root.resolve("file_sd")), list(root), "nothing was created anywhere");
@@ -68,10 +89,14 @@ class SafePathsTest {
   void aLeftoverManagedListCannotSteerRemovalsOutsideTheDirectory() throws Exception {
     Path fileSd = Files.createDirectories(root.resolve("file_sd"));
     Path victim = Files.writeString(root.resolve("victim.json"), "[]");
-    Files.writeString(fileSd.resolve(ManagedFiles.stateFileName(PartKey.Kind.TARGETS)),
+    Files.writeString(
+        fileSd.resolve(ManagedFiles.stateFileName(PartKey.Kind.TARGETS)),
         "../victim.json\n/etc/passwd.json\nweb.json\n");
     Files.writeString(fileSd.resolve("web.json"), "[]");
-    Applier applier = new Applier(new Renderer(Templates.bundled()), OutputConfig.of(fileSd, root.resolve("rules"), null));
+    Applier applier =
+        new Applier(
+            new Renderer(Templates.bundled()),
+            OutputConfig.of(fileSd, root.resolve("rules"), null));
 
     ApplyResult result = applier.apply(NodeShare.empty(), null);
 

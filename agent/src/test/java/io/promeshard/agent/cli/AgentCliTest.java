@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code prome-shard-agent} command lines: exit codes, messages, {@code check}, {@code --once}, {@code --dry-run}. */
+/**
+ * {@code prome-shard-agent} command lines: exit codes, messages, {@code check}, {@code --once},
+ * {@code --dry-run}.
+ */
 class AgentCliTest {
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   @TempDir Path dir;
@@ -48,8 +51,10 @@ class AgentCliTest {
 
   private Path config(String node, String... extra) throws IOException {
     Path f = dir.resolve(node + ".yml");
-    Files.writeString(f, AgentFixture.yaml(consul.url(), node, fileSd(), rules(),
-        "http://127.0.0.1:" + FreePorts.one(), extra));
+    Files.writeString(
+        f,
+        AgentFixture.yaml(
+            consul.url(), node, fileSd(), rules(), "http://127.0.0.1:" + FreePorts.one(), extra));
     return f;
   }
 
@@ -77,7 +82,9 @@ class AgentCliTest {
     for (String cmd : List.of("run", "check")) {
       Result r = run(cmd, "--config", f.toString());
       assertEquals(2, r.code(), r.err());
-      assertTrue(r.err().startsWith("prome-shard-agent: " + f + ": unknown field \"rules_directory\""), r.err());
+      assertTrue(
+          r.err().startsWith("prome-shard-agent: " + f + ": unknown field \"rules_directory\""),
+          r.err());
     }
     Result missing = run("check", "--config", dir.resolve("absent.yml").toString());
     assertEquals(2, missing.code());
@@ -88,7 +95,9 @@ class AgentCliTest {
   void aNodeNameThatWouldLeaveTheDirectoryExitsTwoAndWritesNothing() throws IOException {
     Result r = run("run", "--once", "--config", config("p1").toString(), "--node", "../x");
     assertEquals(2, r.code());
-    assertEquals("prome-shard-agent: node: invalid name \"../x\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})\n", r.err());
+    assertEquals(
+        "prome-shard-agent: node: invalid name \"../x\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})\n",
+        r.err());
     assertFalse(Files.exists(dir.resolve("out")));
   }
 
@@ -101,7 +110,8 @@ class AgentCliTest {
 
     Path broken = Paths.get("target/test-classes/templates-missing-comma").toAbsolutePath();
     assertTrue(Files.isDirectory(broken), broken.toString());
-    Result bad = run("check", "--config", config("p1").toString(), "--templates", broken.toString());
+    Result bad =
+        run("check", "--config", config("p1").toString(), "--templates", broken.toString());
     assertEquals(2, bad.code(), bad.out());
     assertTrue(bad.err().startsWith("prome-shard-agent: template "), bad.err());
 
@@ -113,8 +123,20 @@ class AgentCliTest {
   void helpShowsEveryOptionWithItsDefault() {
     Result help = run("run", "--help");
     assertEquals(0, help.code());
-    for (String opt : List.of("--config", "--node", "--consul", "--token-file", "--prefix", "--file-sd-dir",
-        "--rules-dir", "--templates", "--reload-url", "--once", "--dry-run", "--drain")) {
+    for (String opt :
+        List.of(
+            "--config",
+            "--node",
+            "--consul",
+            "--token-file",
+            "--prefix",
+            "--file-sd-dir",
+            "--rules-dir",
+            "--templates",
+            "--reload-url",
+            "--once",
+            "--dry-run",
+            "--drain")) {
       assertTrue(help.out().contains(opt), opt + " in\n" + help.out());
     }
     assertTrue(help.out().contains("else http://127.0.0.1:8500"), help.out());
@@ -123,30 +145,42 @@ class AgentCliTest {
 
   @Test
   void dryRunPrintsWhatWouldChangeAndWritesNothing() throws IOException {
-    kv.publish("dry", new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))),
-        Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)")))), 4);
+    kv.publish(
+        "dry",
+        new NodeShare(
+            Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))),
+            Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)")))),
+        4);
 
     Result r = run("run", "--dry-run", "--config", config("dry").toString());
 
     assertEquals(0, r.code(), r.err());
-    assertEquals(String.join("\n",
-        "node dry: generation 4 (epoch 1)",
-        "create " + fileSd().resolve("web.json") + " (1 targets)",
-        "create " + rules().resolve("heavy.yml") + " (1 rules)",
-        "reload: yes (reload_on rules)",
-        "dry run: nothing written", ""), r.out());
+    assertEquals(
+        String.join(
+            "\n",
+            "node dry: generation 4 (epoch 1)",
+            "create " + fileSd().resolve("web.json") + " (1 targets)",
+            "create " + rules().resolve("heavy.yml") + " (1 rules)",
+            "reload: yes (reload_on rules)",
+            "dry run: nothing written",
+            ""),
+        r.out());
     assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     assertTrue(kv.status("dry").isEmpty(), "no status written");
   }
 
   @Test
   void onceAppliesTheCurrentShareWritesStatusAndExitsZero() throws IOException {
-    kv.publish("once", new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()), 5);
+    kv.publish(
+        "once",
+        new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()),
+        5);
 
     Result r = run("run", "--once", "--config", config("once").toString());
 
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("create " + fileSd().resolve("web.json") + " (1 targets)"), r.out());
+    assertTrue(
+        r.out().contains("create " + fileSd().resolve("web.json") + " (1 targets)"), r.out());
     assertTrue(r.out().contains("reload: none"), r.out());
     assertTrue(Files.readString(fileSd().resolve("web.json")).contains("10.0.0.1:80"));
     NodeStatus status = kv.status("once").orElseThrow();
@@ -164,25 +198,44 @@ class AgentCliTest {
     assertEquals(1, nothing.code());
     assertTrue(nothing.err().contains("no manifest under prome-shard/nodes/n1/"), nothing.err());
 
-    kv.publish("n1", new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()), 1);
-    kv.writeParts("n1", new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.2:80", Map.of()))), Map.of()));
+    kv.publish(
+        "n1",
+        new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()),
+        1);
+    kv.writeParts(
+        "n1",
+        new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.2:80", Map.of()))), Map.of()));
     Result incomplete = run("run", "--once", "--config", config("n1").toString());
     assertEquals(1, incomplete.code());
-    assertTrue(incomplete.err().contains("generation 1 is incomplete: targets/web checksum differs"), incomplete.err());
+    assertTrue(
+        incomplete.err().contains("generation 1 is incomplete: targets/web checksum differs"),
+        incomplete.err());
     assertFalse(Files.exists(fileSd().resolve("web.json")));
 
-    kv.publish("n1", new NodeShare(Map.of(), Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)")))), 2);
+    kv.publish(
+        "n1",
+        new NodeShare(Map.of(), Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)")))),
+        2);
     Result reload = run("run", "--once", "--config", config("n1").toString());
     assertEquals(1, reload.code(), reload.out());
     assertTrue(reload.err().contains("reload after rule changes failed: POST "), reload.err());
     assertFalse(Files.exists(rules().resolve("heavy.yml")), "the new rule file is rolled back");
-    assertTrue(kv.status("n1").orElseThrow().lastError().startsWith("reload after rule changes failed"));
+    assertTrue(
+        kv.status("n1").orElseThrow().lastError().startsWith("reload after rule changes failed"));
   }
 
   @Test
   void onceExitsOneWhenConsulIsUnreachable() throws IOException {
-    Result r = run("run", "--once", "--config", config("u1").toString(), "--consul", "http://127.0.0.1:" + FreePorts.one());
+    Result r =
+        run(
+            "run",
+            "--once",
+            "--config",
+            config("u1").toString(),
+            "--consul",
+            "http://127.0.0.1:" + FreePorts.one());
     assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("cannot read prome-shard/nodes/u1/ from http://127.0.0.1:"), r.err());
+    assertTrue(
+        r.err().startsWith("cannot read prome-shard/nodes/u1/ from http://127.0.0.1:"), r.err());
   }
 }

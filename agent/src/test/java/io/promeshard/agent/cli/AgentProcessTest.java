@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code prome-shard-agent run} as its own process, stopped with SIGTERM like systemd does: the shaded
- * jar when it is at least as new as the compiled classes, else the same main class on the test classpath.
+ * {@code prome-shard-agent run} as its own process, stopped with SIGTERM like systemd does: the
+ * shaded jar when it is at least as new as the compiled classes, else the same main class on the
+ * test classpath.
  */
 class AgentProcessTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -50,13 +51,27 @@ class AgentProcessTest {
   void sigtermDeregistersAndWithDrainLeavesTheServiceInMaintenance() throws Exception {
     int listen = FreePorts.one();
     Path config = dir.resolve("agent.yml");
-    Files.writeString(config, AgentFixture.yaml(consul.url(), "proc1", dir.resolve("file_sd"), dir.resolve("rules"),
-        "http://127.0.0.1:" + FreePorts.one(), "listen: '127.0.0.1:" + listen + "'"));
-    new SharePublisher(consul.url()).publish("proc1",
-        new NodeShare(Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()), 1);
+    Files.writeString(
+        config,
+        AgentFixture.yaml(
+            consul.url(),
+            "proc1",
+            dir.resolve("file_sd"),
+            dir.resolve("rules"),
+            "http://127.0.0.1:" + FreePorts.one(),
+            "listen: '127.0.0.1:" + listen + "'"));
+    new SharePublisher(consul.url())
+        .publish(
+            "proc1",
+            new NodeShare(
+                Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of()))), Map.of()),
+            1);
 
     Process agent = start("first.log", "run", "--config", config.toString());
-    Await.until(WAIT, "web.json written by the agent process", () -> Files.exists(dir.resolve("file_sd/web.json")));
+    Await.until(
+        WAIT,
+        "web.json written by the agent process",
+        () -> Files.exists(dir.resolve("file_sd/web.json")));
     Await.until(WAIT, "proc1 registered", () -> services().has("proc1"));
     Await.until(WAIT, "/healthz answering 200", () -> healthz(listen) == 200);
     agent.destroy();
@@ -85,15 +100,23 @@ class AgentProcessTest {
   }
 
   private Process start(String logName, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-XX:TieredStopAtLevel=1"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1"));
     if (jarIsCurrent()) {
       cmd.addAll(List.of("-jar", JAR.toString()));
     } else {
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
     }
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(logName).toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(logName).toFile())
+            .start();
     processes.add(p);
     return p;
   }
@@ -105,13 +128,16 @@ class AgentProcessTest {
     }
     FileTime jar = Files.getLastModifiedTime(JAR);
     try (Stream<Path> classes = Files.walk(Paths.get("target/classes"))) {
-      return classes.filter(Files::isRegularFile).noneMatch(p -> {
-        try {
-          return Files.getLastModifiedTime(p).compareTo(jar) > 0;
-        } catch (IOException e) {
-          return true;
-        }
-      });
+      return classes
+          .filter(Files::isRegularFile)
+          .noneMatch(
+              p -> {
+                try {
+                  return Files.getLastModifiedTime(p).compareTo(jar) > 0;
+                } catch (IOException e) {
+                  return true;
+                }
+              });
     }
   }
 

@@ -22,12 +22,14 @@ class AgentConfigTest {
   @TempDir Path dir;
 
   private static AgentConfig resolve(String yaml, Overrides flags) {
-    return AgentConfig.resolve(AgentConfigFile.parse("agent.yml", yaml), flags, () -> "prom-7.dc1.example.com");
+    return AgentConfig.resolve(
+        AgentConfigFile.parse("agent.yml", yaml), flags, () -> "prom-7.dc1.example.com");
   }
 
   @Test
   void noFileAtAllGivesTheDocumentedDefaults() {
-    AgentConfig c = AgentConfig.resolve(AgentConfigFile.EMPTY, Overrides.NONE, () -> "prom-7.dc1.example.com");
+    AgentConfig c =
+        AgentConfig.resolve(AgentConfigFile.EMPTY, Overrides.NONE, () -> "prom-7.dc1.example.com");
 
     assertEquals(URI.create("http://127.0.0.1:8500"), c.consul().address());
     assertNull(c.consul().tokenFile());
@@ -55,7 +57,9 @@ class AgentConfigTest {
 
   @Test
   void everyKeyOfTheFileIsRead() {
-    AgentConfig c = resolve("""
+    AgentConfig c =
+        resolve(
+            """
         consul:
           address: https://consul.example:8501
         prefix: /ps
@@ -76,7 +80,8 @@ class AgentConfigTest {
         weight: 2.5
         zone: dc1-a
         register: false
-        """, Overrides.NONE);
+        """,
+            Overrides.NONE);
 
     assertEquals(URI.create("https://consul.example:8501"), c.consul().address());
     assertEquals("ps/", c.prefix());
@@ -84,7 +89,10 @@ class AgentConfigTest {
     assertEquals(Paths.get("/srv/fsd"), c.fileSdDir());
     assertEquals(Paths.get("/etc/prome-shard/templates"), c.templatesDir());
     assertEquals(URI.create("http://10.0.0.5:9090/prom"), c.prometheusUrl());
-    assertEquals(URI.create("http://10.0.0.5:9090/prom/-/reload"), c.reloadUrl(), "derived from prometheus_url");
+    assertEquals(
+        URI.create("http://10.0.0.5:9090/prom/-/reload"),
+        c.reloadUrl(),
+        "derived from prometheus_url");
     assertEquals(ReloadOn.ALWAYS, c.reloadOn());
     assertEquals(Duration.ofSeconds(5), c.reloadTimeout());
     assertEquals(Duration.ofMillis(250), c.debounce());
@@ -101,7 +109,9 @@ class AgentConfigTest {
 
   @Test
   void flagsOverrideTheFile() {
-    AgentConfig c = resolve("""
+    AgentConfig c =
+        resolve(
+            """
         consul: {address: 'http://10.1.1.1:8500', token_file: /nope}
         node: from-file
         prefix: file/
@@ -110,7 +120,15 @@ class AgentConfigTest {
         templates_dir: /c
         reload_url: http://127.0.0.1:9090/-/reload
         """,
-        new Overrides("from-flag", "http://127.0.0.1:18500", "", "flag/", "/x", "/y", "/z", "http://127.0.0.1:9999/-/reload"));
+            new Overrides(
+                "from-flag",
+                "http://127.0.0.1:18500",
+                "",
+                "flag/",
+                "/x",
+                "/y",
+                "/z",
+                "http://127.0.0.1:9999/-/reload"));
 
     assertEquals("from-flag", c.node());
     assertEquals(URI.create("http://127.0.0.1:18500"), c.consul().address());
@@ -124,48 +142,72 @@ class AgentConfigTest {
 
   @Test
   void anUnknownKeyIsAnErrorNamingIt() {
-    ProtocolException e = assertThrows(ProtocolException.class, () -> resolve("file_sd_directory: /x\n", Overrides.NONE));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class, () -> resolve("file_sd_directory: /x\n", Overrides.NONE));
     assertTrue(e.getMessage().startsWith("agent.yml: "), e.getMessage());
     assertTrue(e.getMessage().contains("\"file_sd_directory\""), e.getMessage());
 
-    ProtocolException nested = assertThrows(ProtocolException.class,
-        () -> resolve("consul:\n  adress: http://x\n", Overrides.NONE));
+    ProtocolException nested =
+        assertThrows(
+            ProtocolException.class,
+            () -> resolve("consul:\n  adress: http://x\n", Overrides.NONE));
     assertTrue(nested.getMessage().contains("\"adress\""), nested.getMessage());
   }
 
   @Test
   void badValuesAreErrorsNamingKeyAndValue() {
-    assertMessage("reload_on: expected rules, always or never, found \"sometimes\"", "reload_on: sometimes\n");
-    assertMessage("reload_url: expected a URL whose path ends in /-/reload, found http://127.0.0.1:9090/reload",
+    assertMessage(
+        "reload_on: expected rules, always or never, found \"sometimes\"",
+        "reload_on: sometimes\n");
+    assertMessage(
+        "reload_url: expected a URL whose path ends in /-/reload, found http://127.0.0.1:9090/reload",
         "reload_url: http://127.0.0.1:9090/reload\n");
-    assertMessage("prometheus_url: expected http(s) URL, found ftp://x", "prometheus_url: ftp://x\n");
-    assertMessage("listen: expected host:port (or \"\" to disable), found \"9466\"", "listen: '9466'\n");
+    assertMessage(
+        "prometheus_url: expected http(s) URL, found ftp://x", "prometheus_url: ftp://x\n");
+    assertMessage(
+        "listen: expected host:port (or \"\" to disable), found \"9466\"", "listen: '9466'\n");
     assertMessage("weight: expected a positive number, found 0.0", "weight: 0\n");
     assertMessage("service: invalid Consul service name \"a b\"", "service: a b\n");
-    assertMessage("debounce: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"soon\"", "debounce: soon\n");
+    assertMessage(
+        "debounce: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"soon\"",
+        "debounce: soon\n");
     assertMessage("prefix: invalid KV prefix \"a//b\"", "prefix: a//b\n");
-    ConsulConfigException consul = assertThrows(ConsulConfigException.class,
-        () -> resolve("consul: {address: 'ftp://127.0.0.1'}\n", Overrides.NONE));
-    assertEquals("consul.address: expected http(s)://host[:port], found ftp://127.0.0.1", consul.getMessage());
+    ConsulConfigException consul =
+        assertThrows(
+            ConsulConfigException.class,
+            () -> resolve("consul: {address: 'ftp://127.0.0.1'}\n", Overrides.NONE));
+    assertEquals(
+        "consul.address: expected http(s)://host[:port], found ftp://127.0.0.1",
+        consul.getMessage());
   }
 
   @Test
   void aNodeNameThatCouldLeaveADirectoryIsRejected() {
     for (String bad : List.of("../x", "..", "a/b", ".hidden", "")) {
-      ProtocolException e = assertThrows(ProtocolException.class,
-          () -> resolve("", new Overrides(bad, null, null, null, null, null, null, null)), bad);
+      ProtocolException e =
+          assertThrows(
+              ProtocolException.class,
+              () -> resolve("", new Overrides(bad, null, null, null, null, null, null, null)),
+              bad);
       assertTrue(e.getMessage().startsWith("node: invalid name"), e.getMessage());
     }
-    ProtocolException host = assertThrows(ProtocolException.class,
-        () -> AgentConfig.resolve(AgentConfigFile.EMPTY, Overrides.NONE, () -> "_bad_host"));
-    assertTrue(host.getMessage().contains("set node in the config file or --node"), host.getMessage());
+    ProtocolException host =
+        assertThrows(
+            ProtocolException.class,
+            () -> AgentConfig.resolve(AgentConfigFile.EMPTY, Overrides.NONE, () -> "_bad_host"));
+    assertTrue(
+        host.getMessage().contains("set node in the config file or --node"), host.getMessage());
   }
 
   @Test
   void thePackagedConfigFileIsValid() throws Exception {
-    Path packaged = Paths.get(System.getProperty("prome-shard.root", "..")).resolve("packaging/src/main/etc/prome-shard/agent.yml");
+    Path packaged =
+        Paths.get(System.getProperty("prome-shard.root", ".."))
+            .resolve("packaging/src/main/etc/prome-shard/agent.yml");
     assertTrue(Files.isRegularFile(packaged), packaged.toString());
-    AgentConfig c = AgentConfig.resolve(AgentConfigFile.load(packaged), Overrides.NONE, () -> "host1");
+    AgentConfig c =
+        AgentConfig.resolve(AgentConfigFile.load(packaged), Overrides.NONE, () -> "host1");
     assertEquals("host1", c.node());
     assertEquals(Paths.get("/var/lib/prome-shard/file_sd"), c.fileSdDir());
   }
@@ -173,12 +215,15 @@ class AgentConfigTest {
   @Test
   void aMissingExplicitFileIsAnErrorNamingIt() {
     Path missing = dir.resolve("nope.yml");
-    ProtocolException e = assertThrows(ProtocolException.class, () -> AgentConfigFile.load(missing));
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> AgentConfigFile.load(missing));
     assertEquals(missing + ": no such file", e.getMessage());
   }
 
   private static void assertMessage(String expected, String yaml) {
-    ProtocolException e = assertThrows(ProtocolException.class, () -> resolve(yaml, Overrides.NONE), yaml);
-    assertTrue(e.getMessage().contains(expected), "expected \"" + expected + "\" in: " + e.getMessage());
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> resolve(yaml, Overrides.NONE), yaml);
+    assertTrue(
+        e.getMessage().contains(expected), "expected \"" + expected + "\" in: " + e.getMessage());
   }
 }

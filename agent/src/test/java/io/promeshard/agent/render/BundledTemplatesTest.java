@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The templates inside the agent jar must never drift from the ones packages ship in templates/. */
+/**
+ * The templates inside the agent jar must never drift from the ones packages ship in templates/.
+ */
 class BundledTemplatesTest {
   @Test
   void bundledTemplatesAreByteIdenticalToTheRepositoryTemplates() throws Exception {
@@ -17,11 +19,19 @@ class BundledTemplatesTest {
     assertNotNull(root, "project root (folder with scripts/fetch-deps) not found");
     for (String name : new String[] {Templates.FILE_SD, Templates.RULES}) {
       byte[] shipped = Files.readAllBytes(root.resolve("templates").resolve(name));
-      byte[] source = Files.readAllBytes(root.resolve("agent/src/main/resources/templates").resolve(name));
-      assertArrayEquals(shipped, source, "agent/src/main/resources/templates/" + name + " differs from templates/" + name);
-      try (InputStream in = Templates.class.getClassLoader().getResourceAsStream("templates/" + name)) {
+      byte[] source =
+          Files.readAllBytes(root.resolve("agent/src/main/resources/templates").resolve(name));
+      assertArrayEquals(
+          shipped,
+          source,
+          "agent/src/main/resources/templates/" + name + " differs from templates/" + name);
+      try (InputStream in =
+          Templates.class.getClassLoader().getResourceAsStream("templates/" + name)) {
         assertNotNull(in, "templates/" + name + " missing from the agent's classpath");
-        assertArrayEquals(shipped, in.readAllBytes(), "classpath templates/" + name + " differs from templates/" + name);
+        assertArrayEquals(
+            shipped,
+            in.readAllBytes(),
+            "classpath templates/" + name + " differs from templates/" + name);
       }
     }
   }

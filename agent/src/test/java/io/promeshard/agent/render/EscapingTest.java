@@ -16,10 +16,16 @@ class EscapingTest {
   @Test
   void escapesQuotesBackslashesAndControlCharactersButNeverAsHtml() {
     assertEquals("a\\\"b\\\\c\\nd\\te\\rf", Escaping.JSON.escape("a\"b\\c\nd\te\rf"));
-    assertEquals("\\u0000\\u001f\\u007f\\u0085\\u009f", Escaping.JSON.escape("\u0000\u001f\u007f\u0085\u009f"));
-    assertEquals("\\u2028\\u2029\\ufeff\\ufffe\\uffff", Escaping.YAML.escape("\u2028\u2029\ufeff\ufffe\uffff"));
+    assertEquals(
+        "\\u0000\\u001f\\u007f\\u0085\\u009f",
+        Escaping.JSON.escape("\u0000\u001f\u007f\u0085\u009f"));
+    assertEquals(
+        "\\u2028\\u2029\\ufeff\\ufffe\\uffff",
+        Escaping.YAML.escape("\u2028\u2029\ufeff\ufffe\uffff"));
     assertEquals("</script> & <b> 'x' {{y}}", Escaping.JSON.escape("</script> & <b> 'x' {{y}}"));
-    assertEquals("h\u00e9llo \u4e2d\u6587 \ud83c\udf89", Escaping.YAML.escape("h\u00e9llo \u4e2d\u6587 \ud83c\udf89"));
+    assertEquals(
+        "h\u00e9llo \u4e2d\u6587 \ud83c\udf89",
+        Escaping.YAML.escape("h\u00e9llo \u4e2d\u6587 \ud83c\udf89"));
   }
 
   @Test
@@ -50,8 +56,11 @@ class EscapingTest {
     assertEquals(Escaping.JSON, Escaping.forTemplate("file_sd.json.mustache"));
     assertEquals(Escaping.YAML, Escaping.forTemplate("rules.yml.mustache"));
     assertEquals(Escaping.YAML, Escaping.forTemplate("rules.yaml.mustache"));
-    RenderException e = assertThrows(RenderException.class, () -> Escaping.forTemplate("page.html.mustache"));
-    assertEquals("template page.html.mustache: unknown output format (expected a name ending in .json.mustache"
-        + " or .yml.mustache)", e.getMessage());
+    RenderException e =
+        assertThrows(RenderException.class, () -> Escaping.forTemplate("page.html.mustache"));
+    assertEquals(
+        "template page.html.mustache: unknown output format (expected a name ending in .json.mustache"
+            + " or .yml.mustache)",
+        e.getMessage());
   }
 }

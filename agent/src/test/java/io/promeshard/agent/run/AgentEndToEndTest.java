@@ -41,9 +41,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> AWKWARD = List.of(
-      "say \"hi\"", "C:\\path\\to\\", "line1\nline2", "tab\there", "h\u00e9llo w\u00f6rld \u4e2d\u6587 \ud83c\udf89",
-      "{{", "}}", "{{not a tag}}", "</script><script>alert(1)</script>", "'single' & \"double\" \\\" mixed");
+  private static final List<String> AWKWARD =
+      List.of(
+          "say \"hi\"",
+          "C:\\path\\to\\",
+          "line1\nline2",
+          "tab\there",
+          "h\u00e9llo w\u00f6rld \u4e2d\u6587 \ud83c\udf89",
+          "{{",
+          "}}",
+          "{{not a tag}}",
+          "</script><script>alert(1)</script>",
+          "'single' & \"double\" \\\" mixed");
   private static final RecordRule UP = new RecordRule("job:up:sum", "sum by (job) (up)");
   private static final RecordRule BROKEN = new RecordRule("job:broken:sum", "sum by (job) (up");
 
@@ -57,18 +66,22 @@ class AgentEndToEndTest {
   static void startPrometheus() throws IOException {
     Files.createDirectories(fileSd());
     Files.createDirectories(rules());
-    prom = PrometheusServer.start(root.resolve("prometheus"), String.join("\n",
-        "global:",
-        "  scrape_interval: 1h",
-        "  evaluation_interval: 1h",
-        "rule_files:",
-        "  - " + rules() + "/*.yml",
-        "scrape_configs:",
-        "  - job_name: fsd",
-        "    file_sd_configs:",
-        "      - files: ['" + fileSd() + "/*.json']",
-        "        refresh_interval: 1s",
-        ""));
+    prom =
+        PrometheusServer.start(
+            root.resolve("prometheus"),
+            String.join(
+                "\n",
+                "global:",
+                "  scrape_interval: 1h",
+                "  evaluation_interval: 1h",
+                "rule_files:",
+                "  - " + rules() + "/*.yml",
+                "scrape_configs:",
+                "  - job_name: fsd",
+                "    file_sd_configs:",
+                "      - files: ['" + fileSd() + "/*.json']",
+                "        refresh_interval: 1s",
+                ""));
     kv = new SharePublisher(consul.url());
   }
 
@@ -98,31 +111,47 @@ class AgentEndToEndTest {
   }
 
   @Test
-  void awkwardLabelValuesArriveInPrometheusExactlyAsWrittenAndStatusDescribesTheFiles() throws Exception {
+  void awkwardLabelValuesArriveInPrometheusExactlyAsWrittenAndStatusDescribesTheFiles()
+      throws Exception {
     List<TargetGroup> groups = new ArrayList<>();
     for (int i = 0; i < AWKWARD.size(); i++) {
-      groups.add(TargetGroup.of("127.0.0.1:" + (20000 + i), Map.of("case", Integer.toString(i), "v", AWKWARD.get(i))));
+      groups.add(
+          TargetGroup.of(
+              "127.0.0.1:" + (20000 + i),
+              Map.of("case", Integer.toString(i), "v", AWKWARD.get(i))));
     }
     Agent agent = start("e2e-labels");
-    kv.publish("e2e-labels", new NodeShare(Map.of("awkward", groups), Map.of("heavy", List.of(UP))), 3);
+    kv.publish(
+        "e2e-labels", new NodeShare(Map.of("awkward", groups), Map.of("heavy", List.of(UP))), 3);
 
-    Map<String, String> seen = Await.value(WAIT, "all awkward targets in /api/v1/targets", () -> {
-      Map<String, String> byCase = new TreeMap<>();
-      for (JsonNode t : json(prom.get("/api/v1/targets?state=active")).at("/data/activeTargets")) {
-        JsonNode labels = t.get("labels");
-        if ("fsd".equals(labels.path("job").asText()) && labels.has("case")) {
-          byCase.put(labels.get("case").asText(), labels.path("v").asText());
-        }
-      }
-      return byCase.size() == AWKWARD.size() ? byCase : null;
-    });
+    Map<String, String> seen =
+        Await.value(
+            WAIT,
+            "all awkward targets in /api/v1/targets",
+            () -> {
+              Map<String, String> byCase = new TreeMap<>();
+              for (JsonNode t :
+                  json(prom.get("/api/v1/targets?state=active")).at("/data/activeTargets")) {
+                JsonNode labels = t.get("labels");
+                if ("fsd".equals(labels.path("job").asText()) && labels.has("case")) {
+                  byCase.put(labels.get("case").asText(), labels.path("v").asText());
+                }
+              }
+              return byCase.size() == AWKWARD.size() ? byCase : null;
+            });
     for (int i = 0; i < AWKWARD.size(); i++) {
       assertEquals(AWKWARD.get(i), seen.get(Integer.toString(i)), "label v of case " + i);
     }
-    Await.until(WAIT, "rule group heavy loaded", () -> loadedRules().equals(Map.of("heavy", List.of("job:up:sum"))));
+    Await.until(
+        WAIT,
+        "rule group heavy loaded",
+        () -> loadedRules().equals(Map.of("heavy", List.of("job:up:sum"))));
 
-    NodeStatus status = Await.value(WAIT, "status/e2e-labels at generation 3",
-        () -> kv.status("e2e-labels").filter(s -> s.appliedGeneration() == 3).orElse(null));
+    NodeStatus status =
+        Await.value(
+            WAIT,
+            "status/e2e-labels at generation 3",
+            () -> kv.status("e2e-labels").filter(s -> s.appliedGeneration() == 3).orElse(null));
     assertEquals("e2e-labels", status.node());
     assertEquals(1, status.epoch());
     assertEquals("", status.lastError());
@@ -130,9 +159,15 @@ class AgentEndToEndTest {
     assertTrue(status.reload().ok(), status.reload().message());
     Path job = fileSd().resolve("awkward.json");
     Path group = rules().resolve("heavy.yml");
-    assertEquals(List.of(
-            new NodeStatus.FileStatus(job.toString(), "targets", AWKWARD.size(), Checksums.sha256Hex(Files.readAllBytes(job))),
-            new NodeStatus.FileStatus(group.toString(), "rules", 1, Checksums.sha256Hex(Files.readAllBytes(group)))),
+    assertEquals(
+        List.of(
+            new NodeStatus.FileStatus(
+                job.toString(),
+                "targets",
+                AWKWARD.size(),
+                Checksums.sha256Hex(Files.readAllBytes(job))),
+            new NodeStatus.FileStatus(
+                group.toString(), "rules", 1, Checksums.sha256Hex(Files.readAllBytes(group)))),
         status.files());
 
     String metrics = get("http://127.0.0.1:" + agent.opsPort() + "/metrics").body();
@@ -154,10 +189,16 @@ class AgentEndToEndTest {
     byte[] first = Files.readAllBytes(web);
 
     Map<String, String> parts = kv.writeParts("e2e-commit", share("web", "127.0.0.1:2002"));
-    Await.until(WAIT, "the agent to see the incomplete snapshot", () -> sample(
-        get("http://127.0.0.1:" + agent.opsPort() + "/metrics").body(),
-        "prome_shard_agent_snapshots_total{result=\"incomplete\"}") >= 1);
-    assertArrayEquals(first, Files.readAllBytes(web), "parts without their manifest change nothing");
+    Await.until(
+        WAIT,
+        "the agent to see the incomplete snapshot",
+        () ->
+            sample(
+                    get("http://127.0.0.1:" + agent.opsPort() + "/metrics").body(),
+                    "prome_shard_agent_snapshots_total{result=\"incomplete\"}")
+                >= 1);
+    assertArrayEquals(
+        first, Files.readAllBytes(web), "parts without their manifest change nothing");
     assertEquals(1, agent.status().appliedGeneration());
 
     kv.writeManifest("e2e-commit", new io.promeshard.protocol.NodeManifest(2, 1, parts, ""));
@@ -169,31 +210,54 @@ class AgentEndToEndTest {
   void aRuleFilePrometheusRejectsIsRolledBackStaysLoadedAndIsReported() throws Exception {
     Agent agent = start("e2e-rules");
     kv.publish("e2e-rules", new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
-    Await.until(WAIT, "heavy loaded", () -> loadedRules().equals(Map.of("heavy", List.of("job:up:sum"))));
+    Await.until(
+        WAIT, "heavy loaded", () -> loadedRules().equals(Map.of("heavy", List.of("job:up:sum"))));
     byte[] before = Files.readAllBytes(rules().resolve("heavy.yml"));
 
-    kv.publish("e2e-rules", new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:3003", Map.of()))),
-        Map.of("heavy", List.of(UP, BROKEN))), 2);
+    kv.publish(
+        "e2e-rules",
+        new NodeShare(
+            Map.of("web", List.of(TargetGroup.of("127.0.0.1:3003", Map.of()))),
+            Map.of("heavy", List.of(UP, BROKEN))),
+        2);
 
-    NodeStatus status = Await.value(WAIT, "status reporting the failed reload",
-        () -> kv.status("e2e-rules").filter(s -> !s.lastError().isEmpty()).orElse(null));
-    assertTrue(status.lastError().startsWith("reload after rule changes failed: "), status.lastError());
-    assertTrue(status.lastError().contains("previous rule files restored and reloaded"), status.lastError());
+    NodeStatus status =
+        Await.value(
+            WAIT,
+            "status reporting the failed reload",
+            () -> kv.status("e2e-rules").filter(s -> !s.lastError().isEmpty()).orElse(null));
+    assertTrue(
+        status.lastError().startsWith("reload after rule changes failed: "), status.lastError());
+    assertTrue(
+        status.lastError().contains("previous rule files restored and reloaded"),
+        status.lastError());
     assertEquals(1, status.appliedGeneration(), "generation 2 is not fully applied");
     assertFalse(status.reload().ok());
     assertArrayEquals(before, Files.readAllBytes(rules().resolve("heavy.yml")));
     assertEquals(Map.of("heavy", List.of("job:up:sum")), loadedRules());
-    assertTrue(Files.readString(fileSd().resolve("web.json")).contains("127.0.0.1:3003"),
+    assertTrue(
+        Files.readString(fileSd().resolve("web.json")).contains("127.0.0.1:3003"),
         "the targets of generation 2 are applied even though its rules are not");
     AgentFixture.Reply health = get("http://127.0.0.1:" + agent.opsPort() + "/healthz");
-    assertTrue(health.body().contains("last error: reload after rule changes failed"), health.body());
+    assertTrue(
+        health.body().contains("last error: reload after rule changes failed"), health.body());
 
-    kv.publish("e2e-rules", new NodeShare(Map.of(), Map.of("heavy", List.of(UP),
-        "light", List.of(new RecordRule("job:count:sum", "count(up)")))), 3);
+    kv.publish(
+        "e2e-rules",
+        new NodeShare(
+            Map.of(),
+            Map.of(
+                "heavy",
+                List.of(UP),
+                "light",
+                List.of(new RecordRule("job:count:sum", "count(up)")))),
+        3);
     Await.until(WAIT, "generation 3 applied", () -> agent.status().appliedGeneration() == 3);
     assertEquals("", agent.status().lastError());
-    assertEquals(Map.of("heavy", List.of("job:up:sum"), "light", List.of("job:count:sum")), loadedRules());
-    assertFalse(Files.exists(fileSd().resolve("web.json")), "a job that left the share loses its file");
+    assertEquals(
+        Map.of("heavy", List.of("job:up:sum"), "light", List.of("job:count:sum")), loadedRules());
+    assertFalse(
+        Files.exists(fileSd().resolve("web.json")), "a job that left the share loses its file");
   }
 
   @Test
@@ -202,17 +266,26 @@ class AgentEndToEndTest {
     kv.publish("e2e-burst", new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
     Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
     String metricsUrl = "http://127.0.0.1:" + agent.opsPort() + "/metrics";
-    double reloads = sample(get(metricsUrl).body(), "prome_shard_agent_reloads_total{result=\"ok\"}");
+    double reloads =
+        sample(get(metricsUrl).body(), "prome_shard_agent_reloads_total{result=\"ok\"}");
 
     for (int g = 2; g <= 6; g++) {
-      kv.publish("e2e-burst", new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:" + (4000 + g), Map.of()))),
-          Map.of("heavy", List.of(UP, new RecordRule("job:g" + g + ":sum", "sum(up)")))), g);
+      kv.publish(
+          "e2e-burst",
+          new NodeShare(
+              Map.of("web", List.of(TargetGroup.of("127.0.0.1:" + (4000 + g), Map.of()))),
+              Map.of("heavy", List.of(UP, new RecordRule("job:g" + g + ":sum", "sum(up)")))),
+          g);
     }
-    Await.until(WAIT, "targets of generation 6 written before the rules",
+    Await.until(
+        WAIT,
+        "targets of generation 6 written before the rules",
         () -> read(fileSd().resolve("web.json")).contains("127.0.0.1:4006"));
     Await.until(WAIT, "generation 6 applied", () -> agent.status().appliedGeneration() == 6);
     assertEquals(Map.of("heavy", List.of("job:up:sum", "job:g6:sum")), loadedRules());
-    assertEquals(reloads + 1, sample(get(metricsUrl).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"),
+    assertEquals(
+        reloads + 1,
+        sample(get(metricsUrl).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"),
         "one reload for five rule changes in a burst");
   }
 
@@ -220,21 +293,32 @@ class AgentEndToEndTest {
   void aRuleIntervalChangeAloneReachesPrometheusAndSurvivesLaterTargetChanges() throws Exception {
     Agent agent = start("e2e-interval", "debounce: 200ms");
     Map<String, List<RecordRule>> heavy = Map.of("heavy", List.of(UP));
-    kv.publish("e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofSeconds(45))), 1);
+    kv.publish(
+        "e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofSeconds(45))), 1);
     Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
     assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"45s\""));
 
-    kv.publish("e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofMinutes(1))), 2);
+    kv.publish(
+        "e2e-interval", new NodeShare(Map.of(), heavy, Map.of("heavy", Duration.ofMinutes(1))), 2);
     Await.until(WAIT, "generation 2 applied", () -> agent.status().appliedGeneration() == 2);
     assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"1m\""));
-    Await.until(WAIT, "Prometheus evaluates the group every 60 s",
+    Await.until(
+        WAIT,
+        "Prometheus evaluates the group every 60 s",
         () -> get(prom.url() + "/api/v1/rules").body().contains("\"interval\":60"));
 
-    kv.publish("e2e-interval", new NodeShare(Map.of("web", List.of(TargetGroup.of("127.0.0.1:4100", Map.of()))), heavy,
-        Map.of("heavy", Duration.ofMinutes(1))), 3);
+    kv.publish(
+        "e2e-interval",
+        new NodeShare(
+            Map.of("web", List.of(TargetGroup.of("127.0.0.1:4100", Map.of()))),
+            heavy,
+            Map.of("heavy", Duration.ofMinutes(1))),
+        3);
     Await.until(WAIT, "generation 3 applied", () -> agent.status().appliedGeneration() == 3);
     assertTrue(read(fileSd().resolve("web.json")).contains("127.0.0.1:4100"));
-    assertTrue(read(rules().resolve("heavy.yml")).contains("interval: \"1m\""), "a target change kept the interval");
+    assertTrue(
+        read(rules().resolve("heavy.yml")).contains("interval: \"1m\""),
+        "a target change kept the interval");
   }
 
   @Test
@@ -243,10 +327,13 @@ class AgentEndToEndTest {
     String metrics = "http://127.0.0.1:" + always.opsPort() + "/metrics";
     kv.publish("e2e-always", share("web", "127.0.0.1:9001"), 1);
     Await.until(WAIT, "generation 1 applied", () -> always.status().appliedGeneration() == 1);
-    assertEquals(1.0, sample(get(metrics).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"));
+    assertEquals(
+        1.0, sample(get(metrics).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"));
     kv.publish("e2e-always", share("web", "127.0.0.1:9002"), 2);
     Await.until(WAIT, "generation 2 applied", () -> always.status().appliedGeneration() == 2);
-    assertEquals(2.0, sample(get(metrics).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"),
+    assertEquals(
+        2.0,
+        sample(get(metrics).body(), "prome_shard_agent_reloads_total{result=\"ok\"}"),
         "a target change reloads too, after the debounce");
     always.close();
 
@@ -266,22 +353,36 @@ class AgentEndToEndTest {
     kv.publish("e2e-names", share("web", "127.0.0.1:5005"), 1);
     Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
     String dir = kv.layout().nodeDir("e2e-names");
-    byte[] value = "[{\"targets\":[\"127.0.0.1:6006\"],\"labels\":{}}]".getBytes(StandardCharsets.UTF_8);
+    byte[] value =
+        "[{\"targets\":[\"127.0.0.1:6006\"],\"labels\":{}}]".getBytes(StandardCharsets.UTF_8);
 
     kv.putRaw(dir + "targets/../x", value);
-    assertTrue(kv.kv().list(dir, 0, Duration.ZERO).value().stream().anyMatch(e -> e.key().equals(dir + "targets/../x")),
+    assertTrue(
+        kv.kv().list(dir, 0, Duration.ZERO).value().stream()
+            .anyMatch(e -> e.key().equals(dir + "targets/../x")),
         "Consul keeps the key as written");
-    kv.putRaw(dir + "manifest", ("{\"generation\":2,\"epoch\":1,\"parts\":{\"targets/../x\":\""
-        + Checksums.sha256Hex(value) + "\"},\"written_at\":\"\"}").getBytes(StandardCharsets.UTF_8));
-    NodeStatus status = Await.value(WAIT, "status reporting the malformed manifest",
-        () -> kv.status("e2e-names").filter(s -> !s.lastError().isEmpty()).orElse(null));
-    assertTrue(status.lastError().startsWith("prome-shard/nodes/e2e-names/manifest: "), status.lastError());
+    kv.putRaw(
+        dir + "manifest",
+        ("{\"generation\":2,\"epoch\":1,\"parts\":{\"targets/../x\":\""
+                + Checksums.sha256Hex(value)
+                + "\"},\"written_at\":\"\"}")
+            .getBytes(StandardCharsets.UTF_8));
+    NodeStatus status =
+        Await.value(
+            WAIT,
+            "status reporting the malformed manifest",
+            () -> kv.status("e2e-names").filter(s -> !s.lastError().isEmpty()).orElse(null));
+    assertTrue(
+        status.lastError().startsWith("prome-shard/nodes/e2e-names/manifest: "),
+        status.lastError());
     assertEquals(1, status.appliedGeneration());
 
     kv.putRaw(dir + "rules/../../x", value);
     kv.publish("e2e-names", share("web", "127.0.0.1:7007"), 3);
     Await.until(WAIT, "generation 3 applied", () -> agent.status().appliedGeneration() == 3);
-    assertEquals(new TreeSet<>(List.of("out/file_sd/.prome-shard-managed.targets", "out/file_sd/web.json")), filesUnder(root.resolve("out")));
+    assertEquals(
+        new TreeSet<>(List.of("out/file_sd/.prome-shard-managed.targets", "out/file_sd/web.json")),
+        filesUnder(root.resolve("out")));
     try (Stream<Path> all = Files.walk(root)) {
       assertEquals(List.of(), all.filter(p -> p.getFileName().toString().startsWith("x")).toList());
     }
@@ -294,8 +395,12 @@ class AgentEndToEndTest {
   }
 
   private Agent start(String node, Agent.StopMode mode, String... extra) throws IOException {
-    Agent agent = new Agent(AgentFixture.config(AgentFixture.yaml(consul.url(), node, fileSd(), rules(), prom.url(),
-        extra)), AgentFixture.fastTuning(), mode);
+    Agent agent =
+        new Agent(
+            AgentFixture.config(
+                AgentFixture.yaml(consul.url(), node, fileSd(), rules(), prom.url(), extra)),
+            AgentFixture.fastTuning(),
+            mode);
     agents.add(agent);
     return agent.start();
   }
@@ -306,32 +411,49 @@ class AgentEndToEndTest {
 
   private static List<String> passingNodes() {
     List<String> ids = new ArrayList<>();
-    consulGet("/v1/health/service/prome-shard-node?passing=true").forEach(e -> ids.add(e.at("/Service/ID").asText()));
+    consulGet("/v1/health/service/prome-shard-node?passing=true")
+        .forEach(e -> ids.add(e.at("/Service/ID").asText()));
     return ids;
   }
 
   @Test
-  void theLocalPrometheusIsRegisteredWithIdMetaAndReadyCheckKeptRegisteredAndRemovedOnShutdown() throws Exception {
+  void theLocalPrometheusIsRegisteredWithIdMetaAndReadyCheckKeptRegisteredAndRemovedOnShutdown()
+      throws Exception {
     Agent agent = start("e2e-reg", Agent.StopMode.DEREGISTER, "weight: 3", "zone: z1");
-    JsonNode service = Await.value(WAIT, "service e2e-reg in the consul agent",
-        () -> consulGet("/v1/agent/services").get("e2e-reg"));
+    JsonNode service =
+        Await.value(
+            WAIT,
+            "service e2e-reg in the consul agent",
+            () -> consulGet("/v1/agent/services").get("e2e-reg"));
     assertEquals("prome-shard-node", service.get("Service").asText());
     assertEquals(prom.port(), service.get("Port").asInt());
-    assertEquals("", service.get("Address").asText(), "a loopback Prometheus is reached at the Consul node's address");
-    assertEquals(Map.of("weight", "3", "zone", "z1"), JSON.convertValue(service.get("Meta"), Map.class));
-    JsonNode check = Await.value(WAIT, "the ready check to pass", () -> {
-      for (JsonNode c : consulGet("/v1/agent/checks")) {
-        if ("e2e-reg".equals(c.path("ServiceID").asText()) && "passing".equals(c.path("Status").asText())) {
-          return c;
-        }
-      }
-      return null;
-    });
+    assertEquals(
+        "",
+        service.get("Address").asText(),
+        "a loopback Prometheus is reached at the Consul node's address");
+    assertEquals(
+        Map.of("weight", "3", "zone", "z1"), JSON.convertValue(service.get("Meta"), Map.class));
+    JsonNode check =
+        Await.value(
+            WAIT,
+            "the ready check to pass",
+            () -> {
+              for (JsonNode c : consulGet("/v1/agent/checks")) {
+                if ("e2e-reg".equals(c.path("ServiceID").asText())
+                    && "passing".equals(c.path("Status").asText())) {
+                  return c;
+                }
+              }
+              return null;
+            });
     assertTrue(check.get("Output").asText().contains(prom.url() + "/-/ready"), check.toString());
     Await.until(WAIT, "e2e-reg among the passing nodes", () -> passingNodes().contains("e2e-reg"));
 
-    assertEquals(200, AgentFixture.put(consul.url() + "/v1/agent/service/deregister/e2e-reg").status());
-    Await.until(WAIT, "the agent to register the forgotten service again",
+    assertEquals(
+        200, AgentFixture.put(consul.url() + "/v1/agent/service/deregister/e2e-reg").status());
+    Await.until(
+        WAIT,
+        "the agent to register the forgotten service again",
         () -> consulGet("/v1/agent/services").has("e2e-reg"));
     assertTrue(agent.isAlive());
 
@@ -354,14 +476,18 @@ class AgentEndToEndTest {
     assertTrue(Files.exists(fileSd().resolve("web.json")), "files are kept");
 
     Agent again = start("e2e-drain", Agent.StopMode.DEREGISTER);
-    Await.until(WAIT, "maintenance ended by the next start", () -> !consulGet("/v1/agent/checks").has("_service_maintenance:e2e-drain"));
+    Await.until(
+        WAIT,
+        "maintenance ended by the next start",
+        () -> !consulGet("/v1/agent/checks").has("_service_maintenance:e2e-drain"));
     Await.until(WAIT, "e2e-drain passing again", () -> passingNodes().contains("e2e-drain"));
     again.close();
     assertFalse(consulGet("/v1/agent/services").has("e2e-drain"));
   }
 
   private static NodeShare share(String job, String address) {
-    return new NodeShare(Map.of(job, List.of(TargetGroup.of(address, Map.of("job_label", job)))), Map.of());
+    return new NodeShare(
+        Map.of(job, List.of(TargetGroup.of(address, Map.of("job_label", job)))), Map.of());
   }
 
   private static Map<String, List<String>> loadedRules() {

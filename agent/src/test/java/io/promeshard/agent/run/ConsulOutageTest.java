@@ -29,11 +29,22 @@ class ConsulOutageTest {
   @TempDir Path root;
 
   @Test
-  void consulStoppedKeepsFilesAndTheAgentAliveAndTheNextChangeAfterItsReturnIsApplied() throws Exception {
+  void consulStoppedKeepsFilesAndTheAgentAliveAndTheNextChangeAfterItsReturnIsApplied()
+      throws Exception {
     Path fileSd = root.resolve("file_sd");
     String prometheus = "http://127.0.0.1:" + FreePorts.one();
-    try (Agent agent = new Agent(AgentFixture.config(AgentFixture.yaml(consul.url(), "outage-1", fileSd,
-        root.resolve("rules"), prometheus, "register: true")), AgentFixture.fastTuning(), Agent.StopMode.DEREGISTER)) {
+    try (Agent agent =
+        new Agent(
+            AgentFixture.config(
+                AgentFixture.yaml(
+                    consul.url(),
+                    "outage-1",
+                    fileSd,
+                    root.resolve("rules"),
+                    prometheus,
+                    "register: true")),
+            AgentFixture.fastTuning(),
+            Agent.StopMode.DEREGISTER)) {
       agent.start();
       String ops = "http://127.0.0.1:" + agent.opsPort();
       SharePublisher kv = new SharePublisher(consul.url());
@@ -43,11 +54,16 @@ class ConsulOutageTest {
       byte[] before = Files.readAllBytes(fileSd.resolve("web.json"));
 
       consul.server().stop();
-      AgentFixture.Reply unhealthy = Await.value(WAIT, "/healthz to report consul unreachable", () -> {
-        AgentFixture.Reply r = get(ops + "/healthz");
-        return r.status() == 503 ? r : null;
-      });
-      assertTrue(unhealthy.body().startsWith("unhealthy: consul unreachable for "), unhealthy.body());
+      AgentFixture.Reply unhealthy =
+          Await.value(
+              WAIT,
+              "/healthz to report consul unreachable",
+              () -> {
+                AgentFixture.Reply r = get(ops + "/healthz");
+                return r.status() == 503 ? r : null;
+              });
+      assertTrue(
+          unhealthy.body().startsWith("unhealthy: consul unreachable for "), unhealthy.body());
       assertTrue(unhealthy.body().contains("files kept (generation 1 applied)"), unhealthy.body());
       assertTrue(agent.isAlive(), "the watch keeps retrying");
       assertArrayEquals(before, Files.readAllBytes(fileSd.resolve("web.json")));
@@ -56,19 +72,33 @@ class ConsulOutageTest {
       assertTrue(sample(metrics, "prome_shard_agent_watch_errors_total") >= 1, metrics);
 
       consul.server().restart();
-      Await.until(WAIT, "the agent to reach consul again and find no manifest",
-          () -> agent.consulState().up() && sample(get(ops + "/metrics").body(),
-              "prome_shard_agent_snapshots_total{result=\"no_manifest\"}") >= 2);
-      assertArrayEquals(before, Files.readAllBytes(fileSd.resolve("web.json")), "an emptied KV removes nothing");
-      Await.until(WAIT, "status/outage-1 written again to the emptied consul",
+      Await.until(
+          WAIT,
+          "the agent to reach consul again and find no manifest",
+          () ->
+              agent.consulState().up()
+                  && sample(
+                          get(ops + "/metrics").body(),
+                          "prome_shard_agent_snapshots_total{result=\"no_manifest\"}")
+                      >= 2);
+      assertArrayEquals(
+          before, Files.readAllBytes(fileSd.resolve("web.json")), "an emptied KV removes nothing");
+      Await.until(
+          WAIT,
+          "status/outage-1 written again to the emptied consul",
           () -> kv.status("outage-1").map(s -> s.appliedGeneration() == 1).orElse(false));
-      Await.until(WAIT, "the service registered again in the restarted consul agent", () -> registered("outage-1"));
+      Await.until(
+          WAIT,
+          "the service registered again in the restarted consul agent",
+          () -> registered("outage-1"));
       assertEquals(200, get(ops + "/healthz").status());
 
       kv.publish("outage-1", share("127.0.0.1:2222"), 2);
       Await.until(WAIT, "generation 2 applied", () -> agent.status().appliedGeneration() == 2);
       assertTrue(Files.readString(fileSd.resolve("web.json")).contains("127.0.0.1:2222"));
-      Await.until(WAIT, "status/outage-1 written to the new consul",
+      Await.until(
+          WAIT,
+          "status/outage-1 written to the new consul",
           () -> kv.status("outage-1").map(s -> s.appliedGeneration() == 2).orElse(false));
     }
     Await.until(WAIT, "service deregistered on close", () -> !registered("outage-1"));

@@ -23,7 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 
-/** Writes shares to KV the way the coordinator does (changed parts by txn, the manifest last), and reads status back. */
+/**
+ * Writes shares to KV the way the coordinator does (changed parts by txn, the manifest last), and
+ * reads status back.
+ */
 public final class SharePublisher {
   private final KvLayout layout = KvLayout.defaults();
   private final ConsulHttp http;
@@ -47,7 +50,8 @@ public final class SharePublisher {
   /** Parts, then the manifest, then deletes parts the manifest no longer lists. */
   public NodeManifest publish(String node, NodeShare share, long generation) {
     Map<String, String> sums = writeParts(node, share);
-    NodeManifest manifest = new NodeManifest(generation, 1, sums, "2026-01-01T00:00:00Z", share.manifestIntervals());
+    NodeManifest manifest =
+        new NodeManifest(generation, 1, sums, "2026-01-01T00:00:00Z", share.manifestIntervals());
     writeManifest(node, manifest);
     try {
       for (KvEntry e : kv.list(layout.nodeDir(node), 0, Duration.ZERO).value()) {
@@ -82,7 +86,8 @@ public final class SharePublisher {
 
   public Optional<NodeStatus> status(String node) {
     try {
-      return kv.get(layout.nodeStatus(node)).map(e -> Json.decode(e.key(), e.value(), NodeStatus.class));
+      return kv.get(layout.nodeStatus(node))
+          .map(e -> Json.decode(e.key(), e.value(), NodeStatus.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -24,10 +24,14 @@ import org.junit.jupiter.api.Test;
 class SnapshotReaderTest {
   private static final KvLayout LAYOUT = KvLayout.defaults();
   private static final SnapshotReader READER = new SnapshotReader(LAYOUT, "p1");
-  private static final NodeShare SHARE = new NodeShare(
-      Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of("env", "prod"))),
-          "db", List.of(TargetGroup.of("10.0.0.2:5432", Map.of()))),
-      Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)"))));
+  private static final NodeShare SHARE =
+      new NodeShare(
+          Map.of(
+              "web",
+              List.of(TargetGroup.of("10.0.0.1:80", Map.of("env", "prod"))),
+              "db",
+              List.of(TargetGroup.of("10.0.0.2:5432", Map.of()))),
+          Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)"))));
 
   @Test
   void aCompleteSnapshotAssemblesTheShare() {
@@ -48,7 +52,10 @@ class SnapshotReaderTest {
     assertTrue(parts.size() > 3, "several chunks");
     List<KvEntry> entries = new ArrayList<>();
     parts.forEach((k, v) -> entries.add(entry(LAYOUT.part("p1", k.toString()), v)));
-    entries.add(entry(LAYOUT.manifest("p1"), Json.encode(new NodeManifest(3, 1, Parts.checksums(parts), ""))));
+    entries.add(
+        entry(
+            LAYOUT.manifest("p1"),
+            Json.encode(new NodeManifest(3, 1, Parts.checksums(parts), ""))));
 
     assertEquals(big, assertInstanceOf(Snapshot.Complete.class, READER.read(entries)).share());
   }
@@ -62,22 +69,28 @@ class SnapshotReaderTest {
   @Test
   void aChangedPartUnderAnOldManifestIsIncomplete() {
     List<KvEntry> entries = new ArrayList<>(entries(SHARE, 4, true));
-    entries.replaceAll(e -> e.key().endsWith("/targets/web")
-        ? entry(e.key(), Json.encode(List.of(TargetGroup.of("10.9.9.9:80", Map.of())))) : e);
+    entries.replaceAll(
+        e ->
+            e.key().endsWith("/targets/web")
+                ? entry(e.key(), Json.encode(List.of(TargetGroup.of("10.9.9.9:80", Map.of()))))
+                : e);
     Snapshot.Incomplete inc = assertInstanceOf(Snapshot.Incomplete.class, READER.read(entries));
     assertEquals(4, inc.generation());
     assertEquals(List.of("targets/web checksum differs"), inc.problems());
 
     entries.removeIf(e -> e.key().endsWith("/rules/heavy"));
-    assertEquals(List.of("rules/heavy missing", "targets/web checksum differs"),
+    assertEquals(
+        List.of("rules/heavy missing", "targets/web checksum differs"),
         assertInstanceOf(Snapshot.Incomplete.class, READER.read(entries)).problems());
   }
 
   @Test
   void keysTheManifestDoesNotListAreIgnored() {
     List<KvEntry> entries = new ArrayList<>(entries(SHARE, 2, true));
-    entries.add(entry(LAYOUT.nodeDir("p1") + "targets/../x", "[]".getBytes(StandardCharsets.UTF_8)));
-    entries.add(entry(LAYOUT.nodeDir("p1") + "targets/extra", "[]".getBytes(StandardCharsets.UTF_8)));
+    entries.add(
+        entry(LAYOUT.nodeDir("p1") + "targets/../x", "[]".getBytes(StandardCharsets.UTF_8)));
+    entries.add(
+        entry(LAYOUT.nodeDir("p1") + "targets/extra", "[]".getBytes(StandardCharsets.UTF_8)));
     entries.add(entry(LAYOUT.nodeDir("p1"), new byte[0]));
     assertEquals(SHARE, assertInstanceOf(Snapshot.Complete.class, READER.read(entries)).share());
   }
@@ -85,13 +98,21 @@ class SnapshotReaderTest {
   @Test
   void aManifestListingATraversingNameIsMalformed() {
     byte[] value = Json.encode(List.of(TargetGroup.of("10.0.0.1:80", Map.of())));
-    for (String key : List.of("targets/../x", "targets/..", "rules/a\\b", "../targets/x", "targets/web/../../x")) {
-      String manifest = "{\"generation\":5,\"epoch\":1,\"parts\":{\"" + key.replace("\\", "\\\\") + "\":\""
-          + Checksums.sha256Hex(value) + "\"},\"written_at\":\"\"}";
-      List<KvEntry> entries = List.of(
-          entry(LAYOUT.nodeDir("p1") + key, value),
-          entry(LAYOUT.manifest("p1"), manifest.getBytes(StandardCharsets.UTF_8)));
-      Snapshot.Malformed bad = assertInstanceOf(Snapshot.Malformed.class, READER.read(entries), key);
+    for (String key :
+        List.of(
+            "targets/../x", "targets/..", "rules/a\\b", "../targets/x", "targets/web/../../x")) {
+      String manifest =
+          "{\"generation\":5,\"epoch\":1,\"parts\":{\""
+              + key.replace("\\", "\\\\")
+              + "\":\""
+              + Checksums.sha256Hex(value)
+              + "\"},\"written_at\":\"\"}";
+      List<KvEntry> entries =
+          List.of(
+              entry(LAYOUT.nodeDir("p1") + key, value),
+              entry(LAYOUT.manifest("p1"), manifest.getBytes(StandardCharsets.UTF_8)));
+      Snapshot.Malformed bad =
+          assertInstanceOf(Snapshot.Malformed.class, READER.read(entries), key);
       assertTrue(bad.error().startsWith("prome-shard/nodes/p1/manifest: "), bad.error());
       assertTrue(bad.error().contains("part") || bad.error().contains("invalid name"), bad.error());
     }
@@ -99,15 +120,23 @@ class SnapshotReaderTest {
 
   @Test
   void anUndecodablePartOrManifestIsMalformed() {
-    List<KvEntry> entries = List.of(entry(LAYOUT.manifest("p1"), "{\"generation\":1}".getBytes(StandardCharsets.UTF_8)));
+    List<KvEntry> entries =
+        List.of(
+            entry(LAYOUT.manifest("p1"), "{\"generation\":1}".getBytes(StandardCharsets.UTF_8)));
     Snapshot.Malformed m = assertInstanceOf(Snapshot.Malformed.class, READER.read(entries));
     assertTrue(m.error().startsWith("prome-shard/nodes/p1/manifest: "), m.error());
 
     byte[] junk = "[{\"targets\":[]}]".getBytes(StandardCharsets.UTF_8);
-    List<KvEntry> badPart = List.of(entry(LAYOUT.part("p1", "targets/web"), junk),
-        entry(LAYOUT.manifest("p1"), Json.encode(new NodeManifest(2, 1, Map.of("targets/web", Checksums.sha256Hex(junk)), ""))));
+    List<KvEntry> badPart =
+        List.of(
+            entry(LAYOUT.part("p1", "targets/web"), junk),
+            entry(
+                LAYOUT.manifest("p1"),
+                Json.encode(
+                    new NodeManifest(2, 1, Map.of("targets/web", Checksums.sha256Hex(junk)), ""))));
     Snapshot.Malformed p = assertInstanceOf(Snapshot.Malformed.class, READER.read(badPart));
-    assertTrue(p.error().startsWith("prome-shard/nodes/p1/ generation 2: targets/web: "), p.error());
+    assertTrue(
+        p.error().startsWith("prome-shard/nodes/p1/ generation 2: targets/web: "), p.error());
   }
 
   private static List<KvEntry> entries(NodeShare share, long generation, boolean withManifest) {
@@ -115,7 +144,10 @@ class SnapshotReaderTest {
     List<KvEntry> out = new ArrayList<>();
     parts.forEach((k, v) -> out.add(entry(LAYOUT.part("p1", k.toString()), v)));
     if (withManifest) {
-      out.add(entry(LAYOUT.manifest("p1"), Json.encode(new NodeManifest(generation, 1, Parts.checksums(parts), "now"))));
+      out.add(
+          entry(
+              LAYOUT.manifest("p1"),
+              Json.encode(new NodeManifest(generation, 1, Parts.checksums(parts), "now"))));
     }
     return out;
   }

@@ -6,9 +6,9 @@ import io.promeshard.bench.report.Machine;
 import io.promeshard.bench.report.Stats;
 import io.promeshard.bench.report.Table;
 import io.promeshard.coordinator.config.CoordinatorConfig;
-import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.ConsulConfig;
@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * Benchmark 4: an in-process coordinator dispatching {@code targets} targets read from file_sd JSON
  * files over {@code nodes} nodes (TTL-checked services in a real Consul): the source read, then the
  * dispatch (shares, sharding, diff, publish) of the first full publish, of no-op dispatches (an
- * equivalent settings edit) and of one node joining and leaving, with the keys and bytes each wrote.
+ * equivalent settings edit) and of one node joining and leaving, with the keys and bytes each
+ * wrote.
  */
 public final class DispatchBench {
   static final String SERVICE = Defaults.NODE_SERVICE;
@@ -38,11 +39,20 @@ public final class DispatchBench {
   public record Config(int targets, int nodes, int files, int runs, Duration timeout) {}
 
   /** One kind of dispatch over its runs: seconds per run, and the writes of the first run. */
-  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
-  public record Kind(String name, double[] seconds, int moved, int keys, long valueBytes, long txnBytes, int batches) {}
+  @SuppressWarnings(
+      "ArrayRecordComponent") // measured samples for the report; never compared or hashed
+  public record Kind(
+      String name,
+      double[] seconds,
+      int moved,
+      int keys,
+      long valueBytes,
+      long txnBytes,
+      int batches) {}
 
   /** Everything measured. */
-  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
+  @SuppressWarnings(
+      "ArrayRecordComponent") // measured samples for the report; never compared or hashed
   public record Result(double[] sourceReadMs, List<Kind> kinds) {
     public Kind kind(String name) {
       return kinds.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
@@ -77,19 +87,38 @@ public final class DispatchBench {
       }
       String settings = "{\"debounce\":\"0s\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\"}";
       consul.putKv(layout.settings(), settings);
-      consul.putKv(layout.job(JOB), "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + pattern + "\"]}]}");
-      CoordinatorConfig cc = new CoordinatorConfig(new ConsulConfig(server.url(), null, null), null, "",
-          Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
-      try (Coordinator coordinator = new Coordinator(cc, DispatchMode.PUBLISH, r -> reports.add(new Stamped(System.nanoTime(), r)))) {
+      consul.putKv(
+          layout.job(JOB), "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + pattern + "\"]}]}");
+      CoordinatorConfig cc =
+          new CoordinatorConfig(
+              new ConsulConfig(server.url(), null, null),
+              null,
+              "",
+              Duration.ofSeconds(10),
+              Duration.ZERO,
+              Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
+      try (Coordinator coordinator =
+          new Coordinator(
+              cc, DispatchMode.PUBLISH, r -> reports.add(new Stamped(System.nanoTime(), r)))) {
         start(coordinator);
-        DispatchReport initial = awaitWith(reports, r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
-            config.timeout().plus(Duration.ofSeconds(60)), "the first full publish");
+        DispatchReport initial =
+            awaitWith(
+                reports,
+                r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
+                config.timeout().plus(Duration.ofSeconds(60)),
+                "the first full publish");
         kinds.add(kind("initial publish", List.of(initial)));
         List<DispatchReport> noop = new ArrayList<>();
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
-          consul.putKv(layout.settings(), i % 2 == 0 ? settings.replace("}", ",\"replicas\":1}") : settings);
-          noop.add(awaitWith(reports, r -> true, config.timeout(), "a dispatch after an equivalent settings edit"));
+          consul.putKv(
+              layout.settings(), i % 2 == 0 ? settings.replace("}", ",\"replicas\":1}") : settings);
+          noop.add(
+              awaitWith(
+                  reports,
+                  r -> true,
+                  config.timeout(),
+                  "a dispatch after an equivalent settings edit"));
         }
         kinds.add(kind("no-op (equivalent settings edit)", noop));
         List<DispatchReport> joins = new ArrayList<>();
@@ -98,13 +127,26 @@ public final class DispatchBench {
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
           consul.register(SERVICE, extra);
-          joins.add(awaitWith(reports, r -> r.input().members().containsKey(extra), config.timeout(), extra + " joining"));
+          joins.add(
+              awaitWith(
+                  reports,
+                  r -> r.input().members().containsKey(extra),
+                  config.timeout(),
+                  extra + " joining"));
           reports.clear();
           consul.deregister(extra);
-          leaves.add(awaitWith(reports, r -> !r.input().members().containsKey(extra), config.timeout(), extra + " leaving"));
+          leaves.add(
+              awaitWith(
+                  reports,
+                  r -> !r.input().members().containsKey(extra),
+                  config.timeout(),
+                  extra + " leaving"));
         }
-        kinds.add(kind("one node joins (" + config.nodes() + " → " + (config.nodes() + 1) + ")", joins));
-        kinds.add(kind("one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")", leaves));
+        kinds.add(
+            kind("one node joins (" + config.nodes() + " → " + (config.nodes() + 1) + ")", joins));
+        kinds.add(
+            kind(
+                "one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")", leaves));
       }
     }
     Result result = new Result(readMs, kinds);
@@ -119,8 +161,14 @@ public final class DispatchBench {
   private static Kind kind(String name, List<DispatchReport> runs) {
     double[] seconds = runs.stream().mapToDouble(DispatchReport::seconds).toArray();
     DispatchReport first = runs.get(0);
-    return new Kind(name, seconds, first.output().moved(), first.plan().keyCount(), first.plan().byteCount(),
-        first.written().bodyBytes(), first.written().batches());
+    return new Kind(
+        name,
+        seconds,
+        first.output().moved(),
+        first.plan().keyCount(),
+        first.plan().byteCount(),
+        first.written().bodyBytes(),
+        first.written().batches());
   }
 
   private static void start(Coordinator coordinator) {
@@ -131,12 +179,17 @@ public final class DispatchBench {
     }
   }
 
-  private static DispatchReport awaitWith(BlockingQueue<Stamped> reports,
-      java.util.function.Predicate<DispatchReport> wanted, Duration timeout, String what) {
+  private static DispatchReport awaitWith(
+      BlockingQueue<Stamped> reports,
+      java.util.function.Predicate<DispatchReport> wanted,
+      Duration timeout,
+      String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        Stamped s = reports.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        Stamped s =
+            reports.poll(
+                Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
         if (s != null && wanted.test(s.report())) {
           return s.report();
         }
@@ -150,19 +203,51 @@ public final class DispatchBench {
 
   private void print(Result r, String loadBefore) {
     double readMedian = Stats.median(r.sourceReadMs());
-    Table t = new Table("Coordinator dispatch: " + Stats.n(config.targets()) + " targets from " + config.files()
-        + " file_sd files over " + config.nodes() + " nodes (load average " + loadBefore + " → " + Machine.loadAverage() + ")",
-        "dispatch", "runs", "dispatch ms (median)", "read + dispatch ms", "targets moved", "keys written", "value bytes",
-        "txn body bytes", "txn batches");
+    Table t =
+        new Table(
+            "Coordinator dispatch: "
+                + Stats.n(config.targets())
+                + " targets from "
+                + config.files()
+                + " file_sd files over "
+                + config.nodes()
+                + " nodes (load average "
+                + loadBefore
+                + " → "
+                + Machine.loadAverage()
+                + ")",
+            "dispatch",
+            "runs",
+            "dispatch ms (median)",
+            "read + dispatch ms",
+            "targets moved",
+            "keys written",
+            "value bytes",
+            "txn body bytes",
+            "txn batches");
     for (Kind k : r.kinds()) {
       double ms = Stats.median(k.seconds()) * 1000;
-      t.row(k.name(), k.seconds().length, Stats.f(ms, 0), Stats.f(ms + readMedian, 0), Stats.n(k.moved()), Stats.n(k.keys()),
-          Stats.n(k.valueBytes()), Stats.n(k.txnBytes()), k.batches());
+      t.row(
+          k.name(),
+          k.seconds().length,
+          Stats.f(ms, 0),
+          Stats.f(ms + readMedian, 0),
+          Stats.n(k.moved()),
+          Stats.n(k.keys()),
+          Stats.n(k.valueBytes()),
+          Stats.n(k.txnBytes()),
+          k.batches());
     }
     out.println(t.render());
-    out.println("Source read (file_sd JSON, " + config.files() + " files): median " + Stats.f(readMedian, 0) + " ms over "
-        + r.sourceReadMs().length + " reads. Dispatch = DispatchReport.seconds (shares, sharding with the previous "
-        + "assignment, publish plan, fenced transactions); writes are of the first run of each kind.");
+    out.println(
+        "Source read (file_sd JSON, "
+            + config.files()
+            + " files): median "
+            + Stats.f(readMedian, 0)
+            + " ms over "
+            + r.sourceReadMs().length
+            + " reads. Dispatch = DispatchReport.seconds (shares, sharding with the previous "
+            + "assignment, publish plan, fenced transactions); writes are of the first run of each kind.");
     out.println();
   }
 }

@@ -13,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * In-process agents, each with its own file_sd and rules directories under {@code root/<node>/}, default
- * timings ({@link Tuning#defaults()}), no Prometheus: no service registration, no reload, no ops server.
- * Start failures throw UncheckedIOException; closing stops every agent (files are kept).
+ * In-process agents, each with its own file_sd and rules directories under {@code root/<node>/},
+ * default timings ({@link Tuning#defaults()}), no Prometheus: no service registration, no reload,
+ * no ops server. Start failures throw UncheckedIOException; closing stops every agent (files are
+ * kept).
  */
 public final class AgentFleet implements Closeable {
   private final List<Agent> agents = new ArrayList<>();
@@ -31,31 +32,49 @@ public final class AgentFleet implements Closeable {
     AgentFleet fleet = new AgentFleet(nodes, root);
     try {
       for (String node : nodes) {
-        fleet.agents.add(new Agent(config(consulUrl, prefix, node, root), Tuning.defaults(), Agent.StopMode.DEREGISTER).start());
+        fleet.agents.add(
+            new Agent(
+                    config(consulUrl, prefix, node, root),
+                    Tuning.defaults(),
+                    Agent.StopMode.DEREGISTER)
+                .start());
       }
     } catch (IOException | RuntimeException e) {
       fleet.close();
-      throw e instanceof IOException io ? new UncheckedIOException("starting agents", io) : (RuntimeException) e;
+      throw e instanceof IOException io
+          ? new UncheckedIOException("starting agents", io)
+          : (RuntimeException) e;
     }
     return fleet;
   }
 
   /** The YAML an agent without Prometheus runs with. */
-  public static String yaml(String consulUrl, String prefix, String node, Path fileSdDir, Path rulesDir, String listen) {
-    return String.join("\n",
-        "consul: {address: '" + consulUrl + "'}",
-        "prefix: '" + prefix + "'",
-        "node: " + node,
-        "file_sd_dir: '" + fileSdDir + "'",
-        "rules_dir: '" + rulesDir + "'",
-        "reload_on: never",
-        "register: false",
-        "listen: '" + listen + "'") + "\n";
+  public static String yaml(
+      String consulUrl, String prefix, String node, Path fileSdDir, Path rulesDir, String listen) {
+    return String.join(
+            "\n",
+            "consul: {address: '" + consulUrl + "'}",
+            "prefix: '" + prefix + "'",
+            "node: " + node,
+            "file_sd_dir: '" + fileSdDir + "'",
+            "rules_dir: '" + rulesDir + "'",
+            "reload_on: never",
+            "register: false",
+            "listen: '" + listen + "'")
+        + "\n";
   }
 
   private static AgentConfig config(String consulUrl, String prefix, String node, Path root) {
-    String yaml = yaml(consulUrl, prefix, node, root.resolve(node).resolve("file_sd"), root.resolve(node).resolve("rules"), "");
-    return AgentConfig.resolve(AgentConfigFile.parse("bench agent " + node, yaml), Overrides.NONE, () -> node);
+    String yaml =
+        yaml(
+            consulUrl,
+            prefix,
+            node,
+            root.resolve(node).resolve("file_sd"),
+            root.resolve(node).resolve("rules"),
+            "");
+    return AgentConfig.resolve(
+        AgentConfigFile.parse("bench agent " + node, yaml), Overrides.NONE, () -> node);
   }
 
   public List<String> nodes() {

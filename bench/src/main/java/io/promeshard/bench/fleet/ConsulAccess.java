@@ -13,8 +13,8 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * The benchmark's own Consul client: KV puts and fake Prometheus nodes registered as services with TTL
- * checks (so membership works without a Prometheus). Failures throw UncheckedIOException or
+ * The benchmark's own Consul client: KV puts and fake Prometheus nodes registered as services with
+ * TTL checks (so membership works without a Prometheus). Failures throw UncheckedIOException or
  * IllegalStateException naming the request.
  */
 public final class ConsulAccess implements Closeable {
@@ -50,9 +50,16 @@ public final class ConsulAccess implements Closeable {
 
   /** Registers {@code node} as an instance of {@code service} with a passing TTL check. */
   public void register(String service, String node) {
-    String body = "{\"ID\":\"" + node + "\",\"Name\":\"" + service + "\",\"Port\":9090,\"Address\":\"127.0.0.1\","
-        + "\"Meta\":{\"weight\":\"1\",\"zone\":\"\"},"
-        + "\"Check\":{\"CheckID\":\"ttl-" + node + "\",\"TTL\":\"1h\",\"Status\":\"passing\"}}";
+    String body =
+        "{\"ID\":\""
+            + node
+            + "\",\"Name\":\""
+            + service
+            + "\",\"Port\":9090,\"Address\":\"127.0.0.1\","
+            + "\"Meta\":{\"weight\":\"1\",\"zone\":\"\"},"
+            + "\"Check\":{\"CheckID\":\"ttl-"
+            + node
+            + "\",\"TTL\":\"1h\",\"Status\":\"passing\"}}";
     put("agent/service/register", body);
   }
 
@@ -70,11 +77,15 @@ public final class ConsulAccess implements Closeable {
   }
 
   private void put(String path, String body) {
-    Request request = new Request.Builder().url(http.url(path).build())
-        .put(RequestBody.create(body, MediaType.get("application/json"))).build();
+    Request request =
+        new Request.Builder()
+            .url(http.url(path).build())
+            .put(RequestBody.create(body, MediaType.get("application/json")))
+            .build();
     try (Response response = http.client().newCall(request).execute()) {
       if (!response.isSuccessful()) {
-        throw new IllegalStateException("PUT /v1/" + path + ": HTTP " + response.code() + " " + response.body().string());
+        throw new IllegalStateException(
+            "PUT /v1/" + path + ": HTTP " + response.code() + " " + response.body().string());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("PUT /v1/" + path, e);

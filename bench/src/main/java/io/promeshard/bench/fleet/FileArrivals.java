@@ -23,12 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Notices when files reach an expected content, through the file system's change notifications (inotify
- * on Linux): one thread takes the events of the watched directories and reads each file named in the
- * current {@link Expectation} as it is created or renamed into place. As a safety net, after
- * {@value #FALLBACK_MILLIS} ms without any notification every pending file is read; arrivals seen that
- * way (late by up to that much) are counted in {@link #fallbackHits()} (expected 0). Closing stops the
- * thread.
+ * Notices when files reach an expected content, through the file system's change notifications
+ * (inotify on Linux): one thread takes the events of the watched directories and reads each file
+ * named in the current {@link Expectation} as it is created or renamed into place. As a safety net,
+ * after {@value #FALLBACK_MILLIS} ms without any notification every pending file is read; arrivals
+ * seen that way (late by up to that much) are counted in {@link #fallbackHits()} (expected 0).
+ * Closing stops the thread.
  */
 public final class FileArrivals implements Closeable {
   static final long FALLBACK_MILLIS = 250;
@@ -44,7 +44,12 @@ public final class FileArrivals implements Closeable {
       watcher = directories.get(0).getFileSystem().newWatchService();
       for (Path d : directories) {
         Files.createDirectories(d);
-        dirs.put(d.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY), d);
+        dirs.put(
+            d.register(
+                watcher,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY),
+            d);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("watching " + directories, e);
@@ -55,8 +60,8 @@ public final class FileArrivals implements Closeable {
   }
 
   /**
-   * Starts expecting every file of {@code files} to contain {@code marker}; set it up before causing the
-   * change, then {@link Expectation#await}. Replaces any previous expectation.
+   * Starts expecting every file of {@code files} to contain {@code marker}; set it up before
+   * causing the change, then {@link Expectation#await}. Replaces any previous expectation.
    */
   public Expectation expect(List<Path> files, String marker) {
     Expectation e = new Expectation(files, marker);
@@ -119,11 +124,18 @@ public final class FileArrivals implements Closeable {
       this.done = new CountDownLatch(this.files.size());
     }
 
-    /** Arrival times (System.nanoTime) in the order of the files given; AssertionError on timeout. */
+    /**
+     * Arrival times (System.nanoTime) in the order of the files given; AssertionError on timeout.
+     */
     public long[] await(Duration timeout) {
       if (!arrivedWithin(timeout)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + marker + " in "
-            + files.stream().filter(f -> !arrived.containsKey(f)).toList());
+        throw new AssertionError(
+            "timed out after "
+                + timeout
+                + " waiting for "
+                + marker
+                + " in "
+                + files.stream().filter(f -> !arrived.containsKey(f)).toList());
       }
       return arrivals();
     }

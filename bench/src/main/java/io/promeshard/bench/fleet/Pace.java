@@ -2,7 +2,10 @@ package io.promeshard.bench.fleet;
 
 import java.time.Duration;
 
-/** Deliberate pauses between measured changes (pacing, not synchronisation); restores the interrupt flag. */
+/**
+ * Deliberate pauses between measured changes (pacing, not synchronisation); restores the interrupt
+ * flag.
+ */
 public final class Pace {
   private Pace() {}
 

@@ -26,10 +26,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Publishes shares the way the coordinator's dispatcher does ({@link ShareBuilder} →
- * {@link PublishPlanner} → {@link Publisher}), without leader election (unfenced writes), so the
- * benchmark knows exactly when the transactions ran. Keeps the stored state and previous assignments
- * between publishes, like the dispatcher. Failed writes throw UncheckedIOException.
+ * Publishes shares the way the coordinator's dispatcher does ({@link ShareBuilder} → {@link
+ * PublishPlanner} → {@link Publisher}), without leader election (unfenced writes), so the benchmark
+ * knows exactly when the transactions ran. Keeps the stored state and previous assignments between
+ * publishes, like the dispatcher. Failed writes throw UncheckedIOException.
  */
 public final class SharePublisher {
   /** One publish: the plan and when its writes started and returned (System.nanoTime). */
@@ -45,12 +45,19 @@ public final class SharePublisher {
     this.planner = new PublishPlanner(layout);
   }
 
-  /** The shares of one job's {@code targets} over {@code nodes}, with {@code jobLabels} on every target. */
-  public Map<String, NodeShare> shares(String job, List<TargetGroup> targets, Map<String, String> jobLabels, List<String> nodes) {
+  /**
+   * The shares of one job's {@code targets} over {@code nodes}, with {@code jobLabels} on every
+   * target.
+   */
+  public Map<String, NodeShare> shares(
+      String job, List<TargetGroup> targets, Map<String, String> jobLabels, List<String> nodes) {
     Map<String, Member> members = new TreeMap<>();
     nodes.forEach(n -> members.put(n, new Member(n, 1, "")));
-    JobSpec spec = new JobSpec(List.of(new StaticSourceSpec(List.of(targets.get(0)))), jobLabels, 1.0, null);
-    DispatchInput in = new DispatchInput(Settings.DEFAULTS, Map.of(job, spec), Map.of(job, targets), List.of(), members);
+    JobSpec spec =
+        new JobSpec(List.of(new StaticSourceSpec(List.of(targets.get(0)))), jobLabels, 1.0, null);
+    DispatchInput in =
+        new DispatchInput(
+            Settings.DEFAULTS, Map.of(job, spec), Map.of(job, targets), List.of(), members);
     DispatchOutput out = ShareBuilder.build(in, previous);
     previous = out.assignments();
     return out.shares();
@@ -61,7 +68,9 @@ public final class SharePublisher {
     return planner.plan(shares, stored, 1, Instant.now().toString());
   }
 
-  /** Writes {@code plan} (parts, then manifests, then deletions) and remembers the result as stored. */
+  /**
+   * Writes {@code plan} (parts, then manifests, then deletions) and remembers the result as stored.
+   */
   public Published publish(PublishPlan plan) {
     long start = System.nanoTime();
     try {

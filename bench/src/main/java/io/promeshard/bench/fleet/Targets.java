@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Synthetic scrape targets: addresses {@code 10.a.b.c:9100} with a few realistic labels, as target
- * groups or written as file_sd JSON files. Write failures throw UncheckedIOException naming the folder.
+ * groups or written as file_sd JSON files. Write failures throw UncheckedIOException naming the
+ * folder.
  */
 public final class Targets {
   private static final int GROUP_SIZE = 10;
@@ -27,12 +28,18 @@ public final class Targets {
   public static List<TargetGroup> groups(int count) {
     List<TargetGroup> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      out.add(TargetGroup.of(address(i), Map.of("env", "prod", "rack", "r" + (i % 40), "team", "team-" + (i % 12))));
+      out.add(
+          TargetGroup.of(
+              address(i),
+              Map.of("env", "prod", "rack", "r" + (i % 40), "team", "team-" + (i % 12))));
     }
     return out;
   }
 
-  /** {@code targets} targets in {@code files} files, groups of 10 addresses sharing env/rack/team labels. */
+  /**
+   * {@code targets} targets in {@code files} files, groups of 10 addresses sharing env/rack/team
+   * labels.
+   */
   public static void writeFileSd(Path dir, int targets, int files) {
     try {
       Files.createDirectories(dir);
@@ -47,10 +54,16 @@ public final class Targets {
             sb.append(i == g ? "" : ", ").append('"').append(address(i)).append('"');
           }
           int group = g / GROUP_SIZE;
-          sb.append("], \"labels\": {\"env\": \"prod\", \"rack\": \"r").append(group % 40).append("\", \"team\": \"team-")
-              .append(group % 12).append("\"}}");
+          sb.append("], \"labels\": {\"env\": \"prod\", \"rack\": \"r")
+              .append(group % 40)
+              .append("\", \"team\": \"team-")
+              .append(group % 12)
+              .append("\"}}");
         }
-        Files.writeString(dir.resolve(String.format("targets-%03d.json", f)), sb.append("\n]\n"), StandardCharsets.UTF_8);
+        Files.writeString(
+            dir.resolve(String.format("targets-%03d.json", f)),
+            sb.append("\n]\n"),
+            StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing file_sd files in " + dir, e);

@@ -24,13 +24,18 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
 
   public static AgentCommand jar(Path launcherScript, Path agentJar) {
     if (!Files.isRegularFile(agentJar)) {
-      throw new IllegalStateException("agent jar " + agentJar + " not found: build it with mvn -o -q -pl agent -am package -DskipTests");
+      throw new IllegalStateException(
+          "agent jar "
+              + agentJar
+              + " not found: build it with mvn -o -q -pl agent -am package -DskipTests");
     }
-    return new AgentCommand(javaBinary(), launcherOptions(launcherScript), List.of("-jar", agentJar.toString()));
+    return new AgentCommand(
+        javaBinary(), launcherOptions(launcherScript), List.of("-jar", agentJar.toString()));
   }
 
   public static AgentCommand classPath(Path launcherScript, String classPath) {
-    return new AgentCommand(javaBinary(), launcherOptions(launcherScript), List.of("-cp", classPath, MAIN_CLASS));
+    return new AgentCommand(
+        javaBinary(), launcherOptions(launcherScript), List.of("-cp", classPath, MAIN_CLASS));
   }
 
   /** The same launch with other JVM options. */
@@ -75,7 +80,8 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
         }
       }
     }
-    throw new IllegalStateException(script + ": no JVM options found between 'exec \"$java\"' and '$JAVA_OPTS'");
+    throw new IllegalStateException(
+        script + ": no JVM options found between 'exec \"$java\"' and '$JAVA_OPTS'");
   }
 
   private static String javaBinary() {

@@ -25,22 +25,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Benchmark 3: the agent as a subprocess (the shaded jar with the package launcher's JVM options) and a
- * share of {@code targets} targets: time from process start to the first rendered file, resident
- * memory and CPU while idle (blocked on its Consul long-poll), and while applying a series of changes
- * that rewrite the whole share. One row per set of JVM options.
+ * Benchmark 3: the agent as a subprocess (the shaded jar with the package launcher's JVM options)
+ * and a share of {@code targets} targets: time from process start to the first rendered file,
+ * resident memory and CPU while idle (blocked on its Consul long-poll), and while applying a series
+ * of changes that rewrite the whole share. One row per set of JVM options.
  */
 public final class FootprintBench {
   static final String NODE = "footprint";
   static final String JOB = "web";
 
-  /** What to run: each entry of {@code jvmOptionSets} is one row (null = the launcher's own options). */
-  public record Config(int targets, Duration settle, Duration idle, int changes, Duration gap, Duration timeout,
+  /**
+   * What to run: each entry of {@code jvmOptionSets} is one row (null = the launcher's own
+   * options).
+   */
+  public record Config(
+      int targets,
+      Duration settle,
+      Duration idle,
+      int changes,
+      Duration gap,
+      Duration timeout,
       List<List<String>> jvmOptionSets) {}
 
-  /** One row. Memory in KiB, times in ms; {@code error} is empty unless the run failed (then the figures are 0). */
-  public record Row(List<String> jvmOptions, String error, double startToRenderMs, long rssAtRenderKb, long idleRssKb, long idleAnonKb,
-      long idleFileKb, double idleCpuPercent, long changeMaxRssKb, double cpuMsPerChange, double applyP50Ms, long rssAfterKb, long peakRssKb) {}
+  /**
+   * One row. Memory in KiB, times in ms; {@code error} is empty unless the run failed (then the
+   * figures are 0).
+   */
+  public record Row(
+      List<String> jvmOptions,
+      String error,
+      double startToRenderMs,
+      long rssAtRenderKb,
+      long idleRssKb,
+      long idleAnonKb,
+      long idleFileKb,
+      double idleCpuPercent,
+      long changeMaxRssKb,
+      double cpuMsPerChange,
+      double applyP50Ms,
+      long rssAfterKb,
+      long peakRssKb) {}
 
   private final Config config;
   private final AgentCommand command;
@@ -79,8 +103,12 @@ public final class FootprintBench {
     try (FileArrivals arrivals = new FileArrivals(List.of(fileSd))) {
       FileArrivals.Expectation first = arrivals.expect(List.of(file), "\"chg-0\"");
       long t0 = System.nanoTime();
-      ManagedProcess agent = ManagedProcess.start("agent", cmd.command("run", "--config", yml.toString()), Map.of(),
-          dir.resolve("agent.log"));
+      ManagedProcess agent =
+          ManagedProcess.start(
+              "agent",
+              cmd.command("run", "--config", yml.toString()),
+              Map.of(),
+              dir.resolve("agent.log"));
       try {
         ProcStats proc = new ProcStats(agent.pid());
         double startToRender = (awaitWhileAlive(first, agent, config.timeout())[0] - t0) / 1e6;
@@ -109,14 +137,37 @@ public final class FootprintBench {
           changeMax = sampler.maxKb();
         }
         double cpuPerChange = (proc.cpuMillis() - cpu1) / (double) config.changes();
-        return new Row(cmd.jvmOptions(), "", startToRender, rssAtRender, idleRss, idleAnon, idleFile, idleCpu, changeMax, cpuPerChange,
-            Stats.median(apply), proc.rssKb(), proc.peakRssKb());
+        return new Row(
+            cmd.jvmOptions(),
+            "",
+            startToRender,
+            rssAtRender,
+            idleRss,
+            idleAnon,
+            idleFile,
+            idleCpu,
+            changeMax,
+            cpuPerChange,
+            Stats.median(apply),
+            proc.rssKb(),
+            proc.peakRssKb());
       } catch (AssertionError | RuntimeException e) {
         String tail = agent.logTail(20);
-        String why = tail.lines().filter(l -> l.contains("java.lang.OutOfMemoryError"))
-            .map(l -> l.substring(l.indexOf("java.lang.OutOfMemoryError"))).findFirst().orElse(e.getMessage());
-        System.err.println("[bench] footprint run with " + cmd.jvmOptions() + " failed: " + e + "; agent log " + agent.logFile()
-            + ":\n" + tail);
+        String why =
+            tail.lines()
+                .filter(l -> l.contains("java.lang.OutOfMemoryError"))
+                .map(l -> l.substring(l.indexOf("java.lang.OutOfMemoryError")))
+                .findFirst()
+                .orElse(e.getMessage());
+        System.err.println(
+            "[bench] footprint run with "
+                + cmd.jvmOptions()
+                + " failed: "
+                + e
+                + "; agent log "
+                + agent.logFile()
+                + ":\n"
+                + tail);
         return new Row(cmd.jvmOptions(), why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
       } finally {
         agent.stop();
@@ -124,22 +175,31 @@ public final class FootprintBench {
     }
   }
 
-  /** Like {@link FileArrivals.Expectation#await} but gives up as soon as the agent process has exited. */
-  private static long[] awaitWhileAlive(FileArrivals.Expectation e, ManagedProcess agent, Duration timeout) {
+  /**
+   * Like {@link FileArrivals.Expectation#await} but gives up as soon as the agent process has
+   * exited.
+   */
+  private static long[] awaitWhileAlive(
+      FileArrivals.Expectation e, ManagedProcess agent, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!e.arrivedWithin(Duration.ofMillis(200))) {
       if (!agent.isAlive()) {
         throw new IllegalStateException("the agent exited before rendering");
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the agent rendered nothing within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            "the agent rendered nothing within " + timeout.toSeconds() + " s");
       }
     }
     return e.await(Duration.ZERO);
   }
 
-  private static SharePublisher.Published publish(SharePublisher publisher, List<TargetGroup> targets, int change) {
-    return publisher.publish(publisher.plan(publisher.shares(JOB, targets, Map.of("bench_change", "chg-" + change), List.of(NODE))));
+  private static SharePublisher.Published publish(
+      SharePublisher publisher, List<TargetGroup> targets, int change) {
+    return publisher.publish(
+        publisher.plan(
+            publisher.shares(
+                JOB, targets, Map.of("bench_change", "chg-" + change), List.of(NODE))));
   }
 
   private static Path writeConfig(String consulUrl, String prefix, Path dir, Path fileSd) {
@@ -147,7 +207,15 @@ public final class FootprintBench {
       Files.createDirectories(dir);
       Path yml = dir.resolve("agent.yml");
       // ops server on as in production (the default listen is 127.0.0.1:9466; a free port here)
-      Files.writeString(yml, AgentFleet.yaml(consulUrl, prefix, NODE, fileSd, dir.resolve("rules"), "127.0.0.1:" + FreePorts.one()));
+      Files.writeString(
+          yml,
+          AgentFleet.yaml(
+              consulUrl,
+              prefix,
+              NODE,
+              fileSd,
+              dir.resolve("rules"),
+              "127.0.0.1:" + FreePorts.one()));
       return yml;
     } catch (IOException e) {
       throw new UncheckedIOException("writing the agent config in " + dir, e);
@@ -155,25 +223,70 @@ public final class FootprintBench {
   }
 
   private void print(List<Row> rows, String loadBefore) {
-    Table t = new Table("Agent footprint: subprocess, " + Stats.n(config.targets()) + " targets in its share (load average "
-        + loadBefore + " → " + Machine.loadAverage() + ")",
-        "JVM options", "start → first render ms", "RSS at render MiB", "idle RSS MiB", "idle anon / file MiB", "idle CPU %", "change: max RSS MiB",
-        "change: CPU ms each", "change: apply p50 ms", "RSS after MiB", "peak RSS (VmHWM) MiB");
+    Table t =
+        new Table(
+            "Agent footprint: subprocess, "
+                + Stats.n(config.targets())
+                + " targets in its share (load average "
+                + loadBefore
+                + " → "
+                + Machine.loadAverage()
+                + ")",
+            "JVM options",
+            "start → first render ms",
+            "RSS at render MiB",
+            "idle RSS MiB",
+            "idle anon / file MiB",
+            "idle CPU %",
+            "change: max RSS MiB",
+            "change: CPU ms each",
+            "change: apply p50 ms",
+            "RSS after MiB",
+            "peak RSS (VmHWM) MiB");
     for (Row r : rows) {
       if (!r.error().isEmpty()) {
-        t.row("`" + String.join(" ", r.jvmOptions()) + "`", "failed: " + r.error(), "", "", "", "", "", "", "", "", "");
+        t.row(
+            "`" + String.join(" ", r.jvmOptions()) + "`",
+            "failed: " + r.error(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "");
         continue;
       }
-      t.row("`" + String.join(" ", r.jvmOptions()) + "`", Stats.f(r.startToRenderMs(), 0), mib(r.rssAtRenderKb()),
-          mib(r.idleRssKb()), mib(r.idleAnonKb()) + " / " + mib(r.idleFileKb()), Stats.f(r.idleCpuPercent(), 2), mib(r.changeMaxRssKb()), Stats.f(r.cpuMsPerChange(), 0),
-          Stats.f(r.applyP50Ms(), 1), mib(r.rssAfterKb()), mib(r.peakRssKb()));
+      t.row(
+          "`" + String.join(" ", r.jvmOptions()) + "`",
+          Stats.f(r.startToRenderMs(), 0),
+          mib(r.rssAtRenderKb()),
+          mib(r.idleRssKb()),
+          mib(r.idleAnonKb()) + " / " + mib(r.idleFileKb()),
+          Stats.f(r.idleCpuPercent(), 2),
+          mib(r.changeMaxRssKb()),
+          Stats.f(r.cpuMsPerChange(), 0),
+          Stats.f(r.applyP50Ms(), 1),
+          mib(r.rssAfterKb()),
+          mib(r.peakRssKb()));
     }
     out.println(t.render());
-    out.println("Idle: " + config.idle().toSeconds() + " s after " + config.settle().toSeconds() + " s of settling; change: "
-        + config.changes() + " changes each rewriting all " + Stats.n(config.targets()) + " targets, " + config.gap().toMillis()
-        + " ms apart; CPU = utime + stime from /proc/<pid>/stat, RSS = VmRSS sampled every 20-100 ms; anon / file = "
-        + "RssAnon / RssFile at the end of the idle window (file pages: libjvm.so, the CDS archive, the jar; shared "
-        + "between JVMs).");
+    out.println(
+        "Idle: "
+            + config.idle().toSeconds()
+            + " s after "
+            + config.settle().toSeconds()
+            + " s of settling; change: "
+            + config.changes()
+            + " changes each rewriting all "
+            + Stats.n(config.targets())
+            + " targets, "
+            + config.gap().toMillis()
+            + " ms apart; CPU = utime + stime from /proc/<pid>/stat, RSS = VmRSS sampled every 20-100 ms; anon / file = "
+            + "RssAnon / RssFile at the end of the idle window (file pages: libjvm.so, the CDS archive, the jar; shared "
+            + "between JVMs).");
     out.println();
   }
 

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resident memory and CPU time of a process from Linux /proc: VmRSS, RssAnon, RssFile and VmHWM from
- * {@code /proc/<pid>/status}, utime + stime from {@code /proc/<pid>/stat} in clock ticks. A process
- * that is gone (or a system without /proc) throws UncheckedIOException naming the file.
+ * Resident memory and CPU time of a process from Linux /proc: VmRSS, RssAnon, RssFile and VmHWM
+ * from {@code /proc/<pid>/status}, utime + stime from {@code /proc/<pid>/stat} in clock ticks. A
+ * process that is gone (or a system without /proc) throws UncheckedIOException naming the file.
  */
 public final class ProcStats {
   /** Clock ticks per second of utime/stime; 100 on every Linux this runs on (getconf CLK_TCK). */
@@ -25,12 +25,18 @@ public final class ProcStats {
     return statusField("VmRSS:");
   }
 
-  /** Resident anonymous memory (heap, metaspace, code, stacks, malloc) in KiB: what the process costs alone. */
+  /**
+   * Resident anonymous memory (heap, metaspace, code, stacks, malloc) in KiB: what the process
+   * costs alone.
+   */
   public long rssAnonKb() {
     return statusField("RssAnon:");
   }
 
-  /** Resident file-backed memory (libjvm.so, the CDS archive, jars) in KiB: shared with other JVMs of the same JDK. */
+  /**
+   * Resident file-backed memory (libjvm.so, the CDS archive, jars) in KiB: shared with other JVMs
+   * of the same JDK.
+   */
   public long rssFileKb() {
     return statusField("RssFile:");
   }

@@ -3,7 +3,9 @@ package io.promeshard.bench.footprint;
 import java.io.Closeable;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Samples a process's resident set every few milliseconds on its own thread, keeping the maximum. */
+/**
+ * Samples a process's resident set every few milliseconds on its own thread, keeping the maximum.
+ */
 final class RssSampler implements Closeable {
   private final ProcStats proc;
   private final long everyMillis;

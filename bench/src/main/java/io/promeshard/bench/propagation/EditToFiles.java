@@ -6,9 +6,9 @@ import io.promeshard.bench.fleet.FileArrivals;
 import io.promeshard.bench.fleet.Pace;
 import io.promeshard.bench.fleet.Targets;
 import io.promeshard.coordinator.config.CoordinatorConfig;
-import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.ConsulConfig;
@@ -23,26 +23,49 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One KV-edit row: an in-process coordinator (leader of its own prefix) and in-process agents; each
- * edit PUTs {@code config/jobs/web} and the clock runs until all agents' files hold the edit. Two kinds
- * of edit: a job label on a job whose targets come from file_sd files (the sources are unchanged, so
- * the dispatch follows the edit after {@code settings.debounce}), and a label inside the groups of a
- * static source (the source is restarted and its result passes the source manager's own debounce
- * first; inline targets must fit Consul's 512 KiB value limit, so this row is smaller).
+ * edit PUTs {@code config/jobs/web} and the clock runs until all agents' files hold the edit. Two
+ * kinds of edit: a job label on a job whose targets come from file_sd files (the sources are
+ * unchanged, so the dispatch follows the edit after {@code settings.debounce}), and a label inside
+ * the groups of a static source (the source is restarted and its result passes the source manager's
+ * own debounce first; inline targets must fit Consul's 512 KiB value limit, so this row is
+ * smaller).
  */
 public final class EditToFiles {
   /** Which part of the job spec each edit changes. */
-  public enum Edit { JOB_LABEL, SOURCE_GROUPS }
+  public enum Edit {
+    JOB_LABEL,
+    SOURCE_GROUPS
+  }
 
-  /** Per edit: until the last agent's files, and until the dispatch report (publish and status done). */
-  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
-  public record Samples(Edit edit, String debounce, int targets, double[] filesMs, double[] dispatchedMs, int fallbackHits) {}
+  /**
+   * Per edit: until the last agent's files, and until the dispatch report (publish and status
+   * done).
+   */
+  @SuppressWarnings(
+      "ArrayRecordComponent") // measured samples for the report; never compared or hashed
+  public record Samples(
+      Edit edit,
+      String debounce,
+      int targets,
+      double[] filesMs,
+      double[] dispatchedMs,
+      int fallbackHits) {}
 
   private record Stamped(long nanos, DispatchReport report) {}
 
   private EditToFiles() {}
 
-  static Samples run(ConsulAccess consul, String prefix, List<String> nodes, Path root, int targetsPerAgent, Edit edit,
-      String debounce, int edits, Duration gap, Duration timeout) {
+  static Samples run(
+      ConsulAccess consul,
+      String prefix,
+      List<String> nodes,
+      Path root,
+      int targetsPerAgent,
+      Edit edit,
+      String debounce,
+      int edits,
+      Duration gap,
+      Duration timeout) {
     KvLayout layout = new KvLayout(prefix);
     List<TargetGroup> targets = Targets.groups(targetsPerAgent * nodes.size());
     Path sdDir = root.resolve("targets");
@@ -50,19 +73,34 @@ public final class EditToFiles {
       Targets.writeFileSd(sdDir, targets.size(), 10);
     }
     String sdPattern = sdDir.toAbsolutePath() + "/*.json";
-    consul.putKv(layout.settings(), "{\"debounce\":\"" + debounce + "\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\"}");
-    consul.putKv(layout.job(PublishToFiles.JOB), jobSpec(targets, sdPattern, edit, PublishToFiles.marker(0)));
+    consul.putKv(
+        layout.settings(),
+        "{\"debounce\":\"" + debounce + "\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\"}");
+    consul.putKv(
+        layout.job(PublishToFiles.JOB),
+        jobSpec(targets, sdPattern, edit, PublishToFiles.marker(0)));
     BlockingQueue<Stamped> reports = new LinkedBlockingQueue<>();
-    CoordinatorConfig config = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), prefix, "",
-        Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
+    CoordinatorConfig config =
+        new CoordinatorConfig(
+            new ConsulConfig(consul.url(), null, null),
+            prefix,
+            "",
+            Duration.ofSeconds(10),
+            Duration.ZERO,
+            Duration.ofSeconds(2)); // startup_grace: the first dispatch waits all of it
     try (AgentFleet agents = AgentFleet.start(consul.url(), prefix, nodes, root);
         FileArrivals arrivals = new FileArrivals(agents.fileSdDirs());
-        Coordinator coordinator = new Coordinator(config, DispatchMode.PUBLISH,
-            r -> reports.add(new Stamped(System.nanoTime(), r)))) {
+        Coordinator coordinator =
+            new Coordinator(
+                config,
+                DispatchMode.PUBLISH,
+                r -> reports.add(new Stamped(System.nanoTime(), r)))) {
       List<Path> files = agents.jobFiles(PublishToFiles.JOB);
-      FileArrivals.Expectation first = arrivals.expect(files, "\"" + PublishToFiles.marker(0) + "\"");
+      FileArrivals.Expectation first =
+          arrivals.expect(files, "\"" + PublishToFiles.marker(0) + "\"");
       start(coordinator);
-      first.await(timeout.plus(Duration.ofSeconds(30))); // leader election and the first full publish
+      first.await(
+          timeout.plus(Duration.ofSeconds(30))); // leader election and the first full publish
       double[] filesMs = new double[edits];
       double[] dispatchedMs = new double[edits];
       for (int e = 0; e < edits; e++) {
@@ -81,7 +119,8 @@ public final class EditToFiles {
         filesMs[e] = (last - t0) / 1e6;
         dispatchedMs[e] = (dispatchedAt(reports, timeout) - t0) / 1e6;
       }
-      return new Samples(edit, debounce, targets.size(), filesMs, dispatchedMs, arrivals.fallbackHits());
+      return new Samples(
+          edit, debounce, targets.size(), filesMs, dispatchedMs, arrivals.fallbackHits());
     }
   }
 
@@ -99,7 +138,10 @@ public final class EditToFiles {
     while (System.nanoTime() < deadline) {
       Stamped s;
       try {
-        s = reports.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+        s =
+            reports.poll(
+                Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted waiting for a dispatch report", ex);
@@ -112,18 +154,27 @@ public final class EditToFiles {
   }
 
   /**
-   * The job spec: for a job-label edit, a file source over {@code sdPattern} and the marker as a job
-   * label; for a source edit, a static source of {@code targets} with the marker in every group.
+   * The job spec: for a job-label edit, a file source over {@code sdPattern} and the marker as a
+   * job label; for a source edit, a static source of {@code targets} with the marker in every
+   * group.
    */
   static String jobSpec(List<TargetGroup> targets, String sdPattern, Edit edit, String marker) {
     if (edit == Edit.JOB_LABEL) {
-      return "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + sdPattern + "\"]}],\"labels\":{\"bench_change\":\""
-          + marker + "\"}}";
+      return "{\"sources\":[{\"type\":\"file\",\"files\":[\""
+          + sdPattern
+          + "\"]}],\"labels\":{\"bench_change\":\""
+          + marker
+          + "\"}}";
     }
-    StringBuilder sb = new StringBuilder(targets.size() * 100).append("{\"sources\":[{\"type\":\"static\",\"groups\":[");
+    StringBuilder sb =
+        new StringBuilder(targets.size() * 100)
+            .append("{\"sources\":[{\"type\":\"static\",\"groups\":[");
     for (int i = 0; i < targets.size(); i++) {
       TargetGroup g = targets.get(i);
-      sb.append(i == 0 ? "" : ",").append("{\"targets\":[\"").append(g.targets().get(0)).append("\"],\"labels\":{");
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"targets\":[\"")
+          .append(g.targets().get(0))
+          .append("\"],\"labels\":{");
       for (Map.Entry<String, String> l : g.labels().entrySet()) {
         sb.append('"').append(l.getKey()).append("\":\"").append(l.getValue()).append("\",");
       }

@@ -17,25 +17,40 @@ import java.util.Map;
 
 /**
  * One propagation row: {@code changes} times, a new assignment (every target relabelled, so every
- * node's share changes) is published the coordinator's way and the clock runs until all agents' files
- * hold it. Latency is measured from the return of the publish (the commit of the transaction carrying
- * the manifests) and from its start.
+ * node's share changes) is published the coordinator's way and the clock runs until all agents'
+ * files hold it. Latency is measured from the return of the publish (the commit of the transaction
+ * carrying the manifests) and from its start.
  */
 public final class PublishToFiles {
   static final String JOB = "web";
 
   /**
-   * Per change: until the last agent (from publish return and from publish start) and until the first
-   * agent; per agent and change from publish return.
+   * Per change: until the last agent (from publish return and from publish start) and until the
+   * first agent; per agent and change from publish return.
    */
-  @SuppressWarnings("ArrayRecordComponent") // measured samples for the report; never compared or hashed
-  public record Samples(int targets, int batches, long bytes, double[] lastFromCommitMs, double[] lastFromStartMs,
-      double[] firstFromCommitMs, double[] eachFromCommitMs, int fallbackHits) {}
+  @SuppressWarnings(
+      "ArrayRecordComponent") // measured samples for the report; never compared or hashed
+  public record Samples(
+      int targets,
+      int batches,
+      long bytes,
+      double[] lastFromCommitMs,
+      double[] lastFromStartMs,
+      double[] firstFromCommitMs,
+      double[] eachFromCommitMs,
+      int fallbackHits) {}
 
   private PublishToFiles() {}
 
-  static Samples run(ConsulAccess consul, String prefix, List<String> nodes, Path root, int targetsPerAgent, int changes,
-      Duration gap, Duration timeout) {
+  static Samples run(
+      ConsulAccess consul,
+      String prefix,
+      List<String> nodes,
+      Path root,
+      int targetsPerAgent,
+      int changes,
+      Duration gap,
+      Duration timeout) {
     List<TargetGroup> targets = Targets.groups(targetsPerAgent * nodes.size());
     SharePublisher publisher = new SharePublisher(consul, new KvLayout(prefix));
     try (AgentFleet agents = AgentFleet.start(consul.url(), prefix, nodes, root);
@@ -65,7 +80,15 @@ public final class PublishToFiles {
         batches = Math.max(batches, ch.published.written().batches());
         bytes = Math.max(bytes, ch.published.written().bodyBytes());
       }
-      return new Samples(targets.size(), batches, bytes, last, lastFromStart, first, each, arrivals.fallbackHits());
+      return new Samples(
+          targets.size(),
+          batches,
+          bytes,
+          last,
+          lastFromStart,
+          first,
+          each,
+          arrivals.fallbackHits());
     }
   }
 
@@ -75,10 +98,16 @@ public final class PublishToFiles {
     }
   }
 
-  private static Change change(SharePublisher publisher, FileArrivals arrivals, List<Path> files, List<TargetGroup> targets,
-      List<String> nodes, int n) {
+  private static Change change(
+      SharePublisher publisher,
+      FileArrivals arrivals,
+      List<Path> files,
+      List<TargetGroup> targets,
+      List<String> nodes,
+      int n) {
     String marker = marker(n);
-    Map<String, NodeShare> shares = publisher.shares(JOB, targets, Map.of("bench_change", marker), nodes);
+    Map<String, NodeShare> shares =
+        publisher.shares(JOB, targets, Map.of("bench_change", marker), nodes);
     PublishPlan plan = publisher.plan(shares);
     FileArrivals.Expectation e = arrivals.expect(files, "\"" + marker + "\"");
     return new Change(e, publisher.publish(plan));

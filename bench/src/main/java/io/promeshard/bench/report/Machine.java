@@ -38,12 +38,29 @@ public final class Machine {
         break;
       }
     }
-    return "- date: " + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.[0-9]+", "") + "\n"
-        + "- cpu: " + cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM\n"
-        + "- memory: " + mem + "\n"
-        + "- jvm: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB\n"
-        + "- load average at start: " + loadAverage() + "\n";
+    return "- date: "
+        + ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            .replaceAll("\\.[0-9]+", "")
+        + "\n"
+        + "- cpu: "
+        + cpu
+        + ", "
+        + Runtime.getRuntime().availableProcessors()
+        + " cores visible to the JVM\n"
+        + "- memory: "
+        + mem
+        + "\n"
+        + "- jvm: "
+        + System.getProperty("java.vm.name")
+        + " "
+        + System.getProperty("java.runtime.version")
+        + ", max heap "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+        + " MiB\n"
+        + "- load average at start: "
+        + loadAverage()
+        + "\n";
   }
 
   private static String read(Path p) {

@@ -3,7 +3,9 @@ package io.promeshard.bench.report;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Order statistics over samples (nearest-rank percentiles) and number formatting for the tables. */
+/**
+ * Order statistics over samples (nearest-rank percentiles) and number formatting for the tables.
+ */
 public final class Stats {
   private Stats() {}
 
@@ -11,7 +13,10 @@ public final class Stats {
     return percentile(samples, 50);
   }
 
-  /** Nearest-rank percentile: the smallest sample with at least {@code p}% of samples at or below it. */
+  /**
+   * Nearest-rank percentile: the smallest sample with at least {@code p}% of samples at or below
+   * it.
+   */
   public static double percentile(double[] samples, double p) {
     if (samples.length == 0) {
       throw new IllegalArgumentException("percentile of no samples");

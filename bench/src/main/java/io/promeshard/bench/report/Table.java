@@ -19,7 +19,8 @@ public final class Table {
 
   public Table row(Object... cells) {
     if (cells.length != header.size()) {
-      throw new IllegalArgumentException("table " + title + ": row has " + cells.length + " cells, header has " + header.size());
+      throw new IllegalArgumentException(
+          "table " + title + ": row has " + cells.length + " cells, header has " + header.size());
     }
     List<String> row = new ArrayList<>(cells.length);
     for (Object c : cells) {
@@ -57,7 +58,10 @@ public final class Table {
   private static void line(StringBuilder sb, List<String> cells, int[] width) {
     sb.append('|');
     for (int c = 0; c < width.length; c++) {
-      sb.append(' ').append(cells.get(c)).append(" ".repeat(width[c] - cells.get(c).length())).append(" |");
+      sb.append(' ')
+          .append(cells.get(c))
+          .append(" ".repeat(width[c] - cells.get(c).length()))
+          .append(" |");
     }
     sb.append('\n');
   }

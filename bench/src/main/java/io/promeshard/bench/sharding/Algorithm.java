@@ -7,8 +7,8 @@ public interface Algorithm {
   String name();
 
   /**
-   * Places {@code workload} on {@code nodes}. {@code previous} is this algorithm's own last placement
-   * of the same workload (null for a fresh assignment); only stateful algorithms use it.
+   * Places {@code workload} on {@code nodes}. {@code previous} is this algorithm's own last
+   * placement of the same workload (null for a fresh assignment); only stateful algorithms use it.
    */
   Placement place(Workload workload, List<String> nodes, Placement previous);
 }

@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Partitioned consistent hashing with bounded loads as in github.com/buraksezer/consistent, with the
- * OpenTelemetry target allocator's parameters (1061 partitions, replication factor 5, load 1.1,
- * xxhash64, key = target URL). Members are hashed onto the ring as {@code fmt.Sprintf("%s%d", member,
- * i)}; partition p (hashed as its little-endian uint64) goes to the first member at or after its ring
- * position whose load + 1 stays within {@code ceil(float64(partitions / members) * load)}, walking on
- * around the ring; a key goes to the owner of partition {@code xxhash(key) % 1061}. The library
- * recomputes every partition on each add or remove, so this is stateless too. Throws
- * IllegalStateException where the library panics ("not enough room to distribute partitions").
+ * Partitioned consistent hashing with bounded loads as in github.com/buraksezer/consistent, with
+ * the OpenTelemetry target allocator's parameters (1061 partitions, replication factor 5, load 1.1,
+ * xxhash64, key = target URL). Members are hashed onto the ring as {@code fmt.Sprintf("%s%d",
+ * member, i)}; partition p (hashed as its little-endian uint64) goes to the first member at or
+ * after its ring position whose load + 1 stays within {@code ceil(float64(partitions / members) *
+ * load)}, walking on around the ring; a key goes to the owner of partition {@code xxhash(key) %
+ * 1061}. The library recomputes every partition on each add or remove, so this is stateless too.
+ * Throws IllegalStateException where the library panics ("not enough room to distribute
+ * partitions").
  */
 public final class BoundedLoadPartitions implements Algorithm {
   static final int PARTITIONS = 1061;
@@ -84,13 +85,18 @@ public final class BoundedLoadPartitions implements Algorithm {
     return lo >= sorted.length ? 0 : lo;
   }
 
-  private static int withLoad(long[] sorted, Map<Long, Integer> ring, int[] loads, double avgLoad, int idx) {
+  private static int withLoad(
+      long[] sorted, Map<Long, Integer> ring, int[] loads, double avgLoad, int idx) {
     int count = 0;
     while (true) {
       count++;
       if (count >= sorted.length) {
-        throw new IllegalStateException("not enough room to distribute partitions (" + loads.length + " members, load bound "
-            + avgLoad + ")");
+        throw new IllegalStateException(
+            "not enough room to distribute partitions ("
+                + loads.length
+                + " members, load bound "
+                + avgLoad
+                + ")");
       }
       int member = ring.get(sorted[idx]);
       if (loads[member] + 1 <= avgLoad) {

@@ -6,9 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * Prometheus' {@code hashmod} relabel action over {@code __address__} with modulus N: md5 of the value,
- * its last 8 bytes read as a big-endian uint64 ({@code binary.BigEndian.Uint64(hash[8:])}, "to give the
- * same result as earlier versions"), modulo N; server i keeps the targets whose result is i. Stateless.
+ * Prometheus' {@code hashmod} relabel action over {@code __address__} with modulus N: md5 of the
+ * value, its last 8 bytes read as a big-endian uint64 ({@code binary.BigEndian.Uint64(hash[8:])},
+ * "to give the same result as earlier versions"), modulo N; server i keeps the targets whose result
+ * is i. Stateless.
  */
 public final class HashMod implements Algorithm {
   @Override

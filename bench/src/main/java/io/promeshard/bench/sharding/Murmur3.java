@@ -1,8 +1,8 @@
 package io.promeshard.bench.sharding;
 
 /**
- * MurmurHash3 x86 32-bit (Austin Appleby's reference, as in Go's spaolacci/murmur3 {@code Sum32}) over
- * bytes, seed 0 unless given. Pure; never fails.
+ * MurmurHash3 x86 32-bit (Austin Appleby's reference, as in Go's spaolacci/murmur3 {@code Sum32})
+ * over bytes, seed 0 unless given. Pure; never fails.
  */
 public final class Murmur3 {
   private static final int C1 = 0xcc9e2d51;
@@ -19,7 +19,11 @@ public final class Murmur3 {
     int h = seed;
     int blocks = data.length / 4;
     for (int i = 0; i < blocks; i++) {
-      int k = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8 | (data[4 * i + 2] & 0xff) << 16 | (data[4 * i + 3] & 0xff) << 24;
+      int k =
+          (data[4 * i] & 0xff)
+              | (data[4 * i + 1] & 0xff) << 8
+              | (data[4 * i + 2] & 0xff) << 16
+              | (data[4 * i + 3] & 0xff) << 24;
       h ^= mixK(k);
       h = Integer.rotateLeft(h, 13);
       h = h * 5 + 0xe6546b64;
@@ -29,10 +33,10 @@ public final class Murmur3 {
     switch (data.length & 3) {
       case 3:
         k ^= (data[tail + 2] & 0xff) << 16;
-        // fall through
+      // fall through
       case 2:
         k ^= (data[tail + 1] & 0xff) << 8;
-        // fall through
+      // fall through
       case 1:
         k ^= data[tail] & 0xff;
         h ^= mixK(k);

@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The hash ring of the original push-based prome-shard (seeds/003: {@code ring.Get(t.Targets[0])}):
- * MurmurHash3 32-bit, 500 virtual nodes per node keyed {@code strconv.Itoa(i) + nodeIP}, a key goes to
- * the first virtual node at or after its hash, wrapping around. Two virtual nodes with the same hash
- * keep the one inserted last (Go map semantics). Stateless.
+ * MurmurHash3 32-bit, 500 virtual nodes per node keyed {@code strconv.Itoa(i) + nodeIP}, a key goes
+ * to the first virtual node at or after its hash, wrapping around. Two virtual nodes with the same
+ * hash keep the one inserted last (Go map semantics). Stateless.
  */
 public final class OriginalRing implements Algorithm {
   static final int VIRTUAL_NODES = 500;
@@ -21,7 +21,9 @@ public final class OriginalRing implements Algorithm {
   @Override
   public Placement place(Workload workload, List<String> nodes, Placement previous) {
     int points = nodes.size() * VIRTUAL_NODES;
-    long[] packed = new long[points]; // unsigned hash << 32 | insertion order, sign bit flipped to sort unsigned
+    long[] packed =
+        new long
+            [points]; // unsigned hash << 32 | insertion order, sign bit flipped to sort unsigned
     for (int n = 0; n < nodes.size(); n++) {
       for (int i = 0; i < VIRTUAL_NODES; i++) {
         long h = Murmur3.hash32((i + nodes.get(n)).getBytes(StandardCharsets.UTF_8)) & 0xffffffffL;

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Where one algorithm put every item of a workload: the node list it was given and, per item, the
- * index of its owner. prome-shard's result is kept as its {@link Assignment} (to pass as previous) and
- * converted to owner indexes lazily, outside the timed section.
+ * index of its owner. prome-shard's result is kept as its {@link Assignment} (to pass as previous)
+ * and converted to owner indexes lazily, outside the timed section.
  */
 public final class Placement {
   private final List<String> nodes;
@@ -48,7 +48,8 @@ public final class Placement {
       for (int i = 0; i < out.length; i++) {
         List<String> o = assignment.owners(workload.key(i));
         if (o.size() != 1) {
-          throw new IllegalStateException("item " + workload.key(i) + " has " + o.size() + " owners, expected 1");
+          throw new IllegalStateException(
+              "item " + workload.key(i) + " has " + o.size() + " owners, expected 1");
         }
         out[i] = index.get(o.get(0));
       }

@@ -7,8 +7,8 @@ import io.promeshard.coordinator.shard.Sharder;
 import java.util.List;
 
 /**
- * prome-shard's own {@link Sharder}: one replica, the default balance, nodes of capacity 1 in no zone,
- * and, like the coordinator, the previous assignment passed when there is one.
+ * prome-shard's own {@link Sharder}: one replica, the default balance, nodes of capacity 1 in no
+ * zone, and, like the coordinator, the previous assignment passed when there is one.
  */
 public final class PromeShard implements Algorithm {
   @Override
@@ -20,7 +20,10 @@ public final class PromeShard implements Algorithm {
   public Placement place(Workload workload, List<String> nodes, Placement previous) {
     List<ShardNode> shardNodes = nodes.stream().map(ShardNode::of).toList();
     Assignment before = previous == null ? null : previous.assignment();
-    Assignment a = Sharder.assign(new ShardRequest(workload.items(), shardNodes, 1, ShardRequest.DEFAULT_BALANCE, before));
+    Assignment a =
+        Sharder.assign(
+            new ShardRequest(
+                workload.items(), shardNodes, 1, ShardRequest.DEFAULT_BALANCE, before));
     return Placement.of(nodes, a, workload);
   }
 }

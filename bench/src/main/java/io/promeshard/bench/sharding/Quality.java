@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Balance and movement of placements: max/avg of item counts and of summed cost over nodes, the cost
- * maximum against the lower bound {@code max(average, costliest item)} that no placement can beat, and
- * the fraction of items whose owner differs between two placements of the same workload.
+ * Balance and movement of placements: max/avg of item counts and of summed cost over nodes, the
+ * cost maximum against the lower bound {@code max(average, costliest item)} that no placement can
+ * beat, and the fraction of items whose owner differs between two placements of the same workload.
  */
 public record Quality(double countMaxAvg, double costMaxAvg, double costMaxBound) {
 
@@ -27,7 +27,8 @@ public record Quality(double countMaxAvg, double costMaxAvg, double costMaxBound
     }
     double avgCount = (double) w.size() / nodes;
     double avgCost = w.totalCost() / nodes;
-    return new Quality(maxCount / avgCount, maxCost / avgCost, maxCost / Math.max(avgCost, w.maxCost()));
+    return new Quality(
+        maxCount / avgCount, maxCost / avgCost, maxCost / Math.max(avgCost, w.maxCost()));
   }
 
   /** Items whose owner (by node name) differs between {@code a} and {@code b}. */

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Rendezvous (highest random weight) hashing as in github.com/dgryski/go-rendezvous (used by go-redis'
- * ring): xxhash64 of the key and of each node, score {@code xorshiftMult64(keyHash ^ nodeHash)}, the
- * highest score wins (first node on ties). No load bound. Stateless.
+ * Rendezvous (highest random weight) hashing as in github.com/dgryski/go-rendezvous (used by
+ * go-redis' ring): xxhash64 of the key and of each node, score {@code xorshiftMult64(keyHash ^
+ * nodeHash)}, the highest score wins (first node on ties). No load bound. Stateless.
  */
 public final class Rendezvous implements Algorithm {
   @Override

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The targets to place: keys {@code job-k/10.a.b.c:9100} (the address part is what the baselines hash,
- * as their originals hash {@code __address__}), Pareto(alpha, x_min = 1) costs from a fixed seed, and
- * the {@link ShardItem}s prome-shard's sharder takes. Throws IllegalArgumentException for a count
- * outside 1..16M.
+ * The targets to place: keys {@code job-k/10.a.b.c:9100} (the address part is what the baselines
+ * hash, as their originals hash {@code __address__}), Pareto(alpha, x_min = 1) costs from a fixed
+ * seed, and the {@link ShardItem}s prome-shard's sharder takes. Throws IllegalArgumentException for
+ * a count outside 1..16M.
  */
 public final class Workload {
   public static final double PARETO_ALPHA = 1.2;
@@ -85,7 +85,9 @@ public final class Workload {
     return maxCost;
   }
 
-  /** Node names as the original ring saw them (a Prometheus host's IP): 10.100.0.1, 10.100.0.2, ... */
+  /**
+   * Node names as the original ring saw them (a Prometheus host's IP): 10.100.0.1, 10.100.0.2, ...
+   */
   public static String nodeName(int n) {
     return "10.100." + (n / 250) + "." + (n % 250 + 1);
   }

@@ -11,7 +11,8 @@ public final class XxHash64 {
   private static final long P4 = 0x85EBCA77C2B2AE63L;
   private static final long P5 = 0x27D4EB2F165667C5L;
 
-  @SuppressWarnings("ConstantOverflow") // XXH64 adds modulo 2^64 by definition: the wrap is the value
+  @SuppressWarnings(
+      "ConstantOverflow") // XXH64 adds modulo 2^64 by definition: the wrap is the value
   private static final long V1_START = P1 + P2;
 
   private XxHash64() {}
@@ -31,7 +32,11 @@ public final class XxHash64 {
         v3 = round(v3, le64(b, i + 16));
         v4 = round(v4, le64(b, i + 24));
       }
-      h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
+      h =
+          Long.rotateLeft(v1, 1)
+              + Long.rotateLeft(v2, 7)
+              + Long.rotateLeft(v3, 12)
+              + Long.rotateLeft(v4, 18);
       h = merge(h, v1);
       h = merge(h, v2);
       h = merge(h, v3);
@@ -73,11 +78,20 @@ public final class XxHash64 {
   }
 
   private static long le64(byte[] b, int i) {
-    return (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16 | (b[i + 3] & 0xffL) << 24
-        | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40 | (b[i + 6] & 0xffL) << 48 | (b[i + 7] & 0xffL) << 56;
+    return (b[i] & 0xffL)
+        | (b[i + 1] & 0xffL) << 8
+        | (b[i + 2] & 0xffL) << 16
+        | (b[i + 3] & 0xffL) << 24
+        | (b[i + 4] & 0xffL) << 32
+        | (b[i + 5] & 0xffL) << 40
+        | (b[i + 6] & 0xffL) << 48
+        | (b[i + 7] & 0xffL) << 56;
   }
 
   private static int le32(byte[] b, int i) {
-    return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+    return (b[i] & 0xff)
+        | (b[i + 1] & 0xff) << 8
+        | (b[i + 2] & 0xff) << 16
+        | (b[i + 3] & 0xff) << 24;
   }
 }

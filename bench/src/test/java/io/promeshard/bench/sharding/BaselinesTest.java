@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Properties the published algorithms are known for, so a broken baseline cannot pass as a weak one. */
+/**
+ * Properties the published algorithms are known for, so a broken baseline cannot pass as a weak
+ * one.
+ */
 class BaselinesTest {
   private final Workload w = Workload.pareto(20_000, 7);
   private final List<String> nodes = Workload.nodes(10);
@@ -29,12 +32,15 @@ class BaselinesTest {
         String now = after.nodes().get(after.owners()[i]);
         if (!was.equals(now)) {
           moved++;
-          assertEquals(Workload.nodeName(10), now, a.name() + " moved " + w.key(i) + " between old nodes");
+          assertEquals(
+              Workload.nodeName(10), now, a.name() + " moved " + w.key(i) + " between old nodes");
         }
       }
       double ratio = moved / (double) w.size() * 11;
       assertTrue(ratio > 0.7 && ratio < 1.3, a.name() + " join ratio " + ratio);
-      assertTrue(Quality.of(before, w).countMaxAvg() < 1.3, a.name() + " balance " + Quality.of(before, w));
+      assertTrue(
+          Quality.of(before, w).countMaxAvg() < 1.3,
+          a.name() + " balance " + Quality.of(before, w));
     }
   }
 

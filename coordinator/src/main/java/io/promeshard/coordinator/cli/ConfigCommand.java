@@ -33,13 +33,16 @@ import picocli.CommandLine.Parameters;
  * directory stands for the files in it and in its {@code jobs/} folder. Nothing is written unless
  * every file is valid.
  */
-@Command(name = "config", description = "Validate, upload or print the configuration kept in Consul.",
+@Command(
+    name = "config",
+    description = "Validate, upload or print the configuration kept in Consul.",
     mixinStandardHelpOptions = true,
     subcommands = {ConfigCommand.Validate.class, ConfigCommand.Put.class, ConfigCommand.Get.class})
 public final class ConfigCommand {
 
   /** One config file resolved to its KV key and checked. */
-  @SuppressWarnings("ArrayRecordComponent") // carries a file's bytes to the PUT; never compared or hashed
+  @SuppressWarnings(
+      "ArrayRecordComponent") // carries a file's bytes to the PUT; never compared or hashed
   record Doc(Path file, String key, byte[] json) {}
 
   static List<Doc> read(KvLayout layout, List<Path> paths) throws IOException {
@@ -77,7 +80,8 @@ public final class ConfigCommand {
           docs.add(new Doc(f, layout.job(name), bytes));
         }
       } catch (ProtocolException e) {
-        errors.add(e.getMessage().startsWith(f.toString()) ? e.getMessage() : f + ": " + e.getMessage());
+        errors.add(
+            e.getMessage().startsWith(f.toString()) ? e.getMessage() : f + ": " + e.getMessage());
       }
     }
     if (!errors.isEmpty()) {
@@ -86,11 +90,17 @@ public final class ConfigCommand {
     return docs;
   }
 
-  @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = {"Check the coordinator config file and any settings.json and <job>.json files (or directories of them),",
-          "without contacting Consul."})
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check the coordinator config file and any settings.json and <job>.json files (or directories of them),",
+        "without contacting Consul."
+      })
   static final class Validate implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "PATH") List<Path> paths = List.of();
+    @Parameters(arity = "0..*", paramLabel = "PATH")
+    List<Path> paths = List.of();
+
     @Mixin ConnectionOptions connection;
 
     @Override
@@ -108,10 +118,14 @@ public final class ConfigCommand {
     }
   }
 
-  @Command(name = "put", mixinStandardHelpOptions = true,
+  @Command(
+      name = "put",
+      mixinStandardHelpOptions = true,
       description = "Validate the files, then write them to Consul in one transaction.")
   static final class Put implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "PATH") List<Path> paths;
+    @Parameters(arity = "1..*", paramLabel = "PATH")
+    List<Path> paths;
+
     @Mixin ConnectionOptions connection;
 
     @Override
@@ -119,17 +133,23 @@ public final class ConfigCommand {
       var cfg = connection.load();
       List<Doc> docs = read(cfg.layout(), paths);
       try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
-        new TxnWriter(http).write(Fence.NONE, docs.stream().map(d -> TxnOp.set(d.key(), d.json())).toList());
+        new TxnWriter(http)
+            .write(Fence.NONE, docs.stream().map(d -> TxnOp.set(d.key(), d.json())).toList());
       }
       docs.forEach(d -> System.out.println("wrote " + d.key() + " from " + d.file()));
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true,
-      description = "Print the settings or a job as stored (\"settings\" or a job name), or every config key as one JSON object.")
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the settings or a job as stored (\"settings\" or a job name), or every config key as one JSON object.")
   static final class Get implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "NAME") String name;
+    @Parameters(arity = "0..1", paramLabel = "NAME")
+    String name;
+
     @Mixin ConnectionOptions connection;
 
     @Override
@@ -147,7 +167,8 @@ public final class ConfigCommand {
         Map<String, Object> all = new TreeMap<>();
         for (KvEntry e : kv.list(layout.configDir(), 0, Duration.ZERO).value()) {
           if (e.value().length > 0) {
-            all.put(e.key().substring(layout.configDir().length()), Json.MAPPER.readTree(e.value()));
+            all.put(
+                e.key().substring(layout.configDir().length()), Json.MAPPER.readTree(e.value()));
           }
         }
         System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all));
@@ -155,5 +176,4 @@ public final class ConfigCommand {
       }
     }
   }
-
 }

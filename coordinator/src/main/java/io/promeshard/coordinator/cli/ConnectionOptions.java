@@ -7,15 +7,23 @@ import picocli.CommandLine.Option;
 
 /** Options every coordinator command shares: where the config file is and how to reach Consul. */
 public final class ConnectionOptions {
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Coordinator config file (default: ${DEFAULT-VALUE} when it exists).",
       defaultValue = CoordinatorConfig.DEFAULT_PATH)
   Path config;
 
-  @Option(names = "--consul", paramLabel = "URL", description = "Consul HTTP address (default " + Defaults.CONSUL_ADDRESS + ").")
+  @Option(
+      names = "--consul",
+      paramLabel = "URL",
+      description = "Consul HTTP address (default " + Defaults.CONSUL_ADDRESS + ").")
   String consul;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the Consul ACL token.")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "File holding the Consul ACL token.")
   Path tokenFile;
 
   @Option(names = "--prefix", paramLabel = "P", description = "KV prefix (default prome-shard/).")

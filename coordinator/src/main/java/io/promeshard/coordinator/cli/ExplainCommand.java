@@ -1,9 +1,9 @@
 package io.promeshard.coordinator.cli;
 
-import io.promeshard.coordinator.dispatch.ShareBuilder;
-import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.dispatch.ShareBuilder;
+import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.shard.Explanation;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
@@ -17,13 +17,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch. */
-@Command(name = "explain", mixinStandardHelpOptions = true, description = "Show which node(s) own a target and why.")
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = "Show which node(s) own a target and why.")
 public final class ExplainCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "JOB") String job;
-  @Parameters(index = "1", paramLabel = "ADDRESS") String address;
+  @Parameters(index = "0", paramLabel = "JOB")
+  String job;
+
+  @Parameters(index = "1", paramLabel = "ADDRESS")
+  String address;
+
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
       description = "How long to wait for sources and members (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
@@ -32,11 +43,16 @@ public final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
     DispatchReport report;
-    try (Coordinator c = new Coordinator(connection.load().withListen(""), DispatchMode.DRY_RUN, reports::offer).start()) {
+    try (Coordinator c =
+        new Coordinator(connection.load().withListen(""), DispatchMode.DRY_RUN, reports::offer)
+            .start()) {
       report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (report == null) {
-      System.err.println("explain: no dispatch could be computed within " + timeout + " (no healthy members or Consul unreachable?)");
+      System.err.println(
+          "explain: no dispatch could be computed within "
+              + timeout
+              + " (no healthy members or Consul unreachable?)");
       return ExitCodes.RUNTIME;
     }
     Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);

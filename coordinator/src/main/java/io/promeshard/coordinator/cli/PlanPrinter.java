@@ -1,7 +1,7 @@
 package io.promeshard.coordinator.cli;
 
-import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.protocol.NodeShare;
 import java.io.PrintStream;
 import java.util.HashSet;
@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Prints what a dispatch would change, per node: targets and rules before → after, and the keys to write. */
+/**
+ * Prints what a dispatch would change, per node: targets and rules before → after, and the keys to
+ * write.
+ */
 final class PlanPrinter {
   private PlanPrinter() {}
 
@@ -28,19 +31,35 @@ final class PlanPrinter {
       Set<String> now = addresses(a);
       long added = now.stream().filter(x -> !was.contains(x)).count();
       long removed = was.stream().filter(x -> !now.contains(x)).count();
-      long keys = plan.parts().stream().filter(w -> w.node().equals(node)).count()
-          + plan.manifests().stream().filter(w -> w.node().equals(node)).count();
-      out.printf(fmt, node, b.targetCount() + " -> " + a.targetCount(), b.ruleCount() + " -> " + a.ruleCount(),
-          "+" + added, "-" + removed, keys == 0 ? "-" : String.valueOf(keys));
+      long keys =
+          plan.parts().stream().filter(w -> w.node().equals(node)).count()
+              + plan.manifests().stream().filter(w -> w.node().equals(node)).count();
+      out.printf(
+          fmt,
+          node,
+          b.targetCount() + " -> " + a.targetCount(),
+          b.ruleCount() + " -> " + a.ruleCount(),
+          "+" + added,
+          "-" + removed,
+          keys == 0 ? "-" : String.valueOf(keys));
     }
-    out.printf("%n%d targets, %d rules over %d nodes; %d keys (%d bytes) to write, %d to delete%s%n",
-        report.output().targets(), report.output().rules(), after.size(), plan.parts().size() + plan.manifests().size(),
-        plan.byteCount(), plan.deletes().size(), plan.isEmpty() ? " (nothing to change)" : "");
+    out.printf(
+        "%n%d targets, %d rules over %d nodes; %d keys (%d bytes) to write, %d to delete%s%n",
+        report.output().targets(),
+        report.output().rules(),
+        after.size(),
+        plan.parts().size() + plan.manifests().size(),
+        plan.byteCount(),
+        plan.deletes().size(),
+        plan.isEmpty() ? " (nothing to change)" : "");
   }
 
   private static Set<String> addresses(NodeShare share) {
     Set<String> out = new HashSet<>();
-    share.targets().forEach((job, groups) -> groups.forEach(g -> g.targets().forEach(t -> out.add(job + "/" + t))));
+    share
+        .targets()
+        .forEach(
+            (job, groups) -> groups.forEach(g -> g.targets().forEach(t -> out.add(job + "/" + t))));
     share.rules().values().forEach(rules -> rules.forEach(r -> out.add("rule " + r.record())));
     return out;
   }

@@ -17,19 +17,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code records import}: turns heavy queries (from a Prometheus query log or a list of expressions)
- * into indexed recording rules in Consul, optionally archiving the whole registry as a rule file and
- * exporting the new record→expression pairs to Redis. Exit 0 ok, 2 usage/config/input file error,
- * 1 Consul, Redis or archive failure.
+ * {@code records import}: turns heavy queries (from a Prometheus query log or a list of
+ * expressions) into indexed recording rules in Consul, optionally archiving the whole registry as a
+ * rule file and exporting the new record→expression pairs to Redis. Exit 0 ok, 2 usage/config/input
+ * file error, 1 Consul, Redis or archive failure.
  */
-@Command(name = "records", mixinStandardHelpOptions = true,
+@Command(
+    name = "records",
+    mixinStandardHelpOptions = true,
     description = "Manage the heavy-query recording rules registry (records/<index> in Consul).",
     subcommands = {RecordsCommand.Import.class})
 public final class RecordsCommand implements Runnable {
@@ -42,55 +44,93 @@ public final class RecordsCommand implements Runnable {
 
   /** The input: exactly one of a query log or an expression file. */
   static final class Input {
-    @Option(names = "--query-log", paramLabel = "FILE", required = true,
-        description = "Prometheus query log (query_log_file: JSON lines); keeps queries whose "
-            + "stats.timings.evalTotalTime is at least --min-duration.")
+    @Option(
+        names = "--query-log",
+        paramLabel = "FILE",
+        required = true,
+        description =
+            "Prometheus query log (query_log_file: JSON lines); keeps queries whose "
+                + "stats.timings.evalTotalTime is at least --min-duration.")
     Path queryLog;
 
-    @Option(names = "--exprs", paramLabel = "FILE", required = true,
-        description = "File with one PromQL expression per line; blank lines and lines starting with # are skipped.")
+    @Option(
+        names = "--exprs",
+        paramLabel = "FILE",
+        required = true,
+        description =
+            "File with one PromQL expression per line; blank lines and lines starting with # are skipped.")
     Path exprs;
   }
 
-  @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Register heavy queries as recording rules <prefix>:heavy_expr:<md5 of the expression> at the "
-          + "next free indices records/<index>; expressions already registered are not added again, expressions "
-          + "promtool refuses are reported and not registered. Prints a summary that accounts for every input line.")
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Register heavy queries as recording rules <prefix>:heavy_expr:<md5 of the expression> at the "
+              + "next free indices records/<index>; expressions already registered are not added again, expressions "
+              + "promtool refuses are reported and not registered. Prints a summary that accounts for every input line.")
   static final class Import implements Callable<Integer> {
-    @ArgGroup(exclusive = true, multiplicity = "1") Input input;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
 
-    @Option(names = "--min-duration", paramLabel = "DURATION", converter = DurationConverter.class,
-        description = "With --query-log: the least evalTotalTime a query must have taken (default 1s).")
+    @Option(
+        names = "--min-duration",
+        paramLabel = "DURATION",
+        converter = DurationConverter.class,
+        description =
+            "With --query-log: the least evalTotalTime a query must have taken (default 1s).")
     Duration minDuration;
 
-    @Option(names = "--archive-dir", paramLabel = "DIR",
-        description = "Also write the whole registry to DIR/record_<count>_<date>.yml (group record_group, "
-            + "interval record_interval from config/settings).")
+    @Option(
+        names = "--archive-dir",
+        paramLabel = "DIR",
+        description =
+            "Also write the whole registry to DIR/record_<count>_<date>.yml (group record_group, "
+                + "interval record_interval from config/settings).")
     Path archiveDir;
 
-    @Option(names = "--redis", paramLabel = "URL",
-        description = "Also write the new record->expression pairs to Redis (MSET) and add the record names "
-            + "to a set (SADD): redis://[user:password@]host:port[/db] or rediss://...")
+    @Option(
+        names = "--redis",
+        paramLabel = "URL",
+        description =
+            "Also write the new record->expression pairs to Redis (MSET) and add the record names "
+                + "to a set (SADD): redis://[user:password@]host:port[/db] or rediss://...")
     String redis;
 
-    @Option(names = "--redis-set", paramLabel = "KEY", defaultValue = RedisExport.DEFAULT_SET_KEY,
+    @Option(
+        names = "--redis-set",
+        paramLabel = "KEY",
+        defaultValue = RedisExport.DEFAULT_SET_KEY,
         description = "Name of the Redis set of record names (default ${DEFAULT-VALUE}).")
     String redisSet;
 
-    @Option(names = "--redis-all", description = "Write every registered record to Redis, not only the new ones "
-        + "(repairs a Redis that missed an earlier import).")
+    @Option(
+        names = "--redis-all",
+        description =
+            "Write every registered record to Redis, not only the new ones "
+                + "(repairs a Redis that missed an earlier import).")
     boolean redisAll;
 
-    @Option(names = "--prefix-name", paramLabel = "NAME", defaultValue = RecordNaming.DEFAULT_PREFIX,
+    @Option(
+        names = "--prefix-name",
+        paramLabel = "NAME",
+        defaultValue = RecordNaming.DEFAULT_PREFIX,
         description = "First part of the record names (default ${DEFAULT-VALUE}).")
     String prefixName;
 
-    @Option(names = "--promtool", paramLabel = "PATH",
-        description = "promtool used to check the expressions (default: promtool on PATH; without one, "
-            + "expressions are registered unchecked and the summary says so).")
+    @Option(
+        names = "--promtool",
+        paramLabel = "PATH",
+        description =
+            "promtool used to check the expressions (default: promtool on PATH; without one, "
+                + "expressions are registered unchecked and the summary says so).")
     Path promtool;
 
-    @Option(names = "--dry-run", description = "Read the input and the registry and print what would be added; write nothing.")
+    @Option(
+        names = "--dry-run",
+        description =
+            "Read the input and the registry and print what would be added; write nothing.")
     boolean dryRun;
 
     @Mixin ConnectionOptions connection;
@@ -100,15 +140,27 @@ public final class RecordsCommand implements Runnable {
       CoordinatorConfig cfg = connection.load();
       boolean queryLog = input.queryLog != null;
       URI redisUrl = redis == null ? null : RedisExport.parseUrl(redis);
-      ImportRequest req = new ImportRequest(
-          queryLog ? ImportRequest.Source.QUERY_LOG : ImportRequest.Source.EXPRS,
-          queryLog ? input.queryLog : input.exprs,
-          minDuration, new RecordNaming(prefixName), archiveDir, redisUrl, redisSet, redisAll,
-          PromtoolCheck.locate(promtool), dryRun);
+      ImportRequest req =
+          new ImportRequest(
+              queryLog ? ImportRequest.Source.QUERY_LOG : ImportRequest.Source.EXPRS,
+              queryLog ? input.queryLog : input.exprs,
+              minDuration,
+              new RecordNaming(prefixName),
+              archiveDir,
+              redisUrl,
+              redisSet,
+              redisAll,
+              PromtoolCheck.locate(promtool),
+              dryRun);
       ImportReport report;
       try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
-        report = new RecordImport(new KvClient(http), new TxnWriter(http), cfg.layout(), Clock.system(ZoneId.systemDefault()))
-            .run(req);
+        report =
+            new RecordImport(
+                    new KvClient(http),
+                    new TxnWriter(http),
+                    cfg.layout(),
+                    Clock.system(ZoneId.systemDefault()))
+                .run(req);
       }
       report.print(System.out);
       return report.failures().isEmpty() ? ExitCodes.OK : ExitCodes.RUNTIME;

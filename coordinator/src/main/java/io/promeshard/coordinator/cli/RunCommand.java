@@ -1,9 +1,9 @@
 package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.config.CoordinatorConfig;
-import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,24 +17,39 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: the coordinator service. Publishes while it holds the leader lock, stands by
- * otherwise; {@code --dry-run} prints each plan instead of writing; {@code --once} exits after
- * the first dispatch (0) or when none could run in time (1).
+ * otherwise; {@code --dry-run} prints each plan instead of writing; {@code --once} exits after the
+ * first dispatch (0) or when none could run in time (1).
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the coordinator: watch config, sources and members; publish each node's share while leader.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the coordinator: watch config, sources and members; publish each node's share while leader.")
 public final class RunCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--once", description = "Exit after the first dispatch (0), or after a timeout when none could run (1).")
+  @Option(
+      names = "--once",
+      description =
+          "Exit after the first dispatch (0), or after a timeout when none could run (1).")
   boolean once;
 
-  @Option(names = "--dry-run", description = "Compute and print what each dispatch would change; write nothing, take no lock.")
+  @Option(
+      names = "--dry-run",
+      description =
+          "Compute and print what each dispatch would change; write nothing, take no lock.")
   boolean dryRun;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve /metrics and /healthz here (overrides the file; \"\" disables).")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Serve /metrics and /healthz here (overrides the file; \"\" disables).")
   String listen;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s",
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "120s",
       description = "With --once: how long to wait for a dispatch (default ${DEFAULT-VALUE}).",
       converter = DurationConverter.class)
   Duration timeout;
@@ -48,19 +63,28 @@ public final class RunCommand implements Callable<Integer> {
     return run(cfg, dryRun ? DispatchMode.DRY_RUN : DispatchMode.PUBLISH, once, timeout, dryRun);
   }
 
-  static int run(CoordinatorConfig cfg, DispatchMode mode, boolean once, Duration timeout, boolean print) throws Exception {
+  static int run(
+      CoordinatorConfig cfg, DispatchMode mode, boolean once, Duration timeout, boolean print)
+      throws Exception {
     BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    Coordinator coordinator = new Coordinator(cfg, mode, report -> {
-      if (print) {
-        PlanPrinter.print(System.out, report);
-      }
-      reports.offer(report);
-    });
-    Thread hook = new Thread(() -> {
-      coordinator.close();
-      stopped.countDown();
-    }, "shutdown");
+    Coordinator coordinator =
+        new Coordinator(
+            cfg,
+            mode,
+            report -> {
+              if (print) {
+                PlanPrinter.print(System.out, report);
+              }
+              reports.offer(report);
+            });
+    Thread hook =
+        new Thread(
+            () -> {
+              coordinator.close();
+              stopped.countDown();
+            },
+            "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     coordinator.start();
     if (!once) {
@@ -71,7 +95,10 @@ public final class RunCommand implements Callable<Integer> {
     coordinator.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     if (report == null) {
-      System.err.println("no dispatch within " + timeout + " (not leader, no healthy members, or Consul unreachable; see the log)");
+      System.err.println(
+          "no dispatch within "
+              + timeout
+              + " (not leader, no healthy members, or Consul unreachable; see the log)");
       return ExitCodes.RUNTIME;
     }
     return ExitCodes.OK;

@@ -2,8 +2,8 @@ package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
-import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
+import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
@@ -31,8 +31,11 @@ import picocli.CommandLine.Mixin;
  * and the one its agent applied (lag), and the agent's last error; then the coordinator's own
  * status (leader, rejected config keys, failing sources). Exit 1 when Consul cannot be read.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show per node: targets, cost share, published and applied generation, lag, errors.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show per node: targets, cost share, published and applied generation, lag, errors.")
 public final class StatusCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
@@ -45,7 +48,9 @@ public final class StatusCommand implements Callable<Integer> {
       Publisher.Stored stored = new Publisher(kv, new TxnWriter(http), layout).readStored();
       Map<String, NodeShare> shares = StoredShares.decode(stored).shares();
       Map<String, byte[]> values = new HashMap<>();
-      kv.list(layout.configDir(), 0, Duration.ZERO).value().forEach(e -> values.put(e.key(), e.value()));
+      kv.list(layout.configDir(), 0, Duration.ZERO)
+          .value()
+          .forEach(e -> values.put(e.key(), e.value()));
       ConfigState config = ConfigState.empty(layout).update(values);
       Map<String, NodeStatus> agents = new TreeMap<>();
       CoordinatorStatus coordinator = null;
@@ -66,31 +71,58 @@ public final class StatusCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static void print(PrintStream out, Publisher.Stored stored, Map<String, NodeShare> shares, ConfigState config,
-      Map<String, NodeStatus> agents, CoordinatorStatus coordinator) {
+  static void print(
+      PrintStream out,
+      Publisher.Stored stored,
+      Map<String, NodeShare> shares,
+      ConfigState config,
+      Map<String, NodeStatus> agents,
+      CoordinatorStatus coordinator) {
     Map<String, Double> cost = new TreeMap<>();
-    shares.forEach((node, share) -> cost.put(node, share.targets().entrySet().stream()
-        .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey())).sum()));
+    shares.forEach(
+        (node, share) ->
+            cost.put(
+                node,
+                share.targets().entrySet().stream()
+                    .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey()))
+                    .sum()));
     double total = cost.values().stream().mapToDouble(Double::doubleValue).sum();
     TreeSet<String> nodes = new TreeSet<>(stored.nodes().keySet());
     nodes.addAll(agents.keySet());
     String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
-    out.printf(fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
+    out.printf(
+        fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
     for (String node : nodes) {
       NodeShare share = shares.getOrDefault(node, NodeShare.empty());
       long published = stored.nodes().containsKey(node) ? stored.nodes().get(node).generation() : 0;
       NodeStatus agent = agents.get(node);
       String applied = agent == null ? "-" : String.valueOf(agent.appliedGeneration());
-      String lag = agent == null ? "-" : String.valueOf(Math.max(0, published - agent.appliedGeneration()));
-      String error = agent == null ? "no agent status" : agent.lastError().isEmpty() ? "-" : agent.lastError().lines().findFirst().orElse("");
-      out.printf(fmt, node, share.targetCount(), total == 0 ? "-" : String.format("%.1f%%", 100 * cost.getOrDefault(node, 0.0) / total),
-          share.ruleCount(), published, applied, lag, error);
+      String lag =
+          agent == null ? "-" : String.valueOf(Math.max(0, published - agent.appliedGeneration()));
+      String error =
+          agent == null
+              ? "no agent status"
+              : agent.lastError().isEmpty()
+                  ? "-"
+                  : agent.lastError().lines().findFirst().orElse("");
+      out.printf(
+          fmt,
+          node,
+          share.targetCount(),
+          total == 0 ? "-" : String.format("%.1f%%", 100 * cost.getOrDefault(node, 0.0) / total),
+          share.ruleCount(),
+          published,
+          applied,
+          lag,
+          error);
     }
     if (coordinator == null) {
       out.println("\ncoordinator: no status written yet");
       return;
     }
-    out.printf("%ncoordinator: %s (epoch %d)%n", coordinator.holder().isEmpty() ? "no leader" : coordinator.holder(), coordinator.epoch());
+    out.printf(
+        "%ncoordinator: %s (epoch %d)%n",
+        coordinator.holder().isEmpty() ? "no leader" : coordinator.holder(), coordinator.epoch());
     if (!coordinator.problem().isEmpty()) {
       out.println("problem: " + coordinator.problem());
     }
@@ -101,7 +133,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
     if (coordinator.lastDispatch() != null) {
       var d = coordinator.lastDispatch();
-      out.printf("last change: %s, %d targets and %d rules over %d nodes, %d moved, %d keys written in %d ms%n",
+      out.printf(
+          "last change: %s, %d targets and %d rules over %d nodes, %d moved, %d keys written in %d ms%n",
           d.at(), d.targets(), d.rules(), d.nodes(), d.moved(), d.keysWritten(), d.durationMs());
     }
   }
@@ -110,5 +143,4 @@ public final class StatusCommand implements Callable<Integer> {
     var spec = config.jobs().get(job);
     return spec == null ? 1.0 : spec.weight();
   }
-
 }

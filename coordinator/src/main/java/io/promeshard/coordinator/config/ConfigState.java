@@ -23,8 +23,12 @@ public final class ConfigState {
   private final Map<String, JobSpec> jobs;
   private final Map<String, String> errors;
 
-  private ConfigState(KvLayout layout, Map<String, byte[]> lastSeen, Settings settings,
-      Map<String, JobSpec> jobs, Map<String, String> errors) {
+  private ConfigState(
+      KvLayout layout,
+      Map<String, byte[]> lastSeen,
+      Settings settings,
+      Map<String, JobSpec> jobs,
+      Map<String, String> errors) {
     this.layout = layout;
     this.lastSeen = Collections.unmodifiableMap(lastSeen);
     this.settings = settings;
@@ -74,20 +78,30 @@ public final class ConfigState {
     return !settings.equals(other.settings) || !jobs.equals(other.jobs);
   }
 
-  /** The job a {@code config/jobs/<job>} key names; null for folder keys; an error for anything else. */
+  /**
+   * The job a {@code config/jobs/<job>} key names; null for folder keys; an error for anything
+   * else.
+   */
   private String jobName(String key) {
     if (!key.startsWith(layout.jobsDir())) {
       if (key.endsWith("/")) {
         return null;
       }
-      throw new ProtocolException(key + ": unknown configuration key (expected " + layout.settings() + " or " + layout.jobsDir() + "<job>)");
+      throw new ProtocolException(
+          key
+              + ": unknown configuration key (expected "
+              + layout.settings()
+              + " or "
+              + layout.jobsDir()
+              + "<job>)");
     }
     String job = key.substring(layout.jobsDir().length());
     if (job.isEmpty()) {
       return null; // the folder itself, as the Consul UI creates it
     }
     if (!Names.isValid(job)) {
-      throw new ProtocolException(key + ": invalid job name \"" + job + "\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+      throw new ProtocolException(
+          key + ": invalid job name \"" + job + "\" (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
     }
     return job;
   }
@@ -107,7 +121,9 @@ public final class ConfigState {
     return jobs;
   }
 
-  /** Keys whose current value is rejected, with the reason; their last good version stays in force. */
+  /**
+   * Keys whose current value is rejected, with the reason; their last good version stays in force.
+   */
   public Map<String, String> errors() {
     return errors;
   }

@@ -24,19 +24,23 @@ public record CoordinatorConfig(
     @JsonProperty("startup_grace") Duration startupGrace) {
 
   public static final String DEFAULT_PATH = Defaults.CONFIG_DIR + "coordinator.yml";
-  public static final CoordinatorConfig DEFAULTS = new CoordinatorConfig(null, null, null, null, null, null);
+  public static final CoordinatorConfig DEFAULTS =
+      new CoordinatorConfig(null, null, null, null, null, null);
 
   public CoordinatorConfig {
     consul = consul == null ? ConsulConfig.DEFAULTS : consul;
     prefix = prefix == null ? Defaults.KV_PREFIX : prefix;
     listen = listen == null ? "127.0.0.1:9467" : listen;
     sessionTtl = sessionTtl == null ? Duration.ofSeconds(15) : sessionTtl;
-    if (sessionTtl.compareTo(Duration.ofSeconds(10)) < 0 || sessionTtl.compareTo(Duration.ofHours(24)) > 0) {
-      throw new ProtocolException("session_ttl: Consul accepts 10s to 24h, found " + sessionTtl.toSeconds() + "s");
+    if (sessionTtl.compareTo(Duration.ofSeconds(10)) < 0
+        || sessionTtl.compareTo(Duration.ofHours(24)) > 0) {
+      throw new ProtocolException(
+          "session_ttl: Consul accepts 10s to 24h, found " + sessionTtl.toSeconds() + "s");
     }
     lockDelay = lockDelay == null ? Duration.ofSeconds(15) : lockDelay;
     if (lockDelay.isNegative() || lockDelay.compareTo(Duration.ofSeconds(60)) > 0) {
-      throw new ProtocolException("lock_delay: expected 0s to 60s, found " + lockDelay.toSeconds() + "s");
+      throw new ProtocolException(
+          "lock_delay: expected 0s to 60s, found " + lockDelay.toSeconds() + "s");
     }
     startupGrace = startupGrace == null ? Duration.ofSeconds(30) : startupGrace;
     new KvLayout(prefix);
@@ -60,8 +64,13 @@ public record CoordinatorConfig(
 
   /** A copy with command-line overrides applied (null keeps the file's value). */
   public CoordinatorConfig with(String consulAddress, Path tokenFile, String prefix) {
-    return new CoordinatorConfig(consul.with(consulAddress, tokenFile), prefix != null ? prefix : this.prefix, listen,
-        sessionTtl, lockDelay, startupGrace);
+    return new CoordinatorConfig(
+        consul.with(consulAddress, tokenFile),
+        prefix != null ? prefix : this.prefix,
+        listen,
+        sessionTtl,
+        lockDelay,
+        startupGrace);
   }
 
   public CoordinatorConfig withListen(String listen) {

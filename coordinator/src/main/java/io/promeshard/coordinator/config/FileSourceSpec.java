@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Prometheus file_sd files (JSON, or YAML for {@code .yml}/{@code .yaml}):
- * {@code {"type":"file","files":["/etc/prometheus/targets/*.json"],"refresh":"30s"}}. Each entry is an
- * absolute path whose last segment may be a glob ({@code *}, {@code ?}, {@code [..]}, <code>{a,b}</code>);
- * anything else is a {@link ProtocolException} naming the entry.
+ * Prometheus file_sd files (JSON, or YAML for {@code .yml}/{@code .yaml}): {@code
+ * {"type":"file","files":["/etc/prometheus/targets/*.json"],"refresh":"30s"}}. Each entry is an
+ * absolute path whose last segment may be a glob ({@code *}, {@code ?}, {@code [..]}, <code>{a,b}
+ * </code>); anything else is a {@link ProtocolException} naming the entry.
  */
 public record FileSourceSpec(List<String> files, Duration refresh) implements SourceSpec {
   public static final String TYPE = "file";

@@ -31,15 +31,16 @@ public record JobSpec(
     sources = List.copyOf(sources);
     TreeMap<String, String> sorted = new TreeMap<>();
     if (labels != null) {
-      labels.forEach((k, v) -> {
-        if (!Names.isLabelName(k) || k.startsWith("__")) {
-          throw new ProtocolException("labels: invalid label name \"" + k + "\"");
-        }
-        if (v == null) {
-          throw new ProtocolException("labels: " + k + " has no value");
-        }
-        sorted.put(k, v);
-      });
+      labels.forEach(
+          (k, v) -> {
+            if (!Names.isLabelName(k) || k.startsWith("__")) {
+              throw new ProtocolException("labels: invalid label name \"" + k + "\"");
+            }
+            if (v == null) {
+              throw new ProtocolException("labels: " + k + " has no value");
+            }
+            sorted.put(k, v);
+          });
     }
     labels = Collections.unmodifiableMap(sorted);
     weight = weight == null ? 1.0 : weight;

@@ -13,14 +13,15 @@ import java.util.TreeMap;
  * "resource_type":"ecs","labels":[{"key":"stree-app","value":"api","type":1}],"ports":{"api":9100,
  * "kafka":[9308,9309]},"default_port":9100,"accounts":{"1234":"prod-acct"},"refresh":"60s"}}.
  * {@code ports} maps a {@code stree-app} tag to one port or a list of ports (one target each);
- * {@code default_port} (9100, node_exporter) serves the other apps. A bad field is a
- * {@link ProtocolException} naming it.
+ * {@code default_port} (9100, node_exporter) serves the other apps. A bad field is a {@link
+ * ProtocolException} naming it.
  */
 public record ServiceTreeSourceSpec(
     String url,
     @JsonProperty("resource_type") String resourceType,
     List<ServiceTreeMatcher> labels,
-    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) Map<String, List<Integer>> ports,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        Map<String, List<Integer>> ports,
     @JsonProperty("default_port") Integer defaultPort,
     Map<String, String> accounts,
     Duration refresh)
@@ -33,14 +34,17 @@ public record ServiceTreeSourceSpec(
     resourceType = resourceType == null ? "ecs" : resourceType;
     if (!resourceType.equals("ecs")) {
       // the response format (private_ip, tags) is the one of machines; other resource types differ
-      throw new ProtocolException("resource_type: only \"ecs\" is supported, found " + SpecChecks.quote(resourceType));
+      throw new ProtocolException(
+          "resource_type: only \"ecs\" is supported, found " + SpecChecks.quote(resourceType));
     }
     labels = SpecChecks.list("labels", labels);
     if (labels.isEmpty()) {
-      throw new ProtocolException("labels: at least one matcher is required (an empty query selects every instance)");
+      throw new ProtocolException(
+          "labels: at least one matcher is required (an empty query selects every instance)");
     }
     ports = checkPorts(SpecChecks.map("ports", ports));
-    defaultPort = SpecChecks.port("default_port", defaultPort == null ? NODE_EXPORTER_PORT : defaultPort);
+    defaultPort =
+        SpecChecks.port("default_port", defaultPort == null ? NODE_EXPORTER_PORT : defaultPort);
     accounts = SpecChecks.map("accounts", accounts);
     refresh = SpecChecks.refresh(refresh);
   }
@@ -50,7 +54,9 @@ public record ServiceTreeSourceSpec(
     return TYPE;
   }
 
-  /** The ports to scrape for an instance whose {@code stree-app} tag is {@code app} (may be null). */
+  /**
+   * The ports to scrape for an instance whose {@code stree-app} tag is {@code app} (may be null).
+   */
   public List<Integer> portsFor(String app) {
     List<Integer> mapped = app == null ? null : ports.get(app);
     return mapped != null ? mapped : List.of(defaultPort);

@@ -20,12 +20,14 @@ public record Settings(
     @JsonProperty("record_group") String recordGroup,
     @JsonProperty("record_interval") Duration recordInterval) {
 
-  public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null);
+  public static final Settings DEFAULTS =
+      new Settings(null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
     if (!Names.isServiceName(nodeService)) {
-      throw new ProtocolException("node_service: invalid Consul service name \"" + nodeService + "\"");
+      throw new ProtocolException(
+          "node_service: invalid Consul service name \"" + nodeService + "\"");
     }
     replicas = replicas == null ? 1 : replicas;
     if (replicas < 1 || replicas > 10) {
@@ -36,18 +38,22 @@ public record Settings(
       throw new ProtocolException("balance: expected a fraction in (0, 1], found " + balance);
     }
     flapHold = positiveOrDefault("flap_hold", flapHold, Duration.ofSeconds(30), true);
-    resyncInterval = positiveOrDefault("resync_interval", resyncInterval, Duration.ofSeconds(60), false);
+    resyncInterval =
+        positiveOrDefault("resync_interval", resyncInterval, Duration.ofSeconds(60), false);
     debounce = positiveOrDefault("debounce", debounce, Duration.ofSeconds(1), true);
     recordGroup = Names.group(recordGroup == null ? "heavy_expr_record" : recordGroup);
-    recordInterval = positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
+    recordInterval =
+        positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
   }
 
-  private static Duration positiveOrDefault(String field, Duration value, Duration dflt, boolean zeroAllowed) {
+  private static Duration positiveOrDefault(
+      String field, Duration value, Duration dflt, boolean zeroAllowed) {
     if (value == null) {
       return dflt;
     }
     if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-      throw new ProtocolException(field + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + ", found " + value);
+      throw new ProtocolException(
+          field + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + ", found " + value);
     }
     return value;
   }

@@ -18,7 +18,11 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonTypeIdResolver(SourceTypeResolver.class)
 public sealed interface SourceSpec
-    permits StaticSourceSpec, FileSourceSpec, HttpSdSourceSpec, ConsulSourceSpec, ServiceTreeSourceSpec {
+    permits StaticSourceSpec,
+        FileSourceSpec,
+        HttpSdSourceSpec,
+        ConsulSourceSpec,
+        ServiceTreeSourceSpec {
 
   /** Polling sources refresh this often unless the spec says otherwise. */
   Duration DEFAULT_REFRESH = Duration.ofSeconds(30);

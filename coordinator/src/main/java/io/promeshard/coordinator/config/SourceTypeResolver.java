@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Maps the {@code "type"} field of a source object to its spec record and back; an unknown type is an
- * error naming the field, the value and the known types.
+ * Maps the {@code "type"} field of a source object to its spec record and back; an unknown type is
+ * an error naming the field, the value and the known types.
  */
 final class SourceTypeResolver extends TypeIdResolverBase {
-  private static final Map<String, Class<? extends SourceSpec>> TYPES = new TreeMap<>(Map.of(
-      StaticSourceSpec.TYPE, StaticSourceSpec.class,
-      FileSourceSpec.TYPE, FileSourceSpec.class,
-      HttpSdSourceSpec.TYPE, HttpSdSourceSpec.class,
-      ConsulSourceSpec.TYPE, ConsulSourceSpec.class,
-      ServiceTreeSourceSpec.TYPE, ServiceTreeSourceSpec.class));
+  private static final Map<String, Class<? extends SourceSpec>> TYPES =
+      new TreeMap<>(
+          Map.of(
+              StaticSourceSpec.TYPE, StaticSourceSpec.class,
+              FileSourceSpec.TYPE, FileSourceSpec.class,
+              HttpSdSourceSpec.TYPE, HttpSdSourceSpec.class,
+              ConsulSourceSpec.TYPE, ConsulSourceSpec.class,
+              ServiceTreeSourceSpec.TYPE, ServiceTreeSourceSpec.class));
 
   @Override
   public String idFromValue(Object value) {
@@ -35,8 +37,15 @@ final class SourceTypeResolver extends TypeIdResolverBase {
   public JavaType typeFromId(DatabindContext context, String id) throws IOException {
     Class<? extends SourceSpec> type = TYPES.get(id);
     if (type == null) {
-      throw InvalidTypeIdException.from(null, "type: unknown source type " + SpecChecks.quote(id)
-          + " (expected one of " + String.join(", ", TYPES.keySet()) + ")", context.constructType(SourceSpec.class), id);
+      throw InvalidTypeIdException.from(
+          null,
+          "type: unknown source type "
+              + SpecChecks.quote(id)
+              + " (expected one of "
+              + String.join(", ", TYPES.keySet())
+              + ")",
+          context.constructType(SourceSpec.class),
+          id);
     }
     return context.constructSpecializedType(context.constructType(SourceSpec.class), type);
   }

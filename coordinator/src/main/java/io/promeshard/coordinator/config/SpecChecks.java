@@ -7,14 +7,18 @@ import java.util.List;
 import java.util.Map;
 import okhttp3.HttpUrl;
 
-/** Shared checks for source spec fields; each failure is a {@link ProtocolException} naming the field and value. */
+/**
+ * Shared checks for source spec fields; each failure is a {@link ProtocolException} naming the
+ * field and value.
+ */
 final class SpecChecks {
   private SpecChecks() {}
 
   static HttpUrl httpUrl(String field, String value) {
     HttpUrl url = value == null ? null : HttpUrl.parse(value);
     if (url == null) {
-      throw new ProtocolException(field + ": expected an http:// or https:// URL, found " + quote(value));
+      throw new ProtocolException(
+          field + ": expected an http:// or https:// URL, found " + quote(value));
     }
     return url;
   }
@@ -63,8 +67,11 @@ final class SpecChecks {
       return SourceSpec.DEFAULT_REFRESH;
     }
     if (value.compareTo(SourceSpec.MIN_REFRESH) < 0) {
-      throw new ProtocolException("refresh: must be at least " + Durations.format(SourceSpec.MIN_REFRESH)
-          + ", found " + Durations.format(value));
+      throw new ProtocolException(
+          "refresh: must be at least "
+              + Durations.format(SourceSpec.MIN_REFRESH)
+              + ", found "
+              + Durations.format(value));
     }
     return value;
   }

@@ -5,8 +5,9 @@ import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 
 /**
- * Inline target groups: {@code {"type":"static","groups":[{"targets":["a:9100"],"labels":{"env":"prod"}}]}}.
- * An empty or missing {@code groups} list is a {@link ProtocolException}.
+ * Inline target groups: {@code
+ * {"type":"static","groups":[{"targets":["a:9100"],"labels":{"env":"prod"}}]}}. An empty or missing
+ * {@code groups} list is a {@link ProtocolException}.
  */
 public record StaticSourceSpec(List<TargetGroup> groups) implements SourceSpec {
   public static final String TYPE = "static";

@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Whether a due dispatch runs now, and from what: a pure function of a {@link DispatchState} and the
- * time. It waits for every input and the published state, lets a cold fleet settle, falls back to
- * the last known targets of jobs whose sources have not answered, keeps the last assignment when no
- * member is healthy, and continues from what is published when this process has not dispatched yet.
+ * Whether a due dispatch runs now, and from what: a pure function of a {@link DispatchState} and
+ * the time. It waits for every input and the published state, lets a cold fleet settle, falls back
+ * to the last known targets of jobs whose sources have not answered, keeps the last assignment when
+ * no member is healthy, and continues from what is published when this process has not dispatched
+ * yet.
  */
 public final class DispatchDecision {
   /** How often a cold start looks again for servers it waits for. */
@@ -30,17 +31,20 @@ public final class DispatchDecision {
   /** An input is missing; the input's arrival schedules the next dispatch. */
   public record NotReady(String reason) implements Decision {}
 
-  /** Not yet: look again at {@code until}. {@code waitingFor} names the servers or jobs waited for. */
+  /**
+   * Not yet: look again at {@code until}. {@code waitingFor} names the servers or jobs waited for.
+   */
   public record Wait(Instant until, String reason, List<String> waitingFor) implements Decision {}
 
   /** No member is healthy: publish nothing and report {@code problem}. */
   public record KeepLast(String problem) implements Decision {}
 
   /**
-   * Dispatch {@code input} against {@code previous}; {@code incomplete} jobs have no complete source
-   * result and use their last known targets.
+   * Dispatch {@code input} against {@code previous}; {@code incomplete} jobs have no complete
+   * source result and use their last known targets.
    */
-  public record Dispatch(DispatchInput input, Map<String, Assignment> previous, List<String> incomplete)
+  public record Dispatch(
+      DispatchInput input, Map<String, Assignment> previous, List<String> incomplete)
       implements Decision {}
 
   public static Decision decide(DispatchState s, Instant now) {
@@ -49,16 +53,23 @@ public final class DispatchDecision {
       return new NotReady(missing);
     }
     if (s.members.isEmpty()) {
-      return new KeepLast("no healthy members of service " + s.config.settings().nodeService()
-          + ": keeping the last published assignment");
+      return new KeepLast(
+          "no healthy members of service "
+              + s.config.settings().nodeService()
+              + ": keeping the last published assignment");
     }
-    List<String> joining = s.dispatched || s.mode != DispatchMode.PUBLISH ? List.of() : s.settling();
+    List<String> joining =
+        s.dispatched || s.mode != DispatchMode.PUBLISH ? List.of() : s.settling();
     Instant settleBy = s.started.plus(s.startupGrace).plus(s.config.settings().flapHold());
     if (!joining.isEmpty() && now.isBefore(settleBy)) {
       // a cold fleet start: servers whose checks pass a moment later would join one flap_hold after
       // the first dispatch and reshuffle it; wait for them (bounded) and place every target once
-      return new Wait(now.plus(SETTLE_POLL), "first dispatch waits for servers to pass their checks and join (at most until "
-          + settleBy + ")", joining);
+      return new Wait(
+          now.plus(SETTLE_POLL),
+          "first dispatch waits for servers to pass their checks and join (at most until "
+              + settleBy
+              + ")",
+          joining);
     }
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
     List<String> incomplete = new ArrayList<>();
@@ -69,19 +80,29 @@ public final class DispatchDecision {
       } else {
         // stale beats partial: a job whose sources have not all answered keeps what it had
         incomplete.add(job.getKey());
-        targets.put(job.getKey(), jt != null && !jt.groups().isEmpty() ? jt.groups() : s.storedShares().targetsOf(job.getKey()));
+        targets.put(
+            job.getKey(),
+            jt != null && !jt.groups().isEmpty()
+                ? jt.groups()
+                : s.storedShares().targetsOf(job.getKey()));
       }
     }
     Instant graceEnd = s.started.plus(s.startupGrace);
     if (!incomplete.isEmpty() && now.isBefore(graceEnd)) {
-      return new Wait(graceEnd, "waiting up to " + s.startupGrace + " for the first results of jobs", incomplete);
+      return new Wait(
+          graceEnd,
+          "waiting up to " + s.startupGrace + " for the first results of jobs",
+          incomplete);
     }
-    DispatchInput input = new DispatchInput(s.config.settings(), s.config.jobs(), targets, s.records, s.members);
+    DispatchInput input =
+        new DispatchInput(s.config.settings(), s.config.jobs(), targets, s.records, s.members);
     Map<String, Assignment> previous = s.previous;
     if (previous.isEmpty() && !s.storedShares().shares().isEmpty()) {
       // first dispatch of this term: continue from what is published, so a takeover moves nothing
       Map<String, Integer> replicas = new TreeMap<>();
-      s.config.jobs().forEach((job, spec) -> replicas.put(job, spec.replicasOr(s.config.settings())));
+      s.config
+          .jobs()
+          .forEach((job, spec) -> replicas.put(job, spec.replicasOr(s.config.settings())));
       previous = PreviousAssignments.from(s.storedShares(), replicas);
     }
     return new Dispatch(input, previous, incomplete);

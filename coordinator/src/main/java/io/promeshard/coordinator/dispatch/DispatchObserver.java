@@ -2,14 +2,18 @@ package io.promeshard.coordinator.dispatch;
 
 import java.util.Map;
 
-/** What the dispatcher tells metrics about: leadership, each dispatch and the resulting node loads. */
+/**
+ * What the dispatcher tells metrics about: leadership, each dispatch and the resulting node loads.
+ */
 public interface DispatchObserver {
   void leadership(boolean isLeader, long epoch);
 
   /** A dispatch ended: {@code result} is changed, unchanged or error. */
   void dispatched(String result, double seconds);
 
-  /** A dispatch wrote {@code keys} keys of {@code bytes} bytes, moving {@code moved} assignments. */
+  /**
+   * A dispatch wrote {@code keys} keys of {@code bytes} bytes, moving {@code moved} assignments.
+   */
   void published(int moved, int keys, long bytes);
 
   void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules);

@@ -5,9 +5,9 @@ import io.promeshard.protocol.NodeShare;
 import java.util.Map;
 
 /**
- * The result of one dispatch: each member's share, the assignments to pass as {@code previous}
- * next time (keyed by shard group, e.g. {@code targets/r1} or {@code records}), and figures for
- * status and metrics: targets and cost per node, and how many assignments moved.
+ * The result of one dispatch: each member's share, the assignments to pass as {@code previous} next
+ * time (keyed by shard group, e.g. {@code targets/r1} or {@code records}), and figures for status
+ * and metrics: targets and cost per node, and how many assignments moved.
  */
 public record DispatchOutput(
     Map<String, NodeShare> shares,

@@ -10,5 +10,11 @@ import java.util.Map;
  * One dispatch's outcome, for --once, --dry-run, explain and tests: what it decided from, the
  * shares it computed, the shares published before it (as last read from Consul) and what it wrote.
  */
-public record DispatchReport(DispatchInput input, Map<String, Assignment> previous, DispatchOutput output,
-    StoredShares before, PublishPlan plan, TxnResult written, double seconds) {}
+public record DispatchReport(
+    DispatchInput input,
+    Map<String, Assignment> previous,
+    DispatchOutput output,
+    StoredShares before,
+    PublishPlan plan,
+    TxnResult written,
+    double seconds) {}

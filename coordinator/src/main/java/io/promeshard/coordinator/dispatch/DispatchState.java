@@ -31,7 +31,9 @@ public final class DispatchState {
   /** A leadership term: its fence guards every write. */
   public record Term(long epoch, Fence fence, String holder) {}
 
-  /** What Consul holds, as last read or written: every node's stored parts and the decoded shares. */
+  /**
+   * What Consul holds, as last read or written: every node's stored parts and the decoded shares.
+   */
   public record Published(Map<String, StoredNode> nodes, StoredShares shares) {
     public Published {
       nodes = Map.copyOf(nodes);
@@ -85,16 +87,20 @@ public final class DispatchState {
   }
 
   /**
-   * Nothing known yet. A dry run reads what is published at once (it has no lock to wait for);
-   * the first dispatch of a cold fleet may wait up to {@code startupGrace} after {@code started}.
+   * Nothing known yet. A dry run reads what is published at once (it has no lock to wait for); the
+   * first dispatch of a cold fleet may wait up to {@code startupGrace} after {@code started}.
    */
-  public static DispatchState initial(DispatchMode mode, KvLayout layout, Instant started, Duration startupGrace) {
+  public static DispatchState initial(
+      DispatchMode mode, KvLayout layout, Instant started, Duration startupGrace) {
     Builder b = new Builder();
     b.mode = mode;
     b.started = started;
     b.startupGrace = startupGrace;
     b.config = ConfigState.empty(layout);
-    b.schedule = mode == DispatchMode.DRY_RUN ? DispatchSchedule.NONE.resyncAt(started) : DispatchSchedule.NONE;
+    b.schedule =
+        mode == DispatchMode.DRY_RUN
+            ? DispatchSchedule.NONE.resyncAt(started)
+            : DispatchSchedule.NONE;
     return new DispatchState(b);
   }
 
@@ -108,7 +114,10 @@ public final class DispatchState {
     return b.build();
   }
 
-  /** A new membership watch started (another {@code node_service}): members unknown until it answers. */
+  /**
+   * A new membership watch started (another {@code node_service}): members unknown until it
+   * answers.
+   */
   public DispatchState withMembershipRestarted() {
     Builder b = edit();
     b.membersKnown = false;
@@ -144,7 +153,8 @@ public final class DispatchState {
   }
 
   /** The merged targets of every job, and each source's health. */
-  public DispatchState withTargets(Map<String, JobTargets> newTargets, Map<String, List<SourceHealth>> health) {
+  public DispatchState withTargets(
+      Map<String, JobTargets> newTargets, Map<String, List<SourceHealth>> health) {
     Builder b = edit();
     b.targets = newTargets;
     b.sourceHealth = health;
@@ -171,7 +181,10 @@ public final class DispatchState {
 
   // ---- schedule -----------------------------------------------------------------------------
 
-  /** New input: dispatch one {@code debounce} from now, or earlier if already due (a burst coalesces). */
+  /**
+   * New input: dispatch one {@code debounce} from now, or earlier if already due (a burst
+   * coalesces).
+   */
   public DispatchState dirty(Instant now) {
     // also pulls in a dispatch parked for a grace period or a retry: new input may unblock it
     return dueNoLaterThan(now.plus(config.settings().debounce()));
@@ -221,7 +234,10 @@ public final class DispatchState {
 
   // ---- outcomes -----------------------------------------------------------------------------
 
-  /** What is published was read: dispatch now against it, read again one {@code resync_interval} later. */
+  /**
+   * What is published was read: dispatch now against it, read again one {@code resync_interval}
+   * later.
+   */
   public DispatchState afterRead(Published read, Instant now) {
     Builder b = edit();
     b.published = read;
@@ -229,7 +245,9 @@ public final class DispatchState {
     return b.build();
   }
 
-  /** Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual. */
+  /**
+   * Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual.
+   */
   public DispatchState afterReadFailed(String why, Instant now, Duration backoff) {
     Builder b = failed(now, backoff);
     b.problem = "reading published shares failed: " + why;
@@ -239,24 +257,35 @@ public final class DispatchState {
 
   /**
    * A dispatch computed {@code assignments} and its writes, leaving Consul as {@code after}, went
-   * through (or were only planned, in a dry run). {@code change} describes it when it wrote something.
+   * through (or were only planned, in a dry run). {@code change} describes it when it wrote
+   * something.
    */
-  public DispatchState afterDispatch(Map<String, Assignment> assignments, Map<String, StoredNode> after,
-      List<String> incomplete, CoordinatorStatus.DispatchSummary change) {
+  public DispatchState afterDispatch(
+      Map<String, Assignment> assignments,
+      Map<String, StoredNode> after,
+      List<String> incomplete,
+      CoordinatorStatus.DispatchSummary change) {
     Builder b = edit();
     b.failures = 0;
     b.dispatched = true;
-    b.published = new Published(after, published == null ? StoredShares.empty() : published.shares());
+    b.published =
+        new Published(after, published == null ? StoredShares.empty() : published.shares());
     b.previous = assignments;
-    b.problem = incomplete.isEmpty() ? ""
-        : "jobs without a complete source result (published their last known targets): " + incomplete;
+    b.problem =
+        incomplete.isEmpty()
+            ? ""
+            : "jobs without a complete source result (published their last known targets): "
+                + incomplete;
     if (change != null) {
       b.lastDispatch = change;
     }
     return b.build();
   }
 
-  /** Publishing failed or was rejected: say so and retry after {@code backoff} (new input may come sooner). */
+  /**
+   * Publishing failed or was rejected: say so and retry after {@code backoff} (new input may come
+   * sooner).
+   */
   public DispatchState afterPublishFailed(String why, Instant now, Duration backoff) {
     Builder b = failed(now, backoff);
     b.problem = why;
@@ -316,7 +345,9 @@ public final class DispatchState {
       return List.of();
     }
     TreeSet<String> out = new TreeSet<>();
-    membership.pending().stream().filter(MembershipStatus.Pending::joining).forEach(p -> out.add(p.node()));
+    membership.pending().stream()
+        .filter(MembershipStatus.Pending::joining)
+        .forEach(p -> out.add(p.node()));
     if (storedShares().shares().isEmpty()) {
       membership.raw().unhealthy().stream().filter(n -> !members.containsKey(n)).forEach(out::add);
     }
@@ -334,7 +365,10 @@ public final class DispatchState {
    * status but is not a failure of this process.
    */
   public Health health() {
-    String role = term != null ? "leader epoch " + term.epoch() : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
+    String role =
+        term != null
+            ? "leader epoch " + term.epoch()
+            : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
     return failures > 0 ? Health.failing(role + ": " + problem) : Health.ok(role);
   }
 
@@ -343,15 +377,29 @@ public final class DispatchState {
     Map<String, String> configErrors = new TreeMap<>(config.errors());
     configErrors.putAll(recordErrors);
     Map<String, String> sourceErrors = new TreeMap<>();
-    sourceHealth.forEach((job, list) -> list.forEach(h -> {
-      if (h.failing()) {
-        sourceErrors.put(job + "/" + h.source(), h.lastError());
-      }
-    }));
-    List<String> pending = membership == null ? List.of() : membership.pending().stream()
-        .map(p -> p.node() + (p.joining() ? " joining" : " leaving")).toList();
-    return new CoordinatorStatus(term == null ? "" : term.holder(), term == null ? 0 : term.epoch(), configErrors,
-        sourceErrors, List.copyOf(new TreeSet<>(members.keySet())), pending, problem, lastDispatch);
+    sourceHealth.forEach(
+        (job, list) ->
+            list.forEach(
+                h -> {
+                  if (h.failing()) {
+                    sourceErrors.put(job + "/" + h.source(), h.lastError());
+                  }
+                }));
+    List<String> pending =
+        membership == null
+            ? List.of()
+            : membership.pending().stream()
+                .map(p -> p.node() + (p.joining() ? " joining" : " leaving"))
+                .toList();
+    return new CoordinatorStatus(
+        term == null ? "" : term.holder(),
+        term == null ? 0 : term.epoch(),
+        configErrors,
+        sourceErrors,
+        List.copyOf(new TreeSet<>(members.keySet())),
+        pending,
+        problem,
+        lastDispatch);
   }
 
   public DispatchMode mode() {

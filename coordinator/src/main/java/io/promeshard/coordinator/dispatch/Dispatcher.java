@@ -32,15 +32,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's one loop. Every input (configuration, records, members, targets, leadership)
  * arrives as an event that turns the current {@link DispatchState} into the next; this thread alone
- * applies them, asks {@link DispatchDecision} whether a due dispatch runs, and does the I/O: reading
- * what is published, publishing, writing status. A dispatch runs one {@code debounce} after the
- * first event of a burst and after every {@code resync_interval}; a failed publish is retried with
- * backoff; losing the lock stops writing at once. Other threads read the last {@link #snapshot()}.
+ * applies them, asks {@link DispatchDecision} whether a due dispatch runs, and does the I/O:
+ * reading what is published, publishing, writing status. A dispatch runs one {@code debounce} after
+ * the first event of a burst and after every {@code resync_interval}; a failed publish is retried
+ * with backoff; losing the lock stops writing at once. Other threads read the last {@link
+ * #snapshot()}.
  */
 public final class Dispatcher extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  /** Publishing retries after 1 s, 2 s, 4 s … 30 s: one leader publishes, so there is no herd to spread. */
-  private static final RetryPolicy RETRY = RetryPolicy.noJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  /**
+   * Publishing retries after 1 s, 2 s, 4 s … 30 s: one leader publishes, so there is no herd to
+   * spread.
+   */
+  private static final RetryPolicy RETRY =
+      RetryPolicy.noJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   private static final long IDLE_WAKE_MILLIS = 1000;
 
@@ -56,10 +63,18 @@ public final class Dispatcher extends Lifecycle {
 
   /** Owned by the dispatcher thread. */
   private DispatchState state;
+
   private List<String> lastWaitLogged = List.of();
 
-  public Dispatcher(DispatchMode mode, KvLayout layout, Publisher publisher, DispatchObserver observer,
-      StatusWriter statusWriter, Clock clock, Duration startupGrace, Consumer<DispatchReport> reports) {
+  public Dispatcher(
+      DispatchMode mode,
+      KvLayout layout,
+      Publisher publisher,
+      DispatchObserver observer,
+      StatusWriter statusWriter,
+      Clock clock,
+      Duration startupGrace,
+      Consumer<DispatchReport> reports) {
     super("dispatcher", JOIN_TIMEOUT);
     this.publisher = publisher;
     this.planner = new PublishPlanner(layout);
@@ -92,7 +107,9 @@ public final class Dispatcher extends Lifecycle {
     run(s -> changeTerm(s, term));
   }
 
-  /** Where the first dispatch looks for servers that are about to join (the live membership view). */
+  /**
+   * Where the first dispatch looks for servers that are about to join (the live membership view).
+   */
   public void followMembership(Supplier<MembershipStatus> view) {
     membershipView = view;
   }
@@ -143,7 +160,8 @@ public final class Dispatcher extends Lifecycle {
     if (next == null) {
       return IDLE_WAKE_MILLIS;
     }
-    return Math.max(1, Math.min(IDLE_WAKE_MILLIS, Duration.between(clock.instant(), next).toMillis()));
+    return Math.max(
+        1, Math.min(IDLE_WAKE_MILLIS, Duration.between(clock.instant(), next).toMillis()));
   }
 
   private DispatchState changeTerm(DispatchState s, DispatchState.Term term) {
@@ -154,7 +172,9 @@ public final class Dispatcher extends Lifecycle {
   private DispatchState resync(DispatchState s) {
     try {
       Publisher.Stored stored = publisher.readStored();
-      return s.afterRead(new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)), clock.instant());
+      return s.afterRead(
+          new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)),
+          clock.instant());
     } catch (IOException e) {
       log.warn("[dispatch] reading published shares failed: {}", e.getMessage());
       return s.afterReadFailed(e.getMessage(), clock.instant(), backoff(s));
@@ -187,12 +207,14 @@ public final class Dispatcher extends Lifecycle {
     return publish(s, (DispatchDecision.Dispatch) decision, begin);
   }
 
-  private DispatchState publish(DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
+  private DispatchState publish(
+      DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
     DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous());
     DispatchState.Published before = s.published();
     Map<String, StoredNode> stored = before == null ? Map.of() : before.nodes();
     DispatchState.Term term = s.term();
-    PublishPlan plan = planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+    PublishPlan plan =
+        planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
     TxnResult written = new TxnResult(0, 0, 0);
     if (s.mode() == DispatchMode.PUBLISH) {
       try {
@@ -204,31 +226,54 @@ public final class Dispatcher extends Lifecycle {
           return changeTerm(s, null);
         }
         log.error("[dispatch] publish rejected: {}", e.getMessage());
-        return s.afterPublishFailed("publish rejected: " + e.getMessage(), clock.instant(), backoff(s));
+        return s.afterPublishFailed(
+            "publish rejected: " + e.getMessage(), clock.instant(), backoff(s));
       } catch (IOException e) {
         observer.dispatched("error", seconds(begin));
         log.error("[dispatch] publish failed, will retry: {}", e.getMessage());
-        return s.afterPublishFailed("publish failed: " + e.getMessage(), clock.instant(), backoff(s));
+        return s.afterPublishFailed(
+            "publish failed: " + e.getMessage(), clock.instant(), backoff(s));
       }
     }
     double took = seconds(begin);
-    CoordinatorStatus.DispatchSummary change = plan.isEmpty() ? null
-        : new CoordinatorStatus.DispatchSummary(begin.toString(), out.shares().size(), out.targets(), out.rules(),
-            out.moved(), plan.changedNodes().size(), plan.keyCount(), plan.byteCount(), (long) (took * 1000));
+    CoordinatorStatus.DispatchSummary change =
+        plan.isEmpty()
+            ? null
+            : new CoordinatorStatus.DispatchSummary(
+                begin.toString(),
+                out.shares().size(),
+                out.targets(),
+                out.rules(),
+                out.moved(),
+                plan.changedNodes().size(),
+                plan.keyCount(),
+                plan.byteCount(),
+                (long) (took * 1000));
     s = s.afterDispatch(out.assignments(), plan.after(), decision.incomplete(), change);
     observer.dispatched(plan.isEmpty() ? "unchanged" : "changed", took);
     observer.nodes(out.targetsByNode(), out.costByNode(), out.rulesByNode());
     if (change != null) {
       observer.published(out.moved(), plan.keyCount(), plan.byteCount());
-      log.info("[dispatch] {} targets and {} rules over {} nodes: {} moved, {} nodes changed, {} keys written in {} ms",
-          out.targets(), out.rules(), out.shares().size(), out.moved(), change.changedNodes(), change.keysWritten(),
+      log.info(
+          "[dispatch] {} targets and {} rules over {} nodes: {} moved, {} nodes changed, {} keys written in {} ms",
+          out.targets(),
+          out.rules(),
+          out.shares().size(),
+          out.moved(),
+          change.changedNodes(),
+          change.keysWritten(),
           change.durationMs());
     } else {
-      log.debug("[dispatch] nothing changed ({} targets over {} nodes)", out.targets(), out.shares().size());
+      log.debug(
+          "[dispatch] nothing changed ({} targets over {} nodes)",
+          out.targets(),
+          out.shares().size());
     }
     writeStatus(s);
     StoredShares shares = before == null ? StoredShares.empty() : before.shares();
-    reports.accept(new DispatchReport(decision.input(), decision.previous(), out, shares, plan, written, took));
+    reports.accept(
+        new DispatchReport(
+            decision.input(), decision.previous(), out, shares, plan, written, took));
     return s;
   }
 

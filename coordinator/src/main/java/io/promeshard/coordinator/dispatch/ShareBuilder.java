@@ -1,7 +1,6 @@
 package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
-import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.publish.ShareGroups;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.shard.Explanation;
@@ -21,35 +20,48 @@ import java.util.TreeMap;
 /**
  * Turns a {@link DispatchInput} into per-node shares: job labels are merged under each target's own
  * labels, targets are sharded by {@code job/address} with cost = the job's weight (one sharding per
- * distinct replica count, so balance holds across jobs), and recording rules by record name into the
- * {@code record_group}. Pure and deterministic; the previous assignments keep movement minimal.
+ * distinct replica count, so balance holds across jobs), and recording rules by record name into
+ * the {@code record_group}. Pure and deterministic; the previous assignments keep movement minimal.
  */
 public final class ShareBuilder {
   private ShareBuilder() {}
 
   public static DispatchOutput build(DispatchInput in, Map<String, Assignment> previous) {
-    List<ShardNode> nodes = in.members().values().stream()
-        .map(m -> new ShardNode(m.name(), m.weight(), m.zone())).toList();
+    List<ShardNode> nodes =
+        in.members().values().stream()
+            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
+            .toList();
     Map<String, Map<String, List<TargetGroup>>> targets = new TreeMap<>();
     Map<String, Map<String, List<RecordRule>>> rules = new TreeMap<>();
-    in.members().keySet().forEach(n -> {
-      targets.put(n, new TreeMap<>());
-      rules.put(n, new TreeMap<>());
-    });
+    in.members()
+        .keySet()
+        .forEach(
+            n -> {
+              targets.put(n, new TreeMap<>());
+              rules.put(n, new TreeMap<>());
+            });
     Map<String, Assignment> assignments = new TreeMap<>();
     Map<String, Integer> targetsByNode = new TreeMap<>();
     Map<String, Double> costByNode = new TreeMap<>();
     Map<String, Integer> rulesByNode = new TreeMap<>();
-    in.members().keySet().forEach(n -> {
-      targetsByNode.put(n, 0);
-      costByNode.put(n, 0.0);
-      rulesByNode.put(n, 0);
-    });
+    in.members()
+        .keySet()
+        .forEach(
+            n -> {
+              targetsByNode.put(n, 0);
+              costByNode.put(n, 0.0);
+              rulesByNode.put(n, 0);
+            });
     int moved = 0;
     int targetCount = 0;
 
     Map<Integer, List<String>> jobsByReplicas = new TreeMap<>();
-    in.jobs().forEach((job, spec) -> jobsByReplicas.computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>()).add(job));
+    in.jobs()
+        .forEach(
+            (job, spec) ->
+                jobsByReplicas
+                    .computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>())
+                    .add(job));
     for (Map.Entry<Integer, List<String>> group : jobsByReplicas.entrySet()) {
       List<ShardItem> items = new ArrayList<>();
       Map<String, TargetGroup> byKey = new HashMap<>();
@@ -57,12 +69,18 @@ public final class ShareBuilder {
       collect(in, group.getValue(), items, byKey, jobOf);
       targetCount += items.size();
       String name = ShareGroups.targets(group.getKey());
-      Assignment a = Sharder.assign(new ShardRequest(items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+      Assignment a =
+          Sharder.assign(
+              new ShardRequest(
+                  items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       for (ShardItem item : items) {
         for (String node : a.owners(item.key())) {
-          targets.get(node).computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>()).add(byKey.get(item.key()));
+          targets
+              .get(node)
+              .computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>())
+              .add(byKey.get(item.key()));
           targetsByNode.merge(node, 1, Integer::sum);
           costByNode.merge(node, item.cost(), Double::sum);
         }
@@ -77,12 +95,22 @@ public final class ShareBuilder {
           items.add(new ShardItem(r.record(), 1.0));
         }
       }
-      Assignment a = Sharder.assign(new ShardRequest(items, nodes, in.settings().replicas(), in.settings().balance(), previous.get(ShareGroups.RECORDS)));
+      Assignment a =
+          Sharder.assign(
+              new ShardRequest(
+                  items,
+                  nodes,
+                  in.settings().replicas(),
+                  in.settings().balance(),
+                  previous.get(ShareGroups.RECORDS)));
       assignments.put(ShareGroups.RECORDS, a);
       moved += movedAgainst(a, previous.get(ShareGroups.RECORDS));
       for (ShardItem item : items) {
         for (String node : a.owners(item.key())) {
-          rules.get(node).computeIfAbsent(in.settings().recordGroup(), g -> new ArrayList<>()).add(byName.get(item.key()));
+          rules
+              .get(node)
+              .computeIfAbsent(in.settings().recordGroup(), g -> new ArrayList<>())
+              .add(byName.get(item.key()));
           rulesByNode.merge(node, 1, Integer::sum);
         }
       }
@@ -90,32 +118,66 @@ public final class ShareBuilder {
 
     Map<String, NodeShare> shares = new TreeMap<>();
     for (String node : in.members().keySet()) {
-      shares.put(node, new NodeShare(targets.get(node), rules.get(node), Map.of(in.settings().recordGroup(), in.settings().recordInterval())));
+      shares.put(
+          node,
+          new NodeShare(
+              targets.get(node),
+              rules.get(node),
+              Map.of(in.settings().recordGroup(), in.settings().recordInterval())));
     }
-    return new DispatchOutput(shares, assignments, targetsByNode, costByNode, rulesByNode, targetCount,
-        (int) in.records().stream().map(RecordRule::record).distinct().count(), moved);
+    return new DispatchOutput(
+        shares,
+        assignments,
+        targetsByNode,
+        costByNode,
+        rulesByNode,
+        targetCount,
+        (int) in.records().stream().map(RecordRule::record).distinct().count(),
+        moved);
   }
 
-  /** Why {@code job/address} goes where it goes: the same sharding request a dispatch makes, explained. */
-  public static Explanation explain(DispatchInput in, Map<String, Assignment> previous, String job, String address) {
+  /**
+   * Why {@code job/address} goes where it goes: the same sharding request a dispatch makes,
+   * explained.
+   */
+  public static Explanation explain(
+      DispatchInput in, Map<String, Assignment> previous, String job, String address) {
     JobSpec spec = in.jobs().get(job);
     if (spec == null) {
-      throw new IllegalArgumentException("job " + job + " is not configured (jobs: " + in.jobs().keySet() + ")");
+      throw new IllegalArgumentException(
+          "job " + job + " is not configured (jobs: " + in.jobs().keySet() + ")");
     }
     int replicas = spec.replicasOr(in.settings());
-    List<String> jobs = in.jobs().entrySet().stream()
-        .filter(e -> e.getValue().replicasOr(in.settings()) == replicas).map(Map.Entry::getKey).toList();
+    List<String> jobs =
+        in.jobs().entrySet().stream()
+            .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
+            .map(Map.Entry::getKey)
+            .toList();
     List<ShardItem> items = new ArrayList<>();
     collect(in, jobs, items, new HashMap<>(), new HashMap<>());
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
     }
-    List<ShardNode> nodes = in.members().values().stream().map(m -> new ShardNode(m.name(), m.weight(), m.zone())).toList();
-    return Sharder.explain(new ShardRequest(items, nodes, replicas, in.settings().balance(), previous.get(ShareGroups.targets(replicas))), key);
+    List<ShardNode> nodes =
+        in.members().values().stream()
+            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
+            .toList();
+    return Sharder.explain(
+        new ShardRequest(
+            items,
+            nodes,
+            replicas,
+            in.settings().balance(),
+            previous.get(ShareGroups.targets(replicas))),
+        key);
   }
 
-  private static void collect(DispatchInput in, List<String> jobs, List<ShardItem> items, Map<String, TargetGroup> byKey,
+  private static void collect(
+      DispatchInput in,
+      List<String> jobs,
+      List<ShardItem> items,
+      Map<String, TargetGroup> byKey,
       Map<String, String> jobOf) {
     for (String job : jobs.stream().sorted().toList()) {
       JobSpec spec = in.jobs().get(job);

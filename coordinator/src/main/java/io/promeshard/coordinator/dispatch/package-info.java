@@ -10,17 +10,18 @@
  *
  * <p><b>Decision.</b> {@link io.promeshard.coordinator.dispatch.DispatchDecision#decide} is pure
  * (state and time in, decision out):
+ *
  * <ul>
  *   <li>nothing runs before configuration, records, membership, the lock and a read of what is
  *       published are all in (a dry run needs no lock);
  *   <li>no healthy member: publish nothing, keep the last assignment, report the problem;
- *   <li>cold start: the first dispatch of a leader with nothing published waits, at most
- *       {@code startup_grace + flap_hold}, for registered servers whose checks have not passed and
- *       for servers waiting out {@code flap_hold} to join, so every target is placed once;
- *   <li>incomplete sources: a job whose sources have not all answered waits up to
- *       {@code startup_grace} after start, then keeps its last known targets (stale beats partial);
- *   <li>takeover: the first dispatch of a term continues from the assignments rebuilt from what
- *       is published, so a new leader moves nothing; losing the lock forgets this term's view.
+ *   <li>cold start: the first dispatch of a leader with nothing published waits, at most {@code
+ *       startup_grace + flap_hold}, for registered servers whose checks have not passed and for
+ *       servers waiting out {@code flap_hold} to join, so every target is placed once;
+ *   <li>incomplete sources: a job whose sources have not all answered waits up to {@code
+ *       startup_grace} after start, then keeps its last known targets (stale beats partial);
+ *   <li>takeover: the first dispatch of a term continues from the assignments rebuilt from what is
+ *       published, so a new leader moves nothing; losing the lock forgets this term's view.
  * </ul>
  *
  * <p><b>Schedule.</b> Input schedules a dispatch one {@code debounce} later (a burst coalesces, and

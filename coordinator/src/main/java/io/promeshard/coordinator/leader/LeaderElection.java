@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Competes for the Consul session lock on {@code leader}: holds a session (renewed every
  * renew_interval), watches the key with blocking queries (a {@link BlockingWatch} whose fetch also
- * renews the session and acts on each reply), locks it when free (after lock-delay) while writing the
- * next epoch in the same transaction, and reports the term and its end to a {@link LeaderListener}.
- * A lost term (session gone, key taken, no renewal for a TTL) is reported at once; Consul errors are
- * retried by the watch with backoff. {@link #close()} releases the lock and destroys the session.
+ * renews the session and acts on each reply), locks it when free (after lock-delay) while writing
+ * the next epoch in the same transaction, and reports the term and its end to a {@link
+ * LeaderListener}. A lost term (session gone, key taken, no renewal for a TTL) is reported at once;
+ * Consul errors are retried by the watch with backoff. {@link #close()} releases the lock and
+ * destroys the session.
  */
 public final class LeaderElection implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -57,11 +58,16 @@ public final class LeaderElection implements Closeable {
   private long retryAcquireNanos;
   private String seenHolderSession;
 
-  public LeaderElection(ConsulHttp consul, KvLayout layout, LeaderOptions options, LeaderListener listener) {
+  public LeaderElection(
+      ConsulHttp consul, KvLayout layout, LeaderOptions options, LeaderListener listener) {
     this(consul, layout, options, listener, Clock.systemUTC());
   }
 
-  public LeaderElection(ConsulHttp consul, KvLayout layout, LeaderOptions options, LeaderListener listener,
+  public LeaderElection(
+      ConsulHttp consul,
+      KvLayout layout,
+      LeaderOptions options,
+      LeaderListener listener,
       Clock clock) {
     this.kv = new KvClient(Objects.requireNonNull(consul, "consul"));
     this.sessions = new SessionClient(consul);
@@ -70,19 +76,28 @@ public final class LeaderElection implements Closeable {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
     // no pacing: the fetch waits for the next renewal itself; retries back off up to half a renewal
-    WatchOptions timing = WatchOptions.defaults().withPacing(Duration.ZERO, Duration.ZERO)
-        .withRetry(RetryPolicy.fullJitter(BACKOFF_BASE, options.renewInterval().dividedBy(2).plus(BACKOFF_BASE)));
-    this.watch = new BlockingWatch<>("leader-" + options.holder(), new Round(), new WatchListener<>() {
-      @Override
-      public void onChange(Optional<KvEntry> value, long index) {
-        // each reply was already acted on by the fetch (see Round)
-      }
+    WatchOptions timing =
+        WatchOptions.defaults()
+            .withPacing(Duration.ZERO, Duration.ZERO)
+            .withRetry(
+                RetryPolicy.fullJitter(
+                    BACKOFF_BASE, options.renewInterval().dividedBy(2).plus(BACKOFF_BASE)));
+    this.watch =
+        new BlockingWatch<>(
+            "leader-" + options.holder(),
+            new Round(),
+            new WatchListener<>() {
+              @Override
+              public void onChange(Optional<KvEntry> value, long index) {
+                // each reply was already acted on by the fetch (see Round)
+              }
 
-      @Override
-      public void onError(Exception error, int attempt, Duration retryIn) {
-        checkRenewalDeadline(error);
-      }
-    }, timing);
+              @Override
+              public void onError(Exception error, int attempt, Duration retryIn) {
+                checkRenewalDeadline(error);
+              }
+            },
+            timing);
   }
 
   /** Starts the election thread; IllegalStateException when started twice or after close. */
@@ -109,7 +124,10 @@ public final class LeaderElection implements Closeable {
     return key;
   }
 
-  /** Stops competing; when leader, reports onLost("closed"), releases the lock and destroys the session. */
+  /**
+   * Stops competing; when leader, reports onLost("closed"), releases the lock and destroys the
+   * session.
+   */
   @Override
   public void close() {
     if (!stopLoop()) {
@@ -123,7 +141,11 @@ public final class LeaderElection implements Closeable {
       try {
         sessions.release(key, heldValue, t.sessionId());
       } catch (IOException e) {
-        log.warn("[leader] {}: release failed, the lock frees when session {} expires: {}", key, t.sessionId(), e.toString());
+        log.warn(
+            "[leader] {}: release failed, the lock frees when session {} expires: {}",
+            key,
+            t.sessionId(),
+            e.toString());
       }
     }
     destroyQuietly(session);
@@ -142,12 +164,15 @@ public final class LeaderElection implements Closeable {
     return wasRunning;
   }
 
-  /** One round of the election: session upkeep, one (blocking) read of the key, and acting on it. */
+  /**
+   * One round of the election: session upkeep, one (blocking) read of the key, and acting on it.
+   */
   private final class Round implements Fetcher<Optional<KvEntry>> {
     private final CallHandle handle = new CallHandle();
 
     @Override
-    public ConsulResponse<Optional<KvEntry>> fetch(long index, Duration ignored) throws IOException {
+    public ConsulResponse<Optional<KvEntry>> fetch(long index, Duration ignored)
+        throws IOException {
       ensureSession();
       renewIfDue();
       ensureSession(); // the renewal may have dropped a dead session
@@ -170,7 +195,9 @@ public final class LeaderElection implements Closeable {
     if (session != null) {
       return;
     }
-    session = sessions.create("prome-shard-coordinator " + options.holder(), options.ttl(), options.lockDelay());
+    session =
+        sessions.create(
+            "prome-shard-coordinator " + options.holder(), options.ttl(), options.lockDelay());
     lastRenewNanos = System.nanoTime();
     renewDueNanos = lastRenewNanos + options.renewInterval().toNanos();
     log.debug("[leader] {}: created session {}", key, session);
@@ -211,7 +238,10 @@ public final class LeaderElection implements Closeable {
     LeaderTerm t = term;
     if (t != null) {
       if (!t.sessionId().equals(holderSession)) {
-        lose(holderSession == null ? "leader key released or deleted" : "leader key taken by session " + holderSession);
+        lose(
+            holderSession == null
+                ? "leader key released or deleted"
+                : "leader key taken by session " + holderSession);
       }
       return;
     }
@@ -223,7 +253,11 @@ public final class LeaderElection implements Closeable {
       elect(epochIn(entry.get()), entry.get().value(), " (confirmed after a lost reply)");
     } else if (!holderSession.equals(seenHolderSession)) {
       seenHolderSession = holderSession;
-      log.info("[leader] {} held by {} (session {}); standing by", key, describe(entry.get()), holderSession);
+      log.info(
+          "[leader] {} held by {} (session {}); standing by",
+          key,
+          describe(entry.get()),
+          holderSession);
     }
   }
 
@@ -234,11 +268,13 @@ public final class LeaderElection implements Closeable {
       elect(epoch, value, "");
       return;
     }
-    // Refused while free: lock-delay, a lost race, or our session died; retry soon and check the session.
+    // Refused while free: lock-delay, a lost race, or our session died; retry soon and check the
+    // session.
     long now = System.nanoTime();
     retryAcquireNanos = now + options.acquireRetry().toNanos();
     renewDueNanos = Math.min(renewDueNanos, now);
-    log.debug("[leader] {}: lock refused for epoch {}; retry in {}", key, epoch, options.acquireRetry());
+    log.debug(
+        "[leader] {}: lock refused for epoch {}; retry in {}", key, epoch, options.acquireRetry());
   }
 
   private void elect(long epoch, byte[] value, String how) {
@@ -248,7 +284,13 @@ public final class LeaderElection implements Closeable {
     retryAcquireNanos = 0;
     seenHolderSession = session;
     term = t;
-    log.info("[leader] acquired {} epoch {} as {} (session {}){}", key, epoch, options.holder(), session, how);
+    log.info(
+        "[leader] acquired {} epoch {} as {} (session {}){}",
+        key,
+        epoch,
+        options.holder(),
+        session,
+        how);
     notifyListener(() -> listener.onElected(t));
   }
 
@@ -276,7 +318,11 @@ public final class LeaderElection implements Closeable {
     try {
       return LeaderValue.parse(key, e.value()).epoch();
     } catch (ProtocolException ex) {
-      log.warn("[leader] {}: previous value unreadable, epochs restart above {}: {}", key, highestEpoch, ex.getMessage());
+      log.warn(
+          "[leader] {}: previous value unreadable, epochs restart above {}: {}",
+          key,
+          highestEpoch,
+          ex.getMessage());
       return 0;
     }
   }
@@ -297,7 +343,11 @@ public final class LeaderElection implements Closeable {
     try {
       sessions.destroy(id);
     } catch (IOException e) {
-      log.warn("[leader] {}: could not destroy session {} (it expires after its TTL): {}", key, id, e.toString());
+      log.warn(
+          "[leader] {}: could not destroy session {} (it expires after its TTL): {}",
+          key,
+          id,
+          e.toString());
     }
   }
 

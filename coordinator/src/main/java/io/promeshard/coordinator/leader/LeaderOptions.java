@@ -5,28 +5,35 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
- * Timing and identity of the leader election: session TTL (Consul: 10 s..24 h), lock-delay (0..60 s,
- * Consul's default 15 s), how often the session is renewed (default TTL/2) and the holder written
- * into the leader key. Bad values throw IllegalArgumentException naming the field and the value.
+ * Timing and identity of the leader election: session TTL (Consul: 10 s..24 h), lock-delay (0..60
+ * s, Consul's default 15 s), how often the session is renewed (default TTL/2) and the holder
+ * written into the leader key. Bad values throw IllegalArgumentException naming the field and the
+ * value.
  */
-public record LeaderOptions(Duration ttl, Duration lockDelay, Duration renewInterval, String holder) {
+public record LeaderOptions(
+    Duration ttl, Duration lockDelay, Duration renewInterval, String holder) {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(15);
   public static final Duration DEFAULT_LOCK_DELAY = Duration.ofSeconds(15);
   static final Duration MIN_TTL = Duration.ofSeconds(10);
   static final Duration MAX_TTL = Duration.ofHours(24);
   static final Duration MAX_LOCK_DELAY = Duration.ofSeconds(60);
 
-  /** A null {@code renewInterval} means TTL/2; a null or blank {@code holder} means {@link #defaultHolder()}. */
+  /**
+   * A null {@code renewInterval} means TTL/2; a null or blank {@code holder} means {@link
+   * #defaultHolder()}.
+   */
   public LeaderOptions {
     if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-      throw new IllegalArgumentException("leader.ttl: expected 10s..24h (Consul's session TTL limits), found " + ttl);
+      throw new IllegalArgumentException(
+          "leader.ttl: expected 10s..24h (Consul's session TTL limits), found " + ttl);
     }
     if (lockDelay == null || lockDelay.isNegative() || lockDelay.compareTo(MAX_LOCK_DELAY) > 0) {
       throw new IllegalArgumentException("leader.lock_delay: expected 0s..60s, found " + lockDelay);
     }
     renewInterval = renewInterval == null ? ttl.dividedBy(2) : renewInterval;
     if (renewInterval.isNegative() || renewInterval.isZero() || renewInterval.compareTo(ttl) >= 0) {
-      throw new IllegalArgumentException("leader.renew_interval: expected > 0 and < ttl " + ttl + ", found " + renewInterval);
+      throw new IllegalArgumentException(
+          "leader.renew_interval: expected > 0 and < ttl " + ttl + ", found " + renewInterval);
     }
     holder = holder == null || holder.isBlank() ? defaultHolder() : holder.strip();
   }
@@ -53,7 +60,10 @@ public record LeaderOptions(Duration ttl, Duration lockDelay, Duration renewInte
     return new LeaderOptions(ttl, lockDelay, renewInterval, newHolder);
   }
 
-  /** How often a standby retries a free key it could not lock (lock-delay, lost race): lockDelay/4 within 100 ms..1 s. */
+  /**
+   * How often a standby retries a free key it could not lock (lock-delay, lost race): lockDelay/4
+   * within 100 ms..1 s.
+   */
   Duration acquireRetry() {
     Duration d = lockDelay.dividedBy(4);
     Duration min = Duration.ofMillis(100);
@@ -61,7 +71,9 @@ public record LeaderOptions(Duration ttl, Duration lockDelay, Duration renewInte
     return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
   }
 
-  /** {@code <hostname>/<pid>}, or {@code unknown-host/<pid>} when the host name cannot be resolved. */
+  /**
+   * {@code <hostname>/<pid>}, or {@code unknown-host/<pid>} when the host name cannot be resolved.
+   */
   public static String defaultHolder() {
     String host;
     try {

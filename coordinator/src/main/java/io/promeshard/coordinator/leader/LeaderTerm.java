@@ -18,7 +18,8 @@ public record LeaderTerm(String sessionId, long epoch, Fence fence) {
     }
     Objects.requireNonNull(fence, "fence");
     if (fence.isNone() || !fence.sessionId().equals(sessionId)) {
-      throw new IllegalArgumentException("leader term: fence " + fence + " does not match session " + sessionId);
+      throw new IllegalArgumentException(
+          "leader term: fence " + fence + " does not match session " + sessionId);
     }
   }
 }

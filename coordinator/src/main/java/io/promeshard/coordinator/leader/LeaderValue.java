@@ -7,11 +7,13 @@ import io.promeshard.protocol.ProtocolException;
 import java.io.IOException;
 
 /**
- * The value of the {@code leader} key: who holds (or last held) the lock, the term's epoch and since
- * when (ISO-8601). Reading is lenient about extra fields; a value without a non-negative integer
- * {@code epoch} throws ProtocolException naming the key.
+ * The value of the {@code leader} key: who holds (or last held) the lock, the term's epoch and
+ * since when (ISO-8601). Reading is lenient about extra fields; a value without a non-negative
+ * integer {@code epoch} throws ProtocolException naming the key.
  */
-public record LeaderValue(@JsonProperty("holder") String holder, @JsonProperty("epoch") long epoch,
+public record LeaderValue(
+    @JsonProperty("holder") String holder,
+    @JsonProperty("epoch") long epoch,
     @JsonProperty("since") String since) {
 
   public LeaderValue {
@@ -38,9 +40,13 @@ public record LeaderValue(@JsonProperty("holder") String holder, @JsonProperty("
       throw new ProtocolException(key + ": expected a JSON object with holder, epoch and since");
     }
     JsonNode epoch = root.get("epoch");
-    if (epoch == null || !epoch.isIntegralNumber() || !epoch.canConvertToLong() || epoch.asLong() < 0) {
+    if (epoch == null
+        || !epoch.isIntegralNumber()
+        || !epoch.canConvertToLong()
+        || epoch.asLong() < 0) {
       throw new ProtocolException(key + ": field epoch: expected an integer >= 0, found " + epoch);
     }
-    return new LeaderValue(root.path("holder").asText(""), epoch.asLong(), root.path("since").asText(""));
+    return new LeaderValue(
+        root.path("holder").asText(""), epoch.asLong(), root.path("since").asText(""));
   }
 }

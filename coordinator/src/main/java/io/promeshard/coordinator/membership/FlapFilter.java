@@ -18,8 +18,10 @@ import java.util.TreeMap;
 public final class FlapFilter {
   private final Duration hold;
   private final Map<String, Member> effective = new TreeMap<>();
+
   /** Members whose raw state differs from the effective one, and since when. */
   private final Map<String, Instant> pendingSince = new HashMap<>();
+
   private final Map<String, Member> latestHealthy = new HashMap<>();
   private boolean initialised;
 
@@ -40,17 +42,19 @@ public final class FlapFilter {
     latestHealthy.putAll(healthy);
     if (!initialised) {
       initialised = true;
-      healthy.forEach((name, m) -> {
-        if (!draining.contains(name)) {
-          effective.put(name, m);
-        }
-      });
+      healthy.forEach(
+          (name, m) -> {
+            if (!draining.contains(name)) {
+              effective.put(name, m);
+            }
+          });
       return !effective.equals(before);
     }
-    draining.forEach(name -> {
-      effective.remove(name);
-      pendingSince.remove(name);
-    });
+    draining.forEach(
+        name -> {
+          effective.remove(name);
+          pendingSince.remove(name);
+        });
     for (String name : union(effective.keySet(), healthy.keySet(), pendingSince.keySet())) {
       if (draining.contains(name)) {
         continue;
@@ -70,7 +74,9 @@ public final class FlapFilter {
     return !effective.equals(before);
   }
 
-  /** Applies holds that have expired by {@code now}; returns true when the effective set changed. */
+  /**
+   * Applies holds that have expired by {@code now}; returns true when the effective set changed.
+   */
   public boolean advance(Instant now) {
     boolean changed = false;
     var it = pendingSince.entrySet().iterator();

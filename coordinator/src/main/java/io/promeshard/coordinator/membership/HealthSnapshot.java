@@ -9,31 +9,40 @@ import java.util.TreeSet;
 
 /**
  * One read of the node service's health, before any hysteresis: the instances passing every check
- * (with weight and zone), the ones failing a check, the ones in maintenance, and what was wrong with
- * the reply (skipped IDs, bad weights) for the log. A node in two sets throws IllegalArgumentException.
+ * (with weight and zone), the ones failing a check, the ones in maintenance, and what was wrong
+ * with the reply (skipped IDs, bad weights) for the log. A node in two sets throws
+ * IllegalArgumentException.
  */
-public record HealthSnapshot(Map<String, Member> healthy, Set<String> unhealthy, Set<String> draining,
+public record HealthSnapshot(
+    Map<String, Member> healthy,
+    Set<String> unhealthy,
+    Set<String> draining,
     List<String> problems) {
-  public static final HealthSnapshot EMPTY = new HealthSnapshot(Map.of(), Set.of(), Set.of(), List.of());
+  public static final HealthSnapshot EMPTY =
+      new HealthSnapshot(Map.of(), Set.of(), Set.of(), List.of());
 
   public HealthSnapshot {
     healthy = Collections.unmodifiableMap(new TreeMap<>(healthy));
     unhealthy = Collections.unmodifiableSet(new TreeSet<>(unhealthy));
     draining = Collections.unmodifiableSet(new TreeSet<>(draining));
     problems = List.copyOf(problems);
-    healthy.forEach((name, m) -> {
-      if (!name.equals(m.name())) {
-        throw new IllegalArgumentException("health snapshot: member " + m.name() + " listed as " + name);
-      }
-    });
+    healthy.forEach(
+        (name, m) -> {
+          if (!name.equals(m.name())) {
+            throw new IllegalArgumentException(
+                "health snapshot: member " + m.name() + " listed as " + name);
+          }
+        });
     for (String name : unhealthy) {
       if (healthy.containsKey(name) || draining.contains(name)) {
-        throw new IllegalArgumentException("health snapshot: node " + name + " listed in two states");
+        throw new IllegalArgumentException(
+            "health snapshot: node " + name + " listed in two states");
       }
     }
     for (String name : draining) {
       if (healthy.containsKey(name)) {
-        throw new IllegalArgumentException("health snapshot: node " + name + " listed in two states");
+        throw new IllegalArgumentException(
+            "health snapshot: node " + name + " listed in two states");
       }
     }
   }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link FlapFilter} plus what status needs: the last raw read, since when each node has been
  * pending, and a hold that can change at runtime without losing the effective set. Logs nodes that
- * start waiting and nodes that flip back in time. Pure (the caller passes the time); not thread-safe.
+ * start waiting and nodes that flip back in time. Pure (the caller passes the time); not
+ * thread-safe.
  */
 final class HoldTracker {
   private static final Logger log = LoggerFactory.getLogger(HoldTracker.class);
@@ -48,8 +49,9 @@ final class HoldTracker {
   }
 
   /**
-   * Switches to {@code newHold}, keeping the effective set; nodes still pending restart their hold at
-   * {@code now}, so none moves sooner than the new hold allows. Returns false when the hold is unchanged.
+   * Switches to {@code newHold}, keeping the effective set; nodes still pending restart their hold
+   * at {@code now}, so none moves sooner than the new hold allows. Returns false when the hold is
+   * unchanged.
    */
   boolean setHold(Instant now, Duration newHold) {
     if (newHold.equals(hold)) {
@@ -60,7 +62,11 @@ final class HoldTracker {
       next.observe(now, filter.effective(), Set.of()); // the first observation is taken as it is
       next.observe(now, raw.healthy(), raw.draining());
     }
-    log.info("[membership] {}: flap_hold {} -> {}; {} pending node(s) restart their hold", service, hold, newHold,
+    log.info(
+        "[membership] {}: flap_hold {} -> {}; {} pending node(s) restart their hold",
+        service,
+        hold,
+        newHold,
         pendingSince.size());
     filter = next;
     hold = newHold;
@@ -89,20 +95,29 @@ final class HoldTracker {
   /** The nodes waiting out the hold, by name. */
   List<MembershipStatus.Pending> pending() {
     List<MembershipStatus.Pending> out = new ArrayList<>();
-    pendingSince.forEach((node, since) ->
-        out.add(new MembershipStatus.Pending(node, raw.stateOf(node), since, since.plus(hold))));
+    pendingSince.forEach(
+        (node, since) ->
+            out.add(
+                new MembershipStatus.Pending(node, raw.stateOf(node), since, since.plus(hold))));
     return out;
   }
 
-  /** Mirrors the filter's pending set; FlapFilter stamps a node with the same {@code now} when it starts waiting. */
+  /**
+   * Mirrors the filter's pending set; FlapFilter stamps a node with the same {@code now} when it
+   * starts waiting.
+   */
   private void track(Instant now, Map<String, Member> before) {
     Set<String> pending = filter.pending();
     Map<String, Member> after = filter.effective();
     for (String node : List.copyOf(pendingSince.keySet())) {
       if (!pending.contains(node)) {
         pendingSince.remove(node);
-        if (before.containsKey(node) == after.containsKey(node) && raw.stateOf(node) != RawHealth.DRAINING) {
-          log.info("[membership] {}: node {} flipped back to {} within flap_hold; no change", service, node,
+        if (before.containsKey(node) == after.containsKey(node)
+            && raw.stateOf(node) != RawHealth.DRAINING) {
+          log.info(
+              "[membership] {}: node {} flipped back to {} within flap_hold; no change",
+              service,
+              node,
               lower(raw.stateOf(node)));
         }
       }
@@ -110,8 +125,13 @@ final class HoldTracker {
     for (String node : pending) {
       if (pendingSince.putIfAbsent(node, now) == null) {
         RawHealth h = raw.stateOf(node);
-        log.info("[membership] {}: node {} is {}; {} after flap_hold {} unless it flips back", service, node,
-            lower(h), h == RawHealth.HEALTHY ? "joins" : "leaves", hold);
+        log.info(
+            "[membership] {}: node {} is {}; {} after flap_hold {} unless it flips back",
+            service,
+            node,
+            lower(h),
+            h == RawHealth.HEALTHY ? "joins" : "leaves",
+            hold);
       }
     }
   }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the health of {@code node_service} with blocking queries and turns it into the effective
  * membership through a {@link FlapFilter}, reporting each change to a {@link MembershipListener}.
- * While Consul is unreachable the effective set and all holds are frozen (WARN, retried by the watch);
- * {@code flap_hold} can be changed at runtime. One scheduler thread owns the filter.
+ * While Consul is unreachable the effective set and all holds are frozen (WARN, retried by the
+ * watch); {@code flap_hold} can be changed at runtime. One scheduler thread owns the filter.
  */
 public final class MembershipWatcher implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MembershipWatcher.class);
@@ -52,12 +52,18 @@ public final class MembershipWatcher implements Closeable {
   private String lastError;
 
   /** A watcher on the system clock with default watch timing. */
-  public MembershipWatcher(ConsulHttp consul, String service, Duration hold, MembershipListener listener) {
+  public MembershipWatcher(
+      ConsulHttp consul, String service, Duration hold, MembershipListener listener) {
     this(consul, service, hold, listener, Clock.systemUTC(), WatchOptions.defaults());
   }
 
-  public MembershipWatcher(ConsulHttp consul, String service, Duration hold, MembershipListener listener,
-      Clock clock, WatchOptions options) {
+  public MembershipWatcher(
+      ConsulHttp consul,
+      String service,
+      Duration hold,
+      MembershipListener listener,
+      Clock clock,
+      WatchOptions options) {
     this.consul = Objects.requireNonNull(consul, "consul");
     if (service == null || service.isBlank()) {
       throw new IllegalArgumentException("node_service: missing");
@@ -68,34 +74,47 @@ public final class MembershipWatcher implements Closeable {
     this.options = Objects.requireNonNull(options, "options");
     this.wantedHold = new AtomicReference<>(checkHold(hold));
     this.status = new MembershipStatus(service, hold, Map.of(), null, List.of(), null, null);
-    this.tasks = new TaskThread("membership-" + service, CLOSE_WAIT,
-        e -> log.error("[membership] {}: step failed", service, e));
+    this.tasks =
+        new TaskThread(
+            "membership-" + service,
+            CLOSE_WAIT,
+            e -> log.error("[membership] {}: step failed", service, e));
   }
 
-  /** Starts the health watch and the scheduler thread; IllegalStateException when started twice or closed. */
+  /**
+   * Starts the health watch and the scheduler thread; IllegalStateException when started twice or
+   * closed.
+   */
   public MembershipWatcher start() {
     tasks.start();
-    post(() -> {
-      tracker = new HoldTracker(service, wantedHold.get());
-      publishStatus();
-    });
-    watch = new BlockingWatch<>("membership " + service, observing(new NodeHealthFetcher(new HealthClient(consul), service)),
-        new WatchListener<>() {
-          @Override
-          public void onChange(HealthSnapshot value, long index) {
-            // every successful read is already fed to the filter by the fetcher (see observing)
-          }
+    post(
+        () -> {
+          tracker = new HoldTracker(service, wantedHold.get());
+          publishStatus();
+        });
+    watch =
+        new BlockingWatch<>(
+            "membership " + service,
+            observing(new NodeHealthFetcher(new HealthClient(consul), service)),
+            new WatchListener<>() {
+              @Override
+              public void onChange(HealthSnapshot value, long index) {
+                // every successful read is already fed to the filter by the fetcher (see observing)
+              }
 
-          @Override
-          public void onError(Exception error, int attempt, Duration retryIn) {
-            post(() -> onUnreachable(error));
-          }
-        }, options);
+              @Override
+              public void onError(Exception error, int attempt, Duration retryIn) {
+                post(() -> onUnreachable(error));
+              }
+            },
+            options);
     watch.start();
     return this;
   }
 
-  /** Changes {@code flap_hold}; the effective set is kept and pending nodes restart their hold now. */
+  /**
+   * Changes {@code flap_hold}; the effective set is kept and pending nodes restart their hold now.
+   */
   public void setHold(Duration newHold) {
     wantedHold.set(checkHold(newHold));
     post(this::applyHold); // before start, the start step reads wantedHold
@@ -125,7 +144,10 @@ public final class MembershipWatcher implements Closeable {
     tasks.close();
   }
 
-  /** Feeds every successful read to the filter, even unchanged ones: they confirm Consul answers again. */
+  /**
+   * Feeds every successful read to the filter, even unchanged ones: they confirm Consul answers
+   * again.
+   */
   private Fetcher<HealthSnapshot> observing(Fetcher<HealthSnapshot> inner) {
     return new Fetcher<>() {
       @Override
@@ -159,8 +181,12 @@ public final class MembershipWatcher implements Closeable {
     frozen = false;
     if (!snapshot.equals(raw)) {
       snapshot.problems().forEach(p -> log.warn("[membership] {}: {}", service, p));
-      log.debug("[membership] {}: {} healthy, {} unhealthy, {} draining", service, snapshot.healthy().size(),
-          snapshot.unhealthy().size(), snapshot.draining().size());
+      log.debug(
+          "[membership] {}: {} healthy, {} unhealthy, {} draining",
+          service,
+          snapshot.healthy().size(),
+          snapshot.unhealthy().size(),
+          snapshot.draining().size());
     }
     raw = snapshot;
     tracker.observe(now, snapshot);
@@ -177,8 +203,11 @@ public final class MembershipWatcher implements Closeable {
 
   private void onUnreachable(Exception error) {
     if (lastError == null) {
-      log.warn("[membership] {}: Consul unreachable; keeping the {} effective node(s), flap holds paused: {}",
-          service, tracker.effective().size(), error.toString());
+      log.warn(
+          "[membership] {}: Consul unreachable; keeping the {} effective node(s), flap holds paused: {}",
+          service,
+          tracker.effective().size(),
+          error.toString());
     }
     lastError = error.toString();
     frozen = true;
@@ -212,14 +241,23 @@ public final class MembershipWatcher implements Closeable {
 
   private void logChange(Map<String, Member> before, Map<String, Member> after) {
     List<String> diff = new ArrayList<>();
-    after.forEach((n, m) -> {
-      if (!m.equals(before.get(n))) {
-        diff.add((before.containsKey(n) ? "~" : "+") + n + " (weight " + m.weight()
-            + (m.zone().isEmpty() ? "" : ", zone " + m.zone()) + ")");
-      }
-    });
+    after.forEach(
+        (n, m) -> {
+          if (!m.equals(before.get(n))) {
+            diff.add(
+                (before.containsKey(n) ? "~" : "+")
+                    + n
+                    + " (weight "
+                    + m.weight()
+                    + (m.zone().isEmpty() ? "" : ", zone " + m.zone())
+                    + ")");
+          }
+        });
     before.keySet().stream().filter(n -> !after.containsKey(n)).forEach(n -> diff.add("-" + n));
-    log.info("[membership] {}: {} effective node(s){}", service, after.size(),
+    log.info(
+        "[membership] {}: {} effective node(s){}",
+        service,
+        after.size(),
         diff.isEmpty() ? "" : ": " + String.join(", ", diff));
     if (after.isEmpty()) {
       log.warn("[membership] {}: NO healthy nodes; the last assignment should be kept", service);
@@ -231,10 +269,15 @@ public final class MembershipWatcher implements Closeable {
     if (frozen || !tasks.isRunning()) {
       return;
     }
-    tracker.nextDeadline().ifPresent(due -> {
-      long nanos = Math.max(0, Duration.between(clock.instant(), due).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1);
-      wakeUp = tasks.schedule(this::onDeadline, Duration.ofNanos(nanos));
-    });
+    tracker
+        .nextDeadline()
+        .ifPresent(
+            due -> {
+              long nanos =
+                  Math.max(0, Duration.between(clock.instant(), due).toNanos())
+                      + TimeUnit.MILLISECONDS.toNanos(1);
+              wakeUp = tasks.schedule(this::onDeadline, Duration.ofNanos(nanos));
+            });
   }
 
   private void cancelWakeUp() {
@@ -245,8 +288,15 @@ public final class MembershipWatcher implements Closeable {
   }
 
   private void publishStatus() {
-    status = new MembershipStatus(service, tracker.hold(), tracker.effective(), raw, tracker.pending(),
-        lastContact, lastError);
+    status =
+        new MembershipStatus(
+            service,
+            tracker.hold(),
+            tracker.effective(),
+            raw,
+            tracker.pending(),
+            lastContact,
+            lastError);
   }
 
   private static Duration checkHold(Duration hold) {

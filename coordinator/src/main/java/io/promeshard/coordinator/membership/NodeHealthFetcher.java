@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One (blocking) read of {@code /v1/health/service/<node_service>} without the {@code passing} filter,
- * so maintenance can be told from failure: node name = service ID, weight and zone from the service
- * Meta. Invalid IDs are skipped and bad weights replaced by 1, each noted in the snapshot's problems;
- * a failed or malformed reply is an IOException naming the service.
+ * One (blocking) read of {@code /v1/health/service/<node_service>} without the {@code passing}
+ * filter, so maintenance can be told from failure: node name = service ID, weight and zone from the
+ * service Meta. Invalid IDs are skipped and bad weights replaced by 1, each noted in the snapshot's
+ * problems; a failed or malformed reply is an IOException naming the service.
  */
 final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
   static final String NODE_MAINTENANCE = "_node_maintenance";
@@ -47,7 +47,10 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
     handle.cancel();
   }
 
-  /** Maps a health reply; an instance registered twice (two Consul nodes) counts at its best state and is noted. */
+  /**
+   * Maps a health reply; an instance registered twice (two Consul nodes) counts at its best state
+   * and is noted.
+   */
   static HealthSnapshot parse(String what, byte[] body) throws IOException {
     return parse(ConsulHttp.jsonArray(what, body));
   }
@@ -63,13 +66,21 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
       String id = svc.path("ID").asText("");
       String consulNode = entry.path("Node").path("Node").asText("?");
       if (!Names.isValid(id)) {
-        problems.add("service ID \"" + id + "\" on Consul node " + consulNode
-            + " is not a valid node name (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127}); skipped");
+        problems.add(
+            "service ID \""
+                + id
+                + "\" on Consul node "
+                + consulNode
+                + " is not a valid node name (expected [A-Za-z0-9][A-Za-z0-9_.-]{0,127}); skipped");
         continue;
       }
       if (!seen.add(id)) {
-        problems.add("node " + id + " is registered more than once (again on Consul node " + consulNode
-            + "); using its best state");
+        problems.add(
+            "node "
+                + id
+                + " is registered more than once (again on Consul node "
+                + consulNode
+                + "); using its best state");
       }
       RawHealth state = state(id, entry.path("Checks"));
       if (state == RawHealth.DRAINING || draining.contains(id)) {
@@ -78,7 +89,12 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
         draining.add(id);
       } else if (state == RawHealth.HEALTHY) {
         unhealthy.remove(id);
-        healthy.putIfAbsent(id, new Member(id, weight(id, svc.path("Meta"), problems), svc.path("Meta").path("zone").asText("")));
+        healthy.putIfAbsent(
+            id,
+            new Member(
+                id,
+                weight(id, svc.path("Meta"), problems),
+                svc.path("Meta").path("zone").asText("")));
       } else if (!healthy.containsKey(id)) {
         unhealthy.add(id);
       }
@@ -91,7 +107,8 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
     for (JsonNode check : checks) {
       String checkId = check.path("CheckID").asText("");
       String status = check.path("Status").asText("");
-      boolean maintenance = checkId.equals(NODE_MAINTENANCE) || checkId.equals(SERVICE_MAINTENANCE + id);
+      boolean maintenance =
+          checkId.equals(NODE_MAINTENANCE) || checkId.equals(SERVICE_MAINTENANCE + id);
       if (maintenance && status.equals("critical")) {
         return RawHealth.DRAINING;
       }
@@ -113,7 +130,13 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add("node " + id + ": Meta weight \"" + raw + "\" is not a positive number; using " + DEFAULT_WEIGHT);
+    problems.add(
+        "node "
+            + id
+            + ": Meta weight \""
+            + raw
+            + "\" is not a positive number; using "
+            + DEFAULT_WEIGHT);
     return DEFAULT_WEIGHT;
   }
 }

@@ -29,7 +29,10 @@ public record CoordinatorStatus(
     problem = problem == null ? "" : problem;
   }
 
-  /** A dispatch that changed something: when, how much was assigned and written, and how long it took. */
+  /**
+   * A dispatch that changed something: when, how much was assigned and written, and how long it
+   * took.
+   */
   public record DispatchSummary(
       String at,
       int nodes,

@@ -16,14 +16,20 @@ public final class PreviousAssignments {
   private PreviousAssignments() {}
 
   /** {@code replicasByJob}: the replica count of every configured job. */
-  public static Map<String, Assignment> from(StoredShares stored, Map<String, Integer> replicasByJob) {
+  public static Map<String, Assignment> from(
+      StoredShares stored, Map<String, Integer> replicasByJob) {
     Map<String, Map<String, List<String>>> byGroup = new TreeMap<>();
-    stored.targetOwners().forEach((key, owners) -> {
-      Integer replicas = replicasByJob.get(key.substring(0, key.indexOf('/')));
-      if (replicas != null) {
-        byGroup.computeIfAbsent(ShareGroups.targets(replicas), g -> new HashMap<>()).put(key, owners);
-      }
-    });
+    stored
+        .targetOwners()
+        .forEach(
+            (key, owners) -> {
+              Integer replicas = replicasByJob.get(key.substring(0, key.indexOf('/')));
+              if (replicas != null) {
+                byGroup
+                    .computeIfAbsent(ShareGroups.targets(replicas), g -> new HashMap<>())
+                    .put(key, owners);
+              }
+            });
     Map<String, List<String>> records = stored.recordOwners();
     if (!records.isEmpty()) {
       byGroup.put(ShareGroups.RECORDS, records);

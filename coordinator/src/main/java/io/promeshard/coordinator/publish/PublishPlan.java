@@ -9,7 +9,10 @@ import java.util.Map;
  * manifests are committed). {@code after} is the stored state once all of it has succeeded.
  */
 public record PublishPlan(
-    List<KvWrite> parts, List<KvWrite> manifests, List<String> deletes, Map<String, StoredNode> after) {
+    List<KvWrite> parts,
+    List<KvWrite> manifests,
+    List<String> deletes,
+    Map<String, StoredNode> after) {
 
   public PublishPlan {
     parts = List.copyOf(parts);
@@ -39,6 +42,7 @@ public record PublishPlan(
   }
 
   /** One key to set: the node it belongs to, its absolute key and value. */
-  @SuppressWarnings("ArrayRecordComponent") // a write is only read by the publisher; never compared or hashed
+  @SuppressWarnings(
+      "ArrayRecordComponent") // a write is only read by the publisher; never compared or hashed
   public record KvWrite(String node, String key, byte[] value) {}
 }

@@ -34,7 +34,10 @@ public final class PublishPlanner {
   }
 
   public PublishPlan plan(
-      Map<String, NodeShare> desired, Map<String, StoredNode> stored, long epoch, String writtenAt) {
+      Map<String, NodeShare> desired,
+      Map<String, StoredNode> stored,
+      long epoch,
+      String writtenAt) {
     List<PublishPlan.KvWrite> parts = new ArrayList<>();
     List<PublishPlan.KvWrite> manifests = new ArrayList<>();
     List<String> deletes = new ArrayList<>();
@@ -54,11 +57,16 @@ public final class PublishPlanner {
           parts.add(new PublishPlan.KvWrite(node, layout.part(node, rel), e.getValue()));
         }
       }
-      List<String> stale = before.parts().keySet().stream().filter(rel -> !sums.containsKey(rel)).toList();
+      List<String> stale =
+          before.parts().keySet().stream().filter(rel -> !sums.containsKey(rel)).toList();
       Map<String, String> intervals = share.manifestIntervals();
-      boolean manifestCurrent = before.manifest() != null && before.manifest().parts().equals(sums)
-          && before.manifest().intervals().equals(intervals);
-      if (manifestCurrent && stale.isEmpty() && parts.stream().noneMatch(w -> w.node().equals(node))) {
+      boolean manifestCurrent =
+          before.manifest() != null
+              && before.manifest().parts().equals(sums)
+              && before.manifest().intervals().equals(intervals);
+      if (manifestCurrent
+          && stale.isEmpty()
+          && parts.stream().noneMatch(w -> w.node().equals(node))) {
         after.put(node, before);
         continue;
       }

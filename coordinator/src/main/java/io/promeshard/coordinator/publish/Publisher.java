@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads what Consul holds under {@code nodes/} and writes publish plans through fenced
- * transactions: node by node, each node's changed parts then its manifest; deletions of stale
- * parts only after every manifest is committed. A rejected transaction (e.g. leadership lost) throws and leaves the
- * remaining batches unwritten; agents keep their last complete snapshot meanwhile.
+ * transactions: node by node, each node's changed parts then its manifest; deletions of stale parts
+ * only after every manifest is committed. A rejected transaction (e.g. leadership lost) throws and
+ * leaves the remaining batches unwritten; agents keep their last complete snapshot meanwhile.
  */
 public final class Publisher {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -41,7 +41,10 @@ public final class Publisher {
     this.layout = layout;
   }
 
-  /** Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding assignments). */
+  /**
+   * Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding
+   * assignments).
+   */
   public Stored readStored() throws IOException {
     List<KvEntry> entries = kv.list(layout.nodesDir(), 0, Duration.ZERO).value();
     Map<String, Map<String, String>> sums = new TreeMap<>();
@@ -69,7 +72,8 @@ public final class Publisher {
       }
     }
     Map<String, StoredNode> nodes = new TreeMap<>();
-    sums.forEach((node, parts) -> nodes.put(node, new StoredNode(node, parts, manifests.get(node))));
+    sums.forEach(
+        (node, parts) -> nodes.put(node, new StoredNode(node, parts, manifests.get(node))));
     return new Stored(nodes, values);
   }
 
@@ -81,16 +85,32 @@ public final class Publisher {
     // node by node, each node's manifest right after its parts: an agent woken by one batch then
     // finds its snapshot complete instead of waiting for a manifest that comes batches later
     Map<String, List<TxnOp>> byNode = new TreeMap<>();
-    plan.parts().forEach(w -> byNode.computeIfAbsent(w.node(), n -> new ArrayList<>()).add(TxnOp.set(w.key(), w.value())));
-    plan.manifests().forEach(w -> byNode.computeIfAbsent(w.node(), n -> new ArrayList<>()).add(TxnOp.set(w.key(), w.value())));
+    plan.parts()
+        .forEach(
+            w ->
+                byNode
+                    .computeIfAbsent(w.node(), n -> new ArrayList<>())
+                    .add(TxnOp.set(w.key(), w.value())));
+    plan.manifests()
+        .forEach(
+            w ->
+                byNode
+                    .computeIfAbsent(w.node(), n -> new ArrayList<>())
+                    .add(TxnOp.set(w.key(), w.value())));
     List<TxnOp> writes = new ArrayList<>(plan.parts().size() + plan.manifests().size());
     byNode.values().forEach(writes::addAll);
     TxnResult written = txn.write(fence, writes);
     TxnResult deleted = txn.write(fence, plan.deletes().stream().map(TxnOp::delete).toList());
-    log.info("[publish] wrote {} parts and {} manifests, deleted {} parts ({} bytes, {} txns)",
-        plan.parts().size(), plan.manifests().size(), plan.deletes().size(),
-        written.bodyBytes() + deleted.bodyBytes(), written.batches() + deleted.batches());
-    return new TxnResult(written.batches() + deleted.batches(), written.ops() + deleted.ops(),
+    log.info(
+        "[publish] wrote {} parts and {} manifests, deleted {} parts ({} bytes, {} txns)",
+        plan.parts().size(),
+        plan.manifests().size(),
+        plan.deletes().size(),
+        written.bodyBytes() + deleted.bodyBytes(),
+        written.batches() + deleted.batches());
+    return new TxnResult(
+        written.batches() + deleted.batches(),
+        written.ops() + deleted.ops(),
         written.bodyBytes() + deleted.bodyBytes());
   }
 

@@ -1,7 +1,7 @@
 package io.promeshard.coordinator.publish;
 
-import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.Names;
+import io.promeshard.protocol.NodeManifest;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,5 @@
 package io.promeshard.coordinator.publish;
 
-import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.Parts;
@@ -15,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shares as published in Consul, decoded from a {@link Publisher.Stored} read. A new leader
- * uses them to continue from what its predecessor published: as the previous owners (so a
- * takeover moves nothing) and as the targets of jobs whose sources have not answered yet (stale
- * beats partial). Nodes whose stored snapshot is incomplete or malformed are left out.
+ * uses them to continue from what its predecessor published: as the previous owners (so a takeover
+ * moves nothing) and as the targets of jobs whose sources have not answered yet (stale beats
+ * partial). Nodes whose stored snapshot is incomplete or malformed are left out.
  */
 public final class StoredShares {
   private static final Logger log = LoggerFactory.getLogger(StoredShares.class);
@@ -34,17 +33,21 @@ public final class StoredShares {
 
   public static StoredShares decode(Publisher.Stored stored) {
     Map<String, NodeShare> shares = new TreeMap<>();
-    stored.nodes().forEach((node, s) -> {
-      NodeManifest manifest = s.manifest();
-      if (manifest == null) {
-        return;
-      }
-      try {
-        shares.put(node, Parts.assemble(manifest, stored.values().getOrDefault(node, Map.of())));
-      } catch (ProtocolException e) {
-        log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
-      }
-    });
+    stored
+        .nodes()
+        .forEach(
+            (node, s) -> {
+              NodeManifest manifest = s.manifest();
+              if (manifest == null) {
+                return;
+              }
+              try {
+                shares.put(
+                    node, Parts.assemble(manifest, stored.values().getOrDefault(node, Map.of())));
+              } catch (ProtocolException e) {
+                log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
+              }
+            });
     return new StoredShares(shares);
   }
 
@@ -55,8 +58,21 @@ public final class StoredShares {
   /** Owners of each {@code job/address} as published, node names sorted. */
   public Map<String, List<String>> targetOwners() {
     Map<String, List<String>> owners = new TreeMap<>();
-    shares.forEach((node, share) -> share.targets().forEach((job, groups) -> groups.forEach(g ->
-        g.targets().forEach(address -> owners.computeIfAbsent(job + "/" + address, k -> new ArrayList<>()).add(node)))));
+    shares.forEach(
+        (node, share) ->
+            share
+                .targets()
+                .forEach(
+                    (job, groups) ->
+                        groups.forEach(
+                            g ->
+                                g.targets()
+                                    .forEach(
+                                        address ->
+                                            owners
+                                                .computeIfAbsent(
+                                                    job + "/" + address, k -> new ArrayList<>())
+                                                .add(node)))));
     owners.values().forEach(list -> list.sort(null));
     return owners;
   }
@@ -64,18 +80,36 @@ public final class StoredShares {
   /** Owners of each record name as published. */
   public Map<String, List<String>> recordOwners() {
     Map<String, List<String>> owners = new TreeMap<>();
-    shares.forEach((node, share) -> share.rules().values().forEach(rules ->
-        rules.forEach(r -> owners.computeIfAbsent(r.record(), k -> new ArrayList<>()).add(node))));
+    shares.forEach(
+        (node, share) ->
+            share
+                .rules()
+                .values()
+                .forEach(
+                    rules ->
+                        rules.forEach(
+                            r ->
+                                owners
+                                    .computeIfAbsent(r.record(), k -> new ArrayList<>())
+                                    .add(node))));
     owners.values().forEach(list -> list.sort(null));
     return owners;
   }
 
-  /** The targets of {@code job} as published on any node, one group per address (job labels included). */
+  /**
+   * The targets of {@code job} as published on any node, one group per address (job labels
+   * included).
+   */
   public List<TargetGroup> targetsOf(String job) {
     Map<String, TargetGroup> byAddress = new TreeMap<>();
-    shares.values().forEach(share -> share.targets().getOrDefault(job, List.of())
-        .forEach(g -> byAddress.putIfAbsent(g.targets().get(0), g)));
+    shares
+        .values()
+        .forEach(
+            share ->
+                share
+                    .targets()
+                    .getOrDefault(job, List.of())
+                    .forEach(g -> byAddress.putIfAbsent(g.targets().get(0), g)));
     return List.copyOf(byAddress.values());
   }
-
 }

@@ -1,8 +1,8 @@
 /**
  * Publish: the coordinator's Consul edge for shares. {@link
- * io.promeshard.coordinator.publish.PublishPlanner} computes the incremental writes (pure);
- * {@link io.promeshard.coordinator.publish.Publisher} writes them fenced, parts first and each
- * node's manifest last, and reads back what is stored; {@link
+ * io.promeshard.coordinator.publish.PublishPlanner} computes the incremental writes (pure); {@link
+ * io.promeshard.coordinator.publish.Publisher} writes them fenced, parts first and each node's
+ * manifest last, and reads back what is stored; {@link
  * io.promeshard.coordinator.publish.StoredShares} and {@link
  * io.promeshard.coordinator.publish.PreviousAssignments} turn that read into the shares and
  * assignments a new leader continues from, grouped as {@link

@@ -18,28 +18,33 @@ public final class ExprListReader {
 
   public static ParsedInput read(Path file, RecordNaming naming) throws IOException {
     InputCollector out = new InputCollector("expression file " + file, naming);
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    InputLines.forEach("expression file", file, (number, bytes, truncated) -> {
-      out.line();
-      if (truncated) {
-        out.malformed(number, "longer than " + InputLines.MAX_LINE_BYTES + " bytes");
-        return;
-      }
-      String line;
-      try {
-        line = utf8.decode(ByteBuffer.wrap(bytes)).toString().strip();
-      } catch (CharacterCodingException e) {
-        out.malformed(number, "not valid UTF-8");
-        return;
-      }
-      if (line.isEmpty() || line.startsWith("#")) {
-        out.skipped();
-        return;
-      }
-      out.offer(number, line);
-    });
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    InputLines.forEach(
+        "expression file",
+        file,
+        (number, bytes, truncated) -> {
+          out.line();
+          if (truncated) {
+            out.malformed(number, "longer than " + InputLines.MAX_LINE_BYTES + " bytes");
+            return;
+          }
+          String line;
+          try {
+            line = utf8.decode(ByteBuffer.wrap(bytes)).toString().strip();
+          } catch (CharacterCodingException e) {
+            out.malformed(number, "not valid UTF-8");
+            return;
+          }
+          if (line.isEmpty() || line.startsWith("#")) {
+            out.skipped();
+            return;
+          }
+          out.offer(number, line);
+        });
     return out.result();
   }
 }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of one {@code records import}, printed as the summary: every input line accounted for,
- * what was registered, the registry afterwards, and what was archived and exported. {@code failures}
- * lists archive or Redis steps that failed after the registry was written (exit 1).
+ * The outcome of one {@code records import}, printed as the summary: every input line accounted
+ * for, what was registered, the registry afterwards, and what was archived and exported. {@code
+ * failures} lists archive or Redis steps that failed after the registry was written (exit 1).
  */
 public record ImportReport(
     ParsedInput input,
@@ -43,13 +43,22 @@ public record ImportReport(
 
   /** The one-line account of the input: lines read and where each went. */
   public String summaryLine() {
-    StringBuilder sb = new StringBuilder("read ").append(input.lines()).append(" lines, ")
-        .append(input.malformed()).append(" malformed, ")
-        .append(input.belowThreshold()).append(" below threshold, ")
-        .append(input.duplicates()).append(" duplicates, ")
-        .append(invalid.size()).append(" invalid, ")
-        .append(added()).append(dryRun ? " new (not written: dry run), " : " new, ")
-        .append(alreadyRegistered()).append(" already registered");
+    StringBuilder sb =
+        new StringBuilder("read ")
+            .append(input.lines())
+            .append(" lines, ")
+            .append(input.malformed())
+            .append(" malformed, ")
+            .append(input.belowThreshold())
+            .append(" below threshold, ")
+            .append(input.duplicates())
+            .append(" duplicates, ")
+            .append(invalid.size())
+            .append(" invalid, ")
+            .append(added())
+            .append(dryRun ? " new (not written: dry run), " : " new, ")
+            .append(alreadyRegistered())
+            .append(" already registered");
     if (input.skipped() > 0) {
       sb.append(", ").append(input.skipped()).append(" blank or comment");
     }
@@ -63,18 +72,42 @@ public record ImportReport(
     out.println("records import (" + input.source() + "): " + summaryLine());
     input.malformedSamples().forEach(s -> out.println("  malformed " + s));
     if (input.malformed() > input.malformedSamples().size()) {
-      out.println("  ... and " + (input.malformed() - input.malformedSamples().size()) + " more malformed lines");
+      out.println(
+          "  ... and "
+              + (input.malformed() - input.malformedSamples().size())
+              + " more malformed lines");
     }
     for (Rejected r : invalid) {
-      out.println("  invalid line " + r.line() + (r.record().isEmpty() ? "" : " " + r.record()) + ": "
-          + (r.expr().isBlank() ? "(empty)" : oneLine(r.expr())));
+      out.println(
+          "  invalid line "
+              + r.line()
+              + (r.record().isEmpty() ? "" : " " + r.record())
+              + ": "
+              + (r.expr().isBlank() ? "(empty)" : oneLine(r.expr())));
       out.println("    " + r.reason());
     }
-    registration.added().forEach((index, rule) ->
-        out.println("  " + (dryRun ? "would add" : "added") + " records/" + index + " " + rule.record() + " = " + oneLine(rule.expr())));
+    registration
+        .added()
+        .forEach(
+            (index, rule) ->
+                out.println(
+                    "  "
+                        + (dryRun ? "would add" : "added")
+                        + " records/"
+                        + index
+                        + " "
+                        + rule.record()
+                        + " = "
+                        + oneLine(rule.expr())));
     out.println("check: " + check);
-    out.println("registry: " + registrySize + " records, next index " + nextIndex
-        + (registration.conflicts() > 0 ? " (" + registration.conflicts() + " concurrent-write retries)" : ""));
+    out.println(
+        "registry: "
+            + registrySize
+            + " records, next index "
+            + nextIndex
+            + (registration.conflicts() > 0
+                ? " (" + registration.conflicts() + " concurrent-write retries)"
+                : ""));
     registryProblems.forEach((key, problem) -> out.println("  unreadable " + key + ": " + problem));
     if (archive != null) {
       out.println("archive: " + archive);

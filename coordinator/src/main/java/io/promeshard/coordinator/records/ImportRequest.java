@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One {@code records import}: where the expressions come from, how to name them, and what to write
  * besides the Consul registry. {@code archiveDir} and {@code redis} are null when not wanted;
- * {@code promtool} is empty when no checker is available. Inconsistent values throw IllegalArgumentException.
+ * {@code promtool} is empty when no checker is available. Inconsistent values throw
+ * IllegalArgumentException.
  */
 public record ImportRequest(
     Source source,
@@ -24,7 +25,10 @@ public record ImportRequest(
     boolean dryRun) {
 
   /** The kind of input file. */
-  public enum Source { QUERY_LOG, EXPRS }
+  public enum Source {
+    QUERY_LOG,
+    EXPRS
+  }
 
   public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(1);
 
@@ -39,7 +43,8 @@ public record ImportRequest(
     if (source == Source.QUERY_LOG) {
       minDuration = minDuration == null ? DEFAULT_MIN_DURATION : minDuration;
       if (minDuration.isNegative()) {
-        throw new IllegalArgumentException("--min-duration: expected a duration >= 0, found " + minDuration);
+        throw new IllegalArgumentException(
+            "--min-duration: expected a duration >= 0, found " + minDuration);
       }
     }
     redisSetKey = redisSetKey == null ? RedisExport.DEFAULT_SET_KEY : redisSetKey;
@@ -50,7 +55,16 @@ public record ImportRequest(
 
   /** An import of an expression file with defaults: no archive, no Redis, no promtool. */
   public static ImportRequest exprs(Path file) {
-    return new ImportRequest(Source.EXPRS, file, null, RecordNaming.defaults(), null, null, null, false,
-        Optional.empty(), false);
+    return new ImportRequest(
+        Source.EXPRS,
+        file,
+        null,
+        RecordNaming.defaults(),
+        null,
+        null,
+        null,
+        false,
+        Optional.empty(),
+        false);
   }
 }

@@ -8,15 +8,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Collects one input's lines into a {@link ParsedInput}: deduplicates expressions by their exact text,
- * names them, and sets aside empty and oversized ones. Used by one reading thread.
+ * Collects one input's lines into a {@link ParsedInput}: deduplicates expressions by their exact
+ * text, names them, and sets aside empty and oversized ones. Used by one reading thread.
  */
 final class InputCollector {
   /**
-   * Larger record values (the JSON {@code {"expr","record"}}) are refused: base64-encoded in a txn body,
-   * one must fit Consul's 512 KiB limit beside the counter op.
+   * Larger record values (the JSON {@code {"expr","record"}}) are refused: base64-encoded in a txn
+   * body, one must fit Consul's 512 KiB limit beside the counter op.
    */
   static final int MAX_VALUE_BYTES = 256 * 1024;
+
   static final int MAX_SAMPLES = 10;
 
   private final String source;
@@ -73,15 +74,32 @@ final class InputCollector {
     RecordRule rule = naming.rule(expr);
     int bytes = Json.encode(rule).length;
     if (bytes > MAX_VALUE_BYTES) {
-      invalid.add(new Rejected(line, rule.record(), expr, "expression too long: its records/<index> value would be "
-          + bytes + " bytes, over the " + MAX_VALUE_BYTES + "-byte limit"));
+      invalid.add(
+          new Rejected(
+              line,
+              rule.record(),
+              expr,
+              "expression too long: its records/<index> value would be "
+                  + bytes
+                  + " bytes, over the "
+                  + MAX_VALUE_BYTES
+                  + "-byte limit"));
       return;
     }
     candidates.add(new Candidate(rule, line));
   }
 
   ParsedInput result() {
-    return new ParsedInput(source, lines, malformed, samples, ruleEvaluations, belowThreshold, skipped, duplicates,
-        candidates, invalid);
+    return new ParsedInput(
+        source,
+        lines,
+        malformed,
+        samples,
+        ruleEvaluations,
+        belowThreshold,
+        skipped,
+        duplicates,
+        candidates,
+        invalid);
   }
 }

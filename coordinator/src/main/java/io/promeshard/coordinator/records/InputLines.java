@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Streams a file's lines as raw bytes (without the line terminator), so that each line is decoded
- * on its own and one bad line cannot spoil the rest. A file that cannot be opened throws
- * {@link InputFileException}; a read failure midway is an IOException naming the file.
+ * on its own and one bad line cannot spoil the rest. A file that cannot be opened throws {@link
+ * InputFileException}; a read failure midway is an IOException naming the file.
  */
 final class InputLines {
   /** Longer lines are reported as truncated and their content dropped. */
@@ -69,7 +69,8 @@ final class InputLines {
   }
 
   /** Appends unless the line is already over the limit; returns whether it is (now) truncated. */
-  private static boolean append(ByteArrayOutputStream line, byte[] buf, int from, int len, boolean truncated) {
+  private static boolean append(
+      ByteArrayOutputStream line, byte[] buf, int from, int len, boolean truncated) {
     if (truncated || len == 0) {
       return truncated;
     }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class PromtoolCheck {
   private static final Logger log = LoggerFactory.getLogger(PromtoolCheck.class);
   static final String GROUP = "prome_shard_check";
-  private static final Pattern RULE_ERROR = Pattern.compile("group \"([^\"]*)\", rule (\\d+), \"([^\"]*)\": (.*)");
+  private static final Pattern RULE_ERROR =
+      Pattern.compile("group \"([^\"]*)\", rule (\\d+), \"([^\"]*)\": (.*)");
   private static final int MAX_OUTPUT_CHARS = 2000;
 
   private final Path promtool;
@@ -57,8 +58,8 @@ public final class PromtoolCheck {
   }
 
   /**
-   * {@code explicit} when given (it must be an executable file, else IllegalArgumentException naming
-   * {@code --promtool}), else {@code promtool} on PATH, else empty.
+   * {@code explicit} when given (it must be an executable file, else IllegalArgumentException
+   * naming {@code --promtool}), else {@code promtool} on PATH, else empty.
    */
   public static Optional<Path> locate(Path explicit) {
     if (explicit != null) {
@@ -109,7 +110,10 @@ public final class PromtoolCheck {
       out.put(rules.get(0).record(), r.summary());
       return;
     }
-    log.info("[records] promtool failed on {} rules without naming one ({}); checking halves", rules.size(), r.summary());
+    log.info(
+        "[records] promtool failed on {} rules without naming one ({}); checking halves",
+        rules.size(),
+        r.summary());
     int half = rules.size() / 2;
     check(dir, rules.subList(0, half), out);
     check(dir, rules.subList(half, rules.size()), out);
@@ -147,21 +151,30 @@ public final class PromtoolCheck {
     Path file = dir.resolve("candidates.yml");
     Files.writeString(file, RuleFiles.yaml(GROUP, null, rules), StandardCharsets.UTF_8);
     Path outFile = dir.resolve("promtool.out");
-    List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "check", "rules", file.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of(promtool.toString(), "check", "rules", file.toString()));
     runs++;
     Process p;
     try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(outFile.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+      p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(outFile.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new IOException("running " + String.join(" ", cmd) + ": " + e.getMessage(), e);
     }
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IOException(promtool + " check rules did not finish within " + timeout + " (" + rules.size() + " rules)");
+        throw new IOException(
+            promtool
+                + " check rules did not finish within "
+                + timeout
+                + " ("
+                + rules.size()
+                + " rules)");
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();

@@ -9,31 +9,37 @@ import java.time.Duration;
 
 /**
  * Reads a Prometheus query log ({@code query_log_file}: one JSON object per line, the expression in
- * {@code params.query}, the engine time in {@code stats.timings.evalTotalTime}, seconds) and keeps the
- * queries that took at least the threshold. Queries run by rule groups (lines with {@code ruleGroup})
- * are already rules and are skipped; lines that are not such objects are counted as malformed.
+ * {@code params.query}, the engine time in {@code stats.timings.evalTotalTime}, seconds) and keeps
+ * the queries that took at least the threshold. Queries run by rule groups (lines with {@code
+ * ruleGroup}) are already rules and are skipped; lines that are not such objects are counted as
+ * malformed.
  */
 public final class QueryLogReader {
   private QueryLogReader() {}
 
-  public static ParsedInput read(Path file, Duration minDuration, RecordNaming naming) throws IOException {
+  public static ParsedInput read(Path file, Duration minDuration, RecordNaming naming)
+      throws IOException {
     if (minDuration == null || minDuration.isNegative()) {
-      throw new IllegalArgumentException("--min-duration: expected a duration >= 0, found " + minDuration);
+      throw new IllegalArgumentException(
+          "--min-duration: expected a duration >= 0, found " + minDuration);
     }
     BigDecimal threshold = BigDecimal.valueOf(minDuration.toNanos(), 9);
     InputCollector out = new InputCollector("query log " + file, naming);
-    InputLines.forEach("query log", file, (number, bytes, truncated) -> {
-      out.line();
-      if (truncated) {
-        out.malformed(number, "longer than " + InputLines.MAX_LINE_BYTES + " bytes");
-        return;
-      }
-      if (isBlank(bytes)) {
-        out.skipped();
-        return;
-      }
-      accept(out, number, bytes, threshold);
-    });
+    InputLines.forEach(
+        "query log",
+        file,
+        (number, bytes, truncated) -> {
+          out.line();
+          if (truncated) {
+            out.malformed(number, "longer than " + InputLines.MAX_LINE_BYTES + " bytes");
+            return;
+          }
+          if (isBlank(bytes)) {
+            out.skipped();
+            return;
+          }
+          accept(out, number, bytes, threshold);
+        });
     return out.result();
   }
 

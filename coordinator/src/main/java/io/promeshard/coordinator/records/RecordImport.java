@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@code records import}: read the input, check the expressions with promtool (when there is
- * one), register the new ones in Consul, then write the archive and export to Redis. Input and
+ * Runs one {@code records import}: read the input, check the expressions with promtool (when there
+ * is one), register the new ones in Consul, then write the archive and export to Redis. Input and
  * settings problems are IllegalArgumentExceptions (or ProtocolExceptions) raised before anything is
  * written; Consul failures are IOExceptions; archive and Redis failures, which happen after the
  * registry was written, are reported in {@link ImportReport#failures()}.
@@ -46,14 +46,18 @@ public final class RecordImport {
   }
 
   public ImportReport run(ImportRequest req) throws IOException {
-    ParsedInput input = req.source() == ImportRequest.Source.QUERY_LOG
-        ? QueryLogReader.read(req.file(), req.minDuration(), req.naming())
-        : ExprListReader.read(req.file(), req.naming());
+    ParsedInput input =
+        req.source() == ImportRequest.Source.QUERY_LOG
+            ? QueryLogReader.read(req.file(), req.minDuration(), req.naming())
+            : ExprListReader.read(req.file(), req.naming());
     Settings settings = req.archiveDir() == null ? null : settings();
-    if (req.archiveDir() != null && Files.exists(req.archiveDir()) && !Files.isDirectory(req.archiveDir())) {
+    if (req.archiveDir() != null
+        && Files.exists(req.archiveDir())
+        && !Files.isDirectory(req.archiveDir())) {
       throw new IllegalArgumentException("--archive-dir: not a directory: " + req.archiveDir());
     }
-    RedisExport redis = req.redis() == null ? null : new RedisExport(req.redis(), req.redisSetKey(), REDIS_TIMEOUT);
+    RedisExport redis =
+        req.redis() == null ? null : new RedisExport(req.redis(), req.redisSetKey(), REDIS_TIMEOUT);
 
     List<Rejected> invalid = new ArrayList<>(input.invalid());
     List<RecordRule> valid = new ArrayList<>();
@@ -66,8 +70,13 @@ public final class RecordImport {
     Path archive = null;
     if (settings != null && !req.dryRun()) {
       try {
-        archive = RuleArchive.write(req.archiveDir(), settings.recordGroup(), settings.recordInterval(),
-            after.inIndexOrder(), LocalDate.now(clock));
+        archive =
+            RuleArchive.write(
+                req.archiveDir(),
+                settings.recordGroup(),
+                settings.recordInterval(),
+                after.inIndexOrder(),
+                LocalDate.now(clock));
         log.info("[records] archive {}: {} rules", archive, after.size());
       } catch (IOException | RuntimeException e) {
         failures.add(e.getMessage());
@@ -76,31 +85,59 @@ public final class RecordImport {
     String redisLine = null;
     if (redis != null && !req.dryRun()) {
       Map<String, String> pairs = new LinkedHashMap<>();
-      (req.redisAll() ? after.rules().values() : reg.added().values()).forEach(r -> pairs.put(r.record(), r.expr()));
+      (req.redisAll() ? after.rules().values() : reg.added().values())
+          .forEach(r -> pairs.put(r.record(), r.expr()));
       String where = RedisExport.redacted(req.redis());
       try {
         RedisExport.Result r = redis.write(pairs);
-        redisLine = r.pairs() + " pairs written to " + where + ", " + r.addedToSet() + " names added to set "
-            + redis.setKey() + " (" + r.setSize() + " members)";
+        redisLine =
+            r.pairs()
+                + " pairs written to "
+                + where
+                + ", "
+                + r.addedToSet()
+                + " names added to set "
+                + redis.setKey()
+                + " ("
+                + r.setSize()
+                + " members)";
       } catch (IOException e) {
         redisLine = "not written";
-        failures.add(e.getMessage() + " (the registry in Consul is up to date; rerun with --redis-all to repair Redis)");
+        failures.add(
+            e.getMessage()
+                + " (the registry in Consul is up to date; rerun with --redis-all to repair Redis)");
       }
     }
-    return new ImportReport(input, invalid, check, reg, after.size(), after.nextIndex(), after.problems(), archive,
-        redisLine, failures, req.dryRun());
+    return new ImportReport(
+        input,
+        invalid,
+        check,
+        reg,
+        after.size(),
+        after.nextIndex(),
+        after.problems(),
+        archive,
+        redisLine,
+        failures,
+        req.dryRun());
   }
 
   /** Splits candidates into valid and invalid; returns the line describing the check. */
-  private static String check(Optional<Path> promtool, List<Candidate> candidates, List<Rejected> invalid,
-      List<RecordRule> valid) throws IOException {
+  private static String check(
+      Optional<Path> promtool,
+      List<Candidate> candidates,
+      List<Rejected> invalid,
+      List<RecordRule> valid)
+      throws IOException {
     if (promtool.isEmpty()) {
       candidates.forEach(c -> valid.add(c.rule()));
-      return "promtool not found (give --promtool or put it on PATH): " + candidates.size()
+      return "promtool not found (give --promtool or put it on PATH): "
+          + candidates.size()
           + " expressions taken without a syntax check";
     }
     PromtoolCheck checker = new PromtoolCheck(promtool.get());
-    Map<String, String> refused = checker.invalid(candidates.stream().map(Candidate::rule).toList());
+    Map<String, String> refused =
+        checker.invalid(candidates.stream().map(Candidate::rule).toList());
     for (Candidate c : candidates) {
       String error = refused.get(c.record());
       if (error == null) {
@@ -109,8 +146,16 @@ public final class RecordImport {
         invalid.add(new Rejected(c.line(), c.record(), c.expr(), error));
       }
     }
-    return candidates.size() + " expressions checked with " + promtool.get() + " (" + checker.runs() + " run"
-        + (checker.runs() == 1 ? "" : "s") + "), " + refused.size() + " refused";
+    return candidates.size()
+        + " expressions checked with "
+        + promtool.get()
+        + " ("
+        + checker.runs()
+        + " run"
+        + (checker.runs() == 1 ? "" : "s")
+        + "), "
+        + refused.size()
+        + " refused";
   }
 
   private Settings settings() throws IOException {

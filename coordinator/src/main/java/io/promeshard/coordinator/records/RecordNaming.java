@@ -8,10 +8,11 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * Names a heavy query's recording rule {@code <prefix>:heavy_expr:<md5 hex>}, the md5 taken over the
- * expression's UTF-8 bytes exactly as given (no whitespace or syntax normalisation, so a query proxy
- * can compute the same name from the query string it receives). A prefix that is not a valid start
- * of a metric name throws IllegalArgumentException naming {@code --prefix-name} and the value.
+ * Names a heavy query's recording rule {@code <prefix>:heavy_expr:<md5 hex>}, the md5 taken over
+ * the expression's UTF-8 bytes exactly as given (no whitespace or syntax normalisation, so a query
+ * proxy can compute the same name from the query string it receives). A prefix that is not a valid
+ * start of a metric name throws IllegalArgumentException naming {@code --prefix-name} and the
+ * value.
  */
 public record RecordNaming(String prefix) {
   public static final String DEFAULT_PREFIX = "hke";
@@ -20,8 +21,11 @@ public record RecordNaming(String prefix) {
 
   public RecordNaming {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("--prefix-name: expected a metric name prefix such as \"hke\" "
-          + "([a-zA-Z_][a-zA-Z0-9_:]*, at most 64 characters), found \"" + prefix + "\"");
+      throw new IllegalArgumentException(
+          "--prefix-name: expected a metric name prefix such as \"hke\" "
+              + "([a-zA-Z_][a-zA-Z0-9_:]*, at most 64 characters), found \""
+              + prefix
+              + "\"");
     }
   }
 

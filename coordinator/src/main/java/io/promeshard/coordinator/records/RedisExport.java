@@ -15,12 +15,14 @@ import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Exports record→expression pairs to Redis for the query proxy that rewrites heavy queries: the
- * pairs with MSET and the record names into a set with SADD, both in one MULTI/EXEC so a reader never
- * sees a name in the set without its expression. A bad URL is an IllegalArgumentException naming
- * {@code --redis}; Redis unreachable or refusing is an IOException naming the URL (password hidden).
+ * pairs with MSET and the record names into a set with SADD, both in one MULTI/EXEC so a reader
+ * never sees a name in the set without its expression. A bad URL is an IllegalArgumentException
+ * naming {@code --redis}; Redis unreachable or refusing is an IOException naming the URL (password
+ * hidden).
  */
 public final class RedisExport {
   public static final String DEFAULT_SET_KEY = "prome-shard:records";
+
   /** Keys per MSET or SADD command, so that no single command gets huge. */
   static final int CHUNK = 1000;
 
@@ -33,7 +35,8 @@ public final class RedisExport {
 
   public RedisExport(URI url, String setKey, Duration timeout) {
     if (setKey == null || setKey.isEmpty()) {
-      throw new IllegalArgumentException("--redis-set: expected a key name, found \"" + setKey + "\"");
+      throw new IllegalArgumentException(
+          "--redis-set: expected a key name, found \"" + setKey + "\"");
     }
     this.url = url;
     this.setKey = setKey;
@@ -48,8 +51,10 @@ public final class RedisExport {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("--redis: not a URL: " + url, e);
     }
-    if (!JedisURIHelper.isValid(uri) || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
-      throw new IllegalArgumentException("--redis: expected redis://host:port[/db] or rediss://..., found " + redacted(uri));
+    if (!JedisURIHelper.isValid(uri)
+        || !(JedisURIHelper.isRedisScheme(uri) || JedisURIHelper.isRedisSSLScheme(uri))) {
+      throw new IllegalArgumentException(
+          "--redis: expected redis://host:port[/db] or rediss://..., found " + redacted(uri));
     }
     return uri;
   }
@@ -63,7 +68,12 @@ public final class RedisExport {
     int colon = info.indexOf(':');
     String user = colon < 0 ? "" : info.substring(0, colon);
     String hostPort = uri.getRawAuthority().substring(info.length() + 1);
-    return uri.getScheme() + "://" + user + ":***@" + hostPort + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    return uri.getScheme()
+        + "://"
+        + user
+        + ":***@"
+        + hostPort
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   public String setKey() {
@@ -89,7 +99,10 @@ public final class RedisExport {
       }
       List<Response<Long>> added = new ArrayList<>();
       for (int from = 0; from < names.size(); from += CHUNK) {
-        added.add(tx.sadd(setKey, names.subList(from, Math.min(names.size(), from + CHUNK)).toArray(String[]::new)));
+        added.add(
+            tx.sadd(
+                setKey,
+                names.subList(from, Math.min(names.size(), from + CHUNK)).toArray(String[]::new)));
       }
       Response<Long> size = tx.scard(setKey);
       List<Object> results = tx.exec();

@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * registered, how many transactions it committed and how many times a concurrent writer made it
  * re-read and retry.
  */
-public record Registration(SortedMap<Long, RecordRule> added, List<RecordRule> alreadyRegistered, int transactions,
+public record Registration(
+    SortedMap<Long, RecordRule> added,
+    List<RecordRule> alreadyRegistered,
+    int transactions,
     int conflicts) {
   public Registration {
     added = Collections.unmodifiableSortedMap(new TreeMap<>(added));

@@ -1,6 +1,5 @@
 package io.promeshard.coordinator.records;
 
-import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
@@ -11,6 +10,7 @@ import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.TxnOp;
 import io.promeshard.protocol.consul.TxnRejectedException;
 import io.promeshard.protocol.consul.TxnWriter;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,30 +28,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The indexed registry of recording rules in Consul: {@code records/<index>} holds {@code {"record","expr"}},
- * and the counter key {@code records-next-index} (beside {@code records/}, not in it) holds the next
- * index to hand out, so an index is never handed out twice, even after its record was deleted.
+ * The indexed registry of recording rules in Consul: {@code records/<index>} holds {@code
+ * {"record","expr"}}, and the counter key {@code records-next-index} (beside {@code records/}, not
+ * in it) holds the next index to hand out, so an index is never handed out twice, even after its
+ * record was deleted.
  *
- * <p>Each transaction sets the counter with check-and-set on the ModifyIndex it read (create-only when
- * it was absent) together with the new {@code records/<index>} keys, all or nothing. It therefore
- * commits only if no other import committed since this one read the registry: concurrent imports
- * cannot hand out an index twice, and cannot both add an expression, because the loser re-reads (and
- * then finds the winner's records) before it retries. The record keys are plain sets, not create-only:
- * every index below the counter was handed out by the counter, and the first index handed out is past
- * every key present when the registry was read; a create-only op per record would add nothing under
- * this protocol, and make a conflict report one error per record. Consul errors are IOExceptions; a
- * counter that is not a positive integer is a ProtocolException naming the key.
+ * <p>Each transaction sets the counter with check-and-set on the ModifyIndex it read (create-only
+ * when it was absent) together with the new {@code records/<index>} keys, all or nothing. It
+ * therefore commits only if no other import committed since this one read the registry: concurrent
+ * imports cannot hand out an index twice, and cannot both add an expression, because the loser
+ * re-reads (and then finds the winner's records) before it retries. The record keys are plain sets,
+ * not create-only: every index below the counter was handed out by the counter, and the first index
+ * handed out is past every key present when the registry was read; a create-only op per record
+ * would add nothing under this protocol, and make a conflict report one error per record. Consul
+ * errors are IOExceptions; a counter that is not a positive integer is a ProtocolException naming
+ * the key.
  */
 public final class Registry {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
+
   /** Limits of one transaction and of retrying; defaults suit Consul 1.8 (64 ops, 512 KiB body). */
   record Tuning(int maxRecordsPerTxn, int maxTxnBytes, int maxConflicts, RetryPolicy backoff) {
-    static final Tuning DEFAULTS = new Tuning(63, 400 * 1024, 50,
-        RetryPolicy.fullJitter(Duration.ofMillis(10), Duration.ofMillis(500)));
+    static final Tuning DEFAULTS =
+        new Tuning(
+            63,
+            400 * 1024,
+            50,
+            RetryPolicy.fullJitter(Duration.ofMillis(10), Duration.ofMillis(500)));
 
     Tuning {
       if (maxRecordsPerTxn < 1 || maxRecordsPerTxn > 63) {
-        throw new IllegalArgumentException("maxRecordsPerTxn: expected 1..63, found " + maxRecordsPerTxn);
+        throw new IllegalArgumentException(
+            "maxRecordsPerTxn: expected 1..63, found " + maxRecordsPerTxn);
       }
     }
   }
@@ -76,7 +84,10 @@ public final class Registry {
     return layout.recordsNextIndex();
   }
 
-  /** One recursive read of {@code records/} and the counter (a single GET, hence one consistent view). */
+  /**
+   * One recursive read of {@code records/} and the counter (a single GET, hence one consistent
+   * view).
+   */
   public RegistrySnapshot read() throws IOException {
     String dir = layout.recordsDir();
     String counterKey = counterKey(layout);
@@ -116,8 +127,11 @@ public final class Registry {
     String v = e.valueUtf8().strip();
     OptionalLong counter = KvLayout.parseRecordIndex(v);
     if (counter.isEmpty()) {
-      throw new ProtocolException(e.key() + ": expected the next free record index (a positive integer), found \""
-          + v + "\"; fix it (at least the highest records/<index> + 1) or delete it");
+      throw new ProtocolException(
+          e.key()
+              + ": expected the next free record index (a positive integer), found \""
+              + v
+              + "\"; fix it (at least the highest records/<index> + 1) or delete it");
     }
     return counter.getAsLong();
   }
@@ -155,17 +169,28 @@ public final class Registry {
       try {
         txn.write(Fence.NONE, ops(snap, first, chunk));
       } catch (TxnRejectedException e) {
-        if (e.errors().stream().anyMatch(err -> err.what().toLowerCase(Locale.ROOT).contains("permission denied"))) {
+        if (e.errors().stream()
+            .anyMatch(err -> err.what().toLowerCase(Locale.ROOT).contains("permission denied"))) {
           throw e;
         }
         conflicts++;
         if (conflicts > tuning.maxConflicts()) {
-          throw new IOException("records: gave up after " + conflicts + " conflicting concurrent writes to "
-              + layout.recordsDir() + " (last: " + e.getMessage() + ")", e);
+          throw new IOException(
+              "records: gave up after "
+                  + conflicts
+                  + " conflicting concurrent writes to "
+                  + layout.recordsDir()
+                  + " (last: "
+                  + e.getMessage()
+                  + ")",
+              e);
         }
         Duration delay = tuning.backoff().delay(conflicts);
-        log.warn("[records] {}: registry changed since it was read (conflict {}); re-reading in {} ms",
-            layout.recordsDir(), conflicts, delay.toMillis());
+        log.warn(
+            "[records] {}: registry changed since it was read (conflict {}); re-reading in {} ms",
+            layout.recordsDir(),
+            conflicts,
+            delay.toMillis());
         sleep(delay);
         continue;
       }
@@ -174,12 +199,17 @@ public final class Registry {
         added.put(first + i, chunk.get(i));
         pending.remove(chunk.get(i).record());
       }
-      log.info("[records] {}: registered {} rule(s) at indices {}..{}", layout.recordsDir(), chunk.size(), first,
+      log.info(
+          "[records] {}: registered {} rule(s) at indices {}..{}",
+          layout.recordsDir(),
+          chunk.size(),
+          first,
           first + chunk.size() - 1);
     }
     Set<String> ours = new HashSet<>();
     added.values().forEach(r -> ours.add(r.record()));
-    List<RecordRule> already = unique(rules).values().stream().filter(r -> !ours.contains(r.record())).toList();
+    List<RecordRule> already =
+        unique(rules).values().stream().filter(r -> !ours.contains(r.record())).toList();
     return new Registration(new TreeMap<>(added), already, transactions, conflicts);
   }
 
@@ -193,13 +223,16 @@ public final class Registry {
     return ops;
   }
 
-  /** The next rules that fit one transaction together with the counter op (one Consul txn batch). */
+  /**
+   * The next rules that fit one transaction together with the counter op (one Consul txn batch).
+   */
   private List<RecordRule> chunk(Map<String, RecordRule> pending) {
     List<RecordRule> out = new ArrayList<>();
     long bytes = 256;
     for (RecordRule r : pending.values()) {
       long size = estimate(r);
-      if (out.size() == tuning.maxRecordsPerTxn() || (!out.isEmpty() && bytes + size > tuning.maxTxnBytes())) {
+      if (out.size() == tuning.maxRecordsPerTxn()
+          || (!out.isEmpty() && bytes + size > tuning.maxTxnBytes())) {
         break;
       }
       out.add(r);
@@ -208,7 +241,10 @@ public final class Registry {
     return out;
   }
 
-  /** An upper bound of the op's JSON size in the txn body: base64 value, key possibly escaped, field names. */
+  /**
+   * An upper bound of the op's JSON size in the txn body: base64 value, key possibly escaped, field
+   * names.
+   */
   private long estimate(RecordRule r) {
     long value = Json.encode(r).length;
     long key = layout.recordsDir().getBytes(StandardCharsets.UTF_8).length + 20L;

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * One read of the registry: the rules under {@code records/<index>}, keys there that could not be
- * read (with the reason), the highest index in use (readable or not), and the index counter with its
- * Consul ModifyIndex (both 0 when the counter key is absent).
+ * read (with the reason), the highest index in use (readable or not), and the index counter with
+ * its Consul ModifyIndex (both 0 when the counter key is absent).
  */
 public final class RegistrySnapshot {
   private final SortedMap<Long, RecordRule> rules;
@@ -22,7 +22,11 @@ public final class RegistrySnapshot {
   private final long counterModifyIndex;
   private final Set<String> names = new HashSet<>();
 
-  public RegistrySnapshot(Map<Long, RecordRule> rules, Map<String, String> problems, long maxIndex, long counter,
+  public RegistrySnapshot(
+      Map<Long, RecordRule> rules,
+      Map<String, String> problems,
+      long maxIndex,
+      long counter,
       long counterModifyIndex) {
     this.rules = Collections.unmodifiableSortedMap(new TreeMap<>(rules));
     this.problems = Collections.unmodifiableSortedMap(new TreeMap<>(problems));

@@ -27,8 +27,12 @@ public final class RuleArchive {
     return "record_" + count + "_" + date + ".yml";
   }
 
-  /** Writes {@code rules} (in order) as group {@code group} with {@code interval}; returns the file written. */
-  public static Path write(Path dir, String group, Duration interval, List<RecordRule> rules, LocalDate date)
+  /**
+   * Writes {@code rules} (in order) as group {@code group} with {@code interval}; returns the file
+   * written.
+   */
+  public static Path write(
+      Path dir, String group, Duration interval, List<RecordRule> rules, LocalDate date)
       throws IOException {
     byte[] bytes = RuleFiles.yaml(group, interval, rules).getBytes(StandardCharsets.UTF_8);
     Path target = dir.resolve(fileName(rules.size(), date));

@@ -16,15 +16,17 @@ import java.util.Map;
 
 /**
  * Writes a Prometheus rule file holding one group of recording rules, every string double-quoted
- * (so no expression can change the YAML structure), and parses it back to check that it holds exactly
- * the given rules; a mismatch throws IllegalStateException.
+ * (so no expression can change the YAML structure), and parses it back to check that it holds
+ * exactly the given rules; a mismatch throws IllegalStateException.
  */
 final class RuleFiles {
-  private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .build());
+  private static final YAMLMapper YAML =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .disable(YAMLGenerator.Feature.SPLIT_LINES)
+              .build());
 
   /** The parsed form, for the round-trip check. */
   private record File(List<Group> groups) {}
@@ -53,11 +55,16 @@ final class RuleFiles {
       text = YAML.writeValueAsString(Map.of("groups", List.of(g)));
       File back = YAML.readValue(text, new TypeReference<File>() {});
       if (back.groups().size() != 1 || !list.equals(back.groups().get(0).rules())) {
-        throw new IllegalStateException("rule file for group " + group + " does not parse back to the same "
-            + rules.size() + " rules");
+        throw new IllegalStateException(
+            "rule file for group "
+                + group
+                + " does not parse back to the same "
+                + rules.size()
+                + " rules");
       }
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("writing rule file for group " + group + ": " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "writing rule file for group " + group + ": " + e.getOriginalMessage(), e);
     }
     return text;
   }

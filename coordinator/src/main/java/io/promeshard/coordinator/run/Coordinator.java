@@ -3,6 +3,7 @@ package io.promeshard.coordinator.run;
 import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.config.Settings;
+import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.dispatch.DispatchState;
@@ -17,24 +18,22 @@ import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
-import io.promeshard.coordinator.config.SourceSpec;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.KvWatch;
 import io.promeshard.protocol.consul.TxnWriter;
 import io.promeshard.protocol.consul.WatchOptions;
-import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.ops.Health;
 import io.promeshard.protocol.ops.OpsServer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,12 +49,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the coordinator: Consul watches on {@code config/} and {@code records/}, the target
  * sources, the membership watch (started once {@code node_service} is known), the leader lock and
- * the ops server, all feeding one {@link Dispatcher}. Closing stops everything and releases the lock.
+ * the ops server, all feeding one {@link Dispatcher}. Closing stops everything and releases the
+ * lock.
  */
 public final class Coordinator implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
-  private enum State { NEW, STARTED, CLOSED }
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
 
   private final CoordinatorConfig config;
   private final DispatchMode mode;
@@ -69,7 +73,8 @@ public final class Coordinator implements Closeable {
   private volatile MembershipWatcher membership;
   private OpsServer ops;
 
-  public Coordinator(CoordinatorConfig config, DispatchMode mode, Consumer<DispatchReport> reports) {
+  public Coordinator(
+      CoordinatorConfig config, DispatchMode mode, Consumer<DispatchReport> reports) {
     this.config = config;
     this.mode = mode;
     this.reports = reports;
@@ -84,35 +89,63 @@ public final class Coordinator implements Closeable {
     closeables.add(http);
     KvClient kv = new KvClient(http);
     TxnWriter txn = new TxnWriter(http);
-    dispatcher = new Dispatcher(mode, layout, new Publisher(kv, txn, layout), metrics, new StatusWriter(txn, layout),
-        Clock.systemUTC(), config.startupGrace(), reports).start();
+    dispatcher =
+        new Dispatcher(
+                mode,
+                layout,
+                new Publisher(kv, txn, layout),
+                metrics,
+                new StatusWriter(txn, layout),
+                Clock.systemUTC(),
+                config.startupGrace(),
+                reports)
+            .start();
     OkHttpClient sourceHttp = new OkHttpClient.Builder().build();
     // the dispatcher coalesces every input, source changes included, by settings.debounce
-    sources = new SourceManager(new DefaultSourceFactory(sourceHttp, http),
-        targets -> dispatcher.submit(s -> {
-          Map<String, List<SourceHealth>> health = sources.health();
-          metrics.sources(health);
-          return s.withTargets(targets, health);
-        }));
+    sources =
+        new SourceManager(
+            new DefaultSourceFactory(sourceHttp, http),
+            targets ->
+                dispatcher.submit(
+                    s -> {
+                      Map<String, List<SourceHealth>> health = sources.health();
+                      metrics.sources(health);
+                      return s.withTargets(targets, health);
+                    }));
     sources.start();
     closeables.add(0, sources);
-    watch(KvWatch.of(kv, layout.configDir(), (entries, index) -> dispatcher.submit(s -> applyConfig(s, entries)),
-        WatchOptions.defaults()));
-    watch(KvWatch.of(kv, layout.recordsDir(), (entries, index) -> dispatcher.submit(s -> applyRecords(s, layout, entries)),
-        WatchOptions.defaults()));
+    watch(
+        KvWatch.of(
+            kv,
+            layout.configDir(),
+            (entries, index) -> dispatcher.submit(s -> applyConfig(s, entries)),
+            WatchOptions.defaults()));
+    watch(
+        KvWatch.of(
+            kv,
+            layout.recordsDir(),
+            (entries, index) -> dispatcher.submit(s -> applyRecords(s, layout, entries)),
+            WatchOptions.defaults()));
     if (mode == DispatchMode.PUBLISH) {
-      LeaderElection election = new LeaderElection(http, layout,
-          LeaderOptions.defaults().withTtl(config.sessionTtl()).withLockDelay(config.lockDelay()), new LeaderListener() {
-            @Override
-            public void onElected(LeaderTerm term) {
-              dispatcher.leadership(new DispatchState.Term(term.epoch(), term.fence(), holder()));
-            }
+      LeaderElection election =
+          new LeaderElection(
+              http,
+              layout,
+              LeaderOptions.defaults()
+                  .withTtl(config.sessionTtl())
+                  .withLockDelay(config.lockDelay()),
+              new LeaderListener() {
+                @Override
+                public void onElected(LeaderTerm term) {
+                  dispatcher.leadership(
+                      new DispatchState.Term(term.epoch(), term.fence(), holder()));
+                }
 
-            @Override
-            public void onLost(String reason) {
-              dispatcher.leadership(null);
-            }
-          });
+                @Override
+                public void onLost(String reason) {
+                  dispatcher.leadership(null);
+                }
+              });
       closeables.add(0, election);
       election.start();
     }
@@ -120,8 +153,11 @@ public final class Coordinator implements Closeable {
       ops = OpsServer.start(config.listen(), metrics.registry(), this::health);
       closeables.add(ops);
     }
-    log.info("[coordinator] started ({}), consul {}, prefix {}", mode == DispatchMode.PUBLISH ? "publishing when leader" : "dry run",
-        config.consul().address(), layout.prefix());
+    log.info(
+        "[coordinator] started ({}), consul {}, prefix {}",
+        mode == DispatchMode.PUBLISH ? "publishing when leader" : "dry run",
+        config.consul().address(),
+        layout.prefix());
     return this;
   }
 
@@ -134,17 +170,23 @@ public final class Coordinator implements Closeable {
     w.start();
   }
 
-  /** On the dispatcher thread: a new read of {@code config/}; starts or re-targets the watches it governs. */
+  /**
+   * On the dispatcher thread: a new read of {@code config/}; starts or re-targets the watches it
+   * governs.
+   */
   private DispatchState applyConfig(DispatchState s, List<KvEntry> entries) {
     Map<String, byte[]> values = new HashMap<>();
     entries.forEach(e -> values.put(e.key(), e.value()));
     DispatchState next = s.withConfig(values);
     ConfigState config = next.config();
-    config.errors().forEach((key, error) -> {
-      if (!error.equals(s.config().errors().get(key))) {
-        log.warn("[config] rejected, last good version stays in force: {}", error);
-      }
-    });
+    config
+        .errors()
+        .forEach(
+            (key, error) -> {
+              if (!error.equals(s.config().errors().get(key))) {
+                log.warn("[config] rejected, last good version stays in force: {}", error);
+              }
+            });
     metrics.configErrors(config.errors().size());
     if (s.configLoaded() && !config.differsFrom(s.config())) {
       return next;
@@ -158,23 +200,36 @@ public final class Coordinator implements Closeable {
       if (current != null) {
         current.close();
       }
-      membership = new MembershipWatcher(http, settings.nodeService(), settings.flapHold(),
-          members -> dispatcher.submit(d -> {
-            metrics.healthyNodes(members.size());
-            return d.withMembers(members, membership.status());
-          })).start();
+      membership =
+          new MembershipWatcher(
+                  http,
+                  settings.nodeService(),
+                  settings.flapHold(),
+                  members ->
+                      dispatcher.submit(
+                          d -> {
+                            metrics.healthyNodes(members.size());
+                            return d.withMembers(members, membership.status());
+                          }))
+              .start();
       dispatcher.followMembership(membership::status);
       next = next.withMembershipRestarted();
     } else {
       current.setHold(settings.flapHold());
     }
-    log.info("[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}", config.jobs().size(),
-        config.jobs().keySet(), settings.nodeService(), settings.replicas(), settings.flapHold());
+    log.info(
+        "[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}",
+        config.jobs().size(),
+        config.jobs().keySet(),
+        settings.nodeService(),
+        settings.replicas(),
+        settings.flapHold());
     return next;
   }
 
   /** On the dispatcher thread: a new read of {@code records/}. */
-  private static DispatchState applyRecords(DispatchState s, KvLayout layout, List<KvEntry> entries) {
+  private static DispatchState applyRecords(
+      DispatchState s, KvLayout layout, List<KvEntry> entries) {
     TreeMap<Long, RecordRule> byIndex = new TreeMap<>();
     Map<String, String> errors = new TreeMap<>();
     for (KvEntry e : entries) {
@@ -184,7 +239,8 @@ public final class Coordinator implements Closeable {
       try {
         OptionalLong index = layout.recordIndex(e.key());
         if (index.isEmpty()) {
-          throw new ProtocolException(e.key() + ": record keys are records/<index> with index 1, 2, 3...");
+          throw new ProtocolException(
+              e.key() + ": record keys are records/<index> with index 1, 2, 3...");
         }
         byIndex.put(index.getAsLong(), Json.decode(e.key(), e.value(), RecordRule.class));
       } catch (ProtocolException ex) {
@@ -232,5 +288,4 @@ public final class Coordinator implements Closeable {
     }
     log.info("[coordinator] stopped");
   }
-
 }

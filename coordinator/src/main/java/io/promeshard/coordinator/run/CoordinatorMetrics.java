@@ -1,11 +1,11 @@
 package io.promeshard.coordinator.run;
 
+import io.promeshard.coordinator.dispatch.DispatchObserver;
+import io.promeshard.coordinator.source.SourceHealth;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.promeshard.coordinator.dispatch.DispatchObserver;
-import io.promeshard.coordinator.source.SourceHealth;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,41 +14,94 @@ import java.util.Set;
 /** The coordinator's own metrics, registered in one registry served on {@code /metrics}. */
 public final class CoordinatorMetrics implements DispatchObserver {
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final Histogram dispatchDuration = Histogram.builder()
-      .name("prome_shard_dispatch_duration_seconds").help("Time to compute and publish one dispatch.")
-      .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
-  private final Counter dispatches = Counter.builder()
-      .name("prome_shard_dispatches_total").help("Dispatches by result (changed, unchanged, error).")
-      .labelNames("result").register(registry);
-  private final Gauge lastSuccess = Gauge.builder()
-      .name("prome_shard_last_successful_dispatch_timestamp_seconds").help("Unix time of the last dispatch that succeeded.")
-      .register(registry);
-  private final Counter moved = Counter.builder()
-      .name("prome_shard_moved_assignments_total").help("Targets and rules that changed owner.").register(registry);
-  private final Counter keysWritten = Counter.builder()
-      .name("prome_shard_kv_keys_written_total").help("KV keys set or deleted by dispatches.").register(registry);
-  private final Counter bytesWritten = Counter.builder()
-      .name("prome_shard_kv_bytes_written_total").help("KV value bytes written by dispatches.").register(registry);
-  private final Gauge nodeTargets = Gauge.builder()
-      .name("prome_shard_node_targets").help("Targets assigned to a node.").labelNames("node").register(registry);
-  private final Gauge nodeCost = Gauge.builder()
-      .name("prome_shard_node_cost").help("Cost (sum of target weights) assigned to a node.").labelNames("node").register(registry);
-  private final Gauge nodeRules = Gauge.builder()
-      .name("prome_shard_node_rules").help("Recording rules assigned to a node.").labelNames("node").register(registry);
-  private final Gauge healthyNodes = Gauge.builder()
-      .name("prome_shard_healthy_nodes").help("Members in the effective healthy set.").register(registry);
-  private final Gauge leader = Gauge.builder()
-      .name("prome_shard_leader").help("1 while this coordinator holds the leader lock.").register(registry);
-  private final Gauge epoch = Gauge.builder()
-      .name("prome_shard_leader_epoch").help("Leadership term of this coordinator (0 when standby).").register(registry);
-  private final Gauge configErrors = Gauge.builder()
-      .name("prome_shard_config_errors").help("Configuration keys currently rejected.").register(registry);
-  private final Gauge sourceErrors = Gauge.builder()
-      .name("prome_shard_source_errors").help("Errors seen per source since start.").labelNames("job", "source").register(registry);
-  private final Gauge sourceFailing = Gauge.builder()
-      .name("prome_shard_source_failing").help("1 while a source's last attempt failed.").labelNames("job", "source").register(registry);
-  private final Gauge sourceTargets = Gauge.builder()
-      .name("prome_shard_source_targets").help("Targets from a source's last good result.").labelNames("job", "source").register(registry);
+  private final Histogram dispatchDuration =
+      Histogram.builder()
+          .name("prome_shard_dispatch_duration_seconds")
+          .help("Time to compute and publish one dispatch.")
+          .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+          .register(registry);
+  private final Counter dispatches =
+      Counter.builder()
+          .name("prome_shard_dispatches_total")
+          .help("Dispatches by result (changed, unchanged, error).")
+          .labelNames("result")
+          .register(registry);
+  private final Gauge lastSuccess =
+      Gauge.builder()
+          .name("prome_shard_last_successful_dispatch_timestamp_seconds")
+          .help("Unix time of the last dispatch that succeeded.")
+          .register(registry);
+  private final Counter moved =
+      Counter.builder()
+          .name("prome_shard_moved_assignments_total")
+          .help("Targets and rules that changed owner.")
+          .register(registry);
+  private final Counter keysWritten =
+      Counter.builder()
+          .name("prome_shard_kv_keys_written_total")
+          .help("KV keys set or deleted by dispatches.")
+          .register(registry);
+  private final Counter bytesWritten =
+      Counter.builder()
+          .name("prome_shard_kv_bytes_written_total")
+          .help("KV value bytes written by dispatches.")
+          .register(registry);
+  private final Gauge nodeTargets =
+      Gauge.builder()
+          .name("prome_shard_node_targets")
+          .help("Targets assigned to a node.")
+          .labelNames("node")
+          .register(registry);
+  private final Gauge nodeCost =
+      Gauge.builder()
+          .name("prome_shard_node_cost")
+          .help("Cost (sum of target weights) assigned to a node.")
+          .labelNames("node")
+          .register(registry);
+  private final Gauge nodeRules =
+      Gauge.builder()
+          .name("prome_shard_node_rules")
+          .help("Recording rules assigned to a node.")
+          .labelNames("node")
+          .register(registry);
+  private final Gauge healthyNodes =
+      Gauge.builder()
+          .name("prome_shard_healthy_nodes")
+          .help("Members in the effective healthy set.")
+          .register(registry);
+  private final Gauge leader =
+      Gauge.builder()
+          .name("prome_shard_leader")
+          .help("1 while this coordinator holds the leader lock.")
+          .register(registry);
+  private final Gauge epoch =
+      Gauge.builder()
+          .name("prome_shard_leader_epoch")
+          .help("Leadership term of this coordinator (0 when standby).")
+          .register(registry);
+  private final Gauge configErrors =
+      Gauge.builder()
+          .name("prome_shard_config_errors")
+          .help("Configuration keys currently rejected.")
+          .register(registry);
+  private final Gauge sourceErrors =
+      Gauge.builder()
+          .name("prome_shard_source_errors")
+          .help("Errors seen per source since start.")
+          .labelNames("job", "source")
+          .register(registry);
+  private final Gauge sourceFailing =
+      Gauge.builder()
+          .name("prome_shard_source_failing")
+          .help("1 while a source's last attempt failed.")
+          .labelNames("job", "source")
+          .register(registry);
+  private final Gauge sourceTargets =
+      Gauge.builder()
+          .name("prome_shard_source_targets")
+          .help("Targets from a source's last good result.")
+          .labelNames("job", "source")
+          .register(registry);
   private final Set<String> nodesShown = new HashSet<>();
   private final Set<List<String>> sourcesShown = new HashSet<>();
 
@@ -73,7 +126,8 @@ public final class CoordinatorMetrics implements DispatchObserver {
   }
 
   @Override
-  public synchronized void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules) {
+  public synchronized void nodes(
+      Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules) {
     for (String gone : nodesShown) {
       if (!targets.containsKey(gone)) {
         nodeTargets.remove(gone);
@@ -104,13 +158,16 @@ public final class CoordinatorMetrics implements DispatchObserver {
 
   synchronized void sources(Map<String, List<SourceHealth>> health) {
     Set<List<String>> now = new HashSet<>();
-    health.forEach((job, list) -> list.forEach(h -> {
-      List<String> labels = List.of(job, h.source());
-      now.add(labels);
-      sourceErrors.labelValues(job, h.source()).set((double) h.errorCount());
-      sourceFailing.labelValues(job, h.source()).set(h.failing() ? 1 : 0);
-      sourceTargets.labelValues(job, h.source()).set(h.targets());
-    }));
+    health.forEach(
+        (job, list) ->
+            list.forEach(
+                h -> {
+                  List<String> labels = List.of(job, h.source());
+                  now.add(labels);
+                  sourceErrors.labelValues(job, h.source()).set((double) h.errorCount());
+                  sourceFailing.labelValues(job, h.source()).set(h.failing() ? 1 : 0);
+                  sourceTargets.labelValues(job, h.source()).set(h.targets());
+                }));
     for (List<String> gone : sourcesShown) {
       if (!now.contains(gone)) {
         String[] lv = gone.toArray(String[]::new);

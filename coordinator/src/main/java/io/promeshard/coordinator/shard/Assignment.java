@@ -27,10 +27,11 @@ public final class Assignment {
   private final double[] loads;
 
   /**
-   * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in
-   * {@link #compare} order with their hashes, owners[i * replicas + r].
+   * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in {@link #compare}
+   * order with their hashes, owners[i * replicas + r].
    */
-  Assignment(String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
+  Assignment(
+      String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
     this.nodes = nodes;
     this.keys = keys;
     this.hashes = hashes;
@@ -133,8 +134,8 @@ public final class Assignment {
   }
 
   /**
-   * How many keys present in both assignments have a different set of owners here than in
-   * {@code other} (replica order ignored); keys only one of them has are not counted.
+   * How many keys present in both assignments have a different set of owners here than in {@code
+   * other} (replica order ignored); keys only one of them has are not counted.
    */
   public int movedComparedTo(Assignment other) {
     int[] toHere = other.nodeIndexMap(nodes);
@@ -246,6 +247,12 @@ public final class Assignment {
 
   @Override
   public String toString() {
-    return "Assignment[nodes=" + nodes.length + ", items=" + keys.length + ", replicas=" + replicas + "]";
+    return "Assignment[nodes="
+        + nodes.length
+        + ", items="
+        + keys.length
+        + ", replicas="
+        + replicas
+        + "]";
   }
 }

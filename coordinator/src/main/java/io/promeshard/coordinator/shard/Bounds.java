@@ -9,9 +9,9 @@ final class Bounds {
   private Bounds() {}
 
   /**
-   * Count bounds: never below the rounded-up share (so the bounds always sum to at least
-   * {@code items * replicas}), otherwise the rounded-down {@code (1 + slack) * share}; share from
-   * {@link #countShares}.
+   * Count bounds: never below the rounded-up share (so the bounds always sum to at least {@code
+   * items * replicas}), otherwise the rounded-down {@code (1 + slack) * share}; share from {@link
+   * #countShares}.
    */
   static int[] counts(double[] share, int items, double slack) {
     int[] out = new int[share.length];
@@ -35,9 +35,8 @@ final class Bounds {
 
   /**
    * The cost a node may hold: its bound; but a node holding an item costlier than its whole cost
-   * share (with Pareto costs that is common at scale, and the bound may then be out of reach of
-   * any assignment) may hold that item plus {@code slack} (see {@link #costSlacks}) when that is
-   * more.
+   * share (with Pareto costs that is common at scale, and the bound may then be out of reach of any
+   * assignment) may hold that item plus {@code slack} (see {@link #costSlacks}) when that is more.
    */
   static double costLimit(double bound, double share, double slack, double largestItem) {
     return largestItem > share ? Math.max(bound, largestItem + slack) : bound;
@@ -48,7 +47,8 @@ final class Bounds {
    * over its cost share, or its count share of cheap items when that is more, so that such nodes
    * still take their part of the count (otherwise the others run into the count bound).
    */
-  static double[] costSlacks(double[] costShare, double slack, double[] countShare, double cheapCost) {
+  static double[] costSlacks(
+      double[] costShare, double slack, double[] countShare, double cheapCost) {
     double[] out = new double[costShare.length];
     for (int n = 0; n < out.length; n++) {
       out[n] = Math.max(costShare[n] * slack, countShare[n] * cheapCost);

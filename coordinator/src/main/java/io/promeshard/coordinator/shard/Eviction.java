@@ -12,6 +12,7 @@ import java.util.Arrays;
 final class Eviction {
   /** A single covering item is cheap enough at up to this share of the node's limit. */
   private static final double SMALL_SHARE = 0.05;
+
   /** Up to this many smaller items are preferred to one costly covering item. */
   private static final int FEW = 10;
 
@@ -48,8 +49,8 @@ final class Eviction {
   }
 
   /**
-   * The most cost room any node with count room has left once it holds its kept slots and the
-   * items it claims: the costliest item worth evicting, as no node could take a costlier one.
+   * The most cost room any node with count room has left once it holds its kept slots and the items
+   * it claims: the costliest item worth evicting, as no node could take a costlier one.
    */
   private static double largestRoom(Inputs in, int[] slots, int[] start, int[] claims) {
     int nodes = in.nodeCount();
@@ -116,10 +117,12 @@ final class Eviction {
         return;
       }
       byCost = slots.clone();
-      IntSort.sort(byCost, (a, b) -> {
-        int c = Double.compare(cost(a), cost(b));
-        return c != 0 ? c : Integer.compare(a, b);
-      });
+      IntSort.sort(
+          byCost,
+          (a, b) -> {
+            int c = Double.compare(cost(a), cost(b));
+            return c != 0 ? c : Integer.compare(a, b);
+          });
       out = new boolean[byCost.length];
       if (limit > in.costBound[node]) {
         protectedPos = byCost.length - 1;
@@ -139,10 +142,10 @@ final class Eviction {
     /**
      * Marks items until their cost covers {@code excess}, in few moves without pushing much more
      * cost than needed onto other nodes: the cheapest single item that covers the excess if it is
-     * small (at most twice the excess, or {@link #SMALL_SHARE} of the limit); else up to
-     * {@link #FEW} items below the excess, largest first, if they cover it; else that single item;
-     * else as many smaller items as it takes. If nothing covers the rest, the costliest movable
-     * item, and again. Returns how many were marked.
+     * small (at most twice the excess, or {@link #SMALL_SHARE} of the limit); else up to {@link
+     * #FEW} items below the excess, largest first, if they cover it; else that single item; else as
+     * many smaller items as it takes. If nothing covers the rest, the costliest movable item, and
+     * again. Returns how many were marked.
      */
     private int coverCost(double excess, double limit) {
       int marked = 0;

@@ -59,7 +59,13 @@ public record Explanation(
    * assignment.
    */
   public record Candidate(
-      String node, String zone, double capacity, int rank, double score, boolean joined, Decision decision) {}
+      String node,
+      String zone,
+      double capacity,
+      int rank,
+      double score,
+      boolean joined,
+      Decision decision) {}
 
   /** A few human-readable lines, as printed by the {@code explain} command. */
   public String describe() {
@@ -68,12 +74,23 @@ public record Explanation(
     if (!previousOwners.isEmpty()) {
       sb.append(", previously ").append(previousOwners);
     }
-    sb.append('\n').append("replicas ").append(replicas)
-        .append(distinctZones ? ", in distinct zones" : ", zones not constrained").append('\n');
+    sb.append('\n')
+        .append("replicas ")
+        .append(replicas)
+        .append(distinctZones ? ", in distinct zones" : ", zones not constrained")
+        .append('\n');
     for (Candidate c : candidates) {
-      sb.append(String.format(Locale.ROOT, "  #%d %s zone=%s capacity=%s score=%.6f%s %s%n",
-          c.rank(), c.node(), c.zone().isEmpty() ? "-" : c.zone(), c.capacity(), c.score(),
-          c.joined() ? " joined" : "", c.decision()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  #%d %s zone=%s capacity=%s score=%.6f%s %s%n",
+              c.rank(),
+              c.node(),
+              c.zone().isEmpty() ? "-" : c.zone(),
+              c.capacity(),
+              c.score(),
+              c.joined() ? " joined" : "",
+              c.decision()));
     }
     return sb.toString();
   }

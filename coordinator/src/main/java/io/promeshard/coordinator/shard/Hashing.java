@@ -2,12 +2,13 @@ package io.promeshard.coordinator.shard;
 
 /**
  * Cheap, stable 64-bit hashing for the sharder: FNV-1a over the UTF-16 chars followed by a strong
- * finalizer. The values are part of the assignment's contract (they decide placement), so they
- * must never depend on the JVM, the platform or {@link String#hashCode()}.
+ * finalizer. The values are part of the assignment's contract (they decide placement), so they must
+ * never depend on the JVM, the platform or {@link String#hashCode()}.
  */
 final class Hashing {
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+
   /** Keeps node hashes and item hashes from living in the same space. */
   private static final long NODE_SALT = 0x6a09e667f3bcc909L;
 

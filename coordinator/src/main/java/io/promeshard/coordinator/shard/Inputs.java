@@ -22,15 +22,20 @@ final class Inputs {
   final long[] nodeHash;
   final double[] capacity;
   final String[] zoneName;
+
   /** Zone id per node; a node of unknown zone has a zone of its own. */
   final int[] zone;
+
   final boolean distinctZones;
+
   /** Owners per item: the requested replicas, at most the node count. */
   final int replicas;
+
   final double[] countShare;
   final int[] countBound;
   final double[] costShare;
   final double[] costBound;
+
   /** See {@link Bounds#costSlacks}. */
   final double[] costSlack;
 
@@ -57,7 +62,8 @@ final class Inputs {
 
     List<ShardItem> items = req.items();
     if (items.size() > MAX_ITEMS) {
-      throw new IllegalArgumentException("shard request: " + items.size() + " items, at most " + MAX_ITEMS);
+      throw new IllegalArgumentException(
+          "shard request: " + items.size() + " items, at most " + MAX_ITEMS);
     }
     itemHash = new long[items.size()];
     int[] order = canonicalOrder(items, itemHash);

@@ -1,6 +1,8 @@
 package io.promeshard.coordinator.shard;
 
-/** A stable merge sort of int arrays under a primitive comparator, so sorting indices boxes nothing. */
+/**
+ * A stable merge sort of int arrays under a primitive comparator, so sorting indices boxes nothing.
+ */
 final class IntSort {
   /** Compares two ints; same contract as {@link java.util.Comparator#compare}. */
   @FunctionalInterface

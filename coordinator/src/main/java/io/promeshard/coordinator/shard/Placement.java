@@ -35,6 +35,7 @@ final class Placement {
   private int current;
   private boolean[] joined;
   private boolean onlyJoined;
+
   /** Cost to keep free per slot a node lacks to its count share, while placing the current item. */
   private double reservePerSlot;
 
@@ -187,9 +188,9 @@ final class Placement {
 
   /**
    * No allowed node has room for this slot (an item costlier than any node can absorb next to its
-   * load, count and cost full on different nodes, or zone rules that force load onto few nodes).
-   * It goes to a node the distinct-node and distinct-zone rules allow: one within its count bound
-   * if any (the count bound is the one kept whenever possible), the one whose cost limit it would
+   * load, count and cost full on different nodes, or zone rules that force load onto few nodes). It
+   * goes to a node the distinct-node and distinct-zone rules allow: one within its count bound if
+   * any (the count bound is the one kept whenever possible), the one whose cost limit it would
    * exceed by the least cost; else the one it would put the fewest items over. Ties go to the
    * better-ranked node.
    */
@@ -202,9 +203,13 @@ final class Placement {
         continue;
       }
       boolean fits = count[m] + 1 <= countBound[m];
-      double key = fits ? load[m] + cost[i] - costLimit(m, cost[i]) : count[m] + 1.0 - countBound[m];
-      boolean better = best < 0 || (fits && !bestFits)
-          || (fits == bestFits && (key < bestKey || (key == bestKey && ranker.better(m, best))));
+      double key =
+          fits ? load[m] + cost[i] - costLimit(m, cost[i]) : count[m] + 1.0 - countBound[m];
+      boolean better =
+          best < 0
+              || (fits && !bestFits)
+              || (fits == bestFits
+                  && (key < bestKey || (key == bestKey && ranker.better(m, best))));
       if (better) {
         best = m;
         bestFits = fits;

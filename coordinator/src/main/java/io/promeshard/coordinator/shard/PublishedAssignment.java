@@ -10,8 +10,8 @@ import java.util.TreeSet;
 /**
  * Builds an {@link Assignment} from owners read back from published shares, so a coordinator that
  * takes over can pass what its predecessor published as {@code previous}. Items get cost 1 (only
- * ownership matters for stickiness); keys with fewer owners than the most-replicated key keep
- * their owners and the free slots repeat the first owner, which the sharder treats as one owner.
+ * ownership matters for stickiness); keys with fewer owners than the most-replicated key keep their
+ * owners and the free slots repeat the first owner, which the sharder treats as one owner.
  */
 public final class PublishedAssignment {
   private PublishedAssignment() {}
@@ -39,8 +39,13 @@ public final class PublishedAssignment {
       hashOf[i] = Hashing.item(entries.get(i).getKey());
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparing((Integer i) -> i, (a, b) ->
-        Assignment.compare(hashOf[a], entries.get(a).getKey(), hashOf[b], entries.get(b).getKey())));
+    Arrays.sort(
+        order,
+        Comparator.comparing(
+            (Integer i) -> i,
+            (a, b) ->
+                Assignment.compare(
+                    hashOf[a], entries.get(a).getKey(), hashOf[b], entries.get(b).getKey())));
     String[] keys = new String[order.length];
     long[] hashes = new long[order.length];
     double[] costs = new double[order.length];
@@ -52,7 +57,8 @@ public final class PublishedAssignment {
       costs[i] = 1.0;
       List<String> list = e.getValue();
       for (int r = 0; r < replicas; r++) {
-        owners[i * replicas + r] = Arrays.binarySearch(nodes, list.get(Math.min(r, list.size() - 1)));
+        owners[i * replicas + r] =
+            Arrays.binarySearch(nodes, list.get(Math.min(r, list.size() - 1)));
       }
     }
     return new Assignment(nodes, keys, hashes, costs, replicas, owners);

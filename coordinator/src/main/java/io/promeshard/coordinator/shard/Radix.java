@@ -1,6 +1,8 @@
 package io.promeshard.coordinator.shard;
 
-/** A stable LSD radix sort of 64-bit keys (unsigned order) carrying an int payload: O(n), no boxing. */
+/**
+ * A stable LSD radix sort of 64-bit keys (unsigned order) carrying an int payload: O(n), no boxing.
+ */
 final class Radix {
   private Radix() {}
 
@@ -9,7 +11,10 @@ final class Radix {
     sort(keys, null);
   }
 
-  /** Sorts keys ascending as unsigned values, applying the same permutation to payload (if not null). */
+  /**
+   * Sorts keys ascending as unsigned values, applying the same permutation to payload (if not
+   * null).
+   */
   static void sort(long[] keys, int[] payload) {
     int n = keys.length;
     long[] k2 = new long[n];

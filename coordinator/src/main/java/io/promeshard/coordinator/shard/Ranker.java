@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One item's weighted-rendezvous preferences over the nodes. Node a comes before node b when its
- * score {@code -ln(u) / capacity} is smaller, then when its draw u is larger, then when its index is
- * smaller. Nodes of equal capacity are ordered by draw alone (the score is monotone in it), so
+ * score {@code -ln(u) / capacity} is smaller, then when its draw u is larger, then when its index
+ * is smaller. Nodes of equal capacity are ordered by draw alone (the score is monotone in it), so
  * logarithms are computed only to compare nodes of different capacities, lazily. Finding the best
  * node that passes a test is one linear scan per capacity group, never a sort. Not thread-safe.
  */
@@ -107,14 +107,16 @@ final class Ranker {
   void top(int r, int[] out) {
     for (int k = 0; k < r; k++) {
       final int taken = k;
-      out[k] = best(n -> {
-        for (int q = 0; q < taken; q++) {
-          if (out[q] == n) {
-            return false;
-          }
-        }
-        return true;
-      });
+      out[k] =
+          best(
+              n -> {
+                for (int q = 0; q < taken; q++) {
+                  if (out[q] == n) {
+                    return false;
+                  }
+                }
+                return true;
+              });
     }
   }
 

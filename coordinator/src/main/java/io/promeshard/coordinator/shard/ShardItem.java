@@ -11,7 +11,8 @@ public record ShardItem(String key, double cost) {
       throw new IllegalArgumentException("shard item: key must not be empty");
     }
     if (!(cost > 0) || Double.isInfinite(cost)) {
-      throw new IllegalArgumentException("shard item " + key + ": cost must be a finite number > 0, found " + cost);
+      throw new IllegalArgumentException(
+          "shard item " + key + ": cost must be a finite number > 0, found " + cost);
     }
   }
 

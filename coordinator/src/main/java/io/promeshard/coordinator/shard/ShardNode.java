@@ -1,11 +1,10 @@
 package io.promeshard.coordinator.shard;
 
 /**
- * A healthy Prometheus server that can own items: its name, its capacity weight (a node of weight
- * 2 gets about twice the items and cost of a node of weight 1) and its zone ({@code ""} when
- * unknown; every node of unknown zone counts as a zone of its own). Throws
- * IllegalArgumentException for an empty name, a null zone or a capacity that is not finite and
- * positive.
+ * A healthy Prometheus server that can own items: its name, its capacity weight (a node of weight 2
+ * gets about twice the items and cost of a node of weight 1) and its zone ({@code ""} when unknown;
+ * every node of unknown zone counts as a zone of its own). Throws IllegalArgumentException for an
+ * empty name, a null zone or a capacity that is not finite and positive.
  */
 public record ShardNode(String name, double capacity, String zone) {
   public ShardNode {
@@ -13,10 +12,12 @@ public record ShardNode(String name, double capacity, String zone) {
       throw new IllegalArgumentException("shard node: name must not be empty");
     }
     if (!(capacity > 0) || Double.isInfinite(capacity)) {
-      throw new IllegalArgumentException("shard node " + name + ": capacity must be a finite number > 0, found " + capacity);
+      throw new IllegalArgumentException(
+          "shard node " + name + ": capacity must be a finite number > 0, found " + capacity);
     }
     if (zone == null) {
-      throw new IllegalArgumentException("shard node " + name + ": zone must not be null (use \"\" for unknown)");
+      throw new IllegalArgumentException(
+          "shard node " + name + ": zone must not be null (use \"\" for unknown)");
     }
   }
 

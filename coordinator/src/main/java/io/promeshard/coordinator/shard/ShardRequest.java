@@ -5,14 +5,18 @@ import java.util.List;
 /**
  * Everything {@link Sharder} needs for one assignment: the items, the healthy nodes, the replica
  * count R, the balance factor and, optionally, the previous assignment to stay close to. Throws
- * IllegalArgumentException (naming the field and the bad value) for null lists or elements,
- * {@code replicas < 1} or a balance outside (0, 1].
+ * IllegalArgumentException (naming the field and the bad value) for null lists or elements, {@code
+ * replicas < 1} or a balance outside (0, 1].
  *
  * <p>{@code balance} is the count slack: no node holds more than {@code (1 + balance)} times its
  * capacity-proportional share of items; the cost slack is twice that (0.05 → 1.05 and 1.10).
  */
 public record ShardRequest(
-    List<ShardItem> items, List<ShardNode> nodes, int replicas, double balance, Assignment previous) {
+    List<ShardItem> items,
+    List<ShardNode> nodes,
+    int replicas,
+    double balance,
+    Assignment previous) {
   public static final double DEFAULT_BALANCE = 0.05;
 
   public ShardRequest {
@@ -26,7 +30,8 @@ public record ShardRequest(
       throw new IllegalArgumentException("shard request: replicas must be >= 1, found " + replicas);
     }
     if (!(balance > 0 && balance <= 1)) {
-      throw new IllegalArgumentException("shard request: balance must be in (0, 1], found " + balance);
+      throw new IllegalArgumentException(
+          "shard request: balance must be in (0, 1], found " + balance);
     }
     // List.of(..).contains(null) throws, so look element by element.
     for (ShardItem item : items) {

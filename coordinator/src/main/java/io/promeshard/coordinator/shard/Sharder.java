@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sharding function: a pure, deterministic map from a {@link ShardRequest} to an
- * {@link Assignment}, and an {@link Explanation} of any one key. Same inputs in any order give the
- * same output. Throws IllegalArgumentException for a duplicate key or node, or (explain) an
- * unknown key. The algorithm and its guarantees are described in {@code package-info.java}.
+ * The sharding function: a pure, deterministic map from a {@link ShardRequest} to an {@link
+ * Assignment}, and an {@link Explanation} of any one key. Same inputs in any order give the same
+ * output. Throws IllegalArgumentException for a duplicate key or node, or (explain) an unknown key.
+ * The algorithm and its guarantees are described in {@code package-info.java}.
  *
  * <p>Special cases: zero nodes give {@link Assignment#empty()} (keeping the last assignment is the
  * caller's job); with {@code replicas >= nodes} every item is on every node; replicas sit on
@@ -48,11 +48,24 @@ public final class Sharder {
     List<Candidate> candidates = new ArrayList<>(in.nodeCount());
     for (int n : ranker.ranking()) {
       boolean joined = hadPrevious && previous.indexOfNode(in.nodes[n]) < 0;
-      candidates.add(new Candidate(in.nodes[n], in.zoneName[n], in.capacity[n], candidates.size(),
-          ranker.score(n), joined, trace.decision(n)));
+      candidates.add(
+          new Candidate(
+              in.nodes[n],
+              in.zoneName[n],
+              in.capacity[n],
+              candidates.size(),
+              ranker.score(n),
+              joined,
+              trace.decision(n)));
     }
-    return new Explanation(key, in.cost[item], in.replicas, in.distinctZones, result.owners(key),
-        previousOwners, candidates);
+    return new Explanation(
+        key,
+        in.cost[item],
+        in.replicas,
+        in.distinctZones,
+        result.owners(key),
+        previousOwners,
+        candidates);
   }
 
   private static int indexOf(Inputs in, String key) {
@@ -62,7 +75,8 @@ public final class Sharder {
         return i;
       }
     }
-    throw new IllegalArgumentException("explain: key " + key + " is not among the " + in.itemCount() + " items");
+    throw new IllegalArgumentException(
+        "explain: key " + key + " is not among the " + in.itemCount() + " items");
   }
 
   /**
@@ -80,7 +94,8 @@ public final class Sharder {
       Placement placement = new Placement(in, ranker, roundTrace);
       placement.keep(in, sticky.kept, sticky.claims);
       placement.fill(fillOrder(in, placement, sticky), sticky);
-      Assignment next = new Assignment(in.nodes, in.keys, in.itemHash, in.cost, in.replicas, placement.owners());
+      Assignment next =
+          new Assignment(in.nodes, in.keys, in.itemHash, in.cost, in.replicas, placement.owners());
       boolean settled = round > 0 && next.movedComparedTo(result) == 0;
       result = next;
       trace.adopt(roundTrace);
@@ -95,9 +110,9 @@ public final class Sharder {
    * Items with open slots, in stages: first those that move in any case (their owner left or shed
    * them, or a joining node claims them and their old owner is full), so they come first at the
    * joining node; then the other claimed items (if the joiner refuses them they go home, which had
-   * room for them unless earlier items took it); then new items. Within a stage costliest first (big items are
-   * hard to fit late), ties in canonical order. Costs are compared as floats so that stage, cost
-   * and index pack into one sortable long.
+   * room for them unless earlier items took it); then new items. Within a stage costliest first
+   * (big items are hard to fit late), ties in canonical order. Costs are compared as floats so that
+   * stage, cost and index pack into one sortable long.
    */
   private static int[] fillOrder(Inputs in, Placement placement, Stickiness sticky) {
     int open = 0;

@@ -6,23 +6,32 @@ import java.util.Arrays;
 /**
  * What the previous assignment contributes: for each item, its previous owners still present, the
  * ones it keeps, and the joining nodes that claim it. An item keeps its previous owners except
- * where a node that joined since ranks among its top R: that node claims a slot, and the item
- * gives up for it the previous owner in the joiner's zone (when zones must differ) or else its
+ * where a node that joined since ranks among its top R: that node claims a slot, and the item gives
+ * up for it the previous owner in the joiner's zone (when zones must differ) or else its
  * worst-ranked one. So a leave moves only the leaver's items and a join moves about the joiner's
  * fair share; anything else moves only when a bound forces it (see {@link Placement#keep}).
  */
 final class Stickiness {
   /** previous[i * previousReplicas + q]: current index of the item's q-th previous owner, or -1. */
   final int[] previous;
+
   final int previousReplicas;
+
   /** kept[i * replicas + r]: previous owners the item keeps, in their previous order, -1 padded. */
   final int[] kept;
-  /** claims[i * replicas + r]: joining nodes among the item's top R, in rank order, -1 padded; null if none joined. */
+
+  /**
+   * claims[i * replicas + r]: joining nodes among the item's top R, in rank order, -1 padded; null
+   * if none joined.
+   */
   final int[] claims;
+
   /** Per current node: absent from the previous assignment (false for all when there was none). */
   final boolean[] joined;
+
   /** Per item: present in the previous assignment. */
   final boolean[] known;
+
   /** Per item: a previous owner given up for a claiming node, or -1. */
   final int[] displaced;
 
@@ -85,7 +94,9 @@ final class Stickiness {
       int m = previous[i * previousReplicas + q];
       // A repeated owner (an assignment rebuilt from published shares pads short owner lists
       // that way) counts once; with distinct zones, a second owner in one zone is not kept.
-      if (m >= 0 && !contains(mine, present, m) && !(in.distinctZones && zoneIndex(in, mine, present, in.zone[m]) >= 0)) {
+      if (m >= 0
+          && !contains(mine, present, m)
+          && !(in.distinctZones && zoneIndex(in, mine, present, in.zone[m]) >= 0)) {
         mine[present++] = m;
       }
     }

@@ -4,8 +4,8 @@ import io.promeshard.coordinator.shard.Explanation.Decision;
 import java.util.Arrays;
 
 /**
- * Records what happened between one item and each node during an assignment, for explain; when
- * the assignment needed repair passes, the last pass is what it describes.
+ * Records what happened between one item and each node during an assignment, for explain; when the
+ * assignment needed repair passes, the last pass is what it describes.
  */
 final class Trace {
   static final Trace NONE = new Trace(-1, 0);

@@ -1,22 +1,21 @@
 /**
- * Sharding: which Prometheus servers own which targets and recording rules. Pure and
- * deterministic; {@link io.promeshard.coordinator.shard.Sharder} is the entry point.
+ * Sharding: which Prometheus servers own which targets and recording rules. Pure and deterministic;
+ * {@link io.promeshard.coordinator.shard.Sharder} is the entry point.
  *
  * <h2>Algorithm</h2>
  *
  * <p><b>Preference.</b> Each item (target {@code job/address}, or record name) ranks the nodes by
  * weighted rendezvous hashing: score {@code -ln(u) / capacity}, u from a 64-bit mix of the item's
- * and the node's hash, smaller is better. A node's chance to be an item's favourite is its share
- * of the total capacity, and adding or removing a node changes nothing else in anyone's ranking.
+ * and the node's hash, smaller is better. A node's chance to be an item's favourite is its share of
+ * the total capacity, and adding or removing a node changes nothing else in anyone's ranking.
  *
  * <p><b>Bounds.</b> Each node may hold at most {@code (1 + balance)} times its capacity share of
- * the item slots (count bound, rounded so the bounds always fit all slots) and {@code
- * (1 + 2 * balance)} times its share of the total cost (cost bound). A node holding an item that
- * costs more than its whole cost share (with Pareto costs, common at scale; no assignment can then
- * meet the bound) may instead hold that item plus the larger of {@code 2 * balance} of a share and
- * its count share of items at the mean cost of the cheaper half (so it still takes its part of
- * the count). Bounds are hard: an item goes elsewhere rather than over them, unless no allowed
- * node has room.
+ * the item slots (count bound, rounded so the bounds always fit all slots) and {@code (1 + 2 *
+ * balance)} times its share of the total cost (cost bound). A node holding an item that costs more
+ * than its whole cost share (with Pareto costs, common at scale; no assignment can then meet the
+ * bound) may instead hold that item plus the larger of {@code 2 * balance} of a share and its count
+ * share of items at the mean cost of the cheaper half (so it still takes its part of the count).
+ * Bounds are hard: an item goes elsewhere rather than over them, unless no allowed node has room.
  *
  * <p><b>Without a previous assignment</b> items are placed costliest first (big items are hard to
  * fit late), each on its best-ranked node with room: bounded-load rendezvous hashing. A node also
@@ -33,9 +32,9 @@
  * leaver's items, and a join moves about the joiner's fair share (all of it to the joiner). Since
  * the bounds are enforced at every step, balance does not drift over many changes.
  *
- * <p><b>Fixed point.</b> When some item found no room, the run is repeated from its own result
- * (a few times at most): the overloaded node sheds what now fits elsewhere. Assigning again with
- * the result as previous then changes nothing, so an unchanged dispatch writes nothing.
+ * <p><b>Fixed point.</b> When some item found no room, the run is repeated from its own result (a
+ * few times at most): the overloaded node sheds what now fits elsewhere. Assigning again with the
+ * result as previous then changes nothing, so an unchanged dispatch writes nothing.
  *
  * <h2>Measured</h2>
  *

@@ -17,8 +17,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * Creates the real source for each spec type: HTTP sources share {@code http}; Consul sources use
- * {@code consul} (which carries the token and TLS settings). Without a Consul connection a consul spec
- * throws IllegalArgumentException, which the manager records as that source's error.
+ * {@code consul} (which carries the token and TLS settings). Without a Consul connection a consul
+ * spec throws IllegalArgumentException, which the manager records as that source's error.
  */
 public final class DefaultSourceFactory implements SourceFactory {
   private final OkHttpClient http;
@@ -48,7 +48,8 @@ public final class DefaultSourceFactory implements SourceFactory {
       return new ServiceTreeSource(name, t, http);
     } else if (spec instanceof ConsulSourceSpec c) {
       if (consul == null) {
-        throw new IllegalArgumentException("a consul source needs a Consul connection, and none is configured");
+        throw new IllegalArgumentException(
+            "a consul source needs a Consul connection, and none is configured");
       }
       return new ConsulCatalogSource(name, c, consul, watchOptions);
     }

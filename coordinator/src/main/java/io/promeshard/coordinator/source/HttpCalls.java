@@ -69,7 +69,8 @@ public final class HttpCalls {
     if (body.length == 0) {
       return "";
     }
-    String text = new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).strip();
+    String text =
+        new String(body, 0, Math.min(body.length, SNIPPET), StandardCharsets.UTF_8).strip();
     return ": " + text.replaceAll("\\s+", " ") + (body.length > SNIPPET ? "…" : "");
   }
 }

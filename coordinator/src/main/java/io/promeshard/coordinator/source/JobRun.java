@@ -51,8 +51,10 @@ final class JobRun {
   final String job;
   final List<SourceSpec> specs;
   final List<Slot> slots = new ArrayList<>();
+
   /** The targets of the spec this run replaced, served until every source here has reported. */
   private final JobTargets fallback;
+
   boolean closed;
 
   JobRun(String job, List<SourceSpec> specs, JobTargets fallback) {
@@ -69,7 +71,9 @@ final class JobRun {
     return slots.stream().allMatch(s -> s.lastGood != null);
   }
 
-  /** The merged targets now: fresh when complete, else the fallback if any, else what has arrived. */
+  /**
+   * The merged targets now: fresh when complete, else the fallback if any, else what has arrived.
+   */
   JobTargets targets() {
     boolean complete = complete();
     if (!complete && fallback != null) {
@@ -88,8 +92,18 @@ final class JobRun {
   List<SourceHealth> health() {
     List<SourceHealth> out = new ArrayList<>();
     for (Slot s : slots) {
-      out.add(new SourceHealth(job, s.index, s.type, s.failing, s.lastError, s.lastErrorTime, s.errorCount,
-          s.lastSuccess, s.targets, s.skipped));
+      out.add(
+          new SourceHealth(
+              job,
+              s.index,
+              s.type,
+              s.failing,
+              s.lastError,
+              s.lastErrorTime,
+              s.errorCount,
+              s.lastSuccess,
+              s.targets,
+              s.skipped));
     }
     return out;
   }

@@ -5,11 +5,11 @@ import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 
 /**
- * The merged targets of one job: one group per address, sorted by address (see {@link TargetGroups}).
- * {@code complete} is false while some source of the job has never delivered a result; the groups are
- * then the previous spec's targets if the job was just replaced, else whatever the other sources gave,
- * and a publisher may prefer to keep what it published before. {@code duplicates} counts addresses
- * reported more than once and dropped.
+ * The merged targets of one job: one group per address, sorted by address (see {@link
+ * TargetGroups}). {@code complete} is false while some source of the job has never delivered a
+ * result; the groups are then the previous spec's targets if the job was just replaced, else
+ * whatever the other sources gave, and a publisher may prefer to keep what it published before.
+ * {@code duplicates} counts addresses reported more than once and dropped.
  */
 public record JobTargets(String job, List<TargetGroup> groups, boolean complete, int duplicates) {
   public JobTargets {

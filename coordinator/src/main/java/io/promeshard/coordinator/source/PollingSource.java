@@ -9,17 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source that refreshes on its own thread every {@code refresh}, sooner after a failure (the retry
- * policy: 1s, 2s, 4s… capped at {@code refresh}) and sooner when {@link #changed()} sees new input. A
- * failing poll is reported to the listener and retried; the loop ends only when the source is closed,
- * and no callback starts after {@link #close()} returns.
+ * A source that refreshes on its own thread every {@code refresh}, sooner after a failure (the
+ * retry policy: 1s, 2s, 4s… capped at {@code refresh}) and sooner when {@link #changed()} sees new
+ * input. A failing poll is reported to the listener and retried; the loop ends only when the source
+ * is closed, and no callback starts after {@link #close()} returns.
  */
 public abstract class PollingSource implements TargetSource {
   private static final Logger log = LoggerFactory.getLogger(PollingSource.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration JOIN = Duration.ofSeconds(5);
 
-  /** One poll's outcome: the targets, inputs dropped, and an error for the part that failed (or null). */
+  /**
+   * One poll's outcome: the targets, inputs dropped, and an error for the part that failed (or
+   * null).
+   */
   public record Polled(List<TargetGroup> groups, int skipped, Exception partialError) {
     public Polled {
       groups = List.copyOf(groups);
@@ -37,12 +40,15 @@ public abstract class PollingSource implements TargetSource {
   private final Loop loop;
   private volatile Listener listener;
 
-  /** {@code checkInterval} below {@code refresh} makes the loop ask {@link #changed()} that often. */
+  /**
+   * {@code checkInterval} below {@code refresh} makes the loop ask {@link #changed()} that often.
+   */
   protected PollingSource(String name, Duration refresh, Duration checkInterval) {
     this.name = name;
     this.refresh = refresh;
     this.checkInterval = checkInterval.compareTo(refresh) < 0 ? checkInterval : refresh;
-    this.retry = RetryPolicy.noJitter(FIRST_RETRY.compareTo(refresh) < 0 ? FIRST_RETRY : refresh, refresh);
+    this.retry =
+        RetryPolicy.noJitter(FIRST_RETRY.compareTo(refresh) < 0 ? FIRST_RETRY : refresh, refresh);
     this.loop = new Loop();
   }
 
@@ -112,23 +118,26 @@ public abstract class PollingSource implements TargetSource {
     }
 
     private void report(Object outcome) {
-      step(() -> {
-        try {
-          if (outcome instanceof Polled polled) {
-            listener.onTargets(polled.groups(), polled.skipped());
-            if (polled.partialError() != null) {
-              listener.onError(polled.partialError());
+      step(
+          () -> {
+            try {
+              if (outcome instanceof Polled polled) {
+                listener.onTargets(polled.groups(), polled.skipped());
+                if (polled.partialError() != null) {
+                  listener.onError(polled.partialError());
+                }
+              } else {
+                listener.onError((Exception) outcome);
+              }
+            } catch (RuntimeException e) {
+              log.error("[source] {}: listener failed", name, e);
             }
-          } else {
-            listener.onError((Exception) outcome);
-          }
-        } catch (RuntimeException e) {
-          log.error("[source] {}: listener failed", name, e);
-        }
-      });
+          });
     }
 
-    /** Waits {@code delay} from {@code startedNanos} or until {@link #changed()}; false once closed. */
+    /**
+     * Waits {@code delay} from {@code startedNanos} or until {@link #changed()}; false once closed.
+     */
     private boolean awaitNext(long startedNanos, Duration delay) {
       long deadline = startedNanos + delay.toNanos();
       while (running()) {

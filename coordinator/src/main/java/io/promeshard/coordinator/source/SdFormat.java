@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes the Prometheus target-group list format shared by file_sd and HTTP SD:
- * {@code [{"targets":["host:port"],"labels":{"k":"v"}}]}. Groups without targets are dropped (as
- * Prometheus does); anything malformed is a {@link ProtocolException} naming the file or URL and the field.
+ * Decodes the Prometheus target-group list format shared by file_sd and HTTP SD: {@code
+ * [{"targets":["host:port"],"labels":{"k":"v"}}]}. Groups without targets are dropped (as
+ * Prometheus does); anything malformed is a {@link ProtocolException} naming the file or URL and
+ * the field.
  */
 public final class SdFormat {
   /** The wire shape; unlike {@link TargetGroup} it allows empty targets and missing labels. */
@@ -25,7 +26,8 @@ public final class SdFormat {
 
   private static final TypeReference<List<RawGroup>> GROUPS = new TypeReference<>() {};
 
-  // JSON ignores unknown group fields like Prometheus' encoding/json; YAML is strict like its yaml.UnmarshalStrict
+  // JSON ignores unknown group fields like Prometheus' encoding/json; YAML is strict like its
+  // yaml.UnmarshalStrict
   private static final ObjectReader JSON =
       Json.MAPPER.readerFor(GROUPS).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final ObjectMapper YAML =

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A snapshot of one source of a job, for metrics and {@code status/coordinator}: {@code index} is the
- * position in the job's {@code sources} list; {@code failing} is true when the latest refresh failed
- * (the job then uses the source's last good targets, {@code targets} of them); the times are null
- * until the first success or error.
+ * A snapshot of one source of a job, for metrics and {@code status/coordinator}: {@code index} is
+ * the position in the job's {@code sources} list; {@code failing} is true when the latest refresh
+ * failed (the job then uses the source's last good targets, {@code targets} of them); the times are
+ * null until the first success or error.
  */
 public record SourceHealth(
     String job,

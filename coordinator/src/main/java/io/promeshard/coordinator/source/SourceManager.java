@@ -18,18 +18,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the sources of every job, merges their latest results per job and hands the whole
- * {@code job → JobTargets} snapshot to a listener from its own thread ("source-manager"), newest
- * first: changes that arrive while the listener is busy go into its next call, and nothing else is
- * held back (the dispatcher debounces). A failing source keeps its last good targets (stale beats
- * partial); its error is logged at WARN and kept in {@link #health()}. {@link #setJobs} restarts only
- * jobs whose spec changed.
+ * Runs the sources of every job, merges their latest results per job and hands the whole {@code job
+ * → JobTargets} snapshot to a listener from its own thread ("source-manager"), newest first:
+ * changes that arrive while the listener is busy go into its next call, and nothing else is held
+ * back (the dispatcher debounces). A failing source keeps its last good targets (stale beats
+ * partial); its error is logged at WARN and kept in {@link #health()}. {@link #setJobs} restarts
+ * only jobs whose spec changed.
  */
 public final class SourceManager extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(SourceManager.class);
   private static final Duration JOIN = Duration.ofSeconds(5);
 
-  /** Runs on the notifier thread before each hand-over; tests hold it to make a burst deterministic. */
+  /**
+   * Runs on the notifier thread before each hand-over; tests hold it to make a burst deterministic.
+   */
   @FunctionalInterface
   interface HandOver {
     void await() throws InterruptedException;
@@ -49,11 +51,16 @@ public final class SourceManager extends Lifecycle {
     this(factory, listener, Clock.systemUTC());
   }
 
-  public SourceManager(SourceFactory factory, Consumer<Map<String, JobTargets>> listener, Clock clock) {
+  public SourceManager(
+      SourceFactory factory, Consumer<Map<String, JobTargets>> listener, Clock clock) {
     this(factory, listener, clock, () -> {});
   }
 
-  SourceManager(SourceFactory factory, Consumer<Map<String, JobTargets>> listener, Clock clock, HandOver handOver) {
+  SourceManager(
+      SourceFactory factory,
+      Consumer<Map<String, JobTargets>> listener,
+      Clock clock,
+      HandOver handOver) {
     super("source-manager", JOIN);
     this.factory = Objects.requireNonNull(factory, "factory");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -69,9 +76,10 @@ public final class SourceManager extends Lifecycle {
   }
 
   /**
-   * Makes {@code specs} the jobs to run: new jobs start, removed jobs stop, and a job whose source list
-   * changed is restarted (serving its previous targets until all its new sources have reported).
-   * Jobs whose specs are equal keep running untouched. An invalid job name throws and changes nothing.
+   * Makes {@code specs} the jobs to run: new jobs start, removed jobs stop, and a job whose source
+   * list changed is restarted (serving its previous targets until all its new sources have
+   * reported). Jobs whose specs are equal keep running untouched. An invalid job name throws and
+   * changes nothing.
    */
   public void setJobs(Map<String, List<SourceSpec>> specs) {
     Map<String, List<SourceSpec>> wanted = new TreeMap<>();
@@ -94,7 +102,10 @@ public final class SourceManager extends Lifecycle {
         if (old != null) {
           toClose.addAll(old.detach());
         }
-        log.info("[source] {}: job {} with {} sources", e.getKey(), old == null ? "added" : "replaced",
+        log.info(
+            "[source] {}: job {} with {} sources",
+            e.getKey(),
+            old == null ? "added" : "replaced",
             e.getValue().size());
         startRun(new JobRun(e.getKey(), e.getValue(), fallback));
       }
@@ -133,7 +144,8 @@ public final class SourceManager extends Lifecycle {
 
   private void requireRunning() {
     if (!isRunning()) {
-      throw new IllegalStateException("source manager is " + state().name().toLowerCase(Locale.ROOT));
+      throw new IllegalStateException(
+          "source manager is " + state().name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -172,7 +184,11 @@ public final class SourceManager extends Lifecycle {
       return;
     }
     if (before == null || before.size() != after.size() || before.complete() != after.complete()) {
-      log.info("[source] {}: {} targets{} (was {})", run.job, after.size(), after.complete() ? "" : " (incomplete)",
+      log.info(
+          "[source] {}: {} targets{} (was {})",
+          run.job,
+          after.size(),
+          after.complete() ? "" : " (incomplete)",
           before == null ? 0 : before.size());
     }
     Map<String, JobTargets> next = new TreeMap<>(current);
@@ -252,7 +268,11 @@ public final class SourceManager extends Lifecycle {
         kept = slot.targets;
         count = slot.errorCount;
       }
-      log.warn("[source] {}: refresh failed (error {}), keeping {} last good targets: {}", slot.name, count, kept,
+      log.warn(
+          "[source] {}: refresh failed (error {}), keeping {} last good targets: {}",
+          slot.name,
+          count,
+          kept,
           message);
     }
   }

@@ -5,7 +5,9 @@ import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Reports the inline target groups of a {@link StaticSourceSpec} once, on start; it cannot fail. */
+/**
+ * Reports the inline target groups of a {@link StaticSourceSpec} once, on start; it cannot fail.
+ */
 final class StaticSource implements TargetSource {
   private final List<TargetGroup> groups;
   private final AtomicBoolean started = new AtomicBoolean();

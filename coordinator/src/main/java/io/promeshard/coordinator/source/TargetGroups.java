@@ -9,11 +9,14 @@ import java.util.TreeMap;
 /**
  * Normalises the target groups of one job: every group with several addresses becomes one group per
  * address with the labels copied, and an address seen more than once is kept once. The first
- * occurrence wins — in source order of the job spec, then in the order the source reported its groups
- * — and later duplicates (whatever their labels) are dropped and counted. The result is sorted by address.
+ * occurrence wins — in source order of the job spec, then in the order the source reported its
+ * groups — and later duplicates (whatever their labels) are dropped and counted. The result is
+ * sorted by address.
  */
 public final class TargetGroups {
-  /** The normalised groups (one address each, sorted) and the number of duplicate addresses dropped. */
+  /**
+   * The normalised groups (one address each, sorted) and the number of duplicate addresses dropped.
+   */
   public record Merged(List<TargetGroup> groups, int duplicates) {
     public Merged {
       groups = List.copyOf(groups);

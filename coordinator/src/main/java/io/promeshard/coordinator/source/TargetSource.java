@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * A running source of scrape targets, the counterpart of a Prometheus discoverer: once started it
- * reports whole results (never deltas) to its listener until closed. A failed refresh reports an error
- * and the listener keeps the previous result; a source never gives up while open.
+ * reports whole results (never deltas) to its listener until closed. A failed refresh reports an
+ * error and the listener keeps the previous result; a source never gives up while open.
  */
 public interface TargetSource extends Closeable {
 

@@ -27,8 +27,9 @@ class CoordinatorCliTest {
   @TempDir Path dir;
 
   private static final String SETTINGS = "{\"flap_hold\":\"1s\",\"debounce\":\"50ms\"}";
-  private static final String WEB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":"
-      + "[\"127.0.0.1:9001\",\"127.0.0.1:9002\",\"127.0.0.1:9003\",\"127.0.0.1:9004\"]}]}]}";
+  private static final String WEB =
+      "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":"
+          + "[\"127.0.0.1:9001\",\"127.0.0.1:9002\",\"127.0.0.1:9003\",\"127.0.0.1:9004\"]}]}]}";
 
   /** Exit code and what the command printed. */
   record Run(int exit, String out, String err) {}
@@ -63,9 +64,15 @@ class CoordinatorCliTest {
 
   private void register(String node) throws Exception {
     try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
-      String body = "{\"ID\":\"" + node + "\",\"Name\":\"prome-shard-node\",\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}";
-      Request r = new Request.Builder().url(http.url("agent/service/register").build())
-          .put(RequestBody.create(body, MediaType.get("application/json"))).build();
+      String body =
+          "{\"ID\":\""
+              + node
+              + "\",\"Name\":\"prome-shard-node\",\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}";
+      Request r =
+          new Request.Builder()
+              .url(http.url("agent/service/register").build())
+              .put(RequestBody.create(body, MediaType.get("application/json")))
+              .build();
       try (Response resp = http.client().newCall(r).execute()) {
         assertTrue(resp.isSuccessful(), resp.toString());
       }
@@ -85,7 +92,13 @@ class CoordinatorCliTest {
   void configValidateNamesTheFileAndTheFieldAndExitsTwo() throws Exception {
     write("conf/settings.json", SETTINGS);
     write("conf/jobs/web.json", WEB);
-    Run ok = run("config", "validate", "--config", "/nonexistent/default-is-fine.yml", dir.resolve("conf").toString());
+    Run ok =
+        run(
+            "config",
+            "validate",
+            "--config",
+            "/nonexistent/default-is-fine.yml",
+            dir.resolve("conf").toString());
     assertEquals(2, ok.exit(), "an explicit --config that does not exist is an error: " + ok.err());
     ok = run("config", "validate", dir.resolve("conf").toString());
     assertEquals(0, ok.exit(), ok.err());
@@ -94,7 +107,8 @@ class CoordinatorCliTest {
     Run failed = run("config", "validate", bad.toString());
     assertEquals(2, failed.exit());
     assertTrue(failed.err().contains(bad + ": ") && failed.err().contains("groups"), failed.err());
-    Path badFile = write("coordinator.yml", "consul:\n  address: http://127.0.0.1:1\nlisten_addr: x\n");
+    Path badFile =
+        write("coordinator.yml", "consul:\n  address: http://127.0.0.1:1\nlisten_addr: x\n");
     Run badConfig = run("config", "validate", "--config", badFile.toString());
     assertEquals(2, badConfig.exit());
     assertTrue(badConfig.err().contains("listen_addr"), badConfig.err());
@@ -109,10 +123,12 @@ class CoordinatorCliTest {
     assertEquals(2, rejected.exit());
     assertTrue(rejected.err().contains("db.json"), rejected.err());
     try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
-      assertTrue(new KvClient(http).get("prome-shard/config/jobs/web").isEmpty(), "nothing written");
+      assertTrue(
+          new KvClient(http).get("prome-shard/config/jobs/web").isEmpty(), "nothing written");
     }
     Files.delete(dir.resolve("conf/jobs/db.json"));
-    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     Run get = run("config", "get", "--consul", consul.url(), "web");
     assertEquals(0, get.exit());
     assertEquals(WEB, get.out().strip());
@@ -123,10 +139,16 @@ class CoordinatorCliTest {
   void runOnceThenStatusPlanAndExplainDescribeTheFleet() throws Exception {
     write("conf/settings.json", SETTINGS);
     write("conf/jobs/web.json", WEB);
-    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
     register("p2");
-    Path cfg = write("coordinator.yml", "consul:\n  address: " + consul.url() + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg =
+        write(
+            "coordinator.yml",
+            "consul:\n  address: "
+                + consul.url()
+                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(0, once.exit(), once.err());
 
@@ -151,8 +173,12 @@ class CoordinatorCliTest {
   void runOnceWithoutHealthyNodesFailsAfterItsTimeout() throws Exception {
     write("conf/settings.json", "{\"node_service\":\"nobody-registered\"}");
     write("conf/jobs/web.json", WEB);
-    assertEquals(0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
-    Path cfg = write("coordinator.yml", "consul:\n  address: " + consul.url() + "\nlisten: \"\"\nlock_delay: 0s\n");
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    Path cfg =
+        write(
+            "coordinator.yml",
+            "consul:\n  address: " + consul.url() + "\nlisten: \"\"\nlock_delay: 0s\n");
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "3s");
     assertEquals(1, once.exit());
     assertTrue(once.err().contains("no dispatch within"), once.err());

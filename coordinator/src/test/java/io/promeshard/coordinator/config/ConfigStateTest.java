@@ -12,7 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigStateTest {
-  private static final String WEB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:1\",\"b:1\"]}]}],\"labels\":{\"team\":\"web\"}}";
+  private static final String WEB =
+      "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:1\",\"b:1\"]}]}],\"labels\":{\"team\":\"web\"}}";
   private ConfigState state = ConfigState.empty(KvLayout.defaults());
   private final Map<String, byte[]> kv = new HashMap<>();
 
@@ -47,10 +48,16 @@ class ConfigStateTest {
     put("jobs/web", WEB.replace("\"labels\"", "\"wieght\":2,\"labels\""));
     assertFalse(update(kv));
     assertEquals(good, state.jobs().get("web"));
-    assertEquals("prome-shard/config/jobs/web: unknown field \"wieght\"", state.errors().get("prome-shard/config/jobs/web"));
+    assertEquals(
+        "prome-shard/config/jobs/web: unknown field \"wieght\"",
+        state.errors().get("prome-shard/config/jobs/web"));
     put("jobs/web", "{not json");
     update(kv);
-    assertTrue(state.errors().get("prome-shard/config/jobs/web").startsWith("prome-shard/config/jobs/web: "));
+    assertTrue(
+        state
+            .errors()
+            .get("prome-shard/config/jobs/web")
+            .startsWith("prome-shard/config/jobs/web: "));
     assertEquals(good, state.jobs().get("web"));
     put("jobs/web", WEB.replace("\"team\":\"web\"", "\"team\":\"web2\""));
     assertTrue(update(kv));
@@ -62,7 +69,9 @@ class ConfigStateTest {
     put("settings", "{\"replicas\":0}");
     update(kv);
     assertEquals(1, state.settings().replicas());
-    assertEquals("prome-shard/config/settings: replicas: expected 1..10, found 0", state.errors().get("prome-shard/config/settings"));
+    assertEquals(
+        "prome-shard/config/settings: replicas: expected 1..10, found 0",
+        state.errors().get("prome-shard/config/settings"));
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
   private static Settings parse(String json) {
-    return Json.decode("prome-shard/config/settings", json.getBytes(StandardCharsets.UTF_8), Settings.class);
+    return Json.decode(
+        "prome-shard/config/settings", json.getBytes(StandardCharsets.UTF_8), Settings.class);
   }
 
   @Test
@@ -30,7 +31,9 @@ class SettingsTest {
 
   @Test
   void fieldsOverrideDefaults() {
-    Settings s = parse("{\"replicas\":2,\"flap_hold\":\"5s\",\"debounce\":\"200ms\",\"node_service\":\"prom\"}");
+    Settings s =
+        parse(
+            "{\"replicas\":2,\"flap_hold\":\"5s\",\"debounce\":\"200ms\",\"node_service\":\"prom\"}");
     assertEquals(2, s.replicas());
     assertEquals(Duration.ofSeconds(5), s.flapHold());
     assertEquals(Duration.ofMillis(200), s.debounce());
@@ -39,11 +42,16 @@ class SettingsTest {
 
   @Test
   void errorsNameTheKeyAndTheField() {
-    assertEquals("prome-shard/config/settings: unknown field \"replica\"",
+    assertEquals(
+        "prome-shard/config/settings: unknown field \"replica\"",
         assertThrows(ProtocolException.class, () -> parse("{\"replica\":2}")).getMessage());
-    assertEquals("prome-shard/config/settings: replicas: expected 1..10, found -1",
+    assertEquals(
+        "prome-shard/config/settings: replicas: expected 1..10, found -1",
         assertThrows(ProtocolException.class, () -> parse("{\"replicas\":-1}")).getMessage());
-    assertEquals("prome-shard/config/settings: flap_hold: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"soon\"",
-        assertThrows(ProtocolException.class, () -> parse("{\"flap_hold\":\"soon\"}")).getMessage().replaceAll(" at flap_hold$", ""));
+    assertEquals(
+        "prome-shard/config/settings: flap_hold: expected a duration such as 500ms, 30s, 5m or 1h30m, found \"soon\"",
+        assertThrows(ProtocolException.class, () -> parse("{\"flap_hold\":\"soon\"}"))
+            .getMessage()
+            .replaceAll(" at flap_hold$", ""));
   }
 }

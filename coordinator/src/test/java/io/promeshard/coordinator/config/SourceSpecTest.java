@@ -30,43 +30,62 @@ class SourceSpecTest {
 
   @Test
   void staticSpecHoldsItsGroups() {
-    StaticSourceSpec s = assertInstanceOf(StaticSourceSpec.class,
-        parse("{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:9100\",\"b:9100\"],\"labels\":{\"env\":\"prod\"}},"
-            + "{\"targets\":[\"c:9100\"]}]}"));
-    assertEquals(List.of(new TargetGroup(List.of("a:9100", "b:9100"), Map.of("env", "prod")),
-        new TargetGroup(List.of("c:9100"), Map.of())), s.groups());
+    StaticSourceSpec s =
+        assertInstanceOf(
+            StaticSourceSpec.class,
+            parse(
+                "{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:9100\",\"b:9100\"],\"labels\":{\"env\":\"prod\"}},"
+                    + "{\"targets\":[\"c:9100\"]}]}"));
+    assertEquals(
+        List.of(
+            new TargetGroup(List.of("a:9100", "b:9100"), Map.of("env", "prod")),
+            new TargetGroup(List.of("c:9100"), Map.of())),
+        s.groups());
   }
 
   @Test
   void fileSpecDefaultsRefreshToThirtySeconds() {
-    FileSourceSpec f = assertInstanceOf(FileSourceSpec.class,
-        parse("{\"type\":\"file\",\"files\":[\"/etc/prometheus/targets/*.json\",\"/x/*.yml\"]}"));
+    FileSourceSpec f =
+        assertInstanceOf(
+            FileSourceSpec.class,
+            parse(
+                "{\"type\":\"file\",\"files\":[\"/etc/prometheus/targets/*.json\",\"/x/*.yml\"]}"));
     assertEquals(List.of("/etc/prometheus/targets/*.json", "/x/*.yml"), f.files());
     assertEquals(Duration.ofSeconds(30), f.refresh());
   }
 
   @Test
   void httpSdSpecParsesCompoundRefresh() {
-    HttpSdSourceSpec h = assertInstanceOf(HttpSdSourceSpec.class,
-        parse("{\"type\":\"http_sd\",\"url\":\"http://sd.local/targets\",\"refresh\":\"1h30m\"}"));
+    HttpSdSourceSpec h =
+        assertInstanceOf(
+            HttpSdSourceSpec.class,
+            parse(
+                "{\"type\":\"http_sd\",\"url\":\"http://sd.local/targets\",\"refresh\":\"1h30m\"}"));
     assertEquals(Duration.ofMinutes(90), h.refresh());
   }
 
   @Test
   void consulSpecTakesServiceTagsAndDatacenter() {
-    ConsulSourceSpec c = assertInstanceOf(ConsulSourceSpec.class,
-        parse("{\"type\":\"consul\",\"service\":\"node-exporter\",\"tags\":[\"prod\"],\"datacenter\":\"dc2\"}"));
+    ConsulSourceSpec c =
+        assertInstanceOf(
+            ConsulSourceSpec.class,
+            parse(
+                "{\"type\":\"consul\",\"service\":\"node-exporter\",\"tags\":[\"prod\"],\"datacenter\":\"dc2\"}"));
     assertEquals(new ConsulSourceSpec("node-exporter", List.of("prod"), "dc2"), c);
-    assertEquals(List.of(), ((ConsulSourceSpec) parse("{\"type\":\"consul\",\"service\":\"x\"}")).tags());
+    assertEquals(
+        List.of(), ((ConsulSourceSpec) parse("{\"type\":\"consul\",\"service\":\"x\"}")).tags());
   }
 
   @Test
   void serviceTreeSpecAcceptsOnePortOrAListPerApp() {
-    ServiceTreeSourceSpec t = assertInstanceOf(ServiceTreeSourceSpec.class, parse(
-        "{\"type\":\"service_tree\",\"url\":\"http://cmdb.local\",\"resource_type\":\"ecs\","
-            + "\"labels\":[{\"key\":\"stree-app\",\"value\":\"kafka|zk\",\"type\":3}],"
-            + "\"ports\":{\"zk\":9141,\"kafka\":[9308,9309]},\"default_port\":9200,"
-            + "\"accounts\":{\"1234\":\"prod-acct\"},\"refresh\":\"60s\"}"));
+    ServiceTreeSourceSpec t =
+        assertInstanceOf(
+            ServiceTreeSourceSpec.class,
+            parse(
+                "{\"type\":\"service_tree\",\"url\":\"http://cmdb.local\",\"resource_type\":\"ecs\","
+                    + "\"labels\":[{\"key\":\"stree-app\",\"value\":\"kafka|zk\",\"type\":3}],"
+                    + "\"ports\":{\"zk\":9141,\"kafka\":[9308,9309]},\"default_port\":9200,"
+                    + "\"accounts\":{\"1234\":\"prod-acct\"},\"refresh\":\"60s\"}"));
     assertEquals(List.of(9308, 9309), t.portsFor("kafka"));
     assertEquals(List.of(9141), t.portsFor("zk"));
     assertEquals(List.of(9200), t.portsFor("es"));
@@ -77,8 +96,11 @@ class SourceSpecTest {
 
   @Test
   void serviceTreeSpecDefaultsToEcsAndNodeExporterPort() {
-    ServiceTreeSourceSpec t = (ServiceTreeSourceSpec) parse("{\"type\":\"service_tree\",\"url\":\"http://cmdb\","
-        + "\"labels\":[{\"key\":\"group\",\"value\":\"inf\",\"type\":1}]}");
+    ServiceTreeSourceSpec t =
+        (ServiceTreeSourceSpec)
+            parse(
+                "{\"type\":\"service_tree\",\"url\":\"http://cmdb\","
+                    + "\"labels\":[{\"key\":\"group\",\"value\":\"inf\",\"type\":1}]}");
     assertEquals("ecs", t.resourceType());
     assertEquals(9100, t.defaultPort());
     assertEquals(Duration.ofSeconds(30), t.refresh());
@@ -104,23 +126,35 @@ class SourceSpecTest {
 
   @Test
   void listOfSourcesParsesInOrder() {
-    List<SourceSpec> specs = SourceSpec.parseList("config/jobs/web",
-        "[{\"type\":\"consul\",\"service\":\"a\"},{\"type\":\"http_sd\",\"url\":\"http://sd\"}]"
-            .getBytes(StandardCharsets.UTF_8));
+    List<SourceSpec> specs =
+        SourceSpec.parseList(
+            "config/jobs/web",
+            "[{\"type\":\"consul\",\"service\":\"a\"},{\"type\":\"http_sd\",\"url\":\"http://sd\"}]"
+                .getBytes(StandardCharsets.UTF_8));
     assertEquals(List.of("consul", "http_sd"), specs.stream().map(SourceSpec::type).toList());
   }
 
   @Test
   void unknownTypeIsRejectedNamingTheValue() {
-    assertMentions(error("{\"type\":\"dns\",\"names\":[\"x\"]}"), "config/jobs/web", "type", "\"dns\"",
+    assertMentions(
+        error("{\"type\":\"dns\",\"names\":[\"x\"]}"),
+        "config/jobs/web",
+        "type",
+        "\"dns\"",
         "http_sd");
   }
 
   @Test
   void unknownTypeInAListNamesItsPosition() {
-    String message = assertThrows(ProtocolException.class, () -> SourceSpec.parseList("config/jobs/web",
-        "[{\"type\":\"consul\",\"service\":\"a\"},{\"type\":\"ec2\"}]".getBytes(StandardCharsets.UTF_8)))
-        .getMessage();
+    String message =
+        assertThrows(
+                ProtocolException.class,
+                () ->
+                    SourceSpec.parseList(
+                        "config/jobs/web",
+                        "[{\"type\":\"consul\",\"service\":\"a\"},{\"type\":\"ec2\"}]"
+                            .getBytes(StandardCharsets.UTF_8)))
+            .getMessage();
     assertMentions(message, "config/jobs/web", "type", "\"ec2\"", "[1]", "service_tree");
   }
 
@@ -131,16 +165,25 @@ class SourceSpecTest {
 
   @Test
   void unknownFieldIsRejectedNamingTheField() {
-    assertMentions(error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh_interval\":\"5s\"}"),
-        "config/jobs/web", "refresh_interval");
-    assertMentions(error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"a\",\"value\":\"b\","
-        + "\"type\":1,\"op\":\"eq\"}]}"), "op");
+    assertMentions(
+        error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh_interval\":\"5s\"}"),
+        "config/jobs/web",
+        "refresh_interval");
+    assertMentions(
+        error(
+            "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"a\",\"value\":\"b\","
+                + "\"type\":1,\"op\":\"eq\"}]}"),
+        "op");
   }
 
   @Test
   void badDurationNamesTheFieldAndTheValue() {
-    assertMentions(error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh\":\"5x\"}"), "refresh", "5x");
-    assertMentions(error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh\":\"10ms\"}"), "refresh", "10ms");
+    assertMentions(
+        error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh\":\"5x\"}"), "refresh", "5x");
+    assertMentions(
+        error("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh\":\"10ms\"}"),
+        "refresh",
+        "10ms");
   }
 
   @Test
@@ -148,8 +191,10 @@ class SourceSpecTest {
     assertMentions(error("{\"type\":\"http_sd\",\"url\":\"ftp://sd\"}"), "url", "ftp://sd");
     assertMentions(error("{\"type\":\"static\",\"groups\":[]}"), "groups");
     assertMentions(error("{\"type\":\"static\",\"groups\":[{\"targets\":[]}]}"), "targets");
-    assertMentions(error("{\"type\":\"file\",\"files\":[\"relative/*.json\"]}"), "files", "relative/*.json");
-    assertMentions(error("{\"type\":\"file\",\"files\":[\"/a/*/b.json\"]}"), "files", "last path segment");
+    assertMentions(
+        error("{\"type\":\"file\",\"files\":[\"relative/*.json\"]}"), "files", "relative/*.json");
+    assertMentions(
+        error("{\"type\":\"file\",\"files\":[\"/a/*/b.json\"]}"), "files", "last path segment");
     assertMentions(error("{\"type\":\"file\",\"files\":[\"/a/targets.txt\"]}"), "files", ".json");
     assertMentions(error("{\"type\":\"consul\",\"service\":\"a/b\"}"), "service", "a/b");
     assertMentions(error("{\"type\":\"consul\"}"), "service");
@@ -158,26 +203,45 @@ class SourceSpecTest {
   @Test
   void serviceTreeMatcherTypeMustBeOneToFour() {
     for (String type : new String[] {"0", "5", "null"}) {
-      assertMentions(error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"env\","
-          + "\"value\":\"prod\",\"type\":" + type + "}]}"), "labels", "env", "type must be 1", type);
+      assertMentions(
+          error(
+              "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"env\","
+                  + "\"value\":\"prod\",\"type\":"
+                  + type
+                  + "}]}"),
+          "labels",
+          "env",
+          "type must be 1",
+          type);
     }
   }
 
   @Test
   void serviceTreeRegexMustCompile() {
-    assertMentions(error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"stree-app\","
-        + "\"value\":\"kafka|(zk\",\"type\":3}]}"), "labels", "stree-app", "invalid regex", "kafka|(zk");
-    assertMentions(error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"stree-app\","
-        + "\"value\":\"[\",\"type\":4}]}"), "invalid regex");
+    assertMentions(
+        error(
+            "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"stree-app\","
+                + "\"value\":\"kafka|(zk\",\"type\":3}]}"),
+        "labels",
+        "stree-app",
+        "invalid regex",
+        "kafka|(zk");
+    assertMentions(
+        error(
+            "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"stree-app\","
+                + "\"value\":\"[\",\"type\":4}]}"),
+        "invalid regex");
   }
 
   @Test
   void serviceTreeRejectsBadPortsEmptyQueryAndOtherResourceTypes() {
-    String base = "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"a\",\"value\":\"b\",\"type\":1}]";
+    String base =
+        "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"a\",\"value\":\"b\",\"type\":1}]";
     assertMentions(error(base + ",\"ports\":{\"api\":70000}}"), "ports.api", "70000");
     assertMentions(error(base + ",\"ports\":{\"api\":[]}}"), "ports", "api");
     assertMentions(error(base + ",\"default_port\":0}"), "default_port", "0");
     assertMentions(error(base + ",\"resource_type\":\"rds\"}"), "resource_type", "rds");
-    assertMentions(error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[]}"), "labels");
+    assertMentions(
+        error("{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[]}"), "labels");
   }
 }

@@ -37,9 +37,12 @@ class DispatchDecisionTest {
   private static final KvLayout LAYOUT = KvLayout.defaults();
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration GRACE = Duration.ofSeconds(10);
-  private static final String SETTINGS = "{\"flap_hold\":\"5s\",\"debounce\":\"1s\",\"resync_interval\":\"60s\"}";
-  private static final String WEB_JOB = "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"x:1\"]}]}]}";
-  private static final DispatchState.Term TERM = new DispatchState.Term(3, new Fence("prome-shard/leader", "s-1"), "host-a");
+  private static final String SETTINGS =
+      "{\"flap_hold\":\"5s\",\"debounce\":\"1s\",\"resync_interval\":\"60s\"}";
+  private static final String WEB_JOB =
+      "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"x:1\"]}]}]}";
+  private static final DispatchState.Term TERM =
+      new DispatchState.Term(3, new Fence("prome-shard/leader", "s-1"), "host-a");
 
   private static Map<String, byte[]> config(String... jobs) {
     Map<String, byte[]> kv = new HashMap<>();
@@ -66,12 +69,24 @@ class DispatchDecisionTest {
     return new JobTargets(job, groups, complete, 0);
   }
 
-  private static MembershipStatus view(Map<String, Member> effective, Set<String> unhealthy, List<MembershipStatus.Pending> pending) {
-    return new MembershipStatus("prome-shard-node", Duration.ofSeconds(5), effective,
-        new HealthSnapshot(effective, unhealthy, Set.of(), List.of()), pending, T0, null);
+  private static MembershipStatus view(
+      Map<String, Member> effective,
+      Set<String> unhealthy,
+      List<MembershipStatus.Pending> pending) {
+    return new MembershipStatus(
+        "prome-shard-node",
+        Duration.ofSeconds(5),
+        effective,
+        new HealthSnapshot(effective, unhealthy, Set.of(), List.of()),
+        pending,
+        T0,
+        null);
   }
 
-  /** A leader whose every input has arrived: 3 members, job web with 90 complete targets, nothing published. */
+  /**
+   * A leader whose every input has arrived: 3 members, job web with 90 complete targets, nothing
+   * published.
+   */
   private static DispatchState ready(Instant started) {
     Map<String, Member> members = members(3);
     return DispatchState.initial(DispatchMode.PUBLISH, LAYOUT, started, GRACE)
@@ -120,15 +135,19 @@ class DispatchDecisionTest {
 
   @Test
   void aDryRunNeedsNoLockAndReadsWhatIsPublishedAtOnce() {
-    DispatchState s = DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE)
-        .withConfig(config("web")).withRecords(List.of(), Map.of()).withMembers(members(1), null);
+    DispatchState s =
+        DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE)
+            .withConfig(config("web"))
+            .withRecords(List.of(), Map.of())
+            .withMembers(members(1), null);
     assertTrue(s.resyncDue(T0));
     assertTrue(s.mayRead());
     assertNull(s.notReady());
   }
 
   private static String notReady(DispatchState s) {
-    return assertInstanceOf(DispatchDecision.NotReady.class, DispatchDecision.decide(s, T0)).reason();
+    return assertInstanceOf(DispatchDecision.NotReady.class, DispatchDecision.decide(s, T0))
+        .reason();
   }
 
   @Test
@@ -147,11 +166,17 @@ class DispatchDecisionTest {
   @Test
   void aServerWaitingOutFlapHoldToJoinDelaysTheFirstDispatchOnly() {
     Map<String, Member> members = members(3);
-    MembershipStatus joining = view(members, Set.of(),
-        List.of(new MembershipStatus.Pending("p3", RawHealth.HEALTHY, T0, T0.plusSeconds(5))));
+    MembershipStatus joining =
+        view(
+            members,
+            Set.of(),
+            List.of(new MembershipStatus.Pending("p3", RawHealth.HEALTHY, T0, T0.plusSeconds(5))));
     DispatchState s = ready(T0).withMembershipView(joining);
-    assertEquals(List.of("p3"), assertInstanceOf(DispatchDecision.Wait.class, DispatchDecision.decide(s, T0)).waitingFor());
-    DispatchDecision.Dispatch first = dispatch(s.withMembershipView(view(members, Set.of(), List.of())), T0);
+    assertEquals(
+        List.of("p3"),
+        assertInstanceOf(DispatchDecision.Wait.class, DispatchDecision.decide(s, T0)).waitingFor());
+    DispatchDecision.Dispatch first =
+        dispatch(s.withMembershipView(view(members, Set.of(), List.of())), T0);
     DispatchOutput out = ShareBuilder.build(first.input(), first.previous());
     DispatchState after = s.afterDispatch(out.assignments(), Map.of(), first.incomplete(), null);
     dispatch(after, T0.plusSeconds(1)); // once dispatched, joins follow flap_hold as usual
@@ -162,8 +187,10 @@ class DispatchDecisionTest {
     DispatchState s = ready(T0);
     DispatchDecision.Dispatch d = dispatch(s, T0);
     DispatchOutput out = ShareBuilder.build(d.input(), d.previous());
-    DispatchState takeover = ready(T0).afterRead(published(out.shares()), T0)
-        .withMembershipView(view(members(3), Set.of("p9"), List.of()));
+    DispatchState takeover =
+        ready(T0)
+            .afterRead(published(out.shares()), T0)
+            .withMembershipView(view(members(3), Set.of("p9"), List.of()));
     dispatch(takeover, T0);
   }
 
@@ -172,15 +199,21 @@ class DispatchDecisionTest {
     DispatchState s = ready(T0).withTargets(Map.of("web", targets("web", 90, true)), Map.of());
     DispatchOutput out = ShareBuilder.build(dispatch(s, T0).input(), Map.of());
     // a restarted leader: sources of "web" not answered yet, 90 targets published
-    DispatchState restarted = ready(T0).withTargets(Map.of(), Map.of()).afterRead(published(out.shares()), T0);
-    DispatchDecision.Wait wait = assertInstanceOf(DispatchDecision.Wait.class, DispatchDecision.decide(restarted, T0));
+    DispatchState restarted =
+        ready(T0).withTargets(Map.of(), Map.of()).afterRead(published(out.shares()), T0);
+    DispatchDecision.Wait wait =
+        assertInstanceOf(DispatchDecision.Wait.class, DispatchDecision.decide(restarted, T0));
     assertEquals(List.of("web"), wait.waitingFor());
     assertEquals(T0.plus(GRACE), wait.until());
     DispatchDecision.Dispatch d = dispatch(restarted, T0.plus(GRACE));
     assertEquals(List.of("web"), d.incomplete());
-    assertEquals(90, d.input().targets().get("web").size(), "stale beats partial: the published targets stay");
+    assertEquals(
+        90,
+        d.input().targets().get("web").size(),
+        "stale beats partial: the published targets stay");
     // a partial result that has some groups is used as it is
-    DispatchState partial = restarted.withTargets(Map.of("web", targets("web", 10, false)), Map.of());
+    DispatchState partial =
+        restarted.withTargets(Map.of("web", targets("web", 10, false)), Map.of());
     assertEquals(10, dispatch(partial, T0.plus(GRACE)).input().targets().get("web").size());
     DispatchState done = partial.afterDispatch(Map.of(), Map.of(), List.of("web"), null);
     assertTrue(done.problem().contains("[web]"), done.problem());
@@ -190,7 +223,8 @@ class DispatchDecisionTest {
   void aTakeoverContinuesFromWhatIsPublishedAndMovesNothing() {
     DispatchDecision.Dispatch first = dispatch(ready(T0), T0);
     DispatchOutput out = ShareBuilder.build(first.input(), first.previous());
-    DispatchState standby = ready(T0.plusSeconds(100)).afterRead(published(out.shares()), T0.plusSeconds(100));
+    DispatchState standby =
+        ready(T0.plusSeconds(100)).afterRead(published(out.shares()), T0.plusSeconds(100));
     DispatchDecision.Dispatch d = dispatch(standby, T0.plusSeconds(100));
     assertTrue(!d.previous().isEmpty(), "previous rebuilt from the published shares");
     DispatchOutput again = ShareBuilder.build(d.input(), d.previous());
@@ -200,9 +234,13 @@ class DispatchDecisionTest {
 
   @Test
   void zeroHealthyMembersKeepTheLastAssignmentAndSaySo() {
-    DispatchState s = ready(T0).withMembers(Map.of(), view(Map.of(), Set.of("p0", "p1", "p2"), List.of()));
-    DispatchDecision.KeepLast keep = assertInstanceOf(DispatchDecision.KeepLast.class, DispatchDecision.decide(s, T0));
-    assertEquals("no healthy members of service prome-shard-node: keeping the last published assignment", keep.problem());
+    DispatchState s =
+        ready(T0).withMembers(Map.of(), view(Map.of(), Set.of("p0", "p1", "p2"), List.of()));
+    DispatchDecision.KeepLast keep =
+        assertInstanceOf(DispatchDecision.KeepLast.class, DispatchDecision.decide(s, T0));
+    assertEquals(
+        "no healthy members of service prome-shard-node: keeping the last published assignment",
+        keep.problem());
     assertEquals(keep.problem(), s.withProblem(keep.problem()).status().problem());
   }
 
@@ -224,16 +262,25 @@ class DispatchDecisionTest {
   @Test
   void aFailedPublishRetriesAfterItsBackoffUnlessNewInputComesFirst() {
     DispatchState s = ready(T0).dispatchTaken();
-    DispatchState failed = s.afterPublishFailed("publish failed: connection refused", T0, Duration.ofSeconds(4));
+    DispatchState failed =
+        s.afterPublishFailed("publish failed: connection refused", T0, Duration.ofSeconds(4));
     assertEquals(1, failed.failures());
     assertEquals(T0.plusSeconds(4), failed.schedule().dueAt());
     assertTrue(!failed.dispatchDue(T0.plusSeconds(3)));
     assertTrue(failed.dispatchDue(T0.plusSeconds(4)));
     assertEquals("publish failed: connection refused", failed.status().problem());
-    assertEquals(T0.plusSeconds(2), failed.dirty(T0.plusSeconds(1)).schedule().dueAt(), "new input pulls a parked retry in");
-    assertEquals(T0.plusSeconds(4), failed.dirty(T0.plusSeconds(5)).schedule().dueAt(),
+    assertEquals(
+        T0.plusSeconds(2),
+        failed.dirty(T0.plusSeconds(1)).schedule().dueAt(),
+        "new input pulls a parked retry in");
+    assertEquals(
+        T0.plusSeconds(4),
+        failed.dirty(T0.plusSeconds(5)).schedule().dueAt(),
         "but never pushes a due dispatch later");
-    DispatchState twice = failed.dispatchTaken().afterPublishFailed("publish failed: again", T0.plusSeconds(4), Duration.ofSeconds(8));
+    DispatchState twice =
+        failed
+            .dispatchTaken()
+            .afterPublishFailed("publish failed: again", T0.plusSeconds(4), Duration.ofSeconds(8));
     assertEquals(2, twice.failures());
     assertEquals(T0.plusSeconds(12), twice.schedule().dueAt());
     DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), List.of(), null);
@@ -253,12 +300,21 @@ class DispatchDecisionTest {
   void statusNamesRejectedKeysFailingSourcesAndPendingServers() {
     Map<String, byte[]> kv = config("web");
     kv.put(LAYOUT.jobsDir() + "bad", "{".getBytes(StandardCharsets.UTF_8));
-    DispatchState s = ready(T0).withConfig(kv)
-        .withRecords(List.of(), Map.of(LAYOUT.recordsDir() + "x", "records/x: bad key"))
-        .withMembershipView(view(members(3), Set.of(), List.of(
-            new MembershipStatus.Pending("p1", RawHealth.UNHEALTHY, T0, T0.plusSeconds(5)))));
+    DispatchState s =
+        ready(T0)
+            .withConfig(kv)
+            .withRecords(List.of(), Map.of(LAYOUT.recordsDir() + "x", "records/x: bad key"))
+            .withMembershipView(
+                view(
+                    members(3),
+                    Set.of(),
+                    List.of(
+                        new MembershipStatus.Pending(
+                            "p1", RawHealth.UNHEALTHY, T0, T0.plusSeconds(5)))));
     var status = s.status();
-    assertEquals(Set.of(LAYOUT.jobsDir() + "bad", LAYOUT.recordsDir() + "x"), status.configErrors().keySet());
+    assertEquals(
+        Set.of(LAYOUT.jobsDir() + "bad", LAYOUT.recordsDir() + "x"),
+        status.configErrors().keySet());
     assertEquals(List.of("p1 leaving"), status.pending());
     assertEquals(List.of("p0", "p1", "p2"), status.members());
     assertEquals(3, status.epoch());
@@ -269,16 +325,33 @@ class DispatchDecisionTest {
     DispatchState s = ready(T0);
     assertEquals(Health.ok("leader epoch 3"), s.health());
     assertEquals(Health.ok("standby"), s.withTerm(null, T0).health());
-    assertEquals(Health.ok("dry run"), DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE).health());
-    DispatchState broken = s.dispatchTaken().afterUnexpectedFailure("java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1));
-    assertEquals(Health.failing("leader epoch 3: dispatch failed: java.lang.IllegalStateException: boom"), broken.health());
-    assertEquals("dispatch failed: java.lang.IllegalStateException: boom", broken.status().problem());
+    assertEquals(
+        Health.ok("dry run"),
+        DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE).health());
+    DispatchState broken =
+        s.dispatchTaken()
+            .afterUnexpectedFailure(
+                "java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1));
+    assertEquals(
+        Health.failing("leader epoch 3: dispatch failed: java.lang.IllegalStateException: boom"),
+        broken.health());
+    assertEquals(
+        "dispatch failed: java.lang.IllegalStateException: boom", broken.status().problem());
     assertEquals(T0.plusSeconds(1), broken.schedule().dueAt(), "retried, with backoff");
     DispatchState unread = s.afterReadFailed("connection refused", T0, Duration.ofSeconds(1));
-    assertEquals(Health.failing("leader epoch 3: reading published shares failed: connection refused"), unread.health());
+    assertEquals(
+        Health.failing("leader epoch 3: reading published shares failed: connection refused"),
+        unread.health());
     assertEquals(T0.plusSeconds(60), unread.schedule().resyncAt());
-    assertEquals(Health.ok("leader epoch 3"), broken.afterDispatch(Map.of(), Map.of(), List.of(), null).health());
-    DispatchState noMembers = s.withProblem("no healthy members of service prome-shard-node: keeping the last published assignment");
-    assertEquals(Health.ok("leader epoch 3"), noMembers.health(), "keeping the last assignment is not a failure of this process");
+    assertEquals(
+        Health.ok("leader epoch 3"),
+        broken.afterDispatch(Map.of(), Map.of(), List.of(), null).health());
+    DispatchState noMembers =
+        s.withProblem(
+            "no healthy members of service prome-shard-node: keeping the last published assignment");
+    assertEquals(
+        Health.ok("leader epoch 3"),
+        noMembers.health(),
+        "keeping the last assignment is not a failure of this process");
   }
 }

@@ -21,10 +21,18 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ShareBuilderTest {
-  private static final JobSpec WEB = new JobSpec(
-      List.of(new StaticSourceSpec(List.of(TargetGroup.of("x:1", Map.of())))), Map.of("team", "web", "env", "default"), null, null);
-  private static final JobSpec DB = new JobSpec(
-      List.of(new StaticSourceSpec(List.of(TargetGroup.of("x:1", Map.of())))), Map.of(), 3.0, 2);
+  private static final JobSpec WEB =
+      new JobSpec(
+          List.of(new StaticSourceSpec(List.of(TargetGroup.of("x:1", Map.of())))),
+          Map.of("team", "web", "env", "default"),
+          null,
+          null);
+  private static final JobSpec DB =
+      new JobSpec(
+          List.of(new StaticSourceSpec(List.of(TargetGroup.of("x:1", Map.of())))),
+          Map.of(),
+          3.0,
+          2);
 
   private static List<TargetGroup> targets(String prefix, int n) {
     List<TargetGroup> out = new ArrayList<>();
@@ -47,8 +55,12 @@ class ShareBuilderTest {
     for (int i = 0; i < 50; i++) {
       records.add(new RecordRule("hke:heavy_expr:" + i, "sum(rate(m" + i + "[5m]))"));
     }
-    return new DispatchInput(Settings.DEFAULTS, Map.of("web", WEB, "db", DB),
-        Map.of("web", targets("10.1.0.", 600), "db", targets("10.2.0.", 200)), records, members);
+    return new DispatchInput(
+        Settings.DEFAULTS,
+        Map.of("web", WEB, "db", DB),
+        Map.of("web", targets("10.1.0.", 600), "db", targets("10.2.0.", 200)),
+        records,
+        members);
   }
 
   @Test
@@ -56,38 +68,73 @@ class ShareBuilderTest {
     DispatchOutput out = ShareBuilder.build(input(members(5)), Map.of());
     Map<String, Integer> webSeen = new HashMap<>();
     Map<String, Set<String>> dbOwners = new HashMap<>();
-    out.shares().forEach((node, share) -> {
-      share.targets().getOrDefault("web", List.of()).forEach(g -> {
-        webSeen.merge(g.targets().get(0), 1, Integer::sum);
-        assertEquals("web", g.labels().get("team"));
-      });
-      share.targets().getOrDefault("db", List.of()).forEach(g ->
-          dbOwners.computeIfAbsent(g.targets().get(0), k -> new HashSet<>()).add(node));
-    });
+    out.shares()
+        .forEach(
+            (node, share) -> {
+              share
+                  .targets()
+                  .getOrDefault("web", List.of())
+                  .forEach(
+                      g -> {
+                        webSeen.merge(g.targets().get(0), 1, Integer::sum);
+                        assertEquals("web", g.labels().get("team"));
+                      });
+              share
+                  .targets()
+                  .getOrDefault("db", List.of())
+                  .forEach(
+                      g ->
+                          dbOwners
+                              .computeIfAbsent(g.targets().get(0), k -> new HashSet<>())
+                              .add(node));
+            });
     assertEquals(600, webSeen.size());
     assertTrue(webSeen.values().stream().allMatch(c -> c == 1));
     assertEquals(200, dbOwners.size());
     assertTrue(dbOwners.values().stream().allMatch(s -> s.size() == 2));
     NodeShare any = out.shares().values().iterator().next();
-    any.targets().get("web").forEach(g -> {
-      int i = Integer.parseInt(g.targets().get(0).replaceAll("^10\\.1\\.0\\.(\\d+):9100$", "$1"));
-      assertEquals(i % 2 == 0 ? "prod" : "default", g.labels().get("env"), "target label wins over job label");
-    });
+    any.targets()
+        .get("web")
+        .forEach(
+            g -> {
+              int i =
+                  Integer.parseInt(
+                      g.targets().get(0).replaceAll("^10\\.1\\.0\\.(\\d+):9100$", "$1"));
+              assertEquals(
+                  i % 2 == 0 ? "prod" : "default",
+                  g.labels().get("env"),
+                  "target label wins over job label");
+            });
     assertEquals(800, out.targets());
-    assertEquals(600 + 2 * 200, out.targetsByNode().values().stream().mapToInt(Integer::intValue).sum());
-    assertEquals(600 * 1.0 + 2 * 200 * 3.0, out.costByNode().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+    assertEquals(
+        600 + 2 * 200, out.targetsByNode().values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(
+        600 * 1.0 + 2 * 200 * 3.0,
+        out.costByNode().values().stream().mapToDouble(Double::doubleValue).sum(),
+        1e-9);
   }
 
   @Test
   void recordsAreSpreadOverNodesIntoTheRecordGroup() {
     DispatchOutput out = ShareBuilder.build(input(members(5)), Map.of());
     Set<String> seen = new HashSet<>();
-    out.shares().values().forEach(share -> share.rules().forEach((group, rules) -> {
-      assertEquals("heavy_expr_record", group);
-      rules.forEach(r -> assertTrue(seen.add(r.record()), "record on two nodes: " + r.record()));
-    }));
+    out.shares()
+        .values()
+        .forEach(
+            share ->
+                share
+                    .rules()
+                    .forEach(
+                        (group, rules) -> {
+                          assertEquals("heavy_expr_record", group);
+                          rules.forEach(
+                              r ->
+                                  assertTrue(
+                                      seen.add(r.record()), "record on two nodes: " + r.record()));
+                        }));
     assertEquals(50, seen.size());
-    assertTrue(out.rulesByNode().values().stream().allMatch(c -> c > 0), out.rulesByNode().toString());
+    assertTrue(
+        out.rulesByNode().values().stream().allMatch(c -> c > 0), out.rulesByNode().toString());
   }
 
   @Test
@@ -97,19 +144,32 @@ class ShareBuilderTest {
     Map<String, Member> four = members(5);
     four.remove("p2");
     DispatchOutput after = ShareBuilder.build(input(four), first.assignments());
-    first.shares().forEach((node, share) -> {
-      if (!node.equals("p2")) {
-        List<TargetGroup> before = share.targets().get("web");
-        assertTrue(after.shares().get(node).targets().get("web").containsAll(before), node + " lost targets");
-      }
-    });
-    assertEquals(first.shares().get("p2").targets().get("web").size(), after.moved() - movedRecordsAndDb(first, after),
+    first
+        .shares()
+        .forEach(
+            (node, share) -> {
+              if (!node.equals("p2")) {
+                List<TargetGroup> before = share.targets().get("web");
+                assertTrue(
+                    after.shares().get(node).targets().get("web").containsAll(before),
+                    node + " lost targets");
+              }
+            });
+    assertEquals(
+        first.shares().get("p2").targets().get("web").size(),
+        after.moved() - movedRecordsAndDb(first, after),
         "only p2's web targets moved");
   }
 
   private static int movedRecordsAndDb(DispatchOutput first, DispatchOutput after) {
-    return after.assignments().get(ShareGroups.targets(2)).movedComparedTo(first.assignments().get(ShareGroups.targets(2)))
-        + after.assignments().get(ShareGroups.RECORDS).movedComparedTo(first.assignments().get(ShareGroups.RECORDS));
+    return after
+            .assignments()
+            .get(ShareGroups.targets(2))
+            .movedComparedTo(first.assignments().get(ShareGroups.targets(2)))
+        + after
+            .assignments()
+            .get(ShareGroups.RECORDS)
+            .movedComparedTo(first.assignments().get(ShareGroups.RECORDS));
   }
 
   @Test

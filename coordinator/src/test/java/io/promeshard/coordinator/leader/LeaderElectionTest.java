@@ -66,17 +66,22 @@ class LeaderElectionTest {
   }
 
   private LeaderElection start(String who, LeaderOptions options) {
-    LeaderElection e = new LeaderElection(consulHttp, LAYOUT, options.withHolder(who), new LeaderListener() {
-      @Override
-      public void onElected(LeaderTerm term) {
-        events.add(new Event(who, term, null));
-      }
+    LeaderElection e =
+        new LeaderElection(
+            consulHttp,
+            LAYOUT,
+            options.withHolder(who),
+            new LeaderListener() {
+              @Override
+              public void onElected(LeaderTerm term) {
+                events.add(new Event(who, term, null));
+              }
 
-      @Override
-      public void onLost(String reason) {
-        events.add(new Event(who, null, reason));
-      }
-    });
+              @Override
+              public void onLost(String reason) {
+                events.add(new Event(who, null, reason));
+              }
+            });
     elections.add(e);
     return e.start();
   }
@@ -99,16 +104,21 @@ class LeaderElectionTest {
   }
 
   private void destroySession(String session) throws IOException {
-    Request request = new Request.Builder().url(consul.url() + "/v1/session/destroy/" + session)
-        .put(RequestBody.create("", JSON)).build();
+    Request request =
+        new Request.Builder()
+            .url(consul.url() + "/v1/session/destroy/" + session)
+            .put(RequestBody.create("", JSON))
+            .build();
     try (Response r = http.newCall(request).execute()) {
       assertEquals(200, r.code(), "destroy session " + session);
     }
   }
 
   private void write(LeaderTerm term, String value) throws IOException {
-    new TxnWriter(consulHttp).write(term.fence(),
-        List.of(TxnOp.set(LAYOUT.prefix() + "fenced", value.getBytes(StandardCharsets.UTF_8))));
+    new TxnWriter(consulHttp)
+        .write(
+            term.fence(),
+            List.of(TxnOp.set(LAYOUT.prefix() + "fenced", value.getBytes(StandardCharsets.UTF_8))));
   }
 
   private LeaderValue storedValue() throws IOException {
@@ -118,13 +128,16 @@ class LeaderElectionTest {
 
   @Test
   void exactlyOneIsElectedAndTheStandbyWaitsThroughRenewals() throws Exception {
-    LeaderOptions fastRenew = options(Duration.ofSeconds(1)).withRenewInterval(Duration.ofMillis(700));
+    LeaderOptions fastRenew =
+        options(Duration.ofSeconds(1)).withRenewInterval(Duration.ofMillis(700));
     LeaderElection a = start("a", fastRenew);
     Event first = elected("a");
     LeaderElection b = start("b", fastRenew);
     assertEquals(1, first.elected().epoch());
-    Await.until(EVENT_TIMEOUT, "3 renewals on each side", () -> a.renewals() >= 3 && b.renewals() >= 3);
-    assertNull(events.poll(200, TimeUnit.MILLISECONDS), "no election or loss while a holds the lock");
+    Await.until(
+        EVENT_TIMEOUT, "3 renewals on each side", () -> a.renewals() >= 3 && b.renewals() >= 3);
+    assertNull(
+        events.poll(200, TimeUnit.MILLISECONDS), "no election or loss while a holds the lock");
     assertTrue(a.isLeader());
     assertFalse(b.isLeader());
     assertEquals(first.elected(), a.term().orElseThrow());
@@ -154,7 +167,8 @@ class LeaderElectionTest {
   }
 
   @Test
-  void killedLeaderIsReplacedAfterSessionInvalidationAndLockDelayAndItsFenceIsRejected() throws Exception {
+  void killedLeaderIsReplacedAfterSessionInvalidationAndLockDelayAndItsFenceIsRejected()
+      throws Exception {
     Duration lockDelay = Duration.ofSeconds(2);
     LeaderElection a = start("a", options(lockDelay));
     LeaderTerm termA = elected("a").elected();
@@ -166,18 +180,24 @@ class LeaderElectionTest {
     destroySession(termA.sessionId()); // what Consul does when the TTL runs out
     LeaderTerm termB = elected("b").elected();
     Duration waited = Duration.ofNanos(System.nanoTime() - invalidated);
-    assertTrue(waited.compareTo(lockDelay) >= 0, "b took over after " + waited + ", inside lock-delay " + lockDelay);
+    assertTrue(
+        waited.compareTo(lockDelay) >= 0,
+        "b took over after " + waited + ", inside lock-delay " + lockDelay);
     assertEquals(termA.epoch() + 1, termB.epoch());
 
-    TxnRejectedException rejected = assertThrows(TxnRejectedException.class, () -> write(termA, "stale a"));
+    TxnRejectedException rejected =
+        assertThrows(TxnRejectedException.class, () -> write(termA, "stale a"));
     assertTrue(rejected.fencingLost(), rejected.getMessage());
     write(termB, "from b");
-    assertEquals("from b", new KvClient(consulHttp).get(LAYOUT.prefix() + "fenced").orElseThrow().valueUtf8());
+    assertEquals(
+        "from b",
+        new KvClient(consulHttp).get(LAYOUT.prefix() + "fenced").orElseThrow().valueUtf8());
   }
 
   @Test
   void leaderWhoseSessionDisappearsReportsLossAtOnceAndRejoinsWithHigherEpoch() throws Exception {
-    LeaderOptions slowRenew = options(Duration.ofSeconds(1)); // renewal every 5 s: the watch must notice first
+    LeaderOptions slowRenew =
+        options(Duration.ofSeconds(1)); // renewal every 5 s: the watch must notice first
     LeaderElection a = start("a", slowRenew);
     LeaderTerm first = elected("a").elected();
     destroySession(first.sessionId());
@@ -189,7 +209,8 @@ class LeaderElectionTest {
     LeaderTerm second = elected("a").elected();
     assertTrue(second.epoch() > first.epoch(), second + " after " + first);
     assertNotEquals(first.sessionId(), second.sessionId(), "each term has its own session");
-    TxnRejectedException rejected = assertThrows(TxnRejectedException.class, () -> write(first, "stale"));
+    TxnRejectedException rejected =
+        assertThrows(TxnRejectedException.class, () -> write(first, "stale"));
     assertTrue(rejected.fencingLost());
   }
 }

@@ -1,6 +1,5 @@
 package io.promeshard.coordinator.membership;
 
-import io.promeshard.protocol.lifecycle.RetryPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
 import io.promeshard.protocol.consul.WatchOptions;
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
@@ -62,9 +62,13 @@ class MembershipWatcherTest {
   }
 
   private void start(Duration hold) {
-    WatchOptions options = WatchOptions.defaults().withWait(Duration.ofSeconds(20))
-        .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofMillis(500)));
-    watcher = new MembershipWatcher(consulHttp, service, hold, events::add, Clock.systemUTC(), options).start();
+    WatchOptions options =
+        WatchOptions.defaults()
+            .withWait(Duration.ofSeconds(20))
+            .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofMillis(500)));
+    watcher =
+        new MembershipWatcher(consulHttp, service, hold, events::add, Clock.systemUTC(), options)
+            .start();
   }
 
   private String id(String node) {
@@ -72,16 +76,29 @@ class MembershipWatcherTest {
   }
 
   private void put(String path, String body) throws IOException {
-    Request request = new Request.Builder().url(consul.url() + path)
-        .put(RequestBody.create(body == null ? "" : body, JSON)).build();
+    Request request =
+        new Request.Builder()
+            .url(consul.url() + path)
+            .put(RequestBody.create(body == null ? "" : body, JSON))
+            .build();
     try (Response r = http.newCall(request).execute()) {
       assertEquals(200, r.code(), "PUT " + path + ": " + r.body().string());
     }
   }
 
   private void register(String node, String meta, boolean passing) throws IOException {
-    put("/v1/agent/service/register", "{\"ID\":\"" + id(node) + "\",\"Name\":\"" + service + "\",\"Port\":9090,"
-        + "\"Meta\":" + meta + ",\"Check\":{\"TTL\":\"10m\",\"Status\":\"" + (passing ? "passing" : "critical") + "\"}}");
+    put(
+        "/v1/agent/service/register",
+        "{\"ID\":\""
+            + id(node)
+            + "\",\"Name\":\""
+            + service
+            + "\",\"Port\":9090,"
+            + "\"Meta\":"
+            + meta
+            + ",\"Check\":{\"TTL\":\"10m\",\"Status\":\""
+            + (passing ? "passing" : "critical")
+            + "\"}}");
   }
 
   private void check(String node, boolean passing) throws IOException {
@@ -99,18 +116,31 @@ class MembershipWatcherTest {
   }
 
   private void awaitPending(String node, RawHealth raw) {
-    Await.until(EVENT_TIMEOUT, node + " pending as " + raw, () -> watcher.status().pending().stream()
-        .anyMatch(p -> p.node().equals(id(node)) && p.raw() == raw));
+    Await.until(
+        EVENT_TIMEOUT,
+        node + " pending as " + raw,
+        () ->
+            watcher.status().pending().stream()
+                .anyMatch(p -> p.node().equals(id(node)) && p.raw() == raw));
   }
 
-  /** Asserts that the effective set does not change during the first half of the hold, then returns the change. */
-  private Map<String, Member> changeAfterHold(long flippedAtNanos, Duration hold, String node, boolean member)
-      throws InterruptedException {
-    assertNull(events.poll(hold.toMillis() / 2, TimeUnit.MILLISECONDS), "membership changed before flap_hold");
-    assertEquals(member, watcher.members().containsKey(id(node)), node + " in the snapshot half-way through the hold");
+  /**
+   * Asserts that the effective set does not change during the first half of the hold, then returns
+   * the change.
+   */
+  private Map<String, Member> changeAfterHold(
+      long flippedAtNanos, Duration hold, String node, boolean member) throws InterruptedException {
+    assertNull(
+        events.poll(hold.toMillis() / 2, TimeUnit.MILLISECONDS),
+        "membership changed before flap_hold");
+    assertEquals(
+        member,
+        watcher.members().containsKey(id(node)),
+        node + " in the snapshot half-way through the hold");
     Map<String, Member> e = nextEvent();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - flippedAtNanos);
-    assertTrue(elapsed.compareTo(hold) >= 0, "changed after " + elapsed + ", before flap_hold " + hold);
+    assertTrue(
+        elapsed.compareTo(hold) >= 0, "changed after " + elapsed + ", before flap_hold " + hold);
     return e;
   }
 
@@ -122,8 +152,15 @@ class MembershipWatcherTest {
     register("d", "{}", false);
     start(HOLD);
     Map<String, Member> first = nextEvent();
-    assertEquals(Map.of(id("a"), new Member(id("a"), 2, "z1"), id("b"), new Member(id("b"), 1, "z2"),
-        id("c"), new Member(id("c"), 1, "")), first);
+    assertEquals(
+        Map.of(
+            id("a"),
+            new Member(id("a"), 2, "z1"),
+            id("b"),
+            new Member(id("b"), 1, "z2"),
+            id("c"),
+            new Member(id("c"), 1, "")),
+        first);
     assertEquals(first, watcher.members());
     assertTrue(watcher.status().known());
   }
@@ -169,7 +206,8 @@ class MembershipWatcherTest {
     put("/v1/agent/service/maintenance/" + id("b") + "?enable=false", null);
     awaitPending("b", RawHealth.HEALTHY);
     watcher.setHold(Duration.ofMillis(500));
-    assertEquals(names("a", "b"), nextEvent().keySet(), "joined after the new 0.5 s hold, not the old 30 s");
+    assertEquals(
+        names("a", "b"), nextEvent().keySet(), "joined after the new 0.5 s hold, not the old 30 s");
     assertEquals(Duration.ofMillis(500), watcher.status().hold());
   }
 
@@ -197,7 +235,9 @@ class MembershipWatcherTest {
     awaitPending("b", RawHealth.UNHEALTHY);
     check("b", true);
     Await.until(EVENT_TIMEOUT, "b no longer pending", () -> watcher.status().pending().isEmpty());
-    assertNull(events.poll(HOLD.toMillis() + 500, TimeUnit.MILLISECONDS), "an event although nothing changed");
+    assertNull(
+        events.poll(HOLD.toMillis() + 500, TimeUnit.MILLISECONDS),
+        "an event although nothing changed");
     assertEquals(names("a", "b"), watcher.members().keySet());
   }
 
@@ -212,14 +252,21 @@ class MembershipWatcherTest {
     awaitPending("b", RawHealth.UNHEALTHY);
     try {
       consul.server().stop();
-      Await.until(EVENT_TIMEOUT, "Consul reported unreachable", () -> watcher.status().consulUnreachable());
-      assertNull(events.poll(hold.toMillis() + 500, TimeUnit.MILLISECONDS), "membership changed while Consul was down");
+      Await.until(
+          EVENT_TIMEOUT, "Consul reported unreachable", () -> watcher.status().consulUnreachable());
+      assertNull(
+          events.poll(hold.toMillis() + 500, TimeUnit.MILLISECONDS),
+          "membership changed while Consul was down");
       assertEquals(names("a", "b"), watcher.members().keySet());
-      assertEquals(names("b"), watcher.status().pending().stream().map(MembershipStatus.Pending::node)
-          .collect(Collectors.toSet()));
+      assertEquals(
+          names("b"),
+          watcher.status().pending().stream()
+              .map(MembershipStatus.Pending::node)
+              .collect(Collectors.toSet()));
     } finally {
       consul.server().restart();
     }
-    Await.until(EVENT_TIMEOUT, "Consul reachable again", () -> !watcher.status().consulUnreachable());
+    Await.until(
+        EVENT_TIMEOUT, "Consul reachable again", () -> !watcher.status().consulUnreachable());
   }
 }

@@ -14,12 +14,20 @@ import org.junit.jupiter.api.Test;
 /** How one /v1/health/service reply becomes healthy, unhealthy and draining nodes. */
 class NodeHealthFetcherTest {
   private static HealthSnapshot parse(String json) throws IOException {
-    return NodeHealthFetcher.parse("GET health/service/prome-shard-node", json.getBytes(StandardCharsets.UTF_8));
+    return NodeHealthFetcher.parse(
+        "GET health/service/prome-shard-node", json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String instance(String consulNode, String id, String meta, String... checks) {
-    return "{\"Node\":{\"Node\":\"" + consulNode + "\"},\"Service\":{\"ID\":\"" + id
-        + "\",\"Service\":\"prome-shard-node\",\"Meta\":" + meta + "},\"Checks\":[" + String.join(",", checks) + "]}";
+    return "{\"Node\":{\"Node\":\""
+        + consulNode
+        + "\"},\"Service\":{\"ID\":\""
+        + id
+        + "\",\"Service\":\"prome-shard-node\",\"Meta\":"
+        + meta
+        + "},\"Checks\":["
+        + String.join(",", checks)
+        + "]}";
   }
 
   private static String check(String id, String status) {
@@ -32,17 +40,39 @@ class NodeHealthFetcherTest {
 
   @Test
   void instancePassingEveryCheckIsHealthyWithWeightAndZoneFromMeta() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{\"weight\":\"2.5\",\"zone\":\"z1\"}", serf(),
-        check("service:prom-a", "passing")) + "," + instance("h2", "prom-b", "null", serf()) + "]");
-    assertEquals(Map.of("prom-a", new Member("prom-a", 2.5, "z1"), "prom-b", new Member("prom-b", 1, "")), s.healthy());
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance(
+                    "h1",
+                    "prom-a",
+                    "{\"weight\":\"2.5\",\"zone\":\"z1\"}",
+                    serf(),
+                    check("service:prom-a", "passing"))
+                + ","
+                + instance("h2", "prom-b", "null", serf())
+                + "]");
+    assertEquals(
+        Map.of("prom-a", new Member("prom-a", 2.5, "z1"), "prom-b", new Member("prom-b", 1, "")),
+        s.healthy());
     assertEquals(Set.of(), s.unhealthy());
     assertEquals(List.of(), s.problems());
   }
 
   @Test
   void warningOrCriticalCheckMakesInstanceUnhealthy() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{}", serf(), check("service:prom-a", "critical"))
-        + "," + instance("h2", "prom-b", "{}", check("serfHealth", "warning"), check("service:prom-b", "passing")) + "]");
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance("h1", "prom-a", "{}", serf(), check("service:prom-a", "critical"))
+                + ","
+                + instance(
+                    "h2",
+                    "prom-b",
+                    "{}",
+                    check("serfHealth", "warning"),
+                    check("service:prom-b", "passing"))
+                + "]");
     assertEquals(Set.of("prom-a", "prom-b"), s.unhealthy());
     assertTrue(s.healthy().isEmpty());
     assertEquals(RawHealth.UNHEALTHY, s.stateOf("prom-a"));
@@ -51,38 +81,74 @@ class NodeHealthFetcherTest {
 
   @Test
   void serviceOrNodeMaintenanceDrains() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{}", serf(), check("service:prom-a", "passing"),
-        check("_service_maintenance:prom-a", "critical"))
-        + "," + instance("h2", "prom-b", "{}", serf(), check("_node_maintenance", "critical"))
-        + "," + instance("h3", "prom-c", "{}", serf(), check("_service_maintenance:other", "critical")) + "]");
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance(
+                    "h1",
+                    "prom-a",
+                    "{}",
+                    serf(),
+                    check("service:prom-a", "passing"),
+                    check("_service_maintenance:prom-a", "critical"))
+                + ","
+                + instance("h2", "prom-b", "{}", serf(), check("_node_maintenance", "critical"))
+                + ","
+                + instance(
+                    "h3", "prom-c", "{}", serf(), check("_service_maintenance:other", "critical"))
+                + "]");
     assertEquals(Set.of("prom-a", "prom-b"), s.draining());
-    assertEquals(Set.of("prom-c"), s.unhealthy(), "another service's maintenance is just a failing check");
+    assertEquals(
+        Set.of("prom-c"), s.unhealthy(), "another service's maintenance is just a failing check");
   }
 
   @Test
   void invalidServiceIdIsSkippedAndNamed() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "../etc", "{}", serf()) + "," + instance("h2", "prom-b", "{}", serf()) + "]");
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance("h1", "../etc", "{}", serf())
+                + ","
+                + instance("h2", "prom-b", "{}", serf())
+                + "]");
     assertEquals(Set.of("prom-b"), s.healthy().keySet());
     assertEquals(1, s.problems().size());
-    assertTrue(s.problems().get(0).contains("\"../etc\"") && s.problems().get(0).contains("h1"), s.problems().get(0));
+    assertTrue(
+        s.problems().get(0).contains("\"../etc\"") && s.problems().get(0).contains("h1"),
+        s.problems().get(0));
   }
 
   @Test
   void badWeightFallsBackToOneAndIsNamed() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{\"weight\":\"heavy\"}", serf())
-        + "," + instance("h2", "prom-b", "{\"weight\":\"-3\"}", serf())
-        + "," + instance("h3", "prom-c", "{\"weight\":\"NaN\"}", serf()) + "]");
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance("h1", "prom-a", "{\"weight\":\"heavy\"}", serf())
+                + ","
+                + instance("h2", "prom-b", "{\"weight\":\"-3\"}", serf())
+                + ","
+                + instance("h3", "prom-c", "{\"weight\":\"NaN\"}", serf())
+                + "]");
     s.healthy().values().forEach(m -> assertEquals(1.0, m.weight(), m.name()));
     assertEquals(3, s.problems().size());
-    assertTrue(s.problems().get(0).contains("prom-a") && s.problems().get(0).contains("\"heavy\""), s.problems().get(0));
+    assertTrue(
+        s.problems().get(0).contains("prom-a") && s.problems().get(0).contains("\"heavy\""),
+        s.problems().get(0));
   }
 
   @Test
   void instanceRegisteredTwiceCountsAtItsBestStateUnlessDraining() throws IOException {
-    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{}", check("serfHealth", "critical"))
-        + "," + instance("h2", "prom-a", "{\"zone\":\"z2\"}", serf())
-        + "," + instance("h1", "prom-b", "{}", serf())
-        + "," + instance("h2", "prom-b", "{}", serf(), check("_node_maintenance", "critical")) + "]");
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance("h1", "prom-a", "{}", check("serfHealth", "critical"))
+                + ","
+                + instance("h2", "prom-a", "{\"zone\":\"z2\"}", serf())
+                + ","
+                + instance("h1", "prom-b", "{}", serf())
+                + ","
+                + instance("h2", "prom-b", "{}", serf(), check("_node_maintenance", "critical"))
+                + "]");
     assertEquals(Map.of("prom-a", new Member("prom-a", 1, "z2")), s.healthy());
     assertEquals(Set.of("prom-b"), s.draining());
     assertEquals(2, s.problems().size());

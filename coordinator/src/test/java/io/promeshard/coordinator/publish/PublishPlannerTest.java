@@ -36,11 +36,22 @@ class PublishPlannerTest {
 
   @Test
   void firstDispatchWritesEveryPartThenEveryManifest() {
-    PublishPlan plan = planner.plan(Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 7, "t");
-    assertEquals(List.of("prome-shard/nodes/p1/targets/web", "prome-shard/nodes/p1/rules/heavy",
-        "prome-shard/nodes/p2/targets/web", "prome-shard/nodes/p2/rules/heavy").stream().sorted().toList(),
+    PublishPlan plan =
+        planner.plan(
+            Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 7, "t");
+    assertEquals(
+        List.of(
+                "prome-shard/nodes/p1/targets/web",
+                "prome-shard/nodes/p1/rules/heavy",
+                "prome-shard/nodes/p2/targets/web",
+                "prome-shard/nodes/p2/rules/heavy")
+            .stream()
+            .sorted()
+            .toList(),
         keys(plan.parts()).stream().sorted().toList());
-    assertEquals(List.of("prome-shard/nodes/p1/manifest", "prome-shard/nodes/p2/manifest"), keys(plan.manifests()));
+    assertEquals(
+        List.of("prome-shard/nodes/p1/manifest", "prome-shard/nodes/p2/manifest"),
+        keys(plan.manifests()));
     NodeManifest m = Json.decode("m", plan.manifests().get(0).value(), NodeManifest.class);
     assertEquals(1, m.generation());
     assertEquals(7, m.epoch());
@@ -50,7 +61,8 @@ class PublishPlannerTest {
 
   @Test
   void identicalSecondDispatchWritesNothing() {
-    Map<String, NodeShare> desired = Map.of("p1", share(targets("a", 300)), "p2", share(targets("b", 3)));
+    Map<String, NodeShare> desired =
+        Map.of("p1", share(targets("a", 300)), "p2", share(targets("b", 3)));
     PublishPlan first = planner.plan(desired, Map.of(), 1, "t1");
     PublishPlan second = planner.plan(desired, first.after(), 1, "t2");
     assertTrue(second.isEmpty());
@@ -60,11 +72,19 @@ class PublishPlannerTest {
 
   @Test
   void onlyTheChangedPartOfTheChangedNodeIsWritten() {
-    PublishPlan first = planner.plan(Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 1, "t");
-    PublishPlan next = planner.plan(Map.of("p1", share(targets("a", 4)), "p2", share(targets("b", 3))), first.after(), 1, "t");
+    PublishPlan first =
+        planner.plan(
+            Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 1, "t");
+    PublishPlan next =
+        planner.plan(
+            Map.of("p1", share(targets("a", 4)), "p2", share(targets("b", 3))),
+            first.after(),
+            1,
+            "t");
     assertEquals(List.of("prome-shard/nodes/p1/targets/web"), keys(next.parts()));
     assertEquals(List.of("prome-shard/nodes/p1/manifest"), keys(next.manifests()));
-    assertEquals(2, Json.decode("m", next.manifests().get(0).value(), NodeManifest.class).generation());
+    assertEquals(
+        2, Json.decode("m", next.manifests().get(0).value(), NodeManifest.class).generation());
   }
 
   @Test
@@ -79,20 +99,30 @@ class PublishPlannerTest {
 
   @Test
   void nodeThatLeftGetsAnEmptyManifestAndItsPartsDeleted() {
-    PublishPlan first = planner.plan(Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 1, "t");
+    PublishPlan first =
+        planner.plan(
+            Map.of("p1", share(targets("a", 3)), "p2", share(targets("b", 3))), Map.of(), 1, "t");
     PublishPlan next = planner.plan(Map.of("p1", share(targets("a", 3))), first.after(), 1, "t");
     assertTrue(next.parts().isEmpty());
     assertEquals(List.of("prome-shard/nodes/p2/manifest"), keys(next.manifests()));
-    assertTrue(Json.decode("m", next.manifests().get(0).value(), NodeManifest.class).parts().isEmpty());
-    assertEquals(List.of("prome-shard/nodes/p2/rules/heavy", "prome-shard/nodes/p2/targets/web"), next.deletes().stream().sorted().toList());
+    assertTrue(
+        Json.decode("m", next.manifests().get(0).value(), NodeManifest.class).parts().isEmpty());
+    assertEquals(
+        List.of("prome-shard/nodes/p2/rules/heavy", "prome-shard/nodes/p2/targets/web"),
+        next.deletes().stream().sorted().toList());
     assertTrue(planner.plan(Map.of("p1", share(targets("a", 3))), next.after(), 1, "t").isEmpty());
   }
 
   @Test
   void changedRuleIntervalWritesOnlyANewManifest() {
-    NodeShare thirty = new NodeShare(share(targets("a", 3)).targets(), share(targets("a", 3)).rules(),
-        Map.of("heavy", java.time.Duration.ofSeconds(30)));
-    NodeShare minute = new NodeShare(thirty.targets(), thirty.rules(), Map.of("heavy", java.time.Duration.ofMinutes(1)));
+    NodeShare thirty =
+        new NodeShare(
+            share(targets("a", 3)).targets(),
+            share(targets("a", 3)).rules(),
+            Map.of("heavy", java.time.Duration.ofSeconds(30)));
+    NodeShare minute =
+        new NodeShare(
+            thirty.targets(), thirty.rules(), Map.of("heavy", java.time.Duration.ofMinutes(1)));
     PublishPlan first = planner.plan(Map.of("p1", thirty), Map.of(), 1, "t");
     assertTrue(planner.plan(Map.of("p1", thirty), first.after(), 1, "t").isEmpty());
     PublishPlan next = planner.plan(Map.of("p1", minute), first.after(), 1, "t");
@@ -108,8 +138,12 @@ class PublishPlannerTest {
     StoredNode stored = first.after().get("p1");
     Map<String, String> parts = new HashMap<>(stored.parts());
     parts.put("targets/web", "0".repeat(64));
-    PublishPlan repair = planner.plan(Map.of("p1", share(targets("a", 3))),
-        Map.of("p1", new StoredNode("p1", parts, stored.manifest())), 1, "t");
+    PublishPlan repair =
+        planner.plan(
+            Map.of("p1", share(targets("a", 3))),
+            Map.of("p1", new StoredNode("p1", parts, stored.manifest())),
+            1,
+            "t");
     assertEquals(List.of("prome-shard/nodes/p1/targets/web"), keys(repair.parts()));
     assertTrue(repair.manifests().isEmpty());
   }

@@ -38,7 +38,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** {@code prome-shard-coordinator records import} end to end with real Consul, promtool and redis-server. */
+/**
+ * {@code prome-shard-coordinator records import} end to end with real Consul, promtool and
+ * redis-server.
+ */
 class RecordsCommandTest {
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   private static RedisServer redis;
@@ -77,7 +80,9 @@ class RecordsCommandTest {
   }
 
   private Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of("records", "import", "--consul", consul.url(), "--config", configFile()));
+    List<String> all =
+        new ArrayList<>(
+            List.of("records", "import", "--consul", consul.url(), "--config", configFile()));
     all.addAll(List.of(args));
     PrintStream out = System.out;
     PrintStream err = System.err;
@@ -94,7 +99,10 @@ class RecordsCommandTest {
     }
   }
 
-  /** A coordinator file of our own, so a /etc/prome-shard/coordinator.yml on the build machine plays no part. */
+  /**
+   * A coordinator file of our own, so a /etc/prome-shard/coordinator.yml on the build machine plays
+   * no part.
+   */
   private String configFile() {
     Path file = tmp.resolve("coordinator.yml");
     try {
@@ -115,24 +123,55 @@ class RecordsCommandTest {
 
   @Test
   void queryLogImportRegistersArchivesExportsAndAccountsForEveryLine() throws Exception {
-    kv.put(LAYOUT.settings(), "{\"record_group\":\"slow_queries\",\"record_interval\":\"1m\"}".getBytes(StandardCharsets.UTF_8));
+    kv.put(
+        LAYOUT.settings(),
+        "{\"record_group\":\"slow_queries\",\"record_interval\":\"1m\"}"
+            .getBytes(StandardCharsets.UTF_8));
     Path archive = tmp.resolve("archive");
-    Run r = run("--query-log", RecordInputTest.fixture("query.log").toString(), "--archive-dir", archive.toString(),
-        "--redis", redis.url(), "--promtool", promtool());
+    Run r =
+        run(
+            "--query-log",
+            RecordInputTest.fixture("query.log").toString(),
+            "--archive-dir",
+            archive.toString(),
+            "--redis",
+            redis.url(),
+            "--promtool",
+            promtool());
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("read 16 lines, 5 malformed, 2 below threshold, 1 duplicates, 2 invalid, 4 new, "
-        + "0 already registered, 1 blank or comment, 1 rule evaluations skipped"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "read 16 lines, 5 malformed, 2 below threshold, 1 duplicates, 2 invalid, 4 new, "
+                    + "0 already registered, 1 blank or comment, 1 rule evaluations skipped"),
+        r.out());
     assertTrue(r.out().contains("invalid line 7 hke:heavy_expr:"), r.out());
     assertTrue(r.out().contains("could not parse expression"), r.out());
-    assertTrue(r.out().contains("invalid line 13: (empty)" + System.lineSeparator() + "    empty expression"), r.out());
-    assertTrue(r.out().contains("added records/1 hke:heavy_expr:8ecb9855f58d8f09d59fd744f5ea5e80 = "
-        + "sum(rate(prometheus_http_requests_total[1m])) by (handler)"), r.out());
-    assertTrue(r.out().contains("5 expressions checked with " + promtool() + " (1 run), 1 refused"), r.out());
+    assertTrue(
+        r.out()
+            .contains("invalid line 13: (empty)" + System.lineSeparator() + "    empty expression"),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "added records/1 hke:heavy_expr:8ecb9855f58d8f09d59fd744f5ea5e80 = "
+                    + "sum(rate(prometheus_http_requests_total[1m])) by (handler)"),
+        r.out());
+    assertTrue(
+        r.out().contains("5 expressions checked with " + promtool() + " (1 run), 1 refused"),
+        r.out());
     assertTrue(r.out().contains("registry: 4 records, next index 5"), r.out());
-    assertTrue(r.out().contains("redis: 4 pairs written to " + redis.url() + ", 4 names added to set prome-shard:records (4 members)"),
+    assertTrue(
+        r.out()
+            .contains(
+                "redis: 4 pairs written to "
+                    + redis.url()
+                    + ", 4 names added to set prome-shard:records (4 members)"),
         r.out());
 
-    Path file = archive.resolve(RuleArchive.fileName(4, LocalDate.now(Clock.system(ZoneId.systemDefault()))));
+    Path file =
+        archive.resolve(
+            RuleArchive.fileName(4, LocalDate.now(Clock.system(ZoneId.systemDefault()))));
     RuleArchiveTest.promtoolCheck(file);
     JsonNode group = new YAMLMapper().readTree(file.toFile()).path("groups").get(0);
     assertEquals("slow_queries", group.path("name").asText());
@@ -143,17 +182,43 @@ class RecordsCommandTest {
       assertEquals(4, j.scard("prome-shard:records"));
     }
 
-    Run exprs = run("--exprs", RecordInputTest.fixture("exprs.txt").toString(), "--archive-dir", archive.toString(),
-        "--redis", redis.url(), "--promtool", promtool());
+    Run exprs =
+        run(
+            "--exprs",
+            RecordInputTest.fixture("exprs.txt").toString(),
+            "--archive-dir",
+            archive.toString(),
+            "--redis",
+            redis.url(),
+            "--promtool",
+            promtool());
     assertEquals(0, exprs.exit(), exprs.out() + exprs.err());
-    assertTrue(exprs.out().contains("read 10 lines, 1 malformed, 0 below threshold, 1 duplicates, 1 invalid, 4 new, "
-        + "0 already registered, 3 blank or comment"), exprs.out());
-    assertTrue(exprs.out().contains("added records/8 hke:heavy_expr:89d137ad5bda28484dacf34a628040ba = avg(node_load5)"),
+    assertTrue(
+        exprs
+            .out()
+            .contains(
+                "read 10 lines, 1 malformed, 0 below threshold, 1 duplicates, 1 invalid, 4 new, "
+                    + "0 already registered, 3 blank or comment"),
         exprs.out());
-    assertTrue(Files.exists(archive.resolve(RuleArchive.fileName(8, LocalDate.now(Clock.system(ZoneId.systemDefault()))))));
+    assertTrue(
+        exprs
+            .out()
+            .contains(
+                "added records/8 hke:heavy_expr:89d137ad5bda28484dacf34a628040ba = avg(node_load5)"),
+        exprs.out());
+    assertTrue(
+        Files.exists(
+            archive.resolve(
+                RuleArchive.fileName(8, LocalDate.now(Clock.system(ZoneId.systemDefault()))))));
 
-    Run again = run("--query-log", RecordInputTest.fixture("query.log").toString(), "--redis", redis.url(),
-        "--promtool", promtool());
+    Run again =
+        run(
+            "--query-log",
+            RecordInputTest.fixture("query.log").toString(),
+            "--redis",
+            redis.url(),
+            "--promtool",
+            promtool());
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("2 invalid, 0 new, 4 already registered"), again.out());
     assertTrue(again.out().contains("redis: 0 pairs written"), again.out());
@@ -164,17 +229,18 @@ class RecordsCommandTest {
   void usageConfigAndInputErrorsExitTwoAndWriteNothing() throws IOException {
     String log = RecordInputTest.fixture("query.log").toString();
     String exprs = RecordInputTest.fixture("exprs.txt").toString();
-    List<String[]> cases = List.of(
-        new String[] {"--query-log", tmp.resolve("missing.log").toString()},
-        new String[] {"--exprs", tmp.toString()},
-        new String[] {"--query-log", log, "--exprs", exprs},
-        new String[] {},
-        new String[] {"--exprs", exprs, "--min-duration", "2s"},
-        new String[] {"--query-log", log, "--min-duration", "2 seconds"},
-        new String[] {"--exprs", exprs, "--prefix-name", "9bad"},
-        new String[] {"--exprs", exprs, "--redis", "http://127.0.0.1:6379"},
-        new String[] {"--exprs", exprs, "--redis-all"},
-        new String[] {"--exprs", exprs, "--promtool", exprs});
+    List<String[]> cases =
+        List.of(
+            new String[] {"--query-log", tmp.resolve("missing.log").toString()},
+            new String[] {"--exprs", tmp.toString()},
+            new String[] {"--query-log", log, "--exprs", exprs},
+            new String[] {},
+            new String[] {"--exprs", exprs, "--min-duration", "2s"},
+            new String[] {"--query-log", log, "--min-duration", "2 seconds"},
+            new String[] {"--exprs", exprs, "--prefix-name", "9bad"},
+            new String[] {"--exprs", exprs, "--redis", "http://127.0.0.1:6379"},
+            new String[] {"--exprs", exprs, "--redis-all"},
+            new String[] {"--exprs", exprs, "--promtool", exprs});
     for (String[] args : cases) {
       Run r = run(args);
       assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r.out() + r.err());
@@ -196,7 +262,18 @@ class RecordsCommandTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> args = List.of("records", "import", "--consul", "http://127.0.0.1:" + port, "--config", configFile(), "--exprs", RecordInputTest.fixture("exprs.txt").toString(), "--promtool", promtool());
+    List<String> args =
+        List.of(
+            "records",
+            "import",
+            "--consul",
+            "http://127.0.0.1:" + port,
+            "--config",
+            configFile(),
+            "--exprs",
+            RecordInputTest.fixture("exprs.txt").toString(),
+            "--promtool",
+            promtool());
     PrintStream err = System.err;
     ByteArrayOutputStream e = new ByteArrayOutputStream();
     try {
@@ -205,7 +282,9 @@ class RecordsCommandTest {
     } finally {
       System.setErr(err);
     }
-    assertTrue(e.toString(StandardCharsets.UTF_8).contains("127.0.0.1:" + port), e.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        e.toString(StandardCharsets.UTF_8).contains("127.0.0.1:" + port),
+        e.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -222,7 +301,8 @@ class RecordsCommandTest {
     assertTrue(r.out().contains("rerun with --redis-all"), r.out());
     assertEquals(4, registered());
 
-    Run repair = run("--exprs", exprs, "--redis", redis.url(), "--redis-all", "--promtool", promtool());
+    Run repair =
+        run("--exprs", exprs, "--redis", redis.url(), "--redis-all", "--promtool", promtool());
     assertEquals(0, repair.exit(), repair.out() + repair.err());
     assertTrue(repair.out().contains("0 new, 4 already registered"), repair.out());
     try (Jedis j = new Jedis(URI.create(redis.url()))) {
@@ -232,8 +312,17 @@ class RecordsCommandTest {
 
   @Test
   void dryRunWritesNothing() throws IOException {
-    Run r = run("--exprs", RecordInputTest.fixture("exprs.txt").toString(), "--dry-run", "--archive-dir",
-        tmp.resolve("a").toString(), "--redis", redis.url(), "--promtool", promtool());
+    Run r =
+        run(
+            "--exprs",
+            RecordInputTest.fixture("exprs.txt").toString(),
+            "--dry-run",
+            "--archive-dir",
+            tmp.resolve("a").toString(),
+            "--redis",
+            redis.url(),
+            "--promtool",
+            promtool());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("4 new (not written: dry run)"), r.out());
     assertTrue(r.out().contains("would add records/1 "), r.out());
@@ -250,10 +339,16 @@ class RecordsCommandTest {
 
   @Test
   void withoutPromtoolTheSummarySaysSoAndExpressionsAreTakenUnchecked() throws IOException {
-    ImportReport report = new RecordImport(kv, new TxnWriter(http), LAYOUT, Clock.system(ZoneId.systemDefault()))
-        .run(ImportRequest.exprs(RecordInputTest.fixture("exprs.txt")));
-    assertTrue(report.check().startsWith("promtool not found (give --promtool or put it on PATH): 5 expressions taken "
-        + "without a syntax check"), report.check());
+    ImportReport report =
+        new RecordImport(kv, new TxnWriter(http), LAYOUT, Clock.system(ZoneId.systemDefault()))
+            .run(ImportRequest.exprs(RecordInputTest.fixture("exprs.txt")));
+    assertTrue(
+        report
+            .check()
+            .startsWith(
+                "promtool not found (give --promtool or put it on PATH): 5 expressions taken "
+                    + "without a syntax check"),
+        report.check());
     assertEquals(5, report.added(), "the unparsable one too");
     assertTrue(report.invalid().isEmpty());
   }
@@ -261,13 +356,21 @@ class RecordsCommandTest {
   @Test
   void archiveDirThatIsAFileIsAUsageError() throws IOException {
     Path file = Files.writeString(tmp.resolve("plain"), "x");
-    Run r = run("--exprs", RecordInputTest.fixture("exprs.txt").toString(), "--archive-dir", file.toString(),
-        "--promtool", promtool());
+    Run r =
+        run(
+            "--exprs",
+            RecordInputTest.fixture("exprs.txt").toString(),
+            "--archive-dir",
+            file.toString(),
+            "--promtool",
+            promtool());
     assertEquals(2, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("--archive-dir: not a directory"), r.err());
     assertEquals(0, registered());
     try (Stream<Path> s = Files.list(tmp)) {
-      assertEquals(List.of("coordinator.yml", "plain"), s.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("coordinator.yml", "plain"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
 }

@@ -51,7 +51,9 @@ class RedisExportTest {
 
   @Test
   void pairsAreSetAndNamesAddedToTheSet() throws IOException {
-    RedisExport export = new RedisExport(RedisExport.parseUrl(redis.url()), "prome-shard:records", Duration.ofSeconds(5));
+    RedisExport export =
+        new RedisExport(
+            RedisExport.parseUrl(redis.url()), "prome-shard:records", Duration.ofSeconds(5));
     Map<String, String> first = pairs("sum(up)", "rate(x[5m])", "up{name=\"ünïcødé\"}\n + 1");
     RedisExport.Result r = export.write(first);
     assertEquals(new RedisExport.Result(3, 3, 3), r);
@@ -72,11 +74,14 @@ class RedisExportTest {
     for (int i = 0; i < RedisExport.CHUNK * 2 + 17; i++) {
       many.putAll(pairs("sum(rate(m" + i + "[5m]))"));
     }
-    RedisExport export = new RedisExport(RedisExport.parseUrl(redis.url() + "/2"), "custom:set", Duration.ofSeconds(5));
+    RedisExport export =
+        new RedisExport(
+            RedisExport.parseUrl(redis.url() + "/2"), "custom:set", Duration.ofSeconds(5));
     assertEquals(new RedisExport.Result(many.size(), many.size(), many.size()), export.write(many));
     try (Jedis j = new Jedis(URI.create(redis.url() + "/2"))) {
       assertEquals(many.size(), j.scard("custom:set"));
-      assertEquals("sum(rate(m2016[5m]))", j.get(RecordNaming.defaults().name("sum(rate(m2016[5m]))")));
+      assertEquals(
+          "sum(rate(m2016[5m]))", j.get(RecordNaming.defaults().name("sum(rate(m2016[5m]))")));
     }
     try (Jedis j = new Jedis(URI.create(redis.url()))) {
       assertFalse(j.exists("custom:set"), "database 2 was used, not 0");
@@ -85,8 +90,10 @@ class RedisExportTest {
 
   @Test
   void badUrlIsAUsageErrorNamingTheFlag() {
-    for (String bad : new String[] {"http://127.0.0.1:6379", "127.0.0.1:6379", "redis://", "not a url"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisExport.parseUrl(bad));
+    for (String bad :
+        new String[] {"http://127.0.0.1:6379", "127.0.0.1:6379", "redis://", "not a url"}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> RedisExport.parseUrl(bad));
       assertTrue(e.getMessage().startsWith("--redis:"), e.getMessage());
     }
   }
@@ -100,7 +107,9 @@ class RedisExportTest {
     URI url = RedisExport.parseUrl("redis://user:s3cret@127.0.0.1:" + port + "/0");
     RedisExport export = new RedisExport(url, "k", Duration.ofSeconds(2));
     IOException e = assertThrows(IOException.class, () -> export.write(pairs("up")));
-    assertTrue(e.getMessage().startsWith("redis redis://user:***@127.0.0.1:" + port + "/0: "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("redis redis://user:***@127.0.0.1:" + port + "/0: "),
+        e.getMessage());
     assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
   }
 }

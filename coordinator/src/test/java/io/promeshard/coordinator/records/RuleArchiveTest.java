@@ -24,19 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class RuleArchiveTest {
   @TempDir Path dir;
 
-  static final List<String> TRICKY = List.of(
-      "sum by (job) (rate(http_requests_total{path=~\"/api/.*\", code!=\"500\"}[5m]))",
-      "label_replace(up, \"dst\", \"$1: #x\", \"instance\", \"(.*)\")",
-      "up\n  + on(instance) group_left\n  node_load1",
-      "count(up{job='it\\'s'})",
-      "up{name=\"ünïcødé ☃\"}",
-      "- 1 * up",
-      "{__name__=~\"node_.+\"}",
-      "  sum(up) # trailing comment ");
+  static final List<String> TRICKY =
+      List.of(
+          "sum by (job) (rate(http_requests_total{path=~\"/api/.*\", code!=\"500\"}[5m]))",
+          "label_replace(up, \"dst\", \"$1: #x\", \"instance\", \"(.*)\")",
+          "up\n  + on(instance) group_left\n  node_load1",
+          "count(up{job='it\\'s'})",
+          "up{name=\"ünïcødé ☃\"}",
+          "- 1 * up",
+          "{__name__=~\"node_.+\"}",
+          "  sum(up) # trailing comment ");
 
   static String promtoolCheck(Path file) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(Binaries.promtool().toString(), "check", "rules", file.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(Binaries.promtool().toString(), "check", "rules", file.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool finished");
     assertEquals(0, p.exitValue(), "promtool check rules " + file + ":\n" + out);
@@ -47,7 +50,9 @@ class RuleArchiveTest {
   void archiveOfTheRegistryPassesPromtoolAndParsesBackToTheSameRules() throws Exception {
     List<RecordRule> rules = new ArrayList<>();
     TRICKY.forEach(e -> rules.add(RecordNaming.defaults().rule(e)));
-    Path file = RuleArchive.write(dir, "heavy_expr_record", Duration.ofSeconds(90), rules, LocalDate.of(2024, 5, 1));
+    Path file =
+        RuleArchive.write(
+            dir, "heavy_expr_record", Duration.ofSeconds(90), rules, LocalDate.of(2024, 5, 1));
     assertEquals(dir.resolve("record_8_2024-05-01.yml"), file);
     assertTrue(promtoolCheck(file).contains("SUCCESS: 8 rules found"));
 
@@ -57,7 +62,9 @@ class RuleArchiveTest {
     assertEquals("heavy_expr_record", group.path("name").asText());
     assertEquals("1m30s", group.path("interval").asText());
     List<RecordRule> back = new ArrayList<>();
-    group.path("rules").forEach(r -> back.add(new RecordRule(r.path("record").asText(), r.path("expr").asText())));
+    group
+        .path("rules")
+        .forEach(r -> back.add(new RecordRule(r.path("record").asText(), r.path("expr").asText())));
     assertEquals(rules, back);
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList(), "no temporary file left behind");
@@ -78,7 +85,9 @@ class RuleArchiveTest {
 
   @Test
   void emptyRegistryStillGivesAValidRuleFile() throws Exception {
-    Path file = RuleArchive.write(dir, "heavy_expr_record", Duration.ofSeconds(30), List.of(), LocalDate.of(2024, 5, 1));
+    Path file =
+        RuleArchive.write(
+            dir, "heavy_expr_record", Duration.ofSeconds(30), List.of(), LocalDate.of(2024, 5, 1));
     assertEquals("record_0_2024-05-01.yml", file.getFileName().toString());
     promtoolCheck(file);
   }

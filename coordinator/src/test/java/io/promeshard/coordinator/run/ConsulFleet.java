@@ -1,7 +1,7 @@
 package io.promeshard.coordinator.run;
 
-import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.consul.ConsulHttp;
@@ -17,7 +17,9 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** Test helper: registers fake Prometheus nodes with TTL checks and reads back what is published. */
+/**
+ * Test helper: registers fake Prometheus nodes with TTL checks and reads back what is published.
+ */
 final class ConsulFleet implements AutoCloseable {
   final ConsulHttp http;
   final KvClient kv;
@@ -29,9 +31,18 @@ final class ConsulFleet implements AutoCloseable {
   }
 
   void register(String node, double weight, String zone) {
-    String body = "{\"ID\":\"" + node + "\",\"Name\":\"prome-shard-node\",\"Port\":9090,\"Address\":\"127.0.0.1\","
-        + "\"Meta\":{\"weight\":\"" + weight + "\",\"zone\":\"" + zone + "\"},"
-        + "\"Check\":{\"CheckID\":\"ttl-" + node + "\",\"TTL\":\"10m\",\"Status\":\"passing\"}}";
+    String body =
+        "{\"ID\":\""
+            + node
+            + "\",\"Name\":\"prome-shard-node\",\"Port\":9090,\"Address\":\"127.0.0.1\","
+            + "\"Meta\":{\"weight\":\""
+            + weight
+            + "\",\"zone\":\""
+            + zone
+            + "\"},"
+            + "\"Check\":{\"CheckID\":\"ttl-"
+            + node
+            + "\",\"TTL\":\"10m\",\"Status\":\"passing\"}}";
     put("agent/service/register", body);
   }
 
@@ -65,18 +76,23 @@ final class ConsulFleet implements AutoCloseable {
   /** The shares as published now (complete snapshots only). */
   Map<String, NodeShare> published() {
     try {
-      return StoredShares.decode(new Publisher(kv, new TxnWriter(http), layout).readStored()).shares();
+      return StoredShares.decode(new Publisher(kv, new TxnWriter(http), layout).readStored())
+          .shares();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private void put(String path, String body) {
-    Request request = new Request.Builder().url(http.url(path).build())
-        .put(RequestBody.create(body, MediaType.get("application/json"))).build();
+    Request request =
+        new Request.Builder()
+            .url(http.url(path).build())
+            .put(RequestBody.create(body, MediaType.get("application/json")))
+            .build();
     try (Response response = http.client().newCall(request).execute()) {
       if (!response.isSuccessful()) {
-        throw new IllegalStateException(path + ": HTTP " + response.code() + " " + response.body().string());
+        throw new IllegalStateException(
+            path + ": HTTP " + response.code() + " " + response.body().string());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,13 +1,13 @@
 package io.promeshard.coordinator.run;
 
-import io.promeshard.coordinator.dispatch.DispatchMode;
-import io.promeshard.coordinator.dispatch.DispatchReport;
-import io.promeshard.coordinator.publish.CoordinatorStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.coordinator.dispatch.DispatchMode;
+import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.KvEntry;
@@ -32,7 +32,8 @@ class CoordinatorTest {
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int TARGETS = 3000;
-  private static final String SETTINGS = "{\"flap_hold\":\"2s\",\"debounce\":\"100ms\",\"resync_interval\":\"1h\"}";
+  private static final String SETTINGS =
+      "{\"flap_hold\":\"2s\",\"debounce\":\"100ms\",\"resync_interval\":\"1h\"}";
 
   private ConsulFleet fleet;
   private final List<Coordinator> running = new ArrayList<>();
@@ -54,11 +55,20 @@ class CoordinatorTest {
   }
 
   private static String staticJob(int count, String prefix, Integer replicas) {
-    StringBuilder sb = new StringBuilder("{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[");
+    StringBuilder sb =
+        new StringBuilder("{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[");
     for (int i = 0; i < count; i++) {
-      sb.append(i == 0 ? "" : ",").append("\"").append(prefix).append(i / 250).append('.').append(i % 250).append(":9100\"");
+      sb.append(i == 0 ? "" : ",")
+          .append("\"")
+          .append(prefix)
+          .append(i / 250)
+          .append('.')
+          .append(i % 250)
+          .append(":9100\"");
     }
-    sb.append("],\"labels\":{\"env\":\"prod\"}}]}]").append(replicas == null ? "" : ",\"replicas\":" + replicas).append('}');
+    sb.append("],\"labels\":{\"env\":\"prod\"}}]}]")
+        .append(replicas == null ? "" : ",\"replicas\":" + replicas)
+        .append('}');
     return sb.toString();
   }
 
@@ -67,8 +77,14 @@ class CoordinatorTest {
   }
 
   private Coordinator start(LinkedBlockingQueue<DispatchReport> sink) throws Exception {
-    CoordinatorConfig cfg = new CoordinatorConfig(new ConsulConfig(consul.url(), null, null), null, "127.0.0.1:0",
-        Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    CoordinatorConfig cfg =
+        new CoordinatorConfig(
+            new ConsulConfig(consul.url(), null, null),
+            null,
+            "127.0.0.1:0",
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5));
     Coordinator c = new Coordinator(cfg, DispatchMode.PUBLISH, sink::add).start();
     running.add(c);
     return c;
@@ -83,16 +99,32 @@ class CoordinatorTest {
   /** Owners of every job/address as published. */
   private Map<String, Set<String>> owners() {
     Map<String, Set<String>> owners = new HashMap<>();
-    fleet.published().forEach((node, share) -> share.targets().forEach((job, groups) -> groups.forEach(g ->
-        owners.computeIfAbsent(job + "/" + g.targets().get(0), k -> new HashSet<>()).add(node))));
+    fleet
+        .published()
+        .forEach(
+            (node, share) ->
+                share
+                    .targets()
+                    .forEach(
+                        (job, groups) ->
+                            groups.forEach(
+                                g ->
+                                    owners
+                                        .computeIfAbsent(
+                                            job + "/" + g.targets().get(0), k -> new HashSet<>())
+                                        .add(node))));
     return owners;
   }
 
-  private Map<String, Set<String>> awaitOwners(String what, int targets, java.util.function.Predicate<Map<String, Set<String>>> cond) {
-    return Await.value(WAIT, what, () -> {
-      Map<String, Set<String>> o = owners();
-      return o.size() == targets && cond.test(o) ? o : null;
-    });
+  private Map<String, Set<String>> awaitOwners(
+      String what, int targets, java.util.function.Predicate<Map<String, Set<String>>> cond) {
+    return Await.value(
+        WAIT,
+        what,
+        () -> {
+          Map<String, Set<String>> o = owners();
+          return o.size() == targets && cond.test(o) ? o : null;
+        });
   }
 
   @Test
@@ -102,13 +134,18 @@ class CoordinatorTest {
     fleet.putKv("prome-shard/config/jobs/web", staticJob(TARGETS, "10.1.", null));
     fleet.putKv("prome-shard/config/jobs/db", staticJob(1000, "10.2.", 2));
     start();
-    Map<String, Set<String>> owners = awaitOwners("all targets published", TARGETS + 1000, o -> true);
+    Map<String, Set<String>> owners =
+        awaitOwners("all targets published", TARGETS + 1000, o -> true);
     owners.forEach((key, set) -> assertEquals(key.startsWith("db/") ? 2 : 1, set.size(), key));
     Map<String, Integer> perNode = new HashMap<>();
     owners.forEach((key, set) -> set.forEach(n -> perNode.merge(n, 1, Integer::sum)));
     double avg = (TARGETS + 2000) / 5.0;
     perNode.forEach((n, c) -> assertTrue(c <= avg * 1.05 + 1, n + " holds " + c + ", avg " + avg));
-    fleet.published().values().forEach(s -> s.targets().get("web").forEach(g -> assertEquals("prod", g.labels().get("env"))));
+    fleet
+        .published()
+        .values()
+        .forEach(
+            s -> s.targets().get("web").forEach(g -> assertEquals("prod", g.labels().get("env"))));
   }
 
   @Test
@@ -119,14 +156,25 @@ class CoordinatorTest {
     Coordinator c = start();
     awaitOwners("published", 300, o -> true);
     String base = "http://127.0.0.1:" + c.opsPort();
-    String metrics = Await.value(WAIT, "metrics after the dispatch", () -> {
-      String m = http(base + "/metrics");
-      return m.contains("prome_shard_dispatches_total{result=\"changed\"}") ? m : null;
-    });
-    for (String line : List.of("prome_shard_leader 1.0", "prome_shard_healthy_nodes 3.0", "prome_shard_node_targets{node=\"p1\"}",
-        "prome_shard_node_cost{node=\"p2\"}", "prome_shard_dispatch_duration_seconds_count",
-        "prome_shard_last_successful_dispatch_timestamp_seconds", "prome_shard_source_failing{job=\"web\"",
-        "prome_shard_moved_assignments_total", "prome_shard_config_errors 0.0")) {
+    String metrics =
+        Await.value(
+            WAIT,
+            "metrics after the dispatch",
+            () -> {
+              String m = http(base + "/metrics");
+              return m.contains("prome_shard_dispatches_total{result=\"changed\"}") ? m : null;
+            });
+    for (String line :
+        List.of(
+            "prome_shard_leader 1.0",
+            "prome_shard_healthy_nodes 3.0",
+            "prome_shard_node_targets{node=\"p1\"}",
+            "prome_shard_node_cost{node=\"p2\"}",
+            "prome_shard_dispatch_duration_seconds_count",
+            "prome_shard_last_successful_dispatch_timestamp_seconds",
+            "prome_shard_source_failing{job=\"web\"",
+            "prome_shard_moved_assignments_total",
+            "prome_shard_config_errors 0.0")) {
       assertTrue(metrics.contains(line), "missing " + line + " in\n" + metrics);
     }
     assertTrue(http(base + "/healthz").startsWith("ok: leader epoch "), http(base + "/healthz"));
@@ -134,8 +182,11 @@ class CoordinatorTest {
 
   private static String http(String url) {
     try {
-      var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
       return response.body();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -153,11 +204,14 @@ class CoordinatorTest {
     start();
     Map<String, Set<String>> before = awaitOwners("initial assignment", TARGETS, o -> true);
     fleet.fail("p3");
-    // within flap_hold nothing changes: the first second after the failure p3 still owns its targets
+    // within flap_hold nothing changes: the first second after the failure p3 still owns its
+    // targets
     long failedAt = System.nanoTime();
     Await.until(Duration.ofMillis(800), "pause", () -> System.nanoTime() - failedAt > 700_000_000L);
     assertEquals(before, owners(), "targets moved before flap_hold expired");
-    Map<String, Set<String>> after = awaitOwners("p3 drained", TARGETS, o -> o.values().stream().noneMatch(s -> s.contains("p3")));
+    Map<String, Set<String>> after =
+        awaitOwners(
+            "p3 drained", TARGETS, o -> o.values().stream().noneMatch(s -> s.contains("p3")));
     int moved = 0;
     for (var e : before.entrySet()) {
       if (!after.get(e.getKey()).equals(e.getValue())) {
@@ -167,15 +221,21 @@ class CoordinatorTest {
     }
     assertEquals(before.values().stream().filter(s -> s.contains("p3")).count(), moved);
     fleet.pass("p3");
-    Map<String, Set<String>> back = awaitOwners("p3 back", TARGETS, o -> o.values().stream().anyMatch(s -> s.contains("p3")));
+    Map<String, Set<String>> back =
+        awaitOwners("p3 back", TARGETS, o -> o.values().stream().anyMatch(s -> s.contains("p3")));
     int movedBack = 0;
     for (var e : after.entrySet()) {
       if (!back.get(e.getKey()).equals(e.getValue())) {
         movedBack++;
-        assertEquals(Set.of("p3"), back.get(e.getKey()), "a target moved between surviving nodes: " + e.getKey());
+        assertEquals(
+            Set.of("p3"),
+            back.get(e.getKey()),
+            "a target moved between surviving nodes: " + e.getKey());
       }
     }
-    assertTrue(movedBack <= TARGETS / 5 * 1.15 && movedBack >= TARGETS / 5 * 0.85, "moved back: " + movedBack);
+    assertTrue(
+        movedBack <= TARGETS / 5 * 1.15 && movedBack >= TARGETS / 5 * 0.85,
+        "moved back: " + movedBack);
   }
 
   @Test
@@ -188,21 +248,30 @@ class CoordinatorTest {
     start();
     long started = System.nanoTime();
     Await.until(WAIT, "a moment passes", () -> System.nanoTime() - started > 3_000_000_000L);
-    assertTrue(fleet.published().isEmpty(), "published before the registered servers passed their checks");
+    assertTrue(
+        fleet.published().isEmpty(), "published before the registered servers passed their checks");
     fleet.pass("p2");
     fleet.pass("p3");
-    Map<String, Set<String>> owners = awaitOwners("all three servers share the targets", 300,
-        o -> o.values().stream().flatMap(Set::stream).distinct().count() == 3);
+    Map<String, Set<String>> owners =
+        awaitOwners(
+            "all three servers share the targets",
+            300,
+            o -> o.values().stream().flatMap(Set::stream).distinct().count() == 3);
     assertEquals(300, owners.size());
     for (String node : List.of("p1", "p2", "p3")) {
       var manifest = fleet.kv.get("prome-shard/nodes/" + node + "/manifest").orElseThrow();
-      assertEquals(1, Json.decode(manifest.key(), manifest.value(), io.promeshard.protocol.NodeManifest.class).generation(),
-          node + " was published more than once: the first dispatch did not wait for the joining servers");
+      assertEquals(
+          1,
+          Json.decode(manifest.key(), manifest.value(), io.promeshard.protocol.NodeManifest.class)
+              .generation(),
+          node
+              + " was published more than once: the first dispatch did not wait for the joining servers");
     }
   }
 
   @Test
-  void aServerThatNeverPassesDelaysTheFirstDispatchOnlyUntilStartupGracePlusFlapHold() throws Exception {
+  void aServerThatNeverPassesDelaysTheFirstDispatchOnlyUntilStartupGracePlusFlapHold()
+      throws Exception {
     nodes(2);
     fleet.fail("p2");
     fleet.putKv("prome-shard/config/settings", SETTINGS);
@@ -221,14 +290,22 @@ class CoordinatorTest {
     Map<String, Set<String>> before = awaitOwners("published", 200, o -> true);
     fleet.fail("p1");
     fleet.fail("p2");
-    CoordinatorStatus status = Await.value(WAIT, "status reports no healthy members", () -> {
-      CoordinatorStatus s = coordinatorStatus();
-      return s != null && s.problem().startsWith("no healthy members") ? s : null;
-    });
-    assertTrue(status.problem().contains("keeping the last published assignment"), status.problem());
+    CoordinatorStatus status =
+        Await.value(
+            WAIT,
+            "status reports no healthy members",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.problem().startsWith("no healthy members") ? s : null;
+            });
+    assertTrue(
+        status.problem().contains("keeping the last published assignment"), status.problem());
     assertEquals(before, owners(), "shares were changed with zero healthy nodes");
     fleet.pass("p1");
-    awaitOwners("p1 takes everything once p2 stays out", 200, o -> o.values().stream().allMatch(x -> x.equals(Set.of("p1"))));
+    awaitOwners(
+        "p1 takes everything once p2 stays out",
+        200,
+        o -> o.values().stream().allMatch(x -> x.equals(Set.of("p1"))));
   }
 
   @Test
@@ -239,7 +316,8 @@ class CoordinatorTest {
     start();
     awaitOwners("published", TARGETS, o -> true);
     Map<String, Long> indexes = modifyIndexes();
-    // an unrelated config edit (a new empty settings field value equal to the default) triggers a dispatch
+    // an unrelated config edit (a new empty settings field value equal to the default) triggers a
+    // dispatch
     reports.clear();
     fleet.putKv("prome-shard/config/settings", SETTINGS.replace("}", ",\"replicas\":1}"));
     DispatchReport report = reports.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -259,12 +337,24 @@ class CoordinatorTest {
     fleet.putKv("prome-shard/config/jobs/web", staticJob(400, "10.1.", null));
     awaitOwners("edit published", 400, o -> true);
     Map<String, Long> indexes = modifyIndexes();
-    fleet.putKv("prome-shard/config/jobs/web", "{\"sources\":[{\"type\":\"static\",\"groups\":[]}],\"lables\":{}}");
-    CoordinatorStatus status = Await.value(WAIT, "status names the bad key", () -> {
-      CoordinatorStatus s = coordinatorStatus();
-      return s != null && s.configErrors().containsKey("prome-shard/config/jobs/web") ? s : null;
-    });
-    assertTrue(status.configErrors().get("prome-shard/config/jobs/web").startsWith("prome-shard/config/jobs/web: "),
+    fleet.putKv(
+        "prome-shard/config/jobs/web",
+        "{\"sources\":[{\"type\":\"static\",\"groups\":[]}],\"lables\":{}}");
+    CoordinatorStatus status =
+        Await.value(
+            WAIT,
+            "status names the bad key",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.configErrors().containsKey("prome-shard/config/jobs/web")
+                  ? s
+                  : null;
+            });
+    assertTrue(
+        status
+            .configErrors()
+            .get("prome-shard/config/jobs/web")
+            .startsWith("prome-shard/config/jobs/web: "),
         status.configErrors().toString());
     assertEquals(400, owners().size());
     Map<String, Long> now = modifyIndexes();
@@ -287,19 +377,27 @@ class CoordinatorTest {
     fleet.putKv("prome-shard/config/jobs/web", staticJob(650, "10.1.", null));
     awaitOwners("edit published by the leader", 650, o -> true);
     fleet.fail("p2");
-    awaitOwners("leader reacts to membership", 650, o -> o.values().stream().noneMatch(s -> s.contains("p2")));
+    awaitOwners(
+        "leader reacts to membership",
+        650,
+        o -> o.values().stream().noneMatch(s -> s.contains("p2")));
     fleet.pass("p2");
     awaitOwners("p2 back", 650, o -> o.values().stream().anyMatch(s -> s.contains("p2")));
     Map<String, Set<String>> beforeTakeover = owners();
     assertTrue(standby.isEmpty(), "the standby dispatched while the leader held the lock");
     assertEquals(epoch, coordinatorStatus().epoch());
     first.close();
-    CoordinatorStatus status = Await.value(WAIT, "standby takes over", () -> {
-      CoordinatorStatus s = coordinatorStatus();
-      return s != null && s.epoch() > epoch ? s : null;
-    });
+    CoordinatorStatus status =
+        Await.value(
+            WAIT,
+            "standby takes over",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.epoch() > epoch ? s : null;
+            });
     assertTrue(status.epoch() > epoch);
-    assertTrue(standby.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "the new leader dispatched");
+    assertTrue(
+        standby.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "the new leader dispatched");
     Map<String, Set<String>> afterTakeover = awaitOwners("still published", 650, o -> true);
     assertEquals(beforeTakeover, afterTakeover, "the takeover moved targets");
     fleet.putKv("prome-shard/config/jobs/web", staticJob(700, "10.1.", null));
@@ -308,8 +406,11 @@ class CoordinatorTest {
 
   private CoordinatorStatus coordinatorStatus() {
     try {
-      return fleet.kv.get("prome-shard/status/coordinator")
-          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class)).orElse(null);
+      return fleet
+          .kv
+          .get("prome-shard/status/coordinator")
+          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class))
+          .orElse(null);
     } catch (java.io.IOException e) {
       return null;
     }
@@ -319,11 +420,12 @@ class CoordinatorTest {
     Map<String, Long> out = new HashMap<>();
     for (KvEntry e : fleet.kv.list("prome-shard/", 0, Duration.ZERO).value()) {
       if (e.key().startsWith("prome-shard/nodes/") || e.key().startsWith("prome-shard/status/")) {
-        out.put(e.key(), e.modifyIndex()); // what dispatches write; config/ is edited by the test itself
+        out.put(
+            e.key(),
+            e.modifyIndex()); // what dispatches write; config/ is edited by the test itself
       }
     }
     assertFalse(out.isEmpty());
     return out;
   }
-
 }

@@ -13,7 +13,10 @@ import java.util.SplittableRandom;
 final class ShardFixtures {
   private ShardFixtures() {}
 
-  /** Targets {@code job-k/10.a.b.c:9100} with Pareto(alpha = 1.2, x_min = 1) costs from a fixed seed. */
+  /**
+   * Targets {@code job-k/10.a.b.c:9100} with Pareto(alpha = 1.2, x_min = 1) costs from a fixed
+   * seed.
+   */
   static List<ShardItem> paretoItems(int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<ShardItem> items = new ArrayList<>(count);
@@ -34,7 +37,15 @@ final class ShardFixtures {
   }
 
   static String key(int i) {
-    return "job-" + (i % 7) + "/10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255) + ":9100";
+    return "job-"
+        + (i % 7)
+        + "/10."
+        + ((i >> 16) & 255)
+        + "."
+        + ((i >> 8) & 255)
+        + "."
+        + (i & 255)
+        + ":9100";
   }
 
   static List<ShardNode> nodes(int count) {
@@ -90,10 +101,11 @@ final class ShardFixtures {
   /**
    * Asserts the cost rule of the package documentation, computed here from first principles (one
    * replica, shares by capacity): a node holds at most 1.10 times its cost share, except that a
-   * node holding an item costlier than its whole share may hold that item plus the larger of 10%
-   * of its share and its count share of the cheaper half's mean cost.
+   * node holding an item costlier than its whole share may hold that item plus the larger of 10% of
+   * its share and its count share of the cheaper half's mean cost.
    */
-  static void assertCostWithinLimits(Assignment a, List<ShardItem> items, List<ShardNode> nodes, String context) {
+  static void assertCostWithinLimits(
+      Assignment a, List<ShardItem> items, List<ShardNode> nodes, String context) {
     Map<String, Double> cost = new HashMap<>();
     items.forEach(item -> cost.put(item.key(), item.cost()));
     double[] sorted = items.stream().mapToDouble(ShardItem::cost).sorted().toArray();
@@ -115,8 +127,11 @@ final class ShardFixtures {
       if (largest > share) {
         limit = Math.max(limit, largest + Math.max(0.10 * share, countShare * cheap));
       }
-      assertTrue(held <= limit * (1 + 1e-9), String.format("%s: %s holds cost %.1f, limit %.1f (share %.1f, largest %.1f)",
-          context, node.name(), held, limit, share, largest));
+      assertTrue(
+          held <= limit * (1 + 1e-9),
+          String.format(
+              "%s: %s holds cost %.1f, limit %.1f (share %.1f, largest %.1f)",
+              context, node.name(), held, limit, share, largest));
     }
   }
 }

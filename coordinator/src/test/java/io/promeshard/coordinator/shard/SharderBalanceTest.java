@@ -33,12 +33,18 @@ class SharderBalanceTest {
     for (long seed : new long[] {1, 3, 5, 7, 9, 12}) {
       List<ShardItem> items = ShardFixtures.paretoItems(20_000, seed);
       double share = ShardFixtures.totalCost(items) / nodes.size();
-      assertTrue(ShardFixtures.maxItemCost(items) < share, "fixture: seed " + seed + " has no item above a share");
+      assertTrue(
+          ShardFixtures.maxItemCost(items) < share,
+          "fixture: seed " + seed + " has no item above a share");
 
       Assignment a = Sharder.assign(ShardRequest.of(items, nodes));
 
-      assertTrue(countMaxAvg(a, nodes) <= COUNT_MAX_AVG, "seed " + seed + " count max/avg " + countMaxAvg(a, nodes));
-      assertTrue(costMaxAvg(a, nodes) <= COST_MAX_AVG + 1e-9, "seed " + seed + " cost max/avg " + costMaxAvg(a, nodes));
+      assertTrue(
+          countMaxAvg(a, nodes) <= COUNT_MAX_AVG,
+          "seed " + seed + " count max/avg " + countMaxAvg(a, nodes));
+      assertTrue(
+          costMaxAvg(a, nodes) <= COST_MAX_AVG + 1e-9,
+          "seed " + seed + " cost max/avg " + costMaxAvg(a, nodes));
     }
   }
 
@@ -49,7 +55,9 @@ class SharderBalanceTest {
       List<ShardItem> items = ShardFixtures.paretoItems(20_000, seed);
       Assignment a = Sharder.assign(ShardRequest.of(items, nodes));
 
-      assertTrue(countMaxAvg(a, nodes) <= COUNT_MAX_AVG, "seed " + seed + " count max/avg " + countMaxAvg(a, nodes));
+      assertTrue(
+          countMaxAvg(a, nodes) <= COUNT_MAX_AVG,
+          "seed " + seed + " count max/avg " + countMaxAvg(a, nodes));
       assertCostWithinLimits(a, items, nodes, "seed " + seed);
     }
   }
@@ -64,7 +72,8 @@ class SharderBalanceTest {
 
     String heavyNode = a.owners("heavy/10.9.9.9:9100").get(0);
     double heavyNodeCost = a.costByNode().get(heavyNode);
-    // Limit: the item plus the larger of 10% of a share (150) and its count share of cheap items (1_000 * 1).
+    // Limit: the item plus the larger of 10% of a share (150) and its count share of cheap items
+    // (1_000 * 1).
     assertTrue(heavyNodeCost <= 5_000 + 1_000.1, "node with the heavy item holds " + heavyNodeCost);
     for (Map.Entry<String, Double> e : a.costByNode().entrySet()) {
       if (!e.getKey().equals(heavyNode)) {
@@ -76,15 +85,20 @@ class SharderBalanceTest {
 
   @Test
   void capacityWeightsGetProportionalShares() {
-    List<ShardNode> nodes = List.of(
-        new ShardNode("small-1", 1, ""), new ShardNode("small-2", 1, ""),
-        new ShardNode("medium-1", 2, ""), new ShardNode("medium-2", 2, ""), new ShardNode("large", 4, ""));
+    List<ShardNode> nodes =
+        List.of(
+            new ShardNode("small-1", 1, ""),
+            new ShardNode("small-2", 1, ""),
+            new ShardNode("medium-1", 2, ""),
+            new ShardNode("medium-2", 2, ""),
+            new ShardNode("large", 4, ""));
     Assignment a = Sharder.assign(ShardRequest.of(ShardFixtures.unitItems(20_000), nodes));
 
     for (ShardNode node : nodes) {
       double share = 20_000 * node.capacity() / 10;
       double count = a.countByNode().get(node.name());
-      assertTrue(count >= 0.9 * share && count <= COUNT_MAX_AVG * share,
+      assertTrue(
+          count >= 0.9 * share && count <= COUNT_MAX_AVG * share,
           node.name() + " (capacity " + node.capacity() + ") holds " + count + ", share " + share);
     }
   }

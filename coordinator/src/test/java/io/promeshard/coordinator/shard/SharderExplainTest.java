@@ -16,7 +16,8 @@ class SharderExplainTest {
   private final List<ShardItem> items = ShardFixtures.paretoItems(3_000, 6);
   private final List<ShardNode> nodes = ShardFixtures.nodes(8);
   private final Assignment before = Sharder.assign(ShardRequest.of(items, nodes));
-  private final ShardRequest afterJoin = ShardRequest.of(items, withNewcomer()).withPrevious(before);
+  private final ShardRequest afterJoin =
+      ShardRequest.of(items, withNewcomer()).withPrevious(before);
   private final Assignment after = Sharder.assign(afterJoin);
 
   @Test
@@ -24,7 +25,8 @@ class SharderExplainTest {
     for (int i = 0; i < items.size(); i += 30) {
       String key = items.get(i).key();
       assertEquals(after.owners(key), Sharder.explain(afterJoin, key).owners(), key);
-      assertEquals(before.owners(key), Sharder.explain(ShardRequest.of(items, nodes), key).owners(), key);
+      assertEquals(
+          before.owners(key), Sharder.explain(ShardRequest.of(items, nodes), key).owners(), key);
     }
   }
 
@@ -38,7 +40,9 @@ class SharderExplainTest {
     assertEquals(before.owners(moved), e.previousOwners());
     Candidate joiner = candidate(e, "newcomer:9090");
     assertTrue(joiner.joined());
-    assertTrue(joiner.decision() == Decision.CLAIMED || joiner.decision() == Decision.PLACED, joiner.toString());
+    assertTrue(
+        joiner.decision() == Decision.CLAIMED || joiner.decision() == Decision.PLACED,
+        joiner.toString());
     assertFalse(candidate(e, before.owners(moved).get(0)).decision() == Decision.KEPT);
   }
 
@@ -48,7 +52,9 @@ class SharderExplainTest {
 
     Explanation e = Sharder.explain(afterJoin, stayed);
 
-    assertEquals(Decision.KEPT, candidate(e, stayed.isEmpty() ? "" : before.owners(stayed).get(0)).decision());
+    assertEquals(
+        Decision.KEPT,
+        candidate(e, stayed.isEmpty() ? "" : before.owners(stayed).get(0)).decision());
     assertEquals(9, e.candidates().size());
     for (int rank = 0; rank < e.candidates().size(); rank++) {
       assertEquals(rank, e.candidates().get(rank).rank());
@@ -60,7 +66,8 @@ class SharderExplainTest {
 
   @Test
   void explanationShowsNodesSkippedAtTheirCountBound() {
-    // 300 keys over 3 nodes with 1% balance: at most 101 each, so some keys cannot have their favourite.
+    // 300 keys over 3 nodes with 1% balance: at most 101 each, so some keys cannot have their
+    // favourite.
     List<ShardItem> unit = ShardFixtures.unitItems(300);
     ShardRequest request = new ShardRequest(unit, ShardFixtures.nodes(3), 1, 0.01, null);
     Assignment a = Sharder.assign(request);
@@ -80,8 +87,9 @@ class SharderExplainTest {
 
   @Test
   void explainRejectsAnUnknownKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Sharder.explain(afterJoin, "nope/1.2.3.4:5"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Sharder.explain(afterJoin, "nope/1.2.3.4:5"));
 
     assertTrue(e.getMessage().contains("nope/1.2.3.4:5"), e.getMessage());
   }

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class SharderMovementTest {
   private static final double MOVED_OVER_IDEAL = 1.15;
+
   /** Seeds of the Pareto-cost fixtures; every Pareto scenario runs all of them. */
   private static final long[] SEEDS = {1, 2, 3};
 
   @Test
   void leavingNodeMovesOnlyItsOwnItems() {
-    for (List<ShardItem> items : List.of(ShardFixtures.unitItems(20_000), ShardFixtures.paretoItems(20_000, 5))) {
+    for (List<ShardItem> items :
+        List.of(ShardFixtures.unitItems(20_000), ShardFixtures.paretoItems(20_000, 5))) {
       List<ShardNode> nodes = ShardFixtures.nodes(20);
       ShardRequest request = ShardRequest.of(items, nodes);
       Assignment before = Sharder.assign(request);
@@ -31,7 +33,8 @@ class SharderMovementTest {
       assertEquals(leaversItems.size(), after.movedComparedTo(before));
       for (String key : before.keys()) {
         if (!before.owners(key).equals(after.owners(key))) {
-          assertEquals(List.of(leaver), before.owners(key), key + " moved but was not on the leaver");
+          assertEquals(
+              List.of(leaver), before.owners(key), key + " moved but was not on the leaver");
         }
       }
       assertTrue(movedRatio(after, before, items.size(), nodes.size()) <= MOVED_OVER_IDEAL);
@@ -55,7 +58,8 @@ class SharderMovementTest {
     assertTrue(ratio >= 0.85, "the newcomer gets about its share, moved / ideal = " + ratio);
     for (String key : before.keys()) {
       if (!before.owners(key).equals(after.owners(key))) {
-        assertEquals(List.of("newcomer:9090"), after.owners(key), key + " moved but not to the newcomer");
+        assertEquals(
+            List.of("newcomer:9090"), after.owners(key), key + " moved but not to the newcomer");
       }
     }
     assertTrue(countMaxAvg(after, more) <= 1.05, "count max/avg " + countMaxAvg(after, more));
@@ -75,7 +79,9 @@ class SharderMovementTest {
 
       double ratio = movedRatio(after, before, items.size(), more.size());
       assertTrue(ratio <= MOVED_OVER_IDEAL, "seed " + seed + ": moved / ideal = " + ratio);
-      assertTrue(countMaxAvg(after, more) <= 1.05, "seed " + seed + " count max/avg " + countMaxAvg(after, more));
+      assertTrue(
+          countMaxAvg(after, more) <= 1.05,
+          "seed " + seed + " count max/avg " + countMaxAvg(after, more));
       assertCostWithinLimits(after, items, more, "seed " + seed);
     }
   }
@@ -96,7 +102,10 @@ class SharderMovementTest {
     assertTrue(ratio <= MOVED_OVER_IDEAL && ratio >= 0.85, "moved / ideal = " + ratio);
     for (String key : away.keys()) {
       if (!away.owners(key).equals(back.owners(key))) {
-        assertEquals(List.of(flapping.name()), back.owners(key), key + " moved but not to the returning node");
+        assertEquals(
+            List.of(flapping.name()),
+            back.owners(key),
+            key + " moved but not to the returning node");
       }
     }
   }
@@ -134,12 +143,18 @@ class SharderMovementTest {
       ShardRequest request = ShardRequest.of(items, nodes);
       Assignment next = Sharder.assign(request.withPrevious(current));
 
-      String context = "seed " + seed + " step " + step + (join ? " join" : " leave") + " to " + nodes.size();
+      String context =
+          "seed " + seed + " step " + step + (join ? " join" : " leave") + " to " + nodes.size();
       double ratio = movedRatio(next, current, items.size(), idealDivisor);
       assertTrue(ratio <= MOVED_OVER_IDEAL, context + ": moved / ideal = " + ratio);
-      assertTrue(countMaxAvg(next, nodes) <= 1.05, context + ": count max/avg " + countMaxAvg(next, nodes));
+      assertTrue(
+          countMaxAvg(next, nodes) <= 1.05,
+          context + ": count max/avg " + countMaxAvg(next, nodes));
       assertCostWithinLimits(next, items, nodes, context);
-      assertEquals(0, Sharder.assign(request.withPrevious(next)).movedComparedTo(next), context + ": not a fixed point");
+      assertEquals(
+          0,
+          Sharder.assign(request.withPrevious(next)).movedComparedTo(next),
+          context + ": not a fixed point");
       current = next;
     }
   }

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A source factory whose sources report only what the test tells them to, from the test's thread. */
+/**
+ * A source factory whose sources report only what the test tells them to, from the test's thread.
+ */
 final class FakeSources implements SourceFactory {
   /** A source driven by the test. */
   static final class FakeSource implements TargetSource {

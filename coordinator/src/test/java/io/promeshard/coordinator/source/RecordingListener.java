@@ -75,7 +75,8 @@ public final class RecordingListener implements TargetSource.Listener {
         }
       }
     }
-    throw new AssertionError("targets " + addresses + " not reported within " + TIMEOUT + "; last " + last);
+    throw new AssertionError(
+        "targets " + addresses + " not reported within " + TIMEOUT + "; last " + last);
   }
 
   public static List<String> addresses(List<TargetGroup> groups) {

@@ -41,7 +41,10 @@ class SourceManagerTest {
     }
 
     void awaitEntered() throws InterruptedException {
-      assertEquals("hand-over", entered.poll(WAIT_SECONDS, TimeUnit.SECONDS), "notifier did not wake for a change");
+      assertEquals(
+          "hand-over",
+          entered.poll(WAIT_SECONDS, TimeUnit.SECONDS),
+          "notifier did not wake for a change");
     }
   }
 
@@ -98,7 +101,8 @@ class SourceManagerTest {
     assertNotNull(snapshot);
     assertEquals(List.of("10.0.0.5:80"), addresses(snapshot.get("web")));
     assertTrue(snapshot.get("web").complete());
-    assertNull(notified.poll(200, TimeUnit.MILLISECONDS), "a second notification for the same burst");
+    assertNull(
+        notified.poll(200, TimeUnit.MILLISECONDS), "a second notification for the same burst");
     assertTrue(gate.entered.isEmpty(), "the notifier woke again without a change");
 
     s.emit(TargetGroup.of("10.0.0.6:80", Map.of()));
@@ -109,10 +113,13 @@ class SourceManagerTest {
   void aContinuousStreamIsHandedOverWithoutDelayAndEndsOnTheLastState() throws Exception {
     List<Long> times = new CopyOnWriteArrayList<>();
     BlockingQueue<Map<String, JobTargets>> seen = new LinkedBlockingQueue<>();
-    manager = new SourceManager(fakes, snapshot -> {
-      times.add(System.nanoTime());
-      seen.add(snapshot);
-    });
+    manager =
+        new SourceManager(
+            fakes,
+            snapshot -> {
+              times.add(System.nanoTime());
+              seen.add(snapshot);
+            });
     manager.start();
     manager.setJobs(Map.of("web", List.of(spec("a"))));
     FakeSources.FakeSource s = fakes.latest("web/0 (static)");
@@ -153,7 +160,8 @@ class SourceManagerTest {
     assertEquals(NOW, h.lastSuccess());
     assertEquals(2, h.targets());
     assertEquals("web/0 (static)", h.source());
-    assertNull(gate.entered.poll(200, TimeUnit.MILLISECONDS), "an error alone changed the snapshot");
+    assertNull(
+        gate.entered.poll(200, TimeUnit.MILLISECONDS), "an error alone changed the snapshot");
 
     s.emit(group(Map.of(), "10.0.0.3:80"));
     assertEquals(List.of("10.0.0.3:80"), addresses(releaseAndTake().get("web")));
@@ -171,13 +179,20 @@ class SourceManagerTest {
     assertFalse(partial.complete());
     assertEquals(List.of("b:1", "c:1"), addresses(partial));
 
-    fakes.latest("web/0 (static)").emit(group(Map.of("from", "first"), "b:1", "a:1"), group(Map.of("x", "y"), "a:1"));
+    fakes
+        .latest("web/0 (static)")
+        .emit(group(Map.of("from", "first"), "b:1", "a:1"), group(Map.of("x", "y"), "a:1"));
     JobTargets t = manager.snapshot().get("web");
     assertTrue(t.complete());
-    assertEquals(List.of(TargetGroup.of("a:1", Map.of("from", "first")), TargetGroup.of("b:1", Map.of("from", "first")),
-        TargetGroup.of("c:1", Map.of("from", "second"))), t.groups());
+    assertEquals(
+        List.of(
+            TargetGroup.of("a:1", Map.of("from", "first")),
+            TargetGroup.of("b:1", Map.of("from", "first")),
+            TargetGroup.of("c:1", Map.of("from", "second"))),
+        t.groups());
     assertEquals(2, t.duplicates());
-    assertEquals(List.of(3, 2), manager.health().get("web").stream().map(SourceHealth::targets).toList());
+    assertEquals(
+        List.of(3, 2), manager.health().get("web").stream().map(SourceHealth::targets).toList());
   }
 
   @Test
@@ -227,8 +242,12 @@ class SourceManagerTest {
   void sourceThatCannotBeCreatedIsReportedAndOtherJobsRun() throws Exception {
     startGated();
     fakes.refuse("web/1 (consul)");
-    manager.setJobs(Map.of("web", List.of(spec("a"), new ConsulSourceSpec("svc", List.of(), null)),
-        "db", List.of(spec("d"))));
+    manager.setJobs(
+        Map.of(
+            "web",
+            List.of(spec("a"), new ConsulSourceSpec("svc", List.of(), null)),
+            "db",
+            List.of(spec("d"))));
     fakes.latest("web/0 (static)").emit(group(Map.of(), "w:1"));
     fakes.latest("db/0 (static)").emit(group(Map.of(), "d:1"));
     SourceHealth broken = manager.health().get("web").get(1);
@@ -241,7 +260,8 @@ class SourceManagerTest {
   void invalidJobNameIsRejectedAndNothingChanges() throws Exception {
     startGated();
     manager.setJobs(Map.of("web", List.of(spec("a"))));
-    assertThrows(ProtocolException.class,
+    assertThrows(
+        ProtocolException.class,
         () -> manager.setJobs(Map.of("web", List.of(spec("b")), "../etc", List.of(spec("c")))));
     assertEquals(1, fakes.createdCount("web/0 (static)"));
     assertFalse(fakes.latest("web/0 (static)").closed);

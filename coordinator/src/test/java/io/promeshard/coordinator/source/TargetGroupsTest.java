@@ -13,16 +13,22 @@ class TargetGroupsTest {
 
   @Test
   void multiAddressGroupIsSplitWithLabelsCopied() {
-    assertEquals(List.of(TargetGroup.of("b:1", X), TargetGroup.of("a:1", X), TargetGroup.of("c:1", Y)),
-        TargetGroups.split(List.of(new TargetGroup(List.of("b:1", "a:1"), X), TargetGroup.of("c:1", Y))));
+    assertEquals(
+        List.of(TargetGroup.of("b:1", X), TargetGroup.of("a:1", X), TargetGroup.of("c:1", Y)),
+        TargetGroups.split(
+            List.of(new TargetGroup(List.of("b:1", "a:1"), X), TargetGroup.of("c:1", Y))));
   }
 
   @Test
   void mergeSortsByAddressAndKeepsTheFirstOccurrence() {
-    TargetGroups.Merged m = TargetGroups.merge(List.of(
-        List.of(new TargetGroup(List.of("b:1", "a:1"), X)),
-        List.of(new TargetGroup(List.of("a:1", "c:1"), Y), TargetGroup.of("c:1", X))));
-    assertEquals(List.of(TargetGroup.of("a:1", X), TargetGroup.of("b:1", X), TargetGroup.of("c:1", Y)), m.groups());
+    TargetGroups.Merged m =
+        TargetGroups.merge(
+            List.of(
+                List.of(new TargetGroup(List.of("b:1", "a:1"), X)),
+                List.of(new TargetGroup(List.of("a:1", "c:1"), Y), TargetGroup.of("c:1", X))));
+    assertEquals(
+        List.of(TargetGroup.of("a:1", X), TargetGroup.of("b:1", X), TargetGroup.of("c:1", Y)),
+        m.groups());
     assertEquals(2, m.duplicates());
   }
 

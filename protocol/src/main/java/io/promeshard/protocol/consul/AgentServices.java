@@ -12,9 +12,10 @@ import java.util.Objects;
 
 /**
  * The local Consul agent's service catalogue ({@code /v1/agent/service...}) through ecwid's client,
- * configured from the process's {@link ConsulHttp} (token as the X-Consul-Token header, CA, timeouts):
- * list, register, deregister, maintenance. Every failure is an IOException mapped like the okhttp calls
- * by {@link ConsulErrors} (operation, status, Consul's message; 403 names the token's source).
+ * configured from the process's {@link ConsulHttp} (token as the X-Consul-Token header, CA,
+ * timeouts): list, register, deregister, maintenance. Every failure is an IOException mapped like
+ * the okhttp calls by {@link ConsulErrors} (operation, status, Consul's message; 403 names the
+ * token's source).
  */
 public final class AgentServices {
   /** Agent endpoints answer at once; this only bounds the socket wait. */
@@ -35,34 +36,43 @@ public final class AgentServices {
 
   /** The services registered in the local agent, by ID (empty when none). */
   public Map<String, Service> services() throws IOException {
-    Map<String, Service> services = call("GET agent/services", () -> ecwid.getAgentServices().getValue());
+    Map<String, Service> services =
+        call("GET agent/services", () -> ecwid.getAgentServices().getValue());
     return services == null ? Map.of() : services;
   }
 
   public void register(NewService service) throws IOException {
-    call("PUT agent/service/register " + service.getId(), () -> ecwid.agentServiceRegister(service));
+    call(
+        "PUT agent/service/register " + service.getId(), () -> ecwid.agentServiceRegister(service));
   }
 
   public void deregister(String serviceId) throws IOException {
-    call("PUT agent/service/deregister/" + serviceId, () -> ecwid.agentServiceDeregister(serviceId));
+    call(
+        "PUT agent/service/deregister/" + serviceId, () -> ecwid.agentServiceDeregister(serviceId));
   }
 
   /** Turns maintenance mode of {@code serviceId} on (with {@code reason}) or off. */
   public void maintenance(String serviceId, boolean enable, String reason) throws IOException {
-    call("PUT agent/service/maintenance/" + serviceId + "?enable=" + enable,
-        () -> reason == null ? ecwid.agentServiceSetMaintenance(serviceId, enable)
-            : ecwid.agentServiceSetMaintenance(serviceId, enable, reason));
+    call(
+        "PUT agent/service/maintenance/" + serviceId + "?enable=" + enable,
+        () ->
+            reason == null
+                ? ecwid.agentServiceSetMaintenance(serviceId, enable)
+                : ecwid.agentServiceSetMaintenance(serviceId, enable, reason));
   }
 
   private <T> T call(String what, Call<T> call) throws IOException {
     try {
       return call.run();
     } catch (OperationException e) {
-      String body = e.getStatusContent() == null || e.getStatusContent().isBlank()
-          ? e.getStatusMessage() : e.getStatusContent();
+      String body =
+          e.getStatusContent() == null || e.getStatusContent().isBlank()
+              ? e.getStatusMessage()
+              : e.getStatusContent();
       throw ConsulErrors.failure(what, e.getStatusCode(), body, http);
     } catch (ConsulException e) {
-      throw new IOException(what + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+      throw new IOException(
+          what + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
     }
   }
 }

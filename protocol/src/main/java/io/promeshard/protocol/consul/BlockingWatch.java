@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Consul blocking-query loop on its own thread: delivers the first reply, then each reply whose
  * index moved and whose value differs (index rules in {@link WatchIndex}); paces polls by a minimum
- * interval plus jitter; on errors retries forever with the {@link RetryPolicy} from index 0, reporting
- * each failure to the listener. {@link #close()} cancels the fetch in flight and returns within about
- * a second; no callback runs after it returns.
+ * interval plus jitter; on errors retries forever with the {@link RetryPolicy} from index 0,
+ * reporting each failure to the listener. {@link #close()} cancels the fetch in flight and returns
+ * within about a second; no callback runs after it returns.
  */
 public final class BlockingWatch<T> extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(BlockingWatch.class);
@@ -25,7 +25,8 @@ public final class BlockingWatch<T> extends Lifecycle {
   private final WatchListener<T> listener;
   private final WatchOptions options;
 
-  public BlockingWatch(String name, Fetcher<T> fetcher, WatchListener<T> listener, WatchOptions options) {
+  public BlockingWatch(
+      String name, Fetcher<T> fetcher, WatchListener<T> listener, WatchOptions options) {
     super("watch-" + Objects.requireNonNull(name, "name"), CLOSE_JOIN);
     this.name = name;
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -76,7 +77,8 @@ public final class BlockingWatch<T> extends Lifecycle {
         index.reset();
         int attempt = ++failures;
         Duration delay = options.retry().delay(attempt);
-        log.warn("[watch] {}: retry {} in {} ms: {}", name, attempt, delay.toMillis(), e.toString());
+        log.warn(
+            "[watch] {}: retry {} in {} ms: {}", name, attempt, delay.toMillis(), e.toString());
         callback(() -> listener.onError(e, attempt, delay));
         nextPollNanos = Math.max(nextPollNanos, System.nanoTime() + delay.toNanos());
         continue;
@@ -112,13 +114,14 @@ public final class BlockingWatch<T> extends Lifecycle {
   }
 
   private void callback(Runnable r) {
-    step(() -> {
-      try {
-        r.run();
-      } catch (RuntimeException e) {
-        log.error("[watch] {}: listener failed", name, e);
-      }
-    });
+    step(
+        () -> {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            log.error("[watch] {}: listener failed", name, e);
+          }
+        });
   }
 
   @Override

@@ -14,12 +14,16 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** TLS trust built from a PEM CA file; an unreadable or certificate-less file throws ConsulConfigException naming it. */
+/**
+ * TLS trust built from a PEM CA file; an unreadable or certificate-less file throws
+ * ConsulConfigException naming it.
+ */
 record CaTrust(SSLContext sslContext, X509TrustManager trustManager) {
 
   static CaTrust fromPem(Path caFile) {
     try (InputStream in = Files.newInputStream(caFile)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new ConsulConfigException("consul.ca_file: no PEM certificate in " + caFile);
       }
@@ -29,7 +33,8 @@ record CaTrust(SSLContext sslContext, X509TrustManager trustManager) {
       for (Certificate c : certs) {
         store.setCertificateEntry("ca-" + i++, c);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(store);
       X509TrustManager tm = null;
       for (TrustManager t : tmf.getTrustManagers()) {
@@ -46,7 +51,8 @@ record CaTrust(SSLContext sslContext, X509TrustManager trustManager) {
     } catch (IOException e) {
       throw new ConsulConfigException("consul.ca_file: cannot read " + caFile + ": " + e, e);
     } catch (GeneralSecurityException e) {
-      throw new ConsulConfigException("consul.ca_file: not a PEM CA certificate: " + caFile + ": " + e.getMessage(), e);
+      throw new ConsulConfigException(
+          "consul.ca_file: not a PEM CA certificate: " + caFile + ": " + e.getMessage(), e);
     }
   }
 }

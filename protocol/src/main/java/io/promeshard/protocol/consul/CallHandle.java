@@ -10,7 +10,9 @@ public final class CallHandle {
   private volatile Call current;
   private volatile boolean cancelled;
 
-  /** Records {@code call} as the one in flight (cancelling it if this handle is already cancelled). */
+  /**
+   * Records {@code call} as the one in flight (cancelling it if this handle is already cancelled).
+   */
   public Call register(Call call) {
     current = call;
     if (cancelled) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * {@code http://127.0.0.1:8500}), {@code token_file} and {@code ca_file}. Flags override fields.
  */
 public record ConsulConfig(
-    String address, @JsonProperty("token_file") Path tokenFile, @JsonProperty("ca_file") Path caFile) {
+    String address,
+    @JsonProperty("token_file") Path tokenFile,
+    @JsonProperty("ca_file") Path caFile) {
   public static final ConsulConfig DEFAULTS = new ConsulConfig(null, null, null);
 
   public ConsulConfig {
@@ -18,10 +20,16 @@ public record ConsulConfig(
 
   /** A copy with non-null overrides applied. */
   public ConsulConfig with(String address, Path tokenFile) {
-    return new ConsulConfig(address != null ? address : this.address, tokenFile != null ? tokenFile : this.tokenFile, caFile);
+    return new ConsulConfig(
+        address != null ? address : this.address,
+        tokenFile != null ? tokenFile : this.tokenFile,
+        caFile);
   }
 
-  /** Validated settings; bad values throw {@link ConsulConfigException} naming {@code consul.<field>}. */
+  /**
+   * Validated settings; bad values throw {@link ConsulConfigException} naming {@code
+   * consul.<field>}.
+   */
   public ConsulSettings settings() {
     return ConsulSettings.of(address, tokenFile, caFile);
   }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
-/** Turns a failed Consul reply into an IOException naming the operation, the key, the status and the body. */
+/**
+ * Turns a failed Consul reply into an IOException naming the operation, the key, the status and the
+ * body.
+ */
 final class ConsulErrors {
   private static final int MAX_BODY_CHARS = 500;
 
@@ -47,11 +50,15 @@ final class ConsulErrors {
     }
   }
 
-  /** The {@code X-Consul-Index} header, or an IOException naming {@code what} when missing or malformed. */
+  /**
+   * The {@code X-Consul-Index} header, or an IOException naming {@code what} when missing or
+   * malformed.
+   */
   static long index(String what, Response response) throws IOException {
     String h = response.header("X-Consul-Index");
     if (h == null) {
-      throw new IOException(what + ": Consul reply has no X-Consul-Index header (HTTP " + response.code() + ")");
+      throw new IOException(
+          what + ": Consul reply has no X-Consul-Index header (HTTP " + response.code() + ")");
     }
     try {
       return Long.parseLong(h.strip());

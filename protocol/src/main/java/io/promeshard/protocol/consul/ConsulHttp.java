@@ -11,13 +11,15 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
- * The shared okhttp client for Consul: sends {@code X-Consul-Token} on every request when a token is
- * set and trusts the configured CA for https. Bad settings throw ConsulConfigException at creation.
+ * The shared okhttp client for Consul: sends {@code X-Consul-Token} on every request when a token
+ * is set and trusts the configured CA for https. Bad settings throw ConsulConfigException at
+ * creation.
  */
 public final class ConsulHttp implements Closeable {
   public static final String TOKEN_HEADER = "X-Consul-Token";
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
   /** Added on top of wait + wait/16 so the socket never times out before Consul answers. */
   static final Duration BLOCKING_SLACK = Duration.ofSeconds(15);
 
@@ -27,7 +29,8 @@ public final class ConsulHttp implements Closeable {
   private final OkHttpClient client;
   private final HttpUrl base;
 
-  private ConsulHttp(ConsulSettings settings, Optional<String> token, CaTrust trust, OkHttpClient client) {
+  private ConsulHttp(
+      ConsulSettings settings, Optional<String> token, CaTrust trust, OkHttpClient client) {
     this.settings = settings;
     this.token = token;
     this.trust = trust;
@@ -39,20 +42,27 @@ public final class ConsulHttp implements Closeable {
   public static ConsulHttp create(ConsulSettings settings) {
     Optional<String> token = settings.readToken();
     CaTrust trust = settings.caFile() == null ? null : CaTrust.fromPem(settings.caFile());
-    OkHttpClient.Builder b = new OkHttpClient.Builder()
-        .connectTimeout(CONNECT_TIMEOUT)
-        .readTimeout(READ_TIMEOUT)
-        .writeTimeout(READ_TIMEOUT)
-        .retryOnConnectionFailure(true);
-    token.ifPresent(t -> b.addInterceptor(chain -> chain.proceed(
-        chain.request().newBuilder().header(TOKEN_HEADER, t).build())));
+    OkHttpClient.Builder b =
+        new OkHttpClient.Builder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .readTimeout(READ_TIMEOUT)
+            .writeTimeout(READ_TIMEOUT)
+            .retryOnConnectionFailure(true);
+    token.ifPresent(
+        t ->
+            b.addInterceptor(
+                chain ->
+                    chain.proceed(chain.request().newBuilder().header(TOKEN_HEADER, t).build())));
     if (trust != null) {
       b.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
     }
     return new ConsulHttp(settings, token, trust, b.build());
   }
 
-  /** Read timeout a blocking query with {@code wait} needs: wait + wait/16 (Consul's jitter) + slack. */
+  /**
+   * Read timeout a blocking query with {@code wait} needs: wait + wait/16 (Consul's jitter) +
+   * slack.
+   */
   public static Duration readTimeoutFor(Duration wait) {
     return wait.plus(wait.dividedBy(16)).plus(BLOCKING_SLACK);
   }
@@ -70,7 +80,10 @@ public final class ConsulHttp implements Closeable {
     return client;
   }
 
-  /** A client sharing connections with {@link #client()} whose read timeout suits a blocking query of {@code wait}. */
+  /**
+   * A client sharing connections with {@link #client()} whose read timeout suits a blocking query
+   * of {@code wait}.
+   */
   public OkHttpClient blockingClient(Duration wait) {
     return client.newBuilder().readTimeout(readTimeoutFor(wait)).build();
   }
@@ -86,18 +99,21 @@ public final class ConsulHttp implements Closeable {
 
   /**
    * One GET of a Consul endpoint that supports blocking queries: blocks when {@code index > 0}
-   * (with a read timeout suited to {@code wait}), registers the call with {@code handle} so a
-   * watch can cancel it, and returns the body with {@code X-Consul-Index}. A 404 is an empty body;
-   * any other failure is an IOException naming {@code what}, the status and Consul's message.
+   * (with a read timeout suited to {@code wait}), registers the call with {@code handle} so a watch
+   * can cancel it, and returns the body with {@code X-Consul-Index}. A 404 is an empty body; any
+   * other failure is an IOException naming {@code what}, the status and Consul's message.
    */
-  public ConsulResponse<byte[]> blockingGet(HttpUrl.Builder url, long index, Duration wait, CallHandle handle, String what)
+  public ConsulResponse<byte[]> blockingGet(
+      HttpUrl.Builder url, long index, Duration wait, CallHandle handle, String what)
       throws IOException {
     OkHttpClient c = client;
     if (index > 0) {
-      url.addQueryParameter("index", Long.toString(index)).addQueryParameter("wait", wait.toMillis() + "ms");
+      url.addQueryParameter("index", Long.toString(index))
+          .addQueryParameter("wait", wait.toMillis() + "ms");
       c = blockingClient(wait);
     }
-    okhttp3.Call call = handle.register(c.newCall(new Request.Builder().url(url.build()).get().build()));
+    okhttp3.Call call =
+        handle.register(c.newCall(new Request.Builder().url(url.build()).get().build()));
     try (okhttp3.Response r = call.execute()) {
       if (r.code() == 404) {
         return new ConsulResponse<>(new byte[0], ConsulErrors.index(what, r));
@@ -109,7 +125,10 @@ public final class ConsulHttp implements Closeable {
     }
   }
 
-  /** Parses a Consul reply that must be a JSON array; anything else is an IOException naming {@code what}. */
+  /**
+   * Parses a Consul reply that must be a JSON array; anything else is an IOException naming {@code
+   * what}.
+   */
   public static JsonNode jsonArray(String what, byte[] body) throws IOException {
     JsonNode root;
     try {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where Consul is and how to authenticate: an http(s) address, an optional token file and an optional
- * PEM CA file; a bad address throws ConsulConfigException naming {@code consul.address} and the value.
+ * Where Consul is and how to authenticate: an http(s) address, an optional token file and an
+ * optional PEM CA file; a bad address throws ConsulConfigException naming {@code consul.address}
+ * and the value.
  */
 public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
   public ConsulSettings {
@@ -19,15 +20,19 @@ public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
       throw new ConsulConfigException("consul.address: missing");
     }
     String scheme = address.getScheme();
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+    if (scheme == null
+        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || address.getHost() == null) {
-      throw new ConsulConfigException("consul.address: expected http(s)://host[:port], found " + address);
+      throw new ConsulConfigException(
+          "consul.address: expected http(s)://host[:port], found " + address);
     }
     if (address.getRawQuery() != null || address.getRawFragment() != null) {
-      throw new ConsulConfigException("consul.address: query and fragment are not allowed, found " + address);
+      throw new ConsulConfigException(
+          "consul.address: query and fragment are not allowed, found " + address);
     }
     if (caFile != null && !scheme.equalsIgnoreCase("https")) {
-      throw new ConsulConfigException("consul.ca_file: given, but consul.address " + address + " is not https");
+      throw new ConsulConfigException(
+          "consul.ca_file: given, but consul.address " + address + " is not https");
     }
   }
 
@@ -55,7 +60,10 @@ public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
     return address.getPort() > 0 ? address.getPort() : https() ? 443 : 80;
   }
 
-  /** The token from {@code tokenFile}, trimmed; empty when no file is set. Unreadable or empty file: ConsulConfigException. */
+  /**
+   * The token from {@code tokenFile}, trimmed; empty when no file is set. Unreadable or empty file:
+   * ConsulConfigException.
+   */
   public Optional<String> readToken() {
     if (tokenFile == null) {
       return Optional.empty();
@@ -70,7 +78,10 @@ public record ConsulSettings(URI address, Path tokenFile, Path caFile) {
       throw new ConsulConfigException("consul.token_file: " + tokenFile + " is empty");
     }
     if (token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-      throw new ConsulConfigException("consul.token_file: " + tokenFile + " contains whitespace or control characters inside the token");
+      throw new ConsulConfigException(
+          "consul.token_file: "
+              + tokenFile
+              + " contains whitespace or control characters inside the token");
     }
     return Optional.of(token);
   }

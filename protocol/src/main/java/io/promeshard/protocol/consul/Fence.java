@@ -2,15 +2,18 @@ package io.promeshard.protocol.consul;
 
 /**
  * The lock a fenced transaction must still hold: every batch starts with {@code check-session} on
- * {@code leaderKey} for {@code sessionId}, so a deposed writer's batch is rejected. {@link #NONE} writes unfenced.
+ * {@code leaderKey} for {@code sessionId}, so a deposed writer's batch is rejected. {@link #NONE}
+ * writes unfenced.
  */
 public record Fence(String leaderKey, String sessionId) {
   public static final Fence NONE = new Fence(null, null);
 
   public Fence {
     boolean none = leaderKey == null && sessionId == null;
-    if (!none && (leaderKey == null || leaderKey.isBlank() || sessionId == null || sessionId.isBlank())) {
-      throw new IllegalArgumentException("fence: need both leader key and session, found " + leaderKey + ", " + sessionId);
+    if (!none
+        && (leaderKey == null || leaderKey.isBlank() || sessionId == null || sessionId.isBlank())) {
+      throw new IllegalArgumentException(
+          "fence: need both leader key and session, found " + leaderKey + ", " + sessionId);
     }
   }
 

@@ -8,9 +8,9 @@ import java.util.Objects;
 import okhttp3.HttpUrl;
 
 /**
- * Blocking reads of {@code /v1/health/service/<service>}: every instance with its node and checks, as
- * Consul's JSON array. Over okhttp rather than ecwid so that a watch can cancel the read in flight
- * ({@link CallHandle}). A failed or malformed reply is an IOException naming the service.
+ * Blocking reads of {@code /v1/health/service/<service>}: every instance with its node and checks,
+ * as Consul's JSON array. Over okhttp rather than ecwid so that a watch can cancel the read in
+ * flight ({@link CallHandle}). A failed or malformed reply is an IOException naming the service.
  */
 public final class HealthClient {
   private final ConsulHttp http;
@@ -19,7 +19,10 @@ public final class HealthClient {
     this.http = Objects.requireNonNull(http, "http");
   }
 
-  /** Which instances a read returns: only passing ones, with all of {@code tags}, in {@code datacenter} (null: local). */
+  /**
+   * Which instances a read returns: only passing ones, with all of {@code tags}, in {@code
+   * datacenter} (null: local).
+   */
   public record Query(String service, boolean passingOnly, List<String> tags, String datacenter) {
     public Query {
       if (service == null || service.isBlank()) {
@@ -40,7 +43,8 @@ public final class HealthClient {
   }
 
   /** One read; blocks up to {@code wait} when {@code index > 0}; {@code handle} can cancel it. */
-  public ConsulResponse<JsonNode> service(Query query, long index, Duration wait, CallHandle handle) throws IOException {
+  public ConsulResponse<JsonNode> service(Query query, long index, Duration wait, CallHandle handle)
+      throws IOException {
     HttpUrl.Builder url = http.url("health/service/" + query.service());
     if (query.passingOnly()) {
       url.addQueryParameter("passing", "true");

@@ -15,8 +15,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * Consul KV over okhttp: recursive (blocking) list, get, put, check-and-set and deletes. Failures are
- * IOExceptions naming the key, the HTTP status and Consul's body (403: the token lacks permission).
+ * Consul KV over okhttp: recursive (blocking) list, get, put, check-and-set and deletes. Failures
+ * are IOExceptions naming the key, the HTTP status and Consul's body (403: the token lacks
+ * permission).
  */
 public final class KvClient {
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
@@ -32,17 +33,29 @@ public final class KvClient {
     return http;
   }
 
-  /** One recursive GET of {@code prefix}; blocks up to {@code wait} when {@code index > 0}. No keys: empty list. */
-  public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait) throws IOException {
+  /**
+   * One recursive GET of {@code prefix}; blocks up to {@code wait} when {@code index > 0}. No keys:
+   * empty list.
+   */
+  public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait)
+      throws IOException {
     return list(prefix, index, wait, new CallHandle());
   }
 
-  /** As {@link #list(String, long, Duration)}, registering the call with {@code handle} so it can be cancelled. */
-  public ConsulResponse<List<KvEntry>> list(String prefix, long index, Duration wait, CallHandle handle)
-      throws IOException {
+  /**
+   * As {@link #list(String, long, Duration)}, registering the call with {@code handle} so it can be
+   * cancelled.
+   */
+  public ConsulResponse<List<KvEntry>> list(
+      String prefix, long index, Duration wait, CallHandle handle) throws IOException {
     String what = "GET kv " + prefix;
-    ConsulResponse<byte[]> reply = http.blockingGet(http.url("kv/" + prefix).addQueryParameter("recurse", "true"),
-        index, wait, handle, what);
+    ConsulResponse<byte[]> reply =
+        http.blockingGet(
+            http.url("kv/" + prefix).addQueryParameter("recurse", "true"),
+            index,
+            wait,
+            handle,
+            what);
     List<KvEntry> entries = reply.value().length == 0 ? List.of() : parse(what, reply.value());
     return new ConsulResponse<>(entries, reply.index());
   }
@@ -69,7 +82,10 @@ public final class KvClient {
     }
   }
 
-  /** Writes only if the key's ModifyIndex is still {@code modifyIndex} (0: only if absent); false when it moved. */
+  /**
+   * Writes only if the key's ModifyIndex is still {@code modifyIndex} (0: only if absent); false
+   * when it moved.
+   */
   public boolean cas(String key, byte[] value, long modifyIndex) throws IOException {
     return putWith(key, value, modifyIndex);
   }
@@ -89,7 +105,8 @@ public final class KvClient {
     if (cas != null) {
       url.addQueryParameter("cas", Long.toString(cas));
     }
-    Request req = new Request.Builder().url(url.build()).put(RequestBody.create(value, OCTETS)).build();
+    Request req =
+        new Request.Builder().url(url.build()).put(RequestBody.create(value, OCTETS)).build();
     try (Response r = http.client().newCall(req).execute()) {
       if (!r.isSuccessful()) {
         throw ConsulErrors.failure(what, r, http);
@@ -108,7 +125,8 @@ public final class KvClient {
     if (recurse) {
       url.addQueryParameter("recurse", "true");
     }
-    try (Response r = http.client().newCall(new Request.Builder().url(url.build()).delete().build()).execute()) {
+    try (Response r =
+        http.client().newCall(new Request.Builder().url(url.build()).delete().build()).execute()) {
       if (!r.isSuccessful()) {
         throw ConsulErrors.failure(what, r, http);
       }
@@ -125,12 +143,13 @@ public final class KvClient {
       for (JsonNode n : root) {
         JsonNode v = n.path("Value");
         JsonNode s = n.path("Session");
-        out.add(new KvEntry(
-            requiredText(n, "Key"),
-            v.isNull() || v.isMissingNode() ? null : Base64.getDecoder().decode(v.asText()),
-            requiredLong(n, "CreateIndex"),
-            requiredLong(n, "ModifyIndex"),
-            s.isTextual() && !s.asText().isEmpty() ? s.asText() : null));
+        out.add(
+            new KvEntry(
+                requiredText(n, "Key"),
+                v.isNull() || v.isMissingNode() ? null : Base64.getDecoder().decode(v.asText()),
+                requiredLong(n, "CreateIndex"),
+                requiredLong(n, "ModifyIndex"),
+                s.isTextual() && !s.asText().isEmpty() ? s.asText() : null));
       }
       return List.copyOf(out);
     } catch (IOException | IllegalArgumentException e) {

@@ -5,11 +5,14 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One Consul KV entry as read; {@code value} is copied in and out and compared by content, so lists of
- * entries compare equal exactly when keys, bytes, indexes and sessions match. A blank key throws.
+ * One Consul KV entry as read; {@code value} is copied in and out and compared by content, so lists
+ * of entries compare equal exactly when keys, bytes, indexes and sessions match. A blank key
+ * throws.
  */
-@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
-public record KvEntry(String key, byte[] value, long createIndex, long modifyIndex, String session) {
+@SuppressWarnings(
+    "ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
+public record KvEntry(
+    String key, byte[] value, long createIndex, long modifyIndex, String session) {
   private static final byte[] EMPTY = new byte[0];
 
   public KvEntry {
@@ -50,7 +53,13 @@ public record KvEntry(String key, byte[] value, long createIndex, long modifyInd
 
   @Override
   public String toString() {
-    return "KvEntry[" + key + ", " + value.length + " bytes, modify " + modifyIndex
-        + (session == null ? "" : ", session " + session) + "]";
+    return "KvEntry["
+        + key
+        + ", "
+        + value.length
+        + " bytes, modify "
+        + modifyIndex
+        + (session == null ? "" : ", session " + session)
+        + "]";
   }
 }

@@ -12,9 +12,12 @@ import java.util.List;
 public final class KvWatch {
   private KvWatch() {}
 
-  /** A not yet started watch of {@code prefix}; call {@code start()} on it, {@code close()} when done. */
-  public static BlockingWatch<List<KvEntry>> of(KvClient kv, String prefix, WatchListener<List<KvEntry>> listener,
-      WatchOptions options) {
+  /**
+   * A not yet started watch of {@code prefix}; call {@code start()} on it, {@code close()} when
+   * done.
+   */
+  public static BlockingWatch<List<KvEntry>> of(
+      KvClient kv, String prefix, WatchListener<List<KvEntry>> listener, WatchOptions options) {
     return new BlockingWatch<>(prefix, fetcher(kv, prefix), listener, options);
   }
 

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Consul sessions and the session lock on a key: create, renew and destroy a session; lock a key
  * atomically with its new value only if it did not change since it was read (a check-index or
  * check-not-exists op and a lock op in one {@link TxnWriter} transaction); release it. Failures are
- * IOExceptions from {@link ConsulErrors}; "no" answers (session gone, lock refused) are return values.
+ * IOExceptions from {@link ConsulErrors}; "no" answers (session gone, lock refused) are return
+ * values.
  */
 public final class SessionClient {
   private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
@@ -35,14 +36,20 @@ public final class SessionClient {
 
   /** Creates a session with behavior {@code release}; returns its ID. */
   public String create(String name, Duration ttl, Duration lockDelay) throws IOException {
-    ObjectNode body = Json.MAPPER.createObjectNode()
-        .put("Name", name)
-        .put("TTL", ttl.toMillis() + "ms")
-        .put("LockDelay", lockDelay.toMillis() + "ms")
-        .put("Behavior", "release");
+    ObjectNode body =
+        Json.MAPPER
+            .createObjectNode()
+            .put("Name", name)
+            .put("TTL", ttl.toMillis() + "ms")
+            .put("LockDelay", lockDelay.toMillis() + "ms")
+            .put("Behavior", "release");
     String what = "PUT session/create";
-    String text = put(what, http.url("session/create").build(),
-        RequestBody.create(Json.MAPPER.writeValueAsBytes(body), JSON), false);
+    String text =
+        put(
+            what,
+            http.url("session/create").build(),
+            RequestBody.create(Json.MAPPER.writeValueAsBytes(body), JSON),
+            false);
     JsonNode reply = Json.MAPPER.readTree(text);
     String id = reply == null ? "" : reply.path("ID").asText("");
     if (id.isEmpty()) {
@@ -53,22 +60,30 @@ public final class SessionClient {
 
   /** Renews the session; false when Consul no longer knows it (expired or destroyed). */
   public boolean renew(String session) throws IOException {
-    return put("PUT session/renew/" + session, http.url("session/renew/" + session).build(),
-        RequestBody.create(new byte[0], JSON), true) != null;
+    return put(
+            "PUT session/renew/" + session,
+            http.url("session/renew/" + session).build(),
+            RequestBody.create(new byte[0], JSON),
+            true)
+        != null;
   }
 
   /** Destroys the session, releasing any lock it holds (lock-delay then applies to those keys). */
   public void destroy(String session) throws IOException {
-    put("PUT session/destroy/" + session, http.url("session/destroy/" + session).build(),
-        RequestBody.create(new byte[0], JSON), false);
+    put(
+        "PUT session/destroy/" + session,
+        http.url("session/destroy/" + session).build(),
+        RequestBody.create(new byte[0], JSON),
+        false);
   }
 
   /**
-   * Locks {@code key} for {@code session} and sets {@code value} in one transaction, only if the key's
-   * ModifyIndex is still {@code modifyIndex} (0: only if it does not exist). False when Consul refuses
-   * (held by another session, changed meanwhile, lock-delay, invalid session).
+   * Locks {@code key} for {@code session} and sets {@code value} in one transaction, only if the
+   * key's ModifyIndex is still {@code modifyIndex} (0: only if it does not exist). False when
+   * Consul refuses (held by another session, changed meanwhile, lock-delay, invalid session).
    */
-  public boolean lock(String key, byte[] value, String session, long modifyIndex) throws IOException {
+  public boolean lock(String key, byte[] value, String session, long modifyIndex)
+      throws IOException {
     TxnOp check = modifyIndex > 0 ? TxnOp.checkIndex(key, modifyIndex) : TxnOp.checkNotExists(key);
     try {
       txn.write(Fence.NONE, List.of(check, TxnOp.lock(key, value, session)));
@@ -79,14 +94,20 @@ public final class SessionClient {
     }
   }
 
-  /** Releases {@code key} held by {@code session}, leaving {@code value} (the one written at acquire) in place. */
+  /**
+   * Releases {@code key} held by {@code session}, leaving {@code value} (the one written at
+   * acquire) in place.
+   */
   public boolean release(String key, byte[] value, String session) throws IOException {
     HttpUrl url = http.url("kv/" + key).addQueryParameter("release", session).build();
-    return put("PUT kv " + key + "?release", url, RequestBody.create(value, OCTETS), false).strip().equals("true");
+    return put("PUT kv " + key + "?release", url, RequestBody.create(value, OCTETS), false)
+        .strip()
+        .equals("true");
   }
 
   /** Sends a PUT; returns the body, or null on 404 when {@code notFoundIsNull}. */
-  private String put(String what, HttpUrl url, RequestBody body, boolean notFoundIsNull) throws IOException {
+  private String put(String what, HttpUrl url, RequestBody body, boolean notFoundIsNull)
+      throws IOException {
     Request req = new Request.Builder().url(url).put(body).build();
     try (Response r = http.client().newCall(req).execute()) {
       if (r.code() == 404 && notFoundIsNull) {

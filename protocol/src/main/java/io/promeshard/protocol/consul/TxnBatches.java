@@ -9,16 +9,18 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Splits ops into Consul transaction bodies within both limits (64 ops, 512 KiB of body), each fenced
- * batch led by the fence's check-session op, order preserved. Sizes are of the exact bytes sent. An op
- * that cannot fit any batch throws IllegalArgumentException naming its key, before anything is sent.
+ * Splits ops into Consul transaction bodies within both limits (64 ops, 512 KiB of body), each
+ * fenced batch led by the fence's check-session op, order preserved. Sizes are of the exact bytes
+ * sent. An op that cannot fit any batch throws IllegalArgumentException naming its key, before
+ * anything is sent.
  */
 final class TxnBatches {
   static final int MAX_OPS = 64;
   static final int MAX_BODY_BYTES = 512 * 1024;
 
   /** One request: the ops in it (fence op first when fenced) and the JSON body to send. */
-  @SuppressWarnings("ArrayRecordComponent") // a batch is built, sent once and dropped; never compared or hashed
+  @SuppressWarnings(
+      "ArrayRecordComponent") // a batch is built, sent once and dropped; never compared or hashed
   record Batch(List<TxnOp> ops, byte[] body) {
     Batch {
       ops = List.copyOf(ops);
@@ -64,8 +66,16 @@ final class TxnBatches {
   }
 
   private IllegalArgumentException tooLarge(TxnOp op, long size) {
-    return new IllegalArgumentException("txn " + op.verb().wire() + " on " + op.key() + ": a batch holding it is "
-        + size + " bytes, over Consul's " + maxBodyBytes + "-byte txn body limit (split the value into chunks)");
+    return new IllegalArgumentException(
+        "txn "
+            + op.verb().wire()
+            + " on "
+            + op.key()
+            + ": a batch holding it is "
+            + size
+            + " bytes, over Consul's "
+            + maxBodyBytes
+            + "-byte txn body limit (split the value into chunks)");
   }
 
   byte[] json(TxnOp op) {
@@ -76,7 +86,9 @@ final class TxnBatches {
     if (value != null) {
       kv.put("Value", Base64.getEncoder().encodeToString(value));
     }
-    if (op.index() != 0 || op.verb() == TxnOp.Verb.CAS || op.verb() == TxnOp.Verb.DELETE_CAS
+    if (op.index() != 0
+        || op.verb() == TxnOp.Verb.CAS
+        || op.verb() == TxnOp.Verb.DELETE_CAS
         || op.verb() == TxnOp.Verb.CHECK_INDEX) {
       kv.put("Index", op.index());
     }

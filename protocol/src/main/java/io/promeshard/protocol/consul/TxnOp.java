@@ -4,15 +4,23 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One KV operation of a Consul transaction ({@code /v1/txn}); values are sent base64-encoded.
- * Built with the static factories, which check that each verb has what it needs (IllegalArgumentException).
+ * One KV operation of a Consul transaction ({@code /v1/txn}); values are sent base64-encoded. Built
+ * with the static factories, which check that each verb has what it needs
+ * (IllegalArgumentException).
  */
-@SuppressWarnings("ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
+@SuppressWarnings(
+    "ArrayRecordComponent") // the array is copied in, and equals/hashCode compare it by content
 public record TxnOp(Verb verb, String key, byte[] value, long index, String session) {
   /** The KV verbs this project uses, with Consul's wire names. */
   public enum Verb {
-    SET("set"), DELETE("delete"), CAS("cas"), DELETE_CAS("delete-cas"),
-    CHECK_SESSION("check-session"), CHECK_INDEX("check-index"), CHECK_NOT_EXISTS("check-not-exists"), LOCK("lock");
+    SET("set"),
+    DELETE("delete"),
+    CAS("cas"),
+    DELETE_CAS("delete-cas"),
+    CHECK_SESSION("check-session"),
+    CHECK_INDEX("check-index"),
+    CHECK_NOT_EXISTS("check-not-exists"),
+    LOCK("lock");
 
     private final String wire;
 
@@ -37,11 +45,13 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
     value = needsValue ? value.clone() : null;
     boolean needsIndex = verb == Verb.CAS || verb == Verb.DELETE_CAS || verb == Verb.CHECK_INDEX;
     if (needsIndex ? index < 0 : index != 0) {
-      throw new IllegalArgumentException("txn " + verb.wire() + " on " + key + ": bad index " + index);
+      throw new IllegalArgumentException(
+          "txn " + verb.wire() + " on " + key + ": bad index " + index);
     }
     boolean needsSession = verb == Verb.CHECK_SESSION || verb == Verb.LOCK;
     if (needsSession ? session == null || session.isBlank() : session != null) {
-      throw new IllegalArgumentException("txn " + verb.wire() + " on " + key + ": bad session " + session);
+      throw new IllegalArgumentException(
+          "txn " + verb.wire() + " on " + key + ": bad session " + session);
     }
   }
 
@@ -76,7 +86,10 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
     return new TxnOp(Verb.CHECK_NOT_EXISTS, key, null, 0, null);
   }
 
-  /** Acquires {@code key} for {@code session} and sets {@code value}; fails while another session holds it. */
+  /**
+   * Acquires {@code key} for {@code session} and sets {@code value}; fails while another session
+   * holds it.
+   */
   public static TxnOp lock(String key, byte[] value, String session) {
     return new TxnOp(Verb.LOCK, key, value, 0, session);
   }
@@ -88,8 +101,12 @@ public record TxnOp(Verb verb, String key, byte[] value, long index, String sess
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TxnOp t && verb == t.verb && key.equals(t.key) && Arrays.equals(value, t.value)
-        && index == t.index && Objects.equals(session, t.session);
+    return o instanceof TxnOp t
+        && verb == t.verb
+        && key.equals(t.key)
+        && Arrays.equals(value, t.value)
+        && index == t.index
+        && Objects.equals(session, t.session);
   }
 
   @Override

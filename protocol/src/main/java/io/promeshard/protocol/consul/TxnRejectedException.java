@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 public class TxnRejectedException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** One of Consul's per-op errors, with the op it points at (verb and key; null when out of range). */
+  /**
+   * One of Consul's per-op errors, with the op it points at (verb and key; null when out of range).
+   */
   public record OpError(int opIndex, String verb, String key, String what) {
     @Override
     public String toString() {
@@ -29,10 +31,18 @@ public class TxnRejectedException extends IOException {
 
   /** {@code detail} (may be empty) is appended to the message, e.g. which token was used. */
   public TxnRejectedException(List<OpError> errors, int batch, int batches, String detail) {
-    super("txn rejected: " + errors.stream().limit(3).map(OpError::toString).collect(Collectors.joining("; "))
-        + (errors.size() > 3 ? "; and " + (errors.size() - 3) + " more" : "")
-        + " (batch " + batch + " of " + batches + "; " + (batch - 1) + " earlier batch(es) committed)"
-        + (detail.isEmpty() ? "" : ": " + detail));
+    super(
+        "txn rejected: "
+            + errors.stream().limit(3).map(OpError::toString).collect(Collectors.joining("; "))
+            + (errors.size() > 3 ? "; and " + (errors.size() - 3) + " more" : "")
+            + " (batch "
+            + batch
+            + " of "
+            + batches
+            + "; "
+            + (batch - 1)
+            + " earlier batch(es) committed)"
+            + (detail.isEmpty() ? "" : ": " + detail));
     this.errors = List.copyOf(errors);
     this.batch = batch;
     this.batches = batches;

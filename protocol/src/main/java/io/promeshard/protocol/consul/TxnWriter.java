@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes KV ops through Consul transactions ({@code PUT /v1/txn}) in batches within 64 ops and
- * 512 KiB of body, each fenced batch led by a {@code check-session} op on the leader key. Each batch
- * is atomic; batches are sent in order and the first failure stops the write: HTTP 409 throws
- * {@link TxnRejectedException} (with {@code fencingLost()}), 413 an IOException giving the body size.
+ * Writes KV ops through Consul transactions ({@code PUT /v1/txn}) in batches within 64 ops and 512
+ * KiB of body, each fenced batch led by a {@code check-session} op on the leader key. Each batch is
+ * atomic; batches are sent in order and the first failure stops the write: HTTP 409 throws {@link
+ * TxnRejectedException} (with {@code fencingLost()}), 413 an IOException giving the body size.
  */
 public final class TxnWriter {
   private static final Logger log = LoggerFactory.getLogger(TxnWriter.class);
@@ -43,15 +43,31 @@ public final class TxnWriter {
       send(b, i + 1, batches.size());
       bytes += b.body().length;
     }
-    log.debug("[txn] wrote {} ops in {} batch(es), {} bytes, {}", ops.size(), batches.size(), bytes, fence);
+    log.debug(
+        "[txn] wrote {} ops in {} batch(es), {} bytes, {}",
+        ops.size(),
+        batches.size(),
+        bytes,
+        fence);
     return new TxnResult(batches.size(), ops.size(), bytes);
   }
 
   private void send(TxnBatches.Batch batch, int number, int of) throws IOException {
-    String what = "PUT txn batch " + number + " of " + of + " (" + batch.ops().size() + " ops, first "
-        + batch.ops().get(0).key() + ")";
-    Request req = new Request.Builder().url(http.url("txn").build())
-        .put(RequestBody.create(batch.body(), JSON)).build();
+    String what =
+        "PUT txn batch "
+            + number
+            + " of "
+            + of
+            + " ("
+            + batch.ops().size()
+            + " ops, first "
+            + batch.ops().get(0).key()
+            + ")";
+    Request req =
+        new Request.Builder()
+            .url(http.url("txn").build())
+            .put(RequestBody.create(batch.body(), JSON))
+            .build();
     try (Response r = http.client().newCall(req).execute()) {
       if (r.isSuccessful()) {
         return;
@@ -60,22 +76,32 @@ public final class TxnWriter {
         throw rejected(what, ConsulErrors.fullBodyOf(r), batch, number, of);
       }
       if (r.code() == 413) {
-        throw new IOException(what + ": request body of " + batch.body().length
-            + " bytes too large for Consul (HTTP 413 " + ConsulErrors.bodyOf(r) + ")");
+        throw new IOException(
+            what
+                + ": request body of "
+                + batch.body().length
+                + " bytes too large for Consul (HTTP 413 "
+                + ConsulErrors.bodyOf(r)
+                + ")");
       }
       throw ConsulErrors.failure(what, r, http);
     }
   }
 
-  private IOException rejected(String what, String body, TxnBatches.Batch batch, int number, int of) {
+  private IOException rejected(
+      String what, String body, TxnBatches.Batch batch, int number, int of) {
     List<TxnRejectedException.OpError> errors = new ArrayList<>();
     try {
       JsonNode errs = mapper.readTree(body).path("Errors");
       for (JsonNode e : errs) {
         int idx = e.path("OpIndex").asInt(-1);
         TxnOp op = idx >= 0 && idx < batch.ops().size() ? batch.ops().get(idx) : null;
-        errors.add(new TxnRejectedException.OpError(idx, op == null ? null : op.verb().wire(),
-            op == null ? null : op.key(), e.path("What").asText("")));
+        errors.add(
+            new TxnRejectedException.OpError(
+                idx,
+                op == null ? null : op.verb().wire(),
+                op == null ? null : op.key(),
+                e.path("What").asText("")));
       }
     } catch (IOException e) {
       return new IOException(what + ": HTTP 409 with malformed body: " + body, e);
@@ -83,8 +109,16 @@ public final class TxnWriter {
     if (errors.isEmpty()) {
       return new IOException(what + ": HTTP 409 without per-op errors: " + body);
     }
-    boolean denied = errors.stream().anyMatch(e -> e.what().toLowerCase(java.util.Locale.ROOT).contains("permission denied"));
-    return new TxnRejectedException(errors, number, of,
-        denied ? "the Consul token lacks permission for these keys (" + http.credentials() + ")" : "");
+    boolean denied =
+        errors.stream()
+            .anyMatch(
+                e -> e.what().toLowerCase(java.util.Locale.ROOT).contains("permission denied"));
+    return new TxnRejectedException(
+        errors,
+        number,
+        of,
+        denied
+            ? "the Consul token lacks permission for these keys (" + http.credentials() + ")"
+            : "");
   }
 }

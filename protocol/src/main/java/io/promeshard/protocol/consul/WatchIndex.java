@@ -3,11 +3,11 @@ package io.promeshard.protocol.consul;
 /**
  * Consul's blocking-query index rules, in one place (see the "Implementation details" of
  * https://developer.hashicorp.com/consul/api-docs/features/blocking): the same index means nothing
- * changed; a lower index resets the loop to 0 (a fresh, non-blocking read); a reply index below 1 is
- * taken as 1, so the index sent is never 0 after the first reply. After a failed request the loop
- * also resets ({@link #reset()}): the agent may have restarted or been replaced with a lower index,
- * and a blocking query at an index the new state has not reached would hang until its wait runs out.
- * Not thread-safe: one loop owns it.
+ * changed; a lower index resets the loop to 0 (a fresh, non-blocking read); a reply index below 1
+ * is taken as 1, so the index sent is never 0 after the first reply. After a failed request the
+ * loop also resets ({@link #reset()}): the agent may have restarted or been replaced with a lower
+ * index, and a blocking query at an index the new state has not reached would hang until its wait
+ * runs out. Not thread-safe: one loop owns it.
  */
 public final class WatchIndex {
   /** What a reply's index means for the loop. */
@@ -49,7 +49,10 @@ public final class WatchIndex {
     return Outcome.ADVANCED;
   }
 
-  /** Restarts from 0: the next request is non-blocking and its reply counts as {@link Outcome#FIRST}. */
+  /**
+   * Restarts from 0: the next request is non-blocking and its reply counts as {@link
+   * Outcome#FIRST}.
+   */
   public void reset() {
     index = 0;
     hasReply = false;

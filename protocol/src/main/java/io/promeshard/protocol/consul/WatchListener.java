@@ -2,7 +2,10 @@ package io.promeshard.protocol.consul;
 
 import java.time.Duration;
 
-/** Receives a watch's changes and errors, always on the watch's own thread, never after close returns. */
+/**
+ * Receives a watch's changes and errors, always on the watch's own thread, never after close
+ * returns.
+ */
 public interface WatchListener<T> {
   /** The first value, then each value that differs from the last one delivered. */
   void onChange(T value, long index);

@@ -11,20 +11,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A long-running component with one loop on its own daemon thread, named for the component. States are
- * explicit ({@link State}): it starts once (a second start, or a start after close, throws
- * IllegalStateException) and subclass constructors only check arguments. {@link #close()} is idempotent
- * and may come before start; it lets a {@link #step} in progress finish, then interrupts the thread and
- * joins it for at most the join timeout (WARN when the thread is still busy). An InterruptedException
- * while closing restores the caller's interrupt flag.
+ * A long-running component with one loop on its own daemon thread, named for the component. States
+ * are explicit ({@link State}): it starts once (a second start, or a start after close, throws
+ * IllegalStateException) and subclass constructors only check arguments. {@link #close()} is
+ * idempotent and may come before start; it lets a {@link #step} in progress finish, then interrupts
+ * the thread and joins it for at most the join timeout (WARN when the thread is still busy). An
+ * InterruptedException while closing restores the caller's interrupt flag.
  */
 public abstract class Lifecycle implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
-  /** How long close waits for a step in progress: steps are never interrupted (e.g. a half-written apply). */
+
+  /**
+   * How long close waits for a step in progress: steps are never interrupted (e.g. a half-written
+   * apply).
+   */
   static final Duration STEP_WAIT = Duration.ofSeconds(60);
 
   /** NEW until started, RUNNING until closed, then CLOSED for good. */
-  public enum State { NEW, RUNNING, CLOSED }
+  public enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
 
   private final String threadName;
   private final Duration joinTimeout;
@@ -39,25 +47,34 @@ public abstract class Lifecycle implements Closeable {
     }
     Objects.requireNonNull(joinTimeout, "joinTimeout");
     if (joinTimeout.isNegative()) {
-      throw new IllegalArgumentException(threadName + ": join timeout must be >= 0, found " + joinTimeout);
+      throw new IllegalArgumentException(
+          threadName + ": join timeout must be >= 0, found " + joinTimeout);
     }
     this.threadName = threadName;
     this.joinTimeout = joinTimeout;
   }
 
-  /** The loop; it returns (or throws InterruptedException) once {@link #isRunning()} turns false. */
+  /**
+   * The loop; it returns (or throws InterruptedException) once {@link #isRunning()} turns false.
+   */
   protected abstract void run() throws InterruptedException;
 
-  /** Called by close() on the closing thread before the interrupt: cancel calls in flight, wake waits. */
+  /**
+   * Called by close() on the closing thread before the interrupt: cancel calls in flight, wake
+   * waits.
+   */
   protected void onClose() {}
 
-  /** Called by close() after the thread ended (or the join timed out): release what the loop used. */
+  /**
+   * Called by close() after the thread ended (or the join timed out): release what the loop used.
+   */
   protected void afterClose() {}
 
   /** Starts the loop thread; subclasses return themselves. IllegalStateException unless NEW. */
   public Lifecycle start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException(threadName + ": start() called twice or after close (" + state.get() + ")");
+      throw new IllegalStateException(
+          threadName + ": start() called twice or after close (" + state.get() + ")");
     }
     Thread t = new Thread(this::loop, threadName);
     t.setDaemon(true);
@@ -84,7 +101,10 @@ public abstract class Lifecycle implements Closeable {
     return threadName;
   }
 
-  /** Stops the loop: CLOSED, {@link #onClose()}, waits for a step in progress, interrupts, joins, {@link #afterClose()}. */
+  /**
+   * Stops the loop: CLOSED, {@link #onClose()}, waits for a step in progress, interrupts, joins,
+   * {@link #afterClose()}.
+   */
   @Override
   public final void close() {
     State before = state.getAndSet(State.CLOSED);
@@ -107,7 +127,10 @@ public abstract class Lifecycle implements Closeable {
         Thread.currentThread().interrupt();
       }
       if (t.isAlive()) {
-        log.warn("[lifecycle] {}: thread still busy {} ms after close", threadName, joinTimeout.toMillis());
+        log.warn(
+            "[lifecycle] {}: thread still busy {} ms after close",
+            threadName,
+            joinTimeout.toMillis());
       }
     }
     afterClose();
@@ -132,7 +155,9 @@ public abstract class Lifecycle implements Closeable {
     }
   }
 
-  /** Waits {@code duration} unless closed first; false when closed (or interrupted, flag restored). */
+  /**
+   * Waits {@code duration} unless closed first; false when closed (or interrupted, flag restored).
+   */
   protected final boolean pause(Duration duration) {
     if (!duration.isNegative() && !duration.isZero()) {
       try {
@@ -150,7 +175,10 @@ public abstract class Lifecycle implements Closeable {
       if (stepLock.tryLock(STEP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         stepLock.unlock();
       } else {
-        log.warn("[lifecycle] {}: a step is still running {} s after close", threadName, STEP_WAIT.toSeconds());
+        log.warn(
+            "[lifecycle] {}: a step is still running {} s after close",
+            threadName,
+            STEP_WAIT.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -6,9 +6,9 @@ import java.util.Random;
 
 /**
  * The one backoff of the project: retry n (1-based) waits at most {@code min(cap, base * 2^(n-1))}.
- * With full jitter (the default) the wait is uniform in [0, that ceiling], drawn from the given random
- * source, so a seeded policy repeats its delays; without jitter it is the ceiling itself. Retries never
- * give up. Bad arguments throw IllegalArgumentException naming them.
+ * With full jitter (the default) the wait is uniform in [0, that ceiling], drawn from the given
+ * random source, so a seeded policy repeats its delays; without jitter it is the ceiling itself.
+ * Retries never give up. Bad arguments throw IllegalArgumentException naming them.
  */
 public final class RetryPolicy {
   private static final int MAX_SHIFT = 40;
@@ -83,6 +83,10 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy[" + base + ".." + cap + (random == null ? ", no jitter]" : ", full jitter]");
+    return "RetryPolicy["
+        + base
+        + ".."
+        + cap
+        + (random == null ? ", no jitter]" : ", full jitter]");
   }
 }

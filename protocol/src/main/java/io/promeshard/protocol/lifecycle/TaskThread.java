@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One thread that owns a component's state: runs tasks in submission order, now or after a delay.
- * A task's RuntimeException goes to {@code onFailure} and the thread carries on. After close nothing
- * new runs, waiting and delayed tasks are dropped and the task in progress finishes (never interrupted).
+ * One thread that owns a component's state: runs tasks in submission order, now or after a delay. A
+ * task's RuntimeException goes to {@code onFailure} and the thread carries on. After close nothing
+ * new runs, waiting and delayed tasks are dropped and the task in progress finishes (never
+ * interrupted).
  */
 public final class TaskThread extends Lifecycle {
   /** A submitted task; cancelling one that has not started keeps it from running. */
@@ -22,15 +23,16 @@ public final class TaskThread extends Lifecycle {
     boolean isDone();
   }
 
-  private static final Handle DROPPED = new Handle() {
-    @Override
-    public void cancel() {}
+  private static final Handle DROPPED =
+      new Handle() {
+        @Override
+        public void cancel() {}
 
-    @Override
-    public boolean isDone() {
-      return true;
-    }
-  };
+        @Override
+        public boolean isDone() {
+          return true;
+        }
+      };
 
   private final Consumer<RuntimeException> onFailure;
   private final DelayQueue<Task> queue = new DelayQueue<>();
@@ -58,7 +60,9 @@ public final class TaskThread extends Lifecycle {
     if (state() == State.CLOSED) {
       return DROPPED;
     }
-    Task t = new Task(task, System.nanoTime() + Math.max(0, delay.toNanos()), sequence.incrementAndGet());
+    Task t =
+        new Task(
+            task, System.nanoTime() + Math.max(0, delay.toNanos()), sequence.incrementAndGet());
     queue.add(t);
     return t;
   }

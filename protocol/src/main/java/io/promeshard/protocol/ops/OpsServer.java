@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /metrics} (Prometheus text format from a registry) and {@code /healthz} (200 or
- * 503 with a one-line reason) on the configured listen address. Fails at start when the address
- * cannot be bound; never fails a request because of a metric.
+ * Serves {@code /metrics} (Prometheus text format from a registry) and {@code /healthz} (200 or 503
+ * with a one-line reason) on the configured listen address. Fails at start when the address cannot
+ * be bound; never fails a request because of a metric.
  */
 public final class OpsServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -30,25 +30,37 @@ public final class OpsServer implements Closeable {
   }
 
   /** Binds {@code listen} ("host:port"; port 0 picks a free one) and starts serving. */
-  public static OpsServer start(String listen, PrometheusRegistry registry, Supplier<Health> health) throws IOException {
+  public static OpsServer start(String listen, PrometheusRegistry registry, Supplier<Health> health)
+      throws IOException {
     InetSocketAddress address = parse(listen);
     HttpServer server = HttpServer.create(address, 16);
-    server.createContext("/metrics", exchange -> {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      new PrometheusTextFormatWriter(false).write(body, registry.scrape());
-      respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
-    });
-    server.createContext("/healthz", exchange -> {
-      Health h = health.get();
-      respond(exchange, h.healthy() ? 200 : 503, "text/plain; charset=utf-8",
-          ((h.healthy() ? "ok" : "unhealthy") + (h.message().isEmpty() ? "" : ": " + h.message()) + "\n")
-              .getBytes(StandardCharsets.UTF_8));
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ops-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          ByteArrayOutputStream body = new ByteArrayOutputStream();
+          new PrometheusTextFormatWriter(false).write(body, registry.scrape());
+          respond(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
+        });
+    server.createContext(
+        "/healthz",
+        exchange -> {
+          Health h = health.get();
+          respond(
+              exchange,
+              h.healthy() ? 200 : 503,
+              "text/plain; charset=utf-8",
+              ((h.healthy() ? "ok" : "unhealthy")
+                      + (h.message().isEmpty() ? "" : ": " + h.message())
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "ops-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
     log.info("[ops] serving /metrics and /healthz on {}", server.getAddress());
     return new OpsServer(server);
@@ -77,7 +89,8 @@ public final class OpsServer implements Closeable {
     return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", type);
       if ("HEAD".equals(exchange.getRequestMethod())) {

@@ -49,18 +49,23 @@ class ExitCodesTest {
 
   @Test
   void configurationErrorsExitTwoAndNameTheProgram() {
-    assertEquals(2, run(new ConfigException("reload_url: expected http(s) URL, found ftp://x"), "fail"));
-    assertEquals("tool: reload_url: expected http(s) URL, found ftp://x\n", err.toString().replace("\r", ""));
+    assertEquals(
+        2, run(new ConfigException("reload_url: expected http(s) URL, found ftp://x"), "fail"));
+    assertEquals(
+        "tool: reload_url: expected http(s) URL, found ftp://x\n",
+        err.toString().replace("\r", ""));
     assertEquals(2, run(new ConsulConfigException("consul.address: bad"), "fail"));
     assertEquals(2, run(new ProtocolException("node: invalid name"), "fail"));
-    assertEquals(2, run(new IllegalArgumentException("file_sd_dir: a directory is required"), "fail"));
+    assertEquals(
+        2, run(new IllegalArgumentException("file_sd_dir: a directory is required"), "fail"));
   }
 
   @Test
   void runtimeFailuresExitOneAsErrors() {
     assertEquals(1, run(new UncheckedIOException(new IOException("disk full")), "fail"));
     assertEquals("tool: error: disk full\n", err.toString().replace("\r", ""));
-    assertEquals(1, run(new UncheckedIOException(new ConnectException("Connection refused")), "fail"));
+    assertEquals(
+        1, run(new UncheckedIOException(new ConnectException("Connection refused")), "fail"));
     assertEquals(1, run(new IllegalStateException("boom"), "fail"));
   }
 
@@ -68,7 +73,8 @@ class ExitCodesTest {
   void usageErrorsExitTwoWithAHint() {
     assertEquals(2, run(null, "fail", "--no-such-flag"));
     assertEquals(2, run(null, "frobnicate"));
-    assertTrue(err.toString().contains("Try 'tool fail --help' for more information."), err.toString());
+    assertTrue(
+        err.toString().contains("Try 'tool fail --help' for more information."), err.toString());
   }
 
   @Test

@@ -23,11 +23,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Consul with ACLs on (default deny): requests work with the token file and are refused without it. */
+/**
+ * A Consul with ACLs on (default deny): requests work with the token file and are refused without
+ * it.
+ */
 class AclTokenTest {
   private static final String MASTER = "7d3c6a52-ffd4-4b83-b1a4-2d6c0b2e3f01";
-  @RegisterExtension static final ConsulExtension consul = new ConsulExtension(
-      "acl { enabled = true, default_policy = \"deny\", tokens { master = \"" + MASTER + "\" } }", MASTER);
+
+  @RegisterExtension
+  static final ConsulExtension consul =
+      new ConsulExtension(
+          "acl { enabled = true, default_policy = \"deny\", tokens { master = \""
+              + MASTER
+              + "\" } }",
+          MASTER);
 
   @TempDir Path dir;
 
@@ -52,7 +61,8 @@ class AclTokenTest {
       kv.put("acl/a", "1".getBytes(UTF_8));
       assertEquals("1", kv.get("acl/a").orElseThrow().valueUtf8());
       assertEquals(1, kv.list("acl/", 0, Duration.ofSeconds(5)).value().size());
-      TxnResult r = new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("acl/b", "2".getBytes(UTF_8))));
+      TxnResult r =
+          new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("acl/b", "2".getBytes(UTF_8))));
       assertEquals(1, r.batches());
       assertEquals("2", kv.get("acl/b").orElseThrow().valueUtf8());
     }
@@ -65,19 +75,27 @@ class AclTokenTest {
     }
     try (ConsulHttp http = ConsulHttp.create(withoutToken())) {
       KvClient kv = new KvClient(http);
-      IOException e = assertThrows(IOException.class, () -> kv.put("acl/secret", "1".getBytes(UTF_8)));
+      IOException e =
+          assertThrows(IOException.class, () -> kv.put("acl/secret", "1".getBytes(UTF_8)));
       System.out.println("[AclTokenTest] " + e.getMessage());
       assertTrue(e.getMessage().startsWith("PUT kv acl/secret: HTTP 403"), e.getMessage());
-      assertTrue(e.getMessage().contains("the Consul token lacks permission for this request (no token configured)"),
+      assertTrue(
+          e.getMessage()
+              .contains("the Consul token lacks permission for this request (no token configured)"),
           e.getMessage());
       IOException get = assertThrows(IOException.class, () -> kv.get("acl/secret"));
       assertTrue(get.getMessage().startsWith("GET kv acl/secret: HTTP 403"), get.getMessage());
       // Consul 1.8 filters a recursive list by the token's ACL instead of refusing it
       assertEquals(List.of(), kv.list("acl/", 0, Duration.ofSeconds(5)).value());
-      IOException txn = assertThrows(IOException.class,
-          () -> new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("acl/c", new byte[1]))));
+      IOException txn =
+          assertThrows(
+              IOException.class,
+              () ->
+                  new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("acl/c", new byte[1]))));
       System.out.println("[AclTokenTest] " + txn.getMessage());
-      assertTrue(txn.getMessage().toLowerCase(Locale.ROOT).contains("permission denied"), txn.getMessage());
+      assertTrue(
+          txn.getMessage().toLowerCase(Locale.ROOT).contains("permission denied"),
+          txn.getMessage());
     }
   }
 
@@ -86,8 +104,8 @@ class AclTokenTest {
     try (ConsulHttp http = ConsulHttp.create(withToken())) {
       KvClient kv = new KvClient(http);
       BlockingQueue<List<KvEntry>> changes = new LinkedBlockingQueue<>();
-      try (BlockingWatch<List<KvEntry>> w = KvWatch.of(kv, "aclwatch/", (v, i) -> changes.add(v),
-          WatchOptions.defaults())) {
+      try (BlockingWatch<List<KvEntry>> w =
+          KvWatch.of(kv, "aclwatch/", (v, i) -> changes.add(v), WatchOptions.defaults())) {
         w.start();
         assertEquals(List.of(), changes.poll(5, TimeUnit.SECONDS));
         kv.put("aclwatch/x", "1".getBytes(UTF_8));
@@ -105,12 +123,14 @@ class AclTokenTest {
     assertTrue(authorised.getAgentSelf().getValue() != null);
 
     ConsulClient anonymous = EcwidClients.create(withoutToken());
-    OperationException e = assertThrows(OperationException.class, () -> anonymous.setKVValue("acl/ecwid", "w"));
+    OperationException e =
+        assertThrows(OperationException.class, () -> anonymous.setKVValue("acl/ecwid", "w"));
     assertEquals(403, e.getStatusCode());
   }
 
   @Test
-  void sessionsAndAgentServicesWithTheTokenWorkAndWithoutItFailWithTheSameMapping() throws Exception {
+  void sessionsAndAgentServicesWithTheTokenWorkAndWithoutItFailWithTheSameMapping()
+      throws Exception {
     NewService svc = new NewService();
     svc.setId("acl-node");
     svc.setName("prome-shard-node");
@@ -127,14 +147,23 @@ class AclTokenTest {
     }
     try (ConsulHttp http = ConsulHttp.create(withoutToken())) {
       String denied = "the Consul token lacks permission for this request (no token configured)";
-      IOException session = assertThrows(IOException.class,
-          () -> new SessionClient(http).create("acl-test", Duration.ofSeconds(30), Duration.ZERO));
-      assertTrue(session.getMessage().startsWith("PUT session/create: HTTP 403") && session.getMessage().contains(denied),
+      IOException session =
+          assertThrows(
+              IOException.class,
+              () ->
+                  new SessionClient(http)
+                      .create("acl-test", Duration.ofSeconds(30), Duration.ZERO));
+      assertTrue(
+          session.getMessage().startsWith("PUT session/create: HTTP 403")
+              && session.getMessage().contains(denied),
           session.getMessage());
-      IOException register = assertThrows(IOException.class, () -> new AgentServices(http).register(svc));
+      IOException register =
+          assertThrows(IOException.class, () -> new AgentServices(http).register(svc));
       System.out.println("[AclTokenTest] " + register.getMessage());
-      assertTrue(register.getMessage().startsWith("PUT agent/service/register acl-node: HTTP 403")
-          && register.getMessage().contains(denied), register.getMessage());
+      assertTrue(
+          register.getMessage().startsWith("PUT agent/service/register acl-node: HTTP 403")
+              && register.getMessage().contains(denied),
+          register.getMessage());
     }
   }
 }

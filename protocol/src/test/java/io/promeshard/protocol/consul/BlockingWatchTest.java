@@ -18,10 +18,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The watch loop against a scripted fetcher: which replies are delivered, which index is sent next. */
+/**
+ * The watch loop against a scripted fetcher: which replies are delivered, which index is sent next.
+ */
 class BlockingWatchTest {
-  private static final WatchOptions FAST = new WatchOptions(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO,
-      RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(4)));
+  private static final WatchOptions FAST =
+      new WatchOptions(
+          Duration.ofSeconds(30),
+          Duration.ZERO,
+          Duration.ZERO,
+          RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(4)));
 
   private final Scripted fetcher = new Scripted();
   private final Recorder listener = new Recorder();
@@ -104,8 +110,12 @@ class BlockingWatchTest {
     for (int i = 1; i <= 4; i++) {
       fetcher.reply("v" + i, i);
     }
-    start(new WatchOptions(Duration.ofSeconds(30), Duration.ofMillis(150), Duration.ofMillis(20),
-        RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(1))));
+    start(
+        new WatchOptions(
+            Duration.ofSeconds(30),
+            Duration.ofMillis(150),
+            Duration.ofMillis(20),
+            RetryPolicy.noJitter(Duration.ofMillis(1), Duration.ofMillis(1))));
     fetcher.requests(4);
     for (int i = 1; i < 4; i++) {
       long gap = fetcher.times.get(i) - fetcher.times.get(i - 1);
@@ -146,7 +156,10 @@ class BlockingWatchTest {
     assertThrows(IllegalStateException.class, watch::start);
   }
 
-  /** Replies from a script; blocks (like a blocking query) when the script runs out, until cancelled. */
+  /**
+   * Replies from a script; blocks (like a blocking query) when the script runs out, until
+   * cancelled.
+   */
   static final class Scripted implements Fetcher<String> {
     private static final Object CANCEL = new Object();
     final BlockingQueue<Object> script = new LinkedBlockingQueue<>();

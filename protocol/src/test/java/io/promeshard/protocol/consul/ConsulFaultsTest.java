@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Faults a real Consul cannot be made to produce, and what exactly goes over the wire, against a fake server. */
+/**
+ * Faults a real Consul cannot be made to produce, and what exactly goes over the wire, against a
+ * fake server.
+ */
 class ConsulFaultsTest {
   /** What the fake saw of one request. */
   record Seen(String method, String path, String query, String token) {}
@@ -49,8 +52,12 @@ class ConsulFaultsTest {
 
   private void handle(HttpExchange ex) throws IOException {
     ex.getRequestBody().readAllBytes();
-    seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
-        ex.getRequestHeaders().getFirst("X-Consul-Token")));
+    seen.add(
+        new Seen(
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath(),
+            ex.getRequestURI().getRawQuery(),
+            ex.getRequestHeaders().getFirst("X-Consul-Token")));
     byte[] b = body.getBytes(UTF_8);
     ex.getResponseHeaders().add("X-Consul-Index", "7");
     ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -61,7 +68,8 @@ class ConsulFaultsTest {
 
   private ConsulSettings settings(boolean token) throws IOException {
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
-    return ConsulSettings.of(url, token ? Files.writeString(dir.resolve("t"), "secret-token\n") : null, null);
+    return ConsulSettings.of(
+        url, token ? Files.writeString(dir.resolve("t"), "secret-token\n") : null, null);
   }
 
   private Seen nextRequest() throws InterruptedException {
@@ -115,8 +123,12 @@ class ConsulFaultsTest {
     try (ConsulHttp http = ConsulHttp.create(settings(false))) {
       status = 500;
       body = "rpc error making call: No cluster leader";
-      IOException e = assertThrows(IOException.class, () -> new KvClient(http).list("nodes/n1/", 0, Duration.ofSeconds(1)));
-      assertEquals("GET kv nodes/n1/: HTTP 500 rpc error making call: No cluster leader", e.getMessage());
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> new KvClient(http).list("nodes/n1/", 0, Duration.ofSeconds(1)));
+      assertEquals(
+          "GET kv nodes/n1/: HTTP 500 rpc error making call: No cluster leader", e.getMessage());
     }
   }
 
@@ -124,11 +136,16 @@ class ConsulFaultsTest {
   void malformedBodyIsAnErrorNamingTheKey() throws Exception {
     try (ConsulHttp http = ConsulHttp.create(settings(false))) {
       body = "{\"not\": \"a list\"}";
-      IOException e = assertThrows(IOException.class, () -> new KvClient(http).list("nodes/n1/", 0, Duration.ofSeconds(1)));
-      assertTrue(e.getMessage().startsWith("GET kv nodes/n1/: malformed Consul reply"), e.getMessage());
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> new KvClient(http).list("nodes/n1/", 0, Duration.ofSeconds(1)));
+      assertTrue(
+          e.getMessage().startsWith("GET kv nodes/n1/: malformed Consul reply"), e.getMessage());
       body = "[{\"Key\":\"nodes/n1/x\",\"Value\":\"%%%\",\"CreateIndex\":1,\"ModifyIndex\":1}]";
       e = assertThrows(IOException.class, () -> new KvClient(http).get("nodes/n1/x"));
-      assertTrue(e.getMessage().startsWith("GET kv nodes/n1/x: malformed Consul reply"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("GET kv nodes/n1/x: malformed Consul reply"), e.getMessage());
     }
   }
 
@@ -137,9 +154,13 @@ class ConsulFaultsTest {
     try (ConsulHttp http = ConsulHttp.create(settings(false))) {
       status = 413;
       body = "Request body too large";
-      IOException e = assertThrows(IOException.class,
-          () -> new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("k", new byte[10]))));
-      assertTrue(e.getMessage().matches(".*request body of \\d+ bytes too large for Consul \\(HTTP 413.*"), e.getMessage());
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> new TxnWriter(http).write(Fence.NONE, List.of(TxnOp.set("k", new byte[10]))));
+      assertTrue(
+          e.getMessage().matches(".*request body of \\d+ bytes too large for Consul \\(HTTP 413.*"),
+          e.getMessage());
     }
   }
 
@@ -147,13 +168,22 @@ class ConsulFaultsTest {
   void txnConflictListsEveryFailedOp() throws Exception {
     try (ConsulHttp http = ConsulHttp.create(settings(false))) {
       status = 409;
-      body = "{\"Results\":null,\"Errors\":[{\"OpIndex\":0,\"What\":\"lock not held\"},"
-          + "{\"OpIndex\":2,\"What\":\"index mismatch\"}]}";
-      TxnRejectedException e = assertThrows(TxnRejectedException.class,
-          () -> new TxnWriter(http).write(new Fence("p/leader", "s1"),
-              List.of(TxnOp.set("p/a", new byte[1]), TxnOp.cas("p/b", new byte[1], 3))));
-      assertEquals("txn rejected: op 0 check-session on p/leader: lock not held; op 2 cas on p/b: index mismatch"
-          + " (batch 1 of 1; 0 earlier batch(es) committed)", e.getMessage());
+      body =
+          "{\"Results\":null,\"Errors\":[{\"OpIndex\":0,\"What\":\"lock not held\"},"
+              + "{\"OpIndex\":2,\"What\":\"index mismatch\"}]}";
+      TxnRejectedException e =
+          assertThrows(
+              TxnRejectedException.class,
+              () ->
+                  new TxnWriter(http)
+                      .write(
+                          new Fence("p/leader", "s1"),
+                          List.of(
+                              TxnOp.set("p/a", new byte[1]), TxnOp.cas("p/b", new byte[1], 3))));
+      assertEquals(
+          "txn rejected: op 0 check-session on p/leader: lock not held; op 2 cas on p/b: index mismatch"
+              + " (batch 1 of 1; 0 earlier batch(es) committed)",
+          e.getMessage());
       assertTrue(e.fencingLost());
     }
   }

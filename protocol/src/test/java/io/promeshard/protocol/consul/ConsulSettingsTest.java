@@ -15,7 +15,8 @@ class ConsulSettingsTest {
 
   @Test
   void nonHttpAddressIsRejectedNamingTheSettingAndValue() {
-    ConsulConfigException e = assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("ftp://x:1"));
+    ConsulConfigException e =
+        assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("ftp://x:1"));
     assertEquals("consul.address: expected http(s)://host[:port], found ftp://x:1", e.getMessage());
     assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("127.0.0.1:8500"));
     assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("http://a b"));
@@ -38,11 +39,17 @@ class ConsulSettingsTest {
   @Test
   void unreadableOrEmptyTokenFileIsAnErrorNamingTheFile() throws Exception {
     Path missing = dir.resolve("nope");
-    ConsulConfigException e = assertThrows(ConsulConfigException.class,
-        () -> ConsulSettings.of("http://h:1", missing, null).readToken());
-    assertTrue(e.getMessage().startsWith("consul.token_file: cannot read " + missing), e.getMessage());
+    ConsulConfigException e =
+        assertThrows(
+            ConsulConfigException.class,
+            () -> ConsulSettings.of("http://h:1", missing, null).readToken());
+    assertTrue(
+        e.getMessage().startsWith("consul.token_file: cannot read " + missing), e.getMessage());
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    e = assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("http://h:1", empty, null).readToken());
+    e =
+        assertThrows(
+            ConsulConfigException.class,
+            () -> ConsulSettings.of("http://h:1", empty, null).readToken());
     assertTrue(e.getMessage().contains(empty + " is empty"), e.getMessage());
   }
 
@@ -50,8 +57,10 @@ class ConsulSettingsTest {
   void caFileNeedsHttpsAndAPemCertificate() throws Exception {
     Path ca = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
     assertThrows(ConsulConfigException.class, () -> ConsulSettings.of("http://h:1", null, ca));
-    ConsulConfigException e = assertThrows(ConsulConfigException.class,
-        () -> ConsulHttp.create(ConsulSettings.of("https://h:1", null, ca)));
+    ConsulConfigException e =
+        assertThrows(
+            ConsulConfigException.class,
+            () -> ConsulHttp.create(ConsulSettings.of("https://h:1", null, ca)));
     assertTrue(e.getMessage().startsWith("consul.ca_file: "), e.getMessage());
     assertTrue(e.getMessage().contains(ca.toString()), e.getMessage());
   }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Service registration in the local agent and the health reads of it, against a real Consul agent. */
+/**
+ * Service registration in the local agent and the health reads of it, against a real Consul agent.
+ */
 class HealthClientTest {
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   private static final String SERVICE = "health-client-test";
@@ -79,12 +81,16 @@ class HealthClientTest {
   void maintenanceShowsAsACriticalCheckAndDeregistrationRemovesTheService() throws Exception {
     agent.register(service("n1", "passing"));
     agent.maintenance("n1", true, "draining for a test");
-    JsonNode entry = health.service(HealthClient.Query.all(SERVICE), 0, Duration.ofSeconds(5), new CallHandle())
-        .value().get(0);
+    JsonNode entry =
+        health
+            .service(HealthClient.Query.all(SERVICE), 0, Duration.ofSeconds(5), new CallHandle())
+            .value()
+            .get(0);
     boolean maintenance = false;
     for (JsonNode check : entry.path("Checks")) {
-      maintenance |= check.path("CheckID").asText().equals("_service_maintenance:n1")
-          && check.path("Status").asText().equals("critical");
+      maintenance |=
+          check.path("CheckID").asText().equals("_service_maintenance:n1")
+              && check.path("Status").asText().equals("critical");
     }
     assertTrue(maintenance, entry.toString());
     assertEquals(List.of(), ids(new HealthClient.Query(SERVICE, true, List.of(), null)));
@@ -99,18 +105,24 @@ class HealthClientTest {
   @Test
   void aBlockingReadReturnsWhenTheHealthChanges() throws Exception {
     agent.register(service("n1", "passing"));
-    ConsulResponse<JsonNode> first = health.service(HealthClient.Query.all(SERVICE), 0, Duration.ofSeconds(5),
-        new CallHandle());
-    Thread changer = new Thread(() -> {
-      try {
-        agent.register(service("n2", "passing"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    ConsulResponse<JsonNode> first =
+        health.service(HealthClient.Query.all(SERVICE), 0, Duration.ofSeconds(5), new CallHandle());
+    Thread changer =
+        new Thread(
+            () -> {
+              try {
+                agent.register(service("n2", "passing"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     changer.start();
-    ConsulResponse<JsonNode> next = health.service(HealthClient.Query.all(SERVICE), first.index(),
-        Duration.ofSeconds(30), new CallHandle());
+    ConsulResponse<JsonNode> next =
+        health.service(
+            HealthClient.Query.all(SERVICE),
+            first.index(),
+            Duration.ofSeconds(30),
+            new CallHandle());
     changer.join();
     assertTrue(next.index() > first.index());
   }

@@ -1,12 +1,12 @@
 package io.promeshard.protocol.consul;
 
-import io.promeshard.protocol.lifecycle.RetryPolicy;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.protocol.lifecycle.RetryPolicy;
 import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
 import java.time.Duration;
@@ -80,12 +80,19 @@ class KvWatchTest {
     kv.delete("idx/c");
     Events.Change afterDelete = events.next(Duration.ofSeconds(5));
     assertEquals(Map.of("idx/a", "1", "idx/b", "2"), afterDelete.state());
-    System.out.println("[KvWatchTest] index " + first.index() + " -> " + afterDelete.index() + " after deleting idx/c");
+    System.out.println(
+        "[KvWatchTest] index "
+            + first.index()
+            + " -> "
+            + afterDelete.index()
+            + " after deleting idx/c");
 
     kv.put("idx/b", "22".getBytes(UTF_8));
     assertEquals(Map.of("idx/a", "1", "idx/b", "22"), events.next(Duration.ofSeconds(5)).state());
     kv.put("idx/c", "33".getBytes(UTF_8));
-    assertEquals(Map.of("idx/a", "1", "idx/b", "22", "idx/c", "33"), events.next(Duration.ofSeconds(5)).state());
+    assertEquals(
+        Map.of("idx/a", "1", "idx/b", "22", "idx/c", "33"),
+        events.next(Duration.ofSeconds(5)).state());
     assertEquals(List.of(), events.errors);
   }
 
@@ -93,25 +100,29 @@ class KvWatchTest {
   void closedWatchStopsPromptlyWhileABlockingQueryIsInFlight() throws Exception {
     BlockingQueue<Long> fetches = new LinkedBlockingQueue<>();
     Fetcher<List<KvEntry>> real = KvWatch.fetcher(kv, "close/");
-    Fetcher<List<KvEntry>> observed = new Fetcher<>() {
-      @Override
-      public ConsulResponse<List<KvEntry>> fetch(long index, Duration wait) throws IOException {
-        fetches.add(index);
-        return real.fetch(index, wait);
-      }
+    Fetcher<List<KvEntry>> observed =
+        new Fetcher<>() {
+          @Override
+          public ConsulResponse<List<KvEntry>> fetch(long index, Duration wait) throws IOException {
+            fetches.add(index);
+            return real.fetch(index, wait);
+          }
 
-      @Override
-      public void cancel() {
-        real.cancel();
-      }
-    };
+          @Override
+          public void cancel() {
+            real.cancel();
+          }
+        };
     Events events = new Events();
-    BlockingWatch<List<KvEntry>> w = new BlockingWatch<>("close/", observed, events, WatchOptions.defaults());
+    BlockingWatch<List<KvEntry>> w =
+        new BlockingWatch<>("close/", observed, events, WatchOptions.defaults());
     watches.add(w.start());
     events.next(Duration.ofSeconds(5));
     assertEquals(0L, fetches.poll(5, TimeUnit.SECONDS));
     Long blockingIndex = fetches.poll(5, TimeUnit.SECONDS);
-    assertTrue(blockingIndex != null && blockingIndex > 0, "second fetch blocks at index " + blockingIndex);
+    assertTrue(
+        blockingIndex != null && blockingIndex > 0,
+        "second fetch blocks at index " + blockingIndex);
 
     long t0 = System.nanoTime();
     w.close();
@@ -128,8 +139,9 @@ class KvWatchTest {
   @Test
   void consulOutageIsRetriedWithBackoffAndTheWatchRecovers() throws Exception {
     kv.put("out/a", "before".getBytes(UTF_8));
-    WatchOptions options = WatchOptions.defaults()
-        .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(50), Duration.ofMillis(400)));
+    WatchOptions options =
+        WatchOptions.defaults()
+            .withRetry(RetryPolicy.fullJitter(Duration.ofMillis(50), Duration.ofMillis(400)));
     Events events = watch("out/", options);
     assertEquals(Map.of("out/a", "before"), events.next(Duration.ofSeconds(5)).state());
 
@@ -137,12 +149,14 @@ class KvWatchTest {
     events.awaitErrors(3, Duration.ofSeconds(20));
     List<Integer> attempts = events.errors.stream().map(e -> e.attempt).toList();
     assertEquals(List.of(1, 2, 3), attempts.subList(0, 3));
-    assertTrue(events.errors.stream().allMatch(e -> e.retryIn.compareTo(Duration.ofMillis(400)) <= 0));
+    assertTrue(
+        events.errors.stream().allMatch(e -> e.retryIn.compareTo(Duration.ofMillis(400)) <= 0));
     assertEquals(0, events.recovered.size());
 
     consul.server().restart(); // -dev: KV comes back empty, with a lower index
     kv.put("out/a", "after".getBytes(UTF_8));
-    assertEquals(Map.of("out/a", "after"), events.awaitState(s -> s.equals(Map.of("out/a", "after"))));
+    assertEquals(
+        Map.of("out/a", "after"), events.awaitState(s -> s.equals(Map.of("out/a", "after"))));
     assertEquals(1, events.recovered.size());
   }
 
@@ -181,7 +195,8 @@ class KvWatchTest {
       return c;
     }
 
-    Map<String, String> awaitState(Predicate<Map<String, String>> wanted) throws InterruptedException {
+    Map<String, String> awaitState(Predicate<Map<String, String>> wanted)
+        throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       List<Map<String, String>> seen = new ArrayList<>();
       while (System.nanoTime() < deadline) {

@@ -75,7 +75,8 @@ class SessionClientTest {
     sessions.destroy(s);
     assertFalse(sessions.renew(s));
     assertNull(kv.get(KEY).orElseThrow().session());
-    assertFalse(sessions.lock(KEY, "y".getBytes(UTF_8), s, kv.get(KEY).orElseThrow().modifyIndex()),
+    assertFalse(
+        sessions.lock(KEY, "y".getBytes(UTF_8), s, kv.get(KEY).orElseThrow().modifyIndex()),
         "an invalid session cannot lock");
   }
 }

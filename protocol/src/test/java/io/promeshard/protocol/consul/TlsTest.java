@@ -37,11 +37,39 @@ class TlsTest {
   static void startHttpsFake() throws Exception {
     Path keystore = dir.resolve("server.p12");
     caPem = dir.resolve("ca.pem");
-    keytool("-genkeypair", "-alias", "consul", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit");
-    keytool("-exportcert", "-rfc", "-alias", "consul", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-file", caPem.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "consul",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "san=ip:127.0.0.1",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "consul",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        caPem.toString());
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
       ks.load(in, PASSWORD);
@@ -52,14 +80,18 @@ class TlsTest {
     ctx.init(kmf.getKeyManagers(), null, null);
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ctx));
-    server.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      byte[] b = "[{\"Key\":\"k\",\"Value\":\"dg==\",\"CreateIndex\":1,\"ModifyIndex\":2}]".getBytes(UTF_8);
-      ex.getResponseHeaders().add("X-Consul-Index", "2");
-      ex.sendResponseHeaders(200, b.length);
-      ex.getResponseBody().write(b);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          byte[] b =
+              "[{\"Key\":\"k\",\"Value\":\"dg==\",\"CreateIndex\":1,\"ModifyIndex\":2}]"
+                  .getBytes(UTF_8);
+          ex.getResponseHeaders().add("X-Consul-Index", "2");
+          ex.sendResponseHeaders(200, b.length);
+          ex.getResponseBody().write(b);
+          ex.close();
+        });
     server.start();
   }
 
@@ -89,7 +121,8 @@ class TlsTest {
       assertEquals("v", new KvClient(http).get("k").orElseThrow().valueUtf8());
     }
     try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(url()))) {
-      assertThrows(SSLException.class, () -> new KvClient(http).list("k", 0, Duration.ofSeconds(1)));
+      assertThrows(
+          SSLException.class, () -> new KvClient(http).list("k", 0, Duration.ofSeconds(1)));
     }
   }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class TxnBatchesTest {
   private final ObjectMapper mapper = new ObjectMapper();
   private final TxnBatches batches = new TxnBatches(mapper);
-  private final Fence fence = new Fence("prome-shard/leader", "5f8c1a7e-0000-4000-8000-000000000001");
+  private final Fence fence =
+      new Fence("prome-shard/leader", "5f8c1a7e-0000-4000-8000-000000000001");
 
   private static List<TxnOp> sets(int n, int valueBytes) {
     List<TxnOp> ops = new ArrayList<>();
@@ -75,7 +76,8 @@ class TxnBatchesTest {
   void anOpTooLargeForAnyBatchIsRejectedNamingItsKeyBeforeAnythingIsSent() {
     List<TxnOp> ops = new ArrayList<>(sets(3, 10));
     ops.add(TxnOp.set("prome-shard/nodes/n1/targets/huge", new byte[400 * 1024]));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> batches.plan(fence, ops));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> batches.plan(fence, ops));
     assertTrue(e.getMessage().contains("set on prome-shard/nodes/n1/targets/huge"), e.getMessage());
     assertTrue(e.getMessage().contains("524288"), e.getMessage());
   }
@@ -89,7 +91,9 @@ class TxnBatchesTest {
     JsonNode del = mapper.readTree(batches.json(TxnOp.deleteCas("k", 9))).get("KV");
     assertEquals("delete-cas", del.get("Verb").asText());
     assertEquals(9, del.get("Index").asLong());
-    assertEquals("check-not-exists", mapper.readTree(batches.json(TxnOp.checkNotExists("k"))).get("KV").get("Verb").asText());
+    assertEquals(
+        "check-not-exists",
+        mapper.readTree(batches.json(TxnOp.checkNotExists("k"))).get("KV").get("Verb").asText());
   }
 
   @Test

@@ -104,7 +104,9 @@ class TxnWriterTest {
     TxnResult result = writer.write(fence, sets(values));
     System.out.println("[TxnWriterTest] 200 x 8 KiB: " + result);
     assertTrue(result.batches() >= 4, "batches " + result.batches());
-    assertTrue(result.bodyBytes() / result.batches() > 400 * 1024, "average body " + result.bodyBytes() / result.batches());
+    assertTrue(
+        result.bodyBytes() / result.batches() > 400 * 1024,
+        "average body " + result.bodyBytes() / result.batches());
     assertStored("prome-shard/nodes/n2/targets/", values);
   }
 
@@ -113,23 +115,28 @@ class TxnWriterTest {
     acquireLeader();
     Fence deposed = new Fence(LEADER, newSession());
     Map<String, byte[]> values = values("prome-shard/nodes/n3/targets/", 100, 100, 3);
-    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(deposed, sets(values)));
+    TxnRejectedException e =
+        assertThrows(TxnRejectedException.class, () -> writer.write(deposed, sets(values)));
     System.out.println("[TxnWriterTest] " + e.getMessage());
     assertTrue(e.fencingLost());
     assertEquals(1, e.batch());
     assertEquals(0, e.errors().get(0).opIndex());
-    assertTrue(e.getMessage().startsWith("txn rejected: op 0 check-session on " + LEADER + ": "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("txn rejected: op 0 check-session on " + LEADER + ": "),
+        e.getMessage());
     assertEquals(List.of(), kv.list("prome-shard/nodes/n3/", 0, WatchOptions.DEFAULT_WAIT).value());
   }
 
   @Test
   void aFailedCheckInsideABatchRollsBackTheWholeBatch() throws Exception {
     kv.put("records/1", "old".getBytes(UTF_8));
-    List<TxnOp> ops = List.of(
-        TxnOp.set("records/2", "two".getBytes(UTF_8)),
-        TxnOp.checkNotExists("records/1"),
-        TxnOp.set("records/3", "three".getBytes(UTF_8)));
-    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
+    List<TxnOp> ops =
+        List.of(
+            TxnOp.set("records/2", "two".getBytes(UTF_8)),
+            TxnOp.checkNotExists("records/1"),
+            TxnOp.set("records/3", "three".getBytes(UTF_8)));
+    TxnRejectedException e =
+        assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
     assertEquals(false, e.fencingLost());
     assertEquals(1, e.errors().get(0).opIndex());
     assertEquals("check-not-exists", e.errors().get(0).verb());
@@ -144,7 +151,8 @@ class TxnWriterTest {
       kv.put("records/" + i, "old".getBytes(UTF_8));
       ops.add(TxnOp.cas("records/" + i, "new".getBytes(UTF_8), 0)); // create-only: every op fails
     }
-    TxnRejectedException e = assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
+    TxnRejectedException e =
+        assertThrows(TxnRejectedException.class, () -> writer.write(Fence.NONE, ops));
     assertEquals(40, e.errors().size());
     assertTrue(e.getMessage().contains("and 37 more"), e.getMessage());
     assertArrayEquals("old".getBytes(UTF_8), kv.get("records/40").orElseThrow().value());
@@ -152,11 +160,14 @@ class TxnWriterTest {
 
   @Test
   void unfencedWritesAndDeletesApplyInOrder() throws Exception {
-    TxnResult r = writer.write(Fence.NONE, List.of(
-        TxnOp.set("records/1", "a".getBytes(UTF_8)),
-        TxnOp.set("records/2", "b".getBytes(UTF_8)),
-        TxnOp.delete("records/1"),
-        TxnOp.cas("records/3", "c".getBytes(UTF_8), 0)));
+    TxnResult r =
+        writer.write(
+            Fence.NONE,
+            List.of(
+                TxnOp.set("records/1", "a".getBytes(UTF_8)),
+                TxnOp.set("records/2", "b".getBytes(UTF_8)),
+                TxnOp.delete("records/1"),
+                TxnOp.cas("records/3", "c".getBytes(UTF_8), 0)));
     assertEquals(new TxnResult(1, 4, r.bodyBytes()), r);
     assertTrue(kv.get("records/1").isEmpty());
     assertEquals("b", kv.get("records/2").orElseThrow().valueUtf8());

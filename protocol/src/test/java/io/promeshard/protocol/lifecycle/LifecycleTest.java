@@ -1,8 +1,8 @@
 package io.promeshard.protocol.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,18 +123,19 @@ class LifecycleTest {
   void closeInterruptsALoopThatIgnoresTheCloseSignal() throws Exception {
     CountDownLatch sleeping = new CountDownLatch(1);
     BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
-    Lifecycle sleeper = new Lifecycle("sleeper", Duration.ofSeconds(5)) {
-      @Override
-      protected void run() {
-        sleeping.countDown();
-        try {
-          Thread.sleep(TimeUnit.MINUTES.toMillis(1));
-          outcome.add("slept");
-        } catch (InterruptedException e) {
-          outcome.add("interrupted");
-        }
-      }
-    };
+    Lifecycle sleeper =
+        new Lifecycle("sleeper", Duration.ofSeconds(5)) {
+          @Override
+          protected void run() {
+            sleeping.countDown();
+            try {
+              Thread.sleep(TimeUnit.MINUTES.toMillis(1));
+              outcome.add("slept");
+            } catch (InterruptedException e) {
+              outcome.add("interrupted");
+            }
+          }
+        };
     sleeper.start();
     assertTrue(sleeping.await(WAIT_SECONDS, TimeUnit.SECONDS));
     sleeper.close();
@@ -165,10 +166,12 @@ class LifecycleTest {
     stubborn.start();
     assertTrue(inside.await(WAIT_SECONDS, TimeUnit.SECONDS));
     BlockingQueue<Boolean> flag = new LinkedBlockingQueue<>();
-    Thread closer = new Thread(() -> {
-      stubborn.close();
-      flag.add(Thread.currentThread().isInterrupted());
-    });
+    Thread closer =
+        new Thread(
+            () -> {
+              stubborn.close();
+              flag.add(Thread.currentThread().isInterrupted());
+            });
     closer.start();
     // the closer is joining for up to 30 s; interrupt it there
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -187,21 +190,24 @@ class LifecycleTest {
     CountDownLatch inStep = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    Lifecycle stepper = new Lifecycle("stepper", Duration.ofSeconds(5)) {
-      @Override
-      protected void run() {
-        step(() -> {
-          inStep.countDown();
-          try {
-            finish.await();
-            events.add("step finished, interrupted=" + Thread.currentThread().isInterrupted());
-          } catch (InterruptedException e) {
-            events.add("step interrupted");
+    Lifecycle stepper =
+        new Lifecycle("stepper", Duration.ofSeconds(5)) {
+          @Override
+          protected void run() {
+            step(
+                () -> {
+                  inStep.countDown();
+                  try {
+                    finish.await();
+                    events.add(
+                        "step finished, interrupted=" + Thread.currentThread().isInterrupted());
+                  } catch (InterruptedException e) {
+                    events.add("step interrupted");
+                  }
+                });
+            events.add("second step ran=" + step(() -> events.add("second step")));
           }
-        });
-        events.add("second step ran=" + step(() -> events.add("second step")));
-      }
-    };
+        };
     stepper.start();
     assertTrue(inStep.await(WAIT_SECONDS, TimeUnit.SECONDS));
     Thread closer = new Thread(stepper::close);

@@ -26,7 +26,8 @@ class RetryPolicyTest {
 
   @Test
   void fullJitterSpreadsDelaysOverZeroToCeiling() {
-    RetryPolicy b = RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(7));
+    RetryPolicy b =
+        RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(7));
     long min = Long.MAX_VALUE;
     long max = 0;
     for (int i = 0; i < 2000; i++) {
@@ -44,7 +45,8 @@ class RetryPolicyTest {
     RetryPolicy b = RetryPolicy.fullJitter(Duration.ofMillis(10), Duration.ofMillis(300), 11L);
     for (int attempt = 1; attempt <= 40; attempt++) {
       Duration d = b.delay(attempt);
-      assertTrue(!d.isNegative() && d.compareTo(b.ceiling(attempt)) <= 0, "attempt " + attempt + ": " + d);
+      assertTrue(
+          !d.isNegative() && d.compareTo(b.ceiling(attempt)) <= 0, "attempt " + attempt + ": " + d);
       assertTrue(d.compareTo(Duration.ofMillis(300)) <= 0, "above cap: " + d);
     }
   }
@@ -52,7 +54,8 @@ class RetryPolicyTest {
   @Test
   void sameSeedGivesSameDelaysAndAnotherSeedOthers() {
     RetryPolicy a = RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), 3L);
-    RetryPolicy b = RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(3));
+    RetryPolicy b =
+        RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(3));
     RetryPolicy c = RetryPolicy.fullJitter(Duration.ofMillis(100), Duration.ofSeconds(1), 4L);
     List<Duration> fromA = new ArrayList<>();
     List<Duration> fromC = new ArrayList<>();
@@ -77,9 +80,14 @@ class RetryPolicyTest {
 
   @Test
   void badArgumentsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> RetryPolicy.fullJitter(Duration.ZERO, Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> RetryPolicy.noJitter(Duration.ofSeconds(2), Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RetryPolicy.fullJitter(Duration.ZERO, Duration.ofSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RetryPolicy.noJitter(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> RetryPolicy.fullJitter(Duration.ofSeconds(1), Duration.ofSeconds(2)).delay(0));
   }
 }

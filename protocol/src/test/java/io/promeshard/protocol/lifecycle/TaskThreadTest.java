@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class TaskThreadTest {
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-  private final TaskThread tasks = new TaskThread("tasks", Duration.ofSeconds(5), e -> events.add("failed " + e.getMessage()));
+  private final TaskThread tasks =
+      new TaskThread("tasks", Duration.ofSeconds(5), e -> events.add("failed " + e.getMessage()));
 
   @AfterEach
   void close() {
@@ -38,9 +39,10 @@ class TaskThreadTest {
   @Test
   void aFailingTaskIsReportedAndTheThreadCarriesOn() throws Exception {
     tasks.start();
-    tasks.execute(() -> {
-      throw new IllegalStateException("boom");
-    });
+    tasks.execute(
+        () -> {
+          throw new IllegalStateException("boom");
+        });
     tasks.execute(() -> events.add("after"));
     assertEquals("failed boom", next());
     assertEquals("after", next());

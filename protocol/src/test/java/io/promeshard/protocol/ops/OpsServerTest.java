@@ -15,14 +15,17 @@ import org.junit.jupiter.api.Test;
 
 class OpsServerTest {
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void servesMetricsAndHealth() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
-    Counter dispatches = Counter.builder().name("test_dispatches_total").help("dispatches").register(registry);
+    Counter dispatches =
+        Counter.builder().name("test_dispatches_total").help("dispatches").register(registry);
     dispatches.inc(3);
     AtomicReference<Health> health = new AtomicReference<>(Health.ok("leader"));
     try (OpsServer server = OpsServer.start("127.0.0.1:0", registry, health::get)) {
@@ -41,7 +44,8 @@ class OpsServerTest {
 
   @Test
   void badListenAddressNamesTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpsServer.parse("localhost"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OpsServer.parse("localhost"));
     assertEquals("listen: expected host:port, found localhost", e.getMessage());
   }
 }

@@ -13,17 +13,20 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Watches the passing instances of a Consul service with blocking queries ({@link BlockingWatch}:
- * index rules, pacing, retries with backoff) and reports every change; see {@link ConsulHealthFetcher}
- * for addresses and labels. A failed query is reported as an error and retried until closed.
+ * index rules, pacing, retries with backoff) and reports every change; see {@link
+ * ConsulHealthFetcher} for addresses and labels. A failed query is reported as an error and retried
+ * until closed.
  */
 public final class ConsulCatalogSource implements TargetSource {
   private final String name;
   private final ConsulHealthFetcher fetcher;
   private final WatchOptions options;
-  private final AtomicReference<BlockingWatch<ConsulHealthFetcher.Instances>> watch = new AtomicReference<>();
+  private final AtomicReference<BlockingWatch<ConsulHealthFetcher.Instances>> watch =
+      new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public ConsulCatalogSource(String name, ConsulSourceSpec spec, ConsulHttp consul, WatchOptions options) {
+  public ConsulCatalogSource(
+      String name, ConsulSourceSpec spec, ConsulHttp consul, WatchOptions options) {
     this.name = name;
     this.fetcher = new ConsulHealthFetcher(new HealthClient(consul), spec);
     this.options = options;
@@ -31,18 +34,22 @@ public final class ConsulCatalogSource implements TargetSource {
 
   @Override
   public void start(Listener listener) {
-    BlockingWatch<ConsulHealthFetcher.Instances> w = new BlockingWatch<>("source " + name, fetcher,
-        new WatchListener<>() {
-          @Override
-          public void onChange(ConsulHealthFetcher.Instances instances, long index) {
-            listener.onTargets(instances.groups(), instances.skipped());
-          }
+    BlockingWatch<ConsulHealthFetcher.Instances> w =
+        new BlockingWatch<>(
+            "source " + name,
+            fetcher,
+            new WatchListener<>() {
+              @Override
+              public void onChange(ConsulHealthFetcher.Instances instances, long index) {
+                listener.onTargets(instances.groups(), instances.skipped());
+              }
 
-          @Override
-          public void onError(Exception error, int attempt, Duration retryIn) {
-            listener.onError(error);
-          }
-        }, options);
+              @Override
+              public void onError(Exception error, int attempt, Duration retryIn) {
+                listener.onError(error);
+              }
+            },
+            options);
     if (closed.get() || !watch.compareAndSet(null, w)) {
       throw new IllegalStateException("source " + name + ": start called twice or after close");
     }

@@ -16,14 +16,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One blocking read of {@code /v1/health/service/<service>?passing=true&tag=..&dc=..}, mapped to one
- * target per passing instance at the service address (the node address when the service has none)
- * and the service port, with a small set of Prometheus consul_sd meta labels:
- * {@code __meta_consul_service}, {@code __meta_consul_service_id}, {@code __meta_consul_node},
- * {@code __meta_consul_address} (node), {@code __meta_consul_service_address},
- * {@code __meta_consul_service_port}, {@code __meta_consul_tags} ({@code ,a,b,}), {@code __meta_consul_dc}
- * and {@code __meta_consul_service_metadata_<key>} (key sanitised to a label name); empty values are
- * left out. Instances without an address or a port are skipped and counted. Instances are ordered by node, then service ID. A failed or malformed reply is an IOException.
+ * One blocking read of {@code /v1/health/service/<service>?passing=true&tag=..&dc=..}, mapped to
+ * one target per passing instance at the service address (the node address when the service has
+ * none) and the service port, with a small set of Prometheus consul_sd meta labels: {@code
+ * __meta_consul_service}, {@code __meta_consul_service_id}, {@code __meta_consul_node}, {@code
+ * __meta_consul_address} (node), {@code __meta_consul_service_address}, {@code
+ * __meta_consul_service_port}, {@code __meta_consul_tags} ({@code ,a,b,}), {@code __meta_consul_dc}
+ * and {@code __meta_consul_service_metadata_<key>} (key sanitised to a label name); empty values
+ * are left out. Instances without an address or a port are skipped and counted. Instances are
+ * ordered by node, then service ID. A failed or malformed reply is an IOException.
  */
 final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances> {
   static final String META = "__meta_consul_";
@@ -58,8 +59,9 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
   static Instances map(JsonNode root) {
     List<JsonNode> entries = new ArrayList<>();
     root.forEach(entries::add);
-    entries.sort(Comparator.comparing((JsonNode e) -> e.path("Node").path("Node").asText())
-        .thenComparing(e -> e.path("Service").path("ID").asText()));
+    entries.sort(
+        Comparator.comparing((JsonNode e) -> e.path("Node").path("Node").asText())
+            .thenComparing(e -> e.path("Service").path("ID").asText()));
     List<TargetGroup> groups = new ArrayList<>();
     int skipped = 0;
     for (JsonNode entry : entries) {
@@ -72,7 +74,9 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
         skipped++;
         continue;
       }
-      groups.add(TargetGroup.of((host.contains(":") ? "[" + host + "]" : host) + ":" + port, labels(node, service)));
+      groups.add(
+          TargetGroup.of(
+              (host.contains(":") ? "[" + host + "]" : host) + ":" + port, labels(node, service)));
     }
     return new Instances(groups, skipped);
   }
@@ -91,8 +95,15 @@ final class ConsulHealthFetcher implements Fetcher<ConsulHealthFetcher.Instances
     if (!tags.isEmpty()) {
       labels.put(META + "tags", "," + String.join(",", tags) + ",");
     }
-    service.path("Meta").fields().forEachRemaining(e ->
-        put(labels, "service_metadata_" + e.getKey().replaceAll("[^a-zA-Z0-9_]", "_"), e.getValue().asText("")));
+    service
+        .path("Meta")
+        .fields()
+        .forEachRemaining(
+            e ->
+                put(
+                    labels,
+                    "service_metadata_" + e.getKey().replaceAll("[^a-zA-Z0-9_]", "_"),
+                    e.getValue().asText("")));
     return labels;
   }
 

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads file_sd files matching a {@link FileSourceSpec} every {@code refresh}, and within about a
  * second of a file appearing, changing or disappearing (a cheap modification-time check). Files are
- * read in path order. A file that cannot be read or parsed keeps its last good groups and the refresh
- * reports an error naming the file; a file that no longer matches contributes nothing.
+ * read in path order. A file that cannot be read or parsed keeps its last good groups and the
+ * refresh reports an error naming the file; a file that no longer matches contributes nothing.
  */
 public final class FileSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(FileSource.class);
@@ -102,7 +102,13 @@ public final class FileSource extends PollingSource {
       try {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         if (a.isRegularFile()) {
-          out.put(file, a.lastModifiedTime().toInstant() + "/" + a.size() + "/" + Objects.toString(a.fileKey()));
+          out.put(
+              file,
+              a.lastModifiedTime().toInstant()
+                  + "/"
+                  + a.size()
+                  + "/"
+                  + Objects.toString(a.fileKey()));
         }
       } catch (NoSuchFileException e) {
         // removed between listing and stat: it simply no longer matches

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a Prometheus HTTP SD endpoint every {@code refresh}. A non-200 response, a transport error or
- * a malformed body fails the refresh (the listener keeps the last good targets).
+ * Polls a Prometheus HTTP SD endpoint every {@code refresh}. A non-200 response, a transport error
+ * or a malformed body fails the refresh (the listener keeps the last good targets).
  */
 public final class HttpSdSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(HttpSdSource.class);
@@ -30,16 +30,18 @@ public final class HttpSdSource extends PollingSource {
     super(name, spec.refresh(), spec.refresh());
     this.url = HttpUrl.get(spec.url());
     this.refreshSeconds = spec.refresh().toSeconds();
-    this.http = new HttpCalls(client, TIMEOUT.compareTo(spec.refresh()) < 0 ? TIMEOUT : spec.refresh());
+    this.http =
+        new HttpCalls(client, TIMEOUT.compareTo(spec.refresh()) < 0 ? TIMEOUT : spec.refresh());
   }
 
   @Override
   protected Polled poll() throws IOException {
-    Request request = new Request.Builder()
-        .url(url)
-        .header("Accept", "application/json")
-        .header("X-Prometheus-Refresh-Interval-Seconds", Long.toString(refreshSeconds))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .header("Accept", "application/json")
+            .header("X-Prometheus-Refresh-Interval-Seconds", Long.toString(refreshSeconds))
+            .build();
     List<TargetGroup> groups = SdFormat.json(HttpCalls.describe(url), http.fetch(request));
     log.debug("[source] {}: {} groups from {}", name, groups.size(), HttpCalls.describe(url));
     return Polled.of(groups);

@@ -11,22 +11,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a service-tree answer {@code {"result":[{hash,name,private_ip[],region,account_id,tags{}}]}}
- * into target groups, as the original push system did (seeds/000):
+ * Turns a service-tree answer {@code
+ * {"result":[{hash,name,private_ip[],region,account_id,tags{}}]}} into target groups, as the
+ * original push system did (seeds/000):
+ *
  * <ul>
- *   <li>address {@code private_ip[0]:port} for each port of the instance's {@code stree-app} tag in the
- *       port map, else the default port; an instance without a private IP is skipped and counted;
- *   <li>labels {@code name}, {@code account} ({@code account_id} through the account map, the raw id
- *       when unmapped), {@code region}, and from the tags {@code env}←{@code env}, {@code group}←{@code group},
- *       {@code project}←{@code project}, {@code subgroup}←{@code subgroup}; a label whose value is
- *       missing or empty is left out (Prometheus treats empty as absent);
- *   <li>{@code stree_gpa} = {@code <group>.<stree-project>.<stree-app>} from those tags, a missing part empty.
+ *   <li>address {@code private_ip[0]:port} for each port of the instance's {@code stree-app} tag in
+ *       the port map, else the default port; an instance without a private IP is skipped and
+ *       counted;
+ *   <li>labels {@code name}, {@code account} ({@code account_id} through the account map, the raw
+ *       id when unmapped), {@code region}, and from the tags {@code env}←{@code env}, {@code
+ *       group}←{@code group}, {@code project}←{@code project}, {@code subgroup}←{@code subgroup}; a
+ *       label whose value is missing or empty is left out (Prometheus treats empty as absent);
+ *   <li>{@code stree_gpa} = {@code <group>.<stree-project>.<stree-app>} from those tags, a missing
+ *       part empty.
  * </ul>
+ *
  * Unlike the original, an instance without hash, name or tags is kept (it is still a machine to
  * scrape; the missing labels are left out). Instances are ordered by hash, then name, so the output
- * is deterministic. A malformed answer, or
- * one with no instance at all (far more often a glitch than a real empty inventory, and the original
- * treated it as an error too), is a {@link ProtocolException}.
+ * is deterministic. A malformed answer, or one with no instance at all (far more often a glitch
+ * than a real empty inventory, and the original treated it as an error too), is a {@link
+ * ProtocolException}.
  */
 final class ServiceTreeMapping {
   static final String APP_TAG = "stree-app";
@@ -40,7 +45,8 @@ final class ServiceTreeMapping {
   static Mapped map(String where, JsonNode answer, ServiceTreeSourceSpec spec) {
     JsonNode result = answer == null ? null : answer.get("result");
     if (result == null || !result.isArray()) {
-      throw new ProtocolException(where + ": expected {\"result\":[...]}, found " + abbreviate(answer));
+      throw new ProtocolException(
+          where + ": expected {\"result\":[...]}, found " + abbreviate(answer));
     }
     if (result.isEmpty()) {
       throw new ProtocolException(where + ": the service tree returned no instance for this query");
@@ -52,7 +58,8 @@ final class ServiceTreeMapping {
       }
       instances.add(result.get(i));
     }
-    instances.sort(Comparator.comparing((JsonNode n) -> text(n, "hash")).thenComparing(n -> text(n, "name")));
+    instances.sort(
+        Comparator.comparing((JsonNode n) -> text(n, "hash")).thenComparing(n -> text(n, "name")));
     List<TargetGroup> groups = new ArrayList<>();
     int skipped = 0;
     for (JsonNode instance : instances) {
@@ -71,7 +78,8 @@ final class ServiceTreeMapping {
     return new Mapped(groups, skipped);
   }
 
-  private static Map<String, String> labels(JsonNode instance, Map<String, String> tags, ServiceTreeSourceSpec spec) {
+  private static Map<String, String> labels(
+      JsonNode instance, Map<String, String> tags, ServiceTreeSourceSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>();
     put(labels, "name", text(instance, "name"));
     String accountId = text(instance, "account_id");
@@ -81,8 +89,13 @@ final class ServiceTreeMapping {
     put(labels, "group", tags.get("group"));
     put(labels, "project", tags.get("project"));
     put(labels, "subgroup", tags.get("subgroup"));
-    labels.put("stree_gpa", orEmpty(tags.get("group")) + "." + orEmpty(tags.get(PROJECT_TAG))
-        + "." + orEmpty(tags.get(APP_TAG)));
+    labels.put(
+        "stree_gpa",
+        orEmpty(tags.get("group"))
+            + "."
+            + orEmpty(tags.get(PROJECT_TAG))
+            + "."
+            + orEmpty(tags.get(APP_TAG)));
     return labels;
   }
 
@@ -93,7 +106,10 @@ final class ServiceTreeMapping {
   }
 
   private static String firstIp(JsonNode privateIp) {
-    JsonNode first = privateIp != null && privateIp.isArray() && !privateIp.isEmpty() ? privateIp.get(0) : privateIp;
+    JsonNode first =
+        privateIp != null && privateIp.isArray() && !privateIp.isEmpty()
+            ? privateIp.get(0)
+            : privateIp;
     if (first == null || !first.isValueNode() || first.isNull()) {
       return null;
     }
@@ -104,11 +120,13 @@ final class ServiceTreeMapping {
   private static Map<String, String> tags(JsonNode tags) {
     Map<String, String> out = new LinkedHashMap<>();
     if (tags != null && tags.isObject()) {
-      tags.fields().forEachRemaining(e -> {
-        if (e.getValue().isValueNode() && !e.getValue().isNull()) {
-          out.put(e.getKey(), e.getValue().asText());
-        }
-      });
+      tags.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                  out.put(e.getKey(), e.getValue().asText());
+                }
+              });
     }
     return out;
   }

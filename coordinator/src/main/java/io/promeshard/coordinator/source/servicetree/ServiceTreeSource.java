@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queries the service tree every {@code refresh} with {@code POST {url}/query/resource?get_all=1} and
- * maps the instances as {@link ServiceTreeMapping} describes. A non-200 answer, a transport error or
- * a malformed or empty answer fails the refresh (the listener keeps the last good targets).
+ * Queries the service tree every {@code refresh} with {@code POST {url}/query/resource?get_all=1}
+ * and maps the instances as {@link ServiceTreeMapping} describes. A non-200 answer, a transport
+ * error or a malformed or empty answer fails the refresh (the listener keeps the last good
+ * targets).
  */
 public final class ServiceTreeSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(ServiceTreeSource.class);
@@ -43,7 +44,8 @@ public final class ServiceTreeSource extends PollingSource {
 
   /** {@code {url}/query/resource?get_all=1}, keeping any path prefix of {@code url}. */
   static HttpUrl queryUrl(String url) {
-    return HttpUrl.get(url).newBuilder()
+    return HttpUrl.get(url)
+        .newBuilder()
         .addPathSegment("query")
         .addPathSegment("resource")
         .addQueryParameter("get_all", "1")
@@ -64,11 +66,12 @@ public final class ServiceTreeSource extends PollingSource {
 
   @Override
   protected Polled poll() throws IOException {
-    Request request = new Request.Builder()
-        .url(queryUrl)
-        .header("Accept", "application/json")
-        .post(RequestBody.create(body, JSON))
-        .build();
+    Request request =
+        new Request.Builder()
+            .url(queryUrl)
+            .header("Accept", "application/json")
+            .post(RequestBody.create(body, JSON))
+            .build();
     byte[] answer = http.fetch(request);
     String where = "service tree " + HttpCalls.describe(queryUrl);
     JsonNode root;

@@ -40,7 +40,13 @@ class ConsulCatalogSourceTest {
   @BeforeEach
   void setUp(TestInfo info) {
     consulHttp = ConsulHttp.create(ConsulSettings.of(consul.url()));
-    service = "exporter-" + info.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT).substring(0, 12);
+    service =
+        "exporter-"
+            + info.getTestMethod()
+                .orElseThrow()
+                .getName()
+                .toLowerCase(Locale.ROOT)
+                .substring(0, 12);
   }
 
   @AfterEach
@@ -52,31 +58,68 @@ class ConsulCatalogSourceTest {
   }
 
   private void start(List<String> tags, String datacenter) {
-    source = new ConsulCatalogSource("web/0 (consul)", new ConsulSourceSpec(service, tags, datacenter), consulHttp,
-        WatchOptions.defaults().withWait(Duration.ofSeconds(20)));
+    source =
+        new ConsulCatalogSource(
+            "web/0 (consul)",
+            new ConsulSourceSpec(service, tags, datacenter),
+            consulHttp,
+            WatchOptions.defaults().withWait(Duration.ofSeconds(20)));
     source.start(listener);
   }
 
   private void put(String path, String body) throws IOException {
-    Request request = new Request.Builder().url(consul.url() + path)
-        .put(RequestBody.create(body == null ? "" : body, JSON)).build();
+    Request request =
+        new Request.Builder()
+            .url(consul.url() + path)
+            .put(RequestBody.create(body == null ? "" : body, JSON))
+            .build();
     try (Response r = http.newCall(request).execute()) {
       assertEquals(200, r.code(), "PUT " + path + ": " + r.body().string());
     }
   }
 
-  /** Registers an instance with a TTL check in the given state; a null address means the node address. */
-  private void register(String id, String address, int port, List<String> tags, Map<String, String> meta,
-      boolean passing) throws IOException {
+  /**
+   * Registers an instance with a TTL check in the given state; a null address means the node
+   * address.
+   */
+  private void register(
+      String id,
+      String address,
+      int port,
+      List<String> tags,
+      Map<String, String> meta,
+      boolean passing)
+      throws IOException {
     String tagJson = tags.isEmpty() ? "[]" : "[\"" + String.join("\",\"", tags) + "\"]";
     StringBuilder metaJson = new StringBuilder("{");
-    meta.forEach((k, v) -> metaJson.append(metaJson.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
-        .append(v).append('"'));
+    meta.forEach(
+        (k, v) ->
+            metaJson
+                .append(metaJson.length() > 1 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
     metaJson.append('}');
-    put("/v1/agent/service/register", "{\"ID\":\"" + id + "\",\"Name\":\"" + service + "\",\"Tags\":" + tagJson
-        + (address == null ? "" : ",\"Address\":\"" + address + "\"") + ",\"Port\":" + port
-        + ",\"Meta\":" + metaJson + ",\"Check\":{\"CheckID\":\"check-" + id + "\",\"TTL\":\"10m\",\"Status\":\""
-        + (passing ? "passing" : "critical") + "\"}}");
+    put(
+        "/v1/agent/service/register",
+        "{\"ID\":\""
+            + id
+            + "\",\"Name\":\""
+            + service
+            + "\",\"Tags\":"
+            + tagJson
+            + (address == null ? "" : ",\"Address\":\"" + address + "\"")
+            + ",\"Port\":"
+            + port
+            + ",\"Meta\":"
+            + metaJson
+            + ",\"Check\":{\"CheckID\":\"check-"
+            + id
+            + "\",\"TTL\":\"10m\",\"Status\":\""
+            + (passing ? "passing" : "critical")
+            + "\"}}");
   }
 
   private void check(String id, boolean passing) throws IOException {
@@ -85,7 +128,13 @@ class ConsulCatalogSourceTest {
 
   @Test
   void passingInstancesBecomeTargetsWithConsulMetaLabels() throws Exception {
-    register(service + "-a", "10.0.0.1", 9100, List.of("prod"), Map.of("rack", "r1", "os-name", "linux"), true);
+    register(
+        service + "-a",
+        "10.0.0.1",
+        9100,
+        List.of("prod"),
+        Map.of("rack", "r1", "os-name", "linux"),
+        true);
     register(service + "-b", null, 9101, List.of("prod", "linux"), Map.of(), true);
     register(service + "-c", "10.0.0.3", 9100, List.of("prod"), Map.of(), false);
     start(List.of(), null);
@@ -141,7 +190,9 @@ class ConsulCatalogSourceTest {
     register(service + "-a", "10.0.0.1", 9100, List.of(), Map.of(), true);
     start(List.of(), "nowhere");
     Exception error = listener.nextError();
-    assertTrue(error.getMessage().contains("health/service/" + service) && error.getMessage().contains("HTTP 500"),
+    assertTrue(
+        error.getMessage().contains("health/service/" + service)
+            && error.getMessage().contains("HTTP 500"),
         error.getMessage());
   }
 }

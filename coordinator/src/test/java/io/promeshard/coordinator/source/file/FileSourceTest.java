@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSourceTest {
   /** Long refresh: anything seen sooner comes from the change check. */
   private static final Duration REFRESH = Duration.ofHours(1);
+
   private static final Duration CHECK = Duration.ofMillis(50);
 
   @TempDir Path dir;
@@ -69,10 +70,21 @@ class FileSourceTest {
 
     RecordingListener.Event e = listener.next();
     assertEquals(null, e.error());
-    assertEquals(List.of("10.0.0.1:9308", "10.0.0.2:9308", "10.0.0.3:9309", "172.20.70.205:9100",
-        "172.20.70.205:9091", "172.20.70.215:9091", "10.0.1.1:9141"), addresses(e.groups()));
-    assertEquals(new TargetGroup(List.of("10.0.0.1:9308", "10.0.0.2:9308"),
-        Map.of("env", "prod", "stree_gpa", "inf.middleware.kafka")), e.groups().get(0));
+    assertEquals(
+        List.of(
+            "10.0.0.1:9308",
+            "10.0.0.2:9308",
+            "10.0.0.3:9309",
+            "172.20.70.205:9100",
+            "172.20.70.205:9091",
+            "172.20.70.215:9091",
+            "10.0.1.1:9141"),
+        addresses(e.groups()));
+    assertEquals(
+        new TargetGroup(
+            List.of("10.0.0.1:9308", "10.0.0.2:9308"),
+            Map.of("env", "prod", "stree_gpa", "inf.middleware.kafka")),
+        e.groups().get(0));
     assertEquals(Map.of(), e.groups().get(1).labels());
     assertEquals("prometheus-storage-01", e.groups().get(2).labels().get("name"));
     assertEquals(Map.of("env", "staging"), e.groups().get(4).labels());
@@ -118,7 +130,9 @@ class FileSourceTest {
     assertEquals(null, e.error());
     RecordingListener.Event error = listener.next();
     assertTrue(error.isError(), "expected an error after the partial result, got " + error);
-    assertTrue(error.error().getMessage().contains(dir.resolve("b.json").toString()), error.error().getMessage());
+    assertTrue(
+        error.error().getMessage().contains(dir.resolve("b.json").toString()),
+        error.error().getMessage());
 
     rewrite("b.json", "[{\"targets\":[\"b:2\"]}]");
     listener.awaitAddresses(List.of("a:2", "b:2"));
@@ -131,9 +145,12 @@ class FileSourceTest {
     start("*.json");
 
     RecordingListener.Event e = listener.next();
-    assertEquals(List.of("172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"), addresses(e.groups()));
+    assertEquals(
+        List.of("172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"),
+        addresses(e.groups()));
     Exception error = listener.next().error();
-    assertTrue(error.getMessage().contains(dir.resolve("broken.json").toString()), error.getMessage());
+    assertTrue(
+        error.getMessage().contains(dir.resolve("broken.json").toString()), error.getMessage());
   }
 
   @Test
@@ -143,7 +160,9 @@ class FileSourceTest {
 
     assertEquals(List.of(), listener.next().groups());
     String message = listener.next().error().getMessage();
-    assertTrue(message.contains(dir.resolve("x.yml").toString()) && message.contains("\"label\""), message);
+    assertTrue(
+        message.contains(dir.resolve("x.yml").toString()) && message.contains("\"label\""),
+        message);
   }
 
   @Test

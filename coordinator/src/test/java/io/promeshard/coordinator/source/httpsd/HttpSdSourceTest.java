@@ -30,10 +30,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** HTTP SD against a fake server: a real SD server cannot be made to answer 500 or garbage on cue. */
+/**
+ * HTTP SD against a fake server: a real SD server cannot be made to answer 500 or garbage on cue.
+ */
 class HttpSdSourceTest {
-  private static final String GOOD = "[{\"targets\":[\"10.0.0.1:9100\",\"10.0.0.2:9100\"],\"labels\":{\"env\":\"prod\"}},"
-      + "{\"targets\":[],\"labels\":{\"env\":\"empty\"}},{\"targets\":[\"10.0.0.3:9100\"],\"extra\":1}]";
+  private static final String GOOD =
+      "[{\"targets\":[\"10.0.0.1:9100\",\"10.0.0.2:9100\"],\"labels\":{\"env\":\"prod\"}},"
+          + "{\"targets\":[],\"labels\":{\"env\":\"empty\"}},{\"targets\":[\"10.0.0.3:9100\"],\"extra\":1}]";
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final MockWebServer server = new MockWebServer();
@@ -45,12 +48,13 @@ class HttpSdSourceTest {
 
   @BeforeEach
   void startServer() throws IOException {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return answer.get();
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return answer.get();
+          }
+        });
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
@@ -82,14 +86,19 @@ class HttpSdSourceTest {
   void goodAnswerBecomesTargetsAndRequestCarriesRefreshHeader() throws Exception {
     startSource();
     RecordingListener.Event e = listener.next();
-    assertEquals(List.of(new TargetGroup(List.of("10.0.0.1:9100", "10.0.0.2:9100"), Map.of("env", "prod")),
-        new TargetGroup(List.of("10.0.0.3:9100"), Map.of())), e.groups());
+    assertEquals(
+        List.of(
+            new TargetGroup(List.of("10.0.0.1:9100", "10.0.0.2:9100"), Map.of("env", "prod")),
+            new TargetGroup(List.of("10.0.0.3:9100"), Map.of())),
+        e.groups());
 
     RecordedRequest request = server.takeRequest(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertEquals("GET", request.getMethod());
     assertEquals("/sd/targets", request.getPath());
     assertEquals("1", request.getHeader("X-Prometheus-Refresh-Interval-Seconds"));
-    assertTrue(request.getHeader("User-Agent").startsWith("prome-shard/"), request.getHeader("User-Agent"));
+    assertTrue(
+        request.getHeader("User-Agent").startsWith("prome-shard/"),
+        request.getHeader("User-Agent"));
   }
 
   @Test
@@ -97,8 +106,11 @@ class HttpSdSourceTest {
     answer.set(new MockResponse().setResponseCode(500).setBody("database is down"));
     startSource();
     String message = listener.next().error().getMessage();
-    assertTrue(message.contains("HTTP 500") && message.contains("database is down")
-        && message.contains("/sd/targets"), message);
+    assertTrue(
+        message.contains("HTTP 500")
+            && message.contains("database is down")
+            && message.contains("/sd/targets"),
+        message);
   }
 
   @Test
@@ -119,24 +131,33 @@ class HttpSdSourceTest {
     manager.start();
     manager.setJobs(Map.of("web", List.of(spec())));
     List<String> good = List.of("10.0.0.1:9100", "10.0.0.2:9100", "10.0.0.3:9100");
-    Await.until(WAIT, "first targets", () -> notified.get() != null && addresses(notified.get().get("web").groups()).equals(good));
+    Await.until(
+        WAIT,
+        "first targets",
+        () -> notified.get() != null && addresses(notified.get().get("web").groups()).equals(good));
 
     answer.set(new MockResponse().setResponseCode(500));
-    SourceHealth failing = Await.value(WAIT, "HTTP 500 recorded", () -> health(h -> h.errorCount() >= 1));
+    SourceHealth failing =
+        Await.value(WAIT, "HTTP 500 recorded", () -> health(h -> h.errorCount() >= 1));
     assertTrue(failing.failing() && failing.lastError().contains("HTTP 500"), failing.toString());
     assertEquals(good, addresses(manager.snapshot().get("web").groups()));
     assertEquals(3, failing.targets());
 
     answer.set(json("[{\"targets\":"));
     long before = failing.errorCount();
-    SourceHealth malformed = Await.value(WAIT, "malformed body recorded",
-        () -> health(h -> h.errorCount() > before && !h.lastError().contains("HTTP 500")));
+    SourceHealth malformed =
+        Await.value(
+            WAIT,
+            "malformed body recorded",
+            () -> health(h -> h.errorCount() > before && !h.lastError().contains("HTTP 500")));
     assertTrue(malformed.failing(), malformed.toString());
     assertEquals(good, addresses(manager.snapshot().get("web").groups()));
     assertEquals(good, addresses(notified.get().get("web").groups()));
 
     answer.set(json("[{\"targets\":[\"10.0.0.9:9100\"]}]"));
-    Await.until(WAIT, "recovered targets",
+    Await.until(
+        WAIT,
+        "recovered targets",
         () -> addresses(notified.get().get("web").groups()).equals(List.of("10.0.0.9:9100")));
     assertFalse(manager.health().get("web").get(0).failing());
   }

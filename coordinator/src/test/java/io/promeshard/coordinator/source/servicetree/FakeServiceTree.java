@@ -20,9 +20,10 @@ import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * A small service tree (CMDB) speaking the API of seeds/000: {@code POST /query/resource?get_all=1}
- * with {@code {"resource_type":"ecs","use_index":true,"labels":[{"key","value","type"}]}}, selecting
- * instances of a fixture inventory whose tags match every matcher (1 eq, 2 not_eq, 3 regex, 4 not
- * regex; regexes match the whole value, a missing tag is ""). Anything else is answered 400/404.
+ * with {@code {"resource_type":"ecs","use_index":true,"labels":[{"key","value","type"}]}},
+ * selecting instances of a fixture inventory whose tags match every matcher (1 eq, 2 not_eq, 3
+ * regex, 4 not regex; regexes match the whole value, a missing tag is ""). Anything else is
+ * answered 400/404.
  */
 final class FakeServiceTree extends Dispatcher {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -30,8 +31,10 @@ final class FakeServiceTree extends Dispatcher {
   private static final Set<String> MATCHER_FIELDS = Set.of("key", "value", "type");
 
   private final ArrayNode inventory;
+
   /** Request bodies in arrival order, for assertions. */
   final BlockingQueue<JsonNode> bodies = new LinkedBlockingQueue<>();
+
   /** When set, answered instead of a query result (to inject faults). */
   volatile MockResponse override;
 
@@ -45,8 +48,11 @@ final class FakeServiceTree extends Dispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    if (!"POST".equals(request.getMethod()) || !"/query/resource?get_all=1".equals(request.getPath())) {
-      return new MockResponse().setResponseCode(404).setBody("no route " + request.getMethod() + " " + request.getPath());
+    if (!"POST".equals(request.getMethod())
+        || !"/query/resource?get_all=1".equals(request.getPath())) {
+      return new MockResponse()
+          .setResponseCode(404)
+          .setBody("no route " + request.getMethod() + " " + request.getPath());
     }
     JsonNode body;
     try {
@@ -69,7 +75,9 @@ final class FakeServiceTree extends Dispatcher {
         result.add(instance);
       }
     }
-    return new MockResponse().setHeader("Content-Type", "application/json").setBody(answer.toString());
+    return new MockResponse()
+        .setHeader("Content-Type", "application/json")
+        .setBody(answer.toString());
   }
 
   private static String validate(JsonNode body) {
@@ -96,8 +104,11 @@ final class FakeServiceTree extends Dispatcher {
           return "unknown matcher field " + field;
         }
       }
-      if (!m.path("key").isTextual() || !m.path("value").isTextual() || !m.path("type").isInt()
-          || m.get("type").asInt() < 1 || m.get("type").asInt() > 4) {
+      if (!m.path("key").isTextual()
+          || !m.path("value").isTextual()
+          || !m.path("type").isInt()
+          || m.get("type").asInt() < 1
+          || m.get("type").asInt() > 4) {
         return "bad matcher " + m;
       }
     }
@@ -108,12 +119,13 @@ final class FakeServiceTree extends Dispatcher {
     for (JsonNode m : matchers) {
       String actual = tags.path(m.get("key").asText()).asText("");
       String value = m.get("value").asText();
-      boolean ok = switch (m.get("type").asInt()) {
-        case 1 -> actual.equals(value);
-        case 2 -> !actual.equals(value);
-        case 3 -> Pattern.compile(value).matcher(actual).matches();
-        default -> !Pattern.compile(value).matcher(actual).matches();
-      };
+      boolean ok =
+          switch (m.get("type").asInt()) {
+            case 1 -> actual.equals(value);
+            case 2 -> !actual.equals(value);
+            case 3 -> Pattern.compile(value).matcher(actual).matches();
+            default -> !Pattern.compile(value).matcher(actual).matches();
+          };
       if (!ok) {
         return false;
       }
@@ -122,7 +134,9 @@ final class FakeServiceTree extends Dispatcher {
   }
 
   private static MockResponse badRequest(String why) {
-    return new MockResponse().setResponseCode(400).setBody("{\"code\":400,\"message\":\"" + why.replace("\"", "'") + "\"}");
+    return new MockResponse()
+        .setResponseCode(400)
+        .setBody("{\"code\":400,\"message\":\"" + why.replace("\"", "'") + "\"}");
   }
 
   private static <T> List<T> iterable(Iterator<T> it) {

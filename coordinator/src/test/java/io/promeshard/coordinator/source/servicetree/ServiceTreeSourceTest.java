@@ -26,10 +26,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The service-tree source against a fake service tree that implements the query API over a fixture inventory. */
+/**
+ * The service-tree source against a fake service tree that implements the query API over a fixture
+ * inventory.
+ */
 class ServiceTreeSourceTest {
   private static final Map<String, List<Integer>> PORTS =
-      Map.of("kafka", List.of(9308, 9309), "zk", List.of(9141), "es", List.of(9114), "clickhouse", List.of(9116));
+      Map.of(
+          "kafka",
+          List.of(9308, 9309),
+          "zk",
+          List.of(9141),
+          "es",
+          List.of(9114),
+          "clickhouse",
+          List.of(9116));
   private static final Map<String, String> ACCOUNTS = Map.of("1234", "aliyun-01");
 
   private final MockWebServer server = new MockWebServer();
@@ -55,9 +66,17 @@ class ServiceTreeSourceTest {
     return new ServiceTreeMatcher(key, value, type);
   }
 
-  private RecordingListener.Event query(ServiceTreeMatcher... matchers) throws InterruptedException {
-    ServiceTreeSourceSpec spec = new ServiceTreeSourceSpec(server.url("/").toString(), "ecs", List.of(matchers), PORTS,
-        9100, ACCOUNTS, Duration.ofMinutes(10));
+  private RecordingListener.Event query(ServiceTreeMatcher... matchers)
+      throws InterruptedException {
+    ServiceTreeSourceSpec spec =
+        new ServiceTreeSourceSpec(
+            server.url("/").toString(),
+            "ecs",
+            List.of(matchers),
+            PORTS,
+            9100,
+            ACCOUNTS,
+            Duration.ofMinutes(10));
     source = new ServiceTreeSource("infra/0 (service_tree)", spec, new OkHttpClient());
     source.start(listener);
     return listener.next();
@@ -65,46 +84,72 @@ class ServiceTreeSourceTest {
 
   /** Group labels by the address they were reported for. */
   private static Map<String, Map<String, String>> byAddress(List<TargetGroup> groups) {
-    return groups.stream().collect(Collectors.toMap(g -> g.targets().get(0), TargetGroup::labels, (a, b) -> a,
-        LinkedHashMap::new));
+    return groups.stream()
+        .collect(
+            Collectors.toMap(
+                g -> g.targets().get(0), TargetGroup::labels, (a, b) -> a, LinkedHashMap::new));
   }
 
   @Test
   void eqMatchersSelectAndPortsComeFromTheAppPortMapOrTheDefault() throws Exception {
-    RecordingListener.Event e = query(m("group", ServiceTreeMatcher.EQ, "inf"), m("env", ServiceTreeMatcher.EQ, "prod"));
-    assertEquals(List.of("10.1.0.1:9308", "10.1.0.1:9309", "10.1.0.2:9308", "10.1.0.2:9309", "10.1.0.3:9141",
-        "172.20.70.205:9100", "10.1.0.9:9100"), addresses(e.groups()));
+    RecordingListener.Event e =
+        query(m("group", ServiceTreeMatcher.EQ, "inf"), m("env", ServiceTreeMatcher.EQ, "prod"));
+    assertEquals(
+        List.of(
+            "10.1.0.1:9308",
+            "10.1.0.1:9309",
+            "10.1.0.2:9308",
+            "10.1.0.2:9309",
+            "10.1.0.3:9141",
+            "172.20.70.205:9100",
+            "10.1.0.9:9100"),
+        addresses(e.groups()));
     assertEquals(0, e.skipped());
   }
 
   @Test
   void regexMatcherSelectsLikeTheOriginalQuery() throws Exception {
-    RecordingListener.Event e = query(m("group", ServiceTreeMatcher.EQ, "inf"),
-        m("stree-app", ServiceTreeMatcher.REGEX, "kafka|zk|es"), m("env", ServiceTreeMatcher.EQ, "prod"));
-    assertEquals(List.of("10.1.0.1:9308", "10.1.0.1:9309", "10.1.0.2:9308", "10.1.0.2:9309", "10.1.0.3:9141"),
+    RecordingListener.Event e =
+        query(
+            m("group", ServiceTreeMatcher.EQ, "inf"),
+            m("stree-app", ServiceTreeMatcher.REGEX, "kafka|zk|es"),
+            m("env", ServiceTreeMatcher.EQ, "prod"));
+    assertEquals(
+        List.of(
+            "10.1.0.1:9308", "10.1.0.1:9309", "10.1.0.2:9308", "10.1.0.2:9309", "10.1.0.3:9141"),
         addresses(e.groups()));
   }
 
   @Test
   void notEqMatcherExcludes() throws Exception {
-    RecordingListener.Event e = query(m("group", ServiceTreeMatcher.EQ, "inf"), m("env", ServiceTreeMatcher.NOT_EQ, "prod"));
+    RecordingListener.Event e =
+        query(
+            m("group", ServiceTreeMatcher.EQ, "inf"), m("env", ServiceTreeMatcher.NOT_EQ, "prod"));
     assertEquals(List.of("10.1.0.4:9114"), addresses(e.groups()));
   }
 
   @Test
   void notRegexMatcherExcludes() throws Exception {
-    RecordingListener.Event e = query(m("group", ServiceTreeMatcher.EQ, "inf"),
-        m("stree-app", ServiceTreeMatcher.NOT_REGEX, "kafka|zk"));
-    assertEquals(List.of("10.1.0.4:9114", "172.20.70.205:9100", "10.1.0.9:9100"), addresses(e.groups()));
+    RecordingListener.Event e =
+        query(
+            m("group", ServiceTreeMatcher.EQ, "inf"),
+            m("stree-app", ServiceTreeMatcher.NOT_REGEX, "kafka|zk"));
+    assertEquals(
+        List.of("10.1.0.4:9114", "172.20.70.205:9100", "10.1.0.9:9100"), addresses(e.groups()));
   }
 
   @Test
   void requestIsThePostedQueryOfTheOriginalSystem() throws Exception {
-    query(m("group", ServiceTreeMatcher.EQ, "inf"), m("stree-app", ServiceTreeMatcher.REGEX, "kafka|zk|es"));
+    query(
+        m("group", ServiceTreeMatcher.EQ, "inf"),
+        m("stree-app", ServiceTreeMatcher.REGEX, "kafka|zk|es"));
     JsonNode body = tree.bodies.poll(10, TimeUnit.SECONDS);
     assertNotNull(body);
-    assertEquals(new ObjectMapper().readTree("{\"resource_type\":\"ecs\",\"use_index\":true,\"labels\":["
-        + "{\"key\":\"group\",\"value\":\"inf\",\"type\":1},{\"key\":\"stree-app\",\"value\":\"kafka|zk|es\",\"type\":3}]}"),
+    assertEquals(
+        new ObjectMapper()
+            .readTree(
+                "{\"resource_type\":\"ecs\",\"use_index\":true,\"labels\":["
+                    + "{\"key\":\"group\",\"value\":\"inf\",\"type\":1},{\"key\":\"stree-app\",\"value\":\"kafka|zk|es\",\"type\":3}]}"),
         body);
     assertEquals("/query/resource?get_all=1", server.takeRequest().getPath());
   }
@@ -113,18 +158,51 @@ class ServiceTreeSourceTest {
   void labelsFollowTheOriginalMappingWithStreeGpaAndSubgroupOnlyWhenSet() throws Exception {
     RecordingListener.Event e = query(m("stree-app", ServiceTreeMatcher.EQ, "kafka"));
     Map<String, Map<String, String>> labels = byAddress(e.groups());
-    assertEquals(Map.of("name", "kafka-01", "account", "aliyun-01", "region", "ap-south-1", "env", "prod",
-        "group", "inf", "project", "middleware", "stree_gpa", "inf.middleware.kafka"), labels.get("10.1.0.1:9308"));
+    assertEquals(
+        Map.of(
+            "name",
+            "kafka-01",
+            "account",
+            "aliyun-01",
+            "region",
+            "ap-south-1",
+            "env",
+            "prod",
+            "group",
+            "inf",
+            "project",
+            "middleware",
+            "stree_gpa",
+            "inf.middleware.kafka"),
+        labels.get("10.1.0.1:9308"));
     assertEquals(labels.get("10.1.0.1:9308"), labels.get("10.1.0.1:9309"));
-    assertEquals(Map.of("name", "kafka-02", "account", "aliyun-01", "region", "ap-south-1", "env", "prod",
-        "group", "inf", "project", "middleware", "subgroup", "mq", "stree_gpa", "inf.middleware.kafka"),
+    assertEquals(
+        Map.of(
+            "name",
+            "kafka-02",
+            "account",
+            "aliyun-01",
+            "region",
+            "ap-south-1",
+            "env",
+            "prod",
+            "group",
+            "inf",
+            "project",
+            "middleware",
+            "subgroup",
+            "mq",
+            "stree_gpa",
+            "inf.middleware.kafka"),
         labels.get("10.1.0.2:9308"));
   }
 
   @Test
   void numericAccountIdIsMappedAndUnmappedAccountKeepsTheRawId() throws Exception {
-    RecordingListener.Event e = query(m("env", ServiceTreeMatcher.EQ, "prod"),
-        m("stree-app", ServiceTreeMatcher.REGEX, "prometheus|api"));
+    RecordingListener.Event e =
+        query(
+            m("env", ServiceTreeMatcher.EQ, "prod"),
+            m("stree-app", ServiceTreeMatcher.REGEX, "prometheus|api"));
     Map<String, Map<String, String>> labels = byAddress(e.groups());
     assertEquals("aliyun-01", labels.get("172.20.70.205:9100").get("account"));
     assertEquals("inf.monitor.prometheus", labels.get("172.20.70.205:9100").get("stree_gpa"));
@@ -133,8 +211,10 @@ class ServiceTreeSourceTest {
 
   @Test
   void instancesWithoutPrivateIpAreSkippedAndCounted() throws Exception {
-    RecordingListener.Event e = query(m("stree-app", ServiceTreeMatcher.REGEX, "api|clickhouse"),
-        m("env", ServiceTreeMatcher.EQ, "prod"));
+    RecordingListener.Event e =
+        query(
+            m("stree-app", ServiceTreeMatcher.REGEX, "api|clickhouse"),
+            m("env", ServiceTreeMatcher.EQ, "prod"));
     assertEquals(List.of("10.2.0.1:9100", "10.3.0.2:9116"), addresses(e.groups()));
     assertEquals(2, e.skipped());
   }
@@ -163,10 +243,14 @@ class ServiceTreeSourceTest {
 
   @Test
   void queryUrlKeepsAPathPrefix() {
-    assertEquals("http://cmdb.local/api/v2/query/resource?get_all=1",
+    assertEquals(
+        "http://cmdb.local/api/v2/query/resource?get_all=1",
         ServiceTreeSource.queryUrl("http://cmdb.local/api/v2").toString());
-    assertEquals("http://cmdb.local/api/query/resource?get_all=1",
+    assertEquals(
+        "http://cmdb.local/api/query/resource?get_all=1",
         ServiceTreeSource.queryUrl("http://cmdb.local/api/").toString());
-    assertEquals("http://cmdb.local/query/resource?get_all=1", ServiceTreeSource.queryUrl("http://cmdb.local").toString());
+    assertEquals(
+        "http://cmdb.local/query/resource?get_all=1",
+        ServiceTreeSource.queryUrl("http://cmdb.local").toString());
   }
 }

@@ -166,7 +166,11 @@ public final class ConsulServer implements Closeable {
 
   private void awaitReady(ManagedProcess p) {
     String what =
-        "consul at " + url() + " to elect a leader and accept KV writes (log " + logFile + ")";
+        "consul at "
+            + url()
+            + " to elect a leader, accept KV writes and register its node (log "
+            + logFile
+            + ")";
     try {
       Await.until(
           START_TIMEOUT,
@@ -201,7 +205,13 @@ public final class ConsulServer implements Closeable {
       if (put.status() != 200 || !put.body().strip().equals("true")) {
         return false;
       }
-      return http.send("DELETE", url() + "/v1/kv/testkit-ready", token, null).status() == 200;
+      if (http.send("DELETE", url() + "/v1/kv/testkit-ready", token, null).status() != 200) {
+        return false;
+      }
+      // sessions need the agent's own node in the catalog, which lands a moment after the election
+      LocalHttp.Reply node =
+          http.send("GET", url() + "/v1/catalog/node/testkit-" + ports[0], token, null);
+      return node.status() == 200 && !node.body().strip().equals("null");
     } catch (IOException e) {
       return false;
     }

@@ -135,6 +135,14 @@ public final class KvLayout {
   }
 
   /**
+   * An operator's release of a held dispatch: {@code {"id": "<hold id>"}}, written by {@code
+   * prome-shard-coordinator approve}, deleted by the leader once the released change is published.
+   */
+  public String holdApproval() {
+    return prefix + "hold-approval";
+  }
+
+  /**
    * The node of a key under {@code nodes/<node>/} (the node directory itself included), or null
    * when the key is elsewhere or its node name is not a valid name.
    */

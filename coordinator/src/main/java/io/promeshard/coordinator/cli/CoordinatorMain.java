@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       ConfigCommand.class,
       RecordsCommand.class,
+      ApproveCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CoordinatorMain implements Runnable {

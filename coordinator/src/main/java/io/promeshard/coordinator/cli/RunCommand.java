@@ -3,6 +3,7 @@ package io.promeshard.coordinator.cli;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.dispatch.Hold;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
@@ -91,9 +92,26 @@ public final class RunCommand implements Callable<Integer> {
       stopped.await();
       return ExitCodes.OK;
     }
-    DispatchReport report = reports.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    DispatchReport report = null;
+    Hold hold = null;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (report == null && hold == null && System.nanoTime() < deadline) {
+      report = reports.poll(200, TimeUnit.MILLISECONDS);
+      hold = coordinator.dispatchState().hold();
+    }
     coordinator.close();
     Runtime.getRuntime().removeShutdownHook(hook);
+    if (report == null && hold != null) {
+      System.err.println(
+          "dispatch held, nothing written: "
+              + hold.reason()
+              + " (hold "
+              + hold.id()
+              + "; released by "
+              + hold.release()
+              + ")");
+      return ExitCodes.RUNTIME;
+    }
     if (report == null) {
       System.err.println(
           "no dispatch within "

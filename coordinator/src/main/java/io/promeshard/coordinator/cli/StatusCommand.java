@@ -126,6 +126,12 @@ public final class StatusCommand implements Callable<Integer> {
     if (!coordinator.problem().isEmpty()) {
       out.println("problem: " + coordinator.problem());
     }
+    if (coordinator.hold() != null) {
+      var hold = coordinator.hold();
+      out.printf(
+          "HELD since %s, nothing is written: %s%n  hold %s; released by %s%n",
+          hold.since(), hold.reason(), hold.id(), hold.release());
+    }
     coordinator.configErrors().forEach((k, v) -> out.println("config error: " + v));
     coordinator.sourceErrors().forEach((k, v) -> out.println("source error: " + k + ": " + v));
     if (!coordinator.pending().isEmpty()) {

@@ -18,10 +18,11 @@ public record Settings(
     @JsonProperty("resync_interval") Duration resyncInterval,
     Duration debounce,
     @JsonProperty("record_group") String recordGroup,
-    @JsonProperty("record_interval") Duration recordInterval) {
+    @JsonProperty("record_interval") Duration recordInterval,
+    @JsonProperty("max_removed_fraction") Double maxRemovedFraction) {
 
   public static final Settings DEFAULTS =
-      new Settings(null, null, null, null, null, null, null, null);
+      new Settings(null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -44,6 +45,11 @@ public record Settings(
     recordGroup = Names.group(recordGroup == null ? "heavy_expr_record" : recordGroup);
     recordInterval =
         positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
+    maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
+    if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
+      throw new ProtocolException(
+          "max_removed_fraction: expected a fraction in [0, 1], found " + maxRemovedFraction);
+    }
   }
 
   private static Duration positiveOrDefault(

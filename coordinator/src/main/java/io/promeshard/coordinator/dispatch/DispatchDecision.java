@@ -4,20 +4,22 @@ import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.publish.PreviousAssignments;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.source.JobTargets;
+import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Whether a due dispatch runs now, and from what: a pure function of a {@link DispatchState} and
  * the time. It waits for every input and the published state, lets a cold fleet settle, falls back
- * to the last known targets of jobs whose sources have not answered, keeps the last assignment when
- * no member is healthy, and continues from what is published when this process has not dispatched
- * yet.
+ * to the last known targets of jobs whose sources have not answered, holds what would remove too
+ * much or finds no healthy member (see {@link DispatchGuard}), and continues from what is published
+ * when this process has not dispatched yet.
  */
 public final class DispatchDecision {
   /** How often a cold start looks again for servers it waits for. */
@@ -26,7 +28,7 @@ public final class DispatchDecision {
   private DispatchDecision() {}
 
   /** What to do with a due dispatch. */
-  public sealed interface Decision permits NotReady, Wait, KeepLast, Dispatch {}
+  public sealed interface Decision permits NotReady, Wait, Held, Dispatch {}
 
   /** An input is missing; the input's arrival schedules the next dispatch. */
   public record NotReady(String reason) implements Decision {}
@@ -36,8 +38,8 @@ public final class DispatchDecision {
    */
   public record Wait(Instant until, String reason, List<String> waitingFor) implements Decision {}
 
-  /** No member is healthy: publish nothing and report {@code problem}. */
-  public record KeepLast(String problem) implements Decision {}
+  /** Publish nothing, keep the last assignment, and report {@code hold}. */
+  public record Held(Hold hold) implements Decision {}
 
   /**
    * Dispatch {@code input} against {@code previous}; {@code incomplete} jobs have no complete
@@ -53,10 +55,7 @@ public final class DispatchDecision {
       return new NotReady(missing);
     }
     if (s.members.isEmpty()) {
-      return new KeepLast(
-          "no healthy members of service "
-              + s.config.settings().nodeService()
-              + ": keeping the last published assignment");
+      return new Held(DispatchGuard.noMembers(s.config.settings().nodeService(), s.storedShares()));
     }
     List<String> joining =
         s.dispatched || s.mode != DispatchMode.PUBLISH ? List.of() : s.settling();
@@ -106,5 +105,17 @@ public final class DispatchDecision {
       previous = PreviousAssignments.from(s.storedShares(), replicas);
     }
     return new Dispatch(input, previous, incomplete);
+  }
+
+  /**
+   * The hold for publishing {@code shares}, unless the operator approved exactly this change. A dry
+   * run shows its plan and is never held.
+   */
+  public static Optional<Hold> guard(DispatchState s, Map<String, NodeShare> shares) {
+    if (s.mode != DispatchMode.PUBLISH) {
+      return Optional.empty();
+    }
+    return DispatchGuard.check(s.storedShares(), shares, s.config.settings())
+        .filter(hold -> !(hold.approvable() && hold.id().equals(s.approval)));
   }
 }

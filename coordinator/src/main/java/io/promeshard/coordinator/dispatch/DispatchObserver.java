@@ -17,4 +17,7 @@ public interface DispatchObserver {
   void published(int moved, int keys, long bytes);
 
   void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules);
+
+  /** A dispatch is held back ({@code true}) or no longer held ({@code false}). */
+  void held(boolean isHeld);
 }

@@ -10,6 +10,7 @@ import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.ops.Health;
@@ -58,6 +59,9 @@ public final class DispatchState {
   final Map<String, Assignment> previous;
   final boolean dispatched;
   final String problem;
+  final Hold hold;
+  final Instant holdSince;
+  final String approval;
   final CoordinatorStatus.DispatchSummary lastDispatch;
   final int failures;
   final DispatchSchedule schedule;
@@ -81,6 +85,9 @@ public final class DispatchState {
     previous = Map.copyOf(b.previous);
     dispatched = b.dispatched;
     problem = b.problem;
+    hold = b.hold;
+    holdSince = b.holdSince;
+    approval = b.approval;
     lastDispatch = b.lastDispatch;
     failures = b.failures;
     schedule = b.schedule;
@@ -256,21 +263,23 @@ public final class DispatchState {
   }
 
   /**
-   * A dispatch computed {@code assignments} and its writes, leaving Consul as {@code after}, went
-   * through (or were only planned, in a dry run). {@code change} describes it when it wrote
-   * something.
+   * A dispatch computed {@code assignments} and {@code shares}, and its writes, leaving Consul as
+   * {@code after}, went through (or were only planned, in a dry run). {@code change} describes it
+   * when it wrote something.
    */
   public DispatchState afterDispatch(
       Map<String, Assignment> assignments,
+      Map<String, NodeShare> shares,
       Map<String, StoredNode> after,
       List<String> incomplete,
       CoordinatorStatus.DispatchSummary change) {
     Builder b = edit();
     b.failures = 0;
     b.dispatched = true;
-    b.published =
-        new Published(after, published == null ? StoredShares.empty() : published.shares());
+    b.published = new Published(after, StoredShares.of(shares));
     b.previous = assignments;
+    b.hold = null;
+    b.holdSince = null;
     b.problem =
         incomplete.isEmpty()
             ? ""
@@ -299,10 +308,19 @@ public final class DispatchState {
     return b.build();
   }
 
-  /** The decision kept the last assignment (no healthy members) and says why. */
-  public DispatchState withProblem(String why) {
+  /** The dispatch is held: nothing is written, the last assignment stays, and status says why. */
+  public DispatchState held(Hold newHold, Instant now) {
     Builder b = edit();
-    b.problem = why;
+    b.holdSince = hold != null && hold.id().equals(newHold.id()) ? holdSince : now;
+    b.hold = newHold;
+    b.problem = newHold.reason();
+    return b.build();
+  }
+
+  /** The operator's approval as read from Consul: the id of the hold it releases, or null. */
+  public DispatchState withApproval(String id) {
+    Builder b = edit();
+    b.approval = id;
     return b.build();
   }
 
@@ -361,15 +379,19 @@ public final class DispatchState {
 
   /**
    * What {@code /healthz} says: the role, and unhealthy while the last read, publish or dispatch
-   * failed (it is being retried). Keeping the last assignment for want of members is reported in
-   * status but is not a failure of this process.
+   * failed (it is being retried) or while a dispatch is held (an operator should look).
    */
   public Health health() {
     String role =
         term != null
             ? "leader epoch " + term.epoch()
             : mode == DispatchMode.PUBLISH ? "standby" : "dry run";
-    return failures > 0 ? Health.failing(role + ": " + problem) : Health.ok(role);
+    if (failures > 0) {
+      return Health.failing(role + ": " + problem);
+    }
+    return hold != null
+        ? Health.failing(role + ": dispatch held: " + hold.reason())
+        : Health.ok(role);
   }
 
   /** What this state reports under {@code status/coordinator}. */
@@ -399,7 +421,17 @@ public final class DispatchState {
         List.copyOf(new TreeSet<>(members.keySet())),
         pending,
         problem,
-        lastDispatch);
+        lastDispatch,
+        hold == null
+            ? null
+            : new CoordinatorStatus.HoldSummary(
+                hold.id(),
+                hold.reason(),
+                hold.approvable(),
+                hold.removed(),
+                hold.published(),
+                hold.release(),
+                holdSince.toString()));
   }
 
   public DispatchMode mode() {
@@ -434,6 +466,14 @@ public final class DispatchState {
     return problem;
   }
 
+  public Hold hold() {
+    return hold;
+  }
+
+  public String approval() {
+    return approval;
+  }
+
   public int failures() {
     return failures;
   }
@@ -466,6 +506,9 @@ public final class DispatchState {
     Map<String, Assignment> previous = Map.of();
     boolean dispatched;
     String problem = "";
+    Hold hold;
+    Instant holdSince;
+    String approval;
     CoordinatorStatus.DispatchSummary lastDispatch;
     int failures;
     DispatchSchedule schedule = DispatchSchedule.NONE;
@@ -491,6 +534,9 @@ public final class DispatchState {
       previous = s.previous;
       dispatched = s.dispatched;
       problem = s.problem;
+      hold = s.hold;
+      holdSince = s.holdSince;
+      approval = s.approval;
       lastDispatch = s.lastDispatch;
       failures = s.failures;
       schedule = s.schedule;

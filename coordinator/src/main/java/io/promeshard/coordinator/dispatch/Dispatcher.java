@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -196,20 +197,35 @@ public final class Dispatcher extends Lifecycle {
       }
       return s.dueNoLaterThan(wait.until());
     }
-    if (decision instanceof DispatchDecision.KeepLast keep) {
-      if (!s.problem().equals(keep.problem())) {
-        log.error("[dispatch] {}", keep.problem());
-      }
-      s = s.withProblem(keep.problem());
-      writeStatus(s);
-      return s;
+    if (decision instanceof DispatchDecision.Held held) {
+      return hold(s, held.hold(), begin);
     }
     return publish(s, (DispatchDecision.Dispatch) decision, begin);
+  }
+
+  /** Writes nothing but status: the last assignment stays until the hold is released. */
+  private DispatchState hold(DispatchState s, Hold hold, Instant begin) {
+    if (s.hold() == null || !s.hold().id().equals(hold.id())) {
+      log.error(
+          "[dispatch] held, nothing written: {} (hold {}; released by {})",
+          hold.reason(),
+          hold.id(),
+          hold.release());
+    }
+    observer.held(true);
+    observer.dispatched("held", seconds(begin));
+    s = s.held(hold, begin);
+    writeStatus(s);
+    return s;
   }
 
   private DispatchState publish(
       DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
     DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous());
+    Optional<Hold> hold = DispatchDecision.guard(s, out.shares());
+    if (hold.isPresent()) {
+      return hold(s, hold.get(), begin);
+    }
     DispatchState.Published before = s.published();
     Map<String, StoredNode> stored = before == null ? Map.of() : before.nodes();
     DispatchState.Term term = s.term();
@@ -249,7 +265,16 @@ public final class Dispatcher extends Lifecycle {
                 plan.keyCount(),
                 plan.byteCount(),
                 (long) (took * 1000));
-    s = s.afterDispatch(out.assignments(), plan.after(), decision.incomplete(), change);
+    if (s.hold() != null) {
+      log.info("[dispatch] hold {} released", s.hold().id());
+    }
+    if (s.mode() == DispatchMode.PUBLISH && s.approval() != null) {
+      clearApproval(s);
+    }
+    s =
+        s.afterDispatch(
+            out.assignments(), out.shares(), plan.after(), decision.incomplete(), change);
+    observer.held(false);
     observer.dispatched(plan.isEmpty() ? "unchanged" : "changed", took);
     observer.nodes(out.targetsByNode(), out.costByNode(), out.rulesByNode());
     if (change != null) {
@@ -275,6 +300,16 @@ public final class Dispatcher extends Lifecycle {
         new DispatchReport(
             decision.input(), decision.previous(), out, shares, plan, written, took));
     return s;
+  }
+
+  /** The approval has done its work (or no longer matches anything): remove it. */
+  private void clearApproval(DispatchState s) {
+    try {
+      publisher.clearHoldApproval(s.term().fence());
+      log.info("[dispatch] hold approval {} used and removed", s.approval());
+    } catch (IOException e) {
+      log.warn("[dispatch] removing the hold approval failed: {}", e.getMessage());
+    }
   }
 
   private void writeStatus(DispatchState s) {

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
- * keys rejected (with the reason), failing sources, members and the last dispatch that wrote
- * something. Written only when its content changes, so an idle fleet causes no KV writes.
+ * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
+ * and the dispatch held back, if any. Written only when its content changes, so an idle fleet
+ * causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CoordinatorStatus(
@@ -19,7 +20,8 @@ public record CoordinatorStatus(
     List<String> members,
     List<String> pending,
     String problem,
-    @JsonProperty("last_dispatch") DispatchSummary lastDispatch) {
+    @JsonProperty("last_dispatch") DispatchSummary lastDispatch,
+    HoldSummary hold) {
 
   public CoordinatorStatus {
     configErrors = configErrors == null ? Map.of() : Map.copyOf(configErrors);
@@ -28,6 +30,20 @@ public record CoordinatorStatus(
     pending = pending == null ? List.of() : List.copyOf(pending);
     problem = problem == null ? "" : problem;
   }
+
+  /**
+   * A dispatch held back because it would remove too much: nothing is written while it lasts.
+   * {@code approvable} ones are released by {@code prome-shard-coordinator approve} with this
+   * {@code id}; {@code release} says what releases it.
+   */
+  public record HoldSummary(
+      String id,
+      String reason,
+      boolean approvable,
+      int removed,
+      int published,
+      String release,
+      String since) {}
 
   /**
    * A dispatch that changed something: when, how much was assigned and written, and how long it

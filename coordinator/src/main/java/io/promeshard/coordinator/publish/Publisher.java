@@ -77,6 +77,13 @@ public final class Publisher {
     return new Stored(nodes, values);
   }
 
+  /**
+   * Deletes the operator's hold approval under {@code fence}, once the change it released is out.
+   */
+  public void clearHoldApproval(Fence fence) throws IOException {
+    txn.write(fence, List.of(TxnOp.delete(layout.holdApproval())));
+  }
+
   /** Writes {@code plan} under {@code fence}; returns the transaction figures. */
   public TxnResult publish(PublishPlan plan, Fence fence) throws IOException {
     if (plan.isEmpty()) {

@@ -31,6 +31,11 @@ public final class StoredShares {
     return new StoredShares(Map.of());
   }
 
+  /** The shares just published, as a read would find them. */
+  public static StoredShares of(Map<String, NodeShare> shares) {
+    return new StoredShares(new TreeMap<>(shares));
+  }
+
   public static StoredShares decode(Publisher.Stored stored) {
     Map<String, NodeShare> shares = new TreeMap<>();
     stored

@@ -18,6 +18,7 @@ import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
+import io.promeshard.protocol.HoldApproval;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.ProtocolException;
@@ -127,6 +128,12 @@ public final class Coordinator implements Closeable {
             (entries, index) -> dispatcher.submit(s -> applyRecords(s, layout, entries)),
             WatchOptions.defaults()));
     if (mode == DispatchMode.PUBLISH) {
+      watch(
+          KvWatch.of(
+              kv,
+              layout.holdApproval(),
+              (entries, index) -> dispatcher.submit(s -> applyApproval(s, layout, entries)),
+              WatchOptions.defaults()));
       LeaderElection election =
           new LeaderElection(
               http,
@@ -250,12 +257,35 @@ public final class Coordinator implements Closeable {
     return s.withRecords(List.copyOf(byIndex.values()), errors);
   }
 
+  /** On the dispatcher thread: the operator's hold approval, read again. */
+  private static DispatchState applyApproval(
+      DispatchState s, KvLayout layout, List<KvEntry> entries) {
+    String id = null;
+    for (KvEntry e : entries) {
+      if (!e.key().equals(layout.holdApproval())) {
+        continue; // the watch lists by prefix
+      }
+      try {
+        id = Json.decode(e.key(), e.value(), HoldApproval.class).id();
+        log.info("[dispatch] hold approval read: {}", id);
+      } catch (ProtocolException ex) {
+        log.warn("[dispatch] ignoring unreadable hold approval: {}", ex.getMessage());
+      }
+    }
+    return s.withApproval(id);
+  }
+
   private Health health() {
     MembershipWatcher m = membership;
     if (m != null && m.status().consulUnreachable()) {
       return Health.failing("consul unreachable: " + m.status().lastError());
     }
     return dispatcher.snapshot().health();
+  }
+
+  /** The dispatcher's state as of its last step (any thread may read it). */
+  public DispatchState dispatchState() {
+    return dispatcher.snapshot();
   }
 
   public CoordinatorMetrics metrics() {

@@ -102,6 +102,13 @@ public final class CoordinatorMetrics implements DispatchObserver {
           .help("Targets from a source's last good result.")
           .labelNames("job", "source")
           .register(registry);
+  private final Gauge held =
+      Gauge.builder()
+          .name("prome_shard_dispatch_held")
+          .help(
+              "1 while a dispatch is held back (too many targets removed, no job, no healthy member):"
+                  + " nothing is written until it is released.")
+          .register(registry);
   private final Set<String> nodesShown = new HashSet<>();
   private final Set<List<String>> sourcesShown = new HashSet<>();
 
@@ -178,5 +185,10 @@ public final class CoordinatorMetrics implements DispatchObserver {
     }
     sourcesShown.clear();
     sourcesShown.addAll(now);
+  }
+
+  @Override
+  public void held(boolean isHeld) {
+    held.set(isHeld ? 1 : 0);
   }
 }

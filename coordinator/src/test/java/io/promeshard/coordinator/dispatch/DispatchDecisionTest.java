@@ -178,7 +178,8 @@ class DispatchDecisionTest {
     DispatchDecision.Dispatch first =
         dispatch(s.withMembershipView(view(members, Set.of(), List.of())), T0);
     DispatchOutput out = ShareBuilder.build(first.input(), first.previous());
-    DispatchState after = s.afterDispatch(out.assignments(), Map.of(), first.incomplete(), null);
+    DispatchState after =
+        s.afterDispatch(out.assignments(), out.shares(), Map.of(), first.incomplete(), null);
     dispatch(after, T0.plusSeconds(1)); // once dispatched, joins follow flap_hold as usual
   }
 
@@ -215,7 +216,7 @@ class DispatchDecisionTest {
     DispatchState partial =
         restarted.withTargets(Map.of("web", targets("web", 10, false)), Map.of());
     assertEquals(10, dispatch(partial, T0.plus(GRACE)).input().targets().get("web").size());
-    DispatchState done = partial.afterDispatch(Map.of(), Map.of(), List.of("web"), null);
+    DispatchState done = partial.afterDispatch(Map.of(), Map.of(), Map.of(), List.of("web"), null);
     assertTrue(done.problem().contains("[web]"), done.problem());
   }
 
@@ -233,22 +234,28 @@ class DispatchDecisionTest {
   }
 
   @Test
-  void zeroHealthyMembersKeepTheLastAssignmentAndSaySo() {
+  void zeroHealthyMembersHoldTheLastAssignmentUntilAMemberReturns() {
     DispatchState s =
         ready(T0).withMembers(Map.of(), view(Map.of(), Set.of("p0", "p1", "p2"), List.of()));
-    DispatchDecision.KeepLast keep =
-        assertInstanceOf(DispatchDecision.KeepLast.class, DispatchDecision.decide(s, T0));
+    Hold hold =
+        assertInstanceOf(DispatchDecision.Held.class, DispatchDecision.decide(s, T0)).hold();
     assertEquals(
         "no healthy members of service prome-shard-node: keeping the last published assignment",
-        keep.problem());
-    assertEquals(keep.problem(), s.withProblem(keep.problem()).status().problem());
+        hold.reason());
+    assertEquals("no-members", hold.id());
+    assertTrue(!hold.approvable(), "there is nothing to publish to: only a member releases it");
+    DispatchState held = s.held(hold, T0);
+    assertEquals(hold.reason(), held.status().problem());
+    assertEquals("no-members", held.status().hold().id());
+    assertEquals(T0.toString(), held.held(hold, T0.plusSeconds(9)).status().hold().since());
   }
 
   @Test
   void losingTheLockStopsDispatchingAndForgetsThisTermsView() {
     DispatchDecision.Dispatch d = dispatch(ready(T0), T0);
     DispatchOutput out = ShareBuilder.build(d.input(), d.previous());
-    DispatchState leader = ready(T0).afterDispatch(out.assignments(), Map.of(), List.of(), null);
+    DispatchState leader =
+        ready(T0).afterDispatch(out.assignments(), out.shares(), Map.of(), List.of(), null);
     DispatchState lost = leader.withTerm(null, T0.plusSeconds(1));
     assertEquals("not the leader", notReady(lost));
     assertNull(lost.published());
@@ -283,7 +290,7 @@ class DispatchDecisionTest {
             .afterPublishFailed("publish failed: again", T0.plusSeconds(4), Duration.ofSeconds(8));
     assertEquals(2, twice.failures());
     assertEquals(T0.plusSeconds(12), twice.schedule().dueAt());
-    DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), List.of(), null);
+    DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null);
     assertEquals(0, ok.failures());
     assertEquals("", ok.problem());
   }
@@ -345,13 +352,14 @@ class DispatchDecisionTest {
     assertEquals(T0.plusSeconds(60), unread.schedule().resyncAt());
     assertEquals(
         Health.ok("leader epoch 3"),
-        broken.afterDispatch(Map.of(), Map.of(), List.of(), null).health());
+        broken.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null).health());
     DispatchState noMembers =
-        s.withProblem(
-            "no healthy members of service prome-shard-node: keeping the last published assignment");
+        s.held(DispatchGuard.noMembers("prome-shard-node", s.storedShares()), T0);
     assertEquals(
-        Health.ok("leader epoch 3"),
+        Health.failing(
+            "leader epoch 3: dispatch held: no healthy members of service prome-shard-node:"
+                + " keeping the last published assignment"),
         noMembers.health(),
-        "keeping the last assignment is not a failure of this process");
+        "a held dispatch needs an operator's eyes");
   }
 }

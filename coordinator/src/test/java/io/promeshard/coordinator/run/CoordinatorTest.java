@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.cli.CoordinatorMain;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.protocol.Json;
+import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.testkit.Await;
@@ -306,6 +308,112 @@ class CoordinatorTest {
         "p1 takes everything once p2 stays out",
         200,
         o -> o.values().stream().allMatch(x -> x.equals(Set.of("p1"))));
+  }
+
+  @Test
+  void removingMostTargetsAtOnceIsHeldUntilAnOperatorApprovesIt() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(600, "10.1.", null));
+    fleet.putKv("prome-shard/config/jobs/db", staticJob(100, "10.2.", null));
+    Coordinator c = start();
+    awaitOwners("published", 700, o -> true);
+    Await.value(WAIT, "status written", this::coordinatorStatus);
+    String base = "http://127.0.0.1:" + c.opsPort();
+    Map<String, Long> nodesBefore = nodeIndexes();
+    fleet.kv.delete("prome-shard/config/jobs/web");
+    CoordinatorStatus held =
+        Await.value(
+            WAIT,
+            "the removal is held",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.hold() != null ? s : null;
+            });
+    assertEquals(
+        "would remove 600 of 700 published targets (86%), over max_removed_fraction 0.5",
+        held.hold().reason());
+    assertTrue(held.hold().approvable());
+    assertEquals(nodesBefore, nodeIndexes(), "a held dispatch wrote shares");
+    assertEquals(700, owners().size());
+    assertTrue(
+        http(base + "/healthz").contains("dispatch held: would remove 600"),
+        http(base + "/healthz"));
+    assertTrue(http(base + "/metrics").contains("prome_shard_dispatch_held 1.0"));
+
+    assertEquals(
+        ExitCodes.RUNTIME,
+        CoordinatorMain.execute(
+            "approve", "--consul", consul.url(), "--id", "removal-000000000000"),
+        "an approval names the hold it releases");
+    assertEquals(nodesBefore, nodeIndexes());
+    assertEquals(
+        ExitCodes.OK,
+        CoordinatorMain.execute("approve", "--consul", consul.url(), "--id", held.hold().id()));
+    awaitOwners("the approved removal is published", 100, o -> true);
+    Await.until(
+        WAIT,
+        "the approval is used up and the hold cleared",
+        () -> {
+          CoordinatorStatus s = coordinatorStatus();
+          return s != null && s.hold() == null && !kvHas("prome-shard/hold-approval");
+        });
+    Await.until(WAIT, "healthy again", () -> http(base + "/healthz").startsWith("ok: leader"));
+    assertTrue(http(base + "/metrics").contains("prome_shard_dispatch_held 0.0"));
+    assertEquals(
+        ExitCodes.RUNTIME,
+        CoordinatorMain.execute("approve", "--consul", consul.url()),
+        "nothing is held any more");
+  }
+
+  @Test
+  void configReadBackEmptyIsHeldAndReleasedWhenTheJobsReturn() throws Exception {
+    nodes(3);
+    fleet.putKv(
+        "prome-shard/config/settings", SETTINGS.replace("}", ",\"max_removed_fraction\":1}"));
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    start();
+    Map<String, Set<String>> before = awaitOwners("published", 300, o -> true);
+    Map<String, Long> nodesBefore = nodeIndexes();
+    // what a lost ACL permission or a wrong prefix looks like: config/ holds no job any more
+    fleet.kv.delete("prome-shard/config/jobs/web");
+    CoordinatorStatus held =
+        Await.value(
+            WAIT,
+            "publishing no job is held",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.hold() != null ? s : null;
+            });
+    assertEquals(
+        "would publish no job where 1 jobs (300 targets) are published now: [web]",
+        held.hold().reason());
+    assertEquals(nodesBefore, nodeIndexes());
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    Await.until(
+        WAIT,
+        "the hold clears when the input returns",
+        () -> {
+          CoordinatorStatus s = coordinatorStatus();
+          return s != null && s.hold() == null;
+        });
+    assertEquals(before, owners(), "nothing moved");
+  }
+
+  private Map<String, Long> nodeIndexes() throws java.io.IOException {
+    Map<String, Long> out = new HashMap<>();
+    for (KvEntry e : fleet.kv.list("prome-shard/nodes/", 0, Duration.ZERO).value()) {
+      out.put(e.key(), e.modifyIndex());
+    }
+    return out;
+  }
+
+  private boolean kvHas(String key) {
+    try {
+      return fleet.kv.get(key).isPresent();
+    } catch (java.io.IOException e) {
+      return true;
+    }
   }
 
   @Test

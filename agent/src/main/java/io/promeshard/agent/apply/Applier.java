@@ -62,6 +62,14 @@ public final class Applier {
     return new OutputPlan(files);
   }
 
+  /** The rule file {@link #plan} would write for {@code group} of {@code share}. */
+  public RenderResult renderRules(NodeShare share, String group) {
+    return renderer.renderRules(
+        group,
+        share.rules().getOrDefault(group, List.of()),
+        share.intervals().getOrDefault(group, config.ruleInterval()));
+  }
+
   /** {@link #plan} then {@link #apply(OutputPlan, Reloader)}. */
   public ApplyResult apply(NodeShare share, Reloader reloader) throws ApplyException {
     return apply(plan(share), reloader);

@@ -9,6 +9,7 @@ import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +21,17 @@ import org.slf4j.LoggerFactory;
  * Applies snapshots on one thread ("agent-apply"), latest first: target files of a complete share
  * are written at once; rule files and the reload they need wait until no rule change came for
  * {@code debounce} (at most 10 × debounce), so a burst of generations costs one reload. Incomplete,
- * empty and malformed snapshots change no file. Rules Prometheus rejected are rolled back by the
- * applier, reported, and retried with backoff until the share changes them. Errors never stop the
- * loop.
+ * empty and malformed snapshots change no file. When Prometheus rejects the rules, the applier
+ * rolls them back; then the offending rules are singled out ({@link RuleSifter}), the rest is
+ * applied, and the rejected ones are reported by name until the share changes them. Rules that
+ * cannot be singled out stay rolled back, reported, and are retried with backoff. Errors never stop
+ * the loop.
  */
 public final class ApplyLoop implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
   private static final int MAX_DEBOUNCE_FACTOR = 10;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+  private static final Duration SIFT_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private final String node;
   private final Applier applier;
@@ -51,6 +55,12 @@ public final class ApplyLoop implements Closeable {
   private NodeShare installedRules;
 
   private NodeShare rejectedRules;
+
+  /** Rules of a share applied without {@link #siftedOut}, which Prometheus rejected; or null. */
+  private NodeShare siftedFrom;
+
+  private List<NodeStatus.RejectedRule> siftedOut = List.of();
+  private final RuleSifter sifter;
   private int rejections;
   private boolean reloadPending;
   private long pendingSinceNanos;
@@ -81,6 +91,12 @@ public final class ApplyLoop implements Closeable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.book = Objects.requireNonNull(book, "book");
+    OutputConfig out = applier.config();
+    this.sifter =
+        new RuleSifter(
+            out.promtool(),
+            out.ruleCheck() == null ? SIFT_CHECK_TIMEOUT : out.ruleCheck().timeout(),
+            (share, group) -> applier.renderRules(share, group).bytes());
     this.thread =
         new TaskThread(
             "agent-apply",
@@ -176,12 +192,15 @@ public final class ApplyLoop implements Closeable {
     }
     reloadPending |= reloadOn == ReloadOn.ALWAYS && r.changed();
     NodeShare wanted = rulesOf(c.share());
-    boolean rulesWanted = !wanted.equals(installedRules) && !wanted.equals(rejectedRules);
+    boolean rulesWanted =
+        !wanted.equals(installedRules)
+            && !wanted.equals(rejectedRules)
+            && !wanted.equals(siftedFrom);
     if (rulesWanted || reloadPending) {
       scheduleRules();
     } else {
       cancel(pendingRules);
-      if (wanted.equals(installedRules)) {
+      if (wanted.equals(installedRules) || wanted.equals(siftedFrom)) {
         book.applied(log, c, r);
         metrics.applied(c.generation(), Instant.now());
       }
@@ -215,7 +234,9 @@ public final class ApplyLoop implements Closeable {
   /** Applies the whole latest share, rules and reload included. */
   private void applyFull() {
     Snapshot.Complete c = latest;
-    OutputPlan plan = plan(c.share());
+    boolean knownBad = rulesOf(c.share()).equals(siftedFrom);
+    NodeShare share = knownBad ? RuleSifter.without(c.share(), siftedOut) : c.share();
+    OutputPlan plan = plan(share);
     if (plan == null) {
       return;
     }
@@ -225,16 +246,29 @@ public final class ApplyLoop implements Closeable {
     }
     boolean rulesRejected =
         !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
+    if (rulesRejected && !knownBad) {
+      Sifted sifted = sift(c);
+      if (sifted != null) {
+        r = sifted.result();
+        share = sifted.applied();
+        rulesRejected = false;
+      }
+    } else if (!rulesRejected && !knownBad && siftedFrom != null) {
+      log.info("[apply] {}: no rule is left out any more", node);
+      siftedFrom = null;
+      siftedOut = List.of();
+      book.rejectedRules(List.of());
+    }
     if (rulesRejected) {
       rejectedRules = rulesOf(c.share());
       rejections++;
       book.rulesError(r.error(), rejectedRules.rules());
       scheduleRulesRetry();
     } else {
-      installedRules = rulesOf(c.share());
+      installedRules = rulesOf(share);
       rejectedRules = null;
       rejections = 0;
-      book.rulesError("", null);
+      book.rulesError(siftedFrom == null ? "" : leftOut(siftedOut), c.share().rules());
       book.applyError(r.error());
     }
     if (reloadPending && r.reload() == null && reloader != null && !rulesRejected) {
@@ -247,6 +281,67 @@ public final class ApplyLoop implements Closeable {
       book.applied(log, c, r);
       metrics.applied(c.generation(), Instant.now());
     }
+  }
+
+  /** The apply of a share without its rejected rules, and that share. */
+  private record Sifted(ApplyResult result, NodeShare applied) {}
+
+  /**
+   * Singles out the rules of {@code c} that Prometheus rejects and applies the rest; null when no
+   * rule could be singled out or the rest did not load either (the installed rules are then put
+   * back).
+   */
+  private Sifted sift(Snapshot.Complete c) {
+    List<NodeStatus.RejectedRule> bad = sifter.find(c.share(), this::trial);
+    if (!bad.isEmpty()) {
+      NodeShare rest = RuleSifter.without(c.share(), bad);
+      OutputPlan plan = plan(rest);
+      ApplyResult r = plan == null ? null : applyPlan(plan, reloader);
+      if (r != null && r.ok()) {
+        log.warn(
+            "[apply] {}: generation {} applied without {} rules Prometheus rejects ({} trial "
+                + "applies): {}",
+            node,
+            c.generation(),
+            bad.size(),
+            sifter.trials(),
+            leftOut(bad));
+        siftedFrom = rulesOf(c.share());
+        siftedOut = List.copyOf(bad);
+        book.rejectedRules(siftedOut);
+        return new Sifted(r, rest);
+      }
+    }
+    log.warn(
+        "[apply] {}: could not single out the rejected rules of generation {}",
+        node,
+        c.generation());
+    if (installedRules != null) {
+      // trials may have left a part of the rules installed: put back what was loaded before
+      applyPlan(
+          plan(
+              new NodeShare(
+                  c.share().targets(), installedRules.rules(), installedRules.intervals())),
+          reloader);
+    }
+    return null;
+  }
+
+  /** Installs and loads {@code share}; true when Prometheus took it. */
+  private boolean trial(NodeShare share) {
+    OutputPlan plan = plan(share);
+    if (plan == null) {
+      return false;
+    }
+    ApplyResult r = applyPlan(plan, reloader);
+    return r != null && r.ok();
+  }
+
+  private static String leftOut(List<NodeStatus.RejectedRule> rules) {
+    StringBuilder s = new StringBuilder();
+    s.append(rules.size()).append(" rules rejected by Prometheus and left out:");
+    rules.forEach(r -> s.append(' ').append(r.group()).append('/').append(r.record()));
+    return s.toString();
   }
 
   private void scheduleRulesRetry() {

@@ -39,6 +39,9 @@ public interface ApplyStatus {
    */
   void rulesError(String error, Map<String, List<RecordRule>> forRules);
 
+  /** The rules left out because Prometheus rejected them (empty: none). */
+  void rejectedRules(List<NodeStatus.RejectedRule> rules);
+
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
   NodeStatus compose(Map<String, List<RecordRule>> latestRules);
 }

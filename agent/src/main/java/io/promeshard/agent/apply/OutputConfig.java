@@ -8,15 +8,17 @@ import java.time.Duration;
 /**
  * Where and how the agent writes its output: the file_sd and rules directories (may be the same),
  * the rule evaluation interval (null: Prometheus' global one), an optional check command for staged
- * rule files (null: none) and when to reload. Missing directories throw IllegalArgumentException
- * naming the setting.
+ * rule files (null: none), when to reload, and the promtool used to find the rules Prometheus
+ * rejects (null: none; they are then found by reloading parts of the rules). Missing directories
+ * throw IllegalArgumentException naming the setting.
  */
 public record OutputConfig(
     Path fileSdDir,
     Path rulesDir,
     Duration ruleInterval,
     CheckCommand ruleCheck,
-    ReloadPolicy reloadPolicy) {
+    ReloadPolicy reloadPolicy,
+    Path promtool) {
 
   /** When {@link Applier#apply} asks Prometheus to reload. */
   public enum ReloadPolicy {
@@ -56,7 +58,10 @@ public record OutputConfig(
     reloadPolicy = reloadPolicy == null ? ReloadPolicy.RULE_CHANGES : reloadPolicy;
   }
 
-  /** Where and how the applier writes, from the agent's settings. */
+  /**
+   * Where and how the applier writes, from the agent's settings; the check command's program is the
+   * promtool when it is one ({@code check_command: [promtool, check, rules]}).
+   */
   public static OutputConfig from(AgentConfig config) {
     CheckCommand check =
         config.checkCommand().isEmpty()
@@ -67,19 +72,35 @@ public record OutputConfig(
         config.rulesDir(),
         config.ruleInterval(),
         check,
-        ReloadPolicy.of(config.reloadOn()));
+        ReloadPolicy.of(config.reloadOn()),
+        promtoolOf(check));
+  }
+
+  private static Path promtoolOf(CheckCommand check) {
+    if (check == null) {
+      return null;
+    }
+    Path program = Path.of(check.argv().get(0));
+    return program.getFileName() != null && program.getFileName().toString().equals("promtool")
+        ? program
+        : null;
   }
 
   /** Both directories, the given interval, no check command, reload on rule changes. */
   public static OutputConfig of(Path fileSdDir, Path rulesDir, Duration ruleInterval) {
-    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, null, ReloadPolicy.RULE_CHANGES);
+    return new OutputConfig(
+        fileSdDir, rulesDir, ruleInterval, null, ReloadPolicy.RULE_CHANGES, null);
   }
 
   public OutputConfig withRuleCheck(CheckCommand check) {
-    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, check, reloadPolicy);
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, check, reloadPolicy, promtool);
   }
 
   public OutputConfig withReloadPolicy(ReloadPolicy policy) {
-    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, ruleCheck, policy);
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, ruleCheck, policy, promtool);
+  }
+
+  public OutputConfig withPromtool(Path promtool) {
+    return new OutputConfig(fileSdDir, rulesDir, ruleInterval, ruleCheck, reloadPolicy, promtool);
   }
 }

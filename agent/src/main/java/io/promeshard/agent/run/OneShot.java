@@ -72,7 +72,7 @@ public final class OneShot {
           NodeStatus before = previousStatus(kv);
           new StatusWriter(kv, config.layout(), config.node(), null)
               .write(
-                  new NodeStatus(
+                  NodeStatus.of(
                       config.node(),
                       before.appliedGeneration(),
                       before.epoch(),
@@ -142,7 +142,7 @@ public final class OneShot {
                 : r.reload().ok() ? "ok" : "failed: " + r.reload().message()));
     NodeStatus before = r.ok() ? null : previousStatus(kv);
     NodeStatus status =
-        new NodeStatus(
+        NodeStatus.of(
             config.node(),
             r.ok() ? c.generation() : before.appliedGeneration(),
             r.ok() ? c.manifest().epoch() : before.epoch(),
@@ -167,9 +167,9 @@ public final class OneShot {
     try {
       return kv.get(key)
           .map(e -> Json.decode(key, e.value(), NodeStatus.class))
-          .orElse(new NodeStatus(config.node(), 0, 0, List.of(), null, "", ""));
+          .orElse(NodeStatus.of(config.node(), 0, 0, List.of(), null, "", ""));
     } catch (IOException | RuntimeException e) {
-      return new NodeStatus(config.node(), 0, 0, List.of(), null, "", "");
+      return NodeStatus.of(config.node(), 0, 0, List.of(), null, "", "");
     }
   }
 

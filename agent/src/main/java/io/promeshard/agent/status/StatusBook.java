@@ -27,13 +27,14 @@ public final class StatusBook implements ApplyStatus {
   private String applyError = "";
   private String rulesError = "";
   private Map<String, List<RecordRule>> rulesErrorFor;
+  private List<NodeStatus.RejectedRule> rejectedRules = List.of();
   private boolean noManifestSaid;
   private long incompleteSaid = -1;
   private volatile NodeStatus current;
 
   public StatusBook(String node) {
     this.node = node;
-    this.current = new NodeStatus(node, 0, 0, List.of(), null, "", "");
+    this.current = NodeStatus.of(node, 0, 0, List.of(), null, "", "");
   }
 
   @Override
@@ -130,6 +131,11 @@ public final class StatusBook implements ApplyStatus {
     rulesErrorFor = forRules;
   }
 
+  @Override
+  public void rejectedRules(List<NodeStatus.RejectedRule> rules) {
+    rejectedRules = List.copyOf(rules);
+  }
+
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
   @Override
   public NodeStatus compose(Map<String, List<RecordRule>> latestRules) {
@@ -141,7 +147,14 @@ public final class StatusBook implements ApplyStatus {
                 : rulesErrorFor != null && rulesErrorFor.equals(latestRules) ? rulesError : "";
     NodeStatus s =
         new NodeStatus(
-            node, appliedGeneration, epoch, files, reload, error, Instant.now().toString());
+            node,
+            appliedGeneration,
+            epoch,
+            files,
+            reload,
+            error,
+            Instant.now().toString(),
+            rejectedRules);
     current = s;
     return s;
   }

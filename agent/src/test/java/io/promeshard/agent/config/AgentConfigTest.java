@@ -52,6 +52,7 @@ class AgentConfigTest {
     assertTrue(c.register());
     OutputConfig out = OutputConfig.from(c);
     assertNull(out.ruleCheck());
+    assertNull(out.promtool(), "without a check command, rejected rules are found by reloads");
     assertEquals(OutputConfig.ReloadPolicy.RULE_CHANGES, out.reloadPolicy());
   }
 
@@ -98,6 +99,7 @@ class AgentConfigTest {
     assertEquals(Duration.ofMillis(250), c.debounce());
     assertEquals(List.of("promtool", "check", "rules"), OutputConfig.from(c).ruleCheck().argv());
     assertEquals(Duration.ofSeconds(10), OutputConfig.from(c).ruleCheck().timeout());
+    assertEquals(Path.of("promtool"), OutputConfig.from(c).promtool());
     assertEquals(Duration.ofMinutes(1), OutputConfig.from(c).ruleInterval());
     assertFalse(c.serveOps());
     assertEquals(Duration.ofMinutes(2), c.unhealthyAfter());

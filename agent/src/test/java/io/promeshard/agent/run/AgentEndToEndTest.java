@@ -15,6 +15,7 @@ import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.Await;
+import io.promeshard.testkit.Binaries;
 import io.promeshard.testkit.ConsulExtension;
 import io.promeshard.testkit.PrometheusServer;
 import java.io.IOException;
@@ -207,57 +208,95 @@ class AgentEndToEndTest {
   }
 
   @Test
-  void aRuleFilePrometheusRejectsIsRolledBackStaysLoadedAndIsReported() throws Exception {
-    Agent agent = start("e2e-rules");
-    kv.publish("e2e-rules", new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
+  void withPromtoolARuleEvenPromtoolFindsBadIsLeftOutTheRestLoadsAndItIsReportedByName()
+      throws Exception {
+    Agent agent =
+        start(
+            "e2e-sift-promtool", "check_command: [\"" + Binaries.promtool() + "\", check, rules]");
+    NodeStatus status =
+        aBadRuleIsLeftOutAndReportedUntilTheShareDropsIt(agent, "e2e-sift-promtool");
+    assertTrue(
+        status.rejectedRules().get(0).error().contains("unclosed left parenthesis"),
+        status.rejectedRules().get(0).error());
+  }
+
+  @Test
+  void withoutPromtoolTheBadRuleIsFoundByReloadingPartsTheRestLoadsAndItIsReported()
+      throws Exception {
+    Agent agent = start("e2e-sift-reload");
+    NodeStatus status = aBadRuleIsLeftOutAndReportedUntilTheShareDropsIt(agent, "e2e-sift-reload");
+    assertTrue(
+        status.rejectedRules().get(0).error().contains("rejected by the Prometheus reload"),
+        status.rejectedRules().get(0).error());
+  }
+
+  /** The scenario both ways of finding the bad rule share; returns the status that reported it. */
+  private NodeStatus aBadRuleIsLeftOutAndReportedUntilTheShareDropsIt(Agent agent, String node)
+      throws Exception {
+    kv.publish(node, new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
     Await.until(
         WAIT, "heavy loaded", () -> loadedRules().equals(Map.of("heavy", List.of("job:up:sum"))));
-    byte[] before = Files.readAllBytes(rules().resolve("heavy.yml"));
 
+    RecordRule count = new RecordRule("job:count:sum", "count(up)");
     kv.publish(
-        "e2e-rules",
+        node,
         new NodeShare(
             Map.of("web", List.of(TargetGroup.of("127.0.0.1:3003", Map.of()))),
-            Map.of("heavy", List.of(UP, BROKEN))),
+            Map.of("heavy", List.of(UP, BROKEN, count))),
         2);
 
     NodeStatus status =
         Await.value(
             WAIT,
-            "status reporting the failed reload",
-            () -> kv.status("e2e-rules").filter(s -> !s.lastError().isEmpty()).orElse(null));
+            "status reporting the rejected rule",
+            () ->
+                kv.status(node)
+                    .filter(s -> s.appliedGeneration() == 2 && !s.rejectedRules().isEmpty())
+                    .orElse(null));
+    assertEquals(1, status.rejectedRules().size(), status.rejectedRules().toString());
+    assertEquals("heavy", status.rejectedRules().get(0).group());
+    assertEquals("job:broken:sum", status.rejectedRules().get(0).record());
     assertTrue(
-        status.lastError().startsWith("reload after rule changes failed: "), status.lastError());
-    assertTrue(
-        status.lastError().contains("previous rule files restored and reloaded"),
+        status
+            .lastError()
+            .contains("1 rules rejected by Prometheus and left out: heavy/job:broken:sum"),
         status.lastError());
-    assertEquals(1, status.appliedGeneration(), "generation 2 is not fully applied");
-    assertFalse(status.reload().ok());
-    assertArrayEquals(before, Files.readAllBytes(rules().resolve("heavy.yml")));
-    assertEquals(Map.of("heavy", List.of("job:up:sum")), loadedRules());
+    assertTrue(status.reload().ok(), status.reload().message());
+    assertEquals(Map.of("heavy", List.of("job:up:sum", "job:count:sum")), loadedRules());
+    assertFalse(Files.readString(rules().resolve("heavy.yml")).contains("job:broken:sum"));
+    assertTrue(prom.get("/metrics").contains("\nprometheus_config_last_reload_successful 1\n"));
     assertTrue(
         Files.readString(fileSd().resolve("web.json")).contains("127.0.0.1:3003"),
-        "the targets of generation 2 are applied even though its rules are not");
+        "the targets of generation 2 are applied too");
     AgentFixture.Reply health = get("http://127.0.0.1:" + agent.opsPort() + "/healthz");
-    assertTrue(
-        health.body().contains("last error: reload after rule changes failed"), health.body());
+    assertTrue(health.body().contains("left out: heavy/job:broken:sum"), health.body());
 
     kv.publish(
-        "e2e-rules",
+        node,
         new NodeShare(
             Map.of(),
             Map.of(
                 "heavy",
-                List.of(UP),
+                List.of(UP, count),
                 "light",
-                List.of(new RecordRule("job:count:sum", "count(up)")))),
+                List.of(new RecordRule("job:light:count", "count(up)")))),
         3);
-    Await.until(WAIT, "generation 3 applied", () -> agent.status().appliedGeneration() == 3);
-    assertEquals("", agent.status().lastError());
+    NodeStatus cleared =
+        Await.value(
+            WAIT,
+            "generation 3 applied and the report cleared",
+            () ->
+                kv.status(node)
+                    .filter(s -> s.appliedGeneration() == 3 && s.rejectedRules().isEmpty())
+                    .orElse(null));
+    assertEquals("", cleared.lastError());
     assertEquals(
-        Map.of("heavy", List.of("job:up:sum"), "light", List.of("job:count:sum")), loadedRules());
+        Map.of(
+            "heavy", List.of("job:up:sum", "job:count:sum"), "light", List.of("job:light:count")),
+        loadedRules());
     assertFalse(
         Files.exists(fileSd().resolve("web.json")), "a job that left the share loses its file");
+    return status;
   }
 
   @Test

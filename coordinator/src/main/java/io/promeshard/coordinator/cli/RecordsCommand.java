@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code records import}: turns heavy queries (from a Prometheus query log or a list of
  * expressions) into indexed recording rules in Consul, optionally archiving the whole registry as a
  * rule file and exporting the new record→expression pairs to Redis. Exit 0 ok, 2 usage/config/input
- * file error, 1 Consul, Redis or archive failure.
+ * file error or no promtool (without {@code --no-check}), 1 Consul, Redis or archive failure.
  */
 @Command(
     name = "records",
@@ -69,7 +70,8 @@ public final class RecordsCommand implements Runnable {
       description =
           "Register heavy queries as recording rules <prefix>:heavy_expr:<md5 of the expression> at the "
               + "next free indices records/<index>; expressions already registered are not added again, expressions "
-              + "promtool refuses are reported and not registered. Prints a summary that accounts for every input line.")
+              + "promtool refuses are reported and not registered. promtool is required (exit 2 without one) "
+              + "unless --no-check is given. Prints a summary that accounts for every input line.")
   static final class Import implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -123,9 +125,16 @@ public final class RecordsCommand implements Runnable {
         names = "--promtool",
         paramLabel = "PATH",
         description =
-            "promtool used to check the expressions (default: promtool on PATH; without one, "
-                + "expressions are registered unchecked and the summary says so).")
+            "promtool used to check the expressions (default: promtool on PATH). Without one the "
+                + "import stops with exit 2 unless --no-check is given.")
     Path promtool;
+
+    @Option(
+        names = "--no-check",
+        description =
+            "Register the expressions without a promtool check (warned about and said in the "
+                + "summary); an expression Prometheus rejects is then only caught by the agents.")
+    boolean noCheck;
 
     @Option(
         names = "--dry-run",
@@ -150,7 +159,8 @@ public final class RecordsCommand implements Runnable {
               redisUrl,
               redisSet,
               redisAll,
-              PromtoolCheck.locate(promtool),
+              noCheck ? Optional.empty() : PromtoolCheck.locate(promtool),
+              noCheck,
               dryRun);
       ImportReport report;
       try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {

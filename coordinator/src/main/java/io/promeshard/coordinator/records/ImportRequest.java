@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One {@code records import}: where the expressions come from, how to name them, and what to write
  * besides the Consul registry. {@code archiveDir} and {@code redis} are null when not wanted;
- * {@code promtool} is empty when no checker is available. Inconsistent values throw
+ * {@code promtool} is empty when no checker is available, which is allowed only with {@code
+ * noCheck}: expressions are never registered unchecked by accident. Inconsistent values throw
  * IllegalArgumentException.
  */
 public record ImportRequest(
@@ -22,6 +23,7 @@ public record ImportRequest(
     String redisSetKey,
     boolean redisAll,
     Optional<Path> promtool,
+    boolean noCheck,
     boolean dryRun) {
 
   /** The kind of input file. */
@@ -31,6 +33,11 @@ public record ImportRequest(
   }
 
   public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(1);
+
+  /** Why an import without promtool is refused, and the ways out. */
+  public static final String PROMTOOL_MISSING =
+      "promtool not found: install Prometheus' promtool (on PATH) or give --promtool PATH, "
+          + "or pass --no-check to register the expressions unchecked";
 
   public ImportRequest {
     Objects.requireNonNull(source, "source");
@@ -51,10 +58,19 @@ public record ImportRequest(
     if (redisAll && redis == null) {
       throw new IllegalArgumentException("--redis-all needs --redis");
     }
+    if (promtool.isEmpty() && !noCheck) {
+      throw new IllegalArgumentException(PROMTOOL_MISSING);
+    }
+    if (noCheck) {
+      promtool = Optional.empty();
+    }
   }
 
-  /** An import of an expression file with defaults: no archive, no Redis, no promtool. */
-  public static ImportRequest exprs(Path file) {
+  /**
+   * An import of an expression file with defaults: no archive, no Redis, checked with {@code
+   * promtool} (empty: unchecked, as with {@code --no-check}).
+   */
+  public static ImportRequest exprs(Path file, Optional<Path> promtool) {
     return new ImportRequest(
         Source.EXPRS,
         file,
@@ -64,7 +80,8 @@ public record ImportRequest(
         null,
         null,
         false,
-        Optional.empty(),
+        promtool,
+        promtool.isEmpty(),
         false);
   }
 }

@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@code records import}: read the input, check the expressions with promtool (when there
- * is one), register the new ones in Consul, then write the archive and export to Redis. Input and
- * settings problems are IllegalArgumentExceptions (or ProtocolExceptions) raised before anything is
- * written; Consul failures are IOExceptions; archive and Redis failures, which happen after the
- * registry was written, are reported in {@link ImportReport#failures()}.
+ * Runs one {@code records import}: read the input, check the expressions with promtool (unless the
+ * request says not to), register the new ones in Consul, then write the archive and export to
+ * Redis. Input and settings problems are IllegalArgumentExceptions (or ProtocolExceptions) raised
+ * before anything is written; Consul failures are IOExceptions; archive and Redis failures, which
+ * happen after the registry was written, are reported in {@link ImportReport#failures()}.
  */
 public final class RecordImport {
   private static final Logger log = LoggerFactory.getLogger(RecordImport.class);
@@ -131,7 +131,11 @@ public final class RecordImport {
       throws IOException {
     if (promtool.isEmpty()) {
       candidates.forEach(c -> valid.add(c.rule()));
-      return "promtool not found (give --promtool or put it on PATH): "
+      log.warn(
+          "[records] --no-check: {} expressions registered without a syntax check; one Prometheus "
+              + "rejects holds back rule updates on the node it lands on until it is dropped",
+          candidates.size());
+      return "not checked (--no-check): "
           + candidates.size()
           + " expressions taken without a syntax check";
     }

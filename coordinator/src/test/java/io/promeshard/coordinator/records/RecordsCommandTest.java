@@ -2,6 +2,7 @@ package io.promeshard.coordinator.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -241,16 +244,30 @@ class RecordsCommandTest {
             new String[] {"--exprs", exprs, "--redis", "http://127.0.0.1:6379"},
             new String[] {"--exprs", exprs, "--redis-all"},
             new String[] {"--exprs", exprs, "--promtool", exprs});
-    for (String[] args : cases) {
+    for (String[] given : cases) {
+      // with a promtool, so that each case fails for its own reason
+      String[] args =
+          List.of(given).contains("--promtool")
+              ? given
+              : Stream.concat(Stream.of(given), Stream.of("--promtool", promtool()))
+                  .toArray(String[]::new);
       Run r = run(args);
       assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r.out() + r.err());
       assertFalse(r.err().isBlank(), "an error message for " + String.join(" ", args));
     }
-    Run missing = run("--query-log", tmp.resolve("missing.log").toString());
+    Run missing =
+        run("--query-log", tmp.resolve("missing.log").toString(), "--promtool", promtool());
     assertTrue(missing.err().contains("missing.log: no such file"), missing.err());
 
     kv.put(LAYOUT.settings(), "{\"record_interval\":\"soon\"}".getBytes(StandardCharsets.UTF_8));
-    Run badSettings = run("--exprs", exprs, "--archive-dir", tmp.resolve("a").toString());
+    Run badSettings =
+        run(
+            "--exprs",
+            exprs,
+            "--archive-dir",
+            tmp.resolve("a").toString(),
+            "--promtool",
+            promtool());
     assertEquals(2, badSettings.exit(), badSettings.out() + badSettings.err());
     assertTrue(badSettings.err().contains("record_interval"), badSettings.err());
     assertEquals(0, registered(), "nothing registered when the settings are bad");
@@ -338,19 +355,86 @@ class RecordsCommandTest {
   }
 
   @Test
-  void withoutPromtoolTheSummarySaysSoAndExpressionsAreTakenUnchecked() throws IOException {
+  void withoutPromtoolTheImportExitsTwoNamingHowToGetOneAndRegistersNothing() throws Exception {
+    // A real CLI process whose PATH holds no promtool, so the lookup cannot find one.
+    Path emptyBin = Files.createDirectories(tmp.resolve("bin"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CoordinatorMain.class.getName(),
+                "records",
+                "import",
+                "--consul",
+                consul.url(),
+                "--config",
+                configFile(),
+                "--exprs",
+                RecordInputTest.fixture("exprs.txt").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("cli.out").toFile());
+    pb.environment().put("PATH", emptyBin.toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI finished");
+    String out = Files.readString(tmp.resolve("cli.out"), StandardCharsets.UTF_8);
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains(ImportRequest.PROMTOOL_MISSING), out);
+    assertTrue(out.contains("--no-check"), out);
+    assertEquals(0, registered());
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ImportRequest(
+                    ImportRequest.Source.EXPRS,
+                    RecordInputTest.fixture("exprs.txt"),
+                    null,
+                    RecordNaming.defaults(),
+                    null,
+                    null,
+                    null,
+                    false,
+                    Optional.empty(),
+                    false,
+                    false));
+    assertEquals(ImportRequest.PROMTOOL_MISSING, e.getMessage());
+  }
+
+  @Test
+  void noCheckRegistersUncheckedAndTheSummarySaysSo() throws IOException {
+    Run r =
+        run(
+            "--exprs",
+            RecordInputTest.fixture("exprs.txt").toString(),
+            "--no-check",
+            "--promtool",
+            promtool());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(
+        r.out().contains("not checked (--no-check): 5 expressions taken without a syntax check"),
+        r.out());
+    assertTrue(r.out().contains("5 new"), r.out());
+    assertEquals(5, registered(), "the unparsable one too");
+
     ImportReport report =
         new RecordImport(kv, new TxnWriter(http), LAYOUT, Clock.system(ZoneId.systemDefault()))
-            .run(ImportRequest.exprs(RecordInputTest.fixture("exprs.txt")));
-    assertTrue(
-        report
-            .check()
-            .startsWith(
-                "promtool not found (give --promtool or put it on PATH): 5 expressions taken "
-                    + "without a syntax check"),
-        report.check());
-    assertEquals(5, report.added(), "the unparsable one too");
+            .run(ImportRequest.exprs(RecordInputTest.fixture("exprs.txt"), Optional.empty()));
+    assertTrue(report.check().startsWith("not checked (--no-check)"), report.check());
     assertTrue(report.invalid().isEmpty());
+  }
+
+  @Test
+  void checkedImportThroughTheApiRefusesTheUnparsableExpression() throws IOException {
+    ImportReport report =
+        new RecordImport(kv, new TxnWriter(http), LAYOUT, Clock.system(ZoneId.systemDefault()))
+            .run(
+                ImportRequest.exprs(
+                    RecordInputTest.fixture("exprs.txt"), Optional.of(Binaries.promtool())));
+    assertTrue(report.check().endsWith("1 refused"), report.check());
+    assertEquals(4, report.added());
+    assertEquals(1, report.invalid().size());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.publish;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
  * causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
 public record CoordinatorStatus(
     String holder,
     long epoch,

@@ -54,7 +54,32 @@ public final class Names {
     return name != null && METRIC.matcher(name).matches();
   }
 
-  static String quote(String s) {
-    return s == null ? "null" : '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  /** Longest text {@link #quote} shows before it cuts. */
+  static final int QUOTE_MAX = 120;
+
+  /**
+   * {@code s} in double quotes for an error message: quotes, backslashes and control characters
+   * escaped, and cut after {@value #QUOTE_MAX} characters, so a hostile value cannot flood or forge
+   * a log line.
+   */
+  public static String quote(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder(Math.min(s.length(), QUOTE_MAX) + 16).append('"');
+    for (int i = 0; i < s.length() && i < QUOTE_MAX; i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (Character.isISOControl(c)) {
+        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    if (s.length() > QUOTE_MAX) {
+      out.append("...(").append(s.length()).append(" chars)");
+    }
+    return out.append('"').toString();
   }
 }

@@ -12,5 +12,15 @@ public record RecordRule(
     if (expr == null || expr.isBlank()) {
       throw new ProtocolException("record rule " + record + ": \"expr\" is empty");
     }
+    int bytes = expr.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > Limits.RECORD_EXPR_BYTES) {
+      throw new ProtocolException(
+          "record rule "
+              + record
+              + ": \"expr\" of "
+              + bytes
+              + " bytes, over the limit of "
+              + Limits.RECORD_EXPR_BYTES);
+    }
   }
 }

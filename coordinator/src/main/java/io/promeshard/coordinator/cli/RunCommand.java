@@ -4,6 +4,7 @@ import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.dispatch.Hold;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
@@ -110,6 +111,14 @@ public final class RunCommand implements Callable<Integer> {
               + "; released by "
               + hold.release()
               + ")");
+      return ExitCodes.RUNTIME;
+    }
+    CoordinatorStatus.Rejected rejected =
+        report == null ? null : coordinator.dispatchState().status().rejectedTargets();
+    if (rejected != null) {
+      System.err.println(
+          "published, but " + rejected.count() + " targets cannot be published and were left out:");
+      rejected.named().forEach(line -> System.err.println("  " + line));
       return ExitCodes.RUNTIME;
     }
     if (report == null) {

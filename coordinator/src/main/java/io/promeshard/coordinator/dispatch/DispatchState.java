@@ -7,6 +7,7 @@ import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.shard.Assignment;
+import io.promeshard.coordinator.source.Admission;
 import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.protocol.KvLayout;
@@ -16,6 +17,7 @@ import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.ops.Health;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -431,7 +433,19 @@ public final class DispatchState {
                 hold.removed(),
                 hold.published(),
                 hold.release(),
-                holdSince.toString()));
+                holdSince.toString()),
+        rejectedTargets());
+  }
+
+  /** The targets the sources reported that cannot be published, or null when there are none. */
+  private CoordinatorStatus.Rejected rejectedTargets() {
+    List<String> named = new ArrayList<>();
+    int count = 0;
+    for (JobTargets jt : new TreeMap<>(targets).values()) {
+      count += jt.rejected().size();
+      jt.rejected().stream().limit(Admission.NAMED_PER_SOURCE).forEach(r -> named.add(r.line()));
+    }
+    return count == 0 ? null : new CoordinatorStatus.Rejected(count, named);
   }
 
   public DispatchMode mode() {

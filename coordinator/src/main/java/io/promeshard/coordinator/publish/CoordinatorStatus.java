@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
- * and the dispatch held back, if any. Written only when its content changes, so an idle fleet
- * causes no KV writes.
+ * the dispatch held back and the targets rejected, if any. Written only when its content changes,
+ * so an idle fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -23,7 +23,8 @@ public record CoordinatorStatus(
     List<String> pending,
     String problem,
     @JsonProperty("last_dispatch") DispatchSummary lastDispatch,
-    HoldSummary hold) {
+    HoldSummary hold,
+    @JsonProperty("rejected_targets") Rejected rejectedTargets) {
 
   public CoordinatorStatus {
     configErrors = configErrors == null ? Map.of() : Map.copyOf(configErrors);
@@ -31,6 +32,16 @@ public record CoordinatorStatus(
     members = members == null ? List.of() : List.copyOf(members);
     pending = pending == null ? List.of() : List.copyOf(pending);
     problem = problem == null ? "" : problem;
+  }
+
+  /**
+   * Targets left out because they cannot be published (bad address, label, or over a size limit):
+   * how many, and the first of them by job, source, address, field and reason.
+   */
+  public record Rejected(int count, List<String> named) {
+    public Rejected {
+      named = named == null ? List.of() : List.copyOf(named);
+    }
   }
 
   /**

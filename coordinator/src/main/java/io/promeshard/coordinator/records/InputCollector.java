@@ -1,7 +1,7 @@
 package io.promeshard.coordinator.records;
 
-import io.promeshard.protocol.Json;
-import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.Limits;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,12 +12,6 @@ import java.util.Set;
  * text, names them, and sets aside empty and oversized ones. Used by one reading thread.
  */
 final class InputCollector {
-  /**
-   * Larger record values (the JSON {@code {"expr","record"}}) are refused: base64-encoded in a txn
-   * body, one must fit Consul's 512 KiB limit beside the counter op.
-   */
-  static final int MAX_VALUE_BYTES = 256 * 1024;
-
   static final int MAX_SAMPLES = 10;
 
   private final String source;
@@ -71,22 +65,18 @@ final class InputCollector {
       invalid.add(new Rejected(line, "", expr, "empty expression"));
       return;
     }
-    RecordRule rule = naming.rule(expr);
-    int bytes = Json.encode(rule).length;
-    if (bytes > MAX_VALUE_BYTES) {
+    int bytes = expr.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Limits.RECORD_EXPR_BYTES) {
+      // the same limit a records/<index> value is read with: nothing registered is unpublishable
       invalid.add(
           new Rejected(
               line,
-              rule.record(),
+              "",
               expr,
-              "expression too long: its records/<index> value would be "
-                  + bytes
-                  + " bytes, over the "
-                  + MAX_VALUE_BYTES
-                  + "-byte limit"));
+              "expression of " + bytes + " bytes, over the limit of " + Limits.RECORD_EXPR_BYTES));
       return;
     }
-    candidates.add(new Candidate(rule, line));
+    candidates.add(new Candidate(naming.rule(expr), line));
   }
 
   ParsedInput result() {

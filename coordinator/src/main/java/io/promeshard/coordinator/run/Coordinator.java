@@ -111,6 +111,7 @@ public final class Coordinator implements Closeable {
                     s -> {
                       Map<String, List<SourceHealth>> health = sources.health();
                       metrics.sources(health);
+                      metrics.rejected(targets);
                       return s.withTargets(targets, health);
                     }));
     sources.start();

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.run;
 
 import io.promeshard.coordinator.dispatch.DispatchObserver;
+import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -109,6 +110,15 @@ public final class CoordinatorMetrics implements DispatchObserver {
               "1 while a dispatch is held back (too many targets removed, no job, no healthy member):"
                   + " nothing is written until it is released.")
           .register(registry);
+  private final Gauge rejectedTargets =
+      Gauge.builder()
+          .name("prome_shard_rejected_targets")
+          .help(
+              "Targets a source reported that cannot be published (bad address or label, over a"
+                  + " size limit) and are left out.")
+          .labelNames("job")
+          .register(registry);
+  private final Set<String> jobsRejecting = new HashSet<>();
   private final Set<String> nodesShown = new HashSet<>();
   private final Set<List<String>> sourcesShown = new HashSet<>();
 
@@ -190,5 +200,20 @@ public final class CoordinatorMetrics implements DispatchObserver {
   @Override
   public void held(boolean isHeld) {
     held.set(isHeld ? 1 : 0);
+  }
+
+  /** Targets rejected per job, from the latest source results. */
+  public synchronized void rejected(Map<String, JobTargets> targets) {
+    for (String gone : jobsRejecting) {
+      if (!targets.containsKey(gone)) {
+        rejectedTargets.remove(gone);
+      }
+    }
+    jobsRejecting.clear();
+    targets.forEach(
+        (job, jt) -> {
+          rejectedTargets.labelValues(job).set(jt.rejected().size());
+          jobsRejecting.add(job);
+        });
   }
 }

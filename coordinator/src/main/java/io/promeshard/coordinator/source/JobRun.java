@@ -18,6 +18,7 @@ final class JobRun {
     final String name;
     TargetSource source; // null when the factory could not create it
     List<TargetGroup> lastGood; // null until the first success
+    List<Admission.Rejected> rejected = List.of(); // of the last success
     int targets;
     int skipped;
     boolean failing;
@@ -32,8 +33,10 @@ final class JobRun {
       this.name = name;
     }
 
-    void success(List<TargetGroup> groups, int skipped, Instant now) {
+    void success(
+        List<TargetGroup> groups, List<Admission.Rejected> rejected, int skipped, Instant now) {
       this.lastGood = List.copyOf(groups);
+      this.rejected = List.copyOf(rejected);
       this.targets = TargetGroups.split(groups).size();
       this.skipped = skipped;
       this.failing = false;
@@ -77,16 +80,19 @@ final class JobRun {
   JobTargets targets() {
     boolean complete = complete();
     if (!complete && fallback != null) {
-      return new JobTargets(job, fallback.groups(), false, fallback.duplicates());
+      return new JobTargets(
+          job, fallback.groups(), false, fallback.duplicates(), fallback.rejected());
     }
     List<List<TargetGroup>> results = new ArrayList<>();
+    List<Admission.Rejected> rejected = new ArrayList<>();
     for (Slot s : slots) {
       if (s.lastGood != null) {
         results.add(s.lastGood);
+        rejected.addAll(s.rejected);
       }
     }
     TargetGroups.Merged merged = TargetGroups.merge(results);
-    return new JobTargets(job, merged.groups(), complete, merged.duplicates());
+    return new JobTargets(job, merged.groups(), complete, merged.duplicates(), rejected);
   }
 
   List<SourceHealth> health() {

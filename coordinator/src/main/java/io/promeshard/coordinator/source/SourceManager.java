@@ -232,6 +232,20 @@ public final class SourceManager extends Lifecycle {
   }
 
   /** Feeds one source's callbacks into its slot; callbacks of a detached run are ignored. */
+  private static void logRejected(String source, List<Admission.Rejected> rejected) {
+    if (rejected.isEmpty()) {
+      log.info("[source] {}: no target rejected any more", source);
+      return;
+    }
+    log.warn(
+        "[source] {}: {} targets cannot be published and are left out (the rest is kept)",
+        source,
+        rejected.size());
+    rejected.stream()
+        .limit(Admission.NAMED_PER_SOURCE)
+        .forEach(r -> log.warn("[source] rejected: {}", r.line()));
+  }
+
   private final class SlotListener implements TargetSource.Listener {
     private final JobRun run;
     private final JobRun.Slot slot;
@@ -243,6 +257,7 @@ public final class SourceManager extends Lifecycle {
 
     @Override
     public void onTargets(List<TargetGroup> groups, int skipped) {
+      Admission.Admitted admitted = Admission.check(run.job, slot.name, groups);
       synchronized (lock) {
         if (run.closed) {
           return;
@@ -250,7 +265,10 @@ public final class SourceManager extends Lifecycle {
         if (slot.failing) {
           log.info("[source] {}: recovered after {} errors", slot.name, slot.errorCount);
         }
-        slot.success(groups, skipped, clock.instant());
+        if (!admitted.rejected().equals(slot.rejected)) {
+          logRejected(slot.name, admitted.rejected());
+        }
+        slot.success(admitted.groups(), admitted.rejected(), skipped, clock.instant());
         publish(run);
       }
     }

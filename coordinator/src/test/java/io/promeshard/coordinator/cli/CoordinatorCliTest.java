@@ -170,6 +170,35 @@ class CoordinatorCliTest {
   }
 
   @Test
+  void runOnceNamesTargetsLeftOutAndExitsOneAfterPublishingTheRest() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write(
+        "conf/jobs/web.json",
+        "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"127.0.0.1:9003\","
+            + "\"bad host:1\"]}]}]}");
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    register("p1");
+    Path cfg =
+        write(
+            "coordinator.yml",
+            "consul:\n  address: "
+                + consul.url()
+                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
+    assertEquals(1, once.exit(), once.err());
+    assertTrue(
+        once.err()
+            .contains(
+                "published, but 1 targets cannot be published and were left out:\n"
+                    + "  web web/0 (static) \"bad host:1\": address: contains whitespace or a"
+                    + " control character"),
+        once.err());
+    Run status = run("status", "--config", cfg.toString());
+    assertTrue(status.out().contains("p1"), status.out());
+  }
+
+  @Test
   void runOnceWithoutHealthyNodesSaysTheDispatchIsHeldAndExitsOne() throws Exception {
     write("conf/settings.json", "{\"node_service\":\"nobody-registered\"}");
     write("conf/jobs/web.json", WEB);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.protocol.Limits;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -128,27 +129,21 @@ class RecordInputTest {
 
   @Test
   void oversizedExpressionIsInvalidAndOverlongLineIsMalformed() throws IOException {
-    // quotes double in the JSON value: 140,000 characters of expression make a value over 256 KiB
-    String big = "label_replace(up, \"a\", \"" + "\\\"".repeat(70_000) + "\", \"b\", \"(.*)\")";
+    // the limit is on the expression's UTF-8 bytes, the same one records/<index> values obey
+    String big = "label_replace(up, \"a\", \"" + "é".repeat(40_000) + "\", \"b\", \"(.*)\")";
+    String atLimit = "sum(" + "x".repeat(Limits.RECORD_EXPR_BYTES - 5) + ")";
     Path file = tmp.resolve("big.txt");
     Files.writeString(
         file,
-        big + "\n" + "y".repeat(InputLines.MAX_LINE_BYTES + 10) + "\nup\n",
+        big + "\n" + "y".repeat(InputLines.MAX_LINE_BYTES + 10) + "\nup\n" + atLimit + "\n",
         StandardCharsets.UTF_8);
     ParsedInput in = ExprListReader.read(file, RecordNaming.defaults());
-    assertEquals(3, in.lines());
+    assertEquals(4, in.lines());
     assertEquals(1, in.invalid().size());
-    assertTrue(
-        in.invalid()
-            .get(0)
-            .reason()
-            .startsWith("expression too long: its records/<index> value would be "),
-        in.invalid().get(0).reason());
-    assertTrue(
-        in.invalid().get(0).reason().endsWith("bytes, over the 262144-byte limit"),
-        in.invalid().get(0).reason());
+    assertEquals(
+        "expression of 80039 bytes, over the limit of 65536", in.invalid().get(0).reason());
     assertEquals(1, in.malformed());
-    assertEquals(List.of("up"), in.candidates().stream().map(Candidate::expr).toList());
+    assertEquals(List.of("up", atLimit), in.candidates().stream().map(Candidate::expr).toList());
   }
 
   @Test

@@ -177,12 +177,13 @@ class RegistryTest {
   void largeExpressionsAreSplitByTxnBodySize() throws IOException {
     List<RecordRule> big =
         IntStream.range(0, 12)
-            .mapToObj(i -> NAMING.rule("sum(up{x=\"" + i + "x".repeat(100_000) + "\"})"))
+            .mapToObj(i -> NAMING.rule("sum(up{x=\"" + i + "x".repeat(60_000) + "\"})"))
             .toList();
     Registration r = registry.register(big);
     assertEquals(12, r.added().size());
+    // 12 values of about 60 KB are about 960 KB base64-encoded
     assertTrue(
-        r.transactions() >= 4, "at most 400 KiB of estimated body per txn: " + r.transactions());
+        r.transactions() >= 3, "at most 400 KiB of estimated body per txn: " + r.transactions());
     assertEquals(big, registry.read().inIndexOrder());
   }
 

@@ -400,6 +400,45 @@ class CoordinatorTest {
     assertEquals(before, owners(), "nothing moved");
   }
 
+  @Test
+  void aTargetThatCannotBePublishedIsLeftOutAloneAndNamed() throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    String huge = "v".repeat(300_000);
+    fleet.putKv(
+        "prome-shard/config/jobs/huge",
+        "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"10.9.0.1:9100\"],"
+            + "\"labels\":{\"blob\":\""
+            + huge
+            + "\"}},{\"targets\":[\"10.9.0.2:9100\"]}]}]}");
+    fleet.putKv(
+        "prome-shard/records/1", "{\"record\":\"r:big\",\"expr\":\"" + "x".repeat(70_000) + "\"}");
+    Coordinator c = start();
+    Map<String, Set<String>> owners = awaitOwners("the rest is published", 301, o -> true);
+    assertTrue(owners.containsKey("huge/10.9.0.2:9100"), "the good target of the same job");
+    CoordinatorStatus status =
+        Await.value(
+            WAIT,
+            "status names the rejected target",
+            () -> {
+              CoordinatorStatus s = coordinatorStatus();
+              return s != null && s.rejectedTargets() != null ? s : null;
+            });
+    assertEquals(1, status.rejectedTargets().count());
+    assertEquals(
+        List.of(
+            "huge huge/0 (static) \"10.9.0.1:9100\": labels.blob: value of 300000 bytes, over the"
+                + " limit of 16384"),
+        status.rejectedTargets().named());
+    assertTrue(
+        status.configErrors().get("prome-shard/records/1").contains("over the limit of 65536"),
+        status.configErrors().toString());
+    String metrics = http("http://127.0.0.1:" + c.opsPort() + "/metrics");
+    assertTrue(metrics.contains("prome_shard_rejected_targets{job=\"huge\"} 1.0"), metrics);
+    assertTrue(metrics.contains("prome_shard_rejected_targets{job=\"web\"} 0.0"), metrics);
+  }
+
   private Map<String, Long> nodeIndexes() throws java.io.IOException {
     Map<String, Long> out = new HashMap<>();
     for (KvEntry e : fleet.kv.list("prome-shard/nodes/", 0, Duration.ZERO).value()) {

@@ -139,18 +139,39 @@ class FileSourceTest {
   }
 
   @Test
-  void malformedFileWithoutGoodVersionContributesNothingAndIsReported() throws Exception {
+  void fileThatNeverParsedFailsTheRefreshInsteadOfShrinkingTheSource() throws Exception {
     copyFixture("broken.json", "broken.json");
     copyFixture("nodes.json", "nodes.json");
     start("*.json");
 
-    RecordingListener.Event e = listener.next();
-    assertEquals(
-        List.of("172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"),
-        addresses(e.groups()));
+    // no smaller result that looks whole: the first report is the error naming file and reason
+    RecordingListener.Event first = listener.next();
+    assertTrue(first.isError(), "expected an error before any targets, got " + first);
+    String message = first.error().getMessage();
+    assertTrue(
+        message.contains("source incomplete")
+            && message.contains(dir.resolve("broken.json").toString())
+            && message.contains("end-of-input"),
+        message);
+
+    rewrite("broken.json", "[{\"targets\":[\"10.9.9.9:9100\"]}]");
+    listener.awaitAddresses(
+        List.of("10.9.9.9:9100", "172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"));
+  }
+
+  @Test
+  void newFileThatDoesNotParseKeepsTheWholeLastResult() throws Exception {
+    rewrite("a.json", "[{\"targets\":[\"a:1\"]}]");
+    start("*.json");
+    listener.awaitAddresses(List.of("a:1"));
+
+    rewrite("b.json", "[{\"targets\":[");
     Exception error = listener.next().error();
     assertTrue(
-        error.getMessage().contains(dir.resolve("broken.json").toString()), error.getMessage());
+        error != null && error.getMessage().contains(dir.resolve("b.json").toString()),
+        String.valueOf(error));
+    rewrite("b.json", "[{\"targets\":[\"b:1\"]}]");
+    listener.awaitAddresses(List.of("a:1", "b:1"));
   }
 
   @Test
@@ -158,7 +179,6 @@ class FileSourceTest {
     copyFixture("unknown-field.yml", "x.yml");
     start("*.yml");
 
-    assertEquals(List.of(), listener.next().groups());
     String message = listener.next().error().getMessage();
     assertTrue(
         message.contains(dir.resolve("x.yml").toString()) && message.contains("\"label\""),

@@ -2,11 +2,17 @@ package io.promeshard.coordinator.source.file;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.source.DefaultSourceFactory;
+import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.RecordingListener;
+import io.promeshard.coordinator.source.SourceHealth;
+import io.promeshard.coordinator.source.SourceManager;
 import io.promeshard.protocol.TargetGroup;
+import io.promeshard.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +23,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,6 +165,40 @@ class FileSourceTest {
     rewrite("broken.json", "[{\"targets\":[\"10.9.9.9:9100\"]}]");
     listener.awaitAddresses(
         List.of("10.9.9.9:9100", "172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"));
+  }
+
+  @Test
+  void jobWhoseFileNeverParsedStaysIncompleteWithTheFileInItsHealth() throws Exception {
+    copyFixture("broken.json", "broken.json");
+    copyFixture("nodes.json", "nodes.json");
+    AtomicReference<Map<String, JobTargets>> notified = new AtomicReference<>();
+    try (SourceManager manager =
+        new SourceManager(new DefaultSourceFactory(new OkHttpClient(), null), notified::set)) {
+      manager.start();
+      FileSourceSpec spec = new FileSourceSpec(List.of(dir.resolve("*.json").toString()), null);
+      manager.setJobs(Map.of("web", List.of(spec)));
+      SourceHealth health =
+          Await.value(
+              RecordingListener.TIMEOUT,
+              "the error in the source's health",
+              () -> {
+                SourceHealth h = manager.health().get("web").get(0);
+                return h.lastError() == null ? null : h;
+              });
+      assertTrue(
+          health.failing() && health.lastError().contains(dir.resolve("broken.json").toString()),
+          health.toString());
+      JobTargets web = manager.snapshot().get("web");
+      assertFalse(web.complete(), web.toString());
+      assertEquals(List.of(), web.groups());
+
+      rewrite("broken.json", "[{\"targets\":[\"10.9.9.9:9100\"]}]");
+      Await.until(
+          RecordingListener.TIMEOUT,
+          "complete targets",
+          () -> manager.snapshot().get("web").complete());
+      assertEquals(4, manager.snapshot().get("web").size());
+    }
   }
 
   @Test

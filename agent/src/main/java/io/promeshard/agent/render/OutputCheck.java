@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Parses rendered output back and compares it with what was rendered: file_sd JSON must decode
@@ -31,8 +33,16 @@ final class OutputCheck {
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
+
+  /**
+   * The largest rule file read back, in code points. A rule group is stored in as many KV chunks as
+   * it needs, so SnakeYAML's default of 3 MB is not a bound the input respects; 64 Mi is far above
+   * any real group and still keeps a runaway template from reading back without end.
+   */
+  static final int MAX_YAML_CODE_POINTS = 64 * 1024 * 1024;
+
   private static final ObjectMapper YAML =
-      YAMLMapper.builder()
+      YAMLMapper.builder(YAMLFactory.builder().loaderOptions(yamlLimits()).build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
@@ -40,6 +50,12 @@ final class OutputCheck {
   private static final Set<String> RULE_KEYS = Set.of("record", "expr", "labels");
 
   private OutputCheck() {}
+
+  private static LoaderOptions yamlLimits() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+    return options;
+  }
 
   static void targets(String template, String job, byte[] output, List<TargetGroup> expected) {
     String where = "template " + template + " rendered job " + job;

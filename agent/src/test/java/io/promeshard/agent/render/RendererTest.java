@@ -145,6 +145,21 @@ class RendererTest {
   }
 
   @Test
+  void ruleGroupOverThreeMegabytesRendersAndReadsBack() {
+    List<RecordRule> rules = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      rules.add(
+          new RecordRule(
+              "job:requests_" + i + ":rate5m",
+              "sum by (job, instance) (rate(http_requests_total{handler=\"/api/v1/items/"
+                  + i
+                  + "\"}[5m]))"));
+    }
+    RenderResult r = renderer.renderRules("large", rules, null);
+    assertTrue(r.bytes().length > 3 * 1024 * 1024, "only " + r.bytes().length + " bytes");
+  }
+
+  @Test
   void emptyJobsAndGroupsStillRenderValidFiles() throws Exception {
     RenderResult targets = renderer.renderTargets("empty", List.of());
     assertEquals(List.of(), Json.decodeTargetGroups("empty.json", targets.bytes()));

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.promeshard.protocol.ProtocolException;
@@ -13,8 +14,10 @@ import java.util.TreeMap;
  * "resource_type":"ecs","labels":[{"key":"stree-app","value":"api","type":1}],"ports":{"api":9100,
  * "kafka":[9308,9309]},"default_port":9100,"accounts":{"1234":"prod-acct"},"refresh":"60s"}}.
  * {@code ports} maps a {@code stree-app} tag to one port or a list of ports (one target each);
- * {@code default_port} (9100, node_exporter) serves the other apps. A bad field is a {@link
- * ProtocolException} naming it.
+ * {@code default_port} (9100, node_exporter) serves the other apps. Each answer is bounded by
+ * {@code max_bytes} of body (default 64 MiB: instances are verbose), {@code max_targets} instances
+ * and targets (default 200000) and {@code timeout} for the whole request (default 60s: {@code
+ * get_all} queries are slow). A bad field is a {@link ProtocolException} naming it.
  */
 public record ServiceTreeSourceSpec(
     String url,
@@ -24,11 +27,18 @@ public record ServiceTreeSourceSpec(
         Map<String, List<Integer>> ports,
     @JsonProperty("default_port") Integer defaultPort,
     Map<String, String> accounts,
-    Duration refresh)
+    Duration refresh,
+    @JsonProperty("max_bytes") Long maxBytes,
+    @JsonProperty("max_targets") Integer maxTargets,
+    Duration timeout)
     implements SourceSpec {
   public static final String TYPE = "service_tree";
   public static final int NODE_EXPORTER_PORT = 9100;
+  public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_TARGETS = 200_000;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
+  @JsonCreator
   public ServiceTreeSourceSpec {
     SpecChecks.httpUrl("url", url);
     resourceType = resourceType == null ? "ecs" : resourceType;
@@ -47,6 +57,28 @@ public record ServiceTreeSourceSpec(
         SpecChecks.port("default_port", defaultPort == null ? NODE_EXPORTER_PORT : defaultPort);
     accounts = SpecChecks.map("accounts", accounts);
     refresh = SpecChecks.refresh(refresh);
+    maxBytes =
+        SpecChecks.positive("max_bytes", maxBytes, DEFAULT_MAX_BYTES, SourceSpec.MAX_BODY_LIMIT);
+    maxTargets =
+        (int)
+            SpecChecks.positive(
+                "max_targets",
+                maxTargets == null ? null : maxTargets.longValue(),
+                DEFAULT_MAX_TARGETS,
+                Integer.MAX_VALUE);
+    timeout = SpecChecks.timeout(timeout, DEFAULT_TIMEOUT);
+  }
+
+  /** A spec with the default limits. */
+  public ServiceTreeSourceSpec(
+      String url,
+      String resourceType,
+      List<ServiceTreeMatcher> labels,
+      Map<String, List<Integer>> ports,
+      Integer defaultPort,
+      Map<String, String> accounts,
+      Duration refresh) {
+    this(url, resourceType, labels, ports, defaultPort, accounts, refresh, null, null, null);
   }
 
   @Override

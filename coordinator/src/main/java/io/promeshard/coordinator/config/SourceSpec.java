@@ -30,6 +30,15 @@ public sealed interface SourceSpec
   /** Shortest refresh accepted, so a typo ("1ms") cannot hammer an API. */
   Duration MIN_REFRESH = Duration.ofSeconds(1);
 
+  /** Shortest request timeout accepted by the HTTP sources. */
+  Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * Largest {@code max_bytes} accepted: the response body is held in memory while it is parsed, so
+   * the limit must stay well below the coordinator's heap.
+   */
+  long MAX_BODY_LIMIT = 256L * 1024 * 1024;
+
   /** The {@code "type"} value of this spec, e.g. {@code "file"}. */
   @JsonIgnore
   String type();

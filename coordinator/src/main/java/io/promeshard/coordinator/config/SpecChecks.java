@@ -76,6 +76,32 @@ final class SpecChecks {
     return value;
   }
 
+  /** Applies {@code fallback} and rejects values outside {@code 1..max}. */
+  static long positive(String field, Long value, long fallback, long max) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value < 1 || value > max) {
+      throw new ProtocolException(field + ": expected 1.." + max + ", found " + value);
+    }
+    return value;
+  }
+
+  /** Applies {@code fallback} and rejects timeouts below {@link SourceSpec#MIN_TIMEOUT}. */
+  static Duration timeout(Duration value, Duration fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.compareTo(SourceSpec.MIN_TIMEOUT) < 0) {
+      throw new ProtocolException(
+          "timeout: must be at least "
+              + Durations.format(SourceSpec.MIN_TIMEOUT)
+              + ", found "
+              + Durations.format(value));
+    }
+    return value;
+  }
+
   static String quote(String s) {
     return s == null ? "null" : '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Writes a Prometheus rule file holding one group of recording rules, every string double-quoted
@@ -20,9 +21,16 @@ import java.util.Map;
  * exactly the given rules; a mismatch throws IllegalStateException.
  */
 final class RuleFiles {
+  /**
+   * The largest rule file parsed back, in code points: SnakeYAML's default of 3 MB is below what a
+   * large rule group writes (the agent reads rule files back with the same bound).
+   */
+  static final int MAX_YAML_CODE_POINTS = 64 * 1024 * 1024;
+
   private static final YAMLMapper YAML =
       new YAMLMapper(
           YAMLFactory.builder()
+              .loaderOptions(yamlLimits())
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .disable(YAMLGenerator.Feature.SPLIT_LINES)
@@ -34,6 +42,12 @@ final class RuleFiles {
   private record Group(String name, String interval, List<Map<String, String>> rules) {}
 
   private RuleFiles() {}
+
+  private static LoaderOptions yamlLimits() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+    return options;
+  }
 
   static String yaml(String group, Duration interval, List<RecordRule> rules) {
     Names.group(group);

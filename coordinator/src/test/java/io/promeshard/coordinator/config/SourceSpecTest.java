@@ -107,6 +107,50 @@ class SourceSpecTest {
   }
 
   @Test
+  void httpSourcesHaveResponseLimitsWithDefaults() {
+    HttpSdSourceSpec h = (HttpSdSourceSpec) parse("{\"type\":\"http_sd\",\"url\":\"http://sd\"}");
+    assertEquals(32L * 1024 * 1024, h.maxBytes());
+    assertEquals(200_000, h.maxTargets());
+    assertEquals(Duration.ofSeconds(30), h.timeout());
+    HttpSdSourceSpec quick =
+        (HttpSdSourceSpec)
+            parse("{\"type\":\"http_sd\",\"url\":\"http://sd\",\"refresh\":\"10s\"}");
+    assertEquals(Duration.ofSeconds(10), quick.timeout());
+    HttpSdSourceSpec set =
+        (HttpSdSourceSpec)
+            parse(
+                "{\"type\":\"http_sd\",\"url\":\"http://sd\",\"max_bytes\":1048576,"
+                    + "\"max_targets\":5000,\"timeout\":\"2m\"}");
+    assertEquals(1_048_576L, set.maxBytes());
+    assertEquals(5000, set.maxTargets());
+    assertEquals(Duration.ofMinutes(2), set.timeout());
+
+    ServiceTreeSourceSpec t =
+        (ServiceTreeSourceSpec)
+            parse(
+                "{\"type\":\"service_tree\",\"url\":\"http://cmdb\","
+                    + "\"labels\":[{\"key\":\"group\",\"value\":\"inf\",\"type\":1}],"
+                    + "\"max_targets\":10}");
+    assertEquals(64L * 1024 * 1024, t.maxBytes());
+    assertEquals(10, t.maxTargets());
+    assertEquals(Duration.ofSeconds(60), t.timeout());
+  }
+
+  @Test
+  void badLimitsAreRejectedNamingTheField() {
+    String sd = "{\"type\":\"http_sd\",\"url\":\"http://sd\",";
+    assertMentions(error(sd + "\"max_bytes\":0}"), "max_bytes", "0");
+    assertMentions(error(sd + "\"max_bytes\":1073741824}"), "max_bytes", "268435456");
+    assertMentions(error(sd + "\"max_targets\":-1}"), "max_targets", "-1");
+    assertMentions(error(sd + "\"timeout\":\"100ms\"}"), "timeout", "100ms");
+    assertMentions(
+        error(
+            "{\"type\":\"service_tree\",\"url\":\"http://c\",\"labels\":[{\"key\":\"a\","
+                + "\"value\":\"b\",\"type\":1}],\"max_targets\":0}"),
+        "max_targets");
+  }
+
+  @Test
   void encodedSpecParsesBackToTheSameRecord() {
     String[] specs = {
       "{\"type\":\"static\",\"groups\":[{\"targets\":[\"a:1\"],\"labels\":{\"k\":\"v\"}}]}",

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * Reads file_sd files matching a {@link FileSourceSpec} every {@code refresh}, and within about a
  * second of a file appearing, changing or disappearing (a cheap modification-time check). Files are
  * read in path order. A file that cannot be read or parsed keeps its last good groups and the
- * refresh reports an error naming the file; a file that no longer matches contributes nothing.
+ * refresh reports an error naming the file. A file that fails before it was ever read well fails
+ * the whole refresh, so the source keeps its last good result (or, on the first refresh, has none
+ * and its job stays incomplete) rather than reporting fewer targets as if they were all. A file
+ * that no longer matches contributes nothing.
  */
 public final class FileSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(FileSource.class);
@@ -54,6 +57,7 @@ public final class FileSource extends PollingSource {
     Map<Path, List<TargetGroup>> good = new HashMap<>();
     List<TargetGroup> groups = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    int neverGood = 0;
     for (Path file : fingerprint.keySet()) {
       List<TargetGroup> read;
       try {
@@ -62,6 +66,7 @@ public final class FileSource extends PollingSource {
         errors.add(e.getMessage());
         read = lastGood.get(file);
         if (read == null) {
+          neverGood++;
           continue;
         }
       }
@@ -70,6 +75,15 @@ public final class FileSource extends PollingSource {
     }
     lastGood = good;
     lastFingerprint = fingerprint;
+    if (neverGood > 0) {
+      // without them the result would be silently smaller: fail the refresh instead
+      throw new IOException(
+          neverGood
+              + " of "
+              + fingerprint.size()
+              + " files never read well, source incomplete: "
+              + String.join("; ", errors));
+    }
     log.debug("[source] {}: {} files, {} groups", name, fingerprint.size(), groups.size());
     IOException error = errors.isEmpty() ? null : new IOException(String.join("; ", errors));
     return new Polled(groups, 0, error);

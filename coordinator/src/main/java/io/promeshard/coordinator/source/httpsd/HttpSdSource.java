@@ -6,7 +6,6 @@ import io.promeshard.coordinator.source.PollingSource;
 import io.promeshard.coordinator.source.SdFormat;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -15,23 +14,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls a Prometheus HTTP SD endpoint every {@code refresh}. A non-200 response, a transport error
- * or a malformed body fails the refresh (the listener keeps the last good targets).
+ * Polls a Prometheus HTTP SD endpoint every {@code refresh}. A non-200 response, a transport error,
+ * a malformed body, or an answer past the spec's {@code timeout}, {@code max_bytes} or {@code
+ * max_targets} fails the refresh (the listener keeps the last good targets).
  */
 public final class HttpSdSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(HttpSdSource.class);
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpUrl url;
+  private final String where;
   private final long refreshSeconds;
+  private final long maxBytes;
+  private final int maxTargets;
   private final HttpCalls http;
 
   public HttpSdSource(String name, HttpSdSourceSpec spec, OkHttpClient client) {
     super(name, spec.refresh(), spec.refresh());
     this.url = HttpUrl.get(spec.url());
+    this.where = "http_sd " + HttpCalls.describe(url);
     this.refreshSeconds = spec.refresh().toSeconds();
-    this.http =
-        new HttpCalls(client, TIMEOUT.compareTo(spec.refresh()) < 0 ? TIMEOUT : spec.refresh());
+    this.maxBytes = spec.maxBytes();
+    this.maxTargets = spec.maxTargets();
+    this.http = new HttpCalls(client, spec.timeout());
   }
 
   @Override
@@ -42,8 +46,8 @@ public final class HttpSdSource extends PollingSource {
             .header("Accept", "application/json")
             .header("X-Prometheus-Refresh-Interval-Seconds", Long.toString(refreshSeconds))
             .build();
-    List<TargetGroup> groups = SdFormat.json(HttpCalls.describe(url), http.fetch(request));
-    log.debug("[source] {}: {} groups from {}", name, groups.size(), HttpCalls.describe(url));
+    List<TargetGroup> groups = SdFormat.json(where, http.fetch(request, maxBytes), maxTargets);
+    log.debug("[source] {}: {} groups from {}", name, groups.size(), where);
     return Polled.of(groups);
   }
 

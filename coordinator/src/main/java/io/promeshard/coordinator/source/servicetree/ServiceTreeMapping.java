@@ -40,51 +40,74 @@ final class ServiceTreeMapping {
   /** Groups plus the number of instances skipped for lack of a private IP. */
   record Mapped(List<TargetGroup> groups, int skipped) {}
 
+  /**
+   * The fields of one instance the mapping uses: what is kept of an answer while it is read, so the
+   * answer's own size does not stay in memory. {@code ip} is null without a private IP.
+   */
+  record Instance(
+      String hash,
+      String name,
+      String ip,
+      String accountId,
+      String region,
+      Map<String, String> tags) {}
+
+  private static final List<String> TAGS =
+      List.of("env", "group", "project", "subgroup", APP_TAG, PROJECT_TAG);
+
   private ServiceTreeMapping() {}
 
-  static Mapped map(String where, JsonNode answer, ServiceTreeSourceSpec spec) {
-    JsonNode result = answer == null ? null : answer.get("result");
-    if (result == null || !result.isArray()) {
-      throw new ProtocolException(
-          where + ": expected {\"result\":[...]}, found " + abbreviate(answer));
+  /** The instance {@code result[i]} of an answer; not an object is a ProtocolException. */
+  static Instance instance(String where, int i, JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new ProtocolException(where + ": result[" + i + "] is not an object");
     }
+    Map<String, String> all = tags(node.get("tags"));
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (String t : TAGS) {
+      if (all.containsKey(t)) {
+        tags.put(t, all.get(t));
+      }
+    }
+    return new Instance(
+        text(node, "hash"),
+        text(node, "name"),
+        firstIp(node.get("private_ip")),
+        text(node, "account_id"),
+        text(node, "region"),
+        tags);
+  }
+
+  static Mapped map(String where, List<Instance> result, ServiceTreeSourceSpec spec) {
     if (result.isEmpty()) {
       throw new ProtocolException(where + ": the service tree returned no instance for this query");
     }
-    List<JsonNode> instances = new ArrayList<>();
-    for (int i = 0; i < result.size(); i++) {
-      if (!result.get(i).isObject()) {
-        throw new ProtocolException(where + ": result[" + i + "] is not an object");
-      }
-      instances.add(result.get(i));
-    }
-    instances.sort(
-        Comparator.comparing((JsonNode n) -> text(n, "hash")).thenComparing(n -> text(n, "name")));
+    List<Instance> instances = new ArrayList<>(result);
+    instances.sort(Comparator.comparing(Instance::hash).thenComparing(Instance::name));
     List<TargetGroup> groups = new ArrayList<>();
     int skipped = 0;
-    for (JsonNode instance : instances) {
-      String ip = firstIp(instance.get("private_ip"));
-      if (ip == null) {
+    for (Instance instance : instances) {
+      if (instance.ip() == null) {
         skipped++;
         continue;
       }
-      Map<String, String> tags = tags(instance.get("tags"));
-      Map<String, String> labels = labels(instance, tags, spec);
+      Map<String, String> labels = labels(instance, spec);
+      String ip = instance.ip();
       String host = ip.contains(":") ? "[" + ip + "]" : ip;
-      for (int port : spec.portsFor(tags.get(APP_TAG))) {
+      for (int port : spec.portsFor(instance.tags().get(APP_TAG))) {
         groups.add(TargetGroup.of(host + ":" + port, labels));
       }
     }
     return new Mapped(groups, skipped);
   }
 
-  private static Map<String, String> labels(
-      JsonNode instance, Map<String, String> tags, ServiceTreeSourceSpec spec) {
+  private static Map<String, String> labels(Instance instance, ServiceTreeSourceSpec spec) {
+    Map<String, String> tags = instance.tags();
     Map<String, String> labels = new LinkedHashMap<>();
-    put(labels, "name", text(instance, "name"));
-    String accountId = text(instance, "account_id");
+    put(labels, "name", instance.name());
+    String accountId = instance.accountId();
     put(labels, "account", spec.accounts().getOrDefault(accountId, accountId));
-    put(labels, "region", text(instance, "region"));
+    put(labels, "region", instance.region());
     put(labels, "env", tags.get("env"));
     put(labels, "group", tags.get("group"));
     put(labels, "project", tags.get("project"));
@@ -139,10 +162,5 @@ final class ServiceTreeMapping {
 
   private static String orEmpty(String s) {
     return s == null ? "" : s;
-  }
-
-  private static String abbreviate(JsonNode node) {
-    String s = String.valueOf(node);
-    return s.length() > 120 ? s.substring(0, 120) + "…" : s;
   }
 }

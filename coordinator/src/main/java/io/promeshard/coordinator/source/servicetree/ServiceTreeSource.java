@@ -8,8 +8,8 @@ import io.promeshard.coordinator.config.ServiceTreeSourceSpec;
 import io.promeshard.coordinator.source.HttpCalls;
 import io.promeshard.coordinator.source.PollingSource;
 import io.promeshard.protocol.Json;
+import io.promeshard.protocol.ProtocolException;
 import java.io.IOException;
-import java.time.Duration;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Queries the service tree every {@code refresh} with {@code POST {url}/query/resource?get_all=1}
  * and maps the instances as {@link ServiceTreeMapping} describes. A non-200 answer, a transport
- * error or a malformed or empty answer fails the refresh (the listener keeps the last good
- * targets).
+ * error, a malformed or empty answer, or one past the spec's {@code timeout}, {@code max_bytes} or
+ * {@code max_targets} (instances, and targets after mapping) fails the refresh (the listener keeps
+ * the last good targets).
  */
 public final class ServiceTreeSource extends PollingSource {
   private static final Logger log = LoggerFactory.getLogger(ServiceTreeSource.class);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final ServiceTreeSourceSpec spec;
   private final HttpUrl queryUrl;
@@ -39,7 +39,7 @@ public final class ServiceTreeSource extends PollingSource {
     this.spec = spec;
     this.queryUrl = queryUrl(spec.url());
     this.body = Json.encode(requestBody(spec));
-    this.http = new HttpCalls(client, TIMEOUT);
+    this.http = new HttpCalls(client, spec.timeout());
   }
 
   /** {@code {url}/query/resource?get_all=1}, keeping any path prefix of {@code url}. */
@@ -72,15 +72,20 @@ public final class ServiceTreeSource extends PollingSource {
             .header("Accept", "application/json")
             .post(RequestBody.create(body, JSON))
             .build();
-    byte[] answer = http.fetch(request);
+    byte[] answer = http.fetch(request, spec.maxBytes());
     String where = "service tree " + HttpCalls.describe(queryUrl);
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(answer);
-    } catch (IOException e) {
-      throw Json.error(where, e);
+    ServiceTreeMapping.Mapped mapped =
+        ServiceTreeMapping.map(
+            where, ServiceTreeAnswer.parse(where, answer, spec.maxTargets()), spec);
+    if (mapped.groups().size() > spec.maxTargets()) {
+      throw new ProtocolException(
+          where
+              + ": over max_targets "
+              + spec.maxTargets()
+              + " ("
+              + mapped.groups().size()
+              + " targets from the ports of each instance)");
     }
-    ServiceTreeMapping.Mapped mapped = ServiceTreeMapping.map(where, root, spec);
     if (mapped.skipped() > 0) {
       log.debug("[source] {}: skipped {} instances without a private IP", name, mapped.skipped());
     }

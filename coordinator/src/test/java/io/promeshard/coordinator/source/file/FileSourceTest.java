@@ -2,11 +2,17 @@ package io.promeshard.coordinator.source.file;
 
 import static io.promeshard.coordinator.source.RecordingListener.addresses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.config.FileSourceSpec;
+import io.promeshard.coordinator.source.DefaultSourceFactory;
+import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.RecordingListener;
+import io.promeshard.coordinator.source.SourceHealth;
+import io.promeshard.coordinator.source.SourceManager;
 import io.promeshard.protocol.TargetGroup;
+import io.promeshard.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +23,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,18 +147,73 @@ class FileSourceTest {
   }
 
   @Test
-  void malformedFileWithoutGoodVersionContributesNothingAndIsReported() throws Exception {
+  void fileThatNeverParsedFailsTheRefreshInsteadOfShrinkingTheSource() throws Exception {
     copyFixture("broken.json", "broken.json");
     copyFixture("nodes.json", "nodes.json");
     start("*.json");
 
-    RecordingListener.Event e = listener.next();
-    assertEquals(
-        List.of("172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"),
-        addresses(e.groups()));
+    // no smaller result that looks whole: the first report is the error naming file and reason
+    RecordingListener.Event first = listener.next();
+    assertTrue(first.isError(), "expected an error before any targets, got " + first);
+    String message = first.error().getMessage();
+    assertTrue(
+        message.contains("source incomplete")
+            && message.contains(dir.resolve("broken.json").toString())
+            && message.contains("end-of-input"),
+        message);
+
+    rewrite("broken.json", "[{\"targets\":[\"10.9.9.9:9100\"]}]");
+    listener.awaitAddresses(
+        List.of("10.9.9.9:9100", "172.20.70.205:9100", "172.20.70.205:9091", "172.20.70.215:9091"));
+  }
+
+  @Test
+  void jobWhoseFileNeverParsedStaysIncompleteWithTheFileInItsHealth() throws Exception {
+    copyFixture("broken.json", "broken.json");
+    copyFixture("nodes.json", "nodes.json");
+    AtomicReference<Map<String, JobTargets>> notified = new AtomicReference<>();
+    try (SourceManager manager =
+        new SourceManager(new DefaultSourceFactory(new OkHttpClient(), null), notified::set)) {
+      manager.start();
+      FileSourceSpec spec = new FileSourceSpec(List.of(dir.resolve("*.json").toString()), null);
+      manager.setJobs(Map.of("web", List.of(spec)));
+      SourceHealth health =
+          Await.value(
+              RecordingListener.TIMEOUT,
+              "the error in the source's health",
+              () -> {
+                SourceHealth h = manager.health().get("web").get(0);
+                return h.lastError() == null ? null : h;
+              });
+      assertTrue(
+          health.failing() && health.lastError().contains(dir.resolve("broken.json").toString()),
+          health.toString());
+      JobTargets web = manager.snapshot().get("web");
+      assertFalse(web.complete(), web.toString());
+      assertEquals(List.of(), web.groups());
+
+      rewrite("broken.json", "[{\"targets\":[\"10.9.9.9:9100\"]}]");
+      Await.until(
+          RecordingListener.TIMEOUT,
+          "complete targets",
+          () -> manager.snapshot().get("web").complete());
+      assertEquals(4, manager.snapshot().get("web").size());
+    }
+  }
+
+  @Test
+  void newFileThatDoesNotParseKeepsTheWholeLastResult() throws Exception {
+    rewrite("a.json", "[{\"targets\":[\"a:1\"]}]");
+    start("*.json");
+    listener.awaitAddresses(List.of("a:1"));
+
+    rewrite("b.json", "[{\"targets\":[");
     Exception error = listener.next().error();
     assertTrue(
-        error.getMessage().contains(dir.resolve("broken.json").toString()), error.getMessage());
+        error != null && error.getMessage().contains(dir.resolve("b.json").toString()),
+        String.valueOf(error));
+    rewrite("b.json", "[{\"targets\":[\"b:1\"]}]");
+    listener.awaitAddresses(List.of("a:1", "b:1"));
   }
 
   @Test
@@ -158,7 +221,6 @@ class FileSourceTest {
     copyFixture("unknown-field.yml", "x.yml");
     start("*.yml");
 
-    assertEquals(List.of(), listener.next().groups());
     String message = listener.next().error().getMessage();
     assertTrue(
         message.contains(dir.resolve("x.yml").toString()) && message.contains("\"label\""),

@@ -77,9 +77,34 @@ class HttpSdSourceTest {
     return new HttpSdSourceSpec(server.url("/sd/targets").toString(), Duration.ofSeconds(1));
   }
 
+  private HttpSdSourceSpec spec(Long maxBytes, Integer maxTargets, Duration timeout) {
+    return new HttpSdSourceSpec(
+        server.url("/sd/targets").toString(), Duration.ofSeconds(1), maxBytes, maxTargets, timeout);
+  }
+
   private void startSource() {
-    source = new HttpSdSource("web/0 (http_sd)", spec(), client);
+    startSource(spec());
+  }
+
+  private void startSource(HttpSdSourceSpec spec) {
+    source = new HttpSdSource("web/0 (http_sd)", spec, client);
     source.start(listener);
+  }
+
+  /** {@code n} targets, one group each, {@code [{"targets":["10.x.y.z:9100"]},...]}. */
+  private static String targets(int n) {
+    StringBuilder sb = new StringBuilder(n * 32).append('[');
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"targets\":[\"10.")
+          .append(i >> 16 & 255)
+          .append('.')
+          .append(i >> 8 & 255)
+          .append('.')
+          .append(i & 255)
+          .append(":9100\"]}");
+    }
+    return sb.append(']').toString();
   }
 
   @Test
@@ -122,6 +147,76 @@ class HttpSdSourceTest {
 
     answer.set(json("{\"targets\":"));
     assertTrue(listener.next().isError());
+  }
+
+  @Test
+  void duplicateKeyInTheAnswerIsAnErrorNamingIt() throws Exception {
+    answer.set(json("[{\"targets\":[\"a:1\"],\"labels\":{\"env\":\"a\",\"env\":\"b\"}}]"));
+    startSource();
+    String message = listener.next().error().getMessage();
+    assertTrue(message.contains("/sd/targets") && message.contains("'env'"), message);
+  }
+
+  @Test
+  void bodyOverMaxBytesIsAnErrorNamingTheLimit() throws Exception {
+    // no Content-Length: the limit is found while reading
+    answer.set(json("").setChunkedBody(targets(200_000), 8192));
+    startSource(spec(65_536L, null, null));
+    String message = listener.next().error().getMessage();
+    assertTrue(
+        message.contains("/sd/targets") && message.endsWith("response over max_bytes 65536"),
+        message);
+    source.close();
+
+    // a declared length past the limit fails before any byte is read
+    answer.set(json(targets(200_000)));
+    startSource(spec(65_536L, null, null));
+    message = listener.next().error().getMessage();
+    assertTrue(message.contains("response over max_bytes 65536 (Content-Length "), message);
+  }
+
+  @Test
+  void millionTargetsOverMaxTargetsIsAnErrorNamingTheLimit() throws Exception {
+    answer.set(json(targets(1_000_000)));
+    startSource(spec(64L * 1024 * 1024, 1000, Duration.ofSeconds(20)));
+    String message = listener.next().error().getMessage();
+    assertTrue(message.contains("http_sd ") && message.contains("over max_targets 1000"), message);
+  }
+
+  @Test
+  void slowBodyIsCutAtTheTimeout() throws Exception {
+    // 64 KiB at 1 KiB per 100 ms would take six seconds
+    answer.set(json(targets(2_000)).throttleBody(1024, 100, TimeUnit.MILLISECONDS));
+    long started = System.nanoTime();
+    startSource(spec(null, null, Duration.ofSeconds(1)));
+    String message = listener.next().error().getMessage();
+    assertTrue(message.contains("no complete response within timeout 1s"), message);
+    assertTrue(
+        System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5),
+        "took " + (System.nanoTime() - started) / 1_000_000 + " ms");
+  }
+
+  @Test
+  void answerPastALimitKeepsTheLastGoodTargets() throws Exception {
+    AtomicReference<Map<String, JobTargets>> notified = new AtomicReference<>();
+    manager = new SourceManager(new DefaultSourceFactory(client, null), notified::set);
+    manager.start();
+    manager.setJobs(Map.of("web", List.of(spec(null, 5, null))));
+    List<String> good = List.of("10.0.0.1:9100", "10.0.0.2:9100", "10.0.0.3:9100");
+    Await.until(
+        WAIT,
+        "first targets",
+        () -> notified.get() != null && addresses(notified.get().get("web").groups()).equals(good));
+
+    answer.set(json(targets(6)));
+    SourceHealth failing =
+        Await.value(
+            WAIT,
+            "limit recorded",
+            () -> health(h -> h.lastError() != null && h.lastError().contains("max_targets 5")));
+    assertTrue(failing.failing(), failing.toString());
+    assertEquals(good, addresses(manager.snapshot().get("web").groups()));
+    assertTrue(manager.snapshot().get("web").complete());
   }
 
   @Test

@@ -68,6 +68,12 @@ class ServiceTreeSourceTest {
 
   private RecordingListener.Event query(ServiceTreeMatcher... matchers)
       throws InterruptedException {
+    return query(null, null, matchers);
+  }
+
+  private RecordingListener.Event query(
+      Long maxBytes, Integer maxTargets, ServiceTreeMatcher... matchers)
+      throws InterruptedException {
     ServiceTreeSourceSpec spec =
         new ServiceTreeSourceSpec(
             server.url("/").toString(),
@@ -76,7 +82,10 @@ class ServiceTreeSourceTest {
             PORTS,
             9100,
             ACCOUNTS,
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            maxBytes,
+            maxTargets,
+            null);
     source = new ServiceTreeSource("infra/0 (service_tree)", spec, new OkHttpClient());
     source.start(listener);
     return listener.next();
@@ -239,6 +248,25 @@ class ServiceTreeSourceTest {
     tree.override = new MockResponse().setBody("{\"code\":0,\"data\":[]}");
     message = query(m("group", ServiceTreeMatcher.EQ, "inf")).error().getMessage();
     assertTrue(message.contains("expected {\"result\":[...]}"), message);
+  }
+
+  @Test
+  void answerPastItsLimitsIsAnErrorNamingTheLimit() throws Exception {
+    // seven targets from five instances: two kafka brokers scraped on two ports each
+    ServiceTreeMatcher prodInf = m("group", ServiceTreeMatcher.EQ, "inf");
+    String message =
+        query(null, 6, prodInf, m("env", ServiceTreeMatcher.EQ, "prod")).error().getMessage();
+    assertTrue(message.contains("over max_targets 6 (7 targets"), message);
+    source.close();
+
+    message = query(null, 4, prodInf, m("env", ServiceTreeMatcher.EQ, "prod")).error().getMessage();
+    assertTrue(message.endsWith("over max_targets 4 instances"), message);
+    source.close();
+
+    message = query(512L, null, prodInf).error().getMessage();
+    assertTrue(
+        message.contains("/query/resource") && message.contains("response over max_bytes 512"),
+        message);
   }
 
   @Test

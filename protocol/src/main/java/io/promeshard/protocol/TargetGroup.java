@@ -13,6 +13,14 @@ import java.util.TreeMap;
  */
 public record TargetGroup(
     @JsonProperty(required = true) List<String> targets, Map<String, String> labels) {
+  /**
+   * Set on the targets of a job with several sources: which source ({@code <index>:<type>}, as in
+   * the job spec) reported it, so a coordinator that has not heard from that source yet (after a
+   * restart or a takeover) keeps exactly that source's published targets. Prometheus drops {@code
+   * __meta_} labels after relabeling.
+   */
+  public static final String SOURCE_LABEL = "__meta_prome_shard_source";
+
   public TargetGroup {
     if (targets == null || targets.isEmpty()) {
       throw new ProtocolException("target group: \"targets\" must list at least one address");
@@ -43,5 +51,12 @@ public record TargetGroup(
 
   public static TargetGroup of(String target, Map<String, String> labels) {
     return new TargetGroup(List.of(target), labels);
+  }
+
+  /** This group with {@code name} set to {@code value}. */
+  public TargetGroup withLabel(String name, String value) {
+    TreeMap<String, String> more = new TreeMap<>(labels);
+    more.put(name, value);
+    return new TargetGroup(targets, more);
   }
 }

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.publish.PreviousAssignments;
+import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.protocol.NodeShare;
@@ -77,13 +78,8 @@ public final class DispatchDecision {
       if (jt != null && jt.complete()) {
         targets.put(job.getKey(), jt.groups());
       } else {
-        // stale beats partial: a job whose sources have not all answered keeps what it had
         incomplete.add(job.getKey());
-        targets.put(
-            job.getKey(),
-            jt != null && !jt.groups().isEmpty()
-                ? jt.groups()
-                : s.storedShares().targetsOf(job.getKey()));
+        targets.put(job.getKey(), lastKnown(job.getKey(), jt, s.storedShares()));
       }
     }
     Instant graceEnd = s.started.plus(s.startupGrace);
@@ -105,6 +101,31 @@ public final class DispatchDecision {
       previous = PreviousAssignments.from(s.storedShares(), replicas);
     }
     return new Dispatch(input, previous, incomplete);
+  }
+
+  /**
+   * Stale beats partial, per source: the targets of the sources that answered, and for each source
+   * not heard from yet (since this process started or took over) the targets published now that it
+   * reported. A job whose sources never answered keeps all it has published.
+   */
+  static List<TargetGroup> lastKnown(String job, JobTargets jt, StoredShares published) {
+    if (jt == null) {
+      return published.targetsOf(job);
+    }
+    if (jt.missing().isEmpty()) {
+      // the previous spec's targets while a replaced spec's sources report
+      return jt.groups().isEmpty() ? published.targetsOf(job) : jt.groups();
+    }
+    Map<String, TargetGroup> byAddress = new TreeMap<>();
+    jt.groups().forEach(g -> byAddress.put(g.targets().get(0), g));
+    for (String source : jt.missing()) {
+      List<TargetGroup> kept =
+          source.equals(JobTargets.ONLY_SOURCE)
+              ? published.targetsOf(job)
+              : published.targetsOf(job, source);
+      kept.forEach(g -> byAddress.putIfAbsent(g.targets().get(0), g));
+    }
+    return List.copyOf(byAddress.values());
   }
 
   /**

@@ -117,4 +117,14 @@ public final class StoredShares {
                     .forEach(g -> byAddress.putIfAbsent(g.targets().get(0), g)));
     return List.copyOf(byAddress.values());
   }
+
+  /**
+   * The targets of {@code job} that {@code source} reported, as published: those labelled {@link
+   * TargetGroup#SOURCE_LABEL} {@code source}.
+   */
+  public List<TargetGroup> targetsOf(String job, String source) {
+    return targetsOf(job).stream()
+        .filter(g -> source.equals(g.labels().get(TargetGroup.SOURCE_LABEL)))
+        .toList();
+  }
 }

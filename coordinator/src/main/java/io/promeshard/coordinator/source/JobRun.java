@@ -33,6 +33,11 @@ final class JobRun {
       this.name = name;
     }
 
+    /** The source's id in published labels: its place in the job spec and its type. */
+    String id() {
+      return index + ":" + type;
+    }
+
     void success(
         List<TargetGroup> groups, List<Admission.Rejected> rejected, int skipped, Instant now) {
       this.lastGood = List.copyOf(groups);
@@ -81,18 +86,30 @@ final class JobRun {
     boolean complete = complete();
     if (!complete && fallback != null) {
       return new JobTargets(
-          job, fallback.groups(), false, fallback.duplicates(), fallback.rejected());
+          job, fallback.groups(), false, fallback.duplicates(), fallback.rejected(), List.of());
     }
     List<List<TargetGroup>> results = new ArrayList<>();
     List<Admission.Rejected> rejected = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (Slot s : slots) {
       if (s.lastGood != null) {
-        results.add(s.lastGood);
+        results.add(slots.size() == 1 ? s.lastGood : attributed(s));
         rejected.addAll(s.rejected);
+      } else {
+        missing.add(slots.size() == 1 ? JobTargets.ONLY_SOURCE : s.id());
       }
     }
     TargetGroups.Merged merged = TargetGroups.merge(results);
-    return new JobTargets(job, merged.groups(), complete, merged.duplicates(), rejected);
+    return new JobTargets(job, merged.groups(), complete, merged.duplicates(), rejected, missing);
+  }
+
+  /** A source's targets, each labelled with the source that reported it. */
+  private static List<TargetGroup> attributed(Slot s) {
+    List<TargetGroup> out = new ArrayList<>(s.lastGood.size());
+    for (TargetGroup g : s.lastGood) {
+      out.add(g.withLabel(TargetGroup.SOURCE_LABEL, s.id()));
+    }
+    return out;
   }
 
   List<SourceHealth> health() {

@@ -362,4 +362,35 @@ class DispatchDecisionTest {
         noMembers.health(),
         "a held dispatch needs an operator's eyes");
   }
+
+  @Test
+  void aSourceNotHeardFromYetKeepsItsOwnPublishedTargetsWhileTheOthersAreFresh() {
+    String s0 = "0:static";
+    String s1 = "1:http_sd";
+    List<TargetGroup> published = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      published.add(TargetGroup.of("10.0.0." + i + ":1", Map.of(TargetGroup.SOURCE_LABEL, s0)));
+      published.add(TargetGroup.of("10.1.0." + i + ":1", Map.of(TargetGroup.SOURCE_LABEL, s1)));
+    }
+    StoredShares stored =
+        StoredShares.of(Map.of("p0", new NodeShare(Map.of("web", published), Map.of())));
+    // the static source answered with two of its four targets; http_sd has not answered yet
+    List<TargetGroup> fresh =
+        List.of(
+            TargetGroup.of("10.0.0.0:1", Map.of(TargetGroup.SOURCE_LABEL, s0)),
+            TargetGroup.of("10.0.0.9:1", Map.of(TargetGroup.SOURCE_LABEL, s0)));
+    JobTargets jt = new JobTargets("web", fresh, false, 0, List.of(), List.of(s1));
+    List<String> kept =
+        DispatchDecision.lastKnown("web", jt, stored).stream()
+            .map(g -> g.targets().get(0))
+            .toList();
+    assertEquals(
+        List.of("10.0.0.0:1", "10.0.0.9:1", "10.1.0.0:1", "10.1.0.1:1", "10.1.0.2:1", "10.1.0.3:1"),
+        kept,
+        "http_sd keeps its published targets; static's removals are not resurrected");
+    JobTargets onlySource =
+        new JobTargets("web", List.of(), false, 0, List.of(), List.of(JobTargets.ONLY_SOURCE));
+    assertEquals(8, DispatchDecision.lastKnown("web", onlySource, stored).size());
+    assertEquals(8, DispatchDecision.lastKnown("web", null, stored).size());
+  }
 }

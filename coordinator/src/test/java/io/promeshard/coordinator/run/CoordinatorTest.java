@@ -457,6 +457,48 @@ class CoordinatorTest {
         .orElse(0);
   }
 
+  @Test
+  void aTakeoverKeepsTheTargetsOfASourceThatIsDownWhileTheOtherSourceIsFresh() throws Exception {
+    nodes(3);
+    StringBuilder sdBody = new StringBuilder("[{\"targets\":[");
+    for (int i = 0; i < 50; i++) {
+      sdBody.append(i == 0 ? "" : ",").append("\"10.2.0.").append(i).append(":9100\"");
+    }
+    sdBody.append("]}]");
+    okhttp3.mockwebserver.MockWebServer sd = new okhttp3.mockwebserver.MockWebServer();
+    sd.setDispatcher(
+        new okhttp3.mockwebserver.Dispatcher() {
+          @Override
+          public okhttp3.mockwebserver.MockResponse dispatch(
+              okhttp3.mockwebserver.RecordedRequest request) {
+            return new okhttp3.mockwebserver.MockResponse()
+                .setHeader("Content-Type", "application/json")
+                .setBody(sdBody.toString());
+          }
+        });
+    sd.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    String staticPart = staticJob(100, "10.1.", null);
+    String job =
+        staticPart.substring(0, staticPart.indexOf("]}]") + 2)
+            + ",{\"type\":\"http_sd\",\"url\":\""
+            + sd.url("/sd")
+            + "\",\"refresh\":\"1s\"}]}";
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", job);
+    Coordinator first = start();
+    Map<String, Set<String>> before = awaitOwners("both sources published", 150, o -> true);
+    long epoch = Await.value(WAIT, "leader writes its status", this::coordinatorStatus).epoch();
+    sd.shutdown(); // http_sd is down from here on, for the standby since it starts
+    LinkedBlockingQueue<DispatchReport> standby = new LinkedBlockingQueue<>();
+    start(standby);
+    first.close();
+    DispatchReport report = standby.poll(WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+    assertTrue(report != null, "the new leader dispatched");
+    assertTrue(coordinatorStatus().epoch() > epoch);
+    assertEquals(150, report.output().targets(), "http_sd's published targets are kept");
+    assertEquals(before, owners(), "the takeover lost or moved targets");
+  }
+
   private Map<String, Long> nodeIndexes() throws java.io.IOException {
     Map<String, Long> out = new HashMap<>();
     for (KvEntry e : fleet.kv.list("prome-shard/nodes/", 0, Duration.ZERO).value()) {

@@ -178,17 +178,21 @@ class SourceManagerTest {
     JobTargets partial = manager.snapshot().get("web");
     assertFalse(partial.complete());
     assertEquals(List.of("b:1", "c:1"), addresses(partial));
+    assertEquals(List.of("0:static"), partial.missing(), "the source not heard from yet");
 
     fakes
         .latest("web/0 (static)")
         .emit(group(Map.of("from", "first"), "b:1", "a:1"), group(Map.of("x", "y"), "a:1"));
     JobTargets t = manager.snapshot().get("web");
     assertTrue(t.complete());
+    assertEquals(List.of(), t.missing());
+    // a job with several sources labels each target with the source that reported it
+    String src = TargetGroup.SOURCE_LABEL;
     assertEquals(
         List.of(
-            TargetGroup.of("a:1", Map.of("from", "first")),
-            TargetGroup.of("b:1", Map.of("from", "first")),
-            TargetGroup.of("c:1", Map.of("from", "second"))),
+            TargetGroup.of("a:1", Map.of("from", "first", src, "0:static")),
+            TargetGroup.of("b:1", Map.of("from", "first", src, "0:static")),
+            TargetGroup.of("c:1", Map.of("from", "second", src, "1:static"))),
         t.groups());
     assertEquals(2, t.duplicates());
     assertEquals(

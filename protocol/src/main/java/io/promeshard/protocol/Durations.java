@@ -1,5 +1,6 @@
 package io.promeshard.protocol;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,10 +12,14 @@ import java.util.regex.Pattern;
 public final class Durations {
   private static final Pattern WHOLE = Pattern.compile("(?:[0-9]+(?:ms|h|m|s))+");
   private static final Pattern PART = Pattern.compile("([0-9]+)(ms|h|m|s)");
+  private static final Pattern UNITLESS = Pattern.compile("[0-9]+(?:\\.[0-9]+)?");
 
   private Durations() {}
 
   public static Duration parse(String field, String value) {
+    if (value != null && UNITLESS.matcher(value.strip()).matches()) {
+      throw unitless(field, Names.quote(value));
+    }
     if (value == null || !WHOLE.matcher(value.strip()).matches()) {
       throw new ProtocolException(
           field
@@ -35,6 +40,22 @@ public final class Durations {
               });
     }
     return total;
+  }
+
+  /**
+   * The error for a number written without a unit ({@code found} as written, e.g. {@code "30"} or
+   * {@code 30}). Seconds and milliseconds would both be guesses, so nothing is assumed; the example
+   * reads the number as seconds ({@code "30s"}, or {@code "1500ms"} for 1.5).
+   */
+  public static ProtocolException unitless(String field, String found) {
+    String number = found.replace("\"", "").strip();
+    String example = number + "s";
+    if (number.contains(".")) {
+      BigDecimal millis = new BigDecimal(number).movePointRight(3).stripTrailingZeros();
+      example = millis.scale() <= 0 ? millis.toBigInteger() + "ms" : "30s";
+    }
+    return new ProtocolException(
+        field + ": expected a duration with a unit, e.g. \"" + example + "\", found " + found);
   }
 
   /** Formats without loss in the same syntax, e.g. {@code 1m30s} or {@code 250ms}. */

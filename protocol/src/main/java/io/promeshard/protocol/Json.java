@@ -108,6 +108,10 @@ public final class Json {
           public Duration deserialize(JsonParser p, DeserializationContext ctxt)
               throws IOException {
             String field = p.currentName() == null ? "duration" : p.currentName();
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT
+                || p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+              throw Durations.unitless(field, p.getText());
+            }
             if (p.currentToken() != JsonToken.VALUE_STRING) {
               throw new ProtocolException(
                   field + ": expected a duration string such as \"30s\", found " + p.getText());

@@ -31,6 +31,36 @@ class DurationsTest {
   }
 
   @Test
+  void aNumberWithoutUnitIsAskedForItsUnit() {
+    assertEquals(
+        "flap_hold: expected a duration with a unit, e.g. \"30s\", found \"30\"",
+        assertThrows(ProtocolException.class, () -> Durations.parse("flap_hold", "30"))
+            .getMessage());
+    assertEquals(
+        "flap_hold: expected a duration with a unit, e.g. \"1500ms\", found \"1.5\"",
+        assertThrows(ProtocolException.class, () -> Durations.parse("flap_hold", "1.5"))
+            .getMessage());
+    assertEquals(
+        "cfg: flapHold: expected a duration with a unit, e.g. \"30s\", found 30 at flapHold",
+        assertThrows(
+                ProtocolException.class,
+                () ->
+                    Json.decode(
+                        "cfg", "{\"flapHold\":30}".getBytes(StandardCharsets.UTF_8), Holder.class))
+            .getMessage());
+    assertEquals(
+        "cfg: flapHold: expected a duration with a unit, e.g. \"250ms\", found 0.25 at flapHold",
+        assertThrows(
+                ProtocolException.class,
+                () ->
+                    Json.decode(
+                        "cfg",
+                        "{\"flapHold\":0.25}".getBytes(StandardCharsets.UTF_8),
+                        Holder.class))
+            .getMessage());
+  }
+
+  @Test
   void codecReadsAndWritesDurationsAsStrings() {
     Holder h =
         Json.decode("k", "{\"flapHold\":\"45s\"}".getBytes(StandardCharsets.UTF_8), Holder.class);

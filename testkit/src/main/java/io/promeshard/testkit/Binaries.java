@@ -33,6 +33,20 @@ public final class Binaries {
     return find("promtool", "PROMTOOL_BIN");
   }
 
+  /**
+   * Prometheus of the given release: 2.42 as {@link #prometheus()} finds it, the others only from
+   * their own {@code .deps/prometheus-<version>} folder, so a test never runs a different release
+   * than the one it asked for.
+   */
+  public static Path prometheus(PrometheusVersion version) {
+    return version == PrometheusVersion.V2_42 ? prometheus() : versioned("prometheus", version);
+  }
+
+  /** promtool of the given release, found as {@link #prometheus(PrometheusVersion)} is. */
+  public static Path promtool(PrometheusVersion version) {
+    return version == PrometheusVersion.V2_42 ? promtool() : versioned("promtool", version);
+  }
+
   public static Path redisServer() {
     return find("redis-server", "REDIS_SERVER_BIN");
   }
@@ -84,6 +98,25 @@ public final class Binaries {
     }
     Path root = projectRoot();
     return root == null ? null : root.resolve(".deps").resolve("root");
+  }
+
+  private static Path versioned(String name, PrometheusVersion version) {
+    Path deps = depsRoot();
+    if (deps == null) {
+      throw new AssertionError(
+          name + " " + version.label() + ": project root not found; run scripts/fetch-deps there");
+    }
+    Path p =
+        deps.resolveSibling("prometheus-" + version.label())
+            .resolve("root")
+            .resolve("usr")
+            .resolve("bin")
+            .resolve(name);
+    if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+      return p;
+    }
+    throw new AssertionError(
+        name + " " + version.label() + " not found at " + p + ": run scripts/fetch-deps");
   }
 
   private static Path find(String name, String envVar) {

@@ -21,19 +21,34 @@ public final class PrometheusServer implements Closeable {
   private final Path configFile;
   private final Path logFile;
   private final int port;
+  private final Path binary;
   private final LocalHttp http = new LocalHttp();
   private ManagedProcess process;
 
-  private PrometheusServer(Path workDir, int port) {
+  private PrometheusServer(Path binary, Path workDir, int port) {
+    this.binary = binary;
     this.workDir = workDir.toAbsolutePath();
     this.configFile = this.workDir.resolve("prometheus.yml");
     this.logFile = this.workDir.resolve("prometheus.log");
     this.port = port;
   }
 
-  /** Writes {@code prometheusYml} to {@code workDir/prometheus.yml} and starts Prometheus on it. */
+  /**
+   * Writes {@code prometheusYml} to {@code workDir/prometheus.yml} and starts Prometheus on it: the
+   * binary {@link Binaries#prometheus()} finds (2.42 unless {@code PROMETHEUS_BIN} says otherwise).
+   */
   public static PrometheusServer start(Path workDir, String prometheusYml) {
-    PrometheusServer server = new PrometheusServer(workDir, FreePorts.one());
+    return start(Binaries.prometheus(), workDir, prometheusYml);
+  }
+
+  /** As {@link #start(Path, String)}, on the given Prometheus release. */
+  public static PrometheusServer start(
+      PrometheusVersion version, Path workDir, String prometheusYml) {
+    return start(Binaries.prometheus(version), workDir, prometheusYml);
+  }
+
+  private static PrometheusServer start(Path binary, Path workDir, String prometheusYml) {
+    PrometheusServer server = new PrometheusServer(binary, workDir, FreePorts.one());
     try {
       Files.createDirectories(server.workDir);
       Files.deleteIfExists(server.logFile);
@@ -52,7 +67,7 @@ public final class PrometheusServer implements Closeable {
     }
     List<String> cmd =
         List.of(
-            Binaries.prometheus().toString(),
+            binary.toString(),
             "--config.file=" + configFile,
             "--storage.tsdb.path=" + workDir.resolve("data"),
             "--web.listen-address=127.0.0.1:" + port,

@@ -76,7 +76,7 @@ public final class ConfigCommand {
           docs.add(new Doc(f, layout.settings(), bytes));
         } else {
           Names.job(name);
-          Json.decode(f.toString(), bytes, JobSpec.class);
+          JobSpec.parse(f.toString(), bytes);
           docs.add(new Doc(f, layout.job(name), bytes));
         }
       } catch (ProtocolException e) {

@@ -62,7 +62,7 @@ public final class ConfigState {
         } else {
           String job = jobName(key);
           if (job != null) {
-            newJobs.put(job, Json.decode(key, nonEmpty(key, e.getValue()), JobSpec.class));
+            newJobs.put(job, JobSpec.parse(key, nonEmpty(key, e.getValue())));
           }
         }
         errs.remove(key);

@@ -1,11 +1,13 @@
 package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -49,6 +51,22 @@ public record JobSpec(
     }
     if (replicas != null && (replicas < 1 || replicas > 10)) {
       throw new ProtocolException("replicas: expected 1..10, found " + replicas);
+    }
+  }
+
+  /**
+   * Decodes a job spec read from {@code where} (a key or file name used in error messages); a
+   * failure that is a known slip (see {@link SpecHints}) gets a message saying the right shape.
+   */
+  public static JobSpec parse(String where, byte[] json) {
+    try {
+      return Json.decode(where, json, JobSpec.class);
+    } catch (ProtocolException e) {
+      Optional<String> hint = SpecHints.forJob(json);
+      if (hint.isPresent()) {
+        throw new ProtocolException(where + ": " + hint.get(), e);
+      }
+      throw e;
     }
   }
 

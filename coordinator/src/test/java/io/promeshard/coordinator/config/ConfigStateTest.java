@@ -41,6 +41,31 @@ class ConfigStateTest {
   }
 
   @Test
+  void aStaticSourceWrittenWithTargetsIsRejectedWithTheRightShape() {
+    put("jobs/web", WEB);
+    update(kv);
+    JobSpec good = state.jobs().get("web");
+    put("jobs/web", "{\"sources\":[{\"type\":\"static\",\"targets\":[\"a:1\"]}]}");
+    assertFalse(update(kv));
+    assertEquals(good, state.jobs().get("web"));
+    assertEquals(
+        "prome-shard/config/jobs/web: unknown field \"targets\" at sources[0]: a static source"
+            + " takes \"groups\": [{\"targets\": [...], \"labels\": {...}}]",
+        state.errors().get("prome-shard/config/jobs/web"));
+  }
+
+  @Test
+  void aSettingsDurationWithoutUnitAsksForTheUnit() {
+    put("settings", "{\"flap_hold\":\"30\"}");
+    update(kv);
+    assertEquals(Duration.ofSeconds(30), state.settings().flapHold(), "the default stays");
+    assertEquals(
+        "prome-shard/config/settings: flap_hold: expected a duration with a unit, e.g. \"30s\","
+            + " found \"30\" at flap_hold",
+        state.errors().get("prome-shard/config/settings"));
+  }
+
+  @Test
   void malformedEditKeepsLastGoodVersionAndNamesKeyAndField() {
     put("jobs/web", WEB);
     update(kv);

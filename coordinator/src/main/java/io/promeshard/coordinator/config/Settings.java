@@ -2,6 +2,7 @@ package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.promeshard.protocol.Defaults;
+import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
 import java.time.Duration;
@@ -19,10 +20,11 @@ public record Settings(
     Duration debounce,
     @JsonProperty("record_group") String recordGroup,
     @JsonProperty("record_interval") Duration recordInterval,
-    @JsonProperty("max_removed_fraction") Double maxRemovedFraction) {
+    @JsonProperty("max_removed_fraction") Double maxRemovedFraction,
+    @JsonProperty("label_names") LabelNameScheme labelNames) {
 
   public static final Settings DEFAULTS =
-      new Settings(null, null, null, null, null, null, null, null, null);
+      new Settings(null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -45,6 +47,7 @@ public record Settings(
     recordGroup = Names.group(recordGroup == null ? "heavy_expr_record" : recordGroup);
     recordInterval =
         positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
+    labelNames = labelNames == null ? LabelNameScheme.LEGACY : labelNames;
     maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
     if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
       throw new ProtocolException(

@@ -202,6 +202,7 @@ public final class Coordinator implements Closeable {
     Settings settings = config.settings();
     Map<String, List<SourceSpec>> specs = new TreeMap<>();
     config.jobs().forEach((job, spec) -> specs.put(job, spec.sources()));
+    sources.setLabelNames(settings.labelNames());
     sources.setJobs(specs);
     MembershipWatcher current = membership;
     if (current == null || !current.service().equals(settings.nodeService())) {

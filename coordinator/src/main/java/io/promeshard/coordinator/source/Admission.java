@@ -1,13 +1,16 @@
 package io.promeshard.coordinator.source;
 
 import io.promeshard.protocol.Json;
+import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Limits;
 import io.promeshard.protocol.Names;
+import io.promeshard.protocol.TargetChecks;
 import io.promeshard.protocol.TargetGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where targets enter: every target a source reports is checked on its own, and one that cannot be
@@ -37,12 +40,18 @@ public final class Admission {
 
   private Admission() {}
 
+  /** Checks with legacy label names. */
   public static Admitted check(String job, String source, List<TargetGroup> groups) {
+    return check(job, source, groups, LabelNameScheme.LEGACY);
+  }
+
+  public static Admitted check(
+      String job, String source, List<TargetGroup> groups, LabelNameScheme labelNames) {
     List<TargetGroup> admitted = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
     for (TargetGroup g : TargetGroups.split(groups)) {
       String address = g.targets().get(0);
-      String problem = problem(g);
+      String problem = problem(g, labelNames);
       if (problem == null) {
         admitted.add(g);
       } else {
@@ -56,19 +65,26 @@ public final class Admission {
   }
 
   /** "field: reason" for a target that cannot be published, or null. */
-  private static String problem(TargetGroup g) {
+  private static String problem(TargetGroup g, LabelNameScheme labelNames) {
     String address = g.targets().get(0);
-    String bad = addressProblem(address);
-    if (bad != null) {
-      return "address: " + bad;
+    // until jobs carry their scrape settings, a URL is taken as a probe target (blackbox style:
+    // the job's relabeling passes it as a parameter); anything else must be host:port
+    Optional<String> bad = TargetChecks.addressProblem(address, address.contains("://"));
+    if (bad.isPresent()) {
+      String why = bad.get();
+      int quoted = why.startsWith("address \"") ? why.indexOf("\": ") : -1;
+      return "address: " + (quoted < 0 ? why : why.substring(quoted + 3));
     }
     long bytes = address.length();
     for (Map.Entry<String, String> label : g.labels().entrySet()) {
       String name = label.getKey();
-      if (!Names.isLabelName(name)) {
-        return "labels: invalid label name "
-            + Names.quote(name)
-            + " (expected [a-zA-Z_][a-zA-Z0-9_]*)";
+      Optional<String> badName = TargetChecks.labelNameProblem(name, labelNames);
+      if (badName.isPresent()) {
+        return "labels: " + badName.get();
+      }
+      Optional<String> badValue = TargetChecks.labelValueProblem(name, label.getValue());
+      if (badValue.isPresent()) {
+        return "labels." + name + ": " + badValue.get();
       }
       int valueBytes = label.getValue().getBytes(StandardCharsets.UTF_8).length;
       if (valueBytes > Limits.LABEL_VALUE_BYTES) {
@@ -86,21 +102,6 @@ public final class Admission {
       int encoded = Json.encode(g).length;
       if (encoded > Limits.TARGET_BYTES) {
         return "target: encodes to " + encoded + " bytes, over the limit of " + Limits.TARGET_BYTES;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Why Prometheus would drop {@code address}, or null: {@code host:port} (IPv6 in brackets), or a
-   * URL for probe-style jobs that pass the target as a parameter; never whitespace or control
-   * characters.
-   */
-  static String addressProblem(String address) {
-    for (int i = 0; i < address.length(); i++) {
-      char c = address.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-        return "contains whitespace or a control character";
       }
     }
     return null;

@@ -17,7 +17,8 @@ final class JobRun {
     final String type;
     final String name;
     TargetSource source; // null when the factory could not create it
-    List<TargetGroup> lastGood; // null until the first success
+    List<TargetGroup> raw; // the last good result as reported, before admission
+    List<TargetGroup> lastGood; // admitted part of the last good result; null until the first
     List<Admission.Rejected> rejected = List.of(); // of the last success
     int targets;
     int skipped;
@@ -39,13 +40,19 @@ final class JobRun {
     }
 
     void success(
-        List<TargetGroup> groups, List<Admission.Rejected> rejected, int skipped, Instant now) {
-      this.lastGood = List.copyOf(groups);
-      this.rejected = List.copyOf(rejected);
-      this.targets = TargetGroups.split(groups).size();
+        List<TargetGroup> reported, Admission.Admitted admitted, int skipped, Instant now) {
+      this.raw = List.copyOf(reported);
+      admit(admitted);
       this.skipped = skipped;
       this.failing = false;
       this.lastSuccess = now;
+    }
+
+    /** The admitted part of the last good result (again after the label-name rule changed). */
+    void admit(Admission.Admitted admitted) {
+      this.lastGood = admitted.groups();
+      this.rejected = admitted.rejected();
+      this.targets = admitted.groups().size();
     }
 
     void failure(String message, Instant now) {

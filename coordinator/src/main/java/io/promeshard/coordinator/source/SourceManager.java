@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.source;
 
 import io.promeshard.coordinator.config.SourceSpec;
+import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.lifecycle.Lifecycle;
@@ -42,6 +43,7 @@ public final class SourceManager extends Lifecycle {
   private final Clock clock;
   private final HandOver handOver;
   private final Object lock = new Object();
+  private volatile LabelNameScheme labelNames = LabelNameScheme.LEGACY; // written under lock
   // guarded by lock
   private final Map<String, JobRun> jobs = new TreeMap<>();
   private Map<String, JobTargets> current = Map.of();
@@ -112,6 +114,28 @@ public final class SourceManager extends Lifecycle {
       publish();
     }
     toClose.forEach(TargetSource::close);
+  }
+
+  /**
+   * Which label names targets may carry ({@code settings.label_names}); a change checks every
+   * source's last result again, so targets left out under the old rule come back at once.
+   */
+  public void setLabelNames(LabelNameScheme scheme) {
+    synchronized (lock) {
+      if (scheme == labelNames) {
+        return;
+      }
+      labelNames = scheme;
+      for (JobRun run : jobs.values()) {
+        for (JobRun.Slot slot : run.slots) {
+          if (slot.raw != null) {
+            slot.admit(Admission.check(run.job, slot.name, slot.raw, scheme));
+          }
+        }
+      }
+      log.info("[source] label names checked as {}", scheme.name().toLowerCase(Locale.ROOT));
+      publish();
+    }
   }
 
   /** The merged targets of every job now (not debounced). */
@@ -257,10 +281,14 @@ public final class SourceManager extends Lifecycle {
 
     @Override
     public void onTargets(List<TargetGroup> groups, int skipped) {
-      Admission.Admitted admitted = Admission.check(run.job, slot.name, groups);
+      LabelNameScheme scheme = labelNames;
+      Admission.Admitted admitted = Admission.check(run.job, slot.name, groups, scheme);
       synchronized (lock) {
         if (run.closed) {
           return;
+        }
+        if (scheme != labelNames) {
+          admitted = Admission.check(run.job, slot.name, groups, labelNames);
         }
         if (slot.failing) {
           log.info("[source] {}: recovered after {} errors", slot.name, slot.errorCount);
@@ -268,7 +296,7 @@ public final class SourceManager extends Lifecycle {
         if (!admitted.rejected().equals(slot.rejected)) {
           logRejected(slot.name, admitted.rejected());
         }
-        slot.success(admitted.groups(), admitted.rejected(), skipped, clock.instant());
+        slot.success(groups, admitted, skipped, clock.instant());
         publish(run);
       }
     }

@@ -191,8 +191,8 @@ class CoordinatorCliTest {
         once.err()
             .contains(
                 "published, but 1 targets cannot be published and were left out:\n"
-                    + "  web web/0 (static) \"bad host:1\": address: contains whitespace or a"
-                    + " control character"),
+                    + "  web web/0 (static) \"bad host:1\": address: whitespace U+0020 at"
+                    + " index 3"),
         once.err());
     Run status = run("status", "--config", cfg.toString());
     assertTrue(status.out().contains("p1"), status.out());

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promeshard.agent.render.RenderResult;
+import io.promeshard.agent.render.Renderer;
+import io.promeshard.agent.render.Templates;
+import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.PrometheusServer;
 import io.promeshard.testkit.PrometheusVersion;
@@ -19,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Prometheus 3 takes UTF-8 label names from file_sd (its default validation scheme is utf8), so a
- * fleet on Prometheus 3 can be given names such as {@code service.name}; the file is written in the
- * shape the bundled file_sd template renders, atomically as the agent installs it.
+ * fleet on Prometheus 3 (coordinator setting {@code label_names: utf8}) can be given names such as
+ * {@code service.name}: the agent renders and installs them as it does any share.
  */
 class Utf8LabelNamesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,10 +36,12 @@ class Utf8LabelNamesTest {
     labels.put("caf\u00e9", "cr\u00e8me");
     labels.put("legacy_name", "plain");
     labels.put("service.name", "checkout");
-    Map<String, Object> group = new LinkedHashMap<>();
-    group.put("targets", List.of("127.0.0.1:9"));
-    group.put("labels", labels);
-    AtomicFiles.write(fileSd.resolve("utf8.json"), JSON.writeValueAsBytes(List.of(group)));
+    // as the agent installs a published share: rendered by the bundled template (which parses its
+    // output back), then written atomically
+    RenderResult rendered =
+        new Renderer(Templates.bundled())
+            .renderTargets("utf8", List.of(new TargetGroup(List.of("127.0.0.1:9"), labels)));
+    AtomicFiles.write(fileSd.resolve("utf8.json"), rendered.bytes());
 
     String yml =
         String.join(

@@ -499,6 +499,28 @@ class CoordinatorTest {
     assertEquals(before, owners(), "the takeover lost or moved targets");
   }
 
+  @Test
+  void utf8LabelNamesArePublishedOnlyWhenTheFleetSaysSo() throws Exception {
+    nodes(1);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv(
+        "prome-shard/config/jobs/web",
+        "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":[\"10.1.0.1:9100\"],"
+            + "\"labels\":{\"service.name\":\"checkout\"}},{\"targets\":[\"10.1.0.2:9100\"]}]}]}");
+    start();
+    awaitOwners("the legacy-named target only", 1, o -> o.containsKey("web/10.1.0.2:9100"));
+    fleet.putKv("prome-shard/config/settings", SETTINGS.replace("}", ",\"label_names\":\"utf8\"}"));
+    awaitOwners("both, once label_names is utf8", 2, o -> true);
+    String label =
+        fleet.published().values().stream()
+            .flatMap(share -> share.targets().getOrDefault("web", List.of()).stream())
+            .filter(g -> g.targets().get(0).equals("10.1.0.1:9100"))
+            .map(g -> g.labels().get("service.name"))
+            .findFirst()
+            .orElse(null);
+    assertEquals("checkout", label);
+  }
+
   private Map<String, Long> nodeIndexes() throws java.io.IOException {
     Map<String, Long> out = new HashMap<>();
     for (KvEntry e : fleet.kv.list("prome-shard/nodes/", 0, Duration.ZERO).value()) {

@@ -111,12 +111,15 @@ public abstract class Lifecycle implements Closeable {
     if (before == State.CLOSED) {
       return;
     }
-    closeSignal.countDown();
     if (before == State.NEW) {
+      closeSignal.countDown();
       log.debug("[lifecycle] {}: closed before start", threadName);
       return;
     }
+    // the component's own hook first, then the loop wakes: what onClose records or cancels is
+    // done before the loop can see the close and end
     onClose();
+    closeSignal.countDown();
     awaitStep();
     Thread t = thread;
     if (t != Thread.currentThread()) {

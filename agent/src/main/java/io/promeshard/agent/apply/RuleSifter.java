@@ -2,6 +2,7 @@ package io.promeshard.agent.apply;
 
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.PromtoolOutput;
 import io.promeshard.protocol.RecordRule;
 import java.io.File;
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RuleSifter {
   private static final Logger log = LoggerFactory.getLogger(RuleSifter.class);
-  private static final Pattern RULE_ERROR =
-      Pattern.compile("group \"([^\"]*)\", rule (\\d+), \"([^\"]*)\": (.*)");
   private static final int MAX_ERROR = 500;
 
   /** Writes and loads a share with these rules; true when Prometheus accepted them. */
@@ -204,24 +201,8 @@ final class RuleSifter {
 
   private static Map<Ref, String> perRule(String output, String group, List<RecordRule> rules) {
     Map<Ref, String> out = new LinkedHashMap<>();
-    for (String line : output.split("\n", -1)) {
-      Matcher m = RULE_ERROR.matcher(line);
-      if (!m.find() || !m.group(1).equals(group)) {
-        continue;
-      }
-      int n;
-      try {
-        n = Integer.parseInt(m.group(2));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      if (n >= 1 && n <= rules.size() && rules.get(n - 1).record().equals(m.group(3))) {
-        out.merge(
-            new Ref(group, n - 1, rules.get(n - 1)),
-            shorten(m.group(4)),
-            (a, b) -> shorten(a + "; " + b));
-      }
-    }
+    PromtoolOutput.ruleErrors(output, group, rules)
+        .forEach((n, error) -> out.put(new Ref(group, n - 1, rules.get(n - 1)), shorten(error)));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.records;
 
+import io.promeshard.protocol.PromtoolOutput;
 import io.promeshard.protocol.RecordRule;
 import java.io.File;
 import java.io.IOException;
@@ -10,14 +11,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class PromtoolCheck {
   private static final Logger log = LoggerFactory.getLogger(PromtoolCheck.class);
   static final String GROUP = "prome_shard_check";
-  private static final Pattern RULE_ERROR =
-      Pattern.compile("group \"([^\"]*)\", rule (\\d+), \"([^\"]*)\": (.*)");
   private static final int MAX_OUTPUT_CHARS = 2000;
 
   private final Path promtool;
@@ -121,23 +117,7 @@ public final class PromtoolCheck {
 
   /** Rule number (1-based) to error, from lines naming a rule of our group whose record matches. */
   static Map<Integer, String> perRuleErrors(String output, List<RecordRule> rules) {
-    Map<Integer, String> errors = new HashMap<>();
-    for (String line : output.split("\n", -1)) {
-      Matcher m = RULE_ERROR.matcher(line);
-      if (!m.find() || !m.group(1).equals(GROUP)) {
-        continue;
-      }
-      int n;
-      try {
-        n = Integer.parseInt(m.group(2));
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      if (n >= 1 && n <= rules.size() && rules.get(n - 1).record().equals(m.group(3))) {
-        errors.merge(n, m.group(4).strip(), (a, b) -> a + "; " + b);
-      }
-    }
-    return errors;
+    return PromtoolOutput.ruleErrors(output, GROUP, rules);
   }
 
   private record Result(int exit, String output) {

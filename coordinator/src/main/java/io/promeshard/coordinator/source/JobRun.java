@@ -82,6 +82,26 @@ final class JobRun {
     }
   }
 
+  /**
+   * Takes over, for each source whose spec is unchanged at the same place, the last good result of
+   * the run this one replaces: an edit of one source of a job is then published as soon as that
+   * source reports, even while another, unchanged source of the job is down.
+   */
+  void inherit(JobRun previous) {
+    for (int i = 0; i < slots.size() && i < previous.slots.size(); i++) {
+      Slot from = previous.slots.get(i);
+      if (from.lastGood != null && specs.get(i).equals(previous.specs.get(i))) {
+        Slot to = slots.get(i);
+        to.raw = from.raw;
+        to.lastGood = from.lastGood;
+        to.rejected = from.rejected;
+        to.targets = from.targets;
+        to.skipped = from.skipped;
+        to.lastSuccess = from.lastSuccess;
+      }
+    }
+  }
+
   boolean complete() {
     return slots.stream().allMatch(s -> s.lastGood != null);
   }

@@ -109,7 +109,11 @@ public final class SourceManager extends Lifecycle {
             e.getKey(),
             old == null ? "added" : "replaced",
             e.getValue().size());
-        startRun(new JobRun(e.getKey(), e.getValue(), fallback));
+        JobRun run = new JobRun(e.getKey(), e.getValue(), fallback);
+        if (old != null) {
+          run.inherit(old);
+        }
+        startRun(run);
       }
       publish();
     }

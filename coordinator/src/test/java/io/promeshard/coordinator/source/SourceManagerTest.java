@@ -228,6 +228,23 @@ class SourceManagerTest {
   }
 
   @Test
+  void anEditOfOneSourceIsServedAtOnceWhileAnUnchangedSourceOfTheJobIsDown() throws Exception {
+    startGated();
+    manager.setJobs(Map.of("web", List.of(spec("a"), spec("b"))));
+    fakes.latest("web/0 (static)").emit(group(Map.of(), "a:1"));
+    fakes.latest("web/1 (static)").emit(group(Map.of(), "b:1"));
+    assertTrue(releaseAndTake().get("web").complete());
+
+    // source 0 edited; source 1 unchanged, restarted, and failing from now on
+    manager.setJobs(Map.of("web", List.of(spec("a2"), spec("b"))));
+    fakes.latest("web/1 (static)").fail("connection refused");
+    fakes.latest("web/0 (static)").emit(group(Map.of(), "a2:1"));
+    JobTargets now = manager.snapshot().get("web");
+    assertTrue(now.complete(), "source 1 keeps the result it had under the unchanged spec");
+    assertEquals(List.of("a2:1", "b:1"), addresses(now));
+  }
+
+  @Test
   void removedJobDisappearsAndItsSourcesClose() throws Exception {
     startGated();
     manager.setJobs(Map.of("web", List.of(spec("a")), "db", List.of(spec("d"))));

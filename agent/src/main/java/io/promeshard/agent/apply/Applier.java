@@ -157,17 +157,7 @@ public final class Applier {
         }
         boolean existed = Files.exists(f.path());
         if (AtomicFiles.write(f.path(), f.render().bytes())) {
-          changed.add(
-              new FileChange(
-                  f.path(),
-                  f.kind(),
-                  existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE,
-                  f.render()));
-          log.info(
-              "[apply] {}: {} ({} targets)",
-              f.path(),
-              existed ? "updated" : "created",
-              f.render().count());
+          changed.add(f.written(existed, log));
         }
       }
       ManagedFiles.write(dir, PartKey.Kind.TARGETS, wanted);

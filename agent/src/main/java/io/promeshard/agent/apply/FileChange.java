@@ -4,6 +4,7 @@ import io.promeshard.agent.render.RenderResult;
 import io.promeshard.protocol.PartKey;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.slf4j.Logger;
 
 /**
  * One output file and what applying a plan does to it. {@code render} is the new content, null only
@@ -55,5 +56,20 @@ public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResu
             ? ""
             : " (" + render.count() + (kind == PartKey.Kind.TARGETS ? " targets)" : " rules)");
     return action.verb() + " " + path + what;
+  }
+
+  /**
+   * This file as written: created when it did not exist before, else updated; logged with its count
+   * of targets or rules.
+   */
+  FileChange written(boolean existed, Logger log) {
+    FileChange done = new FileChange(path, kind, existed ? Action.UPDATE : Action.CREATE, render);
+    log.info(
+        "[apply] {}: {} ({} {})",
+        path,
+        existed ? "updated" : "created",
+        render.count(),
+        kind == PartKey.Kind.TARGETS ? "targets" : "rules");
+    return done;
   }
 }

@@ -116,17 +116,7 @@ final class RuleTransaction {
         FileChange f = toWrite.get(i);
         boolean existed = remember(f.path()).isPresent();
         staged.get(i).commit();
-        changes.add(
-            new FileChange(
-                f.path(),
-                f.kind(),
-                existed ? FileChange.Action.UPDATE : FileChange.Action.CREATE,
-                f.render()));
-        log.info(
-            "[apply] {}: {} ({} rules)",
-            f.path(),
-            existed ? "updated" : "created",
-            f.render().count());
+        changes.add(f.written(existed, log));
       }
       for (FileChange f : toRemove) {
         remember(f.path());

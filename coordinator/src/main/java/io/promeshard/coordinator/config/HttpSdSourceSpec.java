@@ -30,13 +30,7 @@ public record HttpSdSourceSpec(
     refresh = SpecChecks.refresh(refresh);
     maxBytes =
         SpecChecks.positive("max_bytes", maxBytes, DEFAULT_MAX_BYTES, SourceSpec.MAX_BODY_LIMIT);
-    maxTargets =
-        (int)
-            SpecChecks.positive(
-                "max_targets",
-                maxTargets == null ? null : maxTargets.longValue(),
-                DEFAULT_MAX_TARGETS,
-                Integer.MAX_VALUE);
+    maxTargets = SpecChecks.maxTargets(maxTargets, DEFAULT_MAX_TARGETS);
     timeout =
         SpecChecks.timeout(
             timeout, DEFAULT_TIMEOUT.compareTo(refresh) < 0 ? DEFAULT_TIMEOUT : refresh);

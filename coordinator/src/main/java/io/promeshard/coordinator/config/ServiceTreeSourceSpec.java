@@ -59,13 +59,7 @@ public record ServiceTreeSourceSpec(
     refresh = SpecChecks.refresh(refresh);
     maxBytes =
         SpecChecks.positive("max_bytes", maxBytes, DEFAULT_MAX_BYTES, SourceSpec.MAX_BODY_LIMIT);
-    maxTargets =
-        (int)
-            SpecChecks.positive(
-                "max_targets",
-                maxTargets == null ? null : maxTargets.longValue(),
-                DEFAULT_MAX_TARGETS,
-                Integer.MAX_VALUE);
+    maxTargets = SpecChecks.maxTargets(maxTargets, DEFAULT_MAX_TARGETS);
     timeout = SpecChecks.timeout(timeout, DEFAULT_TIMEOUT);
   }
 

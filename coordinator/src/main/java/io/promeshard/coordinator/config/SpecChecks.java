@@ -87,6 +87,13 @@ final class SpecChecks {
     return value;
   }
 
+  /** A target-count limit: {@code fallback} when absent, else 1 up to the largest int. */
+  static int maxTargets(Integer value, int fallback) {
+    return (int)
+        positive(
+            "max_targets", value == null ? null : value.longValue(), fallback, Integer.MAX_VALUE);
+  }
+
   /** Applies {@code fallback} and rejects timeouts below {@link SourceSpec#MIN_TIMEOUT}. */
   static Duration timeout(Duration value, Duration fallback) {
     if (value == null) {

@@ -5,6 +5,10 @@ import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.NodeShare;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,13 +40,76 @@ public final class DispatchGuard {
   /** The hold for a dispatch from {@code before} to {@code after}, if it needs one. */
   public static Optional<Hold> check(
       StoredShares before, Map<String, NodeShare> after, Settings settings) {
-    Set<String> published = before.targetOwners().keySet();
-    if (published.isEmpty()) {
+    // hash sets per job, one pass over each side: this runs on every dispatch of the leader
+    Map<String, Set<String>> publishedByJob = addressesByJob(before.shares());
+    int publishedCount = publishedByJob.values().stream().mapToInt(Set::size).sum();
+    if (publishedCount == 0) {
       return Optional.empty();
     }
-    Set<String> proposed = new TreeSet<>();
+    Map<String, Set<String>> proposedByJob = addressesByJob(after);
     Set<String> jobsAfter = new TreeSet<>();
-    after
+    proposedByJob.forEach(
+        (job, addresses) -> {
+          if (!addresses.isEmpty()) {
+            jobsAfter.add(job);
+          }
+        });
+    List<String> removedKeys = new ArrayList<>();
+    publishedByJob.forEach(
+        (job, addresses) -> {
+          Set<String> now = proposedByJob.getOrDefault(job, Set.of());
+          addresses.stream()
+              .filter(a -> !now.contains(a))
+              .forEach(a -> removedKeys.add(job + "/" + a));
+        });
+    String release =
+        "prome-shard-coordinator approve, or a change of input or of max_removed_fraction";
+    if (jobsAfter.isEmpty()) {
+      Set<String> jobsBefore = new TreeSet<>();
+      publishedByJob.forEach(
+          (job, addresses) -> {
+            if (!addresses.isEmpty()) {
+              jobsBefore.add(job);
+            }
+          });
+      return Optional.of(
+          new Hold(
+              id("no-jobs", removedKeys),
+              "would publish no job where "
+                  + jobsBefore.size()
+                  + " jobs ("
+                  + publishedCount
+                  + " targets) are published now: "
+                  + jobsBefore,
+              true,
+              removedKeys.size(),
+              publishedCount,
+              release));
+    }
+    double fraction = removedKeys.size() / (double) publishedCount;
+    if (fraction > settings.maxRemovedFraction()) {
+      return Optional.of(
+          new Hold(
+              id("removal", removedKeys),
+              String.format(
+                  java.util.Locale.ROOT,
+                  "would remove %d of %d published targets (%.0f%%), over max_removed_fraction %s",
+                  removedKeys.size(),
+                  publishedCount,
+                  100 * fraction,
+                  settings.maxRemovedFraction()),
+              true,
+              removedKeys.size(),
+              publishedCount,
+              release));
+    }
+    return Optional.empty();
+  }
+
+  /** Every job's addresses over all nodes (a target on several replicas counts once). */
+  private static Map<String, Set<String>> addressesByJob(Map<String, NodeShare> shares) {
+    Map<String, Set<String>> out = new HashMap<>();
+    shares
         .values()
         .forEach(
             share ->
@@ -50,60 +117,19 @@ public final class DispatchGuard {
                     .targets()
                     .forEach(
                         (job, groups) -> {
-                          if (!groups.isEmpty()) {
-                            jobsAfter.add(job);
-                          }
-                          groups.forEach(
-                              g ->
-                                  g.targets()
-                                      .forEach(address -> proposed.add(job + "/" + address)));
+                          Set<String> addresses = out.computeIfAbsent(job, j -> new HashSet<>());
+                          groups.forEach(g -> addresses.addAll(g.targets()));
                         }));
-    TreeSet<String> removed = new TreeSet<>(published);
-    removed.removeAll(proposed);
-    String release =
-        "prome-shard-coordinator approve, or a change of input or of max_removed_fraction";
-    if (jobsAfter.isEmpty()) {
-      Set<String> jobsBefore = new TreeSet<>();
-      published.forEach(key -> jobsBefore.add(key.substring(0, key.indexOf('/'))));
-      return Optional.of(
-          new Hold(
-              id("no-jobs", removed),
-              "would publish no job where "
-                  + jobsBefore.size()
-                  + " jobs ("
-                  + published.size()
-                  + " targets) are published now: "
-                  + jobsBefore,
-              true,
-              removed.size(),
-              published.size(),
-              release));
-    }
-    double fraction = removed.size() / (double) published.size();
-    if (fraction > settings.maxRemovedFraction()) {
-      return Optional.of(
-          new Hold(
-              id("removal", removed),
-              String.format(
-                  java.util.Locale.ROOT,
-                  "would remove %d of %d published targets (%.0f%%), over max_removed_fraction %s",
-                  removed.size(),
-                  published.size(),
-                  100 * fraction,
-                  settings.maxRemovedFraction()),
-              true,
-              removed.size(),
-              published.size(),
-              release));
-    }
-    return Optional.empty();
+    return out;
   }
 
   /** Names exactly this change: the kind and the targets it would remove. */
-  private static String id(String kind, Set<String> removed) {
+  private static String id(String kind, List<String> removed) {
+    List<String> sorted = new ArrayList<>(removed);
+    sorted.sort(null);
     String digest =
         Checksums.sha256Hex(
-            (kind + "\n" + String.join("\n", removed)).getBytes(StandardCharsets.UTF_8));
+            (kind + "\n" + String.join("\n", sorted)).getBytes(StandardCharsets.UTF_8));
     return kind + "-" + digest.substring(0, 12);
   }
 }

@@ -23,9 +23,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The strict JSON codec for KV values: unknown fields, missing primitives and trailing tokens are
- * errors whose message names the key being decoded and the offending field. Encoding is compact and
- * deterministic (sorted map keys), so equal payloads have equal checksums.
+ * The JSON codec for KV values. Operator configuration is decoded strictly: unknown fields, missing
+ * primitives and trailing tokens are errors whose message names the key being decoded and the
+ * offending field. What one prome-shard process writes for another (manifests and share parts) is
+ * decoded by {@link #decodeWire} leniently about unknown fields, so processes of different versions
+ * work together during a rolling upgrade. Encoding is compact and deterministic (sorted map keys),
+ * so equal payloads have equal checksums.
  */
 public final class Json {
   public static final ObjectMapper MAPPER =
@@ -37,6 +40,10 @@ public final class Json {
           .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
           .addModule(durations())
           .build();
+
+  /** {@link #MAPPER} ignoring unknown fields: for what a newer version may have written. */
+  private static final ObjectMapper WIRE =
+      MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private static final TypeReference<List<TargetGroup>> TARGET_GROUPS = new TypeReference<>() {};
   private static final TypeReference<List<RecordRule>> RECORD_RULES = new TypeReference<>() {};
@@ -71,12 +78,34 @@ public final class Json {
     }
   }
 
-  public static List<TargetGroup> decodeTargetGroups(String where, byte[] bytes) {
-    return nonNull(where, decode(where, bytes, TARGET_GROUPS));
+  /**
+   * Decodes what another prome-shard process wrote ({@code where} names it in errors), ignoring
+   * fields this build does not know; everything else is checked as strictly as by {@link #decode}.
+   */
+  public static <T> T decodeWire(String where, byte[] bytes, Class<T> type) {
+    try {
+      return WIRE.readValue(bytes, type);
+    } catch (IOException e) {
+      throw error(where, e);
+    }
   }
 
+  /** A share part's target groups, read as {@link #decodeWire} reads. */
+  public static List<TargetGroup> decodeTargetGroups(String where, byte[] bytes) {
+    return nonNull(where, wire(where, bytes, TARGET_GROUPS));
+  }
+
+  /** A share part's recording rules, read as {@link #decodeWire} reads. */
   public static List<RecordRule> decodeRecordRules(String where, byte[] bytes) {
-    return nonNull(where, decode(where, bytes, RECORD_RULES));
+    return nonNull(where, wire(where, bytes, RECORD_RULES));
+  }
+
+  private static <T> T wire(String where, byte[] bytes, TypeReference<T> type) {
+    try {
+      return WIRE.readValue(bytes, type);
+    } catch (IOException e) {
+      throw error(where, e);
+    }
   }
 
   private static <T> List<T> nonNull(String where, List<T> list) {

@@ -13,19 +13,33 @@ import java.util.TreeMap;
  * applies a snapshot only when every listed part is present with that checksum. {@code intervals}
  * gives the evaluation interval of rule groups (e.g. {@code "30s"}); a group without one uses the
  * agent's default.
+ *
+ * <p>Manifests and parts are read leniently: a field this build does not know (written by a newer
+ * coordinator during a rolling upgrade) is ignored. A newer coordinator adds only fields an older
+ * agent may safely ignore; when it must write something an older agent would get wrong, it raises
+ * {@code format} above {@link #FORMAT}, and an older agent refuses that share (keeping its files)
+ * and says to upgrade it. {@code format} 0, the base format, is not written.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
     @JsonProperty(required = true) long epoch,
     @JsonProperty(required = true) Map<String, String> parts,
     @JsonProperty("written_at") String writtenAt,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format) {
   /** The manifest's key relative to {@code nodes/<node>/}. */
   public static final String KEY = "manifest";
+
+  /** The highest manifest format this build reads and writes. */
+  public static final int FORMAT = 0;
 
   public NodeManifest {
     if (generation < 0 || epoch < 0) {
       throw new ProtocolException("manifest: generation and epoch must be >= 0");
+    }
+    format = format == null ? 0 : format;
+    if (format < 0) {
+      throw new ProtocolException("manifest: format must be >= 0");
     }
     TreeMap<String, String> sorted = new TreeMap<>();
     if (parts != null) {
@@ -55,8 +69,22 @@ public record NodeManifest(
     intervals = Collections.unmodifiableMap(byGroup);
   }
 
+  public NodeManifest(
+      long generation,
+      long epoch,
+      Map<String, String> parts,
+      String writtenAt,
+      Map<String, String> intervals) {
+    this(generation, epoch, parts, writtenAt, intervals, FORMAT);
+  }
+
   public NodeManifest(long generation, long epoch, Map<String, String> parts, String writtenAt) {
     this(generation, epoch, parts, writtenAt, Map.of());
+  }
+
+  /** True when this build understands everything the manifest's share means. */
+  public boolean readable() {
+    return format <= FORMAT;
   }
 
   /** Rule group intervals as durations. */

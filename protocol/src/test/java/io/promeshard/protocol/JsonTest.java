@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,16 +42,41 @@ class JsonTest {
   }
 
   @Test
-  void unknownFieldIsNamedWithTheKey() {
+  void unknownFieldIsNamedWithTheKeyWhereDecodingIsStrict() {
     ProtocolException e =
         assertThrows(
             ProtocolException.class,
             () ->
-                Json.decodeTargetGroups(
-                    "nodes/p1/targets/web", utf8("[{\"targets\":[\"a:1\"],\"lables\":{}}]")));
+                Json.decode(
+                    "config/jobs/web",
+                    utf8("[{\"targets\":[\"a:1\"],\"lables\":{}}]"),
+                    new TypeReference<List<TargetGroup>>() {}));
     assertTrue(
-        e.getMessage().startsWith("nodes/p1/targets/web: unknown field \"lables\""),
-        e.getMessage());
+        e.getMessage().startsWith("config/jobs/web: unknown field \"lables\""), e.getMessage());
+  }
+
+  @Test
+  void whatAnotherVersionWroteIsReadIgnoringUnknownFields() {
+    assertEquals(
+        List.of(TargetGroup.of("a:1", Map.of("env", "prod"))),
+        Json.decodeTargetGroups(
+            "nodes/p1/targets/web",
+            utf8("[{\"targets\":[\"a:1\"],\"labels\":{\"env\":\"prod\"},\"new\":{}}]")));
+    NodeManifest m =
+        Json.decodeWire(
+            "nodes/p1/manifest",
+            utf8("{\"generation\":2,\"epoch\":1,\"parts\":{},\"future\":[1]}"),
+            NodeManifest.class);
+    assertEquals(2, m.generation());
+    assertEquals(0, m.format());
+    // what the field is for still holds: a bad value is an error, not ignored
+    assertThrows(
+        ProtocolException.class,
+        () ->
+            Json.decodeWire(
+                "nodes/p1/manifest",
+                utf8("{\"generation\":-1,\"epoch\":1,\"parts\":{},\"future\":[1]}"),
+                NodeManifest.class));
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.Parts;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.Version;
 import io.promeshard.protocol.consul.KvEntry;
 import java.util.HashMap;
 import java.util.List;
@@ -47,12 +48,25 @@ public final class SnapshotReader {
     }
     NodeManifest manifest;
     try {
-      manifest = Json.decode(layout.manifest(node), manifestBytes, NodeManifest.class);
+      manifest = Json.decodeWire(layout.manifest(node), manifestBytes, NodeManifest.class);
       if (manifest == null) {
         return new Snapshot.Malformed(layout.manifest(node) + ": null manifest");
       }
     } catch (ProtocolException e) {
       return new Snapshot.Malformed(e.getMessage());
+    }
+    if (!manifest.readable()) {
+      return new Snapshot.Malformed(
+          layout.manifest(node)
+              + ": generation "
+              + manifest.generation()
+              + " has manifest format "
+              + manifest.format()
+              + ", newer than this agent ("
+              + Version.get()
+              + ") reads ("
+              + NodeManifest.FORMAT
+              + "): upgrade the agent; its files stay as they are");
     }
     try {
       NodeShare share = Parts.assemble(manifest, values);

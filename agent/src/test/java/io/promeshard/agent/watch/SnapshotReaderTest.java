@@ -139,6 +139,57 @@ class SnapshotReaderTest {
         p.error().startsWith("prome-shard/nodes/p1/ generation 2: targets/web: "), p.error());
   }
 
+  @Test
+  void fieldsANewerCoordinatorAddsAreIgnored() {
+    // a newer coordinator adds a field to the manifest, to a target group and to a rule
+    byte[] targets =
+        "[{\"targets\":[\"10.0.0.1:80\"],\"labels\":{\"env\":\"prod\"},\"scrape\":{\"x\":1}}]"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] rules =
+        "[{\"record\":\"job:up:sum\",\"expr\":\"sum(up)\",\"owner\":\"team-a\"}]"
+            .getBytes(StandardCharsets.UTF_8);
+    String manifest =
+        "{\"generation\":9,\"epoch\":3,\"parts\":{\"rules/heavy\":\""
+            + Checksums.sha256Hex(rules)
+            + "\",\"targets/web\":\""
+            + Checksums.sha256Hex(targets)
+            + "\"},\"written_at\":\"now\",\"placement\":{\"load\":0.5}}";
+    List<KvEntry> entries =
+        List.of(
+            entry(LAYOUT.part("p1", "targets/web"), targets),
+            entry(LAYOUT.part("p1", "rules/heavy"), rules),
+            entry(LAYOUT.manifest("p1"), manifest.getBytes(StandardCharsets.UTF_8)));
+    Snapshot.Complete c = assertInstanceOf(Snapshot.Complete.class, READER.read(entries));
+    assertEquals(9, c.generation());
+    assertEquals(
+        new NodeShare(
+            Map.of("web", List.of(TargetGroup.of("10.0.0.1:80", Map.of("env", "prod")))),
+            Map.of("heavy", List.of(new RecordRule("job:up:sum", "sum(up)")))),
+        c.share());
+  }
+
+  @Test
+  void aManifestFormatNewerThanThisAgentReadsIsRefusedWithAnUpgradeHint() {
+    List<KvEntry> entries = new ArrayList<>(entries(SHARE, 4, false));
+    SortedMap<PartKey, byte[]> parts = Parts.encode(SHARE);
+    entries.add(
+        entry(
+            LAYOUT.manifest("p1"),
+            Json.encode(
+                new NodeManifest(
+                    4, 1, Parts.checksums(parts), "now", Map.of(), NodeManifest.FORMAT + 1))));
+    Snapshot.Malformed m = assertInstanceOf(Snapshot.Malformed.class, READER.read(entries));
+    assertTrue(m.error().contains("manifest format " + (NodeManifest.FORMAT + 1)), m.error());
+    assertTrue(m.error().contains("upgrade the agent"), m.error());
+  }
+
+  @Test
+  void theBaseFormatIsNotWrittenSoOlderAgentsStillReadTheManifest() {
+    String json =
+        new String(Json.encode(new NodeManifest(1, 1, Map.of(), "now")), StandardCharsets.UTF_8);
+    assertTrue(!json.contains("format"), json);
+  }
+
   private static List<KvEntry> entries(NodeShare share, long generation, boolean withManifest) {
     SortedMap<PartKey, byte[]> parts = Parts.encode(share);
     List<KvEntry> out = new ArrayList<>();

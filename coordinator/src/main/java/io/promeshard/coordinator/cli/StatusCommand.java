@@ -4,6 +4,7 @@ import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
@@ -94,7 +95,11 @@ public final class StatusCommand implements Callable<Integer> {
         fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
     for (String node : nodes) {
       NodeShare share = shares.getOrDefault(node, NodeShare.empty());
-      long published = stored.nodes().containsKey(node) ? stored.nodes().get(node).generation() : 0;
+      StoredNode storedNode = stored.nodes().get(node);
+      long published =
+          storedNode == null || storedNode.manifest() == null
+              ? 0
+              : storedNode.manifest().generation();
       NodeStatus agent = agents.get(node);
       String applied = agent == null ? "-" : String.valueOf(agent.appliedGeneration());
       String lag =

@@ -19,6 +19,11 @@ import java.util.TreeSet;
  * caller supplies the epoch and the timestamp. A node whose parts and manifest already match gets
  * no write at all, so a dispatch that changes nothing writes nothing. A node that is stored but no
  * longer desired gets an empty manifest (its agent removes its files) and its parts are deleted.
+ *
+ * <p>Generation and epoch never go backwards as an agent sees them: a new manifest's generation is
+ * one above the highest the node has stored or applied, and its epoch is the caller's or, when that
+ * is lower (the leader key was deleted and epochs restarted), the highest any node has stored or
+ * applied.
  */
 public final class PublishPlanner {
   private final KvLayout layout;
@@ -42,10 +47,18 @@ public final class PublishPlanner {
     List<PublishPlan.KvWrite> manifests = new ArrayList<>();
     List<String> deletes = new ArrayList<>();
     Map<String, StoredNode> after = new TreeMap<>();
+    long manifestEpoch = epoch;
+    for (StoredNode n : stored.values()) {
+      manifestEpoch = Math.max(manifestEpoch, n.epoch());
+    }
     TreeSet<String> nodes = new TreeSet<>(desired.keySet());
     nodes.addAll(stored.keySet());
     for (String node : nodes) {
       StoredNode before = stored.getOrDefault(node, StoredNode.empty(node));
+      if (!desired.containsKey(node) && before.nothingStored()) {
+        // known only from an agent's status: nothing to remove
+        continue;
+      }
       NodeShare share = desired.getOrDefault(node, NodeShare.empty());
       SortedMap<PartKey, byte[]> encoded = Parts.encode(share, maxChunkBytes);
       Map<String, String> sums = new TreeMap<>();
@@ -72,11 +85,12 @@ public final class PublishPlanner {
       }
       NodeManifest manifest = before.manifest();
       if (!manifestCurrent) {
-        manifest = new NodeManifest(before.generation() + 1, epoch, sums, writtenAt, intervals);
+        manifest =
+            new NodeManifest(before.generation() + 1, manifestEpoch, sums, writtenAt, intervals);
         manifests.add(new PublishPlan.KvWrite(node, layout.manifest(node), Json.encode(manifest)));
       }
       stale.forEach(rel -> deletes.add(layout.part(node, rel)));
-      after.put(node, new StoredNode(node, sums, manifest));
+      after.put(node, before.publishing(sums, manifest));
     }
     return new PublishPlan(parts, manifests, deletes, after);
   }

@@ -4,6 +4,7 @@ import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.Fence;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,8 @@ public final class Publisher {
 
   /**
    * Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding
-   * assignments).
+   * assignments), and the generation and epoch each agent reports under {@code status/} having
+   * applied (so that numbering continues above them even if manifests were deleted).
    */
   public Stored readStored() throws IOException {
     List<KvEntry> entries = kv.list(layout.nodesDir(), 0, Duration.ZERO).value();
@@ -61,7 +64,7 @@ public final class Publisher {
       values.computeIfAbsent(node, n -> new HashMap<>());
       try {
         if (rel.equals(NodeManifest.KEY)) {
-          manifests.put(node, Json.decode(e.key(), e.value(), NodeManifest.class));
+          manifests.put(node, Json.decodeWire(e.key(), e.value(), NodeManifest.class));
         } else if (!rel.isEmpty()) {
           PartKey.parse(rel);
           sums.get(node).put(rel, Checksums.sha256Hex(e.value()));
@@ -71,10 +74,41 @@ public final class Publisher {
         log.warn("[publish] {}: unreadable, will be rewritten: {}", e.key(), ex.getMessage());
       }
     }
+    Map<String, NodeStatus> applied = readApplied();
     Map<String, StoredNode> nodes = new TreeMap<>();
-    sums.forEach(
-        (node, parts) -> nodes.put(node, new StoredNode(node, parts, manifests.get(node))));
+    TreeSet<String> names = new TreeSet<>(sums.keySet());
+    names.addAll(applied.keySet());
+    for (String node : names) {
+      NodeStatus status = applied.get(node);
+      nodes.put(
+          node,
+          new StoredNode(
+              node,
+              sums.getOrDefault(node, Map.of()),
+              manifests.get(node),
+              status == null ? 0 : status.appliedGeneration(),
+              status == null ? 0 : status.epoch()));
+    }
     return new Stored(nodes, values);
+  }
+
+  /** What each agent reports under {@code status/}; unreadable reports are skipped. */
+  private Map<String, NodeStatus> readApplied() throws IOException {
+    Map<String, NodeStatus> applied = new TreeMap<>();
+    for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {
+      if (e.key().equals(layout.coordinatorStatus()) || e.size() == 0) {
+        continue;
+      }
+      try {
+        NodeStatus status = Json.decode(e.key(), e.value(), NodeStatus.class);
+        if (e.key().equals(layout.nodeStatus(status.node()))) {
+          applied.put(status.node(), status);
+        }
+      } catch (ProtocolException ex) {
+        log.debug("[publish] {}: unreadable agent status: {}", e.key(), ex.getMessage());
+      }
+    }
+    return applied;
   }
 
   /**

@@ -7,20 +7,50 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What Consul holds for one node: the checksum of every stored part (relative key → sha256) and its
- * manifest (null when there is none). Built from a recursive read or from what the publisher wrote.
+ * What Consul holds for one node: the checksum of every stored part (relative key → sha256), its
+ * manifest (null when there is none), and the generation and epoch its agent last reported applying
+ * (0 when unknown). Built from a recursive read or from what the publisher wrote.
+ *
+ * <p>{@link #generation()} and {@link #epoch()} are the highest of the manifest's and the agent's
+ * figures: a manifest deleted by hand, or a leader key deleted so that the next term's epoch starts
+ * low again, must not make the next manifest look older than the one the agent applied.
  */
-public record StoredNode(String node, Map<String, String> parts, NodeManifest manifest) {
+public record StoredNode(
+    String node,
+    Map<String, String> parts,
+    NodeManifest manifest,
+    long appliedGeneration,
+    long appliedEpoch) {
   public StoredNode {
     Names.node(node);
     parts = Collections.unmodifiableMap(new TreeMap<>(parts));
+  }
+
+  public StoredNode(String node, Map<String, String> parts, NodeManifest manifest) {
+    this(node, parts, manifest, 0, 0);
   }
 
   public static StoredNode empty(String node) {
     return new StoredNode(node, Map.of(), null);
   }
 
+  /** The highest generation this node has seen, stored or applied. */
   public long generation() {
-    return manifest == null ? 0 : manifest.generation();
+    return Math.max(manifest == null ? 0 : manifest.generation(), appliedGeneration);
+  }
+
+  /** The highest epoch this node has seen, stored or applied. */
+  public long epoch() {
+    return Math.max(manifest == null ? 0 : manifest.epoch(), appliedEpoch);
+  }
+
+  /** Nothing stored under {@code nodes/<node>/}: known only from its agent's status. */
+  public boolean nothingStored() {
+    return manifest == null && parts.isEmpty();
+  }
+
+  /** This node as published by {@code written}, keeping what its agent reported. */
+  public StoredNode publishing(Map<String, String> writtenParts, NodeManifest written) {
+    return new StoredNode(node, writtenParts, written, appliedGeneration, appliedEpoch);
   }
 }

@@ -147,4 +147,40 @@ class PublishPlannerTest {
     assertEquals(List.of("prome-shard/nodes/p1/targets/web"), keys(repair.parts()));
     assertTrue(repair.manifests().isEmpty());
   }
+
+  @Test
+  void aManifestDeletedByHandIsRewrittenAboveTheGenerationTheAgentApplied() {
+    // nodes/p1/ was emptied by hand; the agent still reports generation 9 of epoch 4
+    Map<String, StoredNode> stored = Map.of("p1", new StoredNode("p1", Map.of(), null, 9, 4));
+    PublishPlan plan = planner.plan(Map.of("p1", share(targets("a", 3))), stored, 4, "t");
+    NodeManifest m = Json.decode("m", plan.manifests().get(0).value(), NodeManifest.class);
+    assertEquals(10, m.generation());
+    assertEquals(4, m.epoch());
+  }
+
+  @Test
+  void aTermWhoseEpochRestartedLowPublishesAtTheHighestEpochSeen() {
+    // the leader key was deleted: the new term got epoch 1, but p1 holds epoch 7 and p2 applied 8
+    PublishPlan first = planner.plan(Map.of("p1", share(targets("a", 3))), Map.of(), 7, "t");
+    Map<String, StoredNode> stored =
+        Map.of("p1", first.after().get("p1"), "p2", new StoredNode("p2", Map.of(), null, 3, 8));
+    PublishPlan plan =
+        planner.plan(
+            Map.of("p1", share(targets("b", 3)), "p2", share(targets("c", 2))), stored, 1, "t");
+    for (PublishPlan.KvWrite w : plan.manifests()) {
+      NodeManifest m = Json.decode("m", w.value(), NodeManifest.class);
+      assertEquals(8, m.epoch(), w.key());
+    }
+    assertEquals(
+        List.of(2L, 4L),
+        plan.manifests().stream()
+            .map(w -> Json.decode("m", w.value(), NodeManifest.class).generation())
+            .toList());
+  }
+
+  @Test
+  void aNodeKnownOnlyFromItsStatusGetsNoWriteWhenNotDesired() {
+    Map<String, StoredNode> stored = Map.of("gone", new StoredNode("gone", Map.of(), null, 5, 2));
+    assertTrue(planner.plan(Map.of(), stored, 3, "t").isEmpty());
+  }
 }

@@ -10,6 +10,8 @@ import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.protocol.Json;
+import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.KvEntry;
@@ -631,6 +633,63 @@ class CoordinatorTest {
     assertEquals(beforeTakeover, afterTakeover, "the takeover moved targets");
     fleet.putKv("prome-shard/config/jobs/web", staticJob(700, "10.1.", null));
     awaitOwners("new leader publishes edits", 700, o -> true);
+  }
+
+  @Test
+  void epochAndGenerationNeverGoBackwardsAfterTheLeaderKeyAndAManifestAreDeletedByHand()
+      throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    Coordinator first = start();
+    awaitOwners("first publishes", 300, o -> true);
+    first.close();
+    // a second term (epoch 2) with a few dispatches, so epochs and generations are above 1
+    Coordinator second = start();
+    Await.until(
+        WAIT,
+        "a second term",
+        () -> coordinatorStatus() != null && coordinatorStatus().epoch() == 2);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(320, "10.1.", null));
+    awaitOwners("edit published", 320, o -> true);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(340, "10.1.", null));
+    awaitOwners("edit published", 340, o -> true);
+    Map<String, NodeManifest> before = manifests();
+    NodeManifest p1 = before.get("p1");
+    fleet.kv.put(
+        "prome-shard/status/p1",
+        Json.encode(NodeStatus.of("p1", p1.generation(), p1.epoch(), List.of(), null, "", "t")));
+    second.close();
+    // an operator deletes the leader key (epochs of the next term restart at 1) and p1's manifest
+    fleet.kv.delete("prome-shard/leader");
+    fleet.kv.delete("prome-shard/nodes/p1/manifest");
+    start();
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(360, "10.1.", null));
+    awaitOwners("the next term publishes", 360, o -> true);
+    Map<String, NodeManifest> after = manifests();
+    long highestEpoch = before.values().stream().mapToLong(NodeManifest::epoch).max().orElseThrow();
+    assertEquals(2, highestEpoch);
+    for (Map.Entry<String, NodeManifest> e : after.entrySet()) {
+      NodeManifest was = before.get(e.getKey());
+      assertTrue(
+          e.getValue().epoch() >= highestEpoch,
+          e.getKey() + " epoch " + e.getValue().epoch() + " below " + highestEpoch);
+      assertTrue(
+          e.getValue().generation() > was.generation(),
+          e.getKey() + " generation " + e.getValue().generation() + " not above " + was);
+    }
+  }
+
+  private Map<String, NodeManifest> manifests() throws java.io.IOException {
+    Map<String, NodeManifest> out = new java.util.TreeMap<>();
+    for (KvEntry e : fleet.kv.list("prome-shard/nodes/", 0, Duration.ZERO).value()) {
+      if (e.key().endsWith("/manifest")) {
+        out.put(
+            e.key().substring("prome-shard/nodes/".length(), e.key().lastIndexOf('/')),
+            Json.decode(e.key(), e.value(), NodeManifest.class));
+      }
+    }
+    return out;
   }
 
   private CoordinatorStatus coordinatorStatus() {

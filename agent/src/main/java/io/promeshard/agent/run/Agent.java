@@ -16,6 +16,7 @@ import io.promeshard.agent.status.AgentMetrics;
 import io.promeshard.agent.status.ConsulState;
 import io.promeshard.agent.status.StatusBook;
 import io.promeshard.agent.status.StatusWriter;
+import io.promeshard.agent.watch.ManifestOrder;
 import io.promeshard.agent.watch.ShareWatch;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotListener;
@@ -150,11 +151,21 @@ public final class Agent implements Closeable {
   }
 
   private SnapshotListener listener() {
+    ManifestOrder order = new ManifestOrder();
     return new SnapshotListener() {
       @Override
       public void onSnapshot(Snapshot snapshot, long index) {
         consulState.reached();
         metrics.consulUp(true);
+        if (snapshot instanceof Snapshot.Complete complete) {
+          order
+              .see(complete.manifest())
+              .ifPresent(
+                  regression -> {
+                    log.warn("[agent] {}: {}", config.node(), regression);
+                    metrics.manifestRegression();
+                  });
+        }
         loop.offer(snapshot);
       }
 

@@ -23,6 +23,7 @@ public final class AgentMetrics implements ApplyMetrics {
   private final Gauge consulUp;
   private final Gauge registered;
   private final Counter statusWriteErrors;
+  private final Counter manifestRegressions;
 
   public AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -74,6 +75,12 @@ public final class AgentMetrics implements ApplyMetrics {
         Counter.builder()
             .name("prome_shard_agent_status_write_errors_total")
             .help("Failed writes of status/<node>")
+            .register(registry);
+    manifestRegressions =
+        Counter.builder()
+            .name("prome_shard_agent_manifest_regressions_total")
+            .help(
+                "Manifests older (lower epoch or generation) than one seen before; applied anyway")
             .register(registry);
     for (String kind : new String[] {"targets", "rules"}) {
       filesWritten.initLabelValues(kind);
@@ -127,5 +134,9 @@ public final class AgentMetrics implements ApplyMetrics {
 
   public void statusWriteFailed() {
     statusWriteErrors.inc();
+  }
+
+  public void manifestRegression() {
+    manifestRegressions.inc();
   }
 }

@@ -208,6 +208,29 @@ class AgentEndToEndTest {
   }
 
   @Test
+  void aManifestOlderThanOneAppliedIsAppliedAndCounted() throws Exception {
+    Agent agent = start("e2e-older");
+    kv.writeManifest(
+        "e2e-older",
+        new io.promeshard.protocol.NodeManifest(
+            7, 3, kv.writeParts("e2e-older", share("web", "127.0.0.1:3003")), ""));
+    Await.until(WAIT, "generation 7 applied", () -> agent.status().appliedGeneration() == 7);
+    // the KV store went back (a snapshot restored): generation 2 of epoch 1
+    kv.writeManifest(
+        "e2e-older",
+        new io.promeshard.protocol.NodeManifest(
+            2, 1, kv.writeParts("e2e-older", share("web", "127.0.0.1:4004")), ""));
+    Await.until(WAIT, "generation 2 applied", () -> agent.status().appliedGeneration() == 2);
+    Path web = fileSd().resolve("web.json");
+    assertTrue(Files.readString(web).contains("127.0.0.1:4004"), Files.readString(web));
+    assertEquals(
+        1.0,
+        sample(
+            get("http://127.0.0.1:" + agent.opsPort() + "/metrics").body(),
+            "prome_shard_agent_manifest_regressions_total"));
+  }
+
+  @Test
   void withPromtoolARuleEvenPromtoolFindsBadIsLeftOutTheRestLoadsAndItIsReportedByName()
       throws Exception {
     Agent agent =

@@ -45,6 +45,15 @@ final class ConsulKv {
     }
   }
 
+  /** DELETE of one key, as an operator deletes it in the Consul UI. */
+  void delete(String key) {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/kv/" + key)).DELETE());
+    if (r.statusCode() != 200) {
+      throw new UncheckedIOException(
+          new IOException("DELETE " + key + ": HTTP " + r.statusCode() + " " + r.body()));
+    }
+  }
+
   /** Every key under {@code prefix} with its value (empty when none). */
   SortedMap<String, byte[]> tree(String prefix) {
     SortedMap<String, byte[]> out = new TreeMap<>();

@@ -1,0 +1,249 @@
+package io.promeshard.scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promeshard.protocol.Checksums;
+import io.promeshard.protocol.Json;
+import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeStatus;
+import io.promeshard.testkit.FreePorts;
+import io.promeshard.testkit.ManagedProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Faults of versions and numbering, with real processes (Consul, two Prometheus servers with their
+ * agents, one coordinator): a share written by a newer coordinator carrying fields this version
+ * does not know, and the leader key and a manifest deleted by hand. Each adds a row to {@link
+ * FaultTable}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeAndRenumberFaultTest {
+  private static final int SERVERS = 2;
+  private static final int TARGETS = 40;
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String JOB = "web";
+
+  private Fleet fleet;
+  private int port;
+  private Set<String> expected;
+  private ManagedProcess coordinator;
+
+  @RegisterExtension
+  final TestWatcher logsOnFailure =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          if (fleet != null) {
+            System.out.println(
+                "===== " + context.getDisplayName() + " failed; logs:\n" + fleet.logTails(60));
+          }
+        }
+      };
+
+  @BeforeAll
+  void startFleet() {
+    Path dir = Paths.get("target", "fault-logs", "upgrade").toAbsolutePath();
+    port = FreePorts.one();
+    expected = new TreeSet<>(Jobs.addresses(0, TARGETS, port));
+    fleet =
+        Fleet.start(
+            dir, SERVERS, Jobs.settings(Duration.ofSeconds(3)), Map.of(JOB, Jobs.spec(expected)));
+    coordinator = fleet.coordinators().start();
+    fleet.coordinators().awaitLeader(WAIT);
+    awaitSettled(expected);
+  }
+
+  @AfterAll
+  void stopFleet() {
+    if (fleet != null) {
+      fleet.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aShareFromANewerCoordinatorWithUnknownFieldsIsApplied() {
+    // the newer coordinator is simulated by hand while ours is stopped, so nothing overwrites it
+    coordinator.stop();
+    String node = "prom-1";
+    List<String> extra = Jobs.addresses(500, 5, port);
+    long generation = appliedGeneration(node);
+    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+      long begin = System.nanoTime();
+      writeNewerShare(node, extra, generation + 1);
+      Set<String> withExtra = new TreeSet<>(expected);
+      withExtra.addAll(extra);
+      awaitActive(withExtra);
+      Duration took = Duration.ofNanos(System.nanoTime() - begin);
+      assertEquals(generation + 1, appliedGeneration(node));
+      assertTrue(reader.reads() > 0, "the reader read nothing");
+      assertEquals(List.of(), reader.bad());
+      Placement active = fleet.active();
+      FaultTable.add(
+          new FaultTable.Row(
+              "rolling upgrade: share with fields this agent does not know",
+              lost(active, withExtra),
+              active.duplicates().size(),
+              reader.bad().size(),
+              took));
+    }
+    // our coordinator, back, reads that manifest leniently and puts the job's own targets back
+    coordinator = fleet.coordinators().start();
+    awaitSettled(expected);
+  }
+
+  @Test
+  @Order(2)
+  void afterTheLeaderKeyAndAManifestAreDeletedNumbersStillOnlyGoUp() {
+    Map<String, long[]> before = manifests();
+    long highestEpoch = before.values().stream().mapToLong(m -> m[1]).max().orElseThrow();
+    coordinator.kill();
+    fleet.kv().delete(fleet.layout().leader());
+    fleet.kv().delete(fleet.layout().manifest("prom-2"));
+    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+      long begin = System.nanoTime();
+      coordinator = fleet.coordinators().start();
+      fleet.coordinators().awaitLeader(WAIT);
+      Set<String> edited = new TreeSet<>(expected);
+      edited.addAll(Jobs.addresses(600, 10, port));
+      fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(edited));
+      awaitSettled(edited);
+      Duration took = Duration.ofNanos(System.nanoTime() - begin);
+      expected = edited;
+      Map<String, long[]> after = manifests();
+      for (String node : before.keySet()) {
+        long[] was = before.get(node);
+        long[] now = after.get(node);
+        assertTrue(now[0] > was[0], node + " generation " + now[0] + " not above " + was[0]);
+        assertTrue(now[1] >= highestEpoch, node + " epoch " + now[1] + " below " + highestEpoch);
+        assertEquals(now[0], appliedGeneration(node), node + " applied the latest");
+      }
+      assertTrue(reader.reads() > 0, "the reader read nothing");
+      assertEquals(List.of(), reader.bad());
+      Placement active = fleet.active();
+      FaultTable.add(
+          new FaultTable.Row(
+              "leader key and a manifest deleted by hand",
+              lost(active, edited),
+              active.duplicates().size(),
+              reader.bad().size(),
+              took));
+    }
+  }
+
+  /** Parts of {@code node} as a newer coordinator writes them: every JSON object grows a field. */
+  private void writeNewerShare(String node, List<String> extra, long generation) {
+    SortedMap<String, byte[]> tree = fleet.kv().tree(fleet.layout().nodeDir(node));
+    ObjectNode manifest = (ObjectNode) readTree(tree.get(fleet.layout().manifest(node)));
+    ObjectNode sums = manifest.putObject("parts");
+    for (Map.Entry<String, byte[]> e : tree.entrySet()) {
+      String rel = fleet.layout().relativeToNode(node, e.getKey());
+      if (rel == null || rel.isEmpty() || rel.equals(NodeManifest.KEY)) {
+        continue;
+      }
+      JsonNode groups = readTree(e.getValue());
+      for (JsonNode group : groups) {
+        ((ObjectNode) group).putObject("scrape").put("interval", "30s");
+      }
+      if (rel.equals("targets/" + JOB)) {
+        ObjectNode added = ((com.fasterxml.jackson.databind.node.ArrayNode) groups).addObject();
+        extra.forEach(added.putArray("targets")::add);
+        added.putObject("labels").put("kind", "synthetic");
+      }
+      byte[] value = Json.encode(groups);
+      fleet.kv().put(e.getKey(), new String(value, StandardCharsets.UTF_8));
+      sums.put(rel, Checksums.sha256Hex(value));
+    }
+    manifest.put("generation", generation);
+    manifest.putObject("placement").put("strategy", "load-aware");
+    fleet
+        .kv()
+        .put(
+            fleet.layout().manifest(node),
+            new String(Json.encode(manifest), StandardCharsets.UTF_8));
+  }
+
+  /** Per node {generation, epoch} of its manifest. */
+  private Map<String, long[]> manifests() {
+    Map<String, long[]> out = new TreeMap<>();
+    for (Fleet.Server s : fleet.servers()) {
+      byte[] value = fleet.kv().tree(fleet.layout().manifest(s.name())).get(manifestKey(s));
+      if (value != null) {
+        NodeManifest m = Json.decodeWire(manifestKey(s), value, NodeManifest.class);
+        out.put(s.name(), new long[] {m.generation(), m.epoch()});
+      }
+    }
+    return out;
+  }
+
+  private String manifestKey(Fleet.Server s) {
+    return fleet.layout().manifest(s.name());
+  }
+
+  private long appliedGeneration(String node) {
+    byte[] value =
+        fleet.kv().tree(fleet.layout().nodeStatus(node)).get(fleet.layout().nodeStatus(node));
+    return value == null ? -1 : Json.decode(node, value, NodeStatus.class).appliedGeneration();
+  }
+
+  private List<Path> outputDirs() {
+    List<Path> dirs = new ArrayList<>();
+    for (Fleet.Server s : fleet.servers()) {
+      dirs.add(s.dir().resolve("file_sd"));
+      dirs.add(s.dir().resolve("rules"));
+    }
+    return dirs;
+  }
+
+  private void awaitSettled(Set<String> targets) {
+    io.promeshard.testkit.Await.until(
+        WAIT,
+        "every target active exactly once: " + targets.size(),
+        () -> fleet.active().exactlyOnce(targets));
+  }
+
+  private void awaitActive(Set<String> targets) {
+    io.promeshard.testkit.Await.until(
+        WAIT, "targets active: " + targets.size(), () -> fleet.active().all().containsAll(targets));
+  }
+
+  private static int lost(Placement active, Set<String> targets) {
+    Set<String> missing = new TreeSet<>(targets);
+    missing.removeAll(active.all());
+    return missing.size();
+  }
+
+  private static JsonNode readTree(byte[] value) {
+    try {
+      return Json.MAPPER.readTree(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -28,9 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The scenarios the push-based system was demonstrated on, with real processes: Consul, three
@@ -55,20 +53,7 @@ class MultiServerScenarioTest {
   private Set<String> expected;
   private long coordinatorStarted;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println(
-                "===== "
-                    + context.getDisplayName()
-                    + " failed; process logs:\n"
-                    + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @BeforeAll
   void startFleet() throws IOException {

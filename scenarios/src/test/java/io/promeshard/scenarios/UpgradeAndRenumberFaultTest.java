@@ -31,9 +31,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Faults of versions and numbering, with real processes (Consul, two Prometheus servers with their
@@ -54,17 +52,7 @@ class UpgradeAndRenumberFaultTest {
   private Set<String> expected;
   private ManagedProcess coordinator;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println(
-                "===== " + context.getDisplayName() + " failed; logs:\n" + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @BeforeAll
   void startFleet() {

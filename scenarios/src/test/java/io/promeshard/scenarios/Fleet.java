@@ -4,6 +4,7 @@ import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulServer;
+import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import io.promeshard.testkit.PrometheusServer;
 import java.io.Closeable;
@@ -38,13 +39,16 @@ final class Fleet implements Closeable {
   private final Jars jars;
   private final KvLayout layout = KvLayout.defaults();
   private final List<Server> servers = new ArrayList<>();
+  private final AgentLaunch launch;
+  private final Map<String, Integer> agentOpsPorts = new TreeMap<>();
   private ConsulServer consul;
   private ConsulKv kv;
   private Coordinators coordinators;
 
-  private Fleet(Path dir, Jars jars) {
+  private Fleet(Path dir, Jars jars, AgentLaunch launch) {
     this.dir = dir;
     this.jars = jars;
+    this.launch = launch;
   }
 
   /**
@@ -52,7 +56,13 @@ final class Fleet implements Closeable {
    * their agents, and returns once every server's health check passes in Consul.
    */
   static Fleet start(Path dir, int count, String settings, Map<String, String> jobs) {
-    Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")));
+    return start(dir, count, settings, jobs, AgentLaunch.PLAIN);
+  }
+
+  /** As {@link #start(Path, int, String, Map)}, with agents started as {@code launch} says. */
+  static Fleet start(
+      Path dir, int count, String settings, Map<String, String> jobs, AgentLaunch launch) {
+    Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")), launch);
     try {
       fleet.consul = ConsulServer.start(dir.resolve("consul"));
       fleet.kv = new ConsulKv(fleet.consul.url());
@@ -99,6 +109,7 @@ final class Fleet implements Closeable {
     try {
       Files.createDirectories(fileSd);
       Files.createDirectories(rules);
+      launch.own(fileSd, rules);
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + serverDir, e);
     }
@@ -115,6 +126,11 @@ final class Fleet implements Closeable {
                 "      - files: ['" + fileSd + "/*.json']",
                 ""));
     Path agentYml = serverDir.resolve("agent.yml");
+    String listen = "";
+    if (launch.ops()) {
+      agentOpsPorts.put(name, FreePorts.one());
+      listen = "127.0.0.1:" + agentOpsPorts.get(name);
+    }
     try {
       Files.writeString(
           agentYml,
@@ -126,7 +142,7 @@ final class Fleet implements Closeable {
               "file_sd_dir: '" + fileSd + "'",
               "rules_dir: '" + rules + "'",
               "prometheus_url: '" + prometheus.url() + "'",
-              "listen: ''",
+              "listen: '" + listen + "'",
               ""),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -135,7 +151,7 @@ final class Fleet implements Closeable {
     ManagedProcess agent =
         ManagedProcess.start(
             "agent-" + name,
-            Jars.command(jars.agent(), "run", "--config", agentYml.toString()),
+            launch.command(Jars.command(jars.agent(), "run", "--config", agentYml.toString())),
             Map.of(),
             serverDir.resolve("agent.log"));
     return new Server(name, serverDir, prometheus, agent);
@@ -150,6 +166,18 @@ final class Fleet implements Closeable {
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no server " + name));
+  }
+
+  /**
+   * The loopback port of the agent of {@code name}'s /metrics and /healthz; only with a launch that
+   * serves them.
+   */
+  int agentOpsPort(String name) {
+    Integer port = agentOpsPorts.get(name);
+    if (port == null) {
+      throw new IllegalStateException("the agent of " + name + " serves no /metrics: " + launch);
+    }
+    return port;
   }
 
   Coordinators coordinators() {

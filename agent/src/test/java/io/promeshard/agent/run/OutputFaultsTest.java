@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promeshard.agent.config.Tuning;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
 import io.promeshard.testkit.FreePorts;
+import io.promeshard.testkit.PrometheusServer;
 import io.promeshard.testkit.Tmpfs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutputFaultsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final RecordRule UP = new RecordRule("job:up:sum", "sum by (job) (up)");
+  private static final RecordRule COUNT = new RecordRule("job:count:sum", "count(up)");
 
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   @TempDir Path root;
@@ -55,6 +59,65 @@ class OutputFaultsTest {
   void fullFileSdDirKeepsOldFilesLeavesNoTempFileAndConvergesOnceThereIsRoom() throws Exception {
     try (Tmpfs fs = Tmpfs.mount(root.resolve("file_sd"), "256k")) {
       fault("full-1", fs, fs::fill, fs::unfill, "No space left on device");
+    }
+  }
+
+  @Test
+  void readOnlyRulesDirIsNoRuleRejectionAndTheRulesLoadOnceItIsWritable() throws Exception {
+    String node = "readonly-rules";
+    Path fileSd = Files.createDirectories(root.resolve("file_sd"));
+    try (Tmpfs fs = Tmpfs.mount(root.resolve("rules"), "1m");
+        PrometheusServer prom =
+            AgentFixture.prometheus(root.resolve("prometheus"), fileSd, fs.dir());
+        Agent agent =
+            new Agent(
+                    AgentFixture.config(
+                        AgentFixture.yaml(consul.url(), node, fileSd, fs.dir(), prom.url())),
+                    tuning(),
+                    Agent.StopMode.DEREGISTER)
+                .start()) {
+      SharePublisher kv = new SharePublisher(consul.url());
+      String ops = "http://127.0.0.1:" + agent.opsPort();
+      kv.publish(node, new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
+      Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
+      byte[] before = Files.readAllBytes(fs.dir().resolve("heavy.yml"));
+
+      fs.readOnly();
+      kv.publish(node, new NodeShare(Map.of(), Map.of("heavy", List.of(UP, COUNT))), 2);
+      NodeStatus failing =
+          Await.value(
+              WAIT,
+              "status/" + node + " naming rules_dir and the error",
+              () ->
+                  kv.status(node)
+                      .filter(s -> s.lastError().contains("rules_dir " + fs.dir()))
+                      .filter(s -> s.lastError().contains("Read-only file system"))
+                      .orElse(null));
+      assertEquals(1, failing.appliedGeneration(), failing.toString());
+      assertEquals(List.of(), failing.rejectedRules(), "no rule is blamed: " + failing);
+      Await.until(
+          WAIT,
+          "a few retries",
+          () ->
+              sample(
+                      get(ops + "/metrics").body(),
+                      "prome_shard_agent_apply_failures_total{reason=\"output_unwritable\"}")
+                  >= 3);
+      assertArrayEquals(before, Files.readAllBytes(fs.dir().resolve("heavy.yml")));
+      assertEquals(
+          0.0,
+          sample(
+              get(ops + "/metrics").body(), "prome_shard_agent_reloads_total{result=\"failed\"}"),
+          "nothing was sent to Prometheus to be rejected");
+
+      fs.writable();
+      Await.until(
+          WAIT,
+          "generation 2 applied with no new publish",
+          () -> agent.status().appliedGeneration() == 2);
+      assertEquals(
+          Map.of("heavy", List.of("job:up:sum", "job:count:sum")), AgentFixture.loadedRules(prom));
+      assertEquals(List.of(), agent.status().rejectedRules());
     }
   }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.RecordRule;
@@ -16,14 +14,11 @@ import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
 import io.promeshard.testkit.PrometheusServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +47,7 @@ class PrometheusDownTest {
       String ops = "http://127.0.0.1:" + agent.opsPort();
       kv.publish(node, new NodeShare(Map.of(), Map.of("heavy", List.of(UP))), 1);
       Await.until(WAIT, "generation 1 applied", () -> agent.status().appliedGeneration() == 1);
-      assertEquals(Map.of("heavy", List.of("job:up:sum")), loadedRules(prom));
+      assertEquals(Map.of("heavy", List.of("job:up:sum")), AgentFixture.loadedRules(prom));
       String rulesBefore = Files.readString(rules().resolve("heavy.yml"));
 
       prom.kill();
@@ -101,7 +96,8 @@ class PrometheusDownTest {
       System.out.printf(
           "[prometheus down] rules loaded %d ms after Prometheus was back%n",
           Duration.ofNanos(System.nanoTime() - back).toMillis());
-      assertEquals(Map.of("heavy", List.of("job:up:sum", "job:count:sum")), loadedRules(prom));
+      assertEquals(
+          Map.of("heavy", List.of("job:up:sum", "job:count:sum")), AgentFixture.loadedRules(prom));
       assertEquals(List.of(), agent.status().rejectedRules());
       Await.until(WAIT, "/healthz healthy", () -> get(ops + "/healthz").status() == 200);
       assertEquals(
@@ -147,17 +143,7 @@ class PrometheusDownTest {
   private PrometheusServer prometheus() throws IOException {
     Files.createDirectories(fileSd());
     Files.createDirectories(rules());
-    return PrometheusServer.start(
-        root.resolve("prometheus"),
-        String.join(
-            "\n",
-            "global: {scrape_interval: 1h, evaluation_interval: 1h}",
-            "rule_files: ['" + rules() + "/*.yml']",
-            "scrape_configs:",
-            "  - job_name: fsd",
-            "    file_sd_configs:",
-            "      - files: ['" + fileSd() + "/*.json']",
-            ""));
+    return AgentFixture.prometheus(root.resolve("prometheus"), fileSd(), rules());
   }
 
   private Agent agent(String node, PrometheusServer prom, String... extra) throws IOException {
@@ -176,22 +162,6 @@ class PrometheusDownTest {
   private static double reloads(String ops, String result) {
     return sample(
         get(ops + "/metrics").body(), "prome_shard_agent_reloads_total{result=\"" + result + "\"}");
-  }
-
-  private static Map<String, List<String>> loadedRules(PrometheusServer prom) {
-    Map<String, List<String>> out = new TreeMap<>();
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(prom.get("/api/v1/rules"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (JsonNode g : root.at("/data/groups")) {
-      List<String> names = new ArrayList<>();
-      g.get("rules").forEach(r -> names.add(r.get("name").asText()));
-      out.put(g.get("name").asText(), names);
-    }
-    return out;
   }
 
   private static String read(Path p) {

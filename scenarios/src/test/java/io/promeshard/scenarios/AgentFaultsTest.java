@@ -13,6 +13,7 @@ import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.Parts;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.FreePorts;
+import io.promeshard.testkit.Tmpfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,11 +51,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Faults under one agent, with the real processes: Consul, two Prometheus servers each with an
- * agent (the shaded jar, not root, serving /healthz) and a coordinator. An agent that cannot write
- * its file_sd directory, and a Prometheus that is down while its rules change: in both the old
- * files stay whole, the agent says so (status in KV, metric, /healthz) and retries, and once the
- * fault ends the files follow the generation published during the fault, with no new one from the
- * coordinator. Each test adds its row to the {@link FaultTable}.
+ * agent (the shaded jar, not root, serving /healthz, file_sd on a small tmpfs) and a coordinator.
+ * An agent that cannot write its file_sd directory (no permission, disk full), and a Prometheus
+ * that is down while its rules change: in each the old files stay whole, the agent says so (status
+ * in KV, metric, /healthz) and retries, and once the fault ends the files follow the generation
+ * published during the fault, with no new one from the coordinator. Each test adds its row to the
+ * {@link FaultTable}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +68,7 @@ class AgentFaultsTest {
   /** Longer than any fault here: a Prometheus that is down keeps its share meanwhile. */
   private static final Duration FLAP_HOLD = Duration.ofSeconds(90);
 
+  private static final String FILE_SD_TMPFS = "512k";
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String JOB = "web";
   private static final HttpClient HTTP =
@@ -99,7 +102,7 @@ class AgentFaultsTest {
             SERVERS,
             Jobs.settings(FLAP_HOLD),
             Map.of(JOB, Jobs.spec(expected)),
-            AgentLaunch.unprivilegedWithOps());
+            AgentLaunch.unprivilegedWithOps(FILE_SD_TMPFS));
     try {
       fleet.coordinators().start();
       fleet.coordinators().awaitLeader(WAIT);
@@ -120,40 +123,64 @@ class AgentFaultsTest {
 
   @Test
   @Order(1)
-  void anUnwritableFileSdDirKeepsOldFilesIsReportedAndConvergesWithoutANewGeneration()
-      throws Exception {
-    Fleet.Server victim = fleet.server("prom-1");
+  void anUnwritableFileSdDirKeepsOldFilesIsReportedAndConvergesWithoutANewGeneration() {
+    Path fileSd = fleet.server("prom-1").dir().resolve("file_sd");
+    outputFault(
+        "agent: file_sd dir unwritable (agent not root, dir chmod 555)",
+        "prom-1",
+        () -> chmod(fileSd, "r-xr-xr-x"),
+        () -> chmod(fileSd, "rwxr-xr-x"),
+        "permission denied");
+  }
+
+  @Test
+  @Order(3)
+  void aFullFileSdDirKeepsOldFilesLeavesNoTempFileAndConvergesOnceThereIsRoom() {
+    Tmpfs fs = fleet.fileSdTmpfs("prom-2");
+    outputFault(
+        "agent: file_sd dir full (tmpfs " + FILE_SD_TMPFS + ", ENOSPC)",
+        "prom-2",
+        fs::fill,
+        fs::unfill,
+        "No space left on device");
+  }
+
+  /**
+   * Starts a fault on the file_sd directory of {@code node}, adds 20 targets to the job (a new
+   * generation gives {@code node} some), checks what the agent keeps and reports during the fault,
+   * ends it, and checks the files converge to that same generation.
+   */
+  private void outputFault(String fault, String node, Runnable start, Runnable end, String error) {
+    Fleet.Server victim = fleet.server(node);
     Path fileSd = victim.dir().resolve("file_sd");
     Map<String, byte[]> before = contents(fileSd);
-    long generationBefore = manifest(victim.name()).generation();
-
-    List<String> added = Jobs.addresses(TARGETS, 20, syntheticPort);
+    long generationBefore = manifest(node).generation();
+    List<String> added = Jobs.addresses(expected.size(), 20, syntheticPort);
     Set<String> edited = new TreeSet<>(expected);
     edited.addAll(added);
-    long converged;
-    long generation;
     try (OutputReader reader = OutputReader.watching(outputDirs())) {
-      Files.setPosixFilePermissions(fileSd, PosixFilePermissions.fromString("r-xr-xr-x"));
+      long generation;
+      start.run();
       try {
         fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(edited));
         Await.until(
             WAIT,
-            "a generation giving " + victim.name() + " some of the added targets",
+            "a generation giving " + node + " some of the added targets",
             () -> {
-              NodeShare s = publishedShare(victim.name());
+              NodeShare s = publishedShare(node);
               return s != null && addresses(s).stream().anyMatch(added::contains);
             });
-        generation = manifest(victim.name()).generation();
+        generation = manifest(node).generation();
         assertTrue(generation > generationBefore, generation + " after " + generationBefore);
         NodeStatus failing =
             Await.value(
                 WAIT,
-                "status/" + victim.name() + " naming the directory and the error",
+                "status/" + node + " naming the directory and the error",
                 () -> {
-                  NodeStatus s = status(victim.name());
+                  NodeStatus s = status(node);
                   return s != null
                           && s.lastError().contains(fileSd.toString())
-                          && s.lastError().contains("permission denied")
+                          && s.lastError().contains(error)
                       ? s
                       : null;
                 });
@@ -161,7 +188,7 @@ class AgentFaultsTest {
         String health =
             Await.value(
                 WAIT,
-                "/healthz of " + victim.name() + " degraded",
+                "/healthz of " + node + " degraded",
                 () -> {
                   HttpResponse<String> r = agentGet(victim, "/healthz");
                   return r.statusCode() == 503 ? r.body() : null;
@@ -170,35 +197,42 @@ class AgentFaultsTest {
         assertTrue(health.contains(fileSd.toString()), health);
         Await.until(
             WAIT,
-            "the agent retrying (3 failed attempts)",
+            "the agent retrying (2 failed attempts)",
             () ->
-                metric(victim, "prome_shard_agent_apply_failures_total", "output_unwritable") >= 3);
+                metric(victim, "prome_shard_agent_apply_failures_total", "output_unwritable") >= 2);
         assertEquals(1.0, metric(victim, "prome_shard_agent_apply_stalled", "output_unwritable"));
-        assertEquals(before.keySet(), contents(fileSd).keySet(), "no new file, no temp file");
+        Map<String, byte[]> during = contents(fileSd);
+        during.remove(Tmpfs.fillerName());
+        assertEquals(before.keySet(), during.keySet(), "no new file, no temp file");
         before.forEach(
             (name, bytes) ->
-                assertTrue(
-                    Arrays.equals(bytes, contents(fileSd).get(name)),
-                    name + " changed while unwritable"));
+                assertTrue(Arrays.equals(bytes, during.get(name)), name + " changed in the fault"));
       } finally {
-        Files.setPosixFilePermissions(fileSd, PosixFilePermissions.fromString("rwxr-xr-x"));
+        end.run();
       }
-      converged = System.nanoTime();
+      long ended = System.nanoTime();
       awaitSettled(edited);
-      final long g = generation;
       Await.until(
           WAIT,
-          "status/" + victim.name() + " at generation " + g + " without error",
+          "status/" + node + " at generation " + generation + " without error",
           () -> {
-            NodeStatus s = status(victim.name());
-            return s != null && s.appliedGeneration() == g && s.lastError().isEmpty();
+            NodeStatus s = status(node);
+            return s != null && s.appliedGeneration() == generation && s.lastError().isEmpty();
           });
-      Duration took = Duration.ofNanos(System.nanoTime() - converged);
-      assertEquals(generation, manifest(victim.name()).generation(), "no new generation");
+      Duration took = Duration.ofNanos(System.nanoTime() - ended);
+      assertEquals(generation, manifest(node).generation(), "no new generation");
       assertEquals(0.0, metric(victim, "prome_shard_agent_apply_stalled", "output_unwritable"));
       assertEquals(200, agentGet(victim, "/healthz").statusCode());
       expected.addAll(added);
-      addRow("agent: file_sd dir unwritable (agent not root, dir chmod 555)", reader, took);
+      addRow(fault, reader, took);
+    }
+  }
+
+  private static void chmod(Path dir, String permissions) {
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(permissions));
+    } catch (IOException e) {
+      throw new UncheckedIOException("chmod " + permissions + " " + dir, e);
     }
   }
 
@@ -239,10 +273,10 @@ class AgentFaultsTest {
       assertTrue(health.contains("degraded: Prometheus does not answer the reload"), health);
       Await.until(
           WAIT,
-          "the agent retrying the reload (3 failed attempts)",
+          "the agent retrying the reload (2 failed attempts)",
           () ->
               metric(victim, "prome_shard_agent_apply_failures_total", "prometheus_unreachable")
-                  >= 3);
+                  >= 2);
       assertEquals(
           0.0,
           metric(victim, "prome_shard_agent_reloads_total", "failed"),

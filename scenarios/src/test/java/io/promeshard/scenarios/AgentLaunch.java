@@ -10,16 +10,21 @@ import java.util.List;
 /**
  * How {@link Fleet} starts each agent process: as the test's own user or, for faults that need an
  * agent permissions apply to, as user and group 65534 (nobody) through {@code setpriv} when the
- * tests run as root (as here and in CI; a non-root test user is unprivileged already); and whether
- * the agent serves {@code /metrics} and {@code /healthz} on a loopback port.
+ * tests run as root (as here and in CI; a non-root test user is unprivileged already); whether the
+ * agent serves {@code /metrics} and {@code /healthz} on a loopback port; and whether each file_sd
+ * directory is a tmpfs of {@code fileSdTmpfs} bytes (e.g. {@code 512k}; null: no), which a test can
+ * fill to the last byte.
  */
-record AgentLaunch(boolean unprivileged, boolean ops) {
-  static final AgentLaunch PLAIN = new AgentLaunch(false, false);
+record AgentLaunch(boolean unprivileged, boolean ops, String fileSdTmpfs) {
+  static final AgentLaunch PLAIN = new AgentLaunch(false, false, null);
   static final int NOBODY = 65534;
 
-  /** An agent that is not root (so file permissions hold for it) and serves /healthz. */
-  static AgentLaunch unprivilegedWithOps() {
-    return new AgentLaunch(true, true);
+  /**
+   * An agent that is not root (so file permissions hold for it), serves /healthz, and writes
+   * file_sd files to a tmpfs of {@code fileSdTmpfs}.
+   */
+  static AgentLaunch unprivilegedWithOps(String fileSdTmpfs) {
+    return new AgentLaunch(true, true, fileSdTmpfs);
   }
 
   /** {@code command} run as this launch says. */

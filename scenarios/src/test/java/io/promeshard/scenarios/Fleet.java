@@ -7,6 +7,7 @@ import io.promeshard.testkit.ConsulServer;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.Tmpfs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,7 @@ final class Fleet implements Closeable {
   private final List<Server> servers = new ArrayList<>();
   private final AgentLaunch launch;
   private final Map<String, Integer> agentOpsPorts = new TreeMap<>();
+  private final Map<String, Tmpfs> fileSdMounts = new TreeMap<>();
   private ConsulServer consul;
   private ConsulKv kv;
   private Coordinators coordinators;
@@ -109,6 +111,9 @@ final class Fleet implements Closeable {
     try {
       Files.createDirectories(fileSd);
       Files.createDirectories(rules);
+      if (launch.fileSdTmpfs() != null) {
+        fileSdMounts.put(name, Tmpfs.mount(fileSd, launch.fileSdTmpfs()));
+      }
       launch.own(fileSd, rules);
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + serverDir, e);
@@ -180,6 +185,15 @@ final class Fleet implements Closeable {
     return port;
   }
 
+  /** The tmpfs under {@code name}'s file_sd directory; only with a launch that mounts them. */
+  Tmpfs fileSdTmpfs(String name) {
+    Tmpfs fs = fileSdMounts.get(name);
+    if (fs == null) {
+      throw new IllegalStateException("no tmpfs under the file_sd of " + name + ": " + launch);
+    }
+    return fs;
+  }
+
   Coordinators coordinators() {
     return coordinators;
   }
@@ -244,5 +258,6 @@ final class Fleet implements Closeable {
     if (consul != null) {
       consul.close();
     }
+    fileSdMounts.values().forEach(Tmpfs::close);
   }
 }

@@ -46,10 +46,6 @@ final class ApplyRetry {
     return stalls;
   }
 
-  boolean stalled(Stall.Reason reason) {
-    return open.containsKey(reason);
-  }
-
   /** A step failed for {@code reason}: (re)schedules the retry with the next, longer delay. */
   void failed(Stall.Reason reason, String error) {
     failures++;

@@ -4,8 +4,10 @@ import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulServer;
+import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.Tmpfs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,13 +40,17 @@ final class Fleet implements Closeable {
   private final Jars jars;
   private final KvLayout layout = KvLayout.defaults();
   private final List<Server> servers = new ArrayList<>();
+  private final AgentLaunch launch;
+  private final Map<String, Integer> agentOpsPorts = new TreeMap<>();
+  private final Map<String, Tmpfs> fileSdMounts = new TreeMap<>();
   private ConsulServer consul;
   private ConsulKv kv;
   private Coordinators coordinators;
 
-  private Fleet(Path dir, Jars jars) {
+  private Fleet(Path dir, Jars jars, AgentLaunch launch) {
     this.dir = dir;
     this.jars = jars;
+    this.launch = launch;
   }
 
   /**
@@ -52,7 +58,13 @@ final class Fleet implements Closeable {
    * their agents, and returns once every server's health check passes in Consul.
    */
   static Fleet start(Path dir, int count, String settings, Map<String, String> jobs) {
-    Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")));
+    return start(dir, count, settings, jobs, AgentLaunch.PLAIN);
+  }
+
+  /** As {@link #start(Path, int, String, Map)}, with agents started as {@code launch} says. */
+  static Fleet start(
+      Path dir, int count, String settings, Map<String, String> jobs, AgentLaunch launch) {
+    Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")), launch);
     try {
       fleet.consul = ConsulServer.start(dir.resolve("consul"));
       fleet.kv = new ConsulKv(fleet.consul.url());
@@ -99,6 +111,10 @@ final class Fleet implements Closeable {
     try {
       Files.createDirectories(fileSd);
       Files.createDirectories(rules);
+      if (launch.fileSdTmpfs() != null) {
+        fileSdMounts.put(name, Tmpfs.mount(fileSd, launch.fileSdTmpfs()));
+      }
+      launch.own(fileSd, rules);
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + serverDir, e);
     }
@@ -115,6 +131,11 @@ final class Fleet implements Closeable {
                 "      - files: ['" + fileSd + "/*.json']",
                 ""));
     Path agentYml = serverDir.resolve("agent.yml");
+    String listen = "";
+    if (launch.ops()) {
+      agentOpsPorts.put(name, FreePorts.one());
+      listen = "127.0.0.1:" + agentOpsPorts.get(name);
+    }
     try {
       Files.writeString(
           agentYml,
@@ -126,7 +147,7 @@ final class Fleet implements Closeable {
               "file_sd_dir: '" + fileSd + "'",
               "rules_dir: '" + rules + "'",
               "prometheus_url: '" + prometheus.url() + "'",
-              "listen: ''",
+              "listen: '" + listen + "'",
               ""),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -135,7 +156,7 @@ final class Fleet implements Closeable {
     ManagedProcess agent =
         ManagedProcess.start(
             "agent-" + name,
-            Jars.command(jars.agent(), "run", "--config", agentYml.toString()),
+            launch.command(Jars.command(jars.agent(), "run", "--config", agentYml.toString())),
             Map.of(),
             serverDir.resolve("agent.log"));
     return new Server(name, serverDir, prometheus, agent);
@@ -150,6 +171,27 @@ final class Fleet implements Closeable {
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no server " + name));
+  }
+
+  /**
+   * The loopback port of the agent of {@code name}'s /metrics and /healthz; only with a launch that
+   * serves them.
+   */
+  int agentOpsPort(String name) {
+    Integer port = agentOpsPorts.get(name);
+    if (port == null) {
+      throw new IllegalStateException("the agent of " + name + " serves no /metrics: " + launch);
+    }
+    return port;
+  }
+
+  /** The tmpfs under {@code name}'s file_sd directory; only with a launch that mounts them. */
+  Tmpfs fileSdTmpfs(String name) {
+    Tmpfs fs = fileSdMounts.get(name);
+    if (fs == null) {
+      throw new IllegalStateException("no tmpfs under the file_sd of " + name + ": " + launch);
+    }
+    return fs;
   }
 
   Coordinators coordinators() {
@@ -216,5 +258,6 @@ final class Fleet implements Closeable {
     if (consul != null) {
       consul.close();
     }
+    fileSdMounts.values().forEach(Tmpfs::close);
   }
 }

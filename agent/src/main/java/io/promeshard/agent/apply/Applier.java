@@ -76,10 +76,11 @@ public final class Applier {
   }
 
   /**
-   * Writes the plan: target files first (throws ApplyException if one cannot be written), then the
-   * rule files as one transaction, reloading through {@code reloader} as the reload policy says
-   * (null: never). Rule failures (a rejected check, a failed reload, after which the previous rule
-   * files are back) are reported in the result, not thrown.
+   * Writes the plan: target files first (throws ApplyException naming file_sd_dir if one cannot be
+   * written; files already written stay, each whole), then the rule files as one transaction,
+   * reloading through {@code reloader} as the reload policy says (null: never). Rule failures (a
+   * rejected check, a failed reload, after which the previous rule files are back) are reported in
+   * the result, not thrown.
    */
   public ApplyResult apply(OutputPlan plan, Reloader reloader) throws ApplyException {
     List<FileChange> targets =
@@ -93,16 +94,29 @@ public final class Applier {
                 reloadRules ? reloader : null);
     ReloadResult reload = rules.reload();
     String error = rules.error();
+    ApplyResult.Failure failure = rules.failure();
     if (reload == null
         && error.isEmpty()
         && !targets.isEmpty()
         && reloader != null
         && config.reloadPolicy() == OutputConfig.ReloadPolicy.ANY_CHANGE) {
       reload = reloader.reload();
-      error = reload.ok() ? "" : "reload after target changes failed: " + reload.message();
+      error = reload.ok() ? "" : "reload after target changes failed: " + reload.describe();
+      failure =
+          reload.ok()
+              ? ApplyResult.Failure.NONE
+              : reload.unreachable()
+                  ? ApplyResult.Failure.UNREACHABLE
+                  : ApplyResult.Failure.REJECTED;
     }
     return new ApplyResult(
-        targets, rules.changes(), reload, rules.rolledBack(), error, installed(plan, rules));
+        targets,
+        rules.changes(),
+        reload,
+        rules.rolledBack(),
+        error,
+        failure,
+        installed(plan, rules));
   }
 
   private static <T> List<FileChange> planKind(

@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * empty and malformed snapshots change no file. When Prometheus rejects the rules, the applier
  * rolls them back; then the offending rules are singled out ({@link RuleSifter}), the rest is
  * applied, and the rejected ones are reported by name until the share changes them. Rules that
- * cannot be singled out stay rolled back, reported, and are retried with backoff. Errors never stop
- * the loop.
+ * cannot be singled out stay rolled back, reported, and are retried with backoff. Failures that say
+ * nothing about the share — an output directory that cannot be written, a Prometheus that does not
+ * answer the reload, a reload owed after target changes — keep the files in place and retry the
+ * latest share by themselves ({@link ApplyRetry}), without waiting for a new generation. Errors
+ * never stop the loop.
  */
 public final class ApplyLoop implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
@@ -67,6 +70,7 @@ public final class ApplyLoop implements Closeable {
   private TaskThread.Handle pendingRules;
   private TaskThread.Handle retryRules;
   private TaskThread.Handle retryStatus;
+  private final ApplyRetry retry;
 
   /**
    * {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs,
@@ -106,6 +110,7 @@ public final class ApplyLoop implements Closeable {
               book.applyError("internal error: " + e);
               report();
             });
+    this.retry = new ApplyRetry(node, thread, tuning.outputRetry(), metrics, this::retryLatest);
   }
 
   /**
@@ -143,6 +148,11 @@ public final class ApplyLoop implements Closeable {
     return book.current();
   }
 
+  /** What the loop is retrying by itself now (empty: nothing); any thread. */
+  public List<Stall> stalls() {
+    return retry.stalls();
+  }
+
   /**
    * Lets the apply in progress finish (files are never left half-applied), drops pending work,
    * stops the thread.
@@ -175,6 +185,15 @@ public final class ApplyLoop implements Closeable {
     }
   }
 
+  /** Applies the latest share again after a failure that passes by itself. */
+  private void retryLatest() {
+    if (latest != null) {
+      log.info("[apply] {}: retrying generation {}", node, latest.generation());
+      onComplete(latest);
+      report();
+    }
+  }
+
   private void onComplete(Snapshot.Complete c) {
     latest = c;
     if (installedRules == null || debounce.isZero() || reloadOn == ReloadOn.NEVER) {
@@ -201,8 +220,7 @@ public final class ApplyLoop implements Closeable {
     } else {
       cancel(pendingRules);
       if (wanted.equals(installedRules) || wanted.equals(siftedFrom)) {
-        book.applied(log, c, r);
-        metrics.applied(c.generation(), Instant.now());
+        appliedAll(c, r);
       }
     }
   }
@@ -242,12 +260,27 @@ public final class ApplyLoop implements Closeable {
     }
     ApplyResult r = applyPlan(plan, reloader);
     if (r == null) {
+      return; // file_sd_dir not writable: retried
+    }
+    if (passes(r)) {
+      // no verdict on the rules: they stay as installed before, and the whole share is retried
+      book.applyError(r.error());
+      reloadPending |= r.reload() != null && !plan.rulesChange();
       return;
     }
+    retry.cleared(Stall.Reason.OUTPUT_UNWRITABLE);
     boolean rulesRejected =
-        !r.ok() && plan.rulesChange() && (r.rolledBack() || r.ruleChanges().isEmpty());
+        r.failure() == ApplyResult.Failure.REJECTED
+            && plan.rulesChange()
+            && (r.rolledBack() || r.ruleChanges().isEmpty());
     if (rulesRejected && !knownBad) {
-      Sifted sifted = sift(c);
+      Sifted sifted;
+      try {
+        sifted = sift(c);
+      } catch (SiftInterrupted e) {
+        book.applyError(e.getMessage());
+        return;
+      }
       if (sifted != null) {
         r = sifted.result();
         share = sifted.applied();
@@ -271,15 +304,48 @@ public final class ApplyLoop implements Closeable {
       book.rulesError(siftedFrom == null ? "" : leftOut(siftedOut), c.share().rules());
       book.applyError(r.error());
     }
+    ReloadResult owed = null;
     if (reloadPending && r.reload() == null && reloader != null && !rulesRejected) {
-      ReloadResult rr = reloader.reload();
-      recordReload(rr);
-      book.applyError(rr.ok() ? "" : "reload after target changes failed: " + rr.message());
+      owed = reloader.reload();
+      recordReload(owed);
+    } else if (r.reload() != null && !plan.rulesChange()) {
+      owed = r.reload(); // the applier reloaded after target changes (reload_on: always)
     }
-    reloadPending = false;
+    reloadPending = owed != null && !owed.ok();
+    if (reloadPending) {
+      String error = "reload after target changes failed: " + owed.describe();
+      book.applyError(error);
+      if (!owed.unreachable()) {
+        retry.failed(Stall.Reason.RELOAD_FAILED, error);
+      }
+    }
     if (!rulesRejected && book.applyErrorText().isEmpty()) {
-      book.applied(log, c, r);
-      metrics.applied(c.generation(), Instant.now());
+      appliedAll(c, r);
+    }
+  }
+
+  /** Whether {@code r} failed for a reason that passes by itself (and is retried as it is). */
+  private static boolean passes(ApplyResult r) {
+    return r.failure() == ApplyResult.Failure.UNWRITABLE
+        || r.failure() == ApplyResult.Failure.UNREACHABLE;
+  }
+
+  /** Every file of {@code c} is in place and no reload is owed. */
+  private void appliedAll(Snapshot.Complete c, ApplyResult r) {
+    book.applied(log, c, r);
+    metrics.applied(c.generation(), Instant.now());
+    retry.clearedAll();
+  }
+
+  /**
+   * A trial apply of the sifting failed for a reason that says nothing about the rules; the sifting
+   * stops and the share is retried later.
+   */
+  private static final class SiftInterrupted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SiftInterrupted(String message) {
+      super(message);
     }
   }
 
@@ -292,7 +358,18 @@ public final class ApplyLoop implements Closeable {
    * back).
    */
   private Sifted sift(Snapshot.Complete c) {
-    List<NodeStatus.RejectedRule> bad = sifter.find(c.share(), this::trial);
+    List<NodeStatus.RejectedRule> bad;
+    try {
+      bad = sifter.find(c.share(), this::trial);
+    } catch (SiftInterrupted e) {
+      log.warn(
+          "[apply] {}: singling out rejected rules of generation {} stopped: {}",
+          node,
+          c.generation(),
+          e.getMessage());
+      putBackInstalled(c);
+      throw e;
+    }
     if (!bad.isEmpty()) {
       NodeShare rest = RuleSifter.without(c.share(), bad);
       OutputPlan plan = plan(rest);
@@ -316,25 +393,37 @@ public final class ApplyLoop implements Closeable {
         "[apply] {}: could not single out the rejected rules of generation {}",
         node,
         c.generation());
-    if (installedRules != null) {
-      // trials may have left a part of the rules installed: put back what was loaded before
-      applyPlan(
-          plan(
-              new NodeShare(
-                  c.share().targets(), installedRules.rules(), installedRules.intervals())),
-          reloader);
-    }
+    putBackInstalled(c);
     return null;
   }
 
-  /** Installs and loads {@code share}; true when Prometheus took it. */
+  /** Trials may have left a part of the rules installed: puts back what was loaded before. */
+  private void putBackInstalled(Snapshot.Complete c) {
+    if (installedRules != null) {
+      OutputPlan plan =
+          plan(
+              new NodeShare(
+                  c.share().targets(), installedRules.rules(), installedRules.intervals()));
+      if (plan != null) {
+        applyPlan(plan, reloader);
+      }
+    }
+  }
+
+  /**
+   * Installs and loads {@code share}; true when Prometheus took it, false when it rejected it.
+   * SiftInterrupted when the trial could not be written or Prometheus did not answer.
+   */
   private boolean trial(NodeShare share) {
     OutputPlan plan = plan(share);
     if (plan == null) {
       return false;
     }
     ApplyResult r = applyPlan(plan, reloader);
-    return r != null && r.ok();
+    if (r == null || passes(r)) {
+      throw new SiftInterrupted(r == null ? book.applyErrorText() : r.error());
+    }
+    return r.ok();
   }
 
   private static String leftOut(List<NodeStatus.RejectedRule> rules) {
@@ -387,6 +476,7 @@ public final class ApplyLoop implements Closeable {
       r = applier.apply(plan, withReloader);
     } catch (ApplyException | RuntimeException e) {
       failed("writing files", e);
+      retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, e.getMessage());
       return null;
     }
     metrics.filesWritten("targets", r.targetChanges().size());
@@ -396,6 +486,9 @@ public final class ApplyLoop implements Closeable {
     }
     book.files(r.files());
     book.applyError("");
+    if (r.failure() == ApplyResult.Failure.UNWRITABLE) {
+      retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, r.error());
+    }
     return r;
   }
 
@@ -410,8 +503,16 @@ public final class ApplyLoop implements Closeable {
   }
 
   private void recordReload(ReloadResult rr) {
-    metrics.reload(rr.ok());
+    metrics.reload(rr);
     book.reload(rr);
+    if (rr.unreachable()) {
+      retry.failed(Stall.Reason.PROMETHEUS_UNREACHABLE, rr.message());
+    } else {
+      retry.cleared(Stall.Reason.PROMETHEUS_UNREACHABLE);
+      if (rr.ok()) {
+        retry.cleared(Stall.Reason.RELOAD_FAILED);
+      }
+    }
   }
 
   private void report() {

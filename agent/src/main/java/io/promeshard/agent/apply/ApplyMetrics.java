@@ -15,5 +15,12 @@ public interface ApplyMetrics {
   /** {@code kind} is {@code targets} or {@code rules}. */
   void filesWritten(String kind, int count);
 
-  void reload(boolean ok);
+  /** A reload was answered ({@code ok} or not), or Prometheus did not answer it. */
+  void reload(ReloadResult result);
+
+  /** An apply step failed for {@code reason} (a {@link Stall.Reason#label()}) and is retried. */
+  void applyFailed(String reason);
+
+  /** Whether the loop is retrying because of {@code reason} (a {@link Stall.Reason#label()}). */
+  void stalled(String reason, boolean stalled);
 }

@@ -54,7 +54,7 @@ public final class AtomicFiles {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new IOException("reading " + file + ": " + e.getMessage(), e);
+      throw new IOException("reading " + file + ": " + reason(e), e);
     }
   }
 
@@ -81,7 +81,7 @@ public final class AtomicFiles {
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp, e);
       throw new IOException(
-          "writing " + target + " (temp " + temp.getFileName() + "): " + e.getMessage(), e);
+          "writing " + target + " (temp " + temp.getFileName() + "): " + reason(e), e);
     }
     return new Staged(abs, temp);
   }
@@ -95,7 +95,7 @@ public final class AtomicFiles {
       }
       return deleted;
     } catch (IOException e) {
-      throw new IOException("removing " + target + ": " + e.getMessage(), e);
+      throw new IOException("removing " + target + ": " + reason(e), e);
     }
   }
 
@@ -124,6 +124,17 @@ public final class AtomicFiles {
     } catch (NoSuchFileException | UnsupportedOperationException e) {
       // new file, or not a POSIX filesystem: keep the defaults from the umask
     }
+  }
+
+  /**
+   * The message of {@code e}, saying "permission denied" where Java's AccessDeniedException only
+   * names the file.
+   */
+  private static String reason(Exception e) {
+    if (e instanceof AccessDeniedException denied && denied.getReason() == null) {
+      return denied.getFile() + ": permission denied";
+    }
+    return String.valueOf(e.getMessage());
   }
 
   private static void deleteQuietly(Path temp, Exception cause) {
@@ -168,7 +179,7 @@ public final class AtomicFiles {
         if (!committed) {
           deleteQuietly(temp, e);
         }
-        throw new IOException("installing " + target + ": " + e.getMessage(), e);
+        throw new IOException("installing " + target + ": " + reason(e), e);
       }
     }
 

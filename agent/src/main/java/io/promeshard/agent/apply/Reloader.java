@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * Asks the local Prometheus to reload: {@code POST <reload_url>} with connect and read timeouts,
  * then reads {@code prometheus_config_last_reload_successful} from {@code /metrics} next to it. A
  * reload succeeds only when the POST returns 2xx and that gauge is 1; otherwise the result says
- * why. Never throws for HTTP or network failures.
+ * why, and whether Prometheus did not answer at all (connection refused, a timeout, HTTP 503 while
+ * it starts), which is no verdict on the rules. Never throws for HTTP or network failures.
  */
 public final class Reloader implements Closeable {
   public static final String DEFAULT_URL = "http://127.0.0.1:9090/-/reload";
   static final String RELOAD_GAUGE = "prometheus_config_last_reload_successful";
   private static final Logger log = LoggerFactory.getLogger(Reloader.class);
   private static final int MAX_BODY = 4096;
+  private static final int HTTP_UNAVAILABLE = 503;
 
   private final HttpUrl reloadUrl;
   private final HttpUrl metricsUrl;
@@ -79,15 +81,16 @@ public final class Reloader implements Closeable {
     try (Response resp = http.newCall(post).execute()) {
       if (!resp.isSuccessful()) {
         String body = body(resp);
-        return failed(
+        String message =
             "POST "
                 + reloadUrl
                 + " returned HTTP "
                 + resp.code()
-                + (body.isEmpty() ? "" : ": " + body));
+                + (body.isEmpty() ? "" : ": " + body);
+        return resp.code() == HTTP_UNAVAILABLE ? unreachable(message) : failed(message);
       }
     } catch (IOException e) {
-      return failed("POST " + reloadUrl + ": " + describe(e));
+      return unreachable("POST " + reloadUrl + ": " + describe(e));
     }
     return checkGauge();
   }
@@ -97,7 +100,8 @@ public final class Reloader implements Closeable {
         new Request.Builder().url(metricsUrl).header("Accept", "text/plain;version=0.0.4").build();
     try (Response resp = http.newCall(get).execute()) {
       if (!resp.isSuccessful()) {
-        return failed("reload accepted but GET " + metricsUrl + " returned HTTP " + resp.code());
+        String message = "reload accepted but GET " + metricsUrl + " returned HTTP " + resp.code();
+        return resp.code() == HTTP_UNAVAILABLE ? unreachable(message) : failed(message);
       }
       ResponseBody body = resp.body();
       Double value = gauge(body == null ? "" : body.string());
@@ -110,7 +114,7 @@ public final class Reloader implements Closeable {
       log.info("[reload] {}: ok", reloadUrl);
       return ReloadResult.ok("reloaded");
     } catch (IOException e) {
-      return failed("reload accepted but GET " + metricsUrl + ": " + describe(e));
+      return unreachable("reload accepted but GET " + metricsUrl + ": " + describe(e));
     }
   }
 
@@ -143,6 +147,11 @@ public final class Reloader implements Closeable {
   private ReloadResult failed(String message) {
     log.warn("[reload] {}: failed: {}", reloadUrl, message);
     return ReloadResult.failed(message);
+  }
+
+  private ReloadResult unreachable(String message) {
+    log.warn("[reload] {}: Prometheus did not answer: {}", reloadUrl, message);
+    return ReloadResult.unreachable(message);
   }
 
   private static String body(Response resp) {

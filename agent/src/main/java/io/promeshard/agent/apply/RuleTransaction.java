@@ -25,10 +25,15 @@ final class RuleTransaction {
   private static final Logger log = LoggerFactory.getLogger(RuleTransaction.class);
 
   /**
-   * The rule files changed (or rolled back), the reload that decided it (null: none), and the error
-   * ("" when none).
+   * The rule files changed (or rolled back), the reload that decided it (null: none), the error (""
+   * when none) and its kind.
    */
-  record Outcome(List<FileChange> changes, ReloadResult reload, boolean rolledBack, String error) {}
+  record Outcome(
+      List<FileChange> changes,
+      ReloadResult reload,
+      boolean rolledBack,
+      String error,
+      ApplyResult.Failure failure) {}
 
   private final Path dir;
   private final CheckCommand check;
@@ -50,14 +55,25 @@ final class RuleTransaction {
     } catch (ApplyException | IOException e) {
       String restored = previous.isEmpty() ? "" : restore();
       log.warn("[apply] {}: rule files not installed: {}", dir, e.getMessage());
-      return new Outcome(List.of(), null, !changes.isEmpty(), e.getMessage() + restored);
+      // an I/O failure is the directory's (read-only, full); an ApplyException is the check's
+      // verdict
+      String error =
+          e instanceof IOException
+              ? "rules_dir " + dir + ": " + e.getMessage() + restored
+              : e.getMessage() + restored;
+      return new Outcome(
+          List.of(),
+          null,
+          !changes.isEmpty(),
+          error,
+          e instanceof IOException ? ApplyResult.Failure.UNWRITABLE : ApplyResult.Failure.REJECTED);
     }
     if (changes.isEmpty() || reloader == null) {
-      return new Outcome(changes, null, false, "");
+      return new Outcome(changes, null, false, "", ApplyResult.Failure.NONE);
     }
     ReloadResult reload = reloader.reload();
     if (reload.ok()) {
-      return new Outcome(changes, reload, false, "");
+      return new Outcome(changes, reload, false, "", ApplyResult.Failure.NONE);
     }
     log.warn(
         "[apply] {}: reload failed, restoring {} previous rule files: {}",
@@ -68,11 +84,16 @@ final class RuleTransaction {
     ReloadResult again = reloader.reload();
     String error =
         "reload after rule changes failed: "
-            + reload.message()
+            + reload.describe()
             + "; previous rule files restored"
             + restored
             + (again.ok() ? " and reloaded" : "; reloading them failed too: " + again.message());
-    return new Outcome(changes, reload, true, error);
+    return new Outcome(
+        changes,
+        reload,
+        true,
+        error,
+        reload.unreachable() ? ApplyResult.Failure.UNREACHABLE : ApplyResult.Failure.REJECTED);
   }
 
   private void install(List<FileChange> rules, List<FileChange> changes)

@@ -116,7 +116,7 @@ public final class Agent implements Closeable {
             OpsServer.start(
                 config.listen(),
                 registry,
-                new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
+                new AgentHealth(consulState, loop::status, config.unhealthyAfter(), loop::stalls));
       }
       if (config.register()) {
         registration =

@@ -1,6 +1,8 @@
 package io.promeshard.agent.status;
 
 import io.promeshard.agent.apply.ApplyMetrics;
+import io.promeshard.agent.apply.ReloadResult;
+import io.promeshard.agent.apply.Stall;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,7 +11,8 @@ import java.time.Instant;
 /**
  * The agent's metrics, registered in one registry that {@code /metrics} serves: applied generation,
  * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
- * registration state, failed status writes. Registering twice in one registry throws
+ * registration state, failed status writes, and applies failing and retried by reason (output not
+ * writable, Prometheus not answering). Registering twice in one registry throws
  * IllegalArgumentException.
  */
 public final class AgentMetrics implements ApplyMetrics {
@@ -24,6 +27,8 @@ public final class AgentMetrics implements ApplyMetrics {
   private final Gauge registered;
   private final Counter statusWriteErrors;
   private final Counter manifestRegressions;
+  private final Counter applyFailures;
+  private final Gauge applyStalled;
 
   public AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -46,7 +51,7 @@ public final class AgentMetrics implements ApplyMetrics {
     reloads =
         Counter.builder()
             .name("prome_shard_agent_reloads_total")
-            .help("Prometheus reloads by result (ok, failed)")
+            .help("Prometheus reloads by result (ok, failed, unreachable: no answer)")
             .labelNames("result")
             .register(registry);
     snapshots =
@@ -82,10 +87,30 @@ public final class AgentMetrics implements ApplyMetrics {
             .help(
                 "Manifests older (lower epoch or generation) than one seen before; applied anyway")
             .register(registry);
+    applyFailures =
+        Counter.builder()
+            .name("prome_shard_agent_apply_failures_total")
+            .help(
+                "Apply steps failed for a reason that passes by itself and retried, by reason"
+                    + " (output_unwritable, prometheus_unreachable, reload_failed)")
+            .labelNames("reason")
+            .register(registry);
+    applyStalled =
+        Gauge.builder()
+            .name("prome_shard_agent_apply_stalled")
+            .help(
+                "1 while the agent keeps old files and retries because of this reason"
+                    + " (output_unwritable, prometheus_unreachable, reload_failed), else 0")
+            .labelNames("reason")
+            .register(registry);
+    for (Stall.Reason r : Stall.Reason.values()) {
+      applyFailures.initLabelValues(r.label());
+      applyStalled.labelValues(r.label()).set(0);
+    }
     for (String kind : new String[] {"targets", "rules"}) {
       filesWritten.initLabelValues(kind);
     }
-    for (String result : new String[] {"ok", "failed"}) {
+    for (String result : new String[] {"ok", "failed", "unreachable"}) {
       reloads.initLabelValues(result);
     }
     for (String result : new String[] {"complete", "incomplete", "malformed", "no_manifest"}) {
@@ -111,8 +136,18 @@ public final class AgentMetrics implements ApplyMetrics {
   }
 
   @Override
-  public void reload(boolean ok) {
-    reloads.labelValues(ok ? "ok" : "failed").inc();
+  public void reload(ReloadResult result) {
+    reloads.labelValues(result.ok() ? "ok" : result.unreachable() ? "unreachable" : "failed").inc();
+  }
+
+  @Override
+  public void applyFailed(String reason) {
+    applyFailures.labelValues(reason).inc();
+  }
+
+  @Override
+  public void stalled(String reason, boolean stalled) {
+    applyStalled.labelValues(reason).set(stalled ? 1 : 0);
   }
 
   @Override

@@ -67,11 +67,24 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
+      assertFalse(result.unreachable(), "Prometheus answered: a verdict on the config");
       assertEquals(
           "POST "
               + server.url("/prom/-/reload")
               + " returned HTTP 500: failed to reload config: bad rule",
           result.message());
+    }
+  }
+
+  @Test
+  void aPrometheusNotReadyYetIsUnreachableNotARejection() {
+    server.enqueue(new MockResponse().setResponseCode(503).setBody("Service Unavailable\n"));
+    try (Reloader r = reloader(Duration.ofSeconds(5))) {
+      ReloadResult result = r.reload();
+      assertFalse(result.ok());
+      assertTrue(result.unreachable(), result.toString());
+      assertTrue(
+          result.describe().startsWith("Prometheus did not answer: POST "), result.describe());
     }
   }
 
@@ -82,6 +95,7 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofSeconds(5))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
+      assertFalse(result.unreachable());
       assertEquals(
           "reload accepted but prometheus_config_last_reload_successful is 0.0", result.message());
     }
@@ -106,6 +120,7 @@ class ReloaderTest {
     try (Reloader r = reloader(Duration.ofMillis(300))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
+      assertTrue(result.unreachable(), "a timeout says nothing about the rules");
       assertTrue(
           result
               .message()
@@ -127,6 +142,7 @@ class ReloaderTest {
             Duration.ofSeconds(1))) {
       ReloadResult result = r.reload();
       assertFalse(result.ok());
+      assertTrue(result.unreachable(), "connection refused says nothing about the rules");
       assertTrue(result.message().contains("ConnectException"), result.message());
     }
   }

@@ -218,7 +218,9 @@ class AgentCliTest {
         2);
     Result reload = run("run", "--once", "--config", config("n1").toString());
     assertEquals(1, reload.code(), reload.out());
-    assertTrue(reload.err().contains("reload after rule changes failed: POST "), reload.err());
+    assertTrue(
+        reload.err().contains("reload after rule changes failed: Prometheus did not answer: POST "),
+        reload.err());
     assertFalse(Files.exists(rules().resolve("heavy.yml")), "the new rule file is rolled back");
     assertTrue(
         kv.status("n1").orElseThrow().lastError().startsWith("reload after rule changes failed"));

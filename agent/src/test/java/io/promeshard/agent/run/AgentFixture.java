@@ -1,11 +1,14 @@
 package io.promeshard.agent.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.Overrides;
 import io.promeshard.agent.config.Tuning;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.consul.WatchOptions;
 import io.promeshard.protocol.lifecycle.RetryPolicy;
+import io.promeshard.testkit.PrometheusServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,6 +106,41 @@ public final class AgentFixture {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A Prometheus reading file_sd files from {@code fileSd} and rule files from {@code rules},
+   * evaluating rarely (tests ask for the loaded rules, not their results).
+   */
+  public static PrometheusServer prometheus(Path dir, Path fileSd, Path rules) {
+    return PrometheusServer.start(
+        dir,
+        String.join(
+            "\n",
+            "global: {scrape_interval: 1h, evaluation_interval: 1h}",
+            "rule_files: ['" + rules + "/*.yml']",
+            "scrape_configs:",
+            "  - job_name: fsd",
+            "    file_sd_configs:",
+            "      - files: ['" + fileSd + "/*.json']",
+            ""));
+  }
+
+  /** The rule names per group that {@code prom} has loaded ({@code /api/v1/rules}). */
+  public static Map<String, List<String>> loadedRules(PrometheusServer prom) {
+    Map<String, List<String>> out = new TreeMap<>();
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(prom.get("/api/v1/rules"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (JsonNode g : root.at("/data/groups")) {
+      List<String> names = new ArrayList<>();
+      g.get("rules").forEach(r -> names.add(r.get("name").asText()));
+      out.put(g.get("name").asText(), names);
+    }
+    return out;
   }
 
   /** The value of the sample {@code name{labels}} in a text exposition, or -1 when absent. */

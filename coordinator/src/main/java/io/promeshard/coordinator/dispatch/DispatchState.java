@@ -174,7 +174,8 @@ public final class DispatchState {
    * This process became leader ({@code newTerm}) or stopped being leader ({@code null}). A new term
    * reads what is published at once. Losing the lock forgets what is published and the assignments
    * of the last dispatch: another leader may change both, so a later term continues from what it
-   * reads then, not from this term's view.
+   * reads then, not from this term's view. It also forgets this term's failures and hold: they are
+   * the new leader's to report, and a standby that kept them would stay unhealthy for good.
    */
   public DispatchState withTerm(Term newTerm, Instant now) {
     Builder b = edit();
@@ -184,6 +185,10 @@ public final class DispatchState {
     } else {
       b.published = null;
       b.previous = Map.of();
+      b.failures = 0;
+      b.problem = "";
+      b.hold = null;
+      b.holdSince = null;
     }
     return b.build();
   }

@@ -167,6 +167,9 @@ public final class Dispatcher extends Lifecycle {
 
   private DispatchState changeTerm(DispatchState s, DispatchState.Term term) {
     observer.leadership(term != null, term == null ? 0 : term.epoch());
+    if (term == null) {
+      observer.held(false); // a hold is the leader's to report
+    }
     return s.withTerm(term, clock.instant());
   }
 

@@ -268,6 +268,21 @@ class DispatchDecisionTest {
   }
 
   @Test
+  void aLeaderDeposedWhileFailingOrHeldStandsByHealthy() {
+    DispatchState failing =
+        ready(T0)
+            .dispatchTaken()
+            .afterPublishFailed("publish failed: connection refused", T0, Duration.ofSeconds(1));
+    DispatchState standby = failing.withTerm(null, T0.plusSeconds(30));
+    assertEquals(Health.ok("standby"), standby.health(), "the failures were the lost term's");
+    assertEquals("", standby.problem());
+    DispatchState held =
+        ready(T0).held(DispatchGuard.noMembers("prome-shard-node", StoredShares.empty()), T0);
+    assertNull(held.withTerm(null, T0).hold());
+    assertEquals(Health.ok("standby"), held.withTerm(null, T0).health());
+  }
+
+  @Test
   void aFailedPublishRetriesAfterItsBackoffUnlessNewInputComesFirst() {
     DispatchState s = ready(T0).dispatchTaken();
     DispatchState failed =

@@ -268,6 +268,26 @@ class DispatchDecisionTest {
   }
 
   @Test
+  void aFailedReadAtElectionIsRetriedAfterItsBackoffNotAResyncIntervalLater() {
+    DispatchState elected = ready(T0).withTerm(null, T0).withTerm(TERM, T0);
+    assertTrue(elected.resyncDue(T0));
+    DispatchState unread =
+        elected
+            .resyncTaken()
+            .afterReadFailed("connection refused", T0, Duration.ofSeconds(1))
+            .dispatchTaken();
+    assertEquals("published state not read yet", notReady(unread));
+    assertEquals(T0.plusSeconds(1), unread.nextWake());
+    assertTrue(unread.resyncDue(T0.plusSeconds(1)), "read again after the backoff");
+    DispatchState read =
+        unread
+            .resyncTaken()
+            .afterRead(
+                new DispatchState.Published(Map.of(), StoredShares.empty()), T0.plusSeconds(1));
+    assertTrue(read.dispatchDue(T0.plusSeconds(1)), "and the first dispatch follows at once");
+  }
+
+  @Test
   void aLeaderDeposedWhileFailingOrHeldStandsByHealthy() {
     DispatchState failing =
         ready(T0)

@@ -39,6 +39,9 @@ class PublishFailsHalfWayTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final KvLayout LAYOUT = KvLayout.defaults();
 
+  /** A resync so far away that only a read after each failure can explain a timely recovery. */
+  private static final String SETTINGS = "{\"flap_hold\": \"3s\", \"resync_interval\": \"10m\"}";
+
   /** The transactions that publish shares, not those taking the lock or writing status. */
   private static final String SHARE_TXN = "\"Key\":\"" + LAYOUT.nodesDir();
 
@@ -66,7 +69,7 @@ class PublishFailsHalfWayTest {
     Map<String, String> specs = new TreeMap<>();
     targets.forEach((job, addresses) -> specs.put(job, Jobs.spec(addresses)));
 
-    Fleet started = Fleet.start(dir, SERVERS, Jobs.settings(Duration.ofSeconds(3)), specs);
+    Fleet started = Fleet.start(dir, SERVERS, SETTINGS, specs);
     fleet = started;
     try (started;
         FailingProxy proxy = FailingProxy.start(fleet.consulUrl());
@@ -75,18 +78,23 @@ class PublishFailsHalfWayTest {
                 dir.resolve("coordinators"), fleet.jars().coordinator(), proxy.url(), LAYOUT);
         ManifestHistory history = ManifestHistory.watching(fleet.kv(), LAYOUT);
         OutputReader reader = OutputReader.watching(fileSdDirs())) {
-      proxy.failTxns(SHARE_TXN, 2, MAX_FAILURES);
+      // the read at election fails once: the first dispatch must follow the retried read, not
+      // wait for resync_interval (10 minutes here)
+      FailingProxy.Rule read =
+          proxy.fail(FailingProxy.Match.get("/v1/kv/" + LAYOUT.nodesDir()), 1, 1);
+      FailingProxy.Rule shares = proxy.fail(FailingProxy.Match.txn(SHARE_TXN), 2, MAX_FAILURES);
       long start = System.nanoTime();
       coordinators.start();
 
-      Await.until(WAIT, "the first publish failing at its second batch", () -> proxy.failed() > 0);
+      Await.until(WAIT, "the first publish failing at its second batch", () -> shares.failed() > 0);
+      assertEquals(1, read.failed(), "the read at election failed once");
       Map<String, Long> committed = generations();
       assertTrue(
           !committed.isEmpty() && committed.size() < SERVERS,
           "the failure came half-way, after some manifests committed: " + committed);
 
       // the jobs change while publishing fails: the retries plan with the edit
-      int failedBeforeEdit = proxy.failed();
+      int failedBeforeEdit = shares.failed();
       for (int j = 0; j < 2; j++) {
         List<String> edited = new ArrayList<>(targets.get(job(j)));
         edited.addAll(
@@ -98,10 +106,10 @@ class PublishFailsHalfWayTest {
       Await.until(
           WAIT,
           "two more failed publishes after the edit",
-          () -> proxy.failed() >= Math.min(failedBeforeEdit + 2, MAX_FAILURES));
-      int failures = proxy.failed();
+          () -> shares.failed() >= Math.min(failedBeforeEdit + 2, MAX_FAILURES));
+      int failures = shares.failed();
       long healed = System.nanoTime();
-      proxy.heal();
+      shares.heal();
 
       Set<String> expected = new TreeSet<>();
       targets.values().forEach(expected::addAll);
@@ -123,7 +131,7 @@ class PublishFailsHalfWayTest {
           new FaultTable.Row(
               "publish fails half-way (share txn 2 and the next "
                   + (failures - 1)
-                  + " fail, jobs edited meanwhile)",
+                  + " fail, jobs edited meanwhile; read at election fails once)",
               lost.size(),
               active.duplicates().size(),
               reader.bad().size(),

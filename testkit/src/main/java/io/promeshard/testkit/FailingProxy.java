@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -26,17 +27,79 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP proxy on loopback in front of a real Consul that fails chosen transactions, for the one
- * fault real Consul cannot be made to produce on cue: a {@code PUT /v1/txn} that fails after
- * earlier ones committed. Everything else (blocking queries included) is forwarded unchanged. Armed
- * with {@link #failTxns}, it answers HTTP 500 without forwarding (so nothing of that batch commits)
- * to matching transactions from the n-th on, at most {@code count} of them, until {@link #heal()};
- * a fault is therefore bounded in count. Closing stops the server.
+ * An HTTP proxy on loopback in front of a real Consul that fails chosen requests, for the faults
+ * real Consul cannot be made to produce on cue: a {@code PUT /v1/txn} that fails after earlier ones
+ * committed, a read that fails once. Everything else (blocking queries included) is forwarded
+ * unchanged. Each {@link Rule} answers HTTP 500 without forwarding (so nothing of a failed
+ * transaction commits) to the matching requests from the n-th on, {@code count} of them at most,
+ * until healed: every fault is bounded in count. Closing stops the server.
  */
 public final class FailingProxy implements Closeable {
   /** Headers the JDK client sets itself (or refuses), and hop-by-hop headers. */
   private static final Set<String> NOT_FORWARDED =
       Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
+
+  /** Requests a rule applies to: this method and path, with a body containing the given text. */
+  public record Match(String method, String path, String bodyContains) {
+    /** Transactions ({@code PUT /v1/txn}) whose body contains {@code text}, e.g. a key prefix. */
+    public static Match txn(String text) {
+      return new Match("PUT", "/v1/txn", text);
+    }
+
+    /** Reads of exactly {@code path}, e.g. {@code /v1/kv/prome-shard/nodes/}. */
+    public static Match get(String path) {
+      return new Match("GET", path, "");
+    }
+
+    boolean test(String requestMethod, String requestPath, String body) {
+      return method.equals(requestMethod)
+          && path.equals(requestPath)
+          && body.contains(bodyContains);
+    }
+  }
+
+  /** One armed fault and its counts. */
+  public static final class Rule {
+    private final Match match;
+    private final int nth;
+    private final int count;
+    private int matched;
+    private int failed;
+    private boolean healed;
+
+    private Rule(Match match, int nth, int count) {
+      this.match = match;
+      this.nth = nth;
+      this.count = count;
+    }
+
+    /** Matching requests fail no more: they are forwarded again. */
+    public synchronized void heal() {
+      healed = true;
+    }
+
+    /** Requests failed by this rule. */
+    public synchronized int failed() {
+      return failed;
+    }
+
+    /** Requests that matched this rule, failed or forwarded. */
+    public synchronized int matched() {
+      return matched;
+    }
+
+    private synchronized boolean fails(String method, String path, String body) {
+      if (healed || !match.test(method, path, body)) {
+        return false;
+      }
+      matched++;
+      if (matched < nth || failed >= count) {
+        return false;
+      }
+      failed++;
+      return true;
+    }
+  }
 
   private final URI target;
   private final HttpServer server;
@@ -46,12 +109,7 @@ public final class FailingProxy implements Closeable {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
           .build();
-  private final AtomicInteger matching = new AtomicInteger();
-  private final AtomicInteger failed = new AtomicInteger();
-  private volatile Rule rule;
-
-  /** Which transactions fail: those whose body contains {@code bodyContains}, n-th and later. */
-  private record Rule(String bodyContains, int nth, int count) {}
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
 
   private FailingProxy(URI target) throws IOException {
     this.target = target;
@@ -77,32 +135,16 @@ public final class FailingProxy implements Closeable {
   }
 
   /**
-   * From now on, the {@code nth} {@code PUT /v1/txn} whose body contains {@code bodyContains}
-   * (counted from this call, 1-based) and the next ones fail with HTTP 500, {@code count} in all at
-   * most, until {@link #heal()}.
+   * From now on the {@code nth} request matching {@code match} (1-based) and the next ones fail
+   * with HTTP 500, {@code count} in all at most, until the returned rule is healed.
    */
-  public synchronized void failTxns(String bodyContains, int nth, int count) {
+  public Rule fail(Match match, int nth, int count) {
     if (nth < 1 || count < 1) {
       throw new IllegalArgumentException("nth and count must be >= 1, found " + nth + ", " + count);
     }
-    matching.set(0);
-    failed.set(0);
-    rule = new Rule(bodyContains, nth, count);
-  }
-
-  /** Forwards everything again. */
-  public synchronized void heal() {
-    rule = null;
-  }
-
-  /** Transactions failed since the last {@link #failTxns}. */
-  public int failed() {
-    return failed.get();
-  }
-
-  /** Transactions that matched since the last {@link #failTxns}, failed or forwarded. */
-  public int matched() {
-    return matching.get();
+    Rule rule = new Rule(match, nth, count);
+    rules.add(rule);
+    return rule;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -111,7 +153,15 @@ public final class FailingProxy implements Closeable {
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
-      if (shouldFail(exchange, body)) {
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getPath();
+      String text = new String(body, StandardCharsets.UTF_8);
+      // every rule sees every request, so each counts its own matches
+      boolean fail = false;
+      for (Rule rule : rules) {
+        fail |= rule.fails(method, path, text);
+      }
+      if (fail) {
         byte[] reply = "injected failure (FailingProxy)\n".getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(500, reply.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -120,25 +170,6 @@ public final class FailingProxy implements Closeable {
         return;
       }
       forward(exchange, body);
-    }
-  }
-
-  private boolean shouldFail(HttpExchange exchange, byte[] body) {
-    if (!exchange.getRequestMethod().equals("PUT")
-        || !exchange.getRequestURI().getPath().equals("/v1/txn")) {
-      return false;
-    }
-    String text = new String(body, StandardCharsets.UTF_8);
-    synchronized (this) {
-      Rule r = rule;
-      if (r == null
-          || !text.contains(r.bodyContains())
-          || matching.incrementAndGet() < r.nth()
-          || failed.get() >= r.count()) {
-        return false;
-      }
-      failed.incrementAndGet();
-      return true;
     }
   }
 

@@ -180,7 +180,10 @@ public final class Dispatcher extends Lifecycle {
           new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)),
           clock.instant());
     } catch (IOException e) {
-      log.warn("[dispatch] reading published shares failed: {}", e.getMessage());
+      log.warn(
+          "[dispatch] reading published shares failed, retrying in {} ms: {}",
+          backoff(s).toMillis(),
+          e.getMessage());
       return s.afterReadFailed(e.getMessage(), clock.instant(), backoff(s));
     }
   }

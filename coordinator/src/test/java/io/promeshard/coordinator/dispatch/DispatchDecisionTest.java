@@ -357,6 +357,15 @@ class DispatchDecisionTest {
             "java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1));
     assertNull(broken.published(), "an unexpected failure may also come half-way through");
     assertEquals(T0.plusSeconds(1), broken.schedule().resyncAt());
+    assertEquals(
+        T0.plusSeconds(1),
+        ready(T0)
+            .resyncTaken()
+            .afterUnexpectedFailure(
+                "java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1))
+            .schedule()
+            .resyncAt(),
+        "a failure while reading (its resync already taken) is read again too");
   }
 
   @Test

@@ -66,6 +66,15 @@ final class ConsulKv {
     return out;
   }
 
+  /** Every key under {@code prefix} with its ModifyIndex (the raft index of its last write). */
+  SortedMap<String, Long> modifyIndexes(String prefix) {
+    SortedMap<String, Long> out = new TreeMap<>();
+    for (JsonNode e : entries(prefix + "?recurse=true")) {
+      out.put(e.path("Key").asText(), e.path("ModifyIndex").asLong());
+    }
+    return out;
+  }
+
   /**
    * The entry at {@code key} as Consul returns it (Key, Value in base64, Session, ...), if present.
    */

@@ -12,6 +12,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +130,35 @@ final class Coordinators implements Closeable {
                     .path("epoch")
                     .asLong(-1))
         .orElse(-1L);
+  }
+
+  /**
+   * What {@code p}'s {@code /healthz} answers, as {@code "<status> <body>"} (e.g. {@code "200
+   * standby"}); its port is read back from the config file {@link #start()} wrote for it.
+   */
+  String health(ManagedProcess p) {
+    Path config = dir.resolve(p.name() + ".yml");
+    try {
+      String listen =
+          Files.readAllLines(config, StandardCharsets.UTF_8).stream()
+              .filter(l -> l.startsWith("listen: "))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(config + " has no listen line"));
+      String address = listen.substring("listen: ".length()).replace("'", "").strip();
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://" + address + "/healthz"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body().strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET /healthz of " + p.name(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: GET /healthz of " + p.name(), e);
+    }
   }
 
   ManagedProcess awaitLeader(Duration timeout) {

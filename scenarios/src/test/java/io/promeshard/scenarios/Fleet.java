@@ -206,6 +206,16 @@ final class Fleet implements Closeable {
     return layout;
   }
 
+  /** The jars the fleet runs (for coordinators started with another Consul address). */
+  Jars jars() {
+    return jars;
+  }
+
+  /** The Consul every process of the fleet talks to. */
+  String consulUrl() {
+    return consul.url();
+  }
+
   /** What each running Prometheus scrapes now (stopped servers: nothing). */
   Placement active() {
     Map<String, Set<String>> byNode = new TreeMap<>();

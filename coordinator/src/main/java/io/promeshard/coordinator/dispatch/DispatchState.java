@@ -174,7 +174,8 @@ public final class DispatchState {
    * This process became leader ({@code newTerm}) or stopped being leader ({@code null}). A new term
    * reads what is published at once. Losing the lock forgets what is published and the assignments
    * of the last dispatch: another leader may change both, so a later term continues from what it
-   * reads then, not from this term's view.
+   * reads then, not from this term's view. It also forgets this term's failures and hold: they are
+   * the new leader's to report, and a standby that kept them would stay unhealthy for good.
    */
   public DispatchState withTerm(Term newTerm, Instant now) {
     Builder b = edit();
@@ -184,6 +185,10 @@ public final class DispatchState {
     } else {
       b.published = null;
       b.previous = Map.of();
+      b.failures = 0;
+      b.problem = "";
+      b.hold = null;
+      b.holdSince = null;
     }
     return b.build();
   }
@@ -255,12 +260,14 @@ public final class DispatchState {
   }
 
   /**
-   * Reading what is published failed: retry the dispatch after {@code backoff}, resync as usual.
+   * Reading what is published failed: read again and dispatch after {@code backoff}. Without a read
+   * a leader cannot dispatch at all, so the retry must not wait for the next {@code
+   * resync_interval}.
    */
   public DispatchState afterReadFailed(String why, Instant now, Duration backoff) {
     Builder b = failed(now, backoff);
     b.problem = "reading published shares failed: " + why;
-    b.schedule = b.schedule.resyncAt(now.plus(config.settings().resyncInterval()));
+    b.schedule = b.schedule.resyncAt(now.plus(backoff));
     return b.build();
   }
 
@@ -294,18 +301,24 @@ public final class DispatchState {
   }
 
   /**
-   * Publishing failed or was rejected: say so and retry after {@code backoff} (new input may come
-   * sooner).
+   * Publishing failed or was rejected: say so, and read what is published again before retrying
+   * after {@code backoff} (new input may bring the retry sooner; it still waits for the read). The
+   * batches before the failure may have committed, so the view this process had is no longer what
+   * Consul holds: planning against it would number a committed manifest's generation again for
+   * other content.
    */
   public DispatchState afterPublishFailed(String why, Instant now, Duration backoff) {
-    Builder b = failed(now, backoff);
+    Builder b = failedWrite(now, backoff);
     b.problem = why;
     return b.build();
   }
 
-  /** A dispatch failed unexpectedly: report it and retry after {@code backoff}. */
+  /**
+   * A dispatch failed unexpectedly: report it, and read what is published again before retrying
+   * after {@code backoff} (the failure may have come half-way through a publish).
+   */
   public DispatchState afterUnexpectedFailure(String why, Instant now, Duration backoff) {
-    Builder b = failed(now, backoff);
+    Builder b = failedWrite(now, backoff);
     b.problem = "dispatch failed: " + why;
     return b.build();
   }
@@ -330,6 +343,21 @@ public final class DispatchState {
     Builder b = edit();
     b.failures = failures + 1;
     b.schedule = schedule.dueNoLaterThan(now.plus(backoff));
+    return b;
+  }
+
+  /** A write may have gone half-way: forget what is published and read it before the retry. */
+  private Builder failedWrite(Instant now, Duration backoff) {
+    Builder b = failed(now, backoff);
+    if (mode == DispatchMode.PUBLISH) {
+      b.published = null;
+      Instant readAt = now.plus(backoff);
+      b.schedule =
+          b.schedule.resyncAt(
+              schedule.resyncAt() != null && schedule.resyncAt().isBefore(readAt)
+                  ? schedule.resyncAt()
+                  : readAt);
+    }
     return b;
   }
 

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * applies them, asks {@link DispatchDecision} whether a due dispatch runs, and does the I/O:
  * reading what is published, publishing, writing status. A dispatch runs one {@code debounce} after
  * the first event of a burst and after every {@code resync_interval}; a failed publish is retried
- * with backoff; losing the lock stops writing at once. Other threads read the last {@link
- * #snapshot()}.
+ * with backoff after reading again what is published (earlier batches may have committed); losing
+ * the lock stops writing at once. Other threads read the last {@link #snapshot()}.
  */
 public final class Dispatcher extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -167,6 +167,9 @@ public final class Dispatcher extends Lifecycle {
 
   private DispatchState changeTerm(DispatchState s, DispatchState.Term term) {
     observer.leadership(term != null, term == null ? 0 : term.epoch());
+    if (term == null) {
+      observer.held(false); // a hold is the leader's to report
+    }
     return s.withTerm(term, clock.instant());
   }
 
@@ -177,7 +180,10 @@ public final class Dispatcher extends Lifecycle {
           new DispatchState.Published(stored.nodes(), StoredShares.decode(stored)),
           clock.instant());
     } catch (IOException e) {
-      log.warn("[dispatch] reading published shares failed: {}", e.getMessage());
+      log.warn(
+          "[dispatch] reading published shares failed, retrying in {} ms: {}",
+          backoff(s).toMillis(),
+          e.getMessage());
       return s.afterReadFailed(e.getMessage(), clock.instant(), backoff(s));
     }
   }
@@ -241,12 +247,18 @@ public final class Dispatcher extends Lifecycle {
           log.warn("[dispatch] leadership lost while publishing; standing by: {}", e.getMessage());
           return changeTerm(s, null);
         }
-        log.error("[dispatch] publish rejected: {}", e.getMessage());
+        log.error(
+            "[dispatch] publish rejected; reading what is published and retrying in {} ms: {}",
+            backoff(s).toMillis(),
+            e.getMessage());
         return s.afterPublishFailed(
             "publish rejected: " + e.getMessage(), clock.instant(), backoff(s));
       } catch (IOException e) {
         observer.dispatched("error", seconds(begin));
-        log.error("[dispatch] publish failed, will retry: {}", e.getMessage());
+        log.error(
+            "[dispatch] publish failed; reading what is published and retrying in {} ms: {}",
+            backoff(s).toMillis(),
+            e.getMessage());
         return s.afterPublishFailed(
             "publish failed: " + e.getMessage(), clock.instant(), backoff(s));
       }

@@ -26,7 +26,9 @@
  *
  * <p><b>Schedule.</b> Input schedules a dispatch one {@code debounce} later (a burst coalesces, and
  * a dispatch parked by a wait or a retry is pulled in); a failed read or publish retries with
- * capped exponential backoff; every {@code resync_interval} the leader reads Consul again.
+ * capped exponential backoff, and a failed publish first reads Consul again (the batches before the
+ * failure may have committed: planning from the old view would give a committed generation number
+ * to other content); every {@code resync_interval} the leader reads Consul again.
  *
  * <p>{@link io.promeshard.coordinator.dispatch.ShareBuilder} turns a decided input into shares
  * (pure). The I/O edge is {@code publish/}, which the dispatcher drives and which knows nothing of

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads what Consul holds under {@code nodes/} and writes publish plans through fenced
  * transactions: node by node, each node's changed parts then its manifest; deletions of stale parts
- * only after every manifest is committed. A rejected transaction (e.g. leadership lost) throws and
- * leaves the remaining batches unwritten; agents keep their last complete snapshot meanwhile.
+ * only after every manifest is committed. A failed or rejected transaction (e.g. leadership lost)
+ * throws and leaves the remaining batches unwritten, while the batches before it stay committed:
+ * agents keep their last complete snapshot meanwhile, and the caller must {@link #readStored()}
+ * again before planning its next write.
  */
 public final class Publisher {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);

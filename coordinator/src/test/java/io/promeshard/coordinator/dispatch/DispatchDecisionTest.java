@@ -13,6 +13,7 @@ import io.promeshard.coordinator.membership.RawHealth;
 import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.coordinator.publish.PublishPlanner;
 import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.protocol.KvLayout;
@@ -267,6 +268,41 @@ class DispatchDecisionTest {
   }
 
   @Test
+  void aFailedReadAtElectionIsRetriedAfterItsBackoffNotAResyncIntervalLater() {
+    DispatchState elected = ready(T0).withTerm(null, T0).withTerm(TERM, T0);
+    assertTrue(elected.resyncDue(T0));
+    DispatchState unread =
+        elected
+            .resyncTaken()
+            .afterReadFailed("connection refused", T0, Duration.ofSeconds(1))
+            .dispatchTaken();
+    assertEquals("published state not read yet", notReady(unread));
+    assertEquals(T0.plusSeconds(1), unread.nextWake());
+    assertTrue(unread.resyncDue(T0.plusSeconds(1)), "read again after the backoff");
+    DispatchState read =
+        unread
+            .resyncTaken()
+            .afterRead(
+                new DispatchState.Published(Map.of(), StoredShares.empty()), T0.plusSeconds(1));
+    assertTrue(read.dispatchDue(T0.plusSeconds(1)), "and the first dispatch follows at once");
+  }
+
+  @Test
+  void aLeaderDeposedWhileFailingOrHeldStandsByHealthy() {
+    DispatchState failing =
+        ready(T0)
+            .dispatchTaken()
+            .afterPublishFailed("publish failed: connection refused", T0, Duration.ofSeconds(1));
+    DispatchState standby = failing.withTerm(null, T0.plusSeconds(30));
+    assertEquals(Health.ok("standby"), standby.health(), "the failures were the lost term's");
+    assertEquals("", standby.problem());
+    DispatchState held =
+        ready(T0).held(DispatchGuard.noMembers("prome-shard-node", StoredShares.empty()), T0);
+    assertNull(held.withTerm(null, T0).hold());
+    assertEquals(Health.ok("standby"), held.withTerm(null, T0).health());
+  }
+
+  @Test
   void aFailedPublishRetriesAfterItsBackoffUnlessNewInputComesFirst() {
     DispatchState s = ready(T0).dispatchTaken();
     DispatchState failed =
@@ -293,6 +329,79 @@ class DispatchDecisionTest {
     DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null);
     assertEquals(0, ok.failures());
     assertEquals("", ok.problem());
+  }
+
+  @Test
+  void aFailedPublishReadsWhatIsPublishedAgainBeforeItsRetry() {
+    DispatchState s = ready(T0).dispatchTaken();
+    DispatchState failed =
+        s.afterPublishFailed("publish failed: HTTP 500", T0, Duration.ofSeconds(2));
+    assertNull(failed.published(), "earlier batches may have committed: the view is forgotten");
+    assertEquals(T0.plusSeconds(2), failed.schedule().resyncAt(), "read again with the retry");
+    assertEquals(T0.plusSeconds(2), failed.schedule().dueAt());
+    assertEquals(
+        "published state not read yet",
+        notReady(failed.dirty(T0)),
+        "new input does not plan against the forgotten view");
+    DispatchState reread =
+        failed
+            .resyncTaken()
+            .dispatchTaken()
+            .afterRead(
+                new DispatchState.Published(Map.of(), StoredShares.empty()), T0.plusSeconds(2));
+    assertTrue(reread.dispatchDue(T0.plusSeconds(2)), "the retry follows the read at once");
+    assertNull(reread.notReady());
+    assertEquals(1, reread.failures(), "still failing until a publish succeeds");
+    DispatchState broken =
+        s.afterUnexpectedFailure(
+            "java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1));
+    assertNull(broken.published(), "an unexpected failure may also come half-way through");
+    assertEquals(T0.plusSeconds(1), broken.schedule().resyncAt());
+    assertEquals(
+        T0.plusSeconds(1),
+        ready(T0)
+            .resyncTaken()
+            .afterUnexpectedFailure(
+                "java.lang.IllegalStateException: boom", T0, Duration.ofSeconds(1))
+            .schedule()
+            .resyncAt(),
+        "a failure while reading (its resync already taken) is read again too");
+  }
+
+  @Test
+  void aPublishFailingAfterItsFirstBatchCommittedNeverReusesAGeneration() {
+    // generation 1 everywhere; a dispatch changes both nodes, and only p0's batch commits
+    DispatchState s = ready(T0);
+    DispatchOutput first = ShareBuilder.build(dispatch(s, T0).input(), Map.of());
+    PublishPlanner planner = new PublishPlanner(LAYOUT);
+    Map<String, StoredNode> gen1 = planner.plan(first.shares(), Map.of(), 3, T0.toString()).after();
+    DispatchState published =
+        s.afterDispatch(first.assignments(), first.shares(), gen1, List.of(), null);
+    DispatchState edited =
+        published.withTargets(Map.of("web", targets("web", 120, true)), Map.of());
+    DispatchDecision.Dispatch d = dispatch(edited, T0.plusSeconds(1));
+    DispatchOutput second = ShareBuilder.build(d.input(), d.previous());
+    PublishPlan attempt =
+        planner.plan(second.shares(), edited.published().nodes(), 3, T0.toString());
+    assertTrue(attempt.changedNodes().contains("p0"), attempt.changedNodes().toString());
+    Map<String, StoredNode> halfway = new TreeMap<>(gen1);
+    halfway.put("p0", attempt.after().get("p0"));
+    assertEquals(2, halfway.get("p0").generation());
+    DispatchState failed =
+        edited.afterPublishFailed("publish failed: HTTP 500", T0, Duration.ofSeconds(1));
+    // before the retry more input arrives, and the retry plans from what it reads
+    DispatchState reread =
+        failed
+            .withTargets(Map.of("web", targets("web", 130, true)), Map.of())
+            .afterRead(
+                new DispatchState.Published(halfway, StoredShares.of(Map.of())), T0.plusSeconds(1));
+    DispatchDecision.Dispatch retry = dispatch(reread, T0.plusSeconds(1));
+    DispatchOutput third = ShareBuilder.build(retry.input(), retry.previous());
+    PublishPlan plan = planner.plan(third.shares(), reread.published().nodes(), 3, T0.toString());
+    assertEquals(
+        3,
+        plan.after().get("p0").generation(),
+        "p0's generation 2 is taken by the committed half; other content gets 3");
   }
 
   @Test
@@ -349,7 +458,7 @@ class DispatchDecisionTest {
     assertEquals(
         Health.failing("leader epoch 3: reading published shares failed: connection refused"),
         unread.health());
-    assertEquals(T0.plusSeconds(60), unread.schedule().resyncAt());
+    assertEquals(T0.plusSeconds(1), unread.schedule().resyncAt(), "read again after the backoff");
     assertEquals(
         Health.ok("leader epoch 3"),
         broken.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null).health());

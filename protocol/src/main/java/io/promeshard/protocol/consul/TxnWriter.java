@@ -61,7 +61,7 @@ public final class TxnWriter {
             + " ("
             + batch.ops().size()
             + " ops, first "
-            + batch.ops().get(0).key()
+            + firstWrite(batch).key()
             + ")";
     Request req =
         new Request.Builder()
@@ -86,6 +86,14 @@ public final class TxnWriter {
       }
       throw ConsulErrors.failure(what, r, http);
     }
+  }
+
+  /** The batch's first op after its fence: the key an operator recognises in an error. */
+  private static TxnOp firstWrite(TxnBatches.Batch batch) {
+    List<TxnOp> ops = batch.ops();
+    return ops.size() > 1 && ops.get(0).verb() == TxnOp.Verb.CHECK_SESSION
+        ? ops.get(1)
+        : ops.get(0);
   }
 
   private IOException rejected(

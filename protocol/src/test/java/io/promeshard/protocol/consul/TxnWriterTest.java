@@ -11,6 +11,8 @@ import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import com.ecwid.consul.v1.session.model.NewSession;
 import io.promeshard.testkit.ConsulExtension;
+import io.promeshard.testkit.FailingProxy;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -156,6 +158,25 @@ class TxnWriterTest {
     assertEquals(40, e.errors().size());
     assertTrue(e.getMessage().contains("and 37 more"), e.getMessage());
     assertArrayEquals("old".getBytes(UTF_8), kv.get("records/40").orElseThrow().value());
+  }
+
+  @Test
+  void aBatchFailingAfterEarlierOnesCommittedStopsTheWriteAndNamesItsFirstKey() throws Exception {
+    Fence fence = acquireLeader();
+    Map<String, byte[]> values = values("prome-shard/nodes/n1/targets/", 100, 10, 3);
+    List<TxnOp> ops = sets(values);
+    try (FailingProxy proxy = FailingProxy.start(consul.url());
+        ConsulHttp viaProxy = ConsulHttp.create(ConsulSettings.of(proxy.url()))) {
+      proxy.fail(FailingProxy.Match.txn("prome-shard/nodes/"), 2, 1);
+      IOException e =
+          assertThrows(IOException.class, () -> new TxnWriter(viaProxy).write(fence, ops));
+      assertTrue(
+          e.getMessage().startsWith("PUT txn batch 2 of 2 (38 ops, first " + ops.get(63).key()),
+          e.getMessage());
+    }
+    Map<String, byte[]> committed = new HashMap<>();
+    ops.subList(0, 63).forEach(op -> committed.put(op.key(), op.value()));
+    assertStored("prome-shard/nodes/n1/targets/", committed);
   }
 
   @Test

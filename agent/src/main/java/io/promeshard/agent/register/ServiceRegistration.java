@@ -9,6 +9,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * The first successful registration also ends a maintenance mode left by an earlier {@code
  * --drain}. {@link #deregister()} and {@link #drain()} are for shutdown. Consul failures are logged
  * and retried, never thrown.
+ *
+ * <p>With {@link NameClaims}, the first registration waits for a check that no other live host has
+ * registered the node name; if one has, this registration is refused for good (nothing registered,
+ * nothing re-checked) and {@code onRefused} gets the message. When Consul cannot say (e.g. the
+ * token may not read agent/self), the agent registers anyway and warns.
  */
 public final class ServiceRegistration implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRegistration.class);
@@ -30,11 +36,28 @@ public final class ServiceRegistration implements Closeable {
   private final Duration recheck;
   private final AgentMetrics metrics;
   private final TaskThread timer;
+  private final NameClaims claims;
+  private final Consumer<String> onRefused;
   private boolean registeredOnce;
   private boolean failing;
+  private boolean claimWarned;
+  private volatile String refusal;
 
   public ServiceRegistration(
       AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
+    this(consul, spec, recheck, metrics, null, message -> {});
+  }
+
+  /** A registration that first checks {@code claims} (null: no check). */
+  public ServiceRegistration(
+      AgentServices consul,
+      ServiceSpec spec,
+      Duration recheck,
+      AgentMetrics metrics,
+      NameClaims claims,
+      Consumer<String> onRefused) {
+    this.claims = claims;
+    this.onRefused = Objects.requireNonNull(onRefused, "onRefused");
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
@@ -58,7 +81,14 @@ public final class ServiceRegistration implements Closeable {
   /** One periodic check; the next is due {@code recheck} after this one ends. */
   private void check() {
     ensure();
-    timer.schedule(this::check, recheck);
+    if (refusal == null) {
+      timer.schedule(this::check, recheck);
+    }
+  }
+
+  /** Why registration was refused (another live host has the node name), or null. */
+  public String refusal() {
+    return refusal;
   }
 
   /** Re-checks soon, e.g. after the watch reached Consul again. */
@@ -72,6 +102,12 @@ public final class ServiceRegistration implements Closeable {
    * Registers the service unless the agent already has it as specified; true when it is registered.
    */
   public synchronized boolean ensure() {
+    if (refusal != null) {
+      return false;
+    }
+    if (!registeredOnce && claims != null && !claimFree()) {
+      return false;
+    }
     try {
       Service current = consul.services().get(spec.id());
       if (!spec.matches(current)) {
@@ -110,9 +146,33 @@ public final class ServiceRegistration implements Closeable {
     }
   }
 
+  /** False (and refused for good) when another live host has the name; warns when unknown. */
+  private boolean claimFree() {
+    NameClaims.Result result = claims.check();
+    if (result instanceof NameClaims.Claimed c) {
+      refusal = c.message();
+      log.error("[register] {}: refusing to run: {}", spec.id(), c.message());
+      setRegistered(false);
+      onRefused.accept(c.message());
+      return false;
+    }
+    if (result instanceof NameClaims.Unknown u && !claimWarned) {
+      claimWarned = true;
+      log.warn(
+          "[register] {}: cannot check whether another host has registered this node name ({});"
+              + " registering anyway",
+          spec.id(),
+          u.why());
+    }
+    return true;
+  }
+
   /** Stops re-checking and removes the service, so the coordinator drops this node. */
   public void deregister() {
     close();
+    if (refusal != null) {
+      return; // never registered: the name's registration belongs to the other host's agent
+    }
     try {
       consul.deregister(spec.id());
       setRegistered(false);
@@ -128,6 +188,9 @@ public final class ServiceRegistration implements Closeable {
    */
   public void drain() {
     close();
+    if (refusal != null) {
+      return;
+    }
     try {
       consul.maintenance(spec.id(), true, DRAIN_REASON);
       log.info("[register] {}: service {} put in maintenance (drain)", spec.id(), spec.name());

@@ -7,6 +7,7 @@ import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.config.Tuning;
+import io.promeshard.agent.register.NameClaims;
 import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
 import io.promeshard.agent.render.Renderer;
@@ -21,8 +22,10 @@ import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotListener;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.cli.ConfigException;
 import io.promeshard.protocol.consul.AgentServices;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.HealthClient;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -39,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * The running agent: watches {@code nodes/<node>/}, applies complete shares through the apply loop,
  * writes {@code status/<node>}, serves {@code /metrics} and {@code /healthz}, and keeps the local
  * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul
- * settings) before anything runs; afterwards nothing stops it but {@link #close()}, which
- * deregisters the service or, in {@link StopMode#DRAIN}, puts it in maintenance. Output files are
- * always kept.
+ * settings, or its node name registered by another live host) before anything runs; afterwards
+ * nothing stops it but {@link #close()} (or the discovery, once Consul answers, that another live
+ * host has its node name: see {@link #refusal()}), which deregisters the service or, in {@link
+ * StopMode#DRAIN}, puts it in maintenance. Output files are always kept.
  */
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -118,12 +122,21 @@ public final class Agent implements Closeable {
                 new AgentHealth(consulState, loop::status, config.unhealthyAfter()));
       }
       if (config.register()) {
+        AgentServices services = new AgentServices(http);
+        ServiceSpec spec = ServiceSpec.from(config);
         registration =
             new ServiceRegistration(
-                new AgentServices(http),
-                ServiceSpec.from(config),
+                services,
+                spec,
                 tuning.registrationCheck(),
-                metrics);
+                metrics,
+                new NameClaims(services, new HealthClient(http), spec),
+                this::refused);
+        // before the watch starts: a host whose name another live host has must apply nothing
+        registration.ensure();
+        if (registration.refusal() != null) {
+          throw new ConfigException(registration.refusal());
+        }
         registration.start();
       }
       watch =
@@ -175,6 +188,23 @@ public final class Agent implements Closeable {
         }
       }
     };
+  }
+
+  /**
+   * Another live host has this node name (found after start, when Consul was unreachable at start):
+   * stops the agent; {@link #refusal()} says why.
+   */
+  private void refused(String message) {
+    if (state.get() == State.RUNNING && watch != null) {
+      log.error("[agent] {}: stopping: {}", config.node(), message);
+      Thread stopper = new Thread(this::close, "agent-refused");
+      stopper.start();
+    }
+  }
+
+  /** Why the agent refused to run for its node name (another live host has it), or null. */
+  public String refusal() {
+    return registration == null ? null : registration.refusal();
   }
 
   /** Blocks until {@link #close()} has finished. */

@@ -211,7 +211,12 @@ class SpoofedNodeAclTest {
             "fake-3 in the membership",
             () -> unbound.members().containsKey("fake-3") ? unbound.members() : null);
     assertEquals(MemberPolicy.DEFAULT_MAX_WEIGHT, members.get("fake-3").weight());
+    // what the agent's check for another host with its name reads (agent and node read)
     JsonNode self = JSON.readTree(call("GET", "/v1/agent/self", hostToken, null).body());
     assertEquals(host, self.path("Config").path("NodeName").asText(), "agent read on its own node");
+    JsonNode health =
+        JSON.readTree(call("GET", "/v1/health/service/" + SERVICE, hostToken, null).body());
+    assertEquals(1, health.size(), "node read: registrations are not filtered out");
+    assertEquals(host, health.get(0).path("Node").path("Node").asText());
   }
 }

@@ -23,6 +23,7 @@ public final class ConsulClientAgent implements Closeable {
   private final String nodeName;
   private final int[] ports; // http, serf lan
   private final LocalHttp http = new LocalHttp();
+  private ConsulServer server;
   private ManagedProcess process;
 
   private ConsulClientAgent(Path workDir, String nodeName) {
@@ -46,6 +47,7 @@ public final class ConsulClientAgent implements Closeable {
   }
 
   private void launch(ConsulServer server) {
+    this.server = server;
     List<String> cmd =
         List.of(
             Binaries.consul().toString(),
@@ -108,6 +110,12 @@ public final class ConsulClientAgent implements Closeable {
     if (process != null) {
       process.stop();
     }
+  }
+
+  /** Starts the agent again (same ports, node name and data) and waits until it has rejoined. */
+  public void restart() {
+    stop();
+    launch(server);
   }
 
   /** Kills the agent (SIGKILL): the servers see the node fail. */

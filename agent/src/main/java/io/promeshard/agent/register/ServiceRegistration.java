@@ -9,7 +9,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@link NameClaims}, the first registration waits for a check that no other live host has
  * registered the node name; if one has, this registration is refused for good (nothing registered,
- * nothing re-checked) and {@code onRefused} gets the message. When Consul cannot say (e.g. the
- * token may not read agent/self), the agent registers anyway and warns.
+ * nothing re-checked) and the {@link Listener} hears why. When Consul cannot say (e.g. the token
+ * may not read agent/self), the agent registers anyway and warns.
  */
 public final class ServiceRegistration implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRegistration.class);
@@ -36,8 +35,27 @@ public final class ServiceRegistration implements Closeable {
   private final Duration recheck;
   private final AgentMetrics metrics;
   private final TaskThread timer;
+
+  /** Hears the outcome of the first registration, on the thread that made it. */
+  public interface Listener {
+    /** The node name is this host's: registered for the first time. */
+    void registered();
+
+    /** Another live host has the node name; nothing was or will be registered. */
+    void refused(String message);
+  }
+
+  private static final Listener NOBODY =
+      new Listener() {
+        @Override
+        public void registered() {}
+
+        @Override
+        public void refused(String message) {}
+      };
+
   private final NameClaims claims;
-  private final Consumer<String> onRefused;
+  private final Listener listener;
   private boolean registeredOnce;
   private boolean failing;
   private boolean claimWarned;
@@ -45,7 +63,7 @@ public final class ServiceRegistration implements Closeable {
 
   public ServiceRegistration(
       AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
-    this(consul, spec, recheck, metrics, null, message -> {});
+    this(consul, spec, recheck, metrics, null, NOBODY);
   }
 
   /** A registration that first checks {@code claims} (null: no check). */
@@ -55,9 +73,9 @@ public final class ServiceRegistration implements Closeable {
       Duration recheck,
       AgentMetrics metrics,
       NameClaims claims,
-      Consumer<String> onRefused) {
+      Listener listener) {
     this.claims = claims;
-    this.onRefused = Objects.requireNonNull(onRefused, "onRefused");
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
@@ -123,6 +141,7 @@ public final class ServiceRegistration implements Closeable {
       if (!registeredOnce) {
         consul.maintenance(spec.id(), false, null);
         registeredOnce = true;
+        listener.registered();
       }
       if (failing) {
         log.info("[register] {}: consul agent reachable again", spec.id());
@@ -153,7 +172,7 @@ public final class ServiceRegistration implements Closeable {
       refusal = c.message();
       log.error("[register] {}: refusing to run: {}", spec.id(), c.message());
       setRegistered(false);
-      onRefused.accept(c.message());
+      listener.refused(c.message());
       return false;
     }
     if (result instanceof NameClaims.Unknown u && !claimWarned) {

@@ -77,6 +77,9 @@ public final class Agent implements Closeable {
   private OpsServer ops;
   private ServiceRegistration registration;
   private ShareWatch watch;
+  private final Object gate = new Object();
+  private boolean gateOpen; // guarded by gate
+  private Snapshot held; // guarded by gate
 
   public Agent(AgentConfig config, Tuning tuning, StopMode stopMode) {
     this.config = Objects.requireNonNull(config, "config");
@@ -131,7 +134,17 @@ public final class Agent implements Closeable {
                 tuning.registrationCheck(),
                 metrics,
                 new NameClaims(services, new HealthClient(http), spec),
-                this::refused);
+                new ServiceRegistration.Listener() {
+                  @Override
+                  public void registered() {
+                    openGate();
+                  }
+
+                  @Override
+                  public void refused(String message) {
+                    Agent.this.refused(message);
+                  }
+                });
         // before the watch starts: a host whose name another live host has must apply nothing
         registration.ensure();
         if (registration.refusal() != null) {
@@ -168,6 +181,17 @@ public final class Agent implements Closeable {
       public void onSnapshot(Snapshot snapshot, long index) {
         consulState.reached();
         metrics.consulUp(true);
+        synchronized (gate) {
+          if (registration != null && !gateOpen) {
+            if (held == null) {
+              log.info(
+                  "[agent] {}: share held until this host has registered its node name",
+                  config.node());
+            }
+            held = snapshot;
+            return;
+          }
+        }
         loop.offer(snapshot);
       }
 
@@ -188,6 +212,23 @@ public final class Agent implements Closeable {
         }
       }
     };
+  }
+
+  /**
+   * The node name is this host's (first registration done): shares apply from now on, starting with
+   * the one held meanwhile. Until then a host whose name another live host has might apply that
+   * host's share, e.g. when Consul was unreachable at start.
+   */
+  private void openGate() {
+    Snapshot pending;
+    synchronized (gate) {
+      gateOpen = true;
+      pending = held;
+      held = null;
+    }
+    if (pending != null) {
+      loop.offer(pending);
+    }
   }
 
   /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.cli.ConfigException;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulClientAgent;
@@ -14,10 +16,13 @@ import io.promeshard.testkit.ConsulExtension;
 import io.promeshard.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,5 +124,41 @@ class NodeNameClaimTest {
         WAIT,
         "twin-1 registered on host-b now",
         () -> get(hostB.url() + "/v1/agent/services").has("twin-1"));
+  }
+
+  @Test
+  void anAgentThatFindsItsNameTakenOnlyOnceConsulAnswersAppliesNothingAndStops() throws Exception {
+    Agent first = agent(consul.url(), "twin-2", "d").start();
+    Await.until(
+        WAIT,
+        "twin-2 registered on the server's Consul node",
+        () -> get(consul.url() + "/v1/agent/services").has("twin-2"));
+    new SharePublisher(consul.url())
+        .publish(
+            "twin-2",
+            new NodeShare(
+                Map.of("web", List.of(TargetGroup.of("127.0.0.1:7007", Map.of()))), Map.of()),
+            1);
+    Await.until(WAIT, "the first agent applied its share", () -> applied(first) == 1);
+
+    hostB.stop(); // this host's Consul agent is down when its prome-shard agent starts
+    Agent second = agent(hostB.url(), "twin-2", "e").start();
+    assertEquals(null, second.refusal(), "nothing known yet");
+    hostB.restart();
+    Await.until(WAIT, "the second agent to refuse and stop", () -> !second.isAlive());
+    assertTrue(
+        second.refusal().startsWith("node name twin-2 is already registered"), second.refusal());
+    assertEquals(0, applied(second), "the share was held, never applied");
+    Path fileSd = root.resolve("e").resolve("file_sd");
+    try (Stream<Path> files = Files.exists(fileSd) ? Files.list(fileSd) : Stream.empty()) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".json")).toList());
+    }
+    assertFalse(get(hostB.url() + "/v1/agent/services").has("twin-2"), "nothing registered");
+    assertTrue(first.isAlive());
+    assertEquals(1, applied(first));
+  }
+
+  private static long applied(Agent agent) {
+    return agent.status() == null ? -1 : agent.status().appliedGeneration();
   }
 }

@@ -20,11 +20,28 @@ key "prome-shard/status/NODE_NAME" {
 # Register and deregister its Prometheus as a service (with the /-/ready HTTP check), and toggle
 # maintenance mode (/v1/agent/service/register, /deregister, /maintenance need service:write).
 # Registration needs no node or agent rights; the Consul agent's own token syncs the node.
+#
+# Consul 1.8 service rules go by service NAME, not ID: this rule lets the token register any ID
+# under prome-shard-node, i.e. speak for any node name, on the Consul agent it talks to. What stops
+# a compromised host from registering fake nodes (or weight=1000) is the coordinator:
+# set "node_binding": "consul_node" in config/settings and a registration counts only on the
+# Consul node of the same name. That ties each node name to its host's Consul agent, whose own
+# token (node "NODE_NAME" write, e.g. `consul acl token create -node-identity NODE_NAME:dc1`) is
+# the only one that can put a node of that name in the catalog; /v1/catalog/register for another
+# node needs node:write, which this policy does not grant. "max_weight" (default 10) caps the
+# capacity a node may claim for itself. For this, name the Consul node like the prome-shard node
+# (both default to the host name).
 service "prome-shard-node" {
   policy = "write"
 }
 
-# Not needed by the agent; uncomment only for operators' debugging with this token
-# (/v1/agent/self, /v1/health/service/prome-shard-node).
-# agent_prefix "" { policy = "read" }
-# node_prefix "" { policy = "read" }
+# Before registering, the agent checks that no other live host has registered its node name (two
+# hosts with one name would scrape the same targets): it reads its Consul agent's node name
+# (/v1/agent/self) and the health of prome-shard-node, which Consul filters by node read.
+agent "NODE_NAME" {
+  policy = "read"
+}
+node_prefix "" {
+  policy = "read"
+}
+

@@ -146,6 +146,36 @@ class ConsulAclPolicyTest {
   }
 
   @Test
+  void agentTokenSeesWhichConsulNodeHoldsANodeNameButCannotPutAnotherNodeInTheCatalog() {
+    http.ok(
+        "PUT",
+        "/v1/agent/service/register",
+        ROOT,
+        ConsulHttp.json(Map.of("ID", "prom-2", "Name", "prome-shard-node")));
+    // health results are filtered by node read: an entry seen means the claim check can work
+    Await.until(
+        Duration.ofSeconds(10),
+        "prom-2 and its Consul node visible to the agent token's health query",
+        () -> {
+          var entries =
+              http.ok("GET", "/v1/health/service/prome-shard-node", agentToken, null).json();
+          return entries.size() == 1
+              && !entries.get(0).path("Node").path("Node").asText().isEmpty();
+        });
+    String otherNode =
+        ConsulHttp.json(
+            Map.of(
+                "Node",
+                "prom-9",
+                "Address",
+                "127.0.0.1",
+                "Service",
+                Map.of("ID", "prom-9", "Service", "prome-shard-node")));
+    assertEquals(403, http.send("PUT", "/v1/catalog/register", agentToken, otherNode).status());
+    http.ok("PUT", "/v1/agent/service/deregister/prom-2", ROOT, null);
+  }
+
+  @Test
   void coordinatorTokenHoldsTheLeaderLockAndWritesFencedUnderThePrefixOnly() {
     String session =
         http.ok(

@@ -202,6 +202,16 @@ final class Fleet implements Closeable {
     return kv;
   }
 
+  /** The Consul agent everything talks to (e.g. for joining a second Consul node). */
+  ConsulServer consul() {
+    return consul;
+  }
+
+  /** The shaded agent jar the servers' agents run. */
+  Path agentJar() {
+    return jars.agent();
+  }
+
   KvLayout layout() {
     return layout;
   }

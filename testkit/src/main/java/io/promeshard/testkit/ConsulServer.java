@@ -72,6 +72,16 @@ public final class ConsulServer implements Closeable {
     return ports[0];
   }
 
+  /** The LAN gossip port other agents join ({@link ConsulClientAgent}). */
+  public int serfLanPort() {
+    return ports[1];
+  }
+
+  /** The agent's Consul node name. */
+  public String nodeName() {
+    return "testkit-" + ports[0];
+  }
+
   public Path logFile() {
     return logFile;
   }

@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A real redis-server on a free loopback port without persistence, ready once it answers PING.
- * Failing to start throws AssertionError with the log tail.
+ * A real redis-server on a free loopback port without persistence, ready once it answers PING;
+ * optionally with {@code requirepass} (then {@link #url()} carries no password: clients must give
+ * it). Failing to start throws AssertionError with the log tail.
  */
 public final class RedisServer implements Closeable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -23,16 +25,23 @@ public final class RedisServer implements Closeable {
   private final Path workDir;
   private final Path logFile;
   private final int port;
+  private final String password;
   private ManagedProcess process;
 
-  private RedisServer(Path workDir, int port) {
+  private RedisServer(Path workDir, int port, String password) {
     this.workDir = workDir.toAbsolutePath();
     this.logFile = this.workDir.resolve("redis.log");
     this.port = port;
+    this.password = password;
   }
 
   public static RedisServer start(Path workDir) {
-    RedisServer server = new RedisServer(workDir, FreePorts.one());
+    return start(workDir, null);
+  }
+
+  /** Starts with {@code requirepass password} (null: no password). */
+  public static RedisServer start(Path workDir, String password) {
+    RedisServer server = new RedisServer(workDir, FreePorts.one(), password);
     try {
       Files.createDirectories(server.workDir);
       Files.deleteIfExists(server.logFile);
@@ -45,18 +54,23 @@ public final class RedisServer implements Closeable {
 
   private void launch() {
     List<String> cmd =
-        List.of(
-            Binaries.redisServer().toString(),
-            "--port",
-            String.valueOf(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workDir.toString());
+        new ArrayList<>(
+            List.of(
+                Binaries.redisServer().toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString()));
+    if (password != null) {
+      // from a config file on stdin would hide it from ps; a test password in argv is harmless
+      cmd.addAll(List.of("--requirepass", password));
+    }
     process = ManagedProcess.start("redis:" + port, cmd, Binaries.redisEnvironment(), logFile);
     ManagedProcess p = process;
     try {
@@ -81,9 +95,22 @@ public final class RedisServer implements Closeable {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(2000);
       OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      if (password != null) {
+        out.write(
+            ("*2\r\n$4\r\nAUTH\r\n$" + password.getBytes(StandardCharsets.UTF_8).length + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(password.getBytes(StandardCharsets.UTF_8));
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] ok = new byte[5];
+        int n = in.readNBytes(ok, 0, ok.length);
+        if (!new String(ok, 0, n, StandardCharsets.US_ASCII).startsWith("+OK")) {
+          return false;
+        }
+      }
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      InputStream in = s.getInputStream();
       byte[] buf = new byte[7];
       int n = in.readNBytes(buf, 0, buf.length);
       return new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");

@@ -4,6 +4,7 @@ import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.run.Agent;
 import io.promeshard.agent.run.OneShot;
+import io.promeshard.protocol.cli.ConfigException;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
       "Watches nodes/<node>/ in Consul KV and applies each complete share: <job>.json in the file_sd dir, "
           + "<group>.yml in the rules dir, a debounced Prometheus reload after rule changes, status/<node> in KV.",
       "Registers the local Prometheus as a Consul service; on SIGTERM deregisters it (or, with --drain, "
-          + "puts it in maintenance). Never exits on its own: Consul outages are retried and files kept."
+          + "puts it in maintenance). Never exits on its own: Consul outages are retried and files kept; "
+          + "but it refuses to run (exit 2) for a node name another live host has registered."
     })
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     agent.start();
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
     agent.awaitStopped();
+    if (agent.refusal() != null) {
+      throw new ConfigException(agent.refusal());
+    }
     return ExitCodes.OK;
   }
 }

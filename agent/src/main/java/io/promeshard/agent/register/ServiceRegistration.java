@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * The first successful registration also ends a maintenance mode left by an earlier {@code
  * --drain}. {@link #deregister()} and {@link #drain()} are for shutdown. Consul failures are logged
  * and retried, never thrown.
+ *
+ * <p>With {@link NameClaims}, the first registration waits for a check that no other live host has
+ * registered the node name; if one has, this registration is refused for good (nothing registered,
+ * nothing re-checked) and the {@link Listener} hears why. When Consul cannot say (e.g. the token
+ * may not read agent/self), the agent registers anyway and warns.
  */
 public final class ServiceRegistration implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRegistration.class);
@@ -30,11 +35,47 @@ public final class ServiceRegistration implements Closeable {
   private final Duration recheck;
   private final AgentMetrics metrics;
   private final TaskThread timer;
+
+  /** Hears the outcome of the first registration, on the thread that made it. */
+  public interface Listener {
+    /** The node name is this host's: registered for the first time. */
+    void registered();
+
+    /** Another live host has the node name; nothing was or will be registered. */
+    void refused(String message);
+  }
+
+  private static final Listener NOBODY =
+      new Listener() {
+        @Override
+        public void registered() {}
+
+        @Override
+        public void refused(String message) {}
+      };
+
+  private final NameClaims claims;
+  private final Listener listener;
   private boolean registeredOnce;
   private boolean failing;
+  private boolean claimWarned;
+  private volatile String refusal;
 
   public ServiceRegistration(
       AgentServices consul, ServiceSpec spec, Duration recheck, AgentMetrics metrics) {
+    this(consul, spec, recheck, metrics, null, NOBODY);
+  }
+
+  /** A registration that first checks {@code claims} (null: no check). */
+  public ServiceRegistration(
+      AgentServices consul,
+      ServiceSpec spec,
+      Duration recheck,
+      AgentMetrics metrics,
+      NameClaims claims,
+      Listener listener) {
+    this.claims = claims;
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.consul = Objects.requireNonNull(consul, "consul");
     this.spec = Objects.requireNonNull(spec, "spec");
     this.recheck = Objects.requireNonNull(recheck, "recheck");
@@ -58,7 +99,14 @@ public final class ServiceRegistration implements Closeable {
   /** One periodic check; the next is due {@code recheck} after this one ends. */
   private void check() {
     ensure();
-    timer.schedule(this::check, recheck);
+    if (refusal == null) {
+      timer.schedule(this::check, recheck);
+    }
+  }
+
+  /** Why registration was refused (another live host has the node name), or null. */
+  public String refusal() {
+    return refusal;
   }
 
   /** Re-checks soon, e.g. after the watch reached Consul again. */
@@ -72,6 +120,12 @@ public final class ServiceRegistration implements Closeable {
    * Registers the service unless the agent already has it as specified; true when it is registered.
    */
   public synchronized boolean ensure() {
+    if (refusal != null) {
+      return false;
+    }
+    if (!registeredOnce && claims != null && !claimFree()) {
+      return false;
+    }
     try {
       Service current = consul.services().get(spec.id());
       if (!spec.matches(current)) {
@@ -87,6 +141,7 @@ public final class ServiceRegistration implements Closeable {
       if (!registeredOnce) {
         consul.maintenance(spec.id(), false, null);
         registeredOnce = true;
+        listener.registered();
       }
       if (failing) {
         log.info("[register] {}: consul agent reachable again", spec.id());
@@ -110,9 +165,33 @@ public final class ServiceRegistration implements Closeable {
     }
   }
 
+  /** False (and refused for good) when another live host has the name; warns when unknown. */
+  private boolean claimFree() {
+    NameClaims.Result result = claims.check();
+    if (result instanceof NameClaims.Claimed c) {
+      refusal = c.message();
+      log.error("[register] {}: refusing to run: {}", spec.id(), c.message());
+      setRegistered(false);
+      listener.refused(c.message());
+      return false;
+    }
+    if (result instanceof NameClaims.Unknown u && !claimWarned) {
+      claimWarned = true;
+      log.warn(
+          "[register] {}: cannot check whether another host has registered this node name ({});"
+              + " registering anyway",
+          spec.id(),
+          u.why());
+    }
+    return true;
+  }
+
   /** Stops re-checking and removes the service, so the coordinator drops this node. */
   public void deregister() {
     close();
+    if (refusal != null) {
+      return; // never registered: the name's registration belongs to the other host's agent
+    }
     try {
       consul.deregister(spec.id());
       setRegistered(false);
@@ -128,6 +207,9 @@ public final class ServiceRegistration implements Closeable {
    */
   public void drain() {
     close();
+    if (refusal != null) {
+      return;
+    }
     try {
       consul.maintenance(spec.id(), true, DRAIN_REASON);
       log.info("[register] {}: service {} put in maintenance (drain)", spec.id(), spec.name());

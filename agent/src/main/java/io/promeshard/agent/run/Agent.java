@@ -7,6 +7,7 @@ import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.config.Tuning;
+import io.promeshard.agent.register.NameClaims;
 import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
 import io.promeshard.agent.render.Renderer;
@@ -22,8 +23,10 @@ import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotListener;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.cli.ConfigException;
 import io.promeshard.protocol.consul.AgentServices;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.HealthClient;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * The running agent: watches {@code nodes/<node>/}, applies complete shares through the apply loop,
  * writes {@code status/<node>}, serves {@code /metrics} and {@code /healthz}, and keeps the local
  * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul
- * settings) before anything runs; afterwards nothing stops it but {@link #close()}, which
- * deregisters the service or, in {@link StopMode#DRAIN}, puts it in maintenance. Output files are
- * always kept.
+ * settings, or its node name registered by another live host) before anything runs; afterwards
+ * nothing stops it but {@link #close()} (or the discovery, once Consul answers, that another live
+ * host has its node name: see {@link #refusal()}), which deregisters the service or, in {@link
+ * StopMode#DRAIN}, puts it in maintenance. Output files are always kept.
  */
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -74,6 +78,9 @@ public final class Agent implements Closeable {
   private OpsServer ops;
   private ServiceRegistration registration;
   private ShareWatch watch;
+  private final Object gate = new Object();
+  private boolean gateOpen; // guarded by gate
+  private Snapshot held; // guarded by gate
 
   public Agent(AgentConfig config, Tuning tuning, StopMode stopMode) {
     this.config = Objects.requireNonNull(config, "config");
@@ -119,12 +126,31 @@ public final class Agent implements Closeable {
                 new AgentHealth(consulState, loop::status, config.unhealthyAfter(), loop::stalls));
       }
       if (config.register()) {
+        AgentServices services = new AgentServices(http);
+        ServiceSpec spec = ServiceSpec.from(config);
         registration =
             new ServiceRegistration(
-                new AgentServices(http),
-                ServiceSpec.from(config),
+                services,
+                spec,
                 tuning.registrationCheck(),
-                metrics);
+                metrics,
+                new NameClaims(services, new HealthClient(http), spec),
+                new ServiceRegistration.Listener() {
+                  @Override
+                  public void registered() {
+                    openGate();
+                  }
+
+                  @Override
+                  public void refused(String message) {
+                    Agent.this.refused(message);
+                  }
+                });
+        // before the watch starts: a host whose name another live host has must apply nothing
+        registration.ensure();
+        if (registration.refusal() != null) {
+          throw new ConfigException(registration.refusal());
+        }
         registration.start();
       }
       watch =
@@ -166,6 +192,17 @@ public final class Agent implements Closeable {
                     metrics.manifestRegression();
                   });
         }
+        synchronized (gate) {
+          if (registration != null && !gateOpen) {
+            if (held == null) {
+              log.info(
+                  "[agent] {}: share held until this host has registered its node name",
+                  config.node());
+            }
+            held = snapshot;
+            return;
+          }
+        }
         loop.offer(snapshot);
       }
 
@@ -186,6 +223,40 @@ public final class Agent implements Closeable {
         }
       }
     };
+  }
+
+  /**
+   * The node name is this host's (first registration done): shares apply from now on, starting with
+   * the one held meanwhile. Until then a host whose name another live host has might apply that
+   * host's share, e.g. when Consul was unreachable at start.
+   */
+  private void openGate() {
+    Snapshot pending;
+    synchronized (gate) {
+      gateOpen = true;
+      pending = held;
+      held = null;
+    }
+    if (pending != null) {
+      loop.offer(pending);
+    }
+  }
+
+  /**
+   * Another live host has this node name (found after start, when Consul was unreachable at start):
+   * stops the agent; {@link #refusal()} says why.
+   */
+  private void refused(String message) {
+    if (state.get() == State.RUNNING && watch != null) {
+      log.error("[agent] {}: stopping: {}", config.node(), message);
+      Thread stopper = new Thread(this::close, "agent-refused");
+      stopper.start();
+    }
+  }
+
+  /** Why the agent refused to run for its node name (another live host has it), or null. */
+  public String refusal() {
+    return registration == null ? null : registration.refusal();
   }
 
   /** Blocks until {@link #close()} has finished. */

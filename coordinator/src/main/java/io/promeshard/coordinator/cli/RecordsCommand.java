@@ -7,6 +7,7 @@ import io.promeshard.coordinator.records.PromtoolCheck;
 import io.promeshard.coordinator.records.RecordImport;
 import io.promeshard.coordinator.records.RecordNaming;
 import io.promeshard.coordinator.records.RedisExport;
+import io.promeshard.coordinator.records.RedisPassword;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
@@ -97,8 +98,17 @@ public final class RecordsCommand implements Runnable {
         paramLabel = "URL",
         description =
             "Also write the new record->expression pairs to Redis (MSET) and add the record names "
-                + "to a set (SADD): redis://[user:password@]host:port[/db] or rediss://...")
+                + "to a set (SADD): redis://[user@]host:port[/db] or rediss://...; the password "
+                + "from --redis-password-file or $"
+                + RedisPassword.ENV
+                + " (a password in the URL works too, but shows in the process list).")
     String redis;
+
+    @Option(
+        names = "--redis-password-file",
+        paramLabel = "FILE",
+        description = "File whose first line is the Redis password.")
+    Path redisPasswordFile;
 
     @Option(
         names = "--redis-set",
@@ -148,7 +158,14 @@ public final class RecordsCommand implements Runnable {
     public Integer call() throws Exception {
       CoordinatorConfig cfg = connection.load();
       boolean queryLog = input.queryLog != null;
-      URI redisUrl = redis == null ? null : RedisExport.parseUrl(redis);
+      if (redis == null && redisPasswordFile != null) {
+        throw new IllegalArgumentException("--redis-password-file needs --redis");
+      }
+      URI redisUrl =
+          redis == null
+              ? null
+              : RedisPassword.apply(
+                  RedisExport.parseUrl(redis), redisPasswordFile, System.getenv());
       ImportRequest req =
           new ImportRequest(
               queryLog ? ImportRequest.Source.QUERY_LOG : ImportRequest.Source.EXPRS,

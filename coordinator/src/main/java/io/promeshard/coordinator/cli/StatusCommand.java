@@ -128,6 +128,7 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf(
         "%ncoordinator: %s (epoch %d)%n",
         coordinator.holder().isEmpty() ? "no leader" : coordinator.holder(), coordinator.epoch());
+    coordinator.nodeConflicts().forEach(line -> out.println("conflict: " + line));
     if (!coordinator.problem().isEmpty()) {
       out.println("problem: " + coordinator.problem());
     }

@@ -21,10 +21,21 @@ public record Settings(
     @JsonProperty("record_group") String recordGroup,
     @JsonProperty("record_interval") Duration recordInterval,
     @JsonProperty("max_removed_fraction") Double maxRemovedFraction,
-    @JsonProperty("label_names") LabelNameScheme labelNames) {
+    @JsonProperty("label_names") LabelNameScheme labelNames,
+    @JsonProperty("node_binding") String nodeBinding,
+    @JsonProperty("max_weight") Double maxWeight) {
 
   public static final Settings DEFAULTS =
-      new Settings(null, null, null, null, null, null, null, null, null, null);
+      new Settings(null, null, null, null, null, null, null, null, null, null, null, null);
+
+  /** {@code max_weight}: the most capacity a node may claim in its Meta {@code weight}. */
+  public static final double DEFAULT_MAX_WEIGHT = 10;
+
+  /** {@code node_binding}: any Consul node may register any node name. */
+  public static final String BINDING_NONE = "none";
+
+  /** {@code node_binding}: a node name counts only when registered on the Consul node so named. */
+  public static final String BINDING_CONSUL_NODE = "consul_node";
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -48,11 +59,31 @@ public record Settings(
     recordInterval =
         positiveOrDefault("record_interval", recordInterval, Duration.ofSeconds(30), false);
     labelNames = labelNames == null ? LabelNameScheme.LEGACY : labelNames;
+    nodeBinding = nodeBinding == null ? BINDING_NONE : nodeBinding;
+    if (!nodeBinding.equals(BINDING_NONE) && !nodeBinding.equals(BINDING_CONSUL_NODE)) {
+      throw new ProtocolException(
+          "node_binding: expected \""
+              + BINDING_NONE
+              + "\" or \""
+              + BINDING_CONSUL_NODE
+              + "\", found \""
+              + nodeBinding
+              + "\"");
+    }
+    maxWeight = maxWeight == null ? DEFAULT_MAX_WEIGHT : maxWeight;
+    if (!(maxWeight >= 1) || maxWeight.isInfinite()) {
+      throw new ProtocolException("max_weight: expected a number >= 1, found " + maxWeight);
+    }
     maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
     if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
       throw new ProtocolException(
           "max_removed_fraction: expected a fraction in [0, 1], found " + maxRemovedFraction);
     }
+  }
+
+  /** True when a node name counts only on the Consul node of the same name. */
+  public boolean bindToConsulNode() {
+    return nodeBinding.equals(BINDING_CONSUL_NODE);
   }
 
   private static Duration positiveOrDefault(

@@ -462,7 +462,8 @@ public final class DispatchState {
                 hold.published(),
                 hold.release(),
                 holdSince.toString()),
-        rejectedTargets());
+        rejectedTargets(),
+        membership == null ? List.of() : List.copyOf(membership.raw().conflicts().values()));
   }
 
   /** The targets the sources reported that cannot be published, or null when there are none. */

@@ -10,22 +10,42 @@ import java.util.TreeSet;
 /**
  * One read of the node service's health, before any hysteresis: the instances passing every check
  * (with weight and zone), the ones failing a check, the ones in maintenance, and what was wrong
- * with the reply (skipped IDs, bad weights) for the log. A node in two sets throws
- * IllegalArgumentException.
+ * with the reply (skipped IDs, bad weights) for the log; {@code conflicts} are the node names two
+ * live hosts claim (each with the line naming both; such a name is also {@code draining}) and
+ * {@code ignored} the registrations skipped (invalid ID, or not bound to their Consul node). A node
+ * in two sets throws IllegalArgumentException.
  */
 public record HealthSnapshot(
     Map<String, Member> healthy,
     Set<String> unhealthy,
     Set<String> draining,
-    List<String> problems) {
+    List<String> problems,
+    Map<String, String> conflicts,
+    int ignored) {
   public static final HealthSnapshot EMPTY =
       new HealthSnapshot(Map.of(), Set.of(), Set.of(), List.of());
+
+  /** A read without conflicts or ignored registrations. */
+  public HealthSnapshot(
+      Map<String, Member> healthy,
+      Set<String> unhealthy,
+      Set<String> draining,
+      List<String> problems) {
+    this(healthy, unhealthy, draining, problems, Map.of(), 0);
+  }
 
   public HealthSnapshot {
     healthy = Collections.unmodifiableMap(new TreeMap<>(healthy));
     unhealthy = Collections.unmodifiableSet(new TreeSet<>(unhealthy));
     draining = Collections.unmodifiableSet(new TreeSet<>(draining));
     problems = List.copyOf(problems);
+    conflicts = Collections.unmodifiableMap(new TreeMap<>(conflicts));
+    for (String name : conflicts.keySet()) {
+      if (!draining.contains(name)) {
+        throw new IllegalArgumentException(
+            "health snapshot: conflicting node " + name + " must be drained");
+      }
+    }
     healthy.forEach(
         (name, m) -> {
           if (!name.equals(m.name())) {

@@ -37,6 +37,7 @@ public final class MembershipWatcher implements Closeable {
   private final MembershipListener listener;
   private final Clock clock;
   private final WatchOptions options;
+  private final MemberPolicy policy;
   private final AtomicReference<Duration> wantedHold;
   private final TaskThread tasks;
   private volatile MembershipStatus status;
@@ -64,6 +65,28 @@ public final class MembershipWatcher implements Closeable {
       MembershipListener listener,
       Clock clock,
       WatchOptions options) {
+    this(consul, service, hold, MemberPolicy.DEFAULT, listener, clock, options);
+  }
+
+  /** A watcher on the system clock with default watch timing, under {@code policy}. */
+  public MembershipWatcher(
+      ConsulHttp consul,
+      String service,
+      Duration hold,
+      MemberPolicy policy,
+      MembershipListener listener) {
+    this(consul, service, hold, policy, listener, Clock.systemUTC(), WatchOptions.defaults());
+  }
+
+  public MembershipWatcher(
+      ConsulHttp consul,
+      String service,
+      Duration hold,
+      MemberPolicy policy,
+      MembershipListener listener,
+      Clock clock,
+      WatchOptions options) {
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.consul = Objects.requireNonNull(consul, "consul");
     if (service == null || service.isBlank()) {
       throw new IllegalArgumentException("node_service: missing");
@@ -95,7 +118,7 @@ public final class MembershipWatcher implements Closeable {
     watch =
         new BlockingWatch<>(
             "membership " + service,
-            observing(new NodeHealthFetcher(new HealthClient(consul), service)),
+            observing(new NodeHealthFetcher(new HealthClient(consul), service, policy)),
             new WatchListener<>() {
               @Override
               public void onChange(HealthSnapshot value, long index) {
@@ -132,6 +155,11 @@ public final class MembershipWatcher implements Closeable {
 
   public String service() {
     return service;
+  }
+
+  /** Which registrations count and the weight cap, fixed for the watcher's life. */
+  public MemberPolicy policy() {
+    return policy;
   }
 
   /** Stops the watch and the scheduler; the listener is not called after this returns. */
@@ -181,6 +209,24 @@ public final class MembershipWatcher implements Closeable {
     frozen = false;
     if (!snapshot.equals(raw)) {
       snapshot.problems().forEach(p -> log.warn("[membership] {}: {}", service, p));
+      snapshot
+          .conflicts()
+          .forEach(
+              (node, line) -> {
+                if (raw == null || !line.equals(raw.conflicts().get(node))) {
+                  log.error("[membership] {}: {}", service, line);
+                }
+              });
+      if (raw != null) {
+        raw.conflicts().keySet().stream()
+            .filter(node -> !snapshot.conflicts().containsKey(node))
+            .forEach(
+                node ->
+                    log.info(
+                        "[membership] {}: node name {} is claimed by one host again",
+                        service,
+                        node));
+      }
       log.debug(
           "[membership] {}: {} healthy, {} unhealthy, {} draining",
           service,

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
- * the dispatch held back and the targets rejected, if any. Written only when its content changes,
- * so an idle fleet causes no KV writes.
+ * the dispatch held back, the targets rejected and the node names two hosts claim (each line names
+ * both), if any. Written only when its content changes, so an idle fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -24,9 +24,12 @@ public record CoordinatorStatus(
     String problem,
     @JsonProperty("last_dispatch") DispatchSummary lastDispatch,
     HoldSummary hold,
-    @JsonProperty("rejected_targets") Rejected rejectedTargets) {
+    @JsonProperty("rejected_targets") Rejected rejectedTargets,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("node_conflicts")
+        List<String> nodeConflicts) {
 
   public CoordinatorStatus {
+    nodeConflicts = nodeConflicts == null ? List.of() : List.copyOf(nodeConflicts);
     configErrors = configErrors == null ? Map.of() : Map.copyOf(configErrors);
     sourceErrors = sourceErrors == null ? Map.of() : Map.copyOf(sourceErrors);
     members = members == null ? List.of() : List.copyOf(members);

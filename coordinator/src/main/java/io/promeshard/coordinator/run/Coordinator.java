@@ -12,6 +12,7 @@ import io.promeshard.coordinator.leader.LeaderElection;
 import io.promeshard.coordinator.leader.LeaderListener;
 import io.promeshard.coordinator.leader.LeaderOptions;
 import io.promeshard.coordinator.leader.LeaderTerm;
+import io.promeshard.coordinator.membership.MemberPolicy;
 import io.promeshard.coordinator.membership.MembershipWatcher;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StatusWriter;
@@ -157,6 +158,11 @@ public final class Coordinator implements Closeable {
       closeables.add(0, election);
       election.start();
     }
+    metrics.followMembership(
+        () -> {
+          MembershipWatcher m = membership;
+          return m == null ? null : m.status();
+        });
     if (config.listen() != null && !config.listen().isBlank()) {
       ops = OpsServer.start(config.listen(), metrics.registry(), this::health);
       closeables.add(ops);
@@ -205,7 +211,10 @@ public final class Coordinator implements Closeable {
     sources.setLabelNames(settings.labelNames());
     sources.setJobs(specs);
     MembershipWatcher current = membership;
-    if (current == null || !current.service().equals(settings.nodeService())) {
+    MemberPolicy policy = new MemberPolicy(settings.bindToConsulNode(), settings.maxWeight());
+    if (current == null
+        || !current.service().equals(settings.nodeService())
+        || !current.policy().equals(policy)) {
       if (current != null) {
         current.close();
       }
@@ -214,6 +223,7 @@ public final class Coordinator implements Closeable {
                   http,
                   settings.nodeService(),
                   settings.flapHold(),
+                  policy,
                   members ->
                       dispatcher.submit(
                           d -> {

@@ -1,16 +1,21 @@
 package io.promeshard.coordinator.run;
 
 import io.promeshard.coordinator.dispatch.DispatchObserver;
+import io.promeshard.coordinator.membership.HealthSnapshot;
+import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.source.JobTargets;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /** The coordinator's own metrics, registered in one registry served on {@code /metrics}. */
 public final class CoordinatorMetrics implements DispatchObserver {
@@ -157,6 +162,33 @@ public final class CoordinatorMetrics implements DispatchObserver {
     targets.forEach((n, v) -> nodeTargets.labelValues(n).set(v));
     cost.forEach((n, v) -> nodeCost.labelValues(n).set(v));
     rules.forEach((n, v) -> nodeRules.labelValues(n).set(v));
+  }
+
+  /**
+   * Registers the gauges read from the membership watcher's latest view at each scrape: node names
+   * in conflict and registrations ignored. Call once.
+   */
+  void followMembership(Supplier<MembershipStatus> view) {
+    GaugeWithCallback.builder()
+        .name("prome_shard_node_name_conflicts")
+        .help(
+            "Node names claimed by live registrations on two or more Consul nodes; each is left"
+                + " without targets until only one host claims it.")
+        .callback(cb -> cb.call(rawCount(view, s -> s.conflicts().size())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("prome_shard_node_registrations_ignored")
+        .help(
+            "Registrations of node_service ignored: invalid service ID, or (node_binding"
+                + " consul_node) registered on a Consul node of another name.")
+        .callback(cb -> cb.call(rawCount(view, HealthSnapshot::ignored)))
+        .register(registry);
+  }
+
+  private static double rawCount(
+      Supplier<MembershipStatus> view, ToIntFunction<HealthSnapshot> count) {
+    MembershipStatus s = view.get();
+    return s == null ? 0 : count.applyAsInt(s.raw());
   }
 
   void healthyNodes(int count) {

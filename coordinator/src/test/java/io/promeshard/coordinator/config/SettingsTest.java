@@ -54,4 +54,21 @@ class SettingsTest {
             .getMessage()
             .replaceAll(" at flap_hold$", ""));
   }
+
+  @Test
+  void nodeBindingAndMaxWeightDefaultToOpenAndTenAndRejectOtherValues() {
+    assertEquals(false, parse("{}").bindToConsulNode());
+    assertEquals(10.0, parse("{}").maxWeight());
+    Settings bound = parse("{\"node_binding\":\"consul_node\",\"max_weight\":4}");
+    assertEquals(true, bound.bindToConsulNode());
+    assertEquals(4.0, bound.maxWeight());
+    assertEquals(
+        "prome-shard/config/settings: node_binding: expected \"none\" or \"consul_node\", found"
+            + " \"hostname\"",
+        assertThrows(ProtocolException.class, () -> parse("{\"node_binding\":\"hostname\"}"))
+            .getMessage());
+    assertEquals(
+        "prome-shard/config/settings: max_weight: expected a number >= 1, found 0.5",
+        assertThrows(ProtocolException.class, () -> parse("{\"max_weight\":0.5}")).getMessage());
+  }
 }

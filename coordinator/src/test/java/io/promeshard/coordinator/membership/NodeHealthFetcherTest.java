@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.protocol.consul.ConsulHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -152,6 +153,87 @@ class NodeHealthFetcherTest {
     assertEquals(Map.of("prom-a", new Member("prom-a", 1, "z2")), s.healthy());
     assertEquals(Set.of("prom-b"), s.draining());
     assertEquals(2, s.problems().size());
+  }
+
+  private static String hosted(String consulNode, String address, String id, String meta) {
+    return "{\"Node\":{\"Node\":\""
+        + consulNode
+        + "\",\"Address\":\""
+        + address
+        + "\"},\"Service\":{\"ID\":\""
+        + id
+        + "\",\"Service\":\"prome-shard-node\",\"Port\":9090,\"Meta\":"
+        + meta
+        + "},\"Checks\":["
+        + serf()
+        + ","
+        + check("service:" + id, "passing")
+        + "]}";
+  }
+
+  @Test
+  void aNameTwoLiveHostsClaimIsDrainedAndItsConflictNamesBothAddresses() throws IOException {
+    HealthSnapshot s =
+        parse(
+            "["
+                + hosted("host-a", "10.0.0.1", "prom-1", "{}")
+                + ","
+                + hosted("host-b", "10.0.0.2", "prom-1", "{}")
+                + ","
+                + hosted("host-c", "10.0.0.3", "prom-2", "{}")
+                + "]");
+    assertEquals(Set.of("prom-2"), s.healthy().keySet());
+    assertEquals(Set.of("prom-1"), s.draining(), "neither host keeps the share: no doubles");
+    assertEquals(RawHealth.DRAINING, s.stateOf("prom-1"));
+    assertEquals(
+        Map.of(
+            "prom-1",
+            "node name prom-1 is claimed by 2 live registrations: Consul node host-a (address"
+                + " 10.0.0.1, service 10.0.0.1:9090) and Consul node host-b (address 10.0.0.2,"
+                + " service 10.0.0.2:9090); excluded until only one remains (give each host its"
+                + " own node name)"),
+        s.conflicts());
+  }
+
+  @Test
+  void withNodeBindingOnlyTheRegistrationOnTheSameNamedConsulNodeCounts() throws IOException {
+    String reply =
+        "["
+            + hosted("prom-1", "10.0.0.1", "prom-1", "{\"weight\":\"2\"}")
+            + ","
+            + hosted("prom-1", "10.0.0.1", "fake-1", "{\"weight\":\"1000\"}")
+            + ","
+            + hosted("prom-2", "10.0.0.2", "prom-1", "{}")
+            + "]";
+    HealthSnapshot bound =
+        NodeHealthFetcher.parse(
+            ConsulHttp.jsonArray("test", reply.getBytes(StandardCharsets.UTF_8)),
+            new MemberPolicy(true, 10));
+    assertEquals(Map.of("prom-1", new Member("prom-1", 2, "")), bound.healthy());
+    assertEquals(Map.of(), bound.conflicts(), "the copy on Consul node prom-2 does not count");
+    assertEquals(2, bound.ignored());
+    assertTrue(
+        bound.problems().stream()
+            .anyMatch(
+                p ->
+                    p.startsWith(
+                            "node fake-1 is registered on Consul node prom-1 (address 10.0.0.1")
+                        && p.endsWith("ignored (node_binding consul_node)")),
+        bound.problems().toString());
+
+    HealthSnapshot unbound = parse(reply);
+    assertEquals(Set.of("fake-1"), unbound.healthy().keySet());
+    assertEquals(Set.of("prom-1"), unbound.conflicts().keySet());
+    assertEquals(10.0, unbound.healthy().get("fake-1").weight(), "weight 1000 capped");
+  }
+
+  @Test
+  void weightAboveTheCapIsCappedAndNamed() throws IOException {
+    HealthSnapshot s = parse("[" + instance("h1", "prom-a", "{\"weight\":\"1000\"}", serf()) + "]");
+    assertEquals(MemberPolicy.DEFAULT_MAX_WEIGHT, s.healthy().get("prom-a").weight());
+    assertEquals(
+        List.of("node prom-a: Meta weight 1000 is above max_weight 10.0; using 10.0"),
+        s.problems());
   }
 
   @Test

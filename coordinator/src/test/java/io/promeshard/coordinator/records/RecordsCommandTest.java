@@ -229,6 +229,40 @@ class RecordsCommandTest {
   }
 
   @Test
+  void redisPasswordComesFromAFileNotTheCommandLine() throws IOException {
+    Path passwordFile = tmp.resolve("redis.password");
+    Files.writeString(passwordFile, "pw-from-file\n", StandardCharsets.UTF_8);
+    try (RedisServer locked =
+        RedisServer.start(
+            ConsulExtension.logDir(RecordsCommandTest.class).resolve("redis-auth"),
+            "pw-from-file")) {
+      String exprs = RecordInputTest.fixture("exprs.txt").toString();
+      Run refused = run("--exprs", exprs, "--redis", locked.url(), "--no-check");
+      assertEquals(1, refused.exit(), refused.out() + refused.err());
+      assertTrue(refused.out().contains("FAILED: redis " + locked.url()), refused.out());
+      Run r =
+          run(
+              "--exprs",
+              exprs,
+              "--redis",
+              locked.url(),
+              "--redis-password-file",
+              passwordFile.toString(),
+              "--redis-all",
+              "--no-check");
+      assertEquals(0, r.exit(), r.out() + r.err());
+      assertFalse((r.out() + r.err()).contains("pw-from-file"), r.out() + r.err());
+      try (Jedis j = new Jedis(URI.create("redis://:pw-from-file@127.0.0.1:" + locked.port()))) {
+        assertEquals(registered(), j.scard("prome-shard:records"));
+      }
+    }
+    Run noRedis =
+        run("--exprs", "x", "--redis-password-file", passwordFile.toString(), "--no-check");
+    assertEquals(2, noRedis.exit(), noRedis.out() + noRedis.err());
+    assertTrue(noRedis.err().contains("--redis-password-file needs --redis"), noRedis.err());
+  }
+
+  @Test
   void usageConfigAndInputErrorsExitTwoAndWriteNothing() throws IOException {
     String log = RecordInputTest.fixture("query.log").toString();
     String exprs = RecordInputTest.fixture("exprs.txt").toString();

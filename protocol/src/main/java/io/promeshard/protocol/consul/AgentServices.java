@@ -4,6 +4,7 @@ import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.agent.model.NewService;
+import com.ecwid.consul.v1.agent.model.Self;
 import com.ecwid.consul.v1.agent.model.Service;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,6 +40,16 @@ public final class AgentServices {
     Map<String, Service> services =
         call("GET agent/services", () -> ecwid.getAgentServices().getValue());
     return services == null ? Map.of() : services;
+  }
+
+  /** The local agent's Consul node name ({@code /v1/agent/self}; needs agent:read on it). */
+  public String nodeName() throws IOException {
+    Self self = call("GET agent/self", () -> ecwid.getAgentSelf().getValue());
+    String name = self == null || self.getConfig() == null ? null : self.getConfig().getNodeName();
+    if (name == null || name.isEmpty()) {
+      throw new IOException("GET agent/self: no node name in the reply");
+    }
+    return name;
   }
 
   public void register(NewService service) throws IOException {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +43,69 @@ class OpsServerTest {
       HttpResponse<String> bad = get(server.port(), "/healthz");
       assertEquals(503, bad.statusCode());
       assertEquals("unhealthy: consul unreachable for 40s\n", bad.body());
+    }
+  }
+
+  @Test
+  void aStalledHalfRequestNeitherBlocksHealthzNorStaysOpenPastTheTimeout() throws Exception {
+    AtomicReference<Health> health = new AtomicReference<>(Health.ok("leader"));
+    try (OpsServer server = OpsServer.start("127.0.0.1:0", new PrometheusRegistry(), health::get)) {
+      assertEquals(200, get(server.port(), "/healthz").statusCode()); // warm the client up
+      long opened = System.nanoTime();
+      try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        healthzAnswersBesideAStalledHalfRequest(server, stalled, opened);
+      }
+    }
+  }
+
+  private static void healthzAnswersBesideAStalledHalfRequest(
+      OpsServer server, Socket stalled, long opened) throws Exception {
+    stalled
+        .getOutputStream()
+        .write("GET /healthz HTTP/1.1\r\nHost: 127".getBytes(StandardCharsets.US_ASCII));
+    stalled.getOutputStream().flush();
+
+    HttpResponse<String> ok = get(server.port(), "/healthz");
+    long answered = System.nanoTime();
+    assertEquals(200, ok.statusCode());
+    assertEquals("ok: leader\n", ok.body());
+    // answered while the stalled connection was still open: not after its timeout
+    stalled.setSoTimeout(1);
+    assertThrows(SocketTimeoutException.class, () -> stalled.getInputStream().read());
+
+    stalled.setSoTimeout((int) OpsServer.REQUEST_TIMEOUT.multipliedBy(4).toMillis());
+    assertEquals(-1, stalled.getInputStream().read(), "the server closes the stalled connection");
+    long closed = System.nanoTime();
+    System.out.printf(
+        "[ops] /healthz answered %d ms after a stalled half request; the stalled connection was"
+            + " closed after %d ms (timeout %s)%n",
+        (answered - opened) / 1_000_000, (closed - opened) / 1_000_000, OpsServer.REQUEST_TIMEOUT);
+    assertTrue(
+        closed - opened >= OpsServer.REQUEST_TIMEOUT.minusMillis(500).toNanos(),
+        "closed by its deadline, not before");
+    assertEquals(200, get(server.port(), "/healthz").statusCode());
+  }
+
+  @Test
+  void unknownPathsMethodsAndGarbageGetClearAnswers() throws Exception {
+    try (OpsServer server =
+        OpsServer.start("127.0.0.1:0", new PrometheusRegistry(), () -> Health.ok(""))) {
+      assertEquals(404, get(server.port(), "/nope").statusCode());
+      assertEquals("ok\n", get(server.port(), "/healthz?verbose=1").body());
+      HttpResponse<String> post =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                      .POST(HttpRequest.BodyPublishers.ofString("x"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, post.statusCode());
+      try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        raw.getOutputStream().write("HELLO\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+      }
     }
   }
 

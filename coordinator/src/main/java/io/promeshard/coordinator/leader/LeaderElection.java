@@ -5,6 +5,7 @@ import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulReachability;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.Fetcher;
@@ -47,6 +48,7 @@ public final class LeaderElection implements Closeable {
   private final Clock clock;
   private final BlockingWatch<Optional<KvEntry>> watch;
   private final AtomicLong renewals = new AtomicLong();
+  private final ConsulReachability reachability;
   private volatile LeaderTerm term;
 
   // Owned by the watch thread (and by close() after closing the watch).
@@ -76,6 +78,7 @@ public final class LeaderElection implements Closeable {
       LeaderListener listener,
       Clock clock) {
     this.kv = new KvClient(Objects.requireNonNull(consul, "consul"));
+    this.reachability = consul.reachability();
     this.sessions = new SessionClient(consul);
     this.key = Objects.requireNonNull(layout, "layout").leader();
     this.options = Objects.requireNonNull(options, "options");
@@ -197,6 +200,11 @@ public final class LeaderElection implements Closeable {
     @Override
     public void cancel() {
       handle.cancel();
+    }
+
+    @Override
+    public ConsulReachability reachability() {
+      return reachability;
     }
   }
 

@@ -1,9 +1,6 @@
 package io.promeshard.testkit;
 
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,11 +171,10 @@ public final class ConsulCluster implements Closeable {
     return out.toString();
   }
 
-  /** Stops the clients, then the servers. */
+  /** Stops every agent (SIGTERM, all at once). */
   @Override
   public void close() {
-    clients.forEach(ConsulCluster::stop);
-    servers.forEach(ConsulCluster::stop);
+    members().parallelStream().forEach(ConsulCluster::stop);
   }
 
   private static void stop(Member m) {
@@ -215,16 +211,8 @@ public final class ConsulCluster implements Closeable {
   private void launch(Member m) {
     List<String> cmd = ConsulCommand.agent(m.name, m.ports);
     Path data = m.dir.resolve("data");
-    if (m.server) {
-      cmd.addAll(ConsulCommand.persistentServer(data, SERVERS));
-    } else {
-      try {
-        Files.createDirectories(data);
-      } catch (IOException e) {
-        throw new UncheckedIOException("creating " + data, e);
-      }
-      cmd.add("-data-dir=" + data);
-    }
+    cmd.addAll(
+        m.server ? ConsulCommand.persistentServer(data, SERVERS) : ConsulCommand.client(data));
     cmd.addAll(
         ConsulCommand.retryJoin(
             servers.stream().filter(s -> s != m).map(s -> s.ports[1]).toList()));

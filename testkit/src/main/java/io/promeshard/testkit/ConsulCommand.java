@@ -59,6 +59,21 @@ final class ConsulCommand {
         "-server", "-bootstrap-expect=" + expect, "-data-dir=" + dataDir, "-config-file=" + config);
   }
 
+  /**
+   * Arguments of a client agent keeping its state in {@code dataDir}; it does not leave the cluster
+   * gracefully on SIGTERM (a few seconds each), so a test's teardown does not wait for it.
+   */
+  static List<String> client(Path dataDir) {
+    Path config = dataDir.resolveSibling("client.hcl");
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(config, "leave_on_terminate = false\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("preparing consul data dir " + dataDir, e);
+    }
+    return List.of("-data-dir=" + dataDir, "-config-file=" + config);
+  }
+
   /** Arguments that join the agents at {@code serfLanPorts}, retrying every second. */
   static List<String> retryJoin(List<Integer> serfLanPorts) {
     List<String> args = new ArrayList<>();

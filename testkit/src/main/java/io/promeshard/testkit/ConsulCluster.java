@@ -138,7 +138,8 @@ public final class ConsulCluster implements Closeable {
 
   /**
    * Starts server {@code i} again with its data dir on its ports and waits until it follows a
-   * leader with all three peers.
+   * leader with all three peers and has applied what the leader had applied by then (so a stale
+   * read from it sees every write made before).
    */
   public void restart(int i) {
     Member m = servers.get(i);
@@ -154,6 +155,12 @@ public final class ConsulCluster implements Closeable {
           ConsulProbe probe = new ConsulProbe(m.url(), null);
           return probe.leader() != null && probe.peers() == SERVERS;
         });
+    int leader = awaitLeader(START_TIMEOUT);
+    long target = new ConsulProbe(servers.get(leader).url(), null).appliedIndex();
+    Await.until(
+        START_TIMEOUT,
+        m.name + " applying the raft log up to index " + target,
+        () -> new ConsulProbe(m.url(), null).appliedIndex() >= target);
   }
 
   /** The last {@code lines} lines of every agent's log. */

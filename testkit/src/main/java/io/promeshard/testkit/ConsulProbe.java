@@ -2,6 +2,8 @@ package io.promeshard.testkit;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Readiness checks of one Consul agent's HTTP API: a raft leader known, the raft peers, a KV write,
@@ -9,6 +11,9 @@ import java.util.List;
  * ready".
  */
 final class ConsulProbe {
+  private static final Pattern APPLIED_INDEX =
+      Pattern.compile("\"applied_index\"\\s*:\\s*\"(\\d+)\"");
+
   private final LocalHttp http = new LocalHttp();
   private final String url;
   private final String token;
@@ -43,6 +48,20 @@ final class ConsulProbe {
       return body.equals("[]") ? 0 : List.of(body.split(",")).size();
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /**
+   * The last raft index this server applied to its state ({@code applied_index} in {@code GET
+   * /v1/agent/self}), or -1 when it cannot tell (a client agent, or no answer).
+   */
+  long appliedIndex() {
+    try {
+      LocalHttp.Reply r = http.send("GET", url + "/v1/agent/self", token, null);
+      Matcher m = APPLIED_INDEX.matcher(r.body());
+      return r.status() == 200 && m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (IOException e) {
+      return -1;
     }
   }
 

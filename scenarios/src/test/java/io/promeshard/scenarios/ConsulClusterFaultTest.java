@@ -24,12 +24,11 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Consul itself failing under a running fleet: the raft leader of a three-server cluster killed in
@@ -47,17 +46,7 @@ class ConsulClusterFaultTest {
 
   private Fleet fleet;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println(
-                "===== " + context.getDisplayName() + " failed; logs:\n" + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @AfterEach
   void stopFleet() {
@@ -74,20 +63,15 @@ class ConsulClusterFaultTest {
   void raftLeaderKilledDuringALargePublishLosesNothing() throws IOException {
     int port = FreePorts.one();
     Set<String> small = new TreeSet<>(Jobs.addresses(0, 40, port));
-    long begin = System.nanoTime();
-    fleet =
-        Fleet.startOnConsulCluster(
-            dir("consul-cluster"),
-            SERVERS,
-            Jobs.settings(FLAP_HOLD),
-            Map.of(JOB, Jobs.spec(small)));
-    Duration up = Duration.ofNanos(System.nanoTime() - begin);
-    ManagedProcess coordinator = fleet.coordinators().start();
-    fleet.coordinators().awaitLeader(WAIT);
-    Duration first = awaitConverged(small);
-    System.out.printf(
-        "[cluster] fleet up in %.1f s, first publish active in %.1f s%n",
-        up.toMillis() / 1000.0, first.toMillis() / 1000.0);
+    ManagedProcess coordinator =
+        startConverged(
+            () ->
+                Fleet.startOnConsulCluster(
+                    dir("consul-cluster"),
+                    SERVERS,
+                    Jobs.settings(FLAP_HOLD),
+                    Map.of(JOB, Jobs.spec(small))),
+            small);
 
     Set<String> large = new TreeSet<>(Jobs.addresses(0, 1000, port));
     ConsulCluster cluster = fleet.cluster();
@@ -142,15 +126,14 @@ class ConsulClusterFaultTest {
   void consulRestartedWithItsDataKeepsFilesAndTheCoordinatorResumes() throws IOException {
     int port = FreePorts.one();
     Set<String> before = new TreeSet<>(Jobs.addresses(0, 40, port));
-    fleet =
-        Fleet.startWithConsulDataDir(
-            dir("consul-restart"),
-            SERVERS,
-            Jobs.settings(FLAP_HOLD),
-            Map.of(JOB, Jobs.spec(before)));
-    fleet.coordinators().start();
-    fleet.coordinators().awaitLeader(WAIT);
-    awaitConverged(before);
+    startConverged(
+        () ->
+            Fleet.startWithConsulDataDir(
+                dir("consul-restart"),
+                SERVERS,
+                Jobs.settings(FLAP_HOLD),
+                Map.of(JOB, Jobs.spec(before))),
+        before);
 
     Set<String> after = new TreeSet<>(Jobs.addresses(0, 60, port));
     try (OutputReader reader = OutputReader.watching(outputDirs())) {
@@ -186,6 +169,23 @@ class ConsulClusterFaultTest {
       assertEquals(List.of(), reader.bad(), "partial or invalid files seen");
       assertTrue(reader.reads() > 0, "the reader read output files");
     }
+  }
+
+  /**
+   * Starts the fleet and one coordinator, waits until {@code targets} are active, prints how long
+   * that took and returns the coordinator.
+   */
+  private ManagedProcess startConverged(Supplier<Fleet> start, Set<String> targets) {
+    long begin = System.nanoTime();
+    fleet = start.get();
+    Duration up = Duration.ofNanos(System.nanoTime() - begin);
+    ManagedProcess coordinator = fleet.coordinators().start();
+    fleet.coordinators().awaitLeader(WAIT);
+    Duration first = awaitConverged(targets);
+    System.out.printf(
+        "[consul-faults] fleet up in %.1f s, first publish active %.1f s later%n",
+        up.toMillis() / 1000.0, first.toMillis() / 1000.0);
+    return coordinator;
   }
 
   /**
@@ -281,13 +281,16 @@ class ConsulClusterFaultTest {
     }
   }
 
-  private static Path dir(String name) throws IOException {
+  /** {@code target/fault-logs/<name>}, emptied. */
+  private static Path dir(String name) {
     Path dir = Paths.get("target", "fault-logs", name).toAbsolutePath();
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException("emptying " + dir, e);
       }
     }
     return dir;

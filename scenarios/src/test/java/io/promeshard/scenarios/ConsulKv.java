@@ -98,6 +98,36 @@ final class ConsulKv {
     return ids;
   }
 
+  /**
+   * Consul's index of the tree under {@code prefix} ({@code X-Consul-Index} of a recursive GET).
+   */
+  long index(String prefix) {
+    return indexOf(send(HttpRequest.newBuilder(uri("/v1/kv/" + prefix + "?recurse=true")).GET()));
+  }
+
+  /**
+   * Blocks until the tree under {@code prefix} moves past {@code index} (or {@code wait} ends) and
+   * returns the new index: a blocking query returns as soon as a write under it commits.
+   */
+  long awaitChange(String prefix, long index, Duration wait) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                uri(
+                    "/v1/kv/"
+                        + prefix
+                        + "?recurse=true&index="
+                        + index
+                        + "&wait="
+                        + wait.toMillis()
+                        + "ms"))
+            .GET();
+    return indexOf(send(request, wait.plusSeconds(5)));
+  }
+
+  private static long indexOf(HttpResponse<String> r) {
+    return r.headers().firstValueAsLong("X-Consul-Index").orElse(0);
+  }
+
   private List<JsonNode> entries(String keyAndQuery) {
     HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/kv/" + keyAndQuery)).GET());
     if (r.statusCode() == 404) {
@@ -129,7 +159,11 @@ final class ConsulKv {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
-    HttpRequest req = request.timeout(Duration.ofSeconds(5)).build();
+    return send(request, Duration.ofSeconds(5));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request, Duration timeout) {
+    HttpRequest req = request.timeout(timeout).build();
     try {
       return http.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

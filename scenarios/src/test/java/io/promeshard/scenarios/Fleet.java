@@ -3,6 +3,7 @@ package io.promeshard.scenarios;
 import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.testkit.Await;
+import io.promeshard.testkit.ConsulCluster;
 import io.promeshard.testkit.ConsulServer;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
@@ -31,6 +32,10 @@ import java.util.stream.Stream;
 final class Fleet implements Closeable {
   static final String SERVICE = Defaults.NODE_SERVICE;
   static final String SCRAPE_POOL = "prome-shard";
+
+  /** The host name the coordinators run on, for {@link #consulUrl}. */
+  static final String COORDINATOR_HOST = "coordinators";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /** One Prometheus server and the agent beside it. */
@@ -44,6 +49,7 @@ final class Fleet implements Closeable {
   private final Map<String, Integer> agentOpsPorts = new TreeMap<>();
   private final Map<String, Tmpfs> fileSdMounts = new TreeMap<>();
   private ConsulServer consul;
+  private ConsulCluster cluster;
   private ConsulKv kv;
   private Coordinators coordinators;
 
@@ -64,44 +70,119 @@ final class Fleet implements Closeable {
   /** As {@link #start(Path, int, String, Map)}, with agents started as {@code launch} says. */
   static Fleet start(
       Path dir, int count, String settings, Map<String, String> jobs, AgentLaunch launch) {
+    return start(
+        dir,
+        count,
+        settings,
+        jobs,
+        launch,
+        f -> f.consul = ConsulServer.start(dir.resolve("consul")));
+  }
+
+  /**
+   * Like {@link #start}, on a single real Consul server that keeps its data dir (not {@code -dev}),
+   * so {@link #consul()} can be killed and restarted with its KV, sessions and services.
+   */
+  static Fleet startWithConsulDataDir(
+      Path dir, int count, String settings, Map<String, String> jobs) {
+    return start(
+        dir,
+        count,
+        settings,
+        jobs,
+        AgentLaunch.PLAIN,
+        f -> f.consul = ConsulServer.startWithDataDir(dir.resolve("consul")));
+  }
+
+  /**
+   * Like {@link #start}, on a three-server Consul cluster as deployed: every host runs a Consul
+   * client agent and talks only to it (prom-i to client i, the coordinators and this test's KV
+   * calls to one more client), so losing any one server, the raft leader included, cuts no process
+   * off from Consul and no registration or session is bound to a server's node.
+   */
+  static Fleet startOnConsulCluster(
+      Path dir, int count, String settings, Map<String, String> jobs) {
+    return start(
+        dir,
+        count,
+        settings,
+        jobs,
+        AgentLaunch.PLAIN,
+        f -> f.cluster = ConsulCluster.start(dir.resolve("consul"), count + 1));
+  }
+
+  private static Fleet start(
+      Path dir,
+      int count,
+      String settings,
+      Map<String, String> jobs,
+      AgentLaunch launch,
+      java.util.function.Consumer<Fleet> startConsul) {
     Fleet fleet = new Fleet(dir, Jars.copiedTo(dir.resolve("jars")), launch);
     try {
-      fleet.consul = ConsulServer.start(dir.resolve("consul"));
-      fleet.kv = new ConsulKv(fleet.consul.url());
-      fleet.coordinators =
-          new Coordinators(
-              dir.resolve("coordinators"),
-              fleet.jars.coordinator(),
-              fleet.consul.url(),
-              fleet.layout);
-      fleet.kv.put(fleet.layout.settings(), settings);
-      jobs.forEach((job, spec) -> fleet.kv.put(fleet.layout.job(job), spec));
-      for (int i = 1; i <= count; i++) {
-        fleet.servers.add(fleet.startServer("prom-" + i));
-      }
-      for (Server s : fleet.servers) {
-        Await.until(
-            START_TIMEOUT,
-            s.name() + "'s agent registering its Prometheus in Consul",
-            () -> {
-              if (!s.agent().isAlive()) {
-                throw new AssertionError(
-                    "agent of " + s.name() + " exited:\n" + s.agent().logTail(40));
-              }
-              return fleet.kv.agentServices().contains(s.name());
-            });
-      }
-      List<String> names = fleet.servers.stream().map(Server::name).toList();
-      Await.until(
-          START_TIMEOUT,
-          "the health checks of " + names + " passing in Consul",
-          () -> fleet.passing().containsAll(names));
-      return fleet;
+      startConsul.accept(fleet);
+      return fleet.startHosts(count, settings, jobs);
     } catch (RuntimeException | Error e) {
       System.out.println(fleet.logTails(40));
       fleet.close();
       throw e;
     }
+  }
+
+  /** Writes settings and jobs, starts the coordinators' handle and {@code count} servers. */
+  private Fleet startHosts(int count, String settings, Map<String, String> jobs) {
+    kv = new ConsulKv(consulUrl(COORDINATOR_HOST));
+    coordinators =
+        new Coordinators(
+            dir.resolve("coordinators"), jars.coordinator(), consulUrl(COORDINATOR_HOST), layout);
+    kv.put(layout.settings(), settings);
+    jobs.forEach((job, spec) -> kv.put(layout.job(job), spec));
+    for (int i = 1; i <= count; i++) {
+      servers.add(startServer("prom-" + i));
+    }
+    for (Server s : servers) {
+      ConsulKv local = new ConsulKv(consulUrl(s.name()));
+      Await.until(
+          START_TIMEOUT,
+          s.name() + "'s agent registering its Prometheus in Consul",
+          () -> {
+            if (!s.agent().isAlive()) {
+              throw new AssertionError(
+                  "agent of " + s.name() + " exited:\n" + s.agent().logTail(40));
+            }
+            return local.agentServices().contains(s.name());
+          });
+    }
+    List<String> names = servers.stream().map(Server::name).toList();
+    Await.until(
+        START_TIMEOUT,
+        "the health checks of " + names + " passing in Consul",
+        () -> passing().containsAll(names));
+    return this;
+  }
+
+  /**
+   * The Consul address {@code host} uses: the single server, or on a cluster the host's own client
+   * agent (prom-i: client i-1; {@link #COORDINATOR_HOST}: the last client).
+   */
+  String consulUrl(String host) {
+    if (cluster == null) {
+      return consul.url();
+    }
+    if (host.equals(COORDINATOR_HOST)) {
+      return cluster.clientUrl(servers.size());
+    }
+    return cluster.clientUrl(Integer.parseInt(host.substring("prom-".length())) - 1);
+  }
+
+  /** The single Consul server (null on a cluster). */
+  ConsulServer consul() {
+    return consul;
+  }
+
+  /** The Consul cluster (null on a single server). */
+  ConsulCluster cluster() {
+    return cluster;
   }
 
   private Server startServer(String name) {
@@ -141,7 +222,7 @@ final class Fleet implements Closeable {
           agentYml,
           String.join(
               "\n",
-              "consul: {address: '" + consul.url() + "'}",
+              "consul: {address: '" + consulUrl(name) + "'}",
               "prefix: " + layout.prefix(),
               "node: " + name,
               "file_sd_dir: '" + fileSd + "'",
@@ -202,11 +283,6 @@ final class Fleet implements Closeable {
     return kv;
   }
 
-  /** The Consul agent everything talks to (e.g. for joining a second Consul node). */
-  ConsulServer consul() {
-    return consul;
-  }
-
   /** The shaded agent jar the servers' agents run. */
   Path agentJar() {
     return jars.agent();
@@ -221,9 +297,9 @@ final class Fleet implements Closeable {
     return jars;
   }
 
-  /** The Consul every process of the fleet talks to. */
+  /** The Consul the coordinators and this test's KV calls talk to. */
   String consulUrl() {
-    return consul.url();
+    return consulUrl(COORDINATOR_HOST);
   }
 
   /** What each running Prometheus scrapes now (stopped servers: nothing). */
@@ -279,5 +355,8 @@ final class Fleet implements Closeable {
       consul.close();
     }
     fileSdMounts.values().forEach(Tmpfs::close);
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 }

@@ -31,13 +31,21 @@ final class Jobs {
 
   /** A job with one static source holding {@code targets} in one group. */
   static String spec(Collection<String> targets) {
+    return spec(targets, "kind", "synthetic");
+  }
+
+  /**
+   * A job with one static source holding {@code targets} in one group labelled {@code label=value}
+   * (a long value makes every published target that much larger).
+   */
+  static String spec(Collection<String> targets, String label, String value) {
     ObjectNode job = Json.MAPPER.createObjectNode();
     ObjectNode source = job.putArray("sources").addObject();
     source.put("type", "static");
     ObjectNode group = source.putArray("groups").addObject();
     ArrayNode list = group.putArray("targets");
     targets.forEach(list::add);
-    group.putObject("labels").put("kind", "synthetic");
+    group.putObject("labels").put(label, value);
     job.putObject("labels").put("scenario", "multi-server");
     try {
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(job);

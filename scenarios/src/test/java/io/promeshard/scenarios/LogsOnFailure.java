@@ -4,11 +4,16 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
-/** Prints the tail of every process log of the fleet when a test fails. */
+/**
+ * Prints the tail of every process log of the test's fleet when a test fails:
+ * {@code @RegisterExtension final LogsOnFailure logs = new LogsOnFailure(() -> fleet);}. Nothing
+ * when the fleet was not started.
+ */
 final class LogsOnFailure implements TestWatcher {
+  private static final int LINES = 60;
+
   private final Supplier<Fleet> fleet;
 
-  /** {@code fleet} may supply null (not started yet): then nothing is printed. */
   LogsOnFailure(Supplier<Fleet> fleet) {
     this.fleet = fleet;
   }
@@ -18,7 +23,7 @@ final class LogsOnFailure implements TestWatcher {
     Fleet f = fleet.get();
     if (f != null) {
       System.out.println(
-          "===== " + context.getDisplayName() + " failed; process logs:\n" + f.logTails(60));
+          "===== " + context.getDisplayName() + " failed; process logs:\n" + f.logTails(LINES));
     }
   }
 }

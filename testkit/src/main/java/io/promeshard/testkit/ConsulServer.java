@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A real {@code consul agent -dev} on free loopback ports (DNS and gRPC off), ready once a leader
- * is elected and KV accepts writes. Failing to start throws AssertionError with the log tail.
+ * A real single Consul server on free loopback ports (DNS and gRPC off), ready once a leader is
+ * elected and KV accepts writes: a {@code -dev} agent (everything in memory), or with {@link
+ * #startWithDataDir} a real server keeping its raft data across restarts. Failing to start throws
+ * AssertionError with the log tail.
  */
 public final class ConsulServer implements Closeable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -23,12 +24,14 @@ public final class ConsulServer implements Closeable {
   private final Path logFile;
   private final Path extraConfigFile;
   private final String token;
+  private final Path dataDir;
   private final LocalHttp http = new LocalHttp();
   private int[] ports; // http, serf lan, serf wan, server
   private ManagedProcess process;
 
-  private ConsulServer(Path workDir, Path extraConfigFile, String token) {
+  private ConsulServer(Path workDir, Path extraConfigFile, String token, Path dataDir) {
     this.workDir = workDir;
+    this.dataDir = dataDir;
     this.logFile = workDir.resolve("consul.log");
     this.extraConfigFile = extraConfigFile;
     this.token = token;
@@ -48,6 +51,19 @@ public final class ConsulServer implements Closeable {
    * block; {@code token} (nullable) is used for the readiness write and by {@link #clearKv()}.
    */
   public static ConsulServer start(Path workDir, String extraConfig, String token) {
+    return start(workDir, extraConfig, token, null);
+  }
+
+  /**
+   * Starts a real server ({@code -server -bootstrap-expect=1}, not {@code -dev}) keeping its raft
+   * data, KV, sessions and registered services in {@code workDir/data}: {@link #restart()} brings
+   * them back, as after a host reboot.
+   */
+  public static ConsulServer startWithDataDir(Path workDir) {
+    return start(workDir, null, null, workDir.resolve("data"));
+  }
+
+  private static ConsulServer start(Path workDir, String extraConfig, String token, Path dataDir) {
     Path config = null;
     try {
       Files.createDirectories(workDir);
@@ -59,7 +75,7 @@ public final class ConsulServer implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("preparing consul work dir " + workDir, e);
     }
-    ConsulServer server = new ConsulServer(workDir, config, token);
+    ConsulServer server = new ConsulServer(workDir, config, token, dataDir);
     server.startFresh();
     return server;
   }
@@ -106,7 +122,18 @@ public final class ConsulServer implements Closeable {
     }
   }
 
-  /** Starts the agent again on the same ports (a -dev agent comes back with empty KV). */
+  /** Kills the agent with SIGKILL, as a crash would; {@link #restart()} brings it back. */
+  public void kill() {
+    if (process != null) {
+      process.kill();
+    }
+  }
+
+  /**
+   * Starts the agent again on the same ports (after stopping it if it runs): a -dev agent comes
+   * back with empty KV, one started {@link #startWithDataDir with a data dir} with everything it
+   * had.
+   */
   public void restart() {
     stop();
     launch();
@@ -131,7 +158,7 @@ public final class ConsulServer implements Closeable {
   private void startFresh() {
     AssertionError last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      ports = FreePorts.some(4);
+      ports = FreePorts.some(ConsulCommand.PORTS);
       launch();
       try {
         awaitReady(process);
@@ -152,22 +179,8 @@ public final class ConsulServer implements Closeable {
   }
 
   private void launch() {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Binaries.consul().toString(),
-                "agent",
-                "-dev",
-                "-bind=127.0.0.1",
-                "-client=127.0.0.1",
-                "-http-port=" + ports[0],
-                "-serf-lan-port=" + ports[1],
-                "-serf-wan-port=" + ports[2],
-                "-server-port=" + ports[3],
-                "-dns-port=-1",
-                "-grpc-port=-1",
-                "-node=testkit-" + ports[0],
-                "-log-level=debug"));
+    List<String> cmd = ConsulCommand.agent(nodeName(), ports);
+    cmd.addAll(dataDir == null ? List.of("-dev") : ConsulCommand.persistentServer(dataDir, 1));
     if (extraConfigFile != null) {
       cmd.add("-config-file=" + extraConfigFile);
     }
@@ -201,30 +214,8 @@ public final class ConsulServer implements Closeable {
   }
 
   private boolean ready() {
-    try {
-      LocalHttp.Reply leader = http.send("GET", url() + "/v1/status/leader", token, null);
-      if (leader.status() != 200
-          || leader.body().isBlank()
-          || leader.body().strip().equals("\"\"")) {
-        return false;
-      }
-      LocalHttp.Reply put = http.send("PUT", url() + "/v1/kv/testkit-ready", token, "ok");
-      if (put.status() == 403 && token == null) {
-        return true; // ACLs on and no token given: the leader answered, which is all we can check
-      }
-      if (put.status() != 200 || !put.body().strip().equals("true")) {
-        return false;
-      }
-      if (http.send("DELETE", url() + "/v1/kv/testkit-ready", token, null).status() != 200) {
-        return false;
-      }
-      // sessions need the agent's own node in the catalog, which lands a moment after the election
-      LocalHttp.Reply node =
-          http.send("GET", url() + "/v1/catalog/node/testkit-" + ports[0], token, null);
-      return node.status() == 200 && !node.body().strip().equals("null");
-    } catch (IOException e) {
-      return false;
-    }
+    // sessions need the agent's own node in the catalog, which lands a moment after the election
+    return new ConsulProbe(url(), token).acceptsWrites(nodeName());
   }
 
   @Override

@@ -41,4 +41,16 @@ class ConsulServerTest {
     }
     assertFalse(consul.isRunning());
   }
+
+  @Test
+  void aServerWithADataDirKeepsItsKvAcrossAKillAndRestart(@TempDir Path dir) throws Exception {
+    try (ConsulServer consul = ConsulServer.startWithDataDir(dir)) {
+      http.expectOk("PUT", consul.url() + "/v1/kv/kept", null, "1");
+      consul.kill();
+      assertFalse(consul.isRunning());
+      consul.restart();
+      assertEquals("1", http.expectOk("GET", consul.url() + "/v1/kv/kept?raw", null, null).strip());
+      assertTrue(Files.isDirectory(dir.resolve("data")));
+    }
+  }
 }

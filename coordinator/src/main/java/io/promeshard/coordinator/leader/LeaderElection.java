@@ -5,6 +5,7 @@ import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulReachability;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.Fetcher;
@@ -47,6 +48,7 @@ public final class LeaderElection implements Closeable {
   private final Clock clock;
   private final BlockingWatch<Optional<KvEntry>> watch;
   private final AtomicLong renewals = new AtomicLong();
+  private final ConsulReachability reachability;
   private volatile LeaderTerm term;
 
   // Owned by the watch thread (and by close() after closing the watch).
@@ -57,6 +59,12 @@ public final class LeaderElection implements Closeable {
   private long renewDueNanos;
   private long retryAcquireNanos;
   private String seenHolderSession;
+
+  // The session of a term lost while Consul was unreachable, not destroyed yet. Destroyed as soon
+  // as
+  // Consul answers: otherwise it keeps the lock until Consul expires it, which a restarted Consul
+  // does only 2 TTL after it is back, and no coordinator leads meanwhile.
+  private String orphanedSession;
 
   public LeaderElection(
       ConsulHttp consul, KvLayout layout, LeaderOptions options, LeaderListener listener) {
@@ -70,6 +78,7 @@ public final class LeaderElection implements Closeable {
       LeaderListener listener,
       Clock clock) {
     this.kv = new KvClient(Objects.requireNonNull(consul, "consul"));
+    this.reachability = consul.reachability();
     this.sessions = new SessionClient(consul);
     this.key = Objects.requireNonNull(layout, "layout").leader();
     this.options = Objects.requireNonNull(options, "options");
@@ -150,6 +159,8 @@ public final class LeaderElection implements Closeable {
     }
     destroyQuietly(session);
     session = null;
+    destroyQuietly(orphanedSession);
+    orphanedSession = null;
   }
 
   /** Stops like a killed process: no release, no destroy, no callback. For tests of takeover. */
@@ -173,6 +184,7 @@ public final class LeaderElection implements Closeable {
     @Override
     public ConsulResponse<Optional<KvEntry>> fetch(long index, Duration ignored)
         throws IOException {
+      destroyOrphanedSession();
       ensureSession();
       renewIfDue();
       ensureSession(); // the renewal may have dropped a dead session
@@ -189,6 +201,24 @@ public final class LeaderElection implements Closeable {
     public void cancel() {
       handle.cancel();
     }
+
+    @Override
+    public ConsulReachability reachability() {
+      return reachability;
+    }
+  }
+
+  private void destroyOrphanedSession() throws IOException {
+    if (orphanedSession == null) {
+      return;
+    }
+    sessions.destroy(orphanedSession);
+    log.info(
+        "[leader] {}: destroyed session {} of the lost term now that Consul answers; its lock"
+            + " frees after lock-delay",
+        key,
+        orphanedSession);
+    orphanedSession = null;
   }
 
   private void ensureSession() throws IOException {
@@ -301,7 +331,10 @@ public final class LeaderElection implements Closeable {
     log.warn("[leader] lost {} epoch {}: {}", key, t.epoch(), reason);
     notifyListener(() -> listener.onLost(reason));
     // Each term gets a fresh session, so a deposed term's fence can never pass again.
-    destroyQuietly(session);
+    if (!destroyQuietly(session)) {
+      orphanedSession = session;
+      log.info("[leader] {}: will destroy session {} once Consul answers", key, session);
+    }
     session = null;
   }
 
@@ -336,18 +369,21 @@ public final class LeaderElection implements Closeable {
     }
   }
 
-  private void destroyQuietly(String id) {
+  /** Destroys session {@code id} (if any); false when Consul could not be asked. */
+  private boolean destroyQuietly(String id) {
     if (id == null) {
-      return;
+      return true;
     }
     try {
       sessions.destroy(id);
+      return true;
     } catch (IOException e) {
       log.warn(
           "[leader] {}: could not destroy session {} (it expires after its TTL): {}",
           key,
           id,
           e.toString());
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.membership;
 
 import io.promeshard.protocol.consul.BlockingWatch;
 import io.promeshard.protocol.consul.ConsulHttp;
+import io.promeshard.protocol.consul.ConsulReachability;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
 import io.promeshard.protocol.consul.HealthClient;
@@ -188,6 +189,11 @@ public final class MembershipWatcher implements Closeable {
       @Override
       public void cancel() {
         inner.cancel();
+      }
+
+      @Override
+      public ConsulReachability reachability() {
+        return consul.reachability();
       }
     };
   }

@@ -18,8 +18,10 @@ import io.promeshard.protocol.consul.TxnRejectedException;
 import io.promeshard.protocol.consul.TxnWriter;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
+import io.promeshard.testkit.ConsulServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two coordinators competing for the leader lock on a real Consul agent. */
 class LeaderElectionTest {
@@ -212,5 +215,45 @@ class LeaderElectionTest {
     TxnRejectedException rejected =
         assertThrows(TxnRejectedException.class, () -> write(first, "stale"));
     assertTrue(rejected.fencingLost());
+  }
+
+  @Test
+  void aTermLostWhileConsulWasDownFreesItsLockAsSoonAsConsulIsBack(@TempDir Path dir)
+      throws Exception {
+    try (ConsulServer server = ConsulServer.startWithDataDir(dir);
+        ConsulHttp http = ConsulHttp.create(ConsulSettings.of(server.url()))) {
+      LeaderElection a =
+          new LeaderElection(
+              http,
+              LAYOUT,
+              options(Duration.ofSeconds(1)).withHolder("a"),
+              new LeaderListener() {
+                @Override
+                public void onElected(LeaderTerm term) {
+                  events.add(new Event("a", term, null));
+                }
+
+                @Override
+                public void onLost(String reason) {
+                  events.add(new Event("a", null, reason));
+                }
+              });
+      elections.add(a);
+      a.start();
+      LeaderTerm first = elected("a").elected();
+
+      server.kill();
+      Event lost = events.poll(TTL.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+      assertNotNull(lost, "no loss reported while Consul was down");
+      assertNotNull(lost.lost(), "expected a loss, got " + lost);
+      server.restart(); // with its data: the lost term's session and its lock are back
+
+      // Consul itself would expire that session only 2 TTL after its restart
+      Event again = events.poll(TTL.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+      assertNotNull(again, "not elected again before the old session could expire");
+      assertNotNull(again.elected(), "expected an election, got " + again);
+      assertTrue(again.elected().epoch() > first.epoch(), again + " after " + first);
+      assertNotEquals(first.sessionId(), again.elected().sessionId());
+    }
   }
 }

@@ -13,12 +13,16 @@ import org.slf4j.LoggerFactory;
  * A Consul blocking-query loop on its own thread: delivers the first reply, then each reply whose
  * index moved and whose value differs (index rules in {@link WatchIndex}); paces polls by a minimum
  * interval plus jitter; on errors retries forever with the {@link RetryPolicy} from index 0,
- * reporting each failure to the listener. {@link #close()} cancels the fetch in flight and returns
- * within about a second; no callback runs after it returns.
+ * reporting each failure to the listener, and at once when the fetcher's {@link ConsulReachability}
+ * records that Consul answered another call meanwhile. {@link #close()} cancels the fetch in flight
+ * and returns within about a second; no callback runs after it returns.
  */
 public final class BlockingWatch<T> extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(BlockingWatch.class);
   private static final Duration CLOSE_JOIN = Duration.ofSeconds(1);
+
+  /** How often a backoff wait looks whether Consul answered another call. */
+  private static final Duration RECOVERY_CHECK = Duration.ofMillis(100);
 
   private final String name;
   private final Fetcher<T> fetcher;
@@ -61,8 +65,9 @@ public final class BlockingWatch<T> extends Lifecycle {
     boolean delivered = false;
     int failures = 0;
     long nextPollNanos = System.nanoTime();
+    long recoveriesAtFailure = -1;
     while (!closed()) {
-      if (!pause(Duration.ofNanos(nextPollNanos - System.nanoTime()))) {
+      if (!waitUntil(nextPollNanos, recoveriesAtFailure)) {
         break;
       }
       nextPollNanos = System.nanoTime() + pacing().toNanos();
@@ -75,6 +80,7 @@ public final class BlockingWatch<T> extends Lifecycle {
           break;
         }
         index.reset();
+        recoveriesAtFailure = fetcher.reachability().recoveries();
         int attempt = ++failures;
         Duration delay = options.retry().delay(attempt);
         log.warn(
@@ -86,6 +92,7 @@ public final class BlockingWatch<T> extends Lifecycle {
       if (failures > 0) {
         log.info("[watch] {}: recovered after {} failed attempts", name, failures);
         failures = 0;
+        recoveriesAtFailure = -1;
         callback(listener::onRecovered);
       }
       Outcome outcome = index.observe(reply.index());
@@ -105,6 +112,27 @@ public final class BlockingWatch<T> extends Lifecycle {
       callback(() -> listener.onChange(value, at));
     }
     log.debug("[watch] {}: loop ended", name);
+  }
+
+  /**
+   * Waits until {@code untilNanos}; a backoff wait ({@code recoveriesAtFailure >= 0}) ends early
+   * once Consul answered another call of this client. False when closed.
+   */
+  private boolean waitUntil(long untilNanos, long recoveriesAtFailure) {
+    while (true) {
+      long left = untilNanos - System.nanoTime();
+      if (left <= 0) {
+        return !closed();
+      }
+      if (recoveriesAtFailure >= 0 && fetcher.reachability().recoveries() != recoveriesAtFailure) {
+        log.debug("[watch] {}: Consul answers other calls again; retrying now", name);
+        return !closed();
+      }
+      long slice = recoveriesAtFailure >= 0 ? Math.min(left, RECOVERY_CHECK.toNanos()) : left;
+      if (!pause(Duration.ofNanos(slice))) {
+        return false;
+      }
+    }
   }
 
   private Duration pacing() {

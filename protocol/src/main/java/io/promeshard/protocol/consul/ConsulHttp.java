@@ -28,10 +28,16 @@ public final class ConsulHttp implements Closeable {
   private final CaTrust trust;
   private final OkHttpClient client;
   private final HttpUrl base;
+  private final ConsulReachability reachability;
 
   private ConsulHttp(
-      ConsulSettings settings, Optional<String> token, CaTrust trust, OkHttpClient client) {
+      ConsulSettings settings,
+      Optional<String> token,
+      CaTrust trust,
+      OkHttpClient client,
+      ConsulReachability reachability) {
     this.settings = settings;
+    this.reachability = reachability;
     this.token = token;
     this.trust = trust;
     this.client = client;
@@ -48,6 +54,20 @@ public final class ConsulHttp implements Closeable {
             .readTimeout(READ_TIMEOUT)
             .writeTimeout(READ_TIMEOUT)
             .retryOnConnectionFailure(true);
+    ConsulReachability reachability = new ConsulReachability();
+    b.addInterceptor(
+        chain -> {
+          try {
+            okhttp3.Response r = chain.proceed(chain.request());
+            reachability.answered();
+            return r;
+          } catch (IOException e) {
+            if (!chain.call().isCanceled()) {
+              reachability.failed();
+            }
+            throw e;
+          }
+        });
     token.ifPresent(
         t ->
             b.addInterceptor(
@@ -56,7 +76,7 @@ public final class ConsulHttp implements Closeable {
     if (trust != null) {
       b.sslSocketFactory(trust.sslContext().getSocketFactory(), trust.trustManager());
     }
-    return new ConsulHttp(settings, token, trust, b.build());
+    return new ConsulHttp(settings, token, trust, b.build(), reachability);
   }
 
   /**
@@ -65,6 +85,11 @@ public final class ConsulHttp implements Closeable {
    */
   public static Duration readTimeoutFor(Duration wait) {
     return wait.plus(wait.dividedBy(16)).plus(BLOCKING_SLACK);
+  }
+
+  /** Whether Consul answers this client's calls (shared by every call, blocking ones included). */
+  public ConsulReachability reachability() {
+    return reachability;
   }
 
   public ConsulSettings settings() {

@@ -15,4 +15,12 @@ public interface Fetcher<T> {
    * Aborts a fetch in flight on another thread (and any later one); the watch calls it on close.
    */
   default void cancel() {}
+
+  /**
+   * Where the Consul client this fetcher uses reports whether Consul answers; a watch backing off
+   * retries at once when it records a recovery. By default nothing is tracked.
+   */
+  default ConsulReachability reachability() {
+    return ConsulReachability.UNTRACKED;
+  }
 }

@@ -34,6 +34,11 @@ public final class KvWatch {
       public void cancel() {
         handle.cancel();
       }
+
+      @Override
+      public ConsulReachability reachability() {
+        return kv.http().reachability();
+      }
     };
   }
 }

@@ -149,6 +149,24 @@ class BlockingWatchTest {
   }
 
   @Test
+  void aBackoffEndsAsSoonAsConsulAnswersAnotherCallOfTheSameClient() throws Exception {
+    fetcher.fail("connection refused").reply("a", 1);
+    fetcher.reachability.failed();
+    start(
+        new WatchOptions(
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ZERO,
+            RetryPolicy.noJitter(Duration.ofMinutes(1), Duration.ofMinutes(1))));
+    assertEquals("error 1 in PT1M: connection refused", listener.next());
+    assertEquals(List.of(0L), fetcher.requests(1));
+    assertNull(fetcher.requested.poll(300, TimeUnit.MILLISECONDS), "backing off");
+    fetcher.reachability.answered(); // another call of the same client got through
+    assertEquals("recovered", listener.next());
+    assertEquals("change a@1", listener.next());
+  }
+
+  @Test
   void startTwiceOrAfterCloseIsRejected() {
     start(FAST);
     assertThrows(IllegalStateException.class, watch::start);
@@ -165,7 +183,13 @@ class BlockingWatchTest {
     final BlockingQueue<Object> script = new LinkedBlockingQueue<>();
     final BlockingQueue<Long> requested = new LinkedBlockingQueue<>();
     final List<Long> times = new ArrayList<>();
+    final ConsulReachability reachability = new ConsulReachability();
     volatile boolean cancelled;
+
+    @Override
+    public ConsulReachability reachability() {
+      return reachability;
+    }
 
     Scripted reply(String value, long index) {
       script.add(new ConsulResponse<>(value, index));

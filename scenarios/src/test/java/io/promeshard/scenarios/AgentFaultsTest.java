@@ -25,10 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Faults under one agent, with the real processes: Consul, two Prometheus servers each with an
@@ -78,22 +74,11 @@ class AgentFaultsTest {
   private int syntheticPort;
   private final Set<String> expected = new TreeSet<>();
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println(
-                "===== " + context.getDisplayName() + " failed; logs:\n" + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @BeforeAll
-  void startFleet() throws IOException {
-    Path dir = Paths.get("target", "agent-faults").toAbsolutePath();
-    deleteTree(dir);
+  void startFleet() {
+    Path dir = FaultLogs.emptied(Paths.get("target", "agent-faults").toAbsolutePath());
     syntheticPort = FreePorts.one();
     expected.addAll(Jobs.addresses(0, TARGETS, syntheticPort));
     fleet =
@@ -106,7 +91,7 @@ class AgentFaultsTest {
     try {
       fleet.coordinators().start();
       fleet.coordinators().awaitLeader(WAIT);
-      awaitSettled(expected);
+      fleet.awaitExactlyOnce(expected, WAIT);
     } catch (RuntimeException | Error e) {
       System.out.println(fleet.logTails(60));
       fleet.close();
@@ -158,7 +143,7 @@ class AgentFaultsTest {
     List<String> added = Jobs.addresses(expected.size(), 20, syntheticPort);
     Set<String> edited = new TreeSet<>(expected);
     edited.addAll(added);
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    try (OutputReader reader = OutputReader.watching(fleet.outputDirs())) {
       long generation;
       start.run();
       try {
@@ -177,7 +162,7 @@ class AgentFaultsTest {
                 WAIT,
                 "status/" + node + " naming the directory and the error",
                 () -> {
-                  NodeStatus s = status(node);
+                  NodeStatus s = fleet.status(node);
                   return s != null
                           && s.lastError().contains(fileSd.toString())
                           && s.lastError().contains(error)
@@ -211,12 +196,12 @@ class AgentFaultsTest {
         end.run();
       }
       long ended = System.nanoTime();
-      awaitSettled(edited);
+      fleet.awaitExactlyOnce(edited, WAIT);
       Await.until(
           WAIT,
           "status/" + node + " at generation " + generation + " without error",
           () -> {
-            NodeStatus s = status(node);
+            NodeStatus s = fleet.status(node);
             return s != null && s.appliedGeneration() == generation && s.lastError().isEmpty();
           });
       Duration took = Duration.ofNanos(System.nanoTime() - ended);
@@ -241,7 +226,7 @@ class AgentFaultsTest {
   void prometheusDownWhileItsRulesChangeIsRetriedAndTheRulesLoadOnceItIsBack() throws Exception {
     Fleet.Server victim = fleet.server("prom-2");
     long converged;
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    try (OutputReader reader = OutputReader.watching(fleet.outputDirs())) {
       victim.prometheus().kill();
       Await.until(
           WAIT, victim.name() + "'s Prometheus gone", () -> !victim.prometheus().isRunning());
@@ -265,7 +250,7 @@ class AgentFaultsTest {
               WAIT,
               "status/" + victim.name() + " saying Prometheus did not answer",
               () -> {
-                NodeStatus s = status(victim.name());
+                NodeStatus s = fleet.status(victim.name());
                 return s != null && s.lastError().contains("Prometheus did not answer") ? s : null;
               });
       assertEquals(List.of(), down.rejectedRules(), "no rule is blamed: " + down);
@@ -296,11 +281,11 @@ class AgentFaultsTest {
           WAIT,
           "status/" + victim.name() + " at generation " + generation + " without error",
           () -> {
-            NodeStatus s = status(victim.name());
+            NodeStatus s = fleet.status(victim.name());
             return s != null && s.appliedGeneration() == generation && s.lastError().isEmpty();
           });
       Duration took = Duration.ofNanos(System.nanoTime() - converged);
-      awaitSettled(expected);
+      fleet.awaitExactlyOnce(expected, WAIT);
       assertEquals(generation, manifest(victim.name()).generation(), "no new generation");
       assertEquals(
           0.0, metric(victim, "prome_shard_agent_apply_stalled", "prometheus_unreachable"));
@@ -310,8 +295,7 @@ class AgentFaultsTest {
 
   private void addRow(String fault, OutputReader reader, Duration took) {
     Placement active = fleet.active();
-    Set<String> lost = new TreeSet<>(expected);
-    lost.removeAll(active.all());
+    Set<String> lost = active.lost(expected);
     FaultTable.add(
         new FaultTable.Row(
             fault, lost.size(), active.duplicates().size(), reader.bad().size(), took));
@@ -319,22 +303,6 @@ class AgentFaultsTest {
     assertEquals(List.of(), reader.bad(), "partial or invalid files seen");
     assertEquals(Set.of(), lost, "targets scraped by nobody");
     assertEquals(Set.of(), active.duplicates(), "targets scraped twice");
-  }
-
-  private void awaitSettled(Set<String> targets) {
-    Await.until(
-        WAIT,
-        "every one of " + targets.size() + " targets active in exactly one Prometheus",
-        () -> fleet.active().exactlyOnce(targets));
-  }
-
-  private List<Path> outputDirs() {
-    List<Path> dirs = new ArrayList<>();
-    for (Fleet.Server s : fleet.servers()) {
-      dirs.add(s.dir().resolve("file_sd"));
-      dirs.add(s.dir().resolve("rules"));
-    }
-    return dirs;
   }
 
   private NodeManifest manifest(String node) {
@@ -390,19 +358,6 @@ class AgentFaultsTest {
     Set<String> out = new TreeSet<>();
     share.targets().values().forEach(groups -> groups.forEach(g -> out.addAll(g.targets())));
     return out;
-  }
-
-  private NodeStatus status(String node) {
-    return fleet
-        .kv()
-        .entry(fleet.layout().nodeStatus(node))
-        .map(
-            e ->
-                Json.decode(
-                    node + " status",
-                    Base64.getDecoder().decode(e.path("Value").asText("")),
-                    NodeStatus.class))
-        .orElse(null);
   }
 
   private Set<String> loadedRules(Fleet.Server s) {
@@ -466,16 +421,5 @@ class AgentFaultsTest {
       throw new UncheckedIOException("reading " + dir, e);
     }
     return out;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -14,10 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +65,7 @@ class ConsulClusterFaultTest {
         startConverged(
             () ->
                 Fleet.startOnConsulCluster(
-                    dir("consul-cluster"),
+                    FaultLogs.fresh("consul-cluster"),
                     SERVERS,
                     Jobs.settings(FLAP_HOLD),
                     Map.of(JOB, Jobs.spec(small))),
@@ -80,7 +78,7 @@ class ConsulClusterFaultTest {
     String nodes = fleet.layout().nodesDir();
     long index = fleet.kv().index(nodes);
     int publishesBefore = publishLines(coordinator);
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    try (OutputReader reader = OutputReader.watching(fleet.fileSdDirs())) {
       fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(large, "bulk", BULK));
       long changed = fleet.kv().awaitChange(nodes, index, Duration.ofSeconds(30));
       assertNotEquals(index, changed, "the coordinator started publishing the large change");
@@ -95,7 +93,7 @@ class ConsulClusterFaultTest {
       FaultTable.add(
           new FaultTable.Row(
               "Consul raft leader kill -9 during a multi-txn publish (3 servers, client agents)",
-              lost(active, large),
+              active.lost(large).size(),
               active.duplicates().size(),
               reader.bad().size(),
               converged));
@@ -128,14 +126,14 @@ class ConsulClusterFaultTest {
         startConverged(
             () ->
                 Fleet.startWithConsulDataDir(
-                    dir("consul-restart"),
+                    FaultLogs.fresh("consul-restart"),
                     SERVERS,
                     Jobs.settings(FLAP_HOLD),
                     Map.of(JOB, Jobs.spec(before))),
             before);
 
     Set<String> after = new TreeSet<>(Jobs.addresses(0, 60, port));
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    try (OutputReader reader = OutputReader.watching(fleet.fileSdDirs())) {
       SortedMap<Path, String> files = outputFiles();
       fleet.consul().kill();
       long down = System.nanoTime();
@@ -157,7 +155,7 @@ class ConsulClusterFaultTest {
           new FaultTable.Row(
               "Consul (single server, data dir) kill -9, down past the session TTL, restart;"
                   + " then a job edit",
-              lost(active, after),
+              active.lost(after).size(),
               active.duplicates().size(),
               reader.bad().size(),
               converged));
@@ -205,9 +203,7 @@ class ConsulClusterFaultTest {
               || !fleet.servers().stream().allMatch(s -> manifestApplied(s.name()))) {
             return false;
           }
-          Placement active = fleet.active();
-          return active.exactlyOnce(expected)
-              && active.nonEmpty().equals(shares.placement().nonEmpty());
+          return fleet.settled(shares, expected);
         });
     return Duration.ofNanos(System.nanoTime() - start);
   }
@@ -215,8 +211,7 @@ class ConsulClusterFaultTest {
   /** The node's agent reports the generation of the node's current manifest as applied. */
   private boolean manifestApplied(String node) {
     long published = field(fleet.layout().manifest(node), "generation");
-    return published > 0
-        && published == field(fleet.layout().nodeStatus(node), "applied_generation");
+    return published > 0 && published == fleet.appliedGeneration(node);
   }
 
   private long field(String key, String name) {
@@ -236,20 +231,10 @@ class ConsulClusterFaultTest {
     }
   }
 
-  private static int lost(Placement active, Set<String> expected) {
-    Set<String> lost = new TreeSet<>(expected);
-    lost.removeAll(active.all());
-    return lost.size();
-  }
-
-  private List<Path> outputDirs() {
-    return fleet.servers().stream().map(s -> s.dir().resolve("file_sd")).toList();
-  }
-
   /** Every output file with its content. */
   private SortedMap<Path, String> outputFiles() throws IOException {
     SortedMap<Path, String> out = new TreeMap<>();
-    for (Path dir : outputDirs()) {
+    for (Path dir : fleet.fileSdDirs()) {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.sorted().toList()) {
           out.put(f, Files.readString(f));
@@ -279,20 +264,5 @@ class ConsulClusterFaultTest {
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + p.logFile(), e);
     }
-  }
-
-  /** {@code target/fault-logs/<name>}, emptied. */
-  private static Path dir(String name) {
-    Path dir = Paths.get("target", "fault-logs", name).toAbsolutePath();
-    if (Files.exists(dir)) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("emptying " + dir, e);
-      }
-    }
-    return dir;
   }
 }

@@ -15,7 +15,11 @@ final class FaultLogs {
   private FaultLogs() {}
 
   static Path fresh(String name) {
-    Path dir = Paths.get("target", "fault-logs", name).toAbsolutePath();
+    return emptied(Paths.get("target", "fault-logs", name).toAbsolutePath());
+  }
+
+  /** {@code dir} with everything under it deleted (it need not exist). */
+  static Path emptied(Path dir) {
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

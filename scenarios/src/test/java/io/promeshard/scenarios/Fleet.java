@@ -1,7 +1,9 @@
 package io.promeshard.scenarios;
 
 import io.promeshard.protocol.Defaults;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.NodeStatus;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulCluster;
 import io.promeshard.testkit.ConsulServer;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -316,6 +319,78 @@ final class Fleet implements Closeable {
   /** The published shares of {@code job}, or null while a write is half seen. */
   Shares shares(String job) {
     return Shares.read(kv, layout, job);
+  }
+
+  /**
+   * True when every one of {@code targets} is active in exactly one Prometheus and the servers
+   * scraping some are those the published shares of {@code job} give some; false while a share is
+   * half written.
+   */
+  boolean settled(String job, Set<String> targets) {
+    Shares shares = shares(job);
+    return shares != null && settled(shares, targets);
+  }
+
+  /** As {@link #settled(String, Set)}, against shares already read. */
+  boolean settled(Shares shares, Set<String> targets) {
+    Placement now = active();
+    return now.exactlyOnce(targets) && now.nonEmpty().equals(shares.placement().nonEmpty());
+  }
+
+  /** Waits up to {@code wait} until {@link #settled(String, Set)}. */
+  void awaitSettled(String job, Set<String> targets, Duration wait) {
+    Await.until(
+        wait,
+        "every one of "
+            + targets.size()
+            + " targets scraped once, where the shares of "
+            + job
+            + " say",
+        () -> settled(job, targets));
+  }
+
+  /**
+   * Waits up to {@code wait} until every one of {@code targets} is active in exactly one
+   * Prometheus, whatever the shares say.
+   */
+  void awaitExactlyOnce(Set<String> targets, Duration wait) {
+    Await.until(
+        wait,
+        "every one of " + targets.size() + " targets active in exactly one Prometheus",
+        () -> active().exactlyOnce(targets));
+  }
+
+  /** Every server's file_sd directory. */
+  List<Path> fileSdDirs() {
+    return servers.stream().map(s -> s.dir().resolve("file_sd")).toList();
+  }
+
+  /** Every server's file_sd and rules directories: all the agents write. */
+  List<Path> outputDirs() {
+    List<Path> dirs = new ArrayList<>();
+    for (Server s : servers) {
+      dirs.add(s.dir().resolve("file_sd"));
+      dirs.add(s.dir().resolve("rules"));
+    }
+    return dirs;
+  }
+
+  /** The status {@code node}'s agent last wrote to Consul, or null when there is none. */
+  NodeStatus status(String node) {
+    return kv.entry(layout.nodeStatus(node))
+        .map(
+            e ->
+                Json.decode(
+                    node + " status",
+                    Base64.getDecoder().decode(e.path("Value").asText("")),
+                    NodeStatus.class))
+        .orElse(null);
+  }
+
+  /** The generation {@code node}'s agent reports as applied, -1 when it reports none. */
+  long appliedGeneration(String node) {
+    NodeStatus s = status(node);
+    return s == null ? -1 : s.appliedGeneration();
   }
 
   /** Servers whose health check passes in Consul. */

@@ -9,18 +9,15 @@ import io.promeshard.testkit.Await;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,8 +54,7 @@ class MultiServerScenarioTest {
 
   @BeforeAll
   void startFleet() throws IOException {
-    Path dir = Paths.get("target", "scenario-logs").toAbsolutePath();
-    deleteTree(dir);
+    Path dir = FaultLogs.emptied(Paths.get("target", "scenario-logs").toAbsolutePath());
     syntheticPort = FreePorts.one();
     expected = new TreeSet<>(Jobs.addresses(0, TARGETS, syntheticPort));
     fleet = Fleet.start(dir, SERVERS, Jobs.settings(FLAP_HOLD), Map.of(JOB, Jobs.spec(expected)));
@@ -106,7 +102,7 @@ class MultiServerScenarioTest {
                 () ->
                     everyServerHasSome(published().placement())
                         && published().placement().exactlyOnce(expected))
-            .add("active", () -> everyServerHasSome(fleet.active()) && settled(expected))
+            .add("active", () -> everyServerHasSome(fleet.active()) && fleet.settled(JOB, expected))
             .await(
                 WAIT, "every target active in exactly one Prometheus, every server with a share");
 
@@ -150,7 +146,7 @@ class MultiServerScenarioTest {
                 () ->
                     published().placement().on(VICTIM).isEmpty()
                         && published().placement().exactlyOnce(expected))
-            .add("active elsewhere", () -> settled(expected))
+            .add("active elsewhere", () -> fleet.settled(JOB, expected))
             .await(WAIT, "the targets of " + VICTIM + " active on the other servers");
 
     Placement after = fleet.active();
@@ -203,7 +199,9 @@ class MultiServerScenarioTest {
                 () ->
                     !published().placement().on(VICTIM).isEmpty()
                         && published().placement().exactlyOnce(expected))
-            .add("shared again", () -> settled(expected) && !fleet.active().on(VICTIM).isEmpty())
+            .add(
+                "shared again",
+                () -> fleet.settled(JOB, expected) && !fleet.active().on(VICTIM).isEmpty())
             .await(WAIT, VICTIM + " scraping its share again");
 
     Placement after = fleet.active();
@@ -253,7 +251,7 @@ class MultiServerScenarioTest {
             .add("published", () -> published().placement().exactlyOnce(edited))
             .add("removed gone", () -> removed.stream().noneMatch(fleet.active().all()::contains))
             .add("added active", () -> addedWhereSharesSay(added))
-            .add("settled", () -> settled(edited))
+            .add("settled", () -> fleet.settled(JOB, edited))
             .await(WAIT, "the edited job active on the Prometheus servers");
     expected = edited;
 
@@ -325,7 +323,7 @@ class MultiServerScenarioTest {
                 () ->
                     published().placement().exactlyOnce(edited)
                         && published().maxEpoch() == newEpoch)
-            .add("active", () -> addedWhereSharesSay(added) && settled(edited))
+            .add("active", () -> addedWhereSharesSay(added) && fleet.settled(JOB, edited))
             .await(WAIT, "the edit published by the new leader and active");
     expected = edited;
 
@@ -366,16 +364,6 @@ class MultiServerScenarioTest {
     return s;
   }
 
-  /**
-   * Every target active once, on the server whose share lists it, and every running server has
-   * some.
-   */
-  private boolean settled(Set<String> targets) {
-    Placement active = fleet.active();
-    return active.exactlyOnce(targets)
-        && active.nonEmpty().equals(published().placement().nonEmpty());
-  }
-
   private boolean addedWhereSharesSay(List<String> added) {
     Placement shares = published().placement();
     Placement active = fleet.active();
@@ -397,22 +385,11 @@ class MultiServerScenarioTest {
         "every server scraping its share",
         () -> {
           Placement active = fleet.active();
-          return everyServerHasSome(active) && settled(expected) ? active : null;
+          return everyServerHasSome(active) && fleet.settled(JOB, expected) ? active : null;
         });
   }
 
   private Placement awaitShared(Set<String> targets, String what) {
-    return Await.value(WAIT, what, () -> settled(targets) ? fleet.active() : null);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    return Await.value(WAIT, what, () -> fleet.settled(JOB, targets) ? fleet.active() : null);
   }
 }

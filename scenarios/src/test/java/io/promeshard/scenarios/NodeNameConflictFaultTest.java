@@ -18,10 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +47,7 @@ class NodeNameConflictFaultTest {
 
   @Test
   void twoAgentsClaimOneNodeName() throws Exception {
-    Path dir = Paths.get("target", "fault-logs", "node-name-conflict").toAbsolutePath();
-    deleteTree(dir);
+    Path dir = FaultLogs.fresh("node-name-conflict");
     Set<String> expected = new TreeSet<>(Jobs.addresses(0, TARGETS, FreePorts.one()));
     try (Fleet fleet =
             Fleet.start(dir, 2, Jobs.settings(FLAP_HOLD), Map.of(JOB, Jobs.spec(expected)));
@@ -139,8 +136,7 @@ class NodeNameConflictFaultTest {
           });
       Duration converged = Duration.ofNanos(System.nanoTime() - faultAt);
       Placement during = fleet.active();
-      TreeSet<String> lost = new TreeSet<>(expected);
-      lost.removeAll(during.all());
+      Set<String> lost = during.lost(expected);
       int doubled = during.duplicates().size();
       List<String> conflicts = conflicts(fleet);
       System.out.println("[fault] status/coordinator node_conflicts: " + conflicts);
@@ -217,16 +213,5 @@ class NodeNameConflictFaultTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), url + ": " + r.body());
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

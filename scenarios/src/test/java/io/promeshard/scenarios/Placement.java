@@ -97,6 +97,13 @@ record Placement(SortedMap<String, SortedSet<String>> byNode) {
         .collect(Collectors.joining(", "));
   }
 
+  /** The addresses of {@code expected} that no server scrapes. */
+  SortedSet<String> lost(Set<String> expected) {
+    SortedSet<String> lost = new TreeSet<>(expected);
+    lost.removeAll(all());
+    return lost;
+  }
+
   /**
    * What differs from {@code expected}: missing, unexpected and duplicated addresses (for failure
    * messages).

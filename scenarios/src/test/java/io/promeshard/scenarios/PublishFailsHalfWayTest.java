@@ -20,9 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Fault: a publish needing several transactions fails after its first batch committed (a proxy in
@@ -47,16 +45,7 @@ class PublishFailsHalfWayTest {
 
   private Fleet fleet;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println("===== publish fault failed; process logs:\n" + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @Test
   void aPublishFailingAfterItsFirstBatchConvergesWithoutReusingAGeneration() {
@@ -77,7 +66,7 @@ class PublishFailsHalfWayTest {
             new Coordinators(
                 dir.resolve("coordinators"), fleet.jars().coordinator(), proxy.url(), LAYOUT);
         ManifestHistory history = ManifestHistory.watching(fleet.kv(), LAYOUT);
-        OutputReader reader = OutputReader.watching(fileSdDirs())) {
+        OutputReader reader = OutputReader.watching(fleet.fileSdDirs())) {
       // the read at election fails once: the first dispatch must follow the retried read, not
       // wait for resync_interval (10 minutes here)
       FailingProxy.Rule read =
@@ -125,8 +114,7 @@ class PublishFailsHalfWayTest {
         notConverged = e;
       }
       Placement active = fleet.active();
-      Set<String> lost = new TreeSet<>(expected);
-      lost.removeAll(active.all());
+      Set<String> lost = active.lost(expected);
       FaultTable.add(
           new FaultTable.Row(
               "publish fails half-way (share txn 2 and the next "
@@ -168,10 +156,6 @@ class PublishFailsHalfWayTest {
     return String.format(Locale.ROOT, "job-%02d", j);
   }
 
-  private List<Path> fileSdDirs() {
-    return fleet.servers().stream().map(s -> s.dir().resolve("file_sd")).toList();
-  }
-
   /** The generation of each manifest in Consul. */
   private Map<String, Long> generations() {
     Map<String, Long> out = new TreeMap<>();
@@ -190,13 +174,10 @@ class PublishFailsHalfWayTest {
 
   /** True when every server's agent reports the generation of its manifest as applied. */
   private boolean agentsApplied(Map<String, Long> manifests) {
-    Map<String, byte[]> statuses = fleet.kv().tree(LAYOUT.statusDir());
     for (Fleet.Server s : fleet.servers()) {
-      byte[] status = statuses.get(LAYOUT.nodeStatus(s.name()));
+      NodeStatus status = fleet.status(s.name());
       Long generation = manifests.get(s.name());
-      if (status == null
-          || generation == null
-          || Json.decode(s.name(), status, NodeStatus.class).appliedGeneration() != generation) {
+      if (status == null || generation == null || status.appliedGeneration() != generation) {
         return false;
       }
     }

@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeManifest;
-import io.promeshard.protocol.NodeStatus;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +53,7 @@ class UpgradeAndRenumberFaultTest {
 
   @BeforeAll
   void startFleet() {
-    Path dir = Paths.get("target", "fault-logs", "upgrade").toAbsolutePath();
+    Path dir = FaultLogs.fresh("upgrade");
     port = FreePorts.one();
     expected = new TreeSet<>(Jobs.addresses(0, TARGETS, port));
     fleet =
@@ -64,7 +61,7 @@ class UpgradeAndRenumberFaultTest {
             dir, SERVERS, Jobs.settings(Duration.ofSeconds(3)), Map.of(JOB, Jobs.spec(expected)));
     coordinator = fleet.coordinators().start();
     fleet.coordinators().awaitLeader(WAIT);
-    awaitSettled(expected);
+    fleet.awaitExactlyOnce(expected, WAIT);
   }
 
   @AfterAll
@@ -81,29 +78,29 @@ class UpgradeAndRenumberFaultTest {
     coordinator.stop();
     String node = "prom-1";
     List<String> extra = Jobs.addresses(500, 5, port);
-    long generation = appliedGeneration(node);
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    long generation = fleet.appliedGeneration(node);
+    try (OutputReader reader = OutputReader.watching(fleet.outputDirs())) {
       long begin = System.nanoTime();
       writeNewerShare(node, extra, generation + 1);
       Set<String> withExtra = new TreeSet<>(expected);
       withExtra.addAll(extra);
       awaitActive(withExtra);
       Duration took = Duration.ofNanos(System.nanoTime() - begin);
-      assertEquals(generation + 1, appliedGeneration(node));
+      assertEquals(generation + 1, fleet.appliedGeneration(node));
       assertTrue(reader.reads() > 0, "the reader read nothing");
       assertEquals(List.of(), reader.bad());
       Placement active = fleet.active();
       FaultTable.add(
           new FaultTable.Row(
               "rolling upgrade: share with fields this agent does not know",
-              lost(active, withExtra),
+              active.lost(withExtra).size(),
               active.duplicates().size(),
               reader.bad().size(),
               took));
     }
     // our coordinator, back, reads that manifest leniently and puts the job's own targets back
     coordinator = fleet.coordinators().start();
-    awaitSettled(expected);
+    fleet.awaitExactlyOnce(expected, WAIT);
   }
 
   @Test
@@ -114,14 +111,14 @@ class UpgradeAndRenumberFaultTest {
     coordinator.kill();
     fleet.kv().delete(fleet.layout().leader());
     fleet.kv().delete(fleet.layout().manifest("prom-2"));
-    try (OutputReader reader = OutputReader.watching(outputDirs())) {
+    try (OutputReader reader = OutputReader.watching(fleet.outputDirs())) {
       long begin = System.nanoTime();
       coordinator = fleet.coordinators().start();
       fleet.coordinators().awaitLeader(WAIT);
       Set<String> edited = new TreeSet<>(expected);
       edited.addAll(Jobs.addresses(600, 10, port));
       fleet.kv().put(fleet.layout().job(JOB), Jobs.spec(edited));
-      awaitSettled(edited);
+      fleet.awaitExactlyOnce(edited, WAIT);
       Duration took = Duration.ofNanos(System.nanoTime() - begin);
       expected = edited;
       Map<String, long[]> after = manifests();
@@ -130,7 +127,7 @@ class UpgradeAndRenumberFaultTest {
         long[] now = after.get(node);
         assertTrue(now[0] > was[0], node + " generation " + now[0] + " not above " + was[0]);
         assertTrue(now[1] >= highestEpoch, node + " epoch " + now[1] + " below " + highestEpoch);
-        assertEquals(now[0], appliedGeneration(node), node + " applied the latest");
+        assertEquals(now[0], fleet.appliedGeneration(node), node + " applied the latest");
       }
       assertTrue(reader.reads() > 0, "the reader read nothing");
       assertEquals(List.of(), reader.bad());
@@ -138,7 +135,7 @@ class UpgradeAndRenumberFaultTest {
       FaultTable.add(
           new FaultTable.Row(
               "leader key and a manifest deleted by hand",
-              lost(active, edited),
+              active.lost(edited).size(),
               active.duplicates().size(),
               reader.bad().size(),
               took));
@@ -194,37 +191,9 @@ class UpgradeAndRenumberFaultTest {
     return fleet.layout().manifest(s.name());
   }
 
-  private long appliedGeneration(String node) {
-    byte[] value =
-        fleet.kv().tree(fleet.layout().nodeStatus(node)).get(fleet.layout().nodeStatus(node));
-    return value == null ? -1 : Json.decode(node, value, NodeStatus.class).appliedGeneration();
-  }
-
-  private List<Path> outputDirs() {
-    List<Path> dirs = new ArrayList<>();
-    for (Fleet.Server s : fleet.servers()) {
-      dirs.add(s.dir().resolve("file_sd"));
-      dirs.add(s.dir().resolve("rules"));
-    }
-    return dirs;
-  }
-
-  private void awaitSettled(Set<String> targets) {
-    io.promeshard.testkit.Await.until(
-        WAIT,
-        "every target active exactly once: " + targets.size(),
-        () -> fleet.active().exactlyOnce(targets));
-  }
-
   private void awaitActive(Set<String> targets) {
     io.promeshard.testkit.Await.until(
         WAIT, "targets active: " + targets.size(), () -> fleet.active().all().containsAll(targets));
-  }
-
-  private static int lost(Placement active, Set<String> targets) {
-    Set<String> missing = new TreeSet<>(targets);
-    missing.removeAll(active.all());
-    return missing.size();
   }
 
   private static JsonNode readTree(byte[] value) {

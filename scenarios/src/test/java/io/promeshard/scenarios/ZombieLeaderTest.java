@@ -19,9 +19,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Fault: the active coordinator is frozen (SIGSTOP) longer than its session lives; the standby
@@ -42,16 +40,7 @@ class ZombieLeaderTest {
 
   private Fleet fleet;
 
-  @RegisterExtension
-  final TestWatcher logsOnFailure =
-      new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-          if (fleet != null) {
-            System.out.println("===== zombie leader failed; process logs:\n" + fleet.logTails(60));
-          }
-        }
-      };
+  @RegisterExtension final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> fleet);
 
   @Test
   void aThawedLeaderWritesNothingStandsByAndLaterContinuesFromWhatWasPublished() throws Exception {
@@ -65,10 +54,10 @@ class ZombieLeaderTest {
       ManagedProcess a = coordinators.start();
       assertEquals(a, coordinators.awaitLeader(WAIT), "the first coordinator leads");
       ManagedProcess b = coordinators.start();
-      awaitSettled(expected);
+      fleet.awaitSettled(JOB, expected, WAIT);
       long epochA = coordinators.epoch();
 
-      try (OutputReader reader = OutputReader.watching(fileSdDirs());
+      try (OutputReader reader = OutputReader.watching(fleet.fileSdDirs());
           ManifestHistory history = ManifestHistory.watching(fleet.kv(), LAYOUT)) {
         // freeze A past its session (Consul invalidates it within 2 x TTL); B takes over and
         // publishes an edit meanwhile
@@ -97,7 +86,7 @@ class ZombieLeaderTest {
                     && shares.placement().exactlyOnce(edited)
                     && shares.maxEpoch() == epochB
                     && coordinators.statusEpoch() == epochB
-                    && settled(edited);
+                    && fleet.settled(JOB, edited);
               });
           editActive = Duration.ofNanos(System.nanoTime() - stopped);
           afterEdit = publishedIndexes();
@@ -140,8 +129,7 @@ class ZombieLeaderTest {
         Duration ledAgain = Duration.ofNanos(System.nanoTime() - failBack);
         int keysWritten = changed(beforeFailBackIndexes, shareIndexes());
         Placement active = fleet.active();
-        Set<String> lost = new TreeSet<>(edited);
-        lost.removeAll(active.all());
+        Set<String> lost = active.lost(edited);
         FaultTable.add(
             new FaultTable.Row(
                 "zombie leader (SIGSTOP past the session TTL, standby publishes, SIGCONT; fail"
@@ -172,10 +160,6 @@ class ZombieLeaderTest {
     }
   }
 
-  private List<Path> fileSdDirs() {
-    return fleet.servers().stream().map(s -> s.dir().resolve("file_sd")).toList();
-  }
-
   /** ModifyIndex of every key under {@code nodes/}. */
   private SortedMap<String, Long> shareIndexes() {
     return fleet.kv().modifyIndexes(LAYOUT.nodesDir());
@@ -196,18 +180,5 @@ class ZombieLeaderTest {
     Set<String> keys = new TreeSet<>(before.keySet());
     keys.addAll(after.keySet());
     return (int) keys.stream().filter(k -> !Objects.equals(before.get(k), after.get(k))).count();
-  }
-
-  /** Every target active once, where the published shares say. */
-  private boolean settled(Set<String> targets) {
-    Shares shares = fleet.shares(JOB);
-    Placement active = fleet.active();
-    return shares != null
-        && active.exactlyOnce(targets)
-        && active.nonEmpty().equals(shares.placement().nonEmpty());
-  }
-
-  private void awaitSettled(Set<String> targets) {
-    Await.until(WAIT, "every target scraped once where its share says", () -> settled(targets));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.promeshard.protocol.consul.AgentServices;
 import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.HealthClient;
+import io.promeshard.protocol.consul.HealthEntries;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class NameClaims {
       if (spec.id().equals(entry.path("Service").path("ID").asText(""))
           && !consulNode.equals(self)
           && alive(entry.path("Checks"))) {
-        others.add(where(entry));
+        others.add(HealthEntries.where(entry, "Prometheus"));
       }
     }
     if (others.isEmpty()) {
@@ -85,20 +86,5 @@ public final class NameClaims {
       }
     }
     return false; // no serfHealth: the node is not a live agent (e.g. an external catalog entry)
-  }
-
-  private static String where(JsonNode entry) {
-    JsonNode node = entry.path("Node");
-    JsonNode svc = entry.path("Service");
-    String nodeAddress = node.path("Address").asText("?");
-    String svcAddress = svc.path("Address").asText("");
-    return node.path("Node").asText("?")
-        + " (address "
-        + nodeAddress
-        + ", Prometheus "
-        + (svcAddress.isEmpty() ? nodeAddress : svcAddress)
-        + ":"
-        + svc.path("Port").asText("?")
-        + ")";
   }
 }

@@ -95,14 +95,7 @@ class OutputFaultsTest {
                       .orElse(null));
       assertEquals(1, failing.appliedGeneration(), failing.toString());
       assertEquals(List.of(), failing.rejectedRules(), "no rule is blamed: " + failing);
-      Await.until(
-          WAIT,
-          "a few retries",
-          () ->
-              sample(
-                      get(ops + "/metrics").body(),
-                      "prome_shard_agent_apply_failures_total{reason=\"output_unwritable\"}")
-                  >= 3);
+      awaitUnwritableRetries(ops);
       assertArrayEquals(before, Files.readAllBytes(fs.dir().resolve("heavy.yml")));
       assertEquals(
           0.0,
@@ -172,14 +165,7 @@ class OutputFaultsTest {
           1.0,
           sample(metrics, "prome_shard_agent_apply_stalled{reason=\"output_unwritable\"}"),
           metrics);
-      Await.until(
-          WAIT,
-          "a few retries",
-          () ->
-              sample(
-                      get(ops + "/metrics").body(),
-                      "prome_shard_agent_apply_failures_total{reason=\"output_unwritable\"}")
-                  >= 3);
+      awaitUnwritableRetries(ops);
       assertArrayEquals(
           before, Files.readAllBytes(fileSd.resolve("web.json")), "the old file is whole");
       Set<String> during = names(fileSd);
@@ -214,6 +200,18 @@ class OutputFaultsTest {
   }
 
   /** Job web with {@code count} targets 127.0.0.1:(from..from+count-1). */
+  /** Waits until the agent at {@code ops} has failed to write its output a few times. */
+  private static void awaitUnwritableRetries(String ops) {
+    Await.until(
+        WAIT,
+        "a few retries",
+        () ->
+            sample(
+                    get(ops + "/metrics").body(),
+                    "prome_shard_agent_apply_failures_total{reason=\"output_unwritable\"}")
+                >= 3);
+  }
+
   static NodeShare share(int from, int count) {
     List<TargetGroup> groups = new ArrayList<>();
     for (int i = from; i < from + count; i++) {

@@ -7,6 +7,7 @@ import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulResponse;
 import io.promeshard.protocol.consul.Fetcher;
 import io.promeshard.protocol.consul.HealthClient;
+import io.promeshard.protocol.consul.HealthEntries;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,20 +162,9 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
         + "; excluded until only one remains (give each host its own node name)";
   }
 
-  /** "consul-node (node address a, service b:port)". */
+  /** "consul-node (address a, service b:port)". */
   private static String where(JsonNode entry) {
-    JsonNode node = entry.path("Node");
-    JsonNode svc = entry.path("Service");
-    String nodeAddress = node.path("Address").asText("?");
-    String svcAddress = svc.path("Address").asText("");
-    return node.path("Node").asText("?")
-        + " (address "
-        + nodeAddress
-        + ", service "
-        + (svcAddress.isEmpty() ? nodeAddress : svcAddress)
-        + ":"
-        + svc.path("Port").asText("?")
-        + ")";
+    return HealthEntries.where(entry, "service");
   }
 
   private static RawHealth state(String id, JsonNode checks) {

@@ -13,8 +13,8 @@ import java.util.Locale;
  * The fault suite's one table: each fault test adds one row (the fault, targets scraped by nobody
  * at the end, targets scraped by more than {@code replicas}, partial or invalid output files a
  * reader saw during the fault, time to converge). Rows are printed as taken and appended to {@code
- * target/faults.md}, which README and BENCHMARKS.md quote. Reported here; each test asserts its own
- * bounds.
+ * target/faults.md} (started afresh by each test run), which README and BENCHMARKS.md quote.
+ * Reported here; each test asserts its own bounds.
  */
 final class FaultTable {
   static final Path FILE = Path.of("target", "faults.md");
@@ -38,6 +38,9 @@ final class FaultTable {
     }
   }
 
+  /** Whether this test run has written {@link #FILE} yet: a run starts it afresh. */
+  private static boolean started;
+
   private FaultTable() {}
 
   /** Prints {@code row} and appends it to {@link #FILE} (creating it with its header). */
@@ -46,8 +49,9 @@ final class FaultTable {
     System.out.flush();
     try {
       Files.createDirectories(FILE.getParent());
-      if (!Files.exists(FILE)) {
+      if (!started || !Files.exists(FILE)) {
         Files.writeString(FILE, HEADER, StandardCharsets.UTF_8);
+        started = true;
       }
       Files.writeString(FILE, row.markdown(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {

@@ -5,18 +5,20 @@ import java.util.Locale;
 /**
  * How large a share this agent can apply within its heap, measured as the size of Consul's reply
  * for {@code nodes/<node>/} (the first point where the share's size is known, before anything is
- * decoded). Applying a share needs about {@value #HEAP_PER_REPLY_BYTE} bytes of heap per byte of
- * that reply at its peak (the previous share is still held while the new one is decoded, plus the
- * rendered file), on top of {@value #RESERVE_MIB} MiB for the rest of the agent; the bound keeps
- * that peak inside {@code -Xmx}. A larger share is reported as {@link Snapshot.TooLarge} instead of
- * ending the process with an OutOfMemoryError (the launcher exits on one, and systemd would restart
- * it into the same share, forever).
+ * decoded). While a change is applied the agent holds the share it applied last, Consul's reply and
+ * the values decoded from it, the new share, and the rendered file (a fetch of the next change may
+ * overlap the render): about {@value #HEAP_PER_REPLY_BYTE} bytes of heap per byte of reply at
+ * worst, on top of {@value #RESERVE_MIB} MiB for the rest of the agent. Measured with {@code
+ * scripts/bench sharesize} under {@code -Xmx64m}: 108,000 targets (a 15 MiB reply) still apply,
+ * slowly (the heap is then nearly full and collections dominate); the bound refuses shares above an
+ * 11.5 MiB reply (about 80,000 such targets) to keep room for shares whose labels are less
+ * repetitive, which decode to more objects per byte. A larger share is reported as {@link
+ * Snapshot.TooLarge} instead of ending the process with an OutOfMemoryError (the launcher exits on
+ * one, and systemd would restart it into the same share, forever).
  */
 public record ShareBudget(long maxReplyBytes, long maxHeapBytes) {
-  /**
-   * Heap needed per byte of Consul's reply while a change is applied (measured: see BENCHMARKS).
-   */
-  static final int HEAP_PER_REPLY_BYTE = 3;
+  /** Heap needed per byte of Consul's reply while a change is applied, with room to spare. */
+  static final int HEAP_PER_REPLY_BYTE = 4;
 
   static final long RESERVE_MIB = 16;
 

@@ -26,7 +26,7 @@ class ShareBudgetTest {
     String e = b.tooLarge("prome-shard/nodes/n1/", 40 * MIB);
     assertTrue(e.startsWith("share too large for this agent's heap: Consul's reply for"), e);
     assertTrue(e.contains("prome-shard/nodes/n1/ is 40.0 MiB (41943040 bytes)"), e);
-    assertTrue(e.contains("over the 15.3 MiB"), e);
+    assertTrue(e.contains("over the 11.5 MiB"), e);
     assertTrue(e.contains("a heap of 62.0 MiB"), e);
     assertTrue(e.contains("JAVA_OPTS=\"-Xmx" + ShareBudget.heapMibFor(40 * MIB) + "m\""), e);
     assertTrue(e.contains("/etc/default/prome-shard-agent"), e);

@@ -3,6 +3,7 @@ package io.promeshard.protocol;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,22 @@ final class LabelMap extends AbstractMap<String, String> {
       }
     }
     return -1;
+  }
+
+  /** As {@link AbstractMap#equals}, without allocating entries when both sides are LabelMaps. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LabelMap m ? Arrays.equals(pairs, m.pairs) : super.equals(o);
+  }
+
+  /** As {@link Map#hashCode()} requires (sum of key ^ value hashes), without allocating entries. */
+  @Override
+  public int hashCode() {
+    int h = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      h += pairs[i].hashCode() ^ pairs[i + 1].hashCode();
+    }
+    return h;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.promeshard.bench;
 import io.promeshard.bench.dispatch.DispatchBench;
 import io.promeshard.bench.footprint.AgentCommand;
 import io.promeshard.bench.footprint.FootprintBench;
+import io.promeshard.bench.footprint.ShareSizeBench;
 import io.promeshard.bench.propagation.PropagationBench;
 import io.promeshard.bench.report.Machine;
 import io.promeshard.bench.sharding.ShardingBench;
@@ -38,6 +39,7 @@ public final class BenchMain implements Callable<Integer> {
     propagation,
     footprint,
     dispatch,
+    sharesize,
     all
   }
 
@@ -45,7 +47,7 @@ public final class BenchMain implements Callable<Integer> {
       index = "0",
       defaultValue = "all",
       paramLabel = "WHICH",
-      description = "sharding, propagation, footprint, dispatch or all (default).")
+      description = "sharding, propagation, footprint, dispatch, sharesize or all (default).")
   Which which;
 
   @Option(
@@ -101,6 +103,13 @@ public final class BenchMain implements Callable<Integer> {
   int footprintTargets;
 
   @Option(
+      names = "--share-sizes",
+      split = ",",
+      defaultValue = "20000,50000,100000",
+      description = "Share size: targets of each row (default 20000,50000,100000).")
+  List<Integer> shareSizes;
+
+  @Option(
       names = "--agent-jvm-opts",
       paramLabel = "OPTS",
       description =
@@ -135,6 +144,9 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (which == Which.dispatch || which == Which.all) {
       ok &= section("dispatch", this::dispatch);
+    }
+    if (which == Which.sharesize || which == Which.all) {
+      ok &= section("sharesize", this::shareSize);
     }
     out.println("load average at end: " + Machine.loadAverage());
     if (resultLine != null) {
@@ -208,6 +220,21 @@ public final class BenchMain implements Callable<Integer> {
                 Duration.ofSeconds(60),
                 optionSets);
     new FootprintBench(c, cmd, workDir("footprint"), out).run();
+  }
+
+  private void shareSize() {
+    Path root = Binaries.projectRoot();
+    AgentCommand cmd =
+        AgentCommand.jar(
+            root.resolve("packaging/src/main/bin/prome-shard-agent"),
+            agentJar != null ? agentJar : root.resolve("agent/target/prome-shard-agent.jar"));
+    ShareSizeBench.Config c =
+        quick
+            ? new ShareSizeBench.Config(
+                List.of(1000), 2, Duration.ofMillis(200), Duration.ofSeconds(30))
+            : new ShareSizeBench.Config(
+                shareSizes, 3, Duration.ofMillis(500), Duration.ofSeconds(90));
+    new ShareSizeBench(c, cmd, workDir("sharesize"), out).run();
   }
 
   private void dispatch() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promeshard.bench.dispatch.DispatchBench;
 import io.promeshard.bench.footprint.AgentCommand;
 import io.promeshard.bench.footprint.FootprintBench;
+import io.promeshard.bench.footprint.ShareSizeBench;
 import io.promeshard.bench.propagation.PropagationBench;
 import io.promeshard.bench.sharding.ShardingBench;
 import io.promeshard.testkit.Binaries;
@@ -125,5 +126,25 @@ class BenchSmokeTest {
     assertEquals(0, noop.txnBytes(), printed());
     DispatchBench.Kind join = r.kinds().get(2);
     assertTrue(join.moved() > 0 && join.keys() > 0, printed());
+  }
+
+  @Test
+  void shareSizeAppliesASmallShareWithTheLauncherOptions() {
+    AgentCommand cmd =
+        AgentCommand.classPath(
+            Binaries.projectRoot().resolve("packaging/src/main/bin/prome-shard-agent"),
+            System.getProperty("java.class.path"));
+    ShareSizeBench.Row row =
+        new ShareSizeBench(
+                new ShareSizeBench.Config(
+                    List.of(500), 2, Duration.ofMillis(100), Duration.ofSeconds(30)),
+                cmd,
+                dir,
+                out)
+            .run()
+            .get(0);
+    assertEquals("applied", row.outcome(), printed());
+    assertTrue(row.kvBytes() > 0 && row.changeApplyP50Ms() > 0, row.toString());
+    assertTrue(row.peakRssKb() >= row.rssAfterKb() && row.rssAfterKb() > 0, row.toString());
   }
 }

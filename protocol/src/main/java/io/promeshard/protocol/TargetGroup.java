@@ -1,7 +1,7 @@
 package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Collections;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,10 +9,11 @@ import java.util.TreeMap;
 /**
  * A file_sd target group: addresses plus the labels they share. Addresses and label names must not
  * be empty; labels are kept sorted so the encoded bytes are deterministic, and both collections are
- * copied.
+ * copied (labels into a compact {@link LabelMap}; decoded label values are shared per decode).
  */
 public record TargetGroup(
-    @JsonProperty(required = true) List<String> targets, Map<String, String> labels) {
+    @JsonProperty(required = true) List<String> targets,
+    @JsonDeserialize(contentUsing = PooledStrings.class) Map<String, String> labels) {
   /**
    * Set on the targets of a job with several sources: which source ({@code <index>:<type>}, as in
    * the job spec) reported it, so a coordinator that has not heard from that source yet (after a
@@ -31,7 +32,6 @@ public record TargetGroup(
       }
     }
     targets = List.copyOf(targets);
-    TreeMap<String, String> sorted = new TreeMap<>();
     if (labels != null) {
       for (Map.Entry<String, String> e : labels.entrySet()) {
         // which names Prometheus accepts depends on its version and settings: the coordinator
@@ -43,10 +43,9 @@ public record TargetGroup(
         if (e.getValue() == null) {
           throw new ProtocolException("target group: label " + e.getKey() + " has no value");
         }
-        sorted.put(e.getKey(), e.getValue());
       }
     }
-    labels = Collections.unmodifiableMap(sorted);
+    labels = LabelMap.copyOf(labels == null ? Map.of() : labels);
   }
 
   public static TargetGroup of(String target, Map<String, String> labels) {

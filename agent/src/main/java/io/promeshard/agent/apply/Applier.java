@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -129,13 +127,10 @@ public final class Applier {
     for (Map.Entry<String, List<T>> e : wanted.entrySet()) {
       RenderResult r = render.apply(e.getKey(), e.getValue());
       Path path = SafePaths.file(dir, kind, r.name());
-      Optional<byte[]> current = read(path);
       FileChange.Action action =
-          current.isEmpty()
+          !Files.exists(path)
               ? FileChange.Action.CREATE
-              : Arrays.equals(current.get(), r.bytes())
-                  ? FileChange.Action.UNCHANGED
-                  : FileChange.Action.UPDATE;
+              : matches(path, r) ? FileChange.Action.UNCHANGED : FileChange.Action.UPDATE;
       out.add(new FileChange(path, kind, action, r));
     }
     for (String name : managed(dir, kind)) {
@@ -170,7 +165,7 @@ public final class Applier {
           continue;
         }
         boolean existed = Files.exists(f.path());
-        if (AtomicFiles.write(f.path(), f.render().bytes())) {
+        if (AtomicFiles.write(f.path(), f.render().content())) {
           changed.add(f.written(existed, log));
         }
       }
@@ -216,9 +211,10 @@ public final class Applier {
     }
   }
 
-  private static Optional<byte[]> read(Path path) throws ApplyException {
+  /** Whether {@code path} holds {@code r}, compared as a stream (no copy of a large file). */
+  private static boolean matches(Path path, RenderResult r) throws ApplyException {
     try {
-      return AtomicFiles.read(path);
+      return r.content().matches(path);
     } catch (IOException e) {
       throw new ApplyException(e.getMessage(), e);
     }

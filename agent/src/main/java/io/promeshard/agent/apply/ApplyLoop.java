@@ -177,6 +177,10 @@ public final class ApplyLoop implements Closeable {
       metrics.snapshot("malformed");
       book.malformed(log, bad.error());
       report();
+    } else if (s instanceof Snapshot.TooLarge big) {
+      metrics.snapshot("too_large");
+      book.tooLarge(log, big.error());
+      report();
     } else if (s instanceof Snapshot.Complete c) {
       metrics.snapshot("complete");
       book.complete();

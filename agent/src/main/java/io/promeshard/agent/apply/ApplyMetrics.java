@@ -5,8 +5,8 @@ import java.time.Instant;
 /** The counters the apply loop moves; implementations do not throw. */
 public interface ApplyMetrics {
   /**
-   * A snapshot was read: {@code complete}, {@code incomplete}, {@code malformed} or {@code
-   * no_manifest}.
+   * A snapshot was read: {@code complete}, {@code incomplete}, {@code malformed}, {@code too_large}
+   * or {@code no_manifest}.
    */
   void snapshot(String result);
 

@@ -21,6 +21,9 @@ public interface ApplyStatus {
 
   void malformed(Logger log, String error);
 
+  /** The share is too large for the heap ({@link Snapshot.TooLarge}); files stay as they are. */
+  void tooLarge(Logger log, String error);
+
   void complete();
 
   void applied(Logger log, Snapshot.Complete c, ApplyResult r);

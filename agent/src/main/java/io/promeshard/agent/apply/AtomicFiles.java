@@ -1,8 +1,10 @@
 package io.promeshard.agent.apply;
 
+import io.promeshard.agent.render.RenderedBytes;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -32,10 +34,18 @@ public final class AtomicFiles {
    * holds them.
    */
   public static boolean write(Path target, byte[] bytes) throws IOException {
-    if (hasContent(target, bytes)) {
+    return write(target, RenderedBytes.of(bytes));
+  }
+
+  /**
+   * Replaces {@code target} with {@code content}, streamed; returns false, touching nothing, when
+   * it already holds it.
+   */
+  public static boolean write(Path target, RenderedBytes content) throws IOException {
+    if (content.matches(target)) {
       return false;
     }
-    try (Staged staged = stage(target, bytes)) {
+    try (Staged staged = stage(target, content)) {
       staged.commit();
     }
     return true;
@@ -45,6 +55,14 @@ public final class AtomicFiles {
   public static boolean hasContent(Path target, byte[] bytes) throws IOException {
     Optional<byte[]> current = read(target);
     return current.isPresent() && Arrays.equals(current.get(), bytes);
+  }
+
+  /**
+   * Whether {@code target} is a regular file holding exactly {@code content}, compared block by
+   * block.
+   */
+  public static boolean hasContent(Path target, RenderedBytes content) throws IOException {
+    return content.matches(target);
   }
 
   /** The content of {@code file}, or empty when it does not exist. */
@@ -63,6 +81,11 @@ public final class AtomicFiles {
    * renames it into place, {@link Staged#close()} deletes it unless committed.
    */
   public static Staged stage(Path target, byte[] bytes) throws IOException {
+    return stage(target, RenderedBytes.of(bytes));
+  }
+
+  /** As {@link #stage(Path, byte[])}, streaming {@code content} into the temp file. */
+  public static Staged stage(Path target, RenderedBytes content) throws IOException {
     Path abs = target.toAbsolutePath();
     Path temp =
         abs.resolveSibling(
@@ -72,10 +95,9 @@ public final class AtomicFiles {
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
     try (FileChannel ch =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
+      OutputStream out = Channels.newOutputStream(ch);
+      content.writeTo(out);
+      out.flush();
       ch.force(true);
       copyPermissions(abs, temp);
     } catch (IOException | RuntimeException e) {

@@ -106,7 +106,7 @@ final class RuleTransaction {
         toRemove.add(f);
       } else {
         wanted.add(f.render().name());
-        if (!AtomicFiles.hasContent(f.path(), f.render().bytes())) {
+        if (!AtomicFiles.hasContent(f.path(), f.render().content())) {
           toWrite.add(f);
         }
       }
@@ -121,7 +121,7 @@ final class RuleTransaction {
     List<AtomicFiles.Staged> staged = new ArrayList<>();
     try {
       for (FileChange f : toWrite) {
-        AtomicFiles.Staged s = AtomicFiles.stage(f.path(), f.render().bytes());
+        AtomicFiles.Staged s = AtomicFiles.stage(f.path(), f.render().content());
         staged.add(s);
         if (check != null) {
           try {

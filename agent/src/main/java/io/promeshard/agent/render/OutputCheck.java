@@ -1,17 +1,21 @@
 package io.promeshard.agent.render;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,6 +45,10 @@ final class OutputCheck {
    */
   static final int MAX_YAML_CODE_POINTS = 64 * 1024 * 1024;
 
+  /** Reads one value of a stream (trailing tokens are the rest of the stream, checked apart). */
+  private static final ObjectReader ONE_VALUE =
+      JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private static final ObjectMapper YAML =
       YAMLMapper.builder(YAMLFactory.builder().loaderOptions(yamlLimits()).build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -57,32 +65,71 @@ final class OutputCheck {
     return options;
   }
 
-  static void targets(String template, String job, byte[] output, List<TargetGroup> expected) {
+  /**
+   * Streams {@code output} through a JSON parser, one target group at a time, so checking a job of
+   * 100,000 targets never builds a tree of it. The problems reported, and their order (structure
+   * first, then the group count, then the first group that differs), are those of a full parse.
+   */
+  static void targets(
+      String template, String job, RenderedBytes output, List<TargetGroup> expected) {
     String where = "template " + template + " rendered job " + job;
-    JsonNode root = parse(JSON, where, "JSON", output);
-    List<TargetGroup> actual = new ArrayList<>();
-    for (int i = 0; i < array(where, root, "top level").size(); i++) {
-      actual.add(targetGroup(where, root.get(i), "[" + i + "]"));
-    }
-    if (actual.size() != expected.size()) {
-      throw fail(where, actual.size() + " target groups instead of " + expected.size());
-    }
-    for (int i = 0; i < actual.size(); i++) {
-      TargetGroup a = actual.get(i);
-      TargetGroup e = expected.get(i);
-      if (!a.targets().equals(e.targets())) {
-        throw fail(where, "[" + i + "].targets is " + a.targets() + " instead of " + e.targets());
+    try (JsonParser p = JSON.getFactory().createParser(output.open())) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw fail(where, "empty output");
       }
-      if (!a.labels().equals(e.labels())) {
-        throw fail(
-            where,
-            "[" + i + "].labels is " + quoted(a.labels()) + " instead of " + quoted(e.labels()));
+      if (first != JsonToken.START_ARRAY) {
+        throw fail(where, "top level: expected a list, found " + kind(ONE_VALUE.readTree(p)));
       }
+      int count = 0;
+      String differs = null;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        String at = "[" + count + "]";
+        TargetGroup a = targetGroup(where, ONE_VALUE.readTree(p), at);
+        if (differs == null && count < expected.size()) {
+          differs = difference(at, a, expected.get(count));
+        }
+        count++;
+      }
+      if (p.nextToken() != null) {
+        throw new RenderException(
+            where
+                + " that is not valid JSON: trailing token "
+                + p.currentToken()
+                + " after the top-level list"
+                + location(p.currentLocation()));
+      }
+      if (count != expected.size()) {
+        throw fail(where, count + " target groups instead of " + expected.size());
+      }
+      if (differs != null) {
+        throw fail(where, differs);
+      }
+    } catch (JsonProcessingException e) {
+      throw notValid(where, "JSON", e);
+    } catch (IOException e) {
+      throw new RenderException(
+          where + " that could not be read back as JSON: " + e.getMessage(), e);
     }
   }
 
+  /** The first way {@code a} differs from {@code e}, or null. */
+  private static String difference(String at, TargetGroup a, TargetGroup e) {
+    if (!a.targets().equals(e.targets())) {
+      return at + ".targets is " + a.targets() + " instead of " + e.targets();
+    }
+    if (!a.labels().equals(e.labels())) {
+      return at + ".labels is " + quoted(a.labels()) + " instead of " + quoted(e.labels());
+    }
+    return null;
+  }
+
   static void rules(
-      String template, String group, byte[] output, String interval, List<RecordRule> expected) {
+      String template,
+      String group,
+      RenderedBytes output,
+      String interval,
+      List<RecordRule> expected) {
     String where = "template " + template + " rendered rule group " + group;
     JsonNode root = parse(YAML, where, "YAML", output);
     object(where, root, "top level", Set.of("groups"));
@@ -136,24 +183,34 @@ final class OutputCheck {
     }
   }
 
-  private static JsonNode parse(ObjectMapper mapper, String where, String format, byte[] output) {
-    try {
-      JsonNode node = mapper.readTree(output);
+  private static JsonNode parse(
+      ObjectMapper mapper, String where, String format, RenderedBytes output) {
+    try (InputStream in = output.open()) {
+      JsonNode node = mapper.readTree(in);
       if (node == null || node.isMissingNode()) {
         throw fail(where, "empty output");
       }
       return node;
     } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage().replaceAll("\\s+", " ").strip();
-      JsonLocation at = e.getLocation();
-      if (at != null && at.getLineNr() > 0 && !msg.contains(" line ")) {
-        msg += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      }
-      throw new RenderException(where + " that is not valid " + format + ": " + msg, e);
+      throw notValid(where, format, e);
     } catch (IOException e) {
       throw new RenderException(
           where + " that could not be read back as " + format + ": " + e.getMessage(), e);
     }
+  }
+
+  private static RenderException notValid(String where, String format, JsonProcessingException e) {
+    String msg = e.getOriginalMessage().replaceAll("\\s+", " ").strip();
+    if (!msg.contains(" line ")) {
+      msg += location(e.getLocation());
+    }
+    return new RenderException(where + " that is not valid " + format + ": " + msg, e);
+  }
+
+  private static String location(JsonLocation at) {
+    return at != null && at.getLineNr() > 0
+        ? " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"
+        : "";
   }
 
   private static JsonNode object(String where, JsonNode node, String at, Set<String> allowed) {

@@ -6,7 +6,11 @@ import io.promeshard.protocol.Names;
 import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
-import java.io.StringWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +24,8 @@ import java.util.Objects;
  * Stateless apart from the compiled templates, so it may be shared between threads.
  */
 public final class Renderer {
+  private static final int WRITE_BUFFER = 8 * 1024;
+
   private final Templates templates;
 
   public Renderer(Templates templates) {
@@ -30,10 +36,10 @@ public final class Renderer {
   public RenderResult renderTargets(String job, List<TargetGroup> groups) {
     Names.job(job);
     List<TargetGroup> copy = List.copyOf(groups);
-    byte[] out = render(Templates.FILE_SD, TemplateData.fileSd(job, copy));
+    RenderedBytes out = render(Templates.FILE_SD, TemplateData.fileSd(job, copy));
     OutputCheck.targets(label(Templates.FILE_SD), job, out, copy);
     int count = copy.stream().mapToInt(g -> g.targets().size()).sum();
-    return RenderResult.of(PartKey.Kind.TARGETS, job, out, count);
+    return new RenderResult(PartKey.Kind.TARGETS, job, out, count);
   }
 
   /**
@@ -44,9 +50,9 @@ public final class Renderer {
     Names.group(group);
     List<RecordRule> copy = List.copyOf(rules);
     String every = TemplateData.prometheusDuration(interval);
-    byte[] out = render(Templates.RULES, TemplateData.rules(group, copy, every));
+    RenderedBytes out = render(Templates.RULES, TemplateData.rules(group, copy, every));
     OutputCheck.rules(label(Templates.RULES), group, out, every, copy);
-    return RenderResult.of(PartKey.Kind.RULES, group, out, copy.size());
+    return new RenderResult(PartKey.Kind.RULES, group, out, copy.size());
   }
 
   /**
@@ -71,16 +77,21 @@ public final class Renderer {
     renderRules("check", List.of(), null);
   }
 
-  private byte[] render(String name, Map<String, Object> data) {
+  /**
+   * Renders straight into UTF-8 blocks: the template data produces one element's fields at a time
+   * ({@link TemplateData}), and no String of the whole output is ever built.
+   */
+  private RenderedBytes render(String name, Map<String, Object> data) {
     Mustache mustache = templates.compile(name);
-    StringWriter out = new StringWriter();
-    try {
-      mustache.execute(out, data).flush();
-    } catch (MustacheException | java.io.IOException | java.io.UncheckedIOException e) {
+    RenderedBytes.Sink sink = new RenderedBytes.Sink();
+    try (Writer out =
+        new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), WRITE_BUFFER)) {
+      mustache.execute(out, data);
+    } catch (MustacheException | IOException | UncheckedIOException e) {
       throw new RenderException(
           "template " + label(name) + ": rendering failed: " + e.getMessage(), e);
     }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return sink.finish();
   }
 
   private String label(String name) {

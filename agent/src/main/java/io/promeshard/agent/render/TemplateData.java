@@ -3,16 +3,16 @@ package io.promeshard.agent.render;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Builds the maps templates are rendered with. Lists carry {@code first}/{@code last} flags on each
- * element so templates can place separators; the field names are documented at the top of each
- * default template.
+ * Builds the maps templates are rendered with, lazily per list element. Lists carry {@code
+ * first}/{@code last} flags on each element so templates can place separators; the field names are
+ * documented at the top of each default template.
  */
 final class TemplateData {
   private TemplateData() {}
@@ -73,15 +73,25 @@ final class TemplateData {
     return s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
+  /**
+   * {@code items} as template elements, each built only when the template reaches it: a job of
+   * 100,000 targets then never holds 100,000 maps (plus their label maps) at once.
+   */
   private static <T> List<Map<String, Object>> flagged(
       List<T> items, Function<T, Map<String, Object>> fields) {
-    List<Map<String, Object>> out = new ArrayList<>(items.size());
-    for (int i = 0; i < items.size(); i++) {
-      Map<String, Object> m = fields.apply(items.get(i));
-      m.put("first", i == 0);
-      m.put("last", i == items.size() - 1);
-      out.add(m);
-    }
-    return out;
+    return new AbstractList<>() {
+      @Override
+      public Map<String, Object> get(int i) {
+        Map<String, Object> m = fields.apply(items.get(i));
+        m.put("first", i == 0);
+        m.put("last", i == items.size() - 1);
+        return m;
+      }
+
+      @Override
+      public int size() {
+        return items.size();
+      }
+    };
   }
 }

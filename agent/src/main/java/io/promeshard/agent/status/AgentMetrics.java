@@ -113,7 +113,8 @@ public final class AgentMetrics implements ApplyMetrics {
     for (String result : new String[] {"ok", "failed", "unreachable"}) {
       reloads.initLabelValues(result);
     }
-    for (String result : new String[] {"complete", "incomplete", "malformed", "no_manifest"}) {
+    for (String result :
+        new String[] {"complete", "incomplete", "malformed", "too_large", "no_manifest"}) {
       snapshots.initLabelValues(result);
     }
   }

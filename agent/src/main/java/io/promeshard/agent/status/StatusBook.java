@@ -76,6 +76,14 @@ public final class StatusBook implements ApplyStatus {
   }
 
   @Override
+  public void tooLarge(Logger log, String error) {
+    if (!error.equals(snapshotError)) {
+      log.error("[watch] {}: keeping generation {}: {}", node, appliedGeneration, error);
+    }
+    snapshotError = error;
+  }
+
+  @Override
   public void complete() {
     noManifestSaid = false;
     snapshotError = "";

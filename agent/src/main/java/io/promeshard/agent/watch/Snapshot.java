@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What one read of {@code nodes/<node>/} holds: no manifest yet, a manifest whose parts are not all
  * there yet (normal between the coordinator's part writes and its manifest write), a complete share
- * ready to apply, or data that breaks the protocol. Only {@link Complete} is ever applied.
+ * ready to apply, a share too large for this agent's heap, or data that breaks the protocol. Only
+ * {@link Complete} is ever applied.
  */
 public sealed interface Snapshot {
   /** Nothing has been published for this node. */
@@ -33,6 +34,16 @@ public sealed interface Snapshot {
 
     public long generation() {
       return manifest.generation();
+    }
+  }
+
+  /**
+   * The share is larger than this agent's heap can apply ({@link ShareBudget}): nothing of it was
+   * kept or decoded; {@code error} names the size, the limit and the setting to raise.
+   */
+  record TooLarge(long replyBytes, long limitBytes, String error) implements Snapshot {
+    public TooLarge {
+      Objects.requireNonNull(error, "error");
     }
   }
 

@@ -35,6 +35,18 @@ public final class SnapshotReader {
   }
 
   public Snapshot read(List<KvEntry> entries) {
+    return read(values(entries));
+  }
+
+  /**
+   * Takes the entries of {@code read}; they are unreachable once their values are copied out, so
+   * the raw reply and the decoded share are never both held.
+   */
+  Snapshot read(ShareRead read) {
+    return read(values(read.take()));
+  }
+
+  private Map<String, byte[]> values(List<KvEntry> entries) {
     Map<String, byte[]> values = new HashMap<>();
     for (KvEntry e : entries) {
       String relative = layout.relativeToNode(node, e.key());
@@ -42,6 +54,10 @@ public final class SnapshotReader {
         values.put(relative, e.value());
       }
     }
+    return values;
+  }
+
+  private Snapshot read(Map<String, byte[]> values) {
     byte[] manifestBytes = values.get(NodeManifest.KEY);
     if (manifestBytes == null) {
       return new Snapshot.NoManifest();

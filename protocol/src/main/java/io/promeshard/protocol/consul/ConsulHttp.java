@@ -9,6 +9,9 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
 
 /**
  * The shared okhttp client for Consul: sends {@code X-Consul-Token} on every request when a token
@@ -22,6 +25,8 @@ public final class ConsulHttp implements Closeable {
 
   /** Added on top of wait + wait/16 so the socket never times out before Consul answers. */
   static final Duration BLOCKING_SLACK = Duration.ofSeconds(15);
+
+  private static final long READ_STEP = 64 * 1024;
 
   private final ConsulSettings settings;
   private final Optional<String> token;
@@ -131,6 +136,22 @@ public final class ConsulHttp implements Closeable {
   public ConsulResponse<byte[]> blockingGet(
       HttpUrl.Builder url, long index, Duration wait, CallHandle handle, String what)
       throws IOException {
+    return blockingGet(url, index, wait, handle, what, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #blockingGet(HttpUrl.Builder, long, Duration, CallHandle, String)}, but a body over
+   * {@code maxBodyBytes} is counted to its end without being kept and thrown as a {@link
+   * ReplyTooLargeException}, so a reply too large for this process's heap cannot exhaust it.
+   */
+  public ConsulResponse<byte[]> blockingGet(
+      HttpUrl.Builder url,
+      long index,
+      Duration wait,
+      CallHandle handle,
+      String what,
+      long maxBodyBytes)
+      throws IOException {
     OkHttpClient c = client;
     if (index > 0) {
       url.addQueryParameter("index", Long.toString(index))
@@ -146,8 +167,30 @@ public final class ConsulHttp implements Closeable {
       if (!r.isSuccessful()) {
         throw ConsulErrors.failure(what, r, this);
       }
-      return new ConsulResponse<>(r.body().bytes(), ConsulErrors.index(what, r));
+      long replyIndex = ConsulErrors.index(what, r);
+      return new ConsulResponse<>(boundedBody(what, r.body(), maxBodyBytes), replyIndex);
     }
+  }
+
+  private static byte[] boundedBody(String what, ResponseBody body, long max) throws IOException {
+    if (max == Long.MAX_VALUE) {
+      return body.bytes();
+    }
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    long total = 0;
+    for (long n; (n = source.read(buffer, READ_STEP)) >= 0; ) {
+      total += n;
+      if (total > max) {
+        buffer.clear();
+        for (long m; (m = source.read(buffer, READ_STEP)) >= 0; ) {
+          total += m;
+          buffer.clear();
+        }
+        throw new ReplyTooLargeException(what, total, max);
+      }
+    }
+    return buffer.readByteArray();
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.promeshard.protocol.consul;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -48,6 +48,16 @@ public final class KvClient {
    */
   public ConsulResponse<List<KvEntry>> list(
       String prefix, long index, Duration wait, CallHandle handle) throws IOException {
+    return list(prefix, index, wait, handle, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #list(String, long, Duration, CallHandle)}; a reply body over {@code maxBodyBytes} is
+   * measured, dropped and thrown as a {@link ReplyTooLargeException}.
+   */
+  public ConsulResponse<List<KvEntry>> list(
+      String prefix, long index, Duration wait, CallHandle handle, long maxBodyBytes)
+      throws IOException {
     String what = "GET kv " + prefix;
     ConsulResponse<byte[]> reply =
         http.blockingGet(
@@ -55,7 +65,8 @@ public final class KvClient {
             index,
             wait,
             handle,
-            what);
+            what,
+            maxBodyBytes);
     List<KvEntry> entries = reply.value().length == 0 ? List.of() : parse(what, reply.value());
     return new ConsulResponse<>(entries, reply.index());
   }
@@ -133,23 +144,21 @@ public final class KvClient {
     }
   }
 
+  /**
+   * Reads Consul's entry list with a streaming parser, decoding each base64 value straight to
+   * bytes: a tree of the reply would hold every value a second time, as a base64 string.
+   */
   private List<KvEntry> parse(String what, byte[] body) throws IOException {
-    try {
-      JsonNode root = mapper.readTree(body);
-      if (root == null || !root.isArray()) {
+    try (JsonParser p = mapper.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
         throw new IOException("expected a JSON array");
       }
-      List<KvEntry> out = new ArrayList<>(root.size());
-      for (JsonNode n : root) {
-        JsonNode v = n.path("Value");
-        JsonNode s = n.path("Session");
-        out.add(
-            new KvEntry(
-                requiredText(n, "Key"),
-                v.isNull() || v.isMissingNode() ? null : Base64.getDecoder().decode(v.asText()),
-                requiredLong(n, "CreateIndex"),
-                requiredLong(n, "ModifyIndex"),
-                s.isTextual() && !s.asText().isEmpty() ? s.asText() : null));
+      List<KvEntry> out = new ArrayList<>();
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        out.add(entry(p));
+      }
+      if (p.currentToken() != JsonToken.END_ARRAY || p.nextToken() != null) {
+        throw new IOException("expected a JSON array of entries");
       }
       return List.copyOf(out);
     } catch (IOException | IllegalArgumentException e) {
@@ -157,19 +166,32 @@ public final class KvClient {
     }
   }
 
-  private static String requiredText(JsonNode n, String field) throws IOException {
-    JsonNode f = n.get(field);
-    if (f == null || !f.isTextual()) {
-      throw new IOException("entry without text field " + field);
+  /** One entry object, the parser on its START_OBJECT; unknown fields are skipped. */
+  private static KvEntry entry(JsonParser p) throws IOException {
+    String key = null;
+    byte[] value = null;
+    Long create = null;
+    Long modify = null;
+    String session = null;
+    for (String field; (field = p.nextFieldName()) != null; ) {
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "Key" -> key = t == JsonToken.VALUE_STRING ? p.getText() : null;
+        case "Value" -> value = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+        case "CreateIndex" -> create = t.isNumeric() ? p.getLongValue() : null;
+        case "ModifyIndex" -> modify = t.isNumeric() ? p.getLongValue() : null;
+        case "Session" -> session = t == JsonToken.VALUE_STRING ? p.getText() : null;
+        default -> p.skipChildren();
+      }
     }
-    return f.asText();
-  }
-
-  private static long requiredLong(JsonNode n, String field) throws IOException {
-    JsonNode f = n.get(field);
-    if (f == null || !f.canConvertToLong()) {
-      throw new IOException("entry without integer field " + field);
+    if (key == null) {
+      throw new IOException("entry without text field Key");
     }
-    return f.asLong();
+    if (create == null || modify == null) {
+      throw new IOException(
+          "entry without integer field " + (create == null ? "CreateIndex" : "ModifyIndex"));
+    }
+    return new KvEntry(
+        key, value, create, modify, session == null || session.isEmpty() ? null : session);
   }
 }

@@ -23,11 +23,19 @@ public final class KvWatch {
 
   /** The cancellable fetcher behind {@link #of}: one recursive GET of {@code prefix} per call. */
   public static Fetcher<List<KvEntry>> fetcher(KvClient kv, String prefix) {
+    return fetcher(kv, prefix, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #fetcher(KvClient, String)}; a reply over {@code maxBodyBytes} fails the fetch with a
+   * {@link ReplyTooLargeException} (retried like any error).
+   */
+  public static Fetcher<List<KvEntry>> fetcher(KvClient kv, String prefix, long maxBodyBytes) {
     CallHandle handle = new CallHandle();
     return new Fetcher<>() {
       @Override
       public ConsulResponse<List<KvEntry>> fetch(long index, Duration wait) throws IOException {
-        return kv.list(prefix, index, wait, handle);
+        return kv.list(prefix, index, wait, handle, maxBodyBytes);
       }
 
       @Override

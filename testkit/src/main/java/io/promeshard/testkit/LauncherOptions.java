@@ -10,14 +10,21 @@ import java.util.List;
 /**
  * The JVM options a packaged launcher script starts its jar with (the options between {@code exec
  * "$java"} and {@code $JAVA_OPTS} in {@code packaging/src/main/bin/<name>}), so tests run a process
- * exactly as installed. A script without them is an AssertionError naming the file.
+ * exactly as installed. A script without them is an IllegalStateException naming the file.
  */
 public final class LauncherOptions {
   private LauncherOptions() {}
 
   /** The options of {@code packaging/src/main/bin/<name>} in this project. */
   public static List<String> of(String name) {
-    Path script = Binaries.projectRoot().resolve("packaging/src/main/bin").resolve(name);
+    return read(Binaries.projectRoot().resolve("packaging/src/main/bin").resolve(name));
+  }
+
+  /**
+   * The JVM options a launcher {@code script} passes: the tokens between {@code exec "$java"} and
+   * {@code $JAVA_OPTS}.
+   */
+  public static List<String> read(Path script) {
     List<String> lines;
     try {
       lines = Files.readAllLines(script);
@@ -44,6 +51,7 @@ public final class LauncherOptions {
         }
       }
     }
-    throw new AssertionError(script + ": no JVM options between 'exec \"$java\"' and '$JAVA_OPTS'");
+    throw new IllegalStateException(
+        script + ": no JVM options between 'exec \"$java\"' and '$JAVA_OPTS'");
   }
 }

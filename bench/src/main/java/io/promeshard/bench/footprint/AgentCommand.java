@@ -1,7 +1,6 @@
 package io.promeshard.bench.footprint;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.promeshard.testkit.LauncherOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,34 +53,7 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
   }
 
   static List<String> launcherOptions(Path script) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(script);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the agent launcher " + script, e);
-    }
-    List<String> options = new ArrayList<>();
-    boolean inExec = false;
-    for (String line : lines) {
-      String l = line.strip();
-      if (!inExec) {
-        inExec = l.startsWith("exec \"$java\"");
-        continue;
-      }
-      for (String token : l.split("\\s+", -1)) {
-        if (token.equals("$JAVA_OPTS")) {
-          if (options.isEmpty()) {
-            break;
-          }
-          return options;
-        }
-        if (token.startsWith("-")) {
-          options.add(token);
-        }
-      }
-    }
-    throw new IllegalStateException(
-        script + ": no JVM options found between 'exec \"$java\"' and '$JAVA_OPTS'");
+    return LauncherOptions.read(script);
   }
 
   private static String javaBinary() {

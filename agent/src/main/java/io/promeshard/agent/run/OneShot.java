@@ -12,14 +12,17 @@ import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.render.Renderer;
 import io.promeshard.agent.render.Templates;
 import io.promeshard.agent.status.StatusWriter;
+import io.promeshard.agent.watch.ShareBudget;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.agent.watch.SnapshotReader;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.cli.ExitCodes;
+import io.promeshard.protocol.consul.CallHandle;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
+import io.promeshard.protocol.consul.ReplyTooLargeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -30,8 +33,8 @@ import java.util.List;
  * {@code run --once} and {@code run --dry-run}: one non-blocking read of {@code nodes/<node>/},
  * then apply it (reloading as {@code reload_on} says, writing {@code status/<node>}) or only print
  * what would change. Returns the exit code: 0 done, 1 when Consul cannot be read, no complete share
- * is there, or applying failed. No registration. Bad templates throw RenderException (a config
- * error).
+ * is there, the share is too large for this heap (see {@link ShareBudget}), or applying failed. No
+ * registration. Bad templates throw RenderException (a config error).
  */
 public final class OneShot {
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -53,8 +56,18 @@ public final class OneShot {
       KvClient kv = new KvClient(http);
       SnapshotReader reader = new SnapshotReader(config.layout(), config.node());
       List<KvEntry> entries;
+      ShareBudget budget = ShareBudget.ofThisProcess();
       try {
-        entries = kv.list(reader.nodeDir(), 0, Duration.ZERO).value();
+        entries =
+            kv.list(reader.nodeDir(), 0, Duration.ZERO, new CallHandle(), budget.maxReplyBytes())
+                .value();
+      } catch (ReplyTooLargeException e) {
+        String error = budget.tooLarge(reader.nodeDir(), e.bytes());
+        err.println(error + "; no file changed");
+        if (!dryRun) {
+          reportError(kv, error);
+        }
+        return ExitCodes.RUNTIME;
       } catch (IOException e) {
         err.println(
             "cannot read "
@@ -69,17 +82,7 @@ public final class OneShot {
       if (!(s instanceof Snapshot.Complete c)) {
         err.println(describe(reader.nodeDir(), s) + "; no file changed");
         if (s instanceof Snapshot.Malformed bad && !dryRun) {
-          NodeStatus before = previousStatus(kv);
-          new StatusWriter(kv, config.layout(), config.node(), null)
-              .write(
-                  NodeStatus.of(
-                      config.node(),
-                      before.appliedGeneration(),
-                      before.epoch(),
-                      before.files(),
-                      before.reload(),
-                      bad.error(),
-                      Instant.now().toString()));
+          reportError(kv, bad.error());
         }
         return ExitCodes.RUNTIME;
       }
@@ -156,6 +159,21 @@ public final class OneShot {
       return ExitCodes.RUNTIME;
     }
     return ExitCodes.OK;
+  }
+
+  /** Writes {@code error} into {@code status/<node>}, keeping what was applied before. */
+  private void reportError(KvClient kv, String error) {
+    NodeStatus before = previousStatus(kv);
+    new StatusWriter(kv, config.layout(), config.node(), null)
+        .write(
+            NodeStatus.of(
+                config.node(),
+                before.appliedGeneration(),
+                before.epoch(),
+                before.files(),
+                before.reload(),
+                error,
+                Instant.now().toString()));
   }
 
   /**

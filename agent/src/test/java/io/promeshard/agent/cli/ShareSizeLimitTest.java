@@ -111,6 +111,31 @@ class ShareSizeLimitTest {
         "[share-size] after all: VmHWM %d KiB, VmRSS %d KiB%n", proc("VmHWM:"), proc("VmRSS:"));
   }
 
+  @Test
+  void runOnceRefusesAShareTooLargeForItsHeapWithTheErrorInStatusAndExitsOne() throws Exception {
+    SharePublisher kv = new SharePublisher(consul.url());
+    Path config = dir.resolve("agent.yml");
+    Files.writeString(
+        config,
+        AgentFixture.yaml(
+            consul.url(),
+            NODE,
+            dir.resolve("file_sd"),
+            dir.resolve("rules"),
+            "http://127.0.0.1:" + FreePorts.one(),
+            "reload_on: never",
+            "register: false"));
+    kv.publish(NODE, share(150_000), 1);
+    agent = start(config, "--once");
+    assertTrue(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "run --once still running");
+    assertEquals(1, agent.exitValue(), log());
+    assertTrue(log().contains("share too large for this agent's heap"), log());
+    assertTrue(!log().contains("OutOfMemoryError"), log());
+    String error = kv.status(NODE).orElseThrow().lastError();
+    assertTrue(error.contains("share too large for this agent's heap"), error);
+    assertTrue(Files.notExists(dir.resolve("file_sd/web.json")), "no file written");
+  }
+
   /** {@code count} targets of job web, one per group, with a few repeating labels. */
   private static NodeShare share(int count) {
     List<TargetGroup> groups = new ArrayList<>(count);
@@ -140,7 +165,7 @@ class ShareSizeLimitTest {
         .sum();
   }
 
-  private Process start(Path config) throws IOException {
+  private Process start(Path config, String... more) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     List<String> options = LauncherOptions.of("prome-shard-agent");
@@ -153,6 +178,7 @@ class ShareSizeLimitTest {
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
     }
     cmd.addAll(List.of("run", "--config", config.toString()));
+    cmd.addAll(List.of(more));
     return new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile())

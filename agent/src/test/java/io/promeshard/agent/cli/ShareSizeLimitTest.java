@@ -60,17 +60,7 @@ class ShareSizeLimitTest {
       throws Exception {
     SharePublisher kv = new SharePublisher(consul.url());
     Path webJson = dir.resolve("file_sd/web.json");
-    Path config = dir.resolve("agent.yml");
-    Files.writeString(
-        config,
-        AgentFixture.yaml(
-            consul.url(),
-            NODE,
-            dir.resolve("file_sd"),
-            dir.resolve("rules"),
-            "http://127.0.0.1:" + FreePorts.one(),
-            "reload_on: never",
-            "register: false"));
+    Path config = writeConfig();
 
     kv.publish(NODE, share(50_000), 1);
     long t0 = System.nanoTime();
@@ -114,6 +104,20 @@ class ShareSizeLimitTest {
   @Test
   void runOnceRefusesAShareTooLargeForItsHeapWithTheErrorInStatusAndExitsOne() throws Exception {
     SharePublisher kv = new SharePublisher(consul.url());
+    Path config = writeConfig();
+    kv.publish(NODE, share(150_000), 1);
+    agent = start(config, "--once");
+    assertTrue(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "run --once still running");
+    assertEquals(1, agent.exitValue(), log());
+    assertTrue(log().contains("share too large for this agent's heap"), log());
+    assertTrue(!log().contains("OutOfMemoryError"), log());
+    String error = kv.status(NODE).orElseThrow().lastError();
+    assertTrue(error.contains("share too large for this agent's heap"), error);
+    assertTrue(Files.notExists(dir.resolve("file_sd/web.json")), "no file written");
+  }
+
+  /** An agent.yml for {@code NODE} that never reloads and does not register. */
+  private Path writeConfig() throws IOException {
     Path config = dir.resolve("agent.yml");
     Files.writeString(
         config,
@@ -125,15 +129,7 @@ class ShareSizeLimitTest {
             "http://127.0.0.1:" + FreePorts.one(),
             "reload_on: never",
             "register: false"));
-    kv.publish(NODE, share(150_000), 1);
-    agent = start(config, "--once");
-    assertTrue(agent.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "run --once still running");
-    assertEquals(1, agent.exitValue(), log());
-    assertTrue(log().contains("share too large for this agent's heap"), log());
-    assertTrue(!log().contains("OutOfMemoryError"), log());
-    String error = kv.status(NODE).orElseThrow().lastError();
-    assertTrue(error.contains("share too large for this agent's heap"), error);
-    assertTrue(Files.notExists(dir.resolve("file_sd/web.json")), "no file written");
+    return config;
   }
 
   /** {@code count} targets of job web, one per group, with a few repeating labels. */

@@ -5,9 +5,11 @@ import io.promeshard.agent.config.AgentConfigFile;
 import io.promeshard.agent.config.Overrides;
 import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.run.Agent;
+import io.promeshard.testkit.FreePorts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,30 @@ public final class AgentFleet implements Closeable {
             "register: false",
             "listen: '" + listen + "'")
         + "\n";
+  }
+
+  /**
+   * Writes {@code dir/agent.yml} for an agent subprocess of {@code node} (rules in {@code
+   * dir/rules}), serving /metrics and /healthz on a free loopback port as in production.
+   */
+  public static Path writeConfig(
+      String consulUrl, String prefix, String node, Path dir, Path fileSd) {
+    try {
+      Files.createDirectories(dir);
+      Path yml = dir.resolve("agent.yml");
+      Files.writeString(
+          yml,
+          yaml(
+              consulUrl,
+              prefix,
+              node,
+              fileSd,
+              dir.resolve("rules"),
+              "127.0.0.1:" + FreePorts.one()));
+      return yml;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the agent config in " + dir, e);
+    }
   }
 
   private static AgentConfig config(String consulUrl, String prefix, String node, Path root) {

@@ -12,12 +12,8 @@ import io.promeshard.bench.report.Table;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.ConsulServer;
-import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +94,7 @@ public final class FootprintBench {
     SharePublisher publisher = new SharePublisher(consul, new KvLayout(prefix));
     Path fileSd = dir.resolve("file_sd");
     Path file = fileSd.resolve(JOB + ".json");
-    Path yml = writeConfig(consul.url(), prefix, dir, fileSd);
+    Path yml = AgentFleet.writeConfig(consul.url(), prefix, NODE, dir, fileSd);
     publish(publisher, targets, 0);
     try (FileArrivals arrivals = new FileArrivals(List.of(fileSd))) {
       FileArrivals.Expectation first = arrivals.expect(List.of(file), "\"chg-0\"");
@@ -200,26 +196,6 @@ public final class FootprintBench {
         publisher.plan(
             publisher.shares(
                 JOB, targets, Map.of("bench_change", "chg-" + change), List.of(NODE))));
-  }
-
-  private static Path writeConfig(String consulUrl, String prefix, Path dir, Path fileSd) {
-    try {
-      Files.createDirectories(dir);
-      Path yml = dir.resolve("agent.yml");
-      // ops server on as in production (the default listen is 127.0.0.1:9466; a free port here)
-      Files.writeString(
-          yml,
-          AgentFleet.yaml(
-              consulUrl,
-              prefix,
-              NODE,
-              fileSd,
-              dir.resolve("rules"),
-              "127.0.0.1:" + FreePorts.one()));
-      return yml;
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the agent config in " + dir, e);
-    }
   }
 
   private void print(List<Row> rows, String loadBefore) {

@@ -16,12 +16,9 @@ import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.Parts;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.ConsulServer;
-import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +82,7 @@ public final class ShareSizeBench {
     SharePublisher publisher = new SharePublisher(consul, layout);
     Path fileSd = dir.resolve("file_sd");
     Path file = fileSd.resolve(JOB + ".json");
-    Path yml = writeConfig(consul.url(), prefix, dir, fileSd);
+    Path yml = AgentFleet.writeConfig(consul.url(), prefix, NODE, dir, fileSd);
     long kvBytes = publish(publisher, targets, 0).kvBytes;
     try (FileArrivals arrivals = new FileArrivals(List.of(fileSd))) {
       FileArrivals.Expectation first = arrivals.expect(List.of(file), "\"chg-0\"");
@@ -194,25 +191,6 @@ public final class ShareSizeBench {
     }
     SharePublisher.Published p = publisher.publish(publisher.plan(shares));
     return new Published(bytes, p.endNanos());
-  }
-
-  private static Path writeConfig(String consulUrl, String prefix, Path dir, Path fileSd) {
-    try {
-      Files.createDirectories(dir);
-      Path yml = dir.resolve("agent.yml");
-      Files.writeString(
-          yml,
-          AgentFleet.yaml(
-              consulUrl,
-              prefix,
-              NODE,
-              fileSd,
-              dir.resolve("rules"),
-              "127.0.0.1:" + FreePorts.one()));
-      return yml;
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the agent config in " + dir, e);
-    }
   }
 
   private void print(List<Row> rows, String loadBefore) {

@@ -40,6 +40,8 @@ final class Fleet implements Closeable {
   static final String COORDINATOR_HOST = "coordinators";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(15);
+  private static final Duration MAX_SCRAPE_TIMEOUT = Duration.ofSeconds(5);
 
   /** One Prometheus server and the agent beside it. */
   record Server(String name, Path dir, PrometheusServer prometheus, ManagedProcess agent) {}
@@ -55,6 +57,7 @@ final class Fleet implements Closeable {
   private ConsulCluster cluster;
   private ConsulKv kv;
   private Coordinators coordinators;
+  private Duration scrapeInterval = DEFAULT_SCRAPE_INTERVAL;
 
   private Fleet(Path dir, Jars jars, AgentLaunch launch) {
     this.dir = dir;
@@ -80,6 +83,34 @@ final class Fleet implements Closeable {
         jobs,
         launch,
         f -> f.consul = ConsulServer.start(dir.resolve("consul")));
+  }
+
+  /**
+   * As {@link #start(Path, int, String, Map)}, with every Prometheus scraping every {@code
+   * scrapeInterval} (whole seconds; the scrape timeout is the interval, 5 s at most) instead of 15
+   * s: for measuring when targets are scraped while they change owner.
+   */
+  static Fleet startScrapingEvery(
+      Duration scrapeInterval, Path dir, int count, String settings, Map<String, String> jobs) {
+    if (scrapeInterval.toMillis() < 1000 || scrapeInterval.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException(
+          "scrape interval: expected whole seconds, found " + scrapeInterval);
+    }
+    return start(
+        dir,
+        count,
+        settings,
+        jobs,
+        AgentLaunch.PLAIN,
+        f -> {
+          f.scrapeInterval = scrapeInterval;
+          f.consul = ConsulServer.start(dir.resolve("consul"));
+        });
+  }
+
+  /** How often every Prometheus of this fleet scrapes each target. */
+  Duration scrapeInterval() {
+    return scrapeInterval;
   }
 
   /**
@@ -207,7 +238,11 @@ final class Fleet implements Closeable {
             serverDir,
             String.join(
                 "\n",
-                "global: {scrape_interval: 15s, scrape_timeout: 5s, evaluation_interval: 30s}",
+                "global: {scrape_interval: "
+                    + scrapeInterval.toSeconds()
+                    + "s, scrape_timeout: "
+                    + min(scrapeInterval, MAX_SCRAPE_TIMEOUT).toSeconds()
+                    + "s, evaluation_interval: 30s}",
                 "rule_files: ['" + rules + "/*.yml']",
                 "scrape_configs:",
                 "  - job_name: " + SCRAPE_POOL,
@@ -244,6 +279,10 @@ final class Fleet implements Closeable {
             Map.of(),
             serverDir.resolve("agent.log"));
     return new Server(name, serverDir, prometheus, agent);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   List<Server> servers() {

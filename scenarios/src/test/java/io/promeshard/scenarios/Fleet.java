@@ -242,7 +242,10 @@ final class Fleet implements Closeable {
                     + scrapeInterval.toSeconds()
                     + "s, scrape_timeout: "
                     + min(scrapeInterval, MAX_SCRAPE_TIMEOUT).toSeconds()
-                    + "s, evaluation_interval: 30s}",
+                    + "s, evaluation_interval: 30s,",
+                // each server of a real fleet has its own external labels, which also gives each
+                // its own scrape phase (Prometheus seeds a target's offset with them)
+                "  external_labels: {replica: " + name + "}}",
                 "rule_files: ['" + rules + "/*.yml']",
                 "scrape_configs:",
                 "  - job_name: " + SCRAPE_POOL,

@@ -202,8 +202,9 @@ public final class Agent implements Closeable {
             held = snapshot;
             return;
           }
+          // under the gate's lock, so a share held until now can never be offered after this one
+          loop.offer(snapshot);
         }
-        loop.offer(snapshot);
       }
 
       @Override
@@ -231,14 +232,12 @@ public final class Agent implements Closeable {
    * host's share, e.g. when Consul was unreachable at start.
    */
   private void openGate() {
-    Snapshot pending;
     synchronized (gate) {
       gateOpen = true;
-      pending = held;
-      held = null;
-    }
-    if (pending != null) {
-      loop.offer(pending);
+      if (held != null) {
+        loop.offer(held); // offering never blocks: it only hands the share to the apply thread
+        held = null;
+      }
     }
   }
 

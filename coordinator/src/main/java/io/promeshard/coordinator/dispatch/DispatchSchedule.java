@@ -19,6 +19,11 @@ public record DispatchSchedule(Instant dueAt, Instant resyncAt) {
     return new DispatchSchedule(at, resyncAt);
   }
 
+  /** A read at {@code at} unless an earlier one is already scheduled. */
+  DispatchSchedule resyncNoLaterThan(Instant at) {
+    return resyncAt != null && !resyncAt.isAfter(at) ? this : new DispatchSchedule(dueAt, at);
+  }
+
   DispatchSchedule resyncAt(Instant at) {
     return new DispatchSchedule(dueAt, at);
   }

@@ -351,12 +351,7 @@ public final class DispatchState {
     Builder b = failed(now, backoff);
     if (mode == DispatchMode.PUBLISH) {
       b.published = null;
-      Instant readAt = now.plus(backoff);
-      b.schedule =
-          b.schedule.resyncAt(
-              schedule.resyncAt() != null && schedule.resyncAt().isBefore(readAt)
-                  ? schedule.resyncAt()
-                  : readAt);
+      b.schedule = b.schedule.resyncNoLaterThan(now.plus(backoff));
     }
     return b;
   }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Every manifest a poller saw in Consul during a fault, as an agent would see it: per node and
@@ -26,8 +25,7 @@ final class ManifestHistory implements Closeable {
 
   private final ConsulKv kv;
   private final KvLayout layout;
-  private final Thread thread;
-  private final AtomicBoolean running = new AtomicBoolean(true);
+  private Poller poller;
   private final Map<String, Map<Long, Set<Map<String, String>>>> partsByGeneration =
       new TreeMap<>();
   private final Set<Long> epochs = new TreeSet<>();
@@ -37,14 +35,12 @@ final class ManifestHistory implements Closeable {
   private ManifestHistory(ConsulKv kv, KvLayout layout) {
     this.kv = kv;
     this.layout = layout;
-    this.thread = new Thread(this::loop, "manifest-history");
-    this.thread.setDaemon(true);
   }
 
   static ManifestHistory watching(ConsulKv kv, KvLayout layout) {
     ManifestHistory h = new ManifestHistory(kv, layout);
     h.poll();
-    h.thread.start();
+    h.poller = Poller.start("manifest-history", POLL_MILLIS, h::poll);
     return h;
   }
 
@@ -100,17 +96,6 @@ final class ManifestHistory implements Closeable {
     return polls;
   }
 
-  private void loop() {
-    while (running.get()) {
-      poll();
-      try {
-        Thread.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
   private void poll() {
     Map<String, byte[]> tree;
     try {
@@ -142,12 +127,6 @@ final class ManifestHistory implements Closeable {
 
   @Override
   public void close() {
-    running.set(false);
-    thread.interrupt();
-    try {
-      thread.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    poller.close();
   }
 }

@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -26,21 +25,18 @@ final class OutputReader implements Closeable {
   private static final long POLL_MILLIS = 20;
 
   private final List<Path> dirs;
-  private final Thread thread;
-  private final AtomicBoolean running = new AtomicBoolean(true);
+  private Poller poller;
   private final List<String> bad = new ArrayList<>();
   private int reads;
 
   private OutputReader(List<Path> dirs) {
     this.dirs = List.copyOf(dirs);
-    this.thread = new Thread(this::loop, "output-reader");
-    this.thread.setDaemon(true);
   }
 
   /** Starts polling {@code dirs} (missing ones are skipped until they appear). */
   static OutputReader watching(List<Path> dirs) {
     OutputReader reader = new OutputReader(dirs);
-    reader.thread.start();
+    reader.poller = Poller.start("output-reader", POLL_MILLIS, reader::readAllDirs);
     return reader;
   }
 
@@ -54,16 +50,9 @@ final class OutputReader implements Closeable {
     return reads;
   }
 
-  private void loop() {
-    while (running.get()) {
-      for (Path dir : dirs) {
-        readAll(dir);
-      }
-      try {
-        Thread.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        return;
-      }
+  private void readAllDirs() {
+    for (Path dir : dirs) {
+      readAll(dir);
     }
   }
 
@@ -138,12 +127,6 @@ final class OutputReader implements Closeable {
 
   @Override
   public void close() {
-    running.set(false);
-    thread.interrupt();
-    try {
-      thread.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    poller.close();
   }
 }

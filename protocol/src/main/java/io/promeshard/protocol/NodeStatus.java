@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * What an agent reports under {@code status/<node>}: the generation it applied, every file it
- * manages with its entry count and sha256, the last reload, the last error (empty when none) and
- * the rules Prometheus rejected and the agent left out (omitted when none). Read leniently: fields
- * a newer agent adds are ignored.
+ * manages with its entry count and sha256, the last reload, the last error (empty when none), the
+ * rules Prometheus rejected and the agent left out (omitted when none) and what it {@link Observed
+ * observed} its Prometheus do (omitted by agents that do not observe). Read leniently: fields a
+ * newer agent adds are ignored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,7 +23,8 @@ public record NodeStatus(
     @JsonProperty("last_error") String lastError,
     @JsonProperty("updated_at") String updatedAt,
     @JsonProperty("rejected_rules") @JsonInclude(JsonInclude.Include.NON_EMPTY)
-        List<RejectedRule> rejectedRules) {
+        List<RejectedRule> rejectedRules,
+    Observed observed) {
 
   public NodeStatus {
     Names.node(node);
@@ -30,6 +32,25 @@ public record NodeStatus(
     lastError = lastError == null ? "" : lastError;
     updatedAt = updatedAt == null ? "" : updatedAt;
     rejectedRules = rejectedRules == null ? List.of() : List.copyOf(rejectedRules);
+  }
+
+  /** A status that says nothing of what Prometheus did (an agent that does not observe). */
+  public NodeStatus(
+      String node,
+      long appliedGeneration,
+      long epoch,
+      List<FileStatus> files,
+      Reload reload,
+      String lastError,
+      String updatedAt,
+      List<RejectedRule> rejectedRules) {
+    this(node, appliedGeneration, epoch, files, reload, lastError, updatedAt, rejectedRules, null);
+  }
+
+  /** This status with {@code updatedAt} replaced, e.g. blank to compare contents. */
+  public NodeStatus at(String time) {
+    return new NodeStatus(
+        node, appliedGeneration, epoch, files, reload, lastError, time, rejectedRules, observed);
   }
 
   /** A status without rejected rules. */
@@ -55,4 +76,45 @@ public record NodeStatus(
 
   /** A recording rule left out of the node's rule files because Prometheus rejected it. */
   public record RejectedRule(String group, String record, String error) {}
+
+  /**
+   * What the agent has not yet seen its Prometheus do, which the coordinator waits for before a
+   * target or record leaves its old owner (make-before-break): the targets ({@code job/address}) of
+   * its files that Prometheus has not scraped since the agent added them, at most {@link #LISTED}
+   * of them named and {@code unscrapedCount} in all, and the rule groups that gained records and
+   * have not been evaluated since Prometheus loaded them. A target Prometheus drops by relabeling
+   * counts as scraped: no server will ever scrape it. Lists are sorted.
+   *
+   * <p>Later observations (e.g. samples per target) are added here as new fields, which older
+   * coordinators ignore.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Observed(
+      List<String> unscraped,
+      @JsonProperty("unscraped_count") int unscrapedCount,
+      List<String> unevaluated) {
+    /** How many unscraped targets a status names at most; the count goes on. */
+    public static final int LISTED = 1000;
+
+    public static final Observed NOTHING_PENDING = new Observed(List.of(), 0, List.of());
+
+    public Observed {
+      unscraped = unscraped == null ? List.of() : List.copyOf(unscraped);
+      unevaluated = unevaluated == null ? List.of() : List.copyOf(unevaluated);
+      if (unscrapedCount < unscraped.size()) {
+        throw new ProtocolException(
+            "status: unscraped_count "
+                + unscrapedCount
+                + " is below the "
+                + unscraped.size()
+                + " targets listed");
+      }
+    }
+
+    /** True when {@code unscraped} names every target not scraped yet. */
+    public boolean complete() {
+      return unscrapedCount == unscraped.size();
+    }
+  }
 }

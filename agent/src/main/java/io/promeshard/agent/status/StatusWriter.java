@@ -79,14 +79,6 @@ public final class StatusWriter implements StatusSink {
   }
 
   private static NodeStatus withoutTime(NodeStatus s) {
-    return new NodeStatus(
-        s.node(),
-        s.appliedGeneration(),
-        s.epoch(),
-        s.files(),
-        s.reload(),
-        s.lastError(),
-        "",
-        s.rejectedRules());
+    return s.at("");
   }
 }

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.protocol.NodeShare;
 import java.io.PrintStream;
@@ -14,6 +15,9 @@ import java.util.TreeSet;
  * write.
  */
 final class PlanPrinter {
+  /** How many handovers a plan names. */
+  private static final int NAMED = 10;
+
   private PlanPrinter() {}
 
   static void print(PrintStream out, DispatchReport report) {
@@ -52,6 +56,15 @@ final class PlanPrinter {
         plan.byteCount(),
         plan.deletes().size(),
         plan.isEmpty() ? " (nothing to change)" : "");
+    if (!report.handovers().isEmpty()) {
+      CoordinatorStatus.HandoverSummary h =
+          report.handovers().summary(report.input().settings().handoverTimeout(), NAMED);
+      out.printf(
+          "%d targets and %d records in handover (kept on their old owners until the new ones"
+              + " scraped or evaluated them), per new owner %s%n",
+          h.targets(), h.records(), h.byNode());
+      h.named().forEach(line -> out.println("  " + line));
+    }
   }
 
   private static Set<String> addresses(NodeShare share) {

@@ -143,6 +143,14 @@ public final class StatusCommand implements Callable<Integer> {
     if (!coordinator.pending().isEmpty()) {
       out.println("pending (within flap_hold): " + coordinator.pending());
     }
+    if (coordinator.handovers() != null) {
+      var h = coordinator.handovers();
+      out.printf(
+          "handovers: %d targets and %d records kept on their old owners until the new ones"
+              + " scraped or evaluated them; per new owner %s; oldest since %s, times out %s%n",
+          h.targets(), h.records(), h.byNode(), h.oldest(), h.timesOut());
+      h.named().forEach(line -> out.println("  " + line));
+    }
     if (coordinator.lastDispatch() != null) {
       var d = coordinator.lastDispatch();
       out.printf(

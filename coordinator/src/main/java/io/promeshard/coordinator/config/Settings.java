@@ -23,10 +23,12 @@ public record Settings(
     @JsonProperty("max_removed_fraction") Double maxRemovedFraction,
     @JsonProperty("label_names") LabelNameScheme labelNames,
     @JsonProperty("node_binding") String nodeBinding,
-    @JsonProperty("max_weight") Double maxWeight) {
+    @JsonProperty("max_weight") Double maxWeight,
+    Boolean handover,
+    @JsonProperty("handover_timeout") Duration handoverTimeout) {
 
-  public static final Settings DEFAULTS =
-      new Settings(null, null, null, null, null, null, null, null, null, null, null, null);
+  /** {@code handover_timeout}: how long a moving target stays on its old owner at most. */
+  public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofMinutes(2);
 
   /** {@code max_weight}: the most capacity a node may claim in its Meta {@code weight}. */
   public static final double DEFAULT_MAX_WEIGHT = 10;
@@ -36,6 +38,11 @@ public record Settings(
 
   /** {@code node_binding}: a node name counts only when registered on the Consul node so named. */
   public static final String BINDING_CONSUL_NODE = "consul_node";
+
+  // after every constant the constructor uses
+  public static final Settings DEFAULTS =
+      new Settings(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -74,6 +81,9 @@ public record Settings(
     if (!(maxWeight >= 1) || maxWeight.isInfinite()) {
       throw new ProtocolException("max_weight: expected a number >= 1, found " + maxWeight);
     }
+    handover = handover == null || handover;
+    handoverTimeout =
+        positiveOrDefault("handover_timeout", handoverTimeout, DEFAULT_HANDOVER_TIMEOUT, false);
     maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
     if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
       throw new ProtocolException(

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
+import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.publish.PreviousAssignments;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.shard.Assignment;
@@ -44,11 +45,20 @@ public final class DispatchDecision {
 
   /**
    * Dispatch {@code input} against {@code previous}; {@code incomplete} jobs have no complete
-   * source result and use their last known targets.
+   * source result and use their last known targets; {@code inferred}: {@code previous} was rebuilt
+   * from what is published (the first dispatch of a term), so handovers in progress are unknown.
    */
   public record Dispatch(
-      DispatchInput input, Map<String, Assignment> previous, List<String> incomplete)
-      implements Decision {}
+      DispatchInput input,
+      Map<String, Assignment> previous,
+      List<String> incomplete,
+      boolean inferred)
+      implements Decision {
+    public Dispatch(
+        DispatchInput input, Map<String, Assignment> previous, List<String> incomplete) {
+      this(input, previous, incomplete, false);
+    }
+  }
 
   public static Decision decide(DispatchState s, Instant now) {
     String missing = s.notReady();
@@ -92,7 +102,9 @@ public final class DispatchDecision {
     DispatchInput input =
         new DispatchInput(s.config.settings(), s.config.jobs(), targets, s.records, s.members);
     Map<String, Assignment> previous = s.previous;
+    boolean inferred = false;
     if (previous.isEmpty() && !s.storedShares().shares().isEmpty()) {
+      inferred = true;
       // first dispatch of this term: continue from what is published, so a takeover moves nothing
       Map<String, Integer> replicas = new TreeMap<>();
       s.config
@@ -100,7 +112,27 @@ public final class DispatchDecision {
           .forEach((job, spec) -> replicas.put(job, spec.replicasOr(s.config.settings())));
       previous = PreviousAssignments.from(s.storedShares(), replicas);
     }
-    return new Dispatch(input, previous, incomplete);
+    return new Dispatch(input, previous, incomplete, inferred);
+  }
+
+  /**
+   * Who keeps what while items move, for dispatching {@code d} from {@code s} at {@code now}: the
+   * handovers in progress, continued (or, on a new term, inferred from what is published) against
+   * the agents' reports.
+   */
+  public static HandoverPlanner handovers(DispatchState s, Dispatch d, Instant now) {
+    Settings settings = d.input().settings();
+    return new HandoverPlanner(
+        settings.handover(),
+        settings.handoverTimeout(),
+        settings.recordGroup(),
+        s.handovers,
+        s.reports,
+        s.alive(),
+        s.published == null ? Map.of() : s.published.nodes(),
+        d.previous(),
+        d.inferred(),
+        now);
   }
 
   /**

@@ -18,6 +18,12 @@ public interface DispatchObserver {
 
   void nodes(Map<String, Integer> targets, Map<String, Double> cost, Map<String, Integer> rules);
 
+  /**
+   * A dispatch went through with {@code r} as its handover outcome, leaving {@code inProgress}
+   * going on.
+   */
+  void handovers(HandoverPlanner.Result r, Handovers inProgress);
+
   /** A dispatch is held back ({@code true}) or no longer held ({@code false}). */
   void held(boolean isHeld);
 }

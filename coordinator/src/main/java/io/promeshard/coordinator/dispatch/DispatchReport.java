@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One dispatch's outcome, for --once, --dry-run, explain and tests: what it decided from, the
- * shares it computed, the shares published before it (as last read from Consul) and what it wrote.
+ * shares it computed, the shares published before it (as last read from Consul), what it wrote and
+ * the handovers it leaves in progress.
  */
 public record DispatchReport(
     DispatchInput input,
@@ -17,4 +18,5 @@ public record DispatchReport(
     StoredShares before,
     PublishPlan plan,
     TxnResult written,
-    double seconds) {}
+    double seconds,
+    Handovers handovers) {}

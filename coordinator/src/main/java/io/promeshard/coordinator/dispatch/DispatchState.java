@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,6 +32,9 @@ import java.util.TreeSet;
  * one and publishes it for other threads to read.
  */
 public final class DispatchState {
+  /** How many handovers {@code status/coordinator} names. */
+  static final int HANDOVERS_NAMED = 10;
+
   /** A leadership term: its fence guards every write. */
   public record Term(long epoch, Fence fence, String holder) {}
 
@@ -67,6 +71,9 @@ public final class DispatchState {
   final CoordinatorStatus.DispatchSummary lastDispatch;
   final int failures;
   final DispatchSchedule schedule;
+  final Handovers handovers;
+  final NodeReports reports;
+  final boolean reportsLoaded;
 
   private DispatchState(Builder b) {
     mode = b.mode;
@@ -93,6 +100,9 @@ public final class DispatchState {
     lastDispatch = b.lastDispatch;
     failures = b.failures;
     schedule = b.schedule;
+    handovers = b.handovers;
+    reports = b.reports;
+    reportsLoaded = b.reportsLoaded;
   }
 
   /**
@@ -171,6 +181,24 @@ public final class DispatchState {
   }
 
   /**
+   * The agents' reports as read from {@code status/}. A dispatch is scheduled only when they
+   * complete a handover (its old owners can then let the item go); other report changes cost
+   * nothing.
+   */
+  public DispatchState withReports(NodeReports newReports, Instant now) {
+    if (reportsLoaded && newReports.equals(reports)) {
+      return this;
+    }
+    Builder b = edit();
+    b.reports = newReports;
+    b.reportsLoaded = true;
+    DispatchState next = b.build();
+    boolean completes =
+        !reportsLoaded || handovers.anyTakenOver(newReports, config.settings().recordGroup());
+    return completes ? next.dirty(now) : next;
+  }
+
+  /**
    * This process became leader ({@code newTerm}) or stopped being leader ({@code null}). A new term
    * reads what is published at once. Losing the lock forgets what is published and the assignments
    * of the last dispatch: another leader may change both, so a later term continues from what it
@@ -185,6 +213,7 @@ public final class DispatchState {
     } else {
       b.published = null;
       b.previous = Map.of();
+      b.handovers = Handovers.NONE;
       b.failures = 0;
       b.problem = "";
       b.hold = null;
@@ -274,15 +303,22 @@ public final class DispatchState {
   /**
    * A dispatch computed {@code assignments} and {@code shares}, and its writes, leaving Consul as
    * {@code after}, went through (or were only planned, in a dry run). {@code change} describes it
-   * when it wrote something.
+   * when it wrote something. {@code inProgress} are the handovers it leaves going on: the next
+   * dispatch is due no later than the first of them times out.
    */
   public DispatchState afterDispatch(
       Map<String, Assignment> assignments,
       Map<String, NodeShare> shares,
       Map<String, StoredNode> after,
       List<String> incomplete,
-      CoordinatorStatus.DispatchSummary change) {
+      CoordinatorStatus.DispatchSummary change,
+      Handovers inProgress) {
     Builder b = edit();
+    b.handovers = inProgress;
+    Instant deadline = inProgress.nextDeadline(config.settings().handoverTimeout());
+    if (deadline != null) {
+      b.schedule = b.schedule.dueNoLaterThan(deadline);
+    }
     b.failures = 0;
     b.dispatched = true;
     b.published = new Published(after, StoredShares.of(shares));
@@ -368,6 +404,9 @@ public final class DispatchState {
     }
     if (!membersKnown) {
       return "membership not known yet";
+    }
+    if (!reportsLoaded) {
+      return "agent reports not read yet";
     }
     if (mode == DispatchMode.PUBLISH && term == null) {
       return "not the leader";
@@ -458,7 +497,24 @@ public final class DispatchState {
                 hold.release(),
                 holdSince.toString()),
         rejectedTargets(),
-        membership == null ? List.of() : List.copyOf(membership.raw().conflicts().values()));
+        membership == null ? List.of() : List.copyOf(membership.raw().conflicts().values()),
+        handovers.isEmpty()
+            ? null
+            : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED));
+  }
+
+  /**
+   * The nodes whose Prometheus may keep an item while it moves: the members, and the nodes drained
+   * by maintenance mode (their checks otherwise pass) unless two hosts claim the name.
+   */
+  public Set<String> alive() {
+    TreeSet<String> out = new TreeSet<>(members.keySet());
+    if (membership != null) {
+      membership.raw().draining().stream()
+          .filter(n -> !membership.raw().conflicts().containsKey(n))
+          .forEach(out::add);
+    }
+    return out;
   }
 
   /** The targets the sources reported that cannot be published, or null when there are none. */
@@ -520,6 +576,14 @@ public final class DispatchState {
     return schedule;
   }
 
+  public Handovers handovers() {
+    return handovers;
+  }
+
+  public NodeReports reports() {
+    return reports;
+  }
+
   private Builder edit() {
     return new Builder(this);
   }
@@ -550,6 +614,9 @@ public final class DispatchState {
     CoordinatorStatus.DispatchSummary lastDispatch;
     int failures;
     DispatchSchedule schedule = DispatchSchedule.NONE;
+    Handovers handovers = Handovers.NONE;
+    NodeReports reports = NodeReports.NONE;
+    boolean reportsLoaded;
 
     Builder() {}
 
@@ -578,6 +645,9 @@ public final class DispatchState {
       lastDispatch = s.lastDispatch;
       failures = s.failures;
       schedule = s.schedule;
+      handovers = s.handovers;
+      reports = s.reports;
+      reportsLoaded = s.reportsLoaded;
     }
 
     DispatchState build() {

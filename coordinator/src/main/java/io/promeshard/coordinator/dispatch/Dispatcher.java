@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,11 @@ public final class Dispatcher extends Lifecycle {
   /** Applies {@code event} on the dispatcher thread without scheduling a dispatch. */
   public void run(UnaryOperator<DispatchState> event) {
     events.add(event);
+  }
+
+  /** The agents' reports as read from {@code status/}. */
+  public void reports(NodeReports reports) {
+    run(s -> s.withReports(reports, clock.instant()));
   }
 
   /** This process became leader ({@code term}) or lost the lock ({@code null}). */
@@ -227,7 +233,9 @@ public final class Dispatcher extends Lifecycle {
 
   private DispatchState publish(
       DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
-    DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous());
+    HandoverPlanner handovers = DispatchDecision.handovers(s, decision, begin);
+    DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous(), handovers);
+    HandoverPlanner.Result handed = handovers.finish();
     Optional<Hold> hold = DispatchDecision.guard(s, out.shares());
     if (hold.isPresent()) {
       return hold(s, hold.get(), begin);
@@ -283,9 +291,17 @@ public final class Dispatcher extends Lifecycle {
     if (s.mode() == DispatchMode.PUBLISH && s.approval() != null) {
       clearApproval(s);
     }
+    Handovers inProgress = handed.handovers().stamped(plan.after());
     s =
         s.afterDispatch(
-            out.assignments(), out.shares(), plan.after(), decision.incomplete(), change);
+            out.assignments(),
+            out.shares(),
+            plan.after(),
+            decision.incomplete(),
+            change,
+            inProgress);
+    observer.handovers(handed, inProgress);
+    logHandovers(handed, inProgress, decision.input().settings().handoverTimeout());
     observer.held(false);
     observer.dispatched(plan.isEmpty() ? "unchanged" : "changed", took);
     observer.nodes(out.targetsByNode(), out.costByNode(), out.rulesByNode());
@@ -310,8 +326,46 @@ public final class Dispatcher extends Lifecycle {
     StoredShares shares = before == null ? StoredShares.empty() : before.shares();
     reports.accept(
         new DispatchReport(
-            decision.input(), decision.previous(), out, shares, plan, written, took));
+            decision.input(), decision.previous(), out, shares, plan, written, took, inProgress));
     return s;
+  }
+
+  private static void logHandovers(
+      HandoverPlanner.Result r, Handovers inProgress, Duration timeout) {
+    if (r.started() > 0) {
+      log.info(
+          "[handover] {} items move while their old owners keep them until the new owners have"
+              + " scraped or evaluated them (at most {}): in progress per new owner {}",
+          r.started(),
+          timeout,
+          inProgress.summary(timeout, 0).byNode());
+    }
+    if (r.completed() > 0) {
+      log.info(
+          "[handover] {} targets and {} records taken over and removed from their old owners"
+              + " (longest {} ms); {} still in progress",
+          r.completedTargets().size(),
+          r.completedRecords().size(),
+          Stream.concat(r.completedTargets().stream(), r.completedRecords().stream())
+              .mapToLong(Duration::toMillis)
+              .max()
+              .orElse(0),
+          inProgress.size());
+    }
+    if (!r.timedOut().isEmpty()) {
+      log.warn(
+          "[handover] {} handovers timed out after {}: the new owner did not report a scrape or an"
+              + " evaluation; the old owners let go anyway. First: {}",
+          r.timedOut().size(),
+          timeout,
+          r.timedOut().subList(0, Math.min(5, r.timedOut().size())));
+    }
+    if (r.cancelled() > 0) {
+      log.info(
+          "[handover] {} handovers ended without a takeover: no old owner left to keep the item,"
+              + " or handovers turned off",
+          r.cancelled());
+    }
   }
 
   /** The approval has done its work (or no longer matches anything): remove it. */

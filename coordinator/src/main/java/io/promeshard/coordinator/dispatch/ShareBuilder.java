@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link DispatchInput} into per-node shares: job labels are merged under each target's own
@@ -26,7 +27,28 @@ import java.util.TreeMap;
 public final class ShareBuilder {
   private ShareBuilder() {}
 
+  /**
+   * Which old owners keep a moving item for now, on top of its new owners (make-before-break): per
+   * sharding group, item key → the extra owners.
+   */
+  public interface Overlap {
+    /** No overlap: every item goes to its new owners at once. */
+    Overlap NONE = (group, wanted, before) -> Map.of();
+
+    Map<String, List<String>> retain(String group, Assignment wanted, Assignment before);
+  }
+
+  /** The shares of {@code in}, every item on its new owners only. */
   public static DispatchOutput build(DispatchInput in, Map<String, Assignment> previous) {
+    return build(in, previous, Overlap.NONE);
+  }
+
+  /**
+   * The shares of {@code in}: each item on the owners the sharding gives it, plus the old owners
+   * {@code overlap} keeps (which may be draining nodes that are no longer members).
+   */
+  public static DispatchOutput build(
+      DispatchInput in, Map<String, Assignment> previous, Overlap overlap) {
     List<ShardNode> nodes =
         in.members().values().stream()
             .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
@@ -75,10 +97,11 @@ public final class ShareBuilder {
                   items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
+      Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
       for (ShardItem item : items) {
-        for (String node : a.owners(item.key())) {
+        for (String node : owners(a, kept, item.key())) {
           targets
-              .get(node)
+              .computeIfAbsent(node, n -> new TreeMap<>())
               .computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>())
               .add(byKey.get(item.key()));
           targetsByNode.merge(node, 1, Integer::sum);
@@ -105,10 +128,12 @@ public final class ShareBuilder {
                   previous.get(ShareGroups.RECORDS)));
       assignments.put(ShareGroups.RECORDS, a);
       moved += movedAgainst(a, previous.get(ShareGroups.RECORDS));
+      Map<String, List<String>> kept =
+          overlap.retain(ShareGroups.RECORDS, a, previous.get(ShareGroups.RECORDS));
       for (ShardItem item : items) {
-        for (String node : a.owners(item.key())) {
+        for (String node : owners(a, kept, item.key())) {
           rules
-              .get(node)
+              .computeIfAbsent(node, n -> new TreeMap<>())
               .computeIfAbsent(in.settings().recordGroup(), g -> new ArrayList<>())
               .add(byName.get(item.key()));
           rulesByNode.merge(node, 1, Integer::sum);
@@ -117,12 +142,14 @@ public final class ShareBuilder {
     }
 
     Map<String, NodeShare> shares = new TreeMap<>();
-    for (String node : in.members().keySet()) {
+    TreeSet<String> sharing = new TreeSet<>(targets.keySet());
+    sharing.addAll(rules.keySet());
+    for (String node : sharing) {
       shares.put(
           node,
           new NodeShare(
-              targets.get(node),
-              rules.get(node),
+              targets.getOrDefault(node, Map.of()),
+              rules.getOrDefault(node, Map.of()),
               Map.of(in.settings().recordGroup(), in.settings().recordInterval())));
     }
     return new DispatchOutput(
@@ -191,6 +218,17 @@ public final class ShareBuilder {
         items.add(new ShardItem(key, spec.weight()));
       }
     }
+  }
+
+  /** The owners the sharding gives {@code key}, then the old owners kept meanwhile. */
+  private static List<String> owners(Assignment a, Map<String, List<String>> kept, String key) {
+    List<String> extra = kept.get(key);
+    if (extra == null) {
+      return a.owners(key);
+    }
+    List<String> all = new ArrayList<>(a.owners(key));
+    all.addAll(extra);
+    return all;
   }
 
   private static int movedAgainst(Assignment now, Assignment before) {

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
- * the dispatch held back, the targets rejected and the node names two hosts claim (each line names
- * both), if any. Written only when its content changes, so an idle fleet causes no KV writes.
+ * the dispatch held back, the targets rejected, the node names two hosts claim (each line names
+ * both) and the handovers in progress, if any. Written only when its content changes, so an idle
+ * fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -26,7 +27,8 @@ public record CoordinatorStatus(
     HoldSummary hold,
     @JsonProperty("rejected_targets") Rejected rejectedTargets,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("node_conflicts")
-        List<String> nodeConflicts) {
+        List<String> nodeConflicts,
+    HandoverSummary handovers) {
 
   public CoordinatorStatus {
     nodeConflicts = nodeConflicts == null ? List.of() : List.copyOf(nodeConflicts);
@@ -60,6 +62,24 @@ public record CoordinatorStatus(
       int published,
       String release,
       String since) {}
+
+  /**
+   * Moves in progress (make-before-break): targets and records published on their new owners while
+   * their old owners keep them, how many each new owner has still to take over, when the oldest
+   * started and when it times out, and the first few ({@code key [old owners] -> [new owners]}).
+   */
+  public record HandoverSummary(
+      int targets,
+      int records,
+      @JsonProperty("by_node") Map<String, Integer> byNode,
+      String oldest,
+      @JsonProperty("times_out") String timesOut,
+      List<String> named) {
+    public HandoverSummary {
+      byNode = byNode == null ? Map.of() : Map.copyOf(byNode);
+      named = named == null ? List.of() : List.copyOf(named);
+    }
+  }
 
   /**
    * A dispatch that changed something: when, how much was assigned and written, and how long it

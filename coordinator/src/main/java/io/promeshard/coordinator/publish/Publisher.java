@@ -96,13 +96,22 @@ public final class Publisher {
 
   /** What each agent reports under {@code status/}; unreadable reports are skipped. */
   private Map<String, NodeStatus> readApplied() throws IOException {
+    return agentStatuses(layout, kv.list(layout.statusDir(), 0, Duration.ZERO).value());
+  }
+
+  /**
+   * The agents' statuses among {@code entries} of {@code status/} (node → status): the
+   * coordinator's own, empty values and unreadable ones, and statuses filed under another node's
+   * key are skipped.
+   */
+  public static Map<String, NodeStatus> agentStatuses(KvLayout layout, List<KvEntry> entries) {
     Map<String, NodeStatus> applied = new TreeMap<>();
-    for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {
+    for (KvEntry e : entries) {
       if (e.key().equals(layout.coordinatorStatus()) || e.size() == 0) {
         continue;
       }
       try {
-        NodeStatus status = Json.decode(e.key(), e.value(), NodeStatus.class);
+        NodeStatus status = Json.decodeWire(e.key(), e.value(), NodeStatus.class);
         if (e.key().equals(layout.nodeStatus(status.node()))) {
           applied.put(status.node(), status);
         }

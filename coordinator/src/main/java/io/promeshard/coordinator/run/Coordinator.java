@@ -8,6 +8,7 @@ import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.dispatch.DispatchState;
 import io.promeshard.coordinator.dispatch.Dispatcher;
+import io.promeshard.coordinator.dispatch.NodeReports;
 import io.promeshard.coordinator.leader.LeaderElection;
 import io.promeshard.coordinator.leader.LeaderListener;
 import io.promeshard.coordinator.leader.LeaderOptions;
@@ -129,6 +130,14 @@ public final class Coordinator implements Closeable {
             layout.recordsDir(),
             (entries, index) -> dispatcher.submit(s -> applyRecords(s, layout, entries)),
             WatchOptions.defaults()));
+    // what each agent applied and saw its Prometheus do: handovers complete on it
+    watch(
+        KvWatch.of(
+            kv,
+            layout.statusDir(),
+            (entries, index) ->
+                dispatcher.reports(NodeReports.of(Publisher.agentStatuses(layout, entries))),
+            WatchOptions.defaults()));
     if (mode == DispatchMode.PUBLISH) {
       watch(
           KvWatch.of(
@@ -237,12 +246,13 @@ public final class Coordinator implements Closeable {
       current.setHold(settings.flapHold());
     }
     log.info(
-        "[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}",
+        "[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}, handover {}",
         config.jobs().size(),
         config.jobs().keySet(),
         settings.nodeService(),
         settings.replicas(),
-        settings.flapHold());
+        settings.flapHold(),
+        settings.handover() ? "on (timeout " + settings.handoverTimeout() + ")" : "off");
     return next;
   }
 

@@ -1,6 +1,8 @@
 package io.promeshard.coordinator.run;
 
 import io.promeshard.coordinator.dispatch.DispatchObserver;
+import io.promeshard.coordinator.dispatch.HandoverPlanner;
+import io.promeshard.coordinator.dispatch.Handovers;
 import io.promeshard.coordinator.membership.HealthSnapshot;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.source.JobTargets;
@@ -123,6 +125,48 @@ public final class CoordinatorMetrics implements DispatchObserver {
                   + " size limit) and are left out.")
           .labelNames("job")
           .register(registry);
+  private final Gauge handoversPending =
+      Gauge.builder()
+          .name("prome_shard_handovers_pending")
+          .help(
+              "Items (kind target or record) published on their new owners while their old owners"
+                  + " keep them, until taken over or handover_timeout.")
+          .labelNames("kind")
+          .register(registry);
+  private final Counter handoversStarted =
+      Counter.builder()
+          .name("prome_shard_handovers_started_total")
+          .help("Moves from a live old owner that began as handovers (make-before-break).")
+          .register(registry);
+  private final Counter handoversCompleted =
+      Counter.builder()
+          .name("prome_shard_handovers_completed_total")
+          .help("Handovers whose new owners all scraped the target or evaluated the record.")
+          .labelNames("kind")
+          .register(registry);
+  private final Counter handoversTimedOut =
+      Counter.builder()
+          .name("prome_shard_handovers_timed_out_total")
+          .help(
+              "Handovers cut short at handover_timeout: the new owner never reported a scrape or"
+                  + " evaluation.")
+          .labelNames("kind")
+          .register(registry);
+  private final Counter handoversCancelled =
+      Counter.builder()
+          .name("prome_shard_handovers_cancelled_total")
+          .help(
+              "Handovers ended without a takeover: no live old owner left, or handovers turned"
+                  + " off.")
+          .register(registry);
+  private final Histogram handoverDuration =
+      Histogram.builder()
+          .name("prome_shard_handover_duration_seconds")
+          .help(
+              "From a handover's start to the dispatch that removed the item from its old owners.")
+          .labelNames("kind")
+          .classicUpperBounds(1, 2.5, 5, 10, 20, 30, 60, 90, 120, 300)
+          .register(registry);
   private final Set<String> jobsRejecting = new HashSet<>();
   private final Set<String> nodesShown = new HashSet<>();
   private final Set<List<String>> sourcesShown = new HashSet<>();
@@ -227,6 +271,24 @@ public final class CoordinatorMetrics implements DispatchObserver {
     }
     sourcesShown.clear();
     sourcesShown.addAll(now);
+  }
+
+  @Override
+  public void handovers(HandoverPlanner.Result r, Handovers inProgress) {
+    int records =
+        (int) inProgress.all().values().stream().filter(Handovers.Handover::isRecord).count();
+    handoversPending.labelValues("target").set(inProgress.size() - records);
+    handoversPending.labelValues("record").set(records);
+    handoversStarted.inc(r.started());
+    handoversCompleted.labelValues("target").inc(r.completedTargets().size());
+    handoversCompleted.labelValues("record").inc(r.completedRecords().size());
+    handoversTimedOut.labelValues("target").inc(r.timedOutTargets());
+    handoversTimedOut.labelValues("record").inc(r.timedOutRecords());
+    handoversCancelled.inc(r.cancelled());
+    r.completedTargets()
+        .forEach(d -> handoverDuration.labelValues("target").observe(d.toMillis() / 1000.0));
+    r.completedRecords()
+        .forEach(d -> handoverDuration.labelValues("record").observe(d.toMillis() / 1000.0));
   }
 
   @Override

@@ -71,4 +71,17 @@ class SettingsTest {
         "prome-shard/config/settings: max_weight: expected a number >= 1, found 0.5",
         assertThrows(ProtocolException.class, () -> parse("{\"max_weight\":0.5}")).getMessage());
   }
+
+  @Test
+  void handoversAreOnWithATwoMinuteTimeoutUnlessTurnedOff() {
+    assertEquals(true, parse("{}").handover());
+    assertEquals(Duration.ofMinutes(2), parse("{}").handoverTimeout());
+    Settings off = parse("{\"handover\":false,\"handover_timeout\":\"30s\"}");
+    assertEquals(false, off.handover());
+    assertEquals(Duration.ofSeconds(30), off.handoverTimeout());
+    assertEquals(
+        "prome-shard/config/settings: handover_timeout: must be > 0, found PT0S",
+        assertThrows(ProtocolException.class, () -> parse("{\"handover_timeout\":\"0s\"}"))
+            .getMessage());
+  }
 }

@@ -94,6 +94,7 @@ class DispatchDecisionTest {
         .withConfig(config("web"))
         .withRecords(List.of(new RecordRule("hke:heavy_expr:1", "sum(up)")), Map.of())
         .withMembers(members, view(members, Set.of(), List.of()))
+        .withReports(NodeReports.NONE, started)
         .withTargets(Map.of("web", targets("web", 90, true)), Map.of())
         .withTerm(TERM, started)
         .afterRead(new DispatchState.Published(Map.of(), StoredShares.empty()), started);
@@ -124,6 +125,8 @@ class DispatchDecisionTest {
     s = s.withRecords(List.of(), Map.of());
     assertEquals("membership not known yet", notReady(s));
     s = s.withMembers(members(2), null);
+    assertEquals("agent reports not read yet", notReady(s));
+    s = s.withReports(NodeReports.NONE, T0);
     assertEquals("not the leader", notReady(s));
     s = s.withTerm(TERM, T0);
     assertEquals("published state not read yet", notReady(s));
@@ -140,7 +143,8 @@ class DispatchDecisionTest {
         DispatchState.initial(DispatchMode.DRY_RUN, LAYOUT, T0, GRACE)
             .withConfig(config("web"))
             .withRecords(List.of(), Map.of())
-            .withMembers(members(1), null);
+            .withMembers(members(1), null)
+            .withReports(NodeReports.NONE, T0);
     assertTrue(s.resyncDue(T0));
     assertTrue(s.mayRead());
     assertNull(s.notReady());
@@ -180,7 +184,8 @@ class DispatchDecisionTest {
         dispatch(s.withMembershipView(view(members, Set.of(), List.of())), T0);
     DispatchOutput out = ShareBuilder.build(first.input(), first.previous());
     DispatchState after =
-        s.afterDispatch(out.assignments(), out.shares(), Map.of(), first.incomplete(), null);
+        s.afterDispatch(
+            out.assignments(), out.shares(), Map.of(), first.incomplete(), null, Handovers.NONE);
     dispatch(after, T0.plusSeconds(1)); // once dispatched, joins follow flap_hold as usual
   }
 
@@ -217,7 +222,8 @@ class DispatchDecisionTest {
     DispatchState partial =
         restarted.withTargets(Map.of("web", targets("web", 10, false)), Map.of());
     assertEquals(10, dispatch(partial, T0.plus(GRACE)).input().targets().get("web").size());
-    DispatchState done = partial.afterDispatch(Map.of(), Map.of(), Map.of(), List.of("web"), null);
+    DispatchState done =
+        partial.afterDispatch(Map.of(), Map.of(), Map.of(), List.of("web"), null, Handovers.NONE);
     assertTrue(done.problem().contains("[web]"), done.problem());
   }
 
@@ -256,7 +262,9 @@ class DispatchDecisionTest {
     DispatchDecision.Dispatch d = dispatch(ready(T0), T0);
     DispatchOutput out = ShareBuilder.build(d.input(), d.previous());
     DispatchState leader =
-        ready(T0).afterDispatch(out.assignments(), out.shares(), Map.of(), List.of(), null);
+        ready(T0)
+            .afterDispatch(
+                out.assignments(), out.shares(), Map.of(), List.of(), null, Handovers.NONE);
     DispatchState lost = leader.withTerm(null, T0.plusSeconds(1));
     assertEquals("not the leader", notReady(lost));
     assertNull(lost.published());
@@ -326,7 +334,8 @@ class DispatchDecisionTest {
             .afterPublishFailed("publish failed: again", T0.plusSeconds(4), Duration.ofSeconds(8));
     assertEquals(2, twice.failures());
     assertEquals(T0.plusSeconds(12), twice.schedule().dueAt());
-    DispatchState ok = twice.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null);
+    DispatchState ok =
+        twice.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null, Handovers.NONE);
     assertEquals(0, ok.failures());
     assertEquals("", ok.problem());
   }
@@ -376,7 +385,7 @@ class DispatchDecisionTest {
     PublishPlanner planner = new PublishPlanner(LAYOUT);
     Map<String, StoredNode> gen1 = planner.plan(first.shares(), Map.of(), 3, T0.toString()).after();
     DispatchState published =
-        s.afterDispatch(first.assignments(), first.shares(), gen1, List.of(), null);
+        s.afterDispatch(first.assignments(), first.shares(), gen1, List.of(), null, Handovers.NONE);
     DispatchState edited =
         published.withTargets(Map.of("web", targets("web", 120, true)), Map.of());
     DispatchDecision.Dispatch d = dispatch(edited, T0.plusSeconds(1));
@@ -461,7 +470,9 @@ class DispatchDecisionTest {
     assertEquals(T0.plusSeconds(1), unread.schedule().resyncAt(), "read again after the backoff");
     assertEquals(
         Health.ok("leader epoch 3"),
-        broken.afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null).health());
+        broken
+            .afterDispatch(Map.of(), Map.of(), Map.of(), List.of(), null, Handovers.NONE)
+            .health());
     DispatchState noMembers =
         s.held(DispatchGuard.noMembers("prome-shard-node", s.storedShares()), T0);
     assertEquals(

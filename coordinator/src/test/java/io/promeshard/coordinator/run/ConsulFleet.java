@@ -3,6 +3,7 @@ package io.promeshard.coordinator.run;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
@@ -78,6 +79,19 @@ final class ConsulFleet implements AutoCloseable {
     try {
       return StoredShares.decode(new Publisher(kv, new TxnWriter(http), layout).readStored())
           .shares();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The manifest published for {@code node} now. */
+  NodeManifest manifest(String node) {
+    try {
+      return new Publisher(kv, new TxnWriter(http), layout)
+          .readStored()
+          .nodes()
+          .get(node)
+          .manifest();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

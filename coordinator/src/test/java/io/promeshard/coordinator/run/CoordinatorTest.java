@@ -201,7 +201,8 @@ class CoordinatorTest {
   }
 
   @Test
-  void failingNodeLosesOnlyItsTargetsAfterFlapHoldAndAboutOneNthMoveBack() throws Exception {
+  void failingNodeLosesOnlyItsTargetsAtOnceAfterFlapHoldAndAboutOneNthMoveBackByHandover()
+      throws Exception {
     nodes(5);
     fleet.putKv("prome-shard/config/settings", SETTINGS);
     fleet.putKv("prome-shard/config/jobs/web", staticJob(TARGETS, "10.1.", null));
@@ -213,6 +214,7 @@ class CoordinatorTest {
     long failedAt = System.nanoTime();
     Await.until(Duration.ofMillis(800), "pause", () -> System.nanoTime() - failedAt > 700_000_000L);
     assertEquals(before, owners(), "targets moved before flap_hold expired");
+    // a failed node keeps nothing: its targets move at once, no handover waits on it
     Map<String, Set<String>> after =
         awaitOwners(
             "p3 drained", TARGETS, o -> o.values().stream().noneMatch(s -> s.contains("p3")));
@@ -224,22 +226,77 @@ class CoordinatorTest {
       }
     }
     assertEquals(before.values().stream().filter(s -> s.contains("p3")).count(), moved);
+
+    // p3 returns: its targets are published on it while their old owners keep them
     fleet.pass("p3");
-    Map<String, Set<String>> back =
+    Map<String, Set<String>> overlap =
         awaitOwners("p3 back", TARGETS, o -> o.values().stream().anyMatch(s -> s.contains("p3")));
     int movedBack = 0;
     for (var e : after.entrySet()) {
-      if (!back.get(e.getKey()).equals(e.getValue())) {
+      Set<String> now = overlap.get(e.getKey());
+      if (!now.equals(e.getValue())) {
         movedBack++;
+        Set<String> both = new java.util.TreeSet<>(e.getValue());
+        both.add("p3");
+        assertEquals(both, new java.util.TreeSet<>(now), "make-before-break: " + e.getKey());
+      }
+    }
+    assertTrue(
+        movedBack <= TARGETS / 5 * 1.15 && movedBack >= TARGETS / 5 * 0.85,
+        "moved back: " + movedBack);
+    assertTrue(handoversInStatus(), "status shows the handovers in progress");
+
+    // p3's agent reports the generation applied and every target scraped: the old owners let go
+    long generation = fleet.manifest("p3").generation();
+    fleet.putKv(
+        "prome-shard/status/p3",
+        "{\"node\":\"p3\",\"applied_generation\":"
+            + generation
+            + ",\"epoch\":1,\"observed\":{\"unscraped\":[],\"unscraped_count\":0}}");
+    Map<String, Set<String>> back =
+        awaitOwners(
+            "p3's targets taken over",
+            TARGETS,
+            o -> o.values().stream().allMatch(owners -> owners.size() == 1));
+    for (var e : after.entrySet()) {
+      if (!back.get(e.getKey()).equals(e.getValue())) {
         assertEquals(
             Set.of("p3"),
             back.get(e.getKey()),
             "a target moved between surviving nodes: " + e.getKey());
       }
     }
+    Await.until(WAIT, "no handover left in status/coordinator", () -> !handoversInStatus());
+  }
+
+  @Test
+  void aHandoverTheNewOwnerNeverConfirmsEndsAtHandoverTimeout() throws Exception {
+    nodes(2);
+    fleet.putKv(
+        "prome-shard/config/settings", SETTINGS.replace("}", ",\"handover_timeout\":\"2s\"}"));
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(200, "10.3.", null));
+    fleet.fail("p2");
+    start();
+    awaitOwners("all on p1", 200, o -> o.values().stream().allMatch(s -> s.equals(Set.of("p1"))));
+    fleet.pass("p2");
+    awaitOwners(
+        "p2 joined, p1 keeping what moves",
+        200,
+        o -> o.values().stream().anyMatch(s -> s.size() == 2));
+    // p2's agent never reports: after handover_timeout p1 lets go anyway
+    Map<String, Set<String>> end =
+        awaitOwners(
+            "handovers timed out",
+            200,
+            o ->
+                o.values().stream().allMatch(s -> s.size() == 1)
+                    && o.values().stream().anyMatch(s -> s.contains("p2")));
+    assertTrue(end.values().stream().anyMatch(s -> s.contains("p1")), "p1 keeps its own share");
+    String metrics = http("http://127.0.0.1:" + running.get(0).opsPort() + "/metrics");
+    String timedOut = "prome_shard_handovers_timed_out_total{kind=\"target\"} ";
     assertTrue(
-        movedBack <= TARGETS / 5 * 1.15 && movedBack >= TARGETS / 5 * 0.85,
-        "moved back: " + movedBack);
+        metrics.lines().anyMatch(l -> l.startsWith(timedOut) && !l.equals(timedOut + "0.0")),
+        metrics);
   }
 
   @Test
@@ -690,6 +747,11 @@ class CoordinatorTest {
       }
     }
     return out;
+  }
+
+  private boolean handoversInStatus() {
+    CoordinatorStatus s = coordinatorStatus();
+    return s != null && s.handovers() != null;
   }
 
   private CoordinatorStatus coordinatorStatus() {

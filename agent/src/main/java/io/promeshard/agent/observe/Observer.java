@@ -185,17 +185,18 @@ public final class Observer implements ApplyObserver, Closeable {
         log.info("[observe] {}: Prometheus' API answers again", node);
         failing = false;
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // whatever went wrong, pending stays pending and the next poll comes as planned
       metrics.observeFailed();
       if (!failing) {
         log.warn(
             "[observe] {}: cannot tell what Prometheus scraped (retrying, pending stays pending):"
                 + " {}",
             node,
-            e.getMessage());
+            describe(e));
         failing = true;
       } else {
-        log.debug("[observe] {}: still failing: {}", node, e.getMessage());
+        log.debug("[observe] {}: still failing: {}", node, describe(e));
       }
     }
     boolean more;
@@ -265,6 +266,10 @@ public final class Observer implements ApplyObserver, Closeable {
     } else if (notify == null || notify.isDone()) {
       notify = thread.schedule(this::maybeNotify, NOTIFY_EVERY.minusNanos(since));
     }
+  }
+
+  private static String describe(Exception e) {
+    return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -89,6 +89,46 @@ class PrometheusApiTest {
   }
 
   @Test
+  void tenThousandTargetsAreReadInOnePoll() throws IOException {
+    int n = 10_000;
+    Path sd = Files.createDirectories(root.resolve("file_sd"));
+    StringBuilder file = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      // nothing listens there, and the hour-long interval keeps Prometheus from trying much
+      file.append(i == 0 ? "" : ",")
+          .append("{\"targets\":[\"127.0.0.3:")
+          .append(10_000 + i)
+          .append("\"],\"labels\":{\"env\":\"test\"}}");
+    }
+    write(sd.resolve("big.json"), file.append("]").toString());
+    try (PrometheusServer prom =
+            PrometheusServer.start(
+                PrometheusVersion.newest(),
+                root.resolve("prometheus"),
+                String.join(
+                    "\n",
+                    "global: {scrape_interval: 1h, scrape_timeout: 10s}",
+                    "scrape_configs:",
+                    "  - job_name: fsd",
+                    "    file_sd_configs: [{files: ['" + sd + "/*.json']}]",
+                    ""));
+        PrometheusApi api = new PrometheusApi(prom.url(), Duration.ofSeconds(5))) {
+      Await.until(
+          WAIT,
+          n + " targets listed",
+          () -> targets(api, sd).getOrDefault("big", Map.of()).size() == n);
+      long started = System.nanoTime();
+      Map<String, Instant> big = targets(api, sd).get("big");
+      System.out.printf(
+          "%d targets read from %s in %d ms%n",
+          big.size(),
+          PrometheusVersion.newest(),
+          Duration.ofNanos(System.nanoTime() - started).toMillis());
+      assertEquals(n, big.size());
+    }
+  }
+
+  @Test
   void aPrometheusThatDoesNotAnswerIsAnIoExceptionNamingTheUrl() {
     String url = "http://127.0.0.1:" + FreePorts.one();
     try (PrometheusApi api = new PrometheusApi(url, Duration.ofSeconds(2))) {

@@ -35,7 +35,9 @@ class ObserverTest {
   private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
   private static final Path SD = Path.of("/srv/prome-shard/file_sd");
   private static final Path RULES = Path.of("/srv/prome-shard/rules");
-  private static final int NO_REQUEST_SECONDS = 3;
+
+  /** Longer than the longest pause between two polls. */
+  private static final long NO_REQUEST_SECONDS = Observer.MAX_POLL.toSeconds() + 1;
 
   private final MockWebServer server = new MockWebServer();
   private final BlockingQueue<NodeStatus.Observed> changes = new LinkedBlockingQueue<>();

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The agent's packages follow the data flow: config → watch → render → apply → the rest. */
+/**
+ * The agent's packages follow the data flow: config → watch → render → apply → observe → the rest.
+ */
 class PackageLayeringTest {
   private final PackageLayers layers =
       new PackageLayers(
@@ -19,6 +21,7 @@ class PackageLayeringTest {
               List.of("watch"),
               List.of("render"),
               List.of("apply"),
+              List.of("observe"),
               List.of("register", "status", "run", "cli")));
 
   @Test

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * nothing about the share — an output directory that cannot be written, a Prometheus that does not
  * answer the reload, a reload owed after target changes — keep the files in place and retry the
  * latest share by themselves ({@link ApplyRetry}), without waiting for a new generation. Errors
- * never stop the loop.
+ * never stop the loop. An {@link ApplyObserver}, when given, hears of every apply and reload and
+ * adds to each status what Prometheus has not done yet.
  */
 public final class ApplyLoop implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
@@ -47,6 +48,7 @@ public final class ApplyLoop implements Closeable {
   private final TaskThread thread;
   private final AtomicReference<Snapshot> next = new AtomicReference<>();
   private final ApplyStatus book;
+  private final ApplyObserver observer;
 
   // confined to the apply thread
   private Snapshot.Complete latest;
@@ -74,7 +76,7 @@ public final class ApplyLoop implements Closeable {
 
   /**
    * {@code reloader} null: never reload; {@code statusWriter} null: no status in KV (dry runs,
-   * tests).
+   * tests); {@code observer} null: nothing observed (the status has no "observed" field).
    */
   public ApplyLoop(
       String node,
@@ -85,7 +87,8 @@ public final class ApplyLoop implements Closeable {
       ApplyStatus book,
       StatusSink statusWriter,
       ApplyMetrics metrics,
-      Tuning tuning) {
+      Tuning tuning,
+      ApplyObserver observer) {
     this.node = node;
     this.applier = Objects.requireNonNull(applier, "applier");
     this.reloader = reloadOn == ReloadOn.NEVER ? null : reloader;
@@ -95,6 +98,7 @@ public final class ApplyLoop implements Closeable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.tuning = Objects.requireNonNull(tuning, "tuning");
     this.book = Objects.requireNonNull(book, "book");
+    this.observer = observer;
     OutputConfig out = applier.config();
     this.sifter =
         new RuleSifter(
@@ -141,6 +145,14 @@ public final class ApplyLoop implements Closeable {
           }
           report();
         });
+  }
+
+  /**
+   * Composes and writes the status again, on the apply thread: the observer has seen Prometheus
+   * catch up.
+   */
+  public void observationChanged() {
+    thread.execute(this::report);
   }
 
   /** The status as last composed (also what {@code status/<node>} holds once written). */
@@ -262,7 +274,7 @@ public final class ApplyLoop implements Closeable {
     if (plan == null) {
       return;
     }
-    ApplyResult r = applyPlan(plan, reloader);
+    ApplyResult r = applyPlan(share, plan, reloader);
     if (r == null) {
       return; // file_sd_dir not writable: retried
     }
@@ -377,7 +389,7 @@ public final class ApplyLoop implements Closeable {
     if (!bad.isEmpty()) {
       NodeShare rest = RuleSifter.without(c.share(), bad);
       OutputPlan plan = plan(rest);
-      ApplyResult r = plan == null ? null : applyPlan(plan, reloader);
+      ApplyResult r = plan == null ? null : applyPlan(rest, plan, reloader);
       if (r != null && r.ok()) {
         log.warn(
             "[apply] {}: generation {} applied without {} rules Prometheus rejects ({} trial "
@@ -404,12 +416,11 @@ public final class ApplyLoop implements Closeable {
   /** Trials may have left a part of the rules installed: puts back what was loaded before. */
   private void putBackInstalled(Snapshot.Complete c) {
     if (installedRules != null) {
-      OutputPlan plan =
-          plan(
-              new NodeShare(
-                  c.share().targets(), installedRules.rules(), installedRules.intervals()));
+      NodeShare installed =
+          new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals());
+      OutputPlan plan = plan(installed);
       if (plan != null) {
-        applyPlan(plan, reloader);
+        applyPlan(installed, plan, reloader);
       }
     }
   }
@@ -423,7 +434,7 @@ public final class ApplyLoop implements Closeable {
     if (plan == null) {
       return false;
     }
-    ApplyResult r = applyPlan(plan, reloader);
+    ApplyResult r = applyPlan(share, plan, reloader);
     if (r == null || passes(r)) {
       throw new SiftInterrupted(r == null ? book.applyErrorText() : r.error());
     }
@@ -471,10 +482,11 @@ public final class ApplyLoop implements Closeable {
 
   private ApplyResult apply(NodeShare share, Reloader withReloader) {
     OutputPlan plan = plan(share);
-    return plan == null ? null : applyPlan(plan, withReloader);
+    return plan == null ? null : applyPlan(share, plan, withReloader);
   }
 
-  private ApplyResult applyPlan(OutputPlan plan, Reloader withReloader) {
+  /** Applies {@code plan}, the plan of {@code share}. */
+  private ApplyResult applyPlan(NodeShare share, OutputPlan plan, Reloader withReloader) {
     ApplyResult r;
     try {
       r = applier.apply(plan, withReloader);
@@ -482,6 +494,12 @@ public final class ApplyLoop implements Closeable {
       failed("writing files", e);
       retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, e.getMessage());
       return null;
+    }
+    if (observer != null) {
+      observer.targetsWritten(share.targets());
+      if (r.reload() != null && r.reload().ok() && !r.rolledBack()) {
+        observer.rulesLoaded(share.rules());
+      }
     }
     metrics.filesWritten("targets", r.targetChanges().size());
     metrics.filesWritten("rules", r.ruleChanges().size());
@@ -520,6 +538,9 @@ public final class ApplyLoop implements Closeable {
   }
 
   private void report() {
+    if (observer != null) {
+      book.observed(observer.observed());
+    }
     NodeStatus s = book.compose(latest == null ? null : latest.share().rules());
     if (statusWriter == null || statusWriter.write(s)) {
       return;

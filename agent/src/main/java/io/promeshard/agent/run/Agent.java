@@ -7,6 +7,8 @@ import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.config.Tuning;
+import io.promeshard.agent.observe.Observer;
+import io.promeshard.agent.observe.PrometheusApi;
 import io.promeshard.agent.register.NameClaims;
 import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
@@ -32,6 +34,7 @@ import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -42,15 +45,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The running agent: watches {@code nodes/<node>/}, applies complete shares through the apply loop,
  * writes {@code status/<node>}, serves {@code /metrics} and {@code /healthz}, and keeps the local
- * Prometheus registered in Consul. {@link #start()} fails (templates, listen address, Consul
- * settings, or its node name registered by another live host) before anything runs; afterwards
- * nothing stops it but {@link #close()} (or the discovery, once Consul answers, that another live
- * host has its node name: see {@link #refusal()}), which deregisters the service or, in {@link
- * StopMode#DRAIN}, puts it in maintenance. Output files are always kept.
+ * Prometheus registered in Consul. It observes its Prometheus ({@link Observer}): the status names
+ * the targets of its files not scraped since they were added and, when the agent reloads ({@code
+ * reload_on} not {@code never}), the rule groups not evaluated since a reload gave them records.
+ * With {@code reload_on: never} the agent cannot tell when Prometheus loads its rules, so no group
+ * is ever reported unevaluated. {@link #start()} fails (templates, listen address, Consul settings,
+ * or its node name registered by another live host) before anything runs; afterwards nothing stops
+ * it but {@link #close()} (or the discovery, once Consul answers, that another live host has its
+ * node name: see {@link #refusal()}), which deregisters the service or, in {@link StopMode#DRAIN},
+ * puts it in maintenance. Output files are always kept.
  */
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
 
   /** What {@link #close()} does to the Consul registration. */
   public enum StopMode {
@@ -75,6 +83,7 @@ public final class Agent implements Closeable {
   private ConsulHttp http;
   private Reloader reloader;
   private ApplyLoop loop;
+  private Observer observer;
   private OpsServer ops;
   private ServiceRegistration registration;
   private ShareWatch watch;
@@ -106,6 +115,16 @@ public final class Agent implements Closeable {
               ? null
               : new Reloader(
                   config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
+      observer =
+          new Observer(
+                  config.node(),
+                  new PrometheusApi(config.prometheusUrl().toString(), API_TIMEOUT),
+                  config.fileSdDir(),
+                  config.rulesDir(),
+                  metrics,
+                  () -> loop.observationChanged(),
+                  Clock.systemUTC())
+              .start();
       loop =
           new ApplyLoop(
                   config.node(),
@@ -116,7 +135,8 @@ public final class Agent implements Closeable {
                   new StatusBook(config.node()),
                   new StatusWriter(kv, config.layout(), config.node(), metrics),
                   metrics,
-                  tuning)
+                  tuning,
+                  observer)
               .start();
       if (config.serveOps()) {
         ops =
@@ -308,6 +328,9 @@ public final class Agent implements Closeable {
     }
     if (loop != null) {
       loop.close();
+    }
+    if (observer != null) {
+      observer.close();
     }
     if (registration != null) {
       if (stopMode == StopMode.DRAIN) {

@@ -3,6 +3,7 @@ package io.promeshard.agent.status;
 import io.promeshard.agent.apply.ApplyMetrics;
 import io.promeshard.agent.apply.ReloadResult;
 import io.promeshard.agent.apply.Stall;
+import io.promeshard.agent.observe.ObserveMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,11 +12,12 @@ import java.time.Instant;
 /**
  * The agent's metrics, registered in one registry that {@code /metrics} serves: applied generation,
  * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
- * registration state, failed status writes, and applies failing and retried by reason (output not
- * writable, Prometheus not answering). Registering twice in one registry throws
+ * registration state, failed status writes, applies failing and retried by reason (output not
+ * writable, Prometheus not answering), and what Prometheus has not done yet (targets not scraped,
+ * rule groups not evaluated, failed reads of its API). Registering twice in one registry throws
  * IllegalArgumentException.
  */
-public final class AgentMetrics implements ApplyMetrics {
+public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   private final PrometheusRegistry registry;
   private final Gauge appliedGeneration;
   private final Gauge lastApply;
@@ -29,6 +31,9 @@ public final class AgentMetrics implements ApplyMetrics {
   private final Counter manifestRegressions;
   private final Counter applyFailures;
   private final Gauge applyStalled;
+  private final Gauge unscraped;
+  private final Gauge unevaluated;
+  private final Counter observeErrors;
 
   public AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -103,6 +108,27 @@ public final class AgentMetrics implements ApplyMetrics {
                     + " (output_unwritable, prometheus_unreachable, reload_failed), else 0")
             .labelNames("reason")
             .register(registry);
+    unscraped =
+        Gauge.builder()
+            .name("prome_shard_agent_targets_unscraped")
+            .help(
+                "Targets of this agent's file_sd files that Prometheus has not scraped since they"
+                    + " were added")
+            .register(registry);
+    unevaluated =
+        Gauge.builder()
+            .name("prome_shard_agent_rule_groups_unevaluated")
+            .help(
+                "Rule groups that gained records in a reload and that Prometheus has not evaluated"
+                    + " since")
+            .register(registry);
+    observeErrors =
+        Counter.builder()
+            .name("prome_shard_agent_observe_errors_total")
+            .help(
+                "Failed reads of Prometheus' /api/v1/targets or /api/v1/rules (pending targets and"
+                    + " groups then stay pending)")
+            .register(registry);
     for (Stall.Reason r : Stall.Reason.values()) {
       applyFailures.initLabelValues(r.label());
       applyStalled.labelValues(r.label()).set(0);
@@ -154,6 +180,17 @@ public final class AgentMetrics implements ApplyMetrics {
   @Override
   public void snapshot(String result) {
     snapshots.labelValues(result).inc();
+  }
+
+  @Override
+  public void pending(int unscrapedTargets, int unevaluatedGroups) {
+    unscraped.set(unscrapedTargets);
+    unevaluated.set(unevaluatedGroups);
+  }
+
+  @Override
+  public void observeFailed() {
+    observeErrors.inc();
   }
 
   public void watchError() {

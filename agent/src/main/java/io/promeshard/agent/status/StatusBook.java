@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 
 /**
  * What the apply loop reports: the generation whose files are all in place, those files, the last
- * reload and the current error, plus the "say it once" logging of snapshots that are not applied.
- * Mutated by the apply thread only; {@link #current()} may be read from any thread.
+ * reload, the current error and what Prometheus has not done yet (when observed), plus the "say it
+ * once" logging of snapshots that are not applied. Mutated by the apply thread only; {@link
+ * #current()} may be read from any thread.
  */
 public final class StatusBook implements ApplyStatus {
   private final String node;
@@ -28,6 +29,7 @@ public final class StatusBook implements ApplyStatus {
   private String rulesError = "";
   private Map<String, List<RecordRule>> rulesErrorFor;
   private List<NodeStatus.RejectedRule> rejectedRules = List.of();
+  private NodeStatus.Observed observed;
   private boolean noManifestSaid;
   private long incompleteSaid = -1;
   private volatile NodeStatus current;
@@ -144,6 +146,11 @@ public final class StatusBook implements ApplyStatus {
     rejectedRules = List.copyOf(rules);
   }
 
+  @Override
+  public void observed(NodeStatus.Observed now) {
+    observed = now;
+  }
+
   /** Composes the status now; {@code latestRules} are the rules of the newest complete share. */
   @Override
   public NodeStatus compose(Map<String, List<RecordRule>> latestRules) {
@@ -162,7 +169,8 @@ public final class StatusBook implements ApplyStatus {
             reload,
             error,
             Instant.now().toString(),
-            rejectedRules);
+            rejectedRules,
+            observed);
     current = s;
     return s;
   }

@@ -45,6 +45,28 @@ final class ConsulKv {
     }
   }
 
+  /**
+   * Puts service {@code serviceId} of the Consul agent this client talks to in maintenance mode, or
+   * takes it out, as {@code consul maint -service} does.
+   */
+  void maintenance(String serviceId, boolean enable) {
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(
+                    uri(
+                        "/v1/agent/service/maintenance/"
+                            + serviceId
+                            + "?enable="
+                            + enable
+                            + "&reason=scenario"))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+    if (r.statusCode() != 200) {
+      throw new UncheckedIOException(
+          new IOException(
+              "maintenance of " + serviceId + ": HTTP " + r.statusCode() + " " + r.body()));
+    }
+  }
+
   /** DELETE of one key, as an operator deletes it in the Consul UI. */
   void delete(String key) {
     HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/kv/" + key)).DELETE());

@@ -137,6 +137,23 @@ final class Coordinators implements Closeable {
    * standby"}); its port is read back from the config file {@link #start()} wrote for it.
    */
   String health(ManagedProcess p) {
+    HttpResponse<String> r = get(p, "/healthz");
+    return r.statusCode() + " " + r.body().strip();
+  }
+
+  /**
+   * The value of the sample {@code series} (name and labels as exposed) in {@code p}'s /metrics.
+   */
+  double metric(ManagedProcess p, String series) {
+    String body = get(p, "/metrics").body();
+    return body.lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(p.name() + " exports no " + series));
+  }
+
+  private HttpResponse<String> get(ManagedProcess p, String path) {
     Path config = dir.resolve(p.name() + ".yml");
     try {
       String listen =
@@ -145,19 +162,17 @@ final class Coordinators implements Closeable {
               .findFirst()
               .orElseThrow(() -> new AssertionError(config + " has no listen line"));
       String address = listen.substring("listen: ".length()).replace("'", "").strip();
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://" + address + "/healthz"))
-                      .timeout(Duration.ofSeconds(5))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() + " " + r.body().strip();
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://" + address + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new UncheckedIOException("GET /healthz of " + p.name(), e);
+      throw new UncheckedIOException("GET " + path + " of " + p.name(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: GET /healthz of " + p.name(), e);
+      throw new IllegalStateException("interrupted: GET " + path + " of " + p.name(), e);
     }
   }
 

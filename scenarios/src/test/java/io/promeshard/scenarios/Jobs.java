@@ -39,7 +39,20 @@ final class Jobs {
    * (a long value makes every published target that much larger).
    */
   static String spec(Collection<String> targets, String label, String value) {
+    return spec(targets, label, value, 1);
+  }
+
+  /** A job with one static source holding {@code targets}, each costing {@code weight}. */
+  static String spec(Collection<String> targets, double weight) {
+    return spec(targets, "kind", "synthetic", weight);
+  }
+
+  private static String spec(
+      Collection<String> targets, String label, String value, double weight) {
     ObjectNode job = Json.MAPPER.createObjectNode();
+    if (weight != 1) {
+      job.put("weight", weight);
+    }
     ObjectNode source = job.putArray("sources").addObject();
     source.put("type", "static");
     ObjectNode group = source.putArray("groups").addObject();

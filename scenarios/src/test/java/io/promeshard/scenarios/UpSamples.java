@@ -1,10 +1,7 @@
 package io.promeshard.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.promeshard.protocol.Json;
 import io.promeshard.testkit.PrometheusServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,32 +23,35 @@ final class UpSamples {
    * Instance → sorted sample timestamps of {@code up} in ({@code fromMillis}, {@code toMillis}].
    */
   static Map<String, List<Long>> of(PrometheusServer prometheus, long fromMillis, long toMillis) {
+    return of(prometheus, "up", "instance", fromMillis, toMillis);
+  }
+
+  /**
+   * Value of {@code label} → sorted sample timestamps of the series {@code selector} selects in
+   * ({@code fromMillis}, {@code toMillis}]; e.g. recorded series by {@code __name__}.
+   */
+  static Map<String, List<Long>> of(
+      PrometheusServer prometheus, String selector, String label, long fromMillis, long toMillis) {
     if (toMillis <= fromMillis) {
       throw new IllegalArgumentException(
           "empty window: from " + fromMillis + " to " + toMillis + " ms");
     }
-    String query = "up[" + (toMillis - fromMillis) + "ms]";
-    String body =
-        prometheus.get(
+    String query = selector + "[" + (toMillis - fromMillis) + "ms]";
+    JsonNode data =
+        PrometheusApi.data(
+            prometheus,
             "/api/v1/query?query="
                 + URLEncoder.encode(query, StandardCharsets.UTF_8)
                 + "&time="
                 + String.format(Locale.ROOT, "%.3f", toMillis / 1000.0));
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(query + " on " + prometheus + ": not JSON", e);
-    }
-    if (!"success".equals(root.path("status").asText())
-        || !"matrix".equals(root.path("data").path("resultType").asText())) {
-      throw new IllegalStateException(query + " on " + prometheus + ": " + body);
+    if (!"matrix".equals(data.path("resultType").asText())) {
+      throw new IllegalStateException(query + " on " + prometheus + ": not a matrix: " + data);
     }
     Map<String, List<Long>> byInstance = new TreeMap<>();
-    for (JsonNode series : root.path("data").path("result")) {
+    for (JsonNode series : data.path("result")) {
       List<Long> times =
           byInstance.computeIfAbsent(
-              series.path("metric").path("instance").asText(), i -> new ArrayList<>());
+              series.path("metric").path(label).asText(), i -> new ArrayList<>());
       for (JsonNode sample : series.path("values")) {
         times.add(Math.round(sample.get(0).asDouble() * 1000));
       }

@@ -9,6 +9,7 @@ import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.TxnRejectedException;
 import io.promeshard.protocol.consul.TxnResult;
@@ -337,7 +338,7 @@ public final class Dispatcher extends Lifecycle {
           "[handover] {} items move while their old owners keep them until the new owners have"
               + " scraped or evaluated them (at most {}): in progress per new owner {}",
           r.started(),
-          timeout,
+          Durations.format(timeout),
           inProgress.summary(timeout, 0).byNode());
     }
     if (r.completed() > 0) {
@@ -357,7 +358,7 @@ public final class Dispatcher extends Lifecycle {
           "[handover] {} handovers timed out after {}: the new owner did not report a scrape or an"
               + " evaluation; the old owners let go anyway. First: {}",
           r.timedOut().size(),
-          timeout,
+          Durations.format(timeout),
           r.timedOut().subList(0, Math.min(5, r.timedOut().size())));
     }
     if (r.cancelled() > 0) {

@@ -20,6 +20,7 @@ import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.HoldApproval;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
@@ -252,7 +253,9 @@ public final class Coordinator implements Closeable {
         settings.nodeService(),
         settings.replicas(),
         settings.flapHold(),
-        settings.handover() ? "on (timeout " + settings.handoverTimeout() + ")" : "off");
+        settings.handover()
+            ? "on (timeout " + Durations.format(settings.handoverTimeout()) + ")"
+            : "off");
     return next;
   }
 

@@ -171,6 +171,16 @@ public final class CoordinatorMetrics implements DispatchObserver {
   private final Set<String> nodesShown = new HashSet<>();
   private final Set<List<String>> sourcesShown = new HashSet<>();
 
+  public CoordinatorMetrics() {
+    // every handover series exists from the start, so rates and alerts have a zero to start from
+    for (String kind : List.of("target", "record")) {
+      handoversPending.labelValues(kind).set(0);
+      handoversCompleted.labelValues(kind);
+      handoversTimedOut.labelValues(kind);
+      handoverDuration.labelValues(kind);
+    }
+  }
+
   public PrometheusRegistry registry() {
     return registry;
   }

@@ -170,6 +170,28 @@ class CoordinatorCliTest {
   }
 
   @Test
+  void planShowsTargetsKeptOnTheirOldServersWhileAJoiningServerTakesThemOver() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write("conf/jobs/web.json", WEB);
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    register("p1");
+    Path cfg =
+        write(
+            "coordinator.yml",
+            "consul:\n  address: "
+                + consul.url()
+                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    assertEquals(0, run("run", "--config", cfg.toString(), "--once", "--timeout", "60s").exit());
+    register("p2");
+    register("p3");
+    Run plan = run("plan", "--config", cfg.toString());
+    assertEquals(0, plan.exit(), plan.err());
+    assertTrue(plan.out().contains(" records in handover (kept on their old owners"), plan.out());
+    assertTrue(plan.out().contains("[p1] -> [p"), plan.out());
+  }
+
+  @Test
   void runOnceNamesTargetsLeftOutAndExitsOneAfterPublishingTheRest() throws Exception {
     write("conf/settings.json", SETTINGS);
     write(

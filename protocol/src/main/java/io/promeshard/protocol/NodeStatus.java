@@ -80,10 +80,11 @@ public record NodeStatus(
   /**
    * What the agent has not yet seen its Prometheus do, which the coordinator waits for before a
    * target or record leaves its old owner (make-before-break): the targets ({@code job/address}) of
-   * its files that Prometheus has not scraped since the agent added them, at most {@link #LISTED}
-   * of them named and {@code unscrapedCount} in all, and the rule groups that gained records and
-   * have not been evaluated since Prometheus loaded them. A target Prometheus drops by relabeling
-   * counts as scraped: no server will ever scrape it. Lists are sorted.
+   * its files that Prometheus has not yet scraped twice since the agent added them (the second
+   * scrape means the old owner, at the same interval, scraped them meanwhile too), at most {@link
+   * #LISTED} of them named and {@code unscrapedCount} in all, and the rule groups that gained
+   * records and have not been evaluated twice since Prometheus loaded them. A target Prometheus
+   * drops by relabeling counts as scraped: no server will ever scrape it. Lists are sorted.
    *
    * <p>Later observations (e.g. samples per target) are added here as new fields, which older
    * coordinators ignore.

@@ -2,6 +2,8 @@ package io.promeshard.scenarios;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,22 +40,43 @@ final class FaultTable {
     }
   }
 
-  /** Whether this test run has written {@link #FILE} yet: a run starts it afresh. */
-  private static boolean started;
+  /** The test run {@link #FILE} belongs to: one {@code mvn} run, whatever its forks. */
+  static final Path RUN = Path.of("target", "faults.run");
 
   private FaultTable() {}
 
-  /** Prints {@code row} and appends it to {@link #FILE} (creating it with its header). */
+  /**
+   * Prints {@code row} and appends it to {@link #FILE}, which a new test run (system property
+   * {@code scenarios.run}, set by the build) starts afresh with its header. Test classes run in
+   * several forks: a file lock keeps their rows whole and the file started once.
+   */
   static synchronized void add(Row row) {
     System.out.println("[fault] " + row.markdown().strip());
     System.out.flush();
+    String run = System.getProperty("scenarios.run", "pid " + ProcessHandle.current().pid());
     try {
       Files.createDirectories(FILE.getParent());
-      if (!started || !Files.exists(FILE)) {
-        Files.writeString(FILE, HEADER, StandardCharsets.UTF_8);
-        started = true;
+      try (FileChannel lock =
+          FileChannel.open(
+              FILE.resolveSibling("faults.lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        FileLock held = lock.lock();
+        try {
+          boolean ours =
+              Files.exists(FILE)
+                  && Files.exists(RUN)
+                  && Files.readString(RUN, StandardCharsets.UTF_8).equals(run);
+          if (!ours) {
+            Files.writeString(FILE, HEADER, StandardCharsets.UTF_8);
+            Files.writeString(RUN, run, StandardCharsets.UTF_8);
+          }
+          Files.writeString(
+              FILE, row.markdown(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } finally {
+          held.release();
+        }
       }
-      Files.writeString(FILE, row.markdown(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("appending to " + FILE, e);
     }

@@ -40,7 +40,10 @@ final class Fleet implements Closeable {
   static final String COORDINATOR_HOST = "coordinators";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(15);
+
+  /** Short, so that handovers (two scrapes on the new server) take seconds in the scenarios. */
+  private static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(5);
+
   private static final Duration MAX_SCRAPE_TIMEOUT = Duration.ofSeconds(5);
 
   /** One Prometheus server and the agent beside it. */

@@ -15,12 +15,14 @@ import java.util.TreeMap;
 
 /**
  * What the agent wrote and Prometheus has not acted on yet: the targets of its file_sd files not
- * scraped since they were added, and the rule groups not evaluated since a reload gave them new
- * records. Pure: the caller says when things were written and what Prometheus reported; no I/O, no
- * clock, not thread-safe.
+ * scraped twice since they were added, and the rule groups not evaluated twice since a reload gave
+ * them new records (twice, so that the old owner, which keeps an item until this server is done
+ * with it and runs at the same interval, has scraped or evaluated it once more meanwhile: the two
+ * servers' samples overlap). Pure: the caller says when things were written and what Prometheus
+ * reported; no I/O, no clock, not thread-safe.
  *
  * <p>Conservative by construction: a target leaves the awaiting set only when Prometheus reports a
- * scrape that started at or after the time it was added (or that it dropped the target by
+ * second scrape that started after the time it was added (or that it dropped the target by
  * relabeling), or when it leaves the files. The first write after start counts every target as new,
  * since the agent may have been down while things moved.
  */
@@ -35,7 +37,7 @@ public final class FirstScrapes {
   private final Map<String, List<TargetGroup>> written = new HashMap<>();
 
   /** Per job: address → when it was added to the job's file. */
-  private final Map<String, Map<String, Instant>> unscraped = new HashMap<>();
+  private final Map<String, Map<String, Wait>> unscraped = new HashMap<>();
 
   private int unscrapedCount;
 
@@ -43,7 +45,7 @@ public final class FirstScrapes {
   private final Map<String, List<RecordRule>> loaded = new HashMap<>();
 
   /** Group → when the reload that gave it new records was accepted. */
-  private final Map<String, Instant> unevaluated = new TreeMap<>();
+  private final Map<String, Wait> unevaluated = new TreeMap<>();
 
   private NodeStatus.Observed observed = NodeStatus.Observed.NOTHING_PENDING;
   private boolean changed;
@@ -71,7 +73,7 @@ public final class FirstScrapes {
     }
     for (String job : gone) {
       written.remove(job);
-      Map<String, Instant> waiting = unscraped.remove(job);
+      Map<String, Wait> waiting = unscraped.remove(job);
       if (waiting != null) {
         unscrapedCount -= waiting.size();
         changed = true;
@@ -84,7 +86,7 @@ public final class FirstScrapes {
       String job, List<TargetGroup> before, List<TargetGroup> now, Instant at) {
     Set<String> old = before == null ? Set.of() : addresses(before);
     Set<String> current = addresses(now);
-    Map<String, Instant> waiting = unscraped.get(job);
+    Map<String, Wait> waiting = unscraped.get(job);
     if (waiting != null) {
       int size = waiting.size();
       waiting.keySet().retainAll(current);
@@ -98,7 +100,7 @@ public final class FirstScrapes {
           waiting = new HashMap<>();
           unscraped.put(job, waiting);
         }
-        if (waiting.put(address, at) == null) {
+        if (waiting.put(address, new Wait(at, null)) == null) {
           unscrapedCount++;
         }
         added = true;
@@ -125,7 +127,7 @@ public final class FirstScrapes {
         continue;
       }
       if (gained(before, e.getValue())) {
-        unevaluated.put(e.getKey(), at);
+        unevaluated.put(e.getKey(), new Wait(at, null));
         added = true;
       }
       loaded.put(e.getKey(), e.getValue());
@@ -151,28 +153,35 @@ public final class FirstScrapes {
 
   /** Whether {@code address} of {@code job} awaits its first scrape. */
   public boolean awaits(String job, String address) {
-    Map<String, Instant> waiting = unscraped.get(job);
+    Map<String, Wait> waiting = unscraped.get(job);
     return waiting != null && waiting.containsKey(address);
   }
 
   /**
    * What Prometheus reported, job → address → the start of its last scrape ({@link #NEVER}, or
    * {@link #DROPPED}); when a target shows up more than once, the least scraped entry. Targets
-   * scraped at or after they were added, and dropped ones, stop awaiting; absent ones stay.
+   * scraped twice since they were added (a first scrape at or after, then a later one), and dropped
+   * ones, stop awaiting; absent ones stay.
    */
   public void observedTargets(Map<String, Map<String, Instant>> seen) {
     seen.forEach(
         (job, byAddress) -> {
-          Map<String, Instant> waiting = unscraped.get(job);
+          Map<String, Wait> waiting = unscraped.get(job);
           if (waiting == null) {
             return;
           }
           int size = waiting.size();
           byAddress.forEach(
               (address, lastScrape) -> {
-                Instant at = waiting.get(address);
-                if (at != null && !lastScrape.isBefore(at)) {
+                Wait w = waiting.get(address);
+                if (w == null) {
+                  return;
+                }
+                Wait next = lastScrape.equals(DROPPED) ? null : w.after(lastScrape);
+                if (next == null) {
                   waiting.remove(address);
+                } else if (!next.equals(w)) {
+                  waiting.put(address, next);
                 }
               });
           unscrapedCount -= size - waiting.size();
@@ -193,8 +202,8 @@ public final class FirstScrapes {
         (job, waiting) -> {
           Map<String, Instant> reported = seen.getOrDefault(job, Map.of());
           int n = 0;
-          for (Map.Entry<String, Instant> e : waiting.entrySet()) {
-            if (e.getValue().isBefore(before) && !reported.containsKey(e.getKey())) {
+          for (Map.Entry<String, Wait> e : waiting.entrySet()) {
+            if (e.getValue().added().isBefore(before) && !reported.containsKey(e.getKey())) {
               n++;
             }
           }
@@ -212,10 +221,16 @@ public final class FirstScrapes {
   public void observedRules(Map<String, Instant> lastEvaluations) {
     lastEvaluations.forEach(
         (group, last) -> {
-          Instant at = unevaluated.get(group);
-          if (at != null && !last.isBefore(at)) {
+          Wait w = unevaluated.get(group);
+          if (w == null) {
+            return;
+          }
+          Wait next = w.after(last);
+          if (next == null) {
             unevaluated.remove(group);
             changed = true;
+          } else if (!next.equals(w)) {
+            unevaluated.put(group, next);
           }
         });
   }
@@ -264,5 +279,24 @@ public final class FirstScrapes {
       out.addAll(g.targets());
     }
     return out;
+  }
+
+  /**
+   * Since when an item awaits Prometheus, and when Prometheus first scraped (evaluated) it since,
+   * or null. An item is done only at the second time: the first scrape on this server proves it
+   * works, and until the second one the old owner, which keeps the item until this server reports
+   * it done, has scraped it at least once more (its interval is the same), so the two servers'
+   * samples overlap.
+   */
+  private record Wait(Instant added, Instant first) {
+    /**
+     * This wait after Prometheus reports {@code last}: null when done, else the wait (maybe this).
+     */
+    Wait after(Instant last) {
+      if (first == null) {
+        return last.isBefore(added) ? this : new Wait(added, last);
+      }
+      return last.isAfter(first) ? null : this;
+    }
   }
 }

@@ -36,9 +36,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class Observer implements ApplyObserver, Closeable {
   private static final Logger log = LoggerFactory.getLogger(Observer.class);
-  static final Duration FIRST_POLL = Duration.ofSeconds(1);
-  static final Duration MAX_POLL = Duration.ofSeconds(5);
   static final Duration NOTIFY_EVERY = Duration.ofSeconds(1);
+
+  /**
+   * How often Prometheus is read while something is pending: every {@code every} for the first
+   * {@code quick} reads after something new was written (Prometheus takes its targets in on a 5 s
+   * discovery tick, then scrapes each once within its interval: a handover waits for exactly that),
+   * then twice as far apart each time, at most {@code max}.
+   */
+  public record Pacing(Duration every, int quick, Duration max) {
+    /** Reads 1, 2 … 6 s after a write, then 8, 12, 17 s and every 5 s. */
+    public static final Pacing DEFAULT =
+        new Pacing(Duration.ofSeconds(1), 6, Duration.ofSeconds(5));
+
+    Duration after(int reads, Duration last) {
+      if (reads < quick) {
+        return every;
+      }
+      Duration next = last.multipliedBy(2);
+      return next.compareTo(max) > 0 ? max : next;
+    }
+  }
+
   static final Duration ABSENT_WARN = Duration.ofMinutes(2);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -49,6 +68,7 @@ public final class Observer implements ApplyObserver, Closeable {
   private final ObserveMetrics metrics;
   private final Runnable onChange;
   private final Clock clock;
+  private final Pacing pacing;
   private final TaskThread thread;
 
   private final Object lock = new Object();
@@ -58,7 +78,8 @@ public final class Observer implements ApplyObserver, Closeable {
   // confined to the observer thread
   private TaskThread.Handle poll;
   private long pollDueNanos;
-  private Duration delay = FIRST_POLL;
+  private Duration delay;
+  private int reads;
   private TaskThread.Handle notify;
   private long notifiedNanos = System.nanoTime() - NOTIFY_EVERY.toNanos();
   private boolean failing;
@@ -75,7 +96,8 @@ public final class Observer implements ApplyObserver, Closeable {
       Path rulesDir,
       ObserveMetrics metrics,
       Runnable onChange,
-      Clock clock) {
+      Clock clock,
+      Pacing pacing) {
     this.node = node;
     this.api = Objects.requireNonNull(api, "api");
     this.fileSdDir = Objects.requireNonNull(fileSdDir, "fileSdDir");
@@ -83,6 +105,8 @@ public final class Observer implements ApplyObserver, Closeable {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.onChange = Objects.requireNonNull(onChange, "onChange");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.pacing = Objects.requireNonNull(pacing, "pacing");
+    this.delay = pacing.every();
     this.thread =
         new TaskThread(
             "agent-observe",
@@ -141,17 +165,18 @@ public final class Observer implements ApplyObserver, Closeable {
     metrics.pending(tracker.unscrapedCount(), tracker.unevaluatedCount());
   }
 
-  /** Something new awaits: a poll about a second from now (or sooner, if one is due sooner). */
+  /** Something new awaits: quick polls again, the next one {@code every} from now (or sooner). */
   private void awaitingMore() {
-    delay = FIRST_POLL;
-    long due = System.nanoTime() + FIRST_POLL.toNanos();
+    delay = pacing.every();
+    reads = 0;
+    long due = System.nanoTime() + delay.toNanos();
     if (poll != null && !poll.isDone()) {
       if (pollDueNanos - due <= 0) {
         return;
       }
       poll.cancel();
     }
-    schedulePoll(FIRST_POLL);
+    schedulePoll(delay);
   }
 
   private void schedulePoll(Duration in) {
@@ -212,7 +237,8 @@ public final class Observer implements ApplyObserver, Closeable {
     }
     maybeNotify();
     if (more && (poll == null || poll.isDone())) {
-      delay = min(delay.multipliedBy(2), MAX_POLL);
+      reads++;
+      delay = pacing.after(reads, delay);
       schedulePoll(delay);
     }
   }
@@ -270,9 +296,5 @@ public final class Observer implements ApplyObserver, Closeable {
 
   private static String describe(Exception e) {
     return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -12,22 +12,26 @@
  * stamped with the time of the write or reload. This happens on the apply thread, before the status
  * of that apply is composed, so a status that says "generation g applied" always names g's new
  * targets. The observer thread then polls {@code /api/v1/targets} and {@code /api/v1/rules} ({@link
- * io.promeshard.agent.observe.PrometheusApi}), streaming, about a second after a change and then
- * every 2, 4, 5, 5… seconds while something is pending (never when nothing is), and asks the apply
- * loop for a new status when the pending set shrank (at most once a second).
+ * io.promeshard.agent.observe.PrometheusApi}), streaming, every second for the first six seconds
+ * after a change and then 2, 4, 5, 5… seconds apart while something is pending (never when nothing
+ * is; {@link io.promeshard.agent.observe.Observer.Pacing}), and asks the apply loop for a new
+ * status when the pending set shrank (at most once a second).
  *
  * <h2>When a target counts as scraped</h2>
  *
  * <p>When Prometheus lists it, from one of the agent's own files ({@code
  * discoveredLabels.__meta_filepath} is {@code <file_sd_dir>/<job>.json}, directly or through a
  * symlink; {@code discoveredLabels.__address__} the address), with a {@code lastScrape} (the start
- * of the last scrape, up or down) at or after the moment the agent wrote it; or lists it among
- * {@code droppedTargets} (dropped by relabeling: nobody will scrape it). Conservative: a failed
- * poll changes nothing, a target Prometheus does not list stays pending, the first write after the
- * agent starts makes every target pending again. A group counts as evaluated when its {@code
- * lastEvaluation} (Prometheus sets it at the start of each evaluation, and copies the old value
- * into a group replaced by a reload) is at or after the reload returned; the reload is synchronous,
- * so only an evaluation of the new group passes.
+ * of the last scrape, up or down) at or after the moment the agent wrote it, and then a later one:
+ * the second scrape makes sure the old owner, which keeps the target until then and scrapes at the
+ * same interval, scraped it once more while this server did; or lists it among {@code
+ * droppedTargets} (dropped by relabeling: nobody will scrape it). Conservative: a failed poll
+ * changes nothing, a target Prometheus does not list stays pending, the first write after the agent
+ * starts makes every target pending again. A group counts as evaluated, likewise at its second
+ * evaluation, when its {@code lastEvaluation} (Prometheus sets it at the start of each evaluation,
+ * and copies the old value into a group replaced by a reload) is first at or after the reload
+ * returned and then later again; the reload is synchronous, so only evaluations of the new group
+ * pass.
  *
  * <h2>Timing (measured, Prometheus 2.42–3.5)</h2>
  *

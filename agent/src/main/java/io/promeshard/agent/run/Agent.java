@@ -123,7 +123,8 @@ public final class Agent implements Closeable {
                   config.rulesDir(),
                   metrics,
                   () -> loop.observationChanged(),
-                  Clock.systemUTC())
+                  Clock.systemUTC(),
+                  Observer.Pacing.DEFAULT)
               .start();
       loop =
           new ApplyLoop(

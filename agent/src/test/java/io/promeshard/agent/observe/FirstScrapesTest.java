@@ -44,6 +44,24 @@ class FirstScrapesTest {
     return out;
   }
 
+  /** Prometheus reports each target scraped at the given time, then again a second later. */
+  private static void scrapedTwice(FirstScrapes f, Object... jobAddressTime) {
+    f.observedTargets(seen(jobAddressTime));
+    Object[] later = jobAddressTime.clone();
+    for (int i = 1; i < later.length; i += 2) {
+      later[i] = ((Instant) later[i]).plusSeconds(1);
+    }
+    f.observedTargets(seen(later));
+  }
+
+  /** Prometheus reports each group evaluated at the given time, then again a second later. */
+  private static void evaluatedTwice(FirstScrapes f, Map<String, Instant> first) {
+    f.observedRules(first);
+    Map<String, Instant> later = new TreeMap<>(first);
+    later.replaceAll((g, t) -> t.plusSeconds(1));
+    f.observedRules(later);
+  }
+
   private static Map<String, List<RecordRule>> rules(String... groupRecord) {
     Map<String, List<RecordRule>> out = new TreeMap<>();
     for (String gr : groupRecord) {
@@ -54,7 +72,9 @@ class FirstScrapesTest {
     return out;
   }
 
-  /** A scrape report for a target added at T1 decides whether it still awaits. */
+  /**
+   * Two scrape reports, a second apart, for a target added at T1 decide whether it still awaits.
+   */
   static Stream<Arguments> scrapeReports() {
     return Stream.of(
         Arguments.of("scraped after it was added", T2, false),
@@ -70,11 +90,27 @@ class FirstScrapesTest {
       String what, Instant lastScrape, boolean stillAwaiting) {
     FirstScrapes f = new FirstScrapes();
     f.targetsWritten(targets("web/a:1"), T0);
-    f.observedTargets(seen("web/a:1", T0));
+    scrapedTwice(f, "web/a:1", T0);
     f.targetsWritten(targets("web/a:1", "web/b:1"), T1);
     f.observedTargets(seen("web/b:1", lastScrape));
+    boolean special =
+        lastScrape.equals(FirstScrapes.NEVER) || lastScrape.equals(FirstScrapes.DROPPED);
+    f.observedTargets(seen("web/b:1", special ? lastScrape : lastScrape.plusSeconds(1)));
     assertEquals(stillAwaiting, f.awaits("web", "b:1"), what);
     assertEquals(stillAwaiting ? List.of("web/b:1") : List.of(), f.observed().unscraped());
+  }
+
+  @Test
+  void oneScrapeIsNotEnoughSoThatTheOldOwnerScrapesOnceMoreMeanwhile() {
+    FirstScrapes f = new FirstScrapes();
+    f.targetsWritten(targets("web/a:1"), T0);
+    f.observedTargets(seen("web/a:1", T1));
+    assertTrue(f.awaits("web", "a:1"), "scraped once since added");
+    f.observedTargets(seen("web/a:1", T1));
+    assertTrue(f.awaits("web", "a:1"), "the same scrape reported again");
+    f.observedTargets(seen("web/a:1", T2));
+    assertFalse(f.awaits("web", "a:1"), "scraped a second time");
+    assertEquals(NodeStatus.Observed.NOTHING_PENDING, f.observed());
   }
 
   @Test
@@ -91,11 +127,11 @@ class FirstScrapesTest {
     FirstScrapes f = new FirstScrapes();
     Map<String, List<TargetGroup>> t = targets("web/a:1", "web/b:1");
     f.targetsWritten(t, T0);
-    f.observedTargets(seen("web/a:1", T1));
+    scrapedTwice(f, "web/a:1", T1);
     assertFalse(f.targetsWritten(t, T2));
     assertFalse(f.targetsWritten(targets("web/a:1", "web/b:1"), T2), "equal, not the same list");
     assertEquals(List.of("web/b:1"), f.observed().unscraped());
-    f.observedTargets(seen("web/b:1", T1));
+    scrapedTwice(f, "web/b:1", T1);
     assertEquals(NodeStatus.Observed.NOTHING_PENDING, f.observed(), "still awaited since T0");
   }
 
@@ -105,10 +141,10 @@ class FirstScrapesTest {
     f.targetsWritten(targets("web/a:1", "web/b:1", "db/c:1"), T0);
     f.targetsWritten(targets("web/a:1"), T1);
     assertEquals(new NodeStatus.Observed(List.of("web/a:1"), 1, List.of()), f.observed());
-    f.observedTargets(seen("web/a:1", T1));
+    scrapedTwice(f, "web/a:1", T1);
     f.targetsWritten(targets("web/a:1", "web/b:1", "db/c:1"), T2);
     assertEquals(List.of("db/c:1", "web/b:1"), f.observed().unscraped());
-    f.observedTargets(seen("web/b:1", T1, "db/c:1", T1));
+    scrapedTwice(f, "web/b:1", T1, "db/c:1", T1);
     assertEquals(2, f.unscrapedCount(), "scrapes from before they came back do not count");
   }
 
@@ -127,7 +163,7 @@ class FirstScrapesTest {
     FirstScrapes f = new FirstScrapes();
     f.targetsWritten(
         Map.of("web", List.of(new TargetGroup(List.of("a:1", "b:1"), Map.of("env", "x")))), T0);
-    f.observedTargets(seen("web/a:1", T1));
+    scrapedTwice(f, "web/a:1", T1);
     assertEquals(List.of("web/b:1"), f.observed().unscraped());
   }
 
@@ -154,7 +190,7 @@ class FirstScrapesTest {
     assertEquals(n, o.unscrapedCount());
     assertEquals(all.subList(0, NodeStatus.Observed.LISTED), o.unscraped());
     assertFalse(o.complete());
-    f.observedTargets(seen("web/10.0.0.1:00000", T1));
+    scrapedTwice(f, "web/10.0.0.1:00000", T1);
     assertEquals(n - 1, f.observed().unscrapedCount());
     assertEquals("web/10.0.0.1:00001", f.observed().unscraped().get(0));
   }
@@ -183,7 +219,7 @@ class FirstScrapesTest {
       boolean awaits) {
     FirstScrapes f = new FirstScrapes();
     f.rulesLoaded(before, T0);
-    f.observedRules(Map.of("g", T0, "other", T0));
+    evaluatedTwice(f, Map.of("g", T0, "other", T0));
     assertEquals(awaits, f.rulesLoaded(after, T1), what);
     assertEquals(awaits ? List.of("g") : List.of(), f.observed().unevaluated(), what);
   }
@@ -196,6 +232,8 @@ class FirstScrapesTest {
     f.observedRules(Map.of("g", T0, "h", FirstScrapes.NEVER));
     assertEquals(2, f.unevaluatedCount(), "evaluations before the reload do not count");
     f.observedRules(Map.of("g", T1));
+    assertEquals(2, f.unevaluatedCount(), "evaluated once since the reload: not yet");
+    f.observedRules(Map.of("g", T1.plusSeconds(1)));
     assertEquals(List.of("h"), f.observed().unevaluated());
     f.rulesLoaded(rules("g/a"), T2);
     assertEquals(NodeStatus.Observed.NOTHING_PENDING, f.observed());

@@ -37,7 +37,12 @@ class ObserverTest {
   private static final Path RULES = Path.of("/srv/prome-shard/rules");
 
   /** Longer than the longest pause between two polls. */
-  private static final long NO_REQUEST_SECONDS = Observer.MAX_POLL.toSeconds() + 1;
+  /** Quick polls in a test: 50 ms apart, the first two, then at most 200 ms apart. */
+  private static final Observer.Pacing PACING =
+      new Observer.Pacing(Duration.ofMillis(50), 2, Duration.ofMillis(200));
+
+  /** Longer than the longest pause between polls: no request by then means none is coming. */
+  private static final long NO_REQUEST_MILLIS = 3 * PACING.max().toMillis();
 
   private final MockWebServer server = new MockWebServer();
   private final BlockingQueue<NodeStatus.Observed> changes = new LinkedBlockingQueue<>();
@@ -63,7 +68,8 @@ class ObserverTest {
               }
             },
             () -> changes.add(observer.observed()),
-            Clock.fixed(AT, ZoneOffset.UTC));
+            Clock.fixed(AT, ZoneOffset.UTC),
+            PACING);
     observer.start();
   }
 
@@ -107,16 +113,19 @@ class ObserverTest {
   }
 
   @Test
-  void aNewTargetIsPolledForUntilScrapedThenPollingStops() throws Exception {
+  void aNewTargetIsPolledForUntilScrapedTwiceThenPollingStops() throws Exception {
     server.enqueue(new MockResponse().setBody(targetsReply("a:1", "0001-01-01T00:00:00Z")));
     server.enqueue(new MockResponse().setBody(targetsReply("a:1", "2026-12-01T10:00:01Z")));
+    server.enqueue(new MockResponse().setBody(targetsReply("a:1", "2026-12-01T10:00:03Z")));
     assertEquals(List.of("web/a:1"), written("web", "a:1").unscraped(), "pending at once");
 
     assertEquals("/prom/api/v1/targets", request().getPath());
     assertEquals("/prom/api/v1/targets", request().getPath());
+    assertEquals(List.of("web/a:1"), observer.observed().unscraped(), "scraped once: pending");
+    assertEquals("/prom/api/v1/targets", request().getPath());
     handedOnNothingPending();
     assertNull(
-        server.takeRequest(NO_REQUEST_SECONDS, TimeUnit.SECONDS), "nothing pending: no poll");
+        server.takeRequest(NO_REQUEST_MILLIS, TimeUnit.MILLISECONDS), "nothing pending: no poll");
     assertEquals(0, failures.get());
   }
 
@@ -125,31 +134,35 @@ class ObserverTest {
     server.enqueue(new MockResponse().setResponseCode(503));
     server.enqueue(new MockResponse().setBody("{\"status\":\"success\",\"data\":{\"activeT"));
     server.enqueue(new MockResponse().setBody(targetsReply("a:1", "2026-12-01T10:00:01Z")));
+    server.enqueue(new MockResponse().setBody(targetsReply("a:1", "2026-12-01T10:00:03Z")));
     written("web", "a:1");
     request();
     request();
     assertEquals(List.of("web/a:1"), observer.observed().unscraped());
+    request();
     request();
     handedOnNothingPending();
     assertEquals(2, failures.get());
   }
 
   @Test
-  void aGroupThatGainedARecordIsPolledForUntilEvaluatedSinceTheReload() throws Exception {
+  void aGroupThatGainedARecordIsPolledForUntilEvaluatedTwiceSinceTheReload() throws Exception {
     String group =
         "{\"status\":\"success\",\"data\":{\"groups\":[{\"name\":\"g\",\"file\":\""
             + RULES.resolve("g.yml")
             + "\",\"lastEvaluation\":\"%s\"}]}}";
     server.enqueue(new MockResponse().setBody(String.format(group, "2026-12-01T09:59:59Z")));
     server.enqueue(new MockResponse().setBody(String.format(group, "2026-12-01T10:00:00.5Z")));
+    server.enqueue(new MockResponse().setBody(String.format(group, "2026-12-01T10:00:01.5Z")));
     observer.rulesLoaded(Map.of("g", List.of(new RecordRule("a:sum", "sum(a)"))));
     assertEquals(List.of("g"), observer.observed().unevaluated());
 
     assertEquals("/prom/api/v1/rules?type=record", request().getPath());
     assertEquals(List.of("g"), observer.observed().unevaluated(), "evaluated before the reload");
     request();
+    request();
     handedOnNothingPending();
-    assertNull(server.takeRequest(NO_REQUEST_SECONDS, TimeUnit.SECONDS));
+    assertNull(server.takeRequest(NO_REQUEST_MILLIS, TimeUnit.MILLISECONDS));
   }
 
   @Test
@@ -157,6 +170,6 @@ class ObserverTest {
     observer.targetsWritten(Map.of());
     observer.rulesLoaded(Map.of());
     assertEquals(NodeStatus.Observed.NOTHING_PENDING, observer.observed());
-    assertNull(server.takeRequest(NO_REQUEST_SECONDS, TimeUnit.SECONDS));
+    assertNull(server.takeRequest(NO_REQUEST_MILLIS, TimeUnit.MILLISECONDS));
   }
 }

@@ -27,8 +27,12 @@ public record Settings(
     Boolean handover,
     @JsonProperty("handover_timeout") Duration handoverTimeout) {
 
-  /** {@code handover_timeout}: how long a moving target stays on its old owner at most. */
-  public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * {@code handover_timeout}: how long a moving target stays on its old owner at most. A handover
+   * waits for two scrapes on the new owner after Prometheus' discovery tick: with the usual 1m
+   * scrape interval about 2 minutes at worst, hence 5.
+   */
+  public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofMinutes(5);
 
   /** {@code max_weight}: the most capacity a node may claim in its Meta {@code weight}. */
   public static final double DEFAULT_MAX_WEIGHT = 10;

@@ -73,9 +73,9 @@ class SettingsTest {
   }
 
   @Test
-  void handoversAreOnWithATwoMinuteTimeoutUnlessTurnedOff() {
+  void handoversAreOnWithAFiveMinuteTimeoutUnlessTurnedOff() {
     assertEquals(true, parse("{}").handover());
-    assertEquals(Duration.ofMinutes(2), parse("{}").handoverTimeout());
+    assertEquals(Duration.ofMinutes(5), parse("{}").handoverTimeout());
     Settings off = parse("{\"handover\":false,\"handover_timeout\":\"30s\"}");
     assertEquals(false, off.handover());
     assertEquals(Duration.ofSeconds(30), off.handoverTimeout());

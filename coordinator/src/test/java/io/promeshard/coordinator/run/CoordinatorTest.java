@@ -693,6 +693,55 @@ class CoordinatorTest {
   }
 
   @Test
+  void aNewLeaderContinuesTheHandoversItFindsPublishedAndEndsThemOnTheNewOwnersReport()
+      throws Exception {
+    nodes(3);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(300, "10.1.", null));
+    Coordinator first = start();
+    awaitOwners("first publishes", 300, o -> true);
+    long epoch = Await.value(WAIT, "leader writes its status", this::coordinatorStatus).epoch();
+    fleet.fail("p3");
+    awaitOwners("p3 failed", 300, o -> o.values().stream().noneMatch(s -> s.contains("p3")));
+    fleet.pass("p3");
+    Map<String, Set<String>> overlap =
+        awaitOwners(
+            "p3 back, handovers in progress",
+            300,
+            o -> o.values().stream().anyMatch(s -> s.size() == 2 && s.contains("p3")));
+
+    LinkedBlockingQueue<DispatchReport> standby = new LinkedBlockingQueue<>();
+    start(standby);
+    first.close();
+    Await.until(
+        WAIT,
+        "the standby leads",
+        () -> coordinatorStatus() != null && coordinatorStatus().epoch() > epoch);
+    assertTrue(
+        standby.poll(WAIT.toSeconds(), TimeUnit.SECONDS) != null, "the new leader dispatched");
+    assertEquals(overlap, owners(), "the new leader keeps the handovers going, moves nothing");
+    assertTrue(handoversInStatus(), "and reports them");
+
+    long generation = fleet.manifest("p3").generation();
+    fleet.putKv(
+        "prome-shard/status/p3",
+        "{\"node\":\"p3\",\"applied_generation\":"
+            + generation
+            + ",\"epoch\":1,\"observed\":{\"unscraped\":[],\"unscraped_count\":0}}");
+    Map<String, Set<String>> end =
+        awaitOwners(
+            "the handovers end", 300, o -> o.values().stream().allMatch(s -> s.size() == 1));
+    overlap.forEach(
+        (key, owners) -> {
+          if (owners.size() == 2) {
+            assertEquals(Set.of("p3"), end.get(key), "taken over by p3: " + key);
+          } else {
+            assertEquals(owners, end.get(key), "not in handover: " + key);
+          }
+        });
+  }
+
+  @Test
   void epochAndGenerationNeverGoBackwardsAfterTheLeaderKeyAndAManifestAreDeletedByHand()
       throws Exception {
     nodes(3);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,23 +123,20 @@ public final class Observer implements ApplyObserver, Closeable {
 
   @Override
   public void targetsWritten(Map<String, List<TargetGroup>> targets) {
-    Instant at = clock.instant();
-    boolean added;
-    synchronized (lock) {
-      added = tracker.targetsWritten(targets, at);
-      pending();
-    }
-    if (added) {
-      thread.execute(this::awaitingMore);
-    }
+    note(at -> tracker.targetsWritten(targets, at));
   }
 
   @Override
   public void rulesLoaded(Map<String, List<RecordRule>> rules) {
+    note(at -> tracker.rulesLoaded(rules, at));
+  }
+
+  /** Tells the tracker, now, under the lock; polls soon when something started awaiting. */
+  private void note(Predicate<Instant> change) {
     Instant at = clock.instant();
     boolean added;
     synchronized (lock) {
-      added = tracker.rulesLoaded(rules, at);
+      added = change.test(at);
       pending();
     }
     if (added) {

@@ -172,7 +172,10 @@ public final class CoordinatorMetrics implements DispatchObserver {
   private final Set<List<String>> sourcesShown = new HashSet<>();
 
   public CoordinatorMetrics() {
-    // every handover series exists from the start, so rates and alerts have a zero to start from
+    // every labelled series exists from the start, so rates and alerts have a zero to start from
+    for (String result : List.of("changed", "unchanged", "held", "error")) {
+      dispatches.labelValues(result);
+    }
     for (String kind : List.of("target", "record")) {
       handoversPending.labelValues(kind).set(0);
       handoversCompleted.labelValues(kind);

@@ -247,12 +247,7 @@ class CoordinatorTest {
     assertTrue(handoversInStatus(), "status shows the handovers in progress");
 
     // p3's agent reports the generation applied and every target scraped: the old owners let go
-    long generation = fleet.manifest("p3").generation();
-    fleet.putKv(
-        "prome-shard/status/p3",
-        "{\"node\":\"p3\",\"applied_generation\":"
-            + generation
-            + ",\"epoch\":1,\"observed\":{\"unscraped\":[],\"unscraped_count\":0}}");
+    reportEverythingScraped("p3");
     Map<String, Set<String>> back =
         awaitOwners(
             "p3's targets taken over",
@@ -722,12 +717,7 @@ class CoordinatorTest {
     assertEquals(overlap, owners(), "the new leader keeps the handovers going, moves nothing");
     assertTrue(handoversInStatus(), "and reports them");
 
-    long generation = fleet.manifest("p3").generation();
-    fleet.putKv(
-        "prome-shard/status/p3",
-        "{\"node\":\"p3\",\"applied_generation\":"
-            + generation
-            + ",\"epoch\":1,\"observed\":{\"unscraped\":[],\"unscraped_count\":0}}");
+    reportEverythingScraped("p3");
     Map<String, Set<String>> end =
         awaitOwners(
             "the handovers end", 300, o -> o.values().stream().allMatch(s -> s.size() == 1));
@@ -796,6 +786,20 @@ class CoordinatorTest {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes {@code status/<node>} as its agent would once it applied the published generation and
+   * its Prometheus scraped every target.
+   */
+  private void reportEverythingScraped(String node) {
+    fleet.putKv(
+        "prome-shard/status/" + node,
+        "{\"node\":\""
+            + node
+            + "\",\"applied_generation\":"
+            + fleet.manifest(node).generation()
+            + ",\"epoch\":1,\"observed\":{\"unscraped\":[],\"unscraped_count\":0}}");
   }
 
   private boolean handoversInStatus() {

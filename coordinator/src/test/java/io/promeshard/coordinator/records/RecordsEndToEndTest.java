@@ -54,7 +54,9 @@ class RecordsEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final List<String> NODES = List.of("p1", "p2", "p3");
   private static final String SETTINGS =
-      "{\"flap_hold\":\"1s\",\"debounce\":\"100ms\",\"resync_interval\":\"1h\"}";
+      "{\"flap_hold\":\"1s\",\"debounce\":\"100ms\",\"resync_interval\":\"1h\","
+          // records move by handover: two evaluations on the new server, one interval apart
+          + "\"record_interval\":\"1s\"}";
 
   private final Map<String, PrometheusServer> servers = new LinkedHashMap<>();
   private final List<ManagedProcess> agents = new ArrayList<>();

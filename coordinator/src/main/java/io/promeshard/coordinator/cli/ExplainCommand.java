@@ -2,9 +2,11 @@ package io.promeshard.coordinator.cli;
 
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
+import io.promeshard.coordinator.dispatch.Handovers;
 import io.promeshard.coordinator.dispatch.ShareBuilder;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.shard.Explanation;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,7 +18,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch. */
+/**
+ * {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch, and
+ * the handover it is in, if any.
+ */
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
@@ -57,6 +62,16 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
     System.out.println(e.describe());
+    Handovers.Handover h = report.handovers().get(job + "/" + address);
+    if (h != null) {
+      System.out.printf(
+          "in handover since %s: kept on %s until %s scraped it twice (at most handover_timeout"
+              + " %s)%n",
+          h.started(),
+          h.from(),
+          h.to().keySet(),
+          Durations.format(report.input().settings().handoverTimeout()));
+    }
     return ExitCodes.OK;
   }
 }

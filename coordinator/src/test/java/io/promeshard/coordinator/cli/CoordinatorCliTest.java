@@ -188,7 +188,17 @@ class CoordinatorCliTest {
     Run plan = run("plan", "--config", cfg.toString());
     assertEquals(0, plan.exit(), plan.err());
     assertTrue(plan.out().contains(" records in handover (kept on their old owners"), plan.out());
-    assertTrue(plan.out().contains("[p1] -> [p"), plan.out());
+    String moving =
+        plan.out()
+            .lines()
+            .filter(l -> l.contains("[p1] -> [p"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no handover named: " + plan.out()))
+            .strip();
+    String address = moving.substring("web/".length(), moving.indexOf(' '));
+    Run explain = run("explain", "--config", cfg.toString(), "web", address);
+    assertEquals(0, explain.exit(), explain.err());
+    assertTrue(explain.out().contains(": kept on [p1] until [p"), explain.out());
   }
 
   @Test

@@ -115,7 +115,7 @@ class HandoverTest {
   /**
    * A job edit: each of the 4 targets of job api now costs 12, which puts a server holding two of
    * them over the cost bound. Whether the sharder moves targets for a change of cost alone depends
-   * on the placement (0-3 of 60 in our runs: it keeps targets where they are unless a server joins
+   * on the placement (0-7 of 60 in our runs: it keeps targets where they are unless a server joins
    * or leaves, or a bound forces it); whatever moves is held to the same no-gap rule.
    */
   private void reweigh(Set<String> expected, List<String> api) {

@@ -580,10 +580,6 @@ public final class DispatchState {
     return handovers;
   }
 
-  public NodeReports reports() {
-    return reports;
-  }
-
   private Builder edit() {
     return new Builder(this);
   }

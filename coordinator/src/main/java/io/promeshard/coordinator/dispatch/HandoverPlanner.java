@@ -247,10 +247,6 @@ public final class HandoverPlanner implements ShareBuilder.Overlap {
       timedOut = List.copyOf(timedOut);
     }
 
-    /** No handover at all: what a dispatch without a planner reports. */
-    public static final Result NONE =
-        new Result(Handovers.NONE, 0, List.of(), List.of(), 0, 0, List.of(), 0);
-
     public int completed() {
       return completedTargets.size() + completedRecords.size();
     }

@@ -2,7 +2,6 @@ package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.protocol.NodeStatus;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -70,11 +69,6 @@ public final class NodeReports {
   public boolean evaluated(String node, long since, String group) {
     Report r = byNode.get(node);
     return r != null && r.applied >= since && !r.unevaluated.contains(group);
-  }
-
-  /** The nodes that reported. */
-  public List<String> nodes() {
-    return List.copyOf(byNode.keySet());
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -32,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * committed, a read that fails once. Everything else (blocking queries included) is forwarded
  * unchanged. Each {@link Rule} answers HTTP 500 without forwarding (so nothing of a failed
  * transaction commits) to the matching requests from the n-th on, {@code count} of them at most,
- * until healed: every fault is bounded in count. Closing stops the server.
+ * until healed: every fault is bounded in count. A {@link Gate} instead holds one matching request
+ * until opened, to make two clients' requests reach Consul in a chosen order. Closing stops the
+ * server.
  */
 public final class FailingProxy implements Closeable {
   /** Headers the JDK client sets itself (or refuses), and hop-by-hop headers. */
@@ -101,6 +104,45 @@ public final class FailingProxy implements Closeable {
     }
   }
 
+  /** Holds the n-th matching request, unforwarded, until opened (or for 30 s at most). */
+  public static final class Gate {
+    private static final Duration LONGEST = Duration.ofSeconds(30);
+    private final Match match;
+    private final int nth;
+    private final CountDownLatch open = new CountDownLatch(1);
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private int matched;
+
+    private Gate(Match match, int nth) {
+      this.match = match;
+      this.nth = nth;
+    }
+
+    /** Lets the held request (and every later one) through. */
+    public void open() {
+      open.countDown();
+    }
+
+    /** Waits until the request is held; false when none came within {@code timeout}. */
+    public boolean awaitHeld(Duration timeout) throws InterruptedException {
+      return holding.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pass(String method, String path, String body) {
+      synchronized (this) {
+        if (!match.test(method, path, body) || ++matched != nth) {
+          return;
+        }
+      }
+      holding.countDown();
+      try {
+        open.await(LONGEST.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private final URI target;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool(daemon());
@@ -110,6 +152,7 @@ public final class FailingProxy implements Closeable {
           .connectTimeout(Duration.ofSeconds(2))
           .build();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<Gate> gates = new CopyOnWriteArrayList<>();
 
   private FailingProxy(URI target) throws IOException {
     this.target = target;
@@ -147,6 +190,16 @@ public final class FailingProxy implements Closeable {
     return rule;
   }
 
+  /** Holds the {@code nth} request matching {@code match} (1-based) until the gate is opened. */
+  public Gate hold(Match match, int nth) {
+    if (nth < 1) {
+      throw new IllegalArgumentException("nth must be >= 1, found " + nth);
+    }
+    Gate gate = new Gate(match, nth);
+    gates.add(gate);
+    return gate;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -168,6 +221,9 @@ public final class FailingProxy implements Closeable {
           out.write(reply);
         }
         return;
+      }
+      for (Gate gate : gates) {
+        gate.pass(method, path, text);
       }
       forward(exchange, body);
     }

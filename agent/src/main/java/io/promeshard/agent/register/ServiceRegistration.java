@@ -59,6 +59,7 @@ public final class ServiceRegistration implements Closeable {
   private boolean registeredOnce;
   private boolean failing;
   private boolean claimWarned;
+  private boolean stopped;
   private volatile String refusal;
 
   public ServiceRegistration(
@@ -120,7 +121,7 @@ public final class ServiceRegistration implements Closeable {
    * Registers the service unless the agent already has it as specified; true when it is registered.
    */
   public synchronized boolean ensure() {
-    if (refusal != null) {
+    if (refusal != null || stopped) {
       return false;
     }
     if (!registeredOnce && claims != null && !claimFree()) {
@@ -189,7 +190,7 @@ public final class ServiceRegistration implements Closeable {
   /** Stops re-checking and removes the service, so the coordinator drops this node. */
   public void deregister() {
     close();
-    if (refusal != null) {
+    if (!stop()) {
       return; // never registered: the name's registration belongs to the other host's agent
     }
     try {
@@ -207,7 +208,7 @@ public final class ServiceRegistration implements Closeable {
    */
   public void drain() {
     close();
-    if (refusal != null) {
+    if (!stop()) {
       return;
     }
     try {
@@ -216,6 +217,17 @@ public final class ServiceRegistration implements Closeable {
     } catch (IOException | RuntimeException e) {
       log.warn("[register] {}: enabling maintenance failed: {}", spec.id(), e.getMessage());
     }
+  }
+
+  /**
+   * Ends registering for good. Waits for an {@link #ensure()} in flight on another thread (e.g. the
+   * first one, still running in the agent's start when SIGTERM comes), so that its "end
+   * maintenance" cannot land after a drain's "enter maintenance". False when the registration was
+   * refused.
+   */
+  private synchronized boolean stop() {
+    stopped = true;
+    return refusal == null;
   }
 
   /**

@@ -79,14 +79,15 @@ public final class Agent implements Closeable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ConsulState consulState = new ConsulState();
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private AgentMetrics metrics;
-  private ConsulHttp http;
-  private Reloader reloader;
-  private ApplyLoop loop;
-  private Observer observer;
-  private OpsServer ops;
-  private ServiceRegistration registration;
-  private ShareWatch watch;
+  // set in start(), read by close() on the shutdown hook's thread, which may run during start()
+  private volatile AgentMetrics metrics;
+  private volatile ConsulHttp http;
+  private volatile Reloader reloader;
+  private volatile ApplyLoop loop;
+  private volatile Observer observer;
+  private volatile OpsServer ops;
+  private volatile ServiceRegistration registration;
+  private volatile ShareWatch watch;
   private final Object gate = new Object();
   private boolean gateOpen; // guarded by gate
   private Snapshot held; // guarded by gate

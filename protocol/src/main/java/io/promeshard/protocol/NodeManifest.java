@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * generation} of leadership term {@code epoch}, each with the sha256 of its stored value. An agent
  * applies a snapshot only when every listed part is present with that checksum. {@code intervals}
  * gives the evaluation interval of rule groups (e.g. {@code "30s"}); a group without one uses the
- * agent's default.
+ * agent's default. {@code scrape} gives the scrape settings of jobs that have their own (see {@link
+ * ScrapeSettings}); a manifest with any is written in format 1, because an agent that ignored them
+ * would write the job's targets with nothing to scrape them.
  *
  * <p>Manifests and parts are read leniently: a field this build does not know (written by a newer
  * coordinator during a rolling upgrade) is ignored. A newer coordinator adds only fields an older
@@ -26,12 +28,16 @@ public record NodeManifest(
     @JsonProperty(required = true) Map<String, String> parts,
     @JsonProperty("written_at") String writtenAt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ScrapeSettings> scrape) {
   /** The manifest's key relative to {@code nodes/<node>/}. */
   public static final String KEY = "manifest";
 
   /** The highest manifest format this build reads and writes. */
-  public static final int FORMAT = 0;
+  public static final int FORMAT = 1;
+
+  /** The format of a manifest with {@code scrape} settings: agents before it would ignore them. */
+  public static final int FORMAT_SCRAPE = 1;
 
   public NodeManifest {
     if (generation < 0 || epoch < 0) {
@@ -67,6 +73,28 @@ public record NodeManifest(
           });
     }
     intervals = Collections.unmodifiableMap(byGroup);
+    TreeMap<String, ScrapeSettings> byJob = new TreeMap<>();
+    if (scrape != null) {
+      scrape.forEach(
+          (job, settings) -> {
+            Names.job(job);
+            if (settings == null) {
+              throw new ProtocolException("manifest: scrape settings of " + job + " are null");
+            }
+            byJob.put(job, settings);
+          });
+    }
+    scrape = Collections.unmodifiableMap(byJob);
+  }
+
+  public NodeManifest(
+      long generation,
+      long epoch,
+      Map<String, String> parts,
+      String writtenAt,
+      Map<String, String> intervals,
+      Integer format) {
+    this(generation, epoch, parts, writtenAt, intervals, format, Map.of());
   }
 
   public NodeManifest(
@@ -75,7 +103,28 @@ public record NodeManifest(
       Map<String, String> parts,
       String writtenAt,
       Map<String, String> intervals) {
-    this(generation, epoch, parts, writtenAt, intervals, FORMAT);
+    this(generation, epoch, parts, writtenAt, intervals, 0);
+  }
+
+  /**
+   * The manifest of a share with these rule intervals and scrape settings, in the lowest format
+   * that carries them.
+   */
+  public static NodeManifest of(
+      long generation,
+      long epoch,
+      Map<String, String> parts,
+      String writtenAt,
+      Map<String, String> intervals,
+      Map<String, ScrapeSettings> scrape) {
+    return new NodeManifest(
+        generation,
+        epoch,
+        parts,
+        writtenAt,
+        intervals,
+        scrape.isEmpty() ? 0 : FORMAT_SCRAPE,
+        scrape);
   }
 
   public NodeManifest(long generation, long epoch, Map<String, String> parts, String writtenAt) {

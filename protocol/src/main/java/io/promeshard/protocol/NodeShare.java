@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * Everything one node is assigned: target groups per job and recording rules per rule group. This
  * is what the coordinator encodes into parts and what the agent assembles back. {@code intervals}
- * holds the evaluation interval of rule groups that have one (it travels in the manifest, not in
- * the parts).
+ * holds the evaluation interval of rule groups that have one, and {@code scrape} the scrape
+ * settings of jobs that have their own (a Prometheus scrape_config without {@code job_name} and
+ * service discovery, see {@link ScrapeSettings}); both travel in the manifest, not in the parts.
  */
 public record NodeShare(
     Map<String, List<TargetGroup>> targets,
     Map<String, List<RecordRule>> rules,
-    Map<String, Duration> intervals) {
+    Map<String, Duration> intervals,
+    Map<String, ScrapeSettings> scrape) {
   public NodeShare {
     targets = copy("job", targets);
     rules = copy("rule group", rules);
@@ -24,6 +27,18 @@ public record NodeShare(
       intervals.forEach((g, d) -> byGroup.put(Names.group(g), d));
     }
     intervals = Collections.unmodifiableMap(byGroup);
+    TreeMap<String, ScrapeSettings> byJob = new TreeMap<>();
+    if (scrape != null) {
+      scrape.forEach((job, s) -> byJob.put(Names.job(job), Objects.requireNonNull(s, job)));
+    }
+    scrape = Collections.unmodifiableMap(byJob);
+  }
+
+  public NodeShare(
+      Map<String, List<TargetGroup>> targets,
+      Map<String, List<RecordRule>> rules,
+      Map<String, Duration> intervals) {
+    this(targets, rules, intervals, Map.of());
   }
 
   public NodeShare(Map<String, List<TargetGroup>> targets, Map<String, List<RecordRule>> rules) {
@@ -46,6 +61,23 @@ public record NodeShare(
           }
         });
     return out;
+  }
+
+  /** The manifest form of {@link #scrape}: job → settings object, for jobs this share has. */
+  public Map<String, ScrapeSettings> manifestScrape() {
+    Map<String, ScrapeSettings> out = new TreeMap<>();
+    scrape.forEach(
+        (job, s) -> {
+          if (targets.containsKey(job)) {
+            out.put(job, s);
+          }
+        });
+    return out;
+  }
+
+  /** The same share with {@code scrape} as the scrape settings. */
+  public NodeShare withScrape(Map<String, ScrapeSettings> scrape) {
+    return new NodeShare(targets, rules, intervals, scrape);
   }
 
   public int targetCount() {

@@ -126,6 +126,6 @@ public final class Parts {
             .addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
       }
     }
-    return new NodeShare(targets, rules, manifest.ruleIntervals());
+    return new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
   }
 }

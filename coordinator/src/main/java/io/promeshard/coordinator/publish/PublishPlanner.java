@@ -7,6 +7,7 @@ import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.Parts;
+import io.promeshard.protocol.ScrapeSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,10 +74,12 @@ public final class PublishPlanner {
       List<String> stale =
           before.parts().keySet().stream().filter(rel -> !sums.containsKey(rel)).toList();
       Map<String, String> intervals = share.manifestIntervals();
+      Map<String, ScrapeSettings> scrape = share.manifestScrape();
       boolean manifestCurrent =
           before.manifest() != null
               && before.manifest().parts().equals(sums)
-              && before.manifest().intervals().equals(intervals);
+              && before.manifest().intervals().equals(intervals)
+              && before.manifest().scrape().equals(scrape);
       if (manifestCurrent
           && stale.isEmpty()
           && parts.stream().noneMatch(w -> w.node().equals(node))) {
@@ -86,7 +89,8 @@ public final class PublishPlanner {
       NodeManifest manifest = before.manifest();
       if (!manifestCurrent) {
         manifest =
-            new NodeManifest(before.generation() + 1, manifestEpoch, sums, writtenAt, intervals);
+            NodeManifest.of(
+                before.generation() + 1, manifestEpoch, sums, writtenAt, intervals, scrape);
         manifests.add(new PublishPlan.KvWrite(node, layout.manifest(node), Json.encode(manifest)));
       }
       stale.forEach(rel -> deletes.add(layout.part(node, rel)));

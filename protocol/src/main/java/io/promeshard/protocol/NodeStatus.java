@@ -9,8 +9,9 @@ import java.util.List;
  * What an agent reports under {@code status/<node>}: the generation it applied, every file it
  * manages with its entry count and sha256, the last reload, the last error (empty when none), the
  * rules Prometheus rejected and the agent left out (omitted when none) and what it {@link Observed
- * observed} its Prometheus do (omitted by agents that do not observe). Read leniently: fields a
- * newer agent adds are ignored.
+ * observed} its Prometheus do (omitted by agents that do not observe), and what it knows of its
+ * {@link PrometheusInfo Prometheus} (its version, and what that version cannot do). Read leniently:
+ * fields a newer agent adds are ignored.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -24,7 +25,8 @@ public record NodeStatus(
     @JsonProperty("updated_at") String updatedAt,
     @JsonProperty("rejected_rules") @JsonInclude(JsonInclude.Include.NON_EMPTY)
         List<RejectedRule> rejectedRules,
-    Observed observed) {
+    Observed observed,
+    PrometheusInfo prometheus) {
 
   public NodeStatus {
     Names.node(node);
@@ -44,13 +46,71 @@ public record NodeStatus(
       String lastError,
       String updatedAt,
       List<RejectedRule> rejectedRules) {
-    this(node, appliedGeneration, epoch, files, reload, lastError, updatedAt, rejectedRules, null);
+    this(
+        node,
+        appliedGeneration,
+        epoch,
+        files,
+        reload,
+        lastError,
+        updatedAt,
+        rejectedRules,
+        null,
+        null);
+  }
+
+  /** A status without what the agent knows of its Prometheus. */
+  public NodeStatus(
+      String node,
+      long appliedGeneration,
+      long epoch,
+      List<FileStatus> files,
+      Reload reload,
+      String lastError,
+      String updatedAt,
+      List<RejectedRule> rejectedRules,
+      Observed observed) {
+    this(
+        node,
+        appliedGeneration,
+        epoch,
+        files,
+        reload,
+        lastError,
+        updatedAt,
+        rejectedRules,
+        observed,
+        null);
   }
 
   /** This status with {@code updatedAt} replaced, e.g. blank to compare contents. */
   public NodeStatus at(String time) {
     return new NodeStatus(
-        node, appliedGeneration, epoch, files, reload, lastError, time, rejectedRules, observed);
+        node,
+        appliedGeneration,
+        epoch,
+        files,
+        reload,
+        lastError,
+        time,
+        rejectedRules,
+        observed,
+        prometheus);
+  }
+
+  /**
+   * The local Prometheus as the agent knows it: {@code version} from {@code
+   * /api/v1/status/buildinfo} ("" when not read yet) and {@code limits}, one sentence per thing the
+   * share asks that this version cannot do (e.g. per-job scrape settings before 2.43), naming the
+   * jobs concerned.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PrometheusInfo(String version, List<String> limits) {
+    public PrometheusInfo {
+      version = version == null ? "" : version;
+      limits = limits == null ? List.of() : List.copyOf(limits);
+    }
   }
 
   /** A status without rejected rules. */

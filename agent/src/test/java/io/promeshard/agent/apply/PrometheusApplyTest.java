@@ -16,6 +16,7 @@ import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.Binaries;
 import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.PrometheusVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +27,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Rendered files and reloads against a real Prometheus: what it loads is what the share said. */
+/**
+ * Rendered files and reloads against a real Prometheus of each supported release: what it loads is
+ * what the share said.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(PrometheusVersion.class)
 class PrometheusApplyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> AWKWARD =
@@ -63,14 +72,16 @@ class PrometheusApplyTest {
 
   @TempDir static Path root;
   private static PrometheusServer prom;
+  @Parameter PrometheusVersion release;
 
-  @BeforeAll
-  static void startPrometheus() throws IOException {
+  @BeforeParameterizedClassInvocation
+  static void startPrometheus(PrometheusVersion release) throws IOException {
     Files.createDirectories(root.resolve("file_sd"));
     Files.createDirectories(root.resolve("rules"));
     prom =
         PrometheusServer.start(
-            root.resolve("prometheus"),
+            release,
+            root.resolve("prometheus-" + release.label()),
             String.join(
                 "\n",
                 "global:",
@@ -86,7 +97,7 @@ class PrometheusApplyTest {
                 ""));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stopPrometheus() {
     if (prom != null) {
       prom.stop();
@@ -202,7 +213,7 @@ class PrometheusApplyTest {
   @Test
   void theCheckCommandWithRealPromtoolRejectsABadFileBeforeInstall() throws Exception {
     CheckCommand promtool =
-        CheckCommand.parse(Binaries.promtool() + " check rules {}", Duration.ofSeconds(30));
+        CheckCommand.parse(Binaries.promtool(release) + " check rules {}", Duration.ofSeconds(30));
     try (Reloader reloader = reloader()) {
       ApplyResult good = applier(promtool).apply(share(Map.of("heavy", List.of(UP))), reloader);
       assertTrue(good.ok(), good.error());
@@ -218,7 +229,7 @@ class PrometheusApplyTest {
                   "rule file "
                       + rules().resolve("heavy.yml")
                       + " rejected: check command exited 1: "
-                      + Binaries.promtool()
+                      + Binaries.promtool(release)
                       + " check rules "),
           bad.error());
       assertTrue(bad.error().contains("unclosed left parenthesis"), bad.error());

@@ -18,6 +18,7 @@ import io.promeshard.testkit.Await;
 import io.promeshard.testkit.Binaries;
 import io.promeshard.testkit.ConsulExtension;
 import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.PrometheusVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,15 +31,23 @@ import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The agent in-process against a real Consul and a real Prometheus reading what it writes. */
+/**
+ * The agent in-process against a real Consul and a real Prometheus of each supported release
+ * reading what it writes.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(PrometheusVersion.class)
 class AgentEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,14 +71,16 @@ class AgentEndToEndTest {
   private static PrometheusServer prom;
   private static SharePublisher kv;
   private final List<Agent> agents = new ArrayList<>();
+  @Parameter PrometheusVersion release;
 
-  @BeforeAll
-  static void startPrometheus() throws IOException {
+  @BeforeParameterizedClassInvocation
+  static void startPrometheus(PrometheusVersion release) throws IOException {
     Files.createDirectories(fileSd());
     Files.createDirectories(rules());
     prom =
         PrometheusServer.start(
-            root.resolve("prometheus"),
+            release,
+            root.resolve("prometheus-" + release.label()),
             String.join(
                 "\n",
                 "global:",
@@ -86,7 +97,7 @@ class AgentEndToEndTest {
     kv = new SharePublisher(consul.url());
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stopPrometheus() {
     if (prom != null) {
       prom.stop();
@@ -235,7 +246,8 @@ class AgentEndToEndTest {
       throws Exception {
     Agent agent =
         start(
-            "e2e-sift-promtool", "check_command: [\"" + Binaries.promtool() + "\", check, rules]");
+            "e2e-sift-promtool",
+            "check_command: [\"" + Binaries.promtool(release) + "\", check, rules]");
     NodeStatus status =
         aBadRuleIsLeftOutAndReportedUntilTheShareDropsIt(agent, "e2e-sift-promtool");
     assertTrue(

@@ -10,6 +10,7 @@ import io.promeshard.testkit.ConsulServer;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.PrometheusVersion;
 import io.promeshard.testkit.Tmpfs;
 import java.io.Closeable;
 import java.io.IOException;
@@ -35,6 +36,9 @@ import java.util.stream.Stream;
 final class Fleet implements Closeable {
   static final String SERVICE = Defaults.NODE_SERVICE;
   static final String SCRAPE_POOL = "prome-shard";
+
+  /** The directory under each server's where its agent writes jobs' own scrape configs. */
+  static final String SCRAPE_CONFIGS = "scrape_configs";
 
   /** The host name the coordinators run on, for {@link #consulUrl}. */
   static final String COORDINATOR_HOST = "coordinators";
@@ -238,6 +242,7 @@ final class Fleet implements Closeable {
     }
     PrometheusServer prometheus =
         PrometheusServer.start(
+            PrometheusVersion.newest(),
             serverDir,
             String.join(
                 "\n",
@@ -250,6 +255,8 @@ final class Fleet implements Closeable {
                 // its own scrape phase (Prometheus seeds a target's offset with them)
                 "  external_labels: {replica: " + name + "}}",
                 "rule_files: ['" + rules + "/*.yml']",
+                // jobs with scrape settings of their own, written by the agent
+                "scrape_config_files: ['" + serverDir.resolve(SCRAPE_CONFIGS) + "/*.yml']",
                 "scrape_configs:",
                 "  - job_name: " + SCRAPE_POOL,
                 "    file_sd_configs:",

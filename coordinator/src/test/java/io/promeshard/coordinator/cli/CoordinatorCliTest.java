@@ -58,6 +58,15 @@ class CoordinatorCliTest {
     return p;
   }
 
+  /** A coordinator config file for this Consul: no listener, no lock delay, short sessions. */
+  private Path coordinatorYml() throws Exception {
+    return write(
+        "coordinator.yml",
+        "consul:\n  address: "
+            + consul.url()
+            + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+  }
+
   @BeforeEach
   void clean() {
     consul.clearKv();
@@ -144,12 +153,7 @@ class CoordinatorCliTest {
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
     register("p2");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(0, once.exit(), once.err());
 
@@ -177,12 +181,7 @@ class CoordinatorCliTest {
     assertEquals(
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     assertEquals(0, run("run", "--config", cfg.toString(), "--once", "--timeout", "60s").exit());
     register("p2");
     register("p3");
@@ -212,12 +211,7 @@ class CoordinatorCliTest {
     assertEquals(
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(1, once.exit(), once.err());
     assertTrue(
@@ -295,12 +289,7 @@ class CoordinatorCliTest {
     assertEquals(
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(0, once.exit(), once.err());
     Run explain = run("explain", "--config", cfg.toString(), "probe", "https://a.example");

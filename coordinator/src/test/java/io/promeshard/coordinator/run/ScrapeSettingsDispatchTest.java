@@ -3,13 +3,10 @@ package io.promeshard.coordinator.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
-import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
-import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
@@ -82,15 +79,10 @@ class ScrapeSettingsDispatchTest {
   }
 
   private void start() throws IOException {
-    CoordinatorConfig cfg =
-        new CoordinatorConfig(
-            new ConsulConfig(consul.url(), null, null),
-            null,
-            "127.0.0.1:0",
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5));
-    coordinator = new Coordinator(cfg, DispatchMode.PUBLISH, report -> {}).start();
+    coordinator =
+        new Coordinator(
+                ConsulFleet.coordinatorConfig(consul.url()), DispatchMode.PUBLISH, report -> {})
+            .start();
   }
 
   /** Every node's manifest once all probes and web targets are published, by node. */
@@ -168,7 +160,7 @@ class ScrapeSettingsDispatchTest {
             WAIT,
             "status/coordinator names the bad regex",
             () -> {
-              CoordinatorStatus s = coordinatorStatus();
+              CoordinatorStatus s = fleet.coordinatorStatus();
               return s != null && s.configErrors().containsKey(KEY) ? s : null;
             });
     assertEquals(
@@ -185,18 +177,6 @@ class ScrapeSettingsDispatchTest {
     Map<String, NodeShare> out = new TreeMap<>();
     now.forEach((node, s) -> out.put(node, s.withScrape(before.get(node).scrape())));
     return out;
-  }
-
-  private CoordinatorStatus coordinatorStatus() {
-    try {
-      return fleet
-          .kv
-          .get("prome-shard/status/coordinator")
-          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class))
-          .orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   /** Modify index of every key under {@code nodes/}: what reaches the agents. */

@@ -121,6 +121,22 @@ class ScrapeConfigCheckTest {
         rejected(json));
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "(?P<host>[^:]+):\\\\d+",
+        "(?i)GO_.*",
+        "[[:alpha:]]+_total",
+        "\\\\pL+",
+        "a{2,3}|b*?",
+        "",
+      })
+  void whatGoRegexpAcceptsIsAccepted(String regex) {
+    accepted(
+        "{'metric_relabel_configs': [{'action': 'keep', 'regex': '" + regex + "'}]}",
+        LabelNameScheme.LEGACY);
+  }
+
   @Test
   void unknownKeysAreNamedWithTheClosestKnownOne() {
     assertEquals(

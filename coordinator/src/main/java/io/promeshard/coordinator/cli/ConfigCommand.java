@@ -4,6 +4,7 @@ import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.config.Settings;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.cli.ExitCodes;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Parameters;
  * {@code config validate|put|get}: manages the {@code config/} keys from JSON files. A file named
  * {@code settings.json} is the settings; any other {@code <job>.json} is the job {@code <job>}; a
  * directory stands for the files in it and in its {@code jobs/} folder. Nothing is written unless
- * every file is valid.
+ * every file is valid. Job specs are checked as the coordinator checks them, scrape settings under
+ * the {@code label_names} of the settings given (for {@code put} without settings, those stored in
+ * Consul; for {@code validate} without settings, the default).
  */
 @Command(
     name = "config",
@@ -39,13 +43,19 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     subcommands = {ConfigCommand.Validate.class, ConfigCommand.Put.class, ConfigCommand.Get.class})
 public final class ConfigCommand {
+  private static final String SETTINGS = "settings";
 
   /** One config file resolved to its KV key and checked. */
   @SuppressWarnings(
       "ArrayRecordComponent") // carries a file's bytes to the PUT; never compared or hashed
   record Doc(Path file, String key, byte[] json) {}
 
-  static List<Doc> read(KvLayout layout, List<Path> paths) throws IOException {
+  /**
+   * The files in {@code paths}, each checked; job specs' scrape settings are checked under the
+   * {@code label_names} of a {@code settings.json} among them, else under {@code labelNames}.
+   */
+  static List<Doc> read(KvLayout layout, List<Path> paths, LabelNameScheme labelNames)
+      throws IOException {
     List<Path> files = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
@@ -67,27 +77,55 @@ public final class ConfigCommand {
     }
     List<Doc> docs = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    LabelNameScheme scheme = labelNames;
     for (Path f : files) {
-      String name = f.getFileName().toString().replaceFirst("\\.json$", "");
+      if (name(f).equals(SETTINGS)) {
+        byte[] bytes = Files.readAllBytes(f);
+        try {
+          scheme = Json.decode(f.toString(), bytes, Settings.class).labelNames();
+          docs.add(new Doc(f, layout.settings(), bytes));
+        } catch (ProtocolException e) {
+          errors.add(message(f, e));
+        }
+      }
+    }
+    for (Path f : files) {
+      String name = name(f);
+      if (name.equals(SETTINGS)) {
+        continue;
+      }
       byte[] bytes = Files.readAllBytes(f);
       try {
-        if (name.equals("settings")) {
-          Json.decode(f.toString(), bytes, Settings.class);
-          docs.add(new Doc(f, layout.settings(), bytes));
-        } else {
-          Names.job(name);
-          JobSpec.parse(f.toString(), bytes);
-          docs.add(new Doc(f, layout.job(name), bytes));
-        }
+        Names.job(name);
+        JobSpec.parse(f.toString(), bytes, scheme);
+        docs.add(new Doc(f, layout.job(name), bytes));
       } catch (ProtocolException e) {
-        errors.add(
-            e.getMessage().startsWith(f.toString()) ? e.getMessage() : f + ": " + e.getMessage());
+        errors.add(message(f, e));
       }
     }
     if (!errors.isEmpty()) {
       throw new ProtocolException(String.join("\n", errors));
     }
     return docs;
+  }
+
+  private static String name(Path file) {
+    return file.getFileName().toString().replaceFirst("\\.json$", "");
+  }
+
+  private static String message(Path file, ProtocolException e) {
+    return e.getMessage().startsWith(file.toString())
+        ? e.getMessage()
+        : file + ": " + e.getMessage();
+  }
+
+  /** The label name scheme of the settings stored in Consul, or the default when there are none. */
+  static LabelNameScheme storedLabelNames(KvClient kv, KvLayout layout) throws IOException {
+    Optional<KvEntry> stored = kv.get(layout.settings());
+    if (stored.isEmpty() || stored.get().value().length == 0) {
+      return Settings.DEFAULTS.labelNames();
+    }
+    return Json.decode(layout.settings(), stored.get().value(), Settings.class).labelNames();
   }
 
   @Command(
@@ -111,7 +149,7 @@ public final class ConfigCommand {
       if (paths.isEmpty()) {
         return ExitCodes.OK;
       }
-      for (Doc d : read(cfg.layout(), paths)) {
+      for (Doc d : read(cfg.layout(), paths, Settings.DEFAULTS.labelNames())) {
         System.out.println(d.file() + ": ok (" + d.key() + ")");
       }
       return ExitCodes.OK;
@@ -131,12 +169,13 @@ public final class ConfigCommand {
     @Override
     public Integer call() throws IOException {
       var cfg = connection.load();
-      List<Doc> docs = read(cfg.layout(), paths);
       try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
+        List<Doc> docs =
+            read(cfg.layout(), paths, storedLabelNames(new KvClient(http), cfg.layout()));
         new TxnWriter(http)
             .write(Fence.NONE, docs.stream().map(d -> TxnOp.set(d.key(), d.json())).toList());
+        docs.forEach(d -> System.out.println("wrote " + d.key() + " from " + d.file()));
       }
-      docs.forEach(d -> System.out.println("wrote " + d.key() + " from " + d.file()));
       return ExitCodes.OK;
     }
   }

@@ -7,6 +7,7 @@ import io.promeshard.coordinator.dispatch.ShareBuilder;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.shard.Explanation;
 import io.promeshard.protocol.Durations;
+import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch, and
- * the handover it is in, if any.
+ * {@code explain <job> <address>}: which node(s) own a target and why, from a dry-run dispatch, the
+ * job's own scrape settings if it has some, and the handover it is in, if any.
  */
 @Command(
     name = "explain",
@@ -62,6 +63,10 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
     System.out.println(e.describe());
+    ScrapeSettings scrape = report.input().jobs().get(job).scrape();
+    if (scrape != null) {
+      System.out.println("scrape settings of job " + job + ": " + scrape);
+    }
     Handovers.Handover h = report.handovers().get(job + "/" + address);
     if (h != null) {
       System.out.printf(

@@ -4,15 +4,17 @@ import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.ScrapeSettings;
 import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Prints what a dispatch would change, per node: targets and rules before → after, and the keys to
- * write.
+ * write; then the jobs whose scrape settings change and the handovers it would start or continue.
  */
 final class PlanPrinter {
   /** How many handovers a plan names. */
@@ -56,6 +58,13 @@ final class PlanPrinter {
         plan.byteCount(),
         plan.deletes().size(),
         plan.isEmpty() ? " (nothing to change)" : "");
+    Map<String, String> scrape = scrapeChanges(before, after);
+    if (!scrape.isEmpty()) {
+      out.printf(
+          "scrape settings: %s (the manifests of the nodes holding them are rewritten)%n",
+          String.join(
+              ", ", scrape.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+    }
     if (!report.handovers().isEmpty()) {
       CoordinatorStatus.HandoverSummary h =
           report.handovers().summary(report.input().settings().handoverTimeout(), NAMED);
@@ -65,6 +74,42 @@ final class PlanPrinter {
           h.targets(), h.records(), h.byNode());
       h.named().forEach(line -> out.println("  " + line));
     }
+  }
+
+  /**
+   * Jobs whose scrape settings a dispatch adds, changes or removes, with that word; a job that only
+   * moves to other nodes with the same settings is not listed.
+   */
+  static Map<String, String> scrapeChanges(
+      Map<String, NodeShare> before, Map<String, NodeShare> after) {
+    Map<String, Set<ScrapeSettings>> was = scrapeByJob(before);
+    Map<String, Set<ScrapeSettings>> now = scrapeByJob(after);
+    Map<String, String> out = new TreeMap<>();
+    TreeSet<String> jobs = new TreeSet<>(was.keySet());
+    jobs.addAll(now.keySet());
+    for (String job : jobs) {
+      if (!was.containsKey(job)) {
+        out.put(job, "added");
+      } else if (!now.containsKey(job)) {
+        out.put(job, "removed");
+      } else if (!was.get(job).equals(now.get(job))) {
+        out.put(job, "changed");
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Set<ScrapeSettings>> scrapeByJob(Map<String, NodeShare> shares) {
+    Map<String, Set<ScrapeSettings>> out = new TreeMap<>();
+    shares
+        .values()
+        .forEach(
+            s ->
+                s.manifestScrape()
+                    .forEach(
+                        (job, settings) ->
+                            out.computeIfAbsent(job, j -> new HashSet<>()).add(settings)));
+    return out;
   }
 
   private static Set<String> addresses(NodeShare share) {

@@ -29,8 +29,9 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code status}: per node the published targets, rules and cost share, the generation published
- * and the one its agent applied (lag), and the agent's last error; then the coordinator's own
- * status (leader, rejected config keys, failing sources). Exit 1 when Consul cannot be read.
+ * and the one its agent applied (lag), and the agent's last error; then each agent's Prometheus
+ * version and what it cannot do; then the coordinator's own status (leader, rejected config keys,
+ * failing sources). Exit 1 when Consul cannot be read.
  */
 @Command(
     name = "status",
@@ -121,6 +122,7 @@ public final class StatusCommand implements Callable<Integer> {
           lag,
           error);
     }
+    printPrometheus(out, agents);
     if (coordinator == null) {
       out.println("\ncoordinator: no status written yet");
       return;
@@ -157,6 +159,23 @@ public final class StatusCommand implements Callable<Integer> {
           "last change: %s, %d targets and %d rules over %d nodes, %d moved, %d keys written in %d ms%n",
           d.at(), d.targets(), d.rules(), d.nodes(), d.moved(), d.keysWritten(), d.durationMs());
     }
+  }
+
+  /**
+   * Each agent's Prometheus as it reports it: the version, and one line per thing the node's share
+   * asks that this version cannot do (e.g. per-job scrape settings before 2.43).
+   */
+  private static void printPrometheus(PrintStream out, Map<String, NodeStatus> agents) {
+    agents.values().stream()
+        .filter(a -> a.prometheus() != null)
+        .forEach(
+            a -> {
+              String version = a.prometheus().version();
+              out.printf(
+                  "%s: Prometheus %s%n",
+                  a.node(), version.isEmpty() ? "(version not read yet)" : version);
+              a.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
+            });
   }
 
   private static double weight(ConfigState config, String job) {

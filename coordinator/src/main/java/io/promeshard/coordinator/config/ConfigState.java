@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * The configuration in force, as an immutable value rebuilt from every read of {@code config/}.
  * Each key is parsed on its own; a key that fails keeps its last good version in force and its
  * error is reported under the key. Deleting a job key removes the job; deleting {@code settings}
- * restores the defaults.
+ * restores the defaults. Jobs are checked under the settings in force ({@code label_names} decides
+ * which label names their scrape settings may use), so a change of {@code label_names} checks every
+ * job again.
  */
 public final class ConfigState {
   private final KvLayout layout;
@@ -50,20 +52,33 @@ public final class ConfigState {
     seen.keySet().removeIf(key -> !values.containsKey(key));
     newJobs.keySet().removeIf(job -> !values.containsKey(layout.jobsDir() + job));
     Settings newSettings = values.containsKey(layout.settings()) ? settings : Settings.DEFAULTS;
+    byte[] settingsValue = values.get(layout.settings());
+    if (settingsValue != null && !Arrays.equals(seen.get(layout.settings()), settingsValue)) {
+      seen.put(layout.settings(), settingsValue);
+      try {
+        newSettings =
+            Json.decode(
+                layout.settings(), nonEmpty(layout.settings(), settingsValue), Settings.class);
+        errs.remove(layout.settings());
+      } catch (ProtocolException ex) {
+        errs.put(layout.settings(), ex.getMessage());
+      }
+    }
+    if (newSettings.labelNames() != settings.labelNames()) {
+      // scrape settings name labels: every job is checked again under the new scheme
+      seen.keySet().removeIf(key -> key.startsWith(layout.jobsDir()));
+    }
     for (Map.Entry<String, byte[]> e : new TreeMap<>(values).entrySet()) {
       String key = e.getKey();
-      if (Arrays.equals(seen.get(key), e.getValue())) {
+      if (key.equals(layout.settings()) || Arrays.equals(seen.get(key), e.getValue())) {
         continue;
       }
       seen.put(key, e.getValue());
       try {
-        if (key.equals(layout.settings())) {
-          newSettings = Json.decode(key, nonEmpty(key, e.getValue()), Settings.class);
-        } else {
-          String job = jobName(key);
-          if (job != null) {
-            newJobs.put(job, JobSpec.parse(key, nonEmpty(key, e.getValue())));
-          }
+        String job = jobName(key);
+        if (job != null) {
+          newJobs.put(
+              job, JobSpec.parse(key, nonEmpty(key, e.getValue()), newSettings.labelNames()));
         }
         errs.remove(key);
       } catch (ProtocolException ex) {

@@ -20,7 +20,21 @@ final class SpecHints {
   private static final String GROUP_SHAPE = "{\"targets\": [...], \"labels\": {...}}";
   private static final String STATIC_SHAPE =
       "\"sources\": [{\"type\": \"static\", \"groups\": [" + GROUP_SHAPE + "]}]";
-  private static final Set<String> JOB_FIELDS = Set.of("sources", "labels", "weight", "replicas");
+  private static final Set<String> JOB_FIELDS =
+      Set.of("sources", "labels", "weight", "replicas", "scrape");
+
+  /** Scrape settings people put beside the job's fields instead of in its {@code scrape}. */
+  private static final Set<String> SCRAPE_FIELDS =
+      Set.of(
+          "scrape_interval",
+          "scrape_timeout",
+          "metrics_path",
+          "scheme",
+          "params",
+          "honor_labels",
+          "relabel_configs",
+          "metric_relabel_configs");
+
   private static final Set<String> GROUP_FIELDS = Set.of("targets", "labels");
   private static final Set<String> WITH_REFRESH =
       Set.of(FileSourceSpec.TYPE, HttpSdSourceSpec.TYPE, ServiceTreeSourceSpec.TYPE);
@@ -47,6 +61,15 @@ final class SpecHints {
       if (field.equals("targets") || field.equals("groups")) {
         return Optional.of(
             "unknown field " + quote(field) + ": a job's targets come from " + STATIC_SHAPE);
+      }
+      if (SCRAPE_FIELDS.contains(field)) {
+        return Optional.of(
+            "unknown field "
+                + quote(field)
+                + ": a job's Prometheus scrape settings go in its \"scrape\" object, e.g."
+                + " \"scrape\": {"
+                + quote(field)
+                + ": ...}");
       }
       if (PROMETHEUS_SD.containsKey(field)) {
         return Optional.of(

@@ -10,6 +10,7 @@ import io.promeshard.coordinator.shard.ShardRequest;
 import io.promeshard.coordinator.shard.Sharder;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,9 @@ import java.util.TreeSet;
  * Turns a {@link DispatchInput} into per-node shares: job labels are merged under each target's own
  * labels, targets are sharded by {@code job/address} with cost = the job's weight (one sharding per
  * distinct replica count, so balance holds across jobs), and recording rules by record name into
- * the {@code record_group}. Pure and deterministic; the previous assignments keep movement minimal.
+ * the {@code record_group}. Each share carries the scrape settings of the jobs it holds that have
+ * them; they never change where a target goes. Pure and deterministic; the previous assignments
+ * keep movement minimal.
  */
 public final class ShareBuilder {
   private ShareBuilder() {}
@@ -141,16 +144,28 @@ public final class ShareBuilder {
       }
     }
 
+    Map<String, ScrapeSettings> scrape = new TreeMap<>();
+    in.jobs()
+        .forEach(
+            (job, spec) -> {
+              if (spec.scrape() != null) {
+                scrape.put(job, spec.scrape());
+              }
+            });
     Map<String, NodeShare> shares = new TreeMap<>();
     TreeSet<String> sharing = new TreeSet<>(targets.keySet());
     sharing.addAll(rules.keySet());
     for (String node : sharing) {
+      Map<String, List<TargetGroup>> own = targets.getOrDefault(node, Map.of());
+      Map<String, ScrapeSettings> ownScrape = new TreeMap<>(scrape);
+      ownScrape.keySet().retainAll(own.keySet());
       shares.put(
           node,
           new NodeShare(
-              targets.getOrDefault(node, Map.of()),
+              own,
               rules.getOrDefault(node, Map.of()),
-              Map.of(in.settings().recordGroup(), in.settings().recordInterval())));
+              Map.of(in.settings().recordGroup(), in.settings().recordInterval()),
+              ownScrape));
     }
     return new DispatchOutput(
         shares,

@@ -247,9 +247,14 @@ public final class Coordinator implements Closeable {
       current.setHold(settings.flapHold());
     }
     log.info(
-        "[config] in force: {} jobs {}, node_service {}, replicas {}, flap_hold {}, handover {}",
+        "[config] in force: {} jobs {} (own scrape settings: {}), node_service {}, replicas {},"
+            + " flap_hold {}, handover {}",
         config.jobs().size(),
         config.jobs().keySet(),
+        config.jobs().entrySet().stream()
+            .filter(e -> e.getValue().scrape() != null)
+            .map(Map.Entry::getKey)
+            .toList(),
         settings.nodeService(),
         settings.replicas(),
         settings.flapHold(),

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.protocol.consul.ConsulHttp;
@@ -55,6 +56,15 @@ class CoordinatorCliTest {
     Files.createDirectories(p.getParent());
     Files.writeString(p, content);
     return p;
+  }
+
+  /** A coordinator config file for this Consul: no listener, no lock delay, short sessions. */
+  private Path coordinatorYml() throws Exception {
+    return write(
+        "coordinator.yml",
+        "consul:\n  address: "
+            + consul.url()
+            + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
   }
 
   @BeforeEach
@@ -143,12 +153,7 @@ class CoordinatorCliTest {
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
     register("p2");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(0, once.exit(), once.err());
 
@@ -176,12 +181,7 @@ class CoordinatorCliTest {
     assertEquals(
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     assertEquals(0, run("run", "--config", cfg.toString(), "--once", "--timeout", "60s").exit());
     register("p2");
     register("p3");
@@ -211,12 +211,7 @@ class CoordinatorCliTest {
     assertEquals(
         0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
     register("p1");
-    Path cfg =
-        write(
-            "coordinator.yml",
-            "consul:\n  address: "
-                + consul.url()
-                + "\nlisten: \"\"\nlock_delay: 0s\nsession_ttl: 10s\n");
+    Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(1, once.exit(), once.err());
     assertTrue(
@@ -247,5 +242,106 @@ class CoordinatorCliTest {
             .contains(
                 "dispatch held, nothing written: no healthy members of service nobody-registered"),
         once.err());
+  }
+
+  private static final String PROBE_SCRAPE =
+      "{\"scrape_interval\":\"30s\",\"metrics_path\":\"/probe\","
+          + "\"params\":{\"module\":[\"http_2xx\"]},\"relabel_configs\":["
+          + "{\"source_labels\":[\"__address__\"],\"target_label\":\"__param_target\"},"
+          + "{\"target_label\":\"__address__\",\"replacement\":\"127.0.0.1:9115\"}]}";
+
+  private static String probeJob(String scrape) {
+    return "{\"sources\":[{\"type\":\"static\",\"groups\":[{\"targets\":"
+        + "[\"https://a.example\",\"https://b.example\"]}]}],\"scrape\":"
+        + scrape
+        + "}";
+  }
+
+  @Test
+  void scrapeSettingsAreCheckedFromFilesExplainedAndTheirChangePlanned() throws Exception {
+    write("conf/settings.json", SETTINGS);
+    write("conf/jobs/probe.json", probeJob(PROBE_SCRAPE));
+    Run ok = run("config", "validate", dir.resolve("conf").toString());
+    assertEquals(0, ok.exit(), ok.err());
+    Path bad =
+        write(
+            "bad/probe.json",
+            probeJob(
+                PROBE_SCRAPE.replace(
+                    "\"__param_target\"}", "\"__param_target\",\"regex\":\"(\"}")));
+    Run failed = run("config", "validate", bad.toString());
+    assertEquals(2, failed.exit());
+    assertTrue(
+        failed
+            .err()
+            .contains(
+                bad
+                    + ": scrape.relabel_configs[0].regex: invalid regular expression \"(\":"
+                    + " missing closing )"),
+        failed.err());
+    String utf8 = probeJob("{\"relabel_configs\":[{\"target_label\":\"service.name\"}]}");
+    Path alone = write("utf8/jobs/probe.json", utf8);
+    assertEquals(2, run("config", "validate", alone.toString()).exit(), "legacy by default");
+    write("utf8/settings.json", "{\"label_names\":\"utf8\"}");
+    Run withSettings = run("config", "validate", dir.resolve("utf8").toString());
+    assertEquals(0, withSettings.exit(), withSettings.err());
+
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    register("p1");
+    Path cfg = coordinatorYml();
+    Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
+    assertEquals(0, once.exit(), once.err());
+    Run explain = run("explain", "--config", cfg.toString(), "probe", "https://a.example");
+    assertEquals(0, explain.exit(), explain.err());
+    assertTrue(
+        explain.out().contains("scrape settings of job probe: " + PROBE_SCRAPE + "\n"),
+        explain.out());
+
+    write("conf/jobs/probe.json", probeJob(PROBE_SCRAPE.replace("30s", "1m")));
+    assertEquals(
+        0, run("config", "put", "--consul", consul.url(), dir.resolve("conf").toString()).exit());
+    Run plan = run("plan", "--config", cfg.toString());
+    assertEquals(0, plan.exit(), plan.err());
+    assertTrue(
+        plan.out()
+            .contains(
+                "scrape settings: probe changed (the manifests of the nodes holding them are"
+                    + " rewritten)"),
+        plan.out());
+    assertTrue(plan.out().contains("+0       -0"), plan.out());
+  }
+
+  @Test
+  void statusShowsEachAgentsPrometheusVersionAndWhatItCannotDo() throws Exception {
+    try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
+      KvClient kv = new KvClient(http);
+      kv.put(
+          "prome-shard/status/p1",
+          "{\"node\":\"p1\",\"applied_generation\":0,\"epoch\":0,\"prometheus\":{\"version\":\"3.5.0\"}}"
+              .getBytes(StandardCharsets.UTF_8));
+      kv.put(
+          "prome-shard/status/p2",
+          ("{\"node\":\"p2\",\"applied_generation\":0,\"epoch\":0,\"prometheus\":"
+                  + "{\"version\":\"2.42.0\",\"limits\":[\"per-job scrape settings need"
+                  + " Prometheus 2.43 or later (jobs: probe)\"]}}")
+              .getBytes(StandardCharsets.UTF_8));
+      kv.put(
+          "prome-shard/status/p3",
+          "{\"node\":\"p3\",\"applied_generation\":0,\"epoch\":0}"
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    Run status = run("status", "--consul", consul.url());
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(
+        status
+            .out()
+            .contains(
+                "p1: Prometheus 3.5.0\n"
+                    + "p2: Prometheus 2.42.0\n"
+                    + "  limit: per-job scrape settings need Prometheus 2.43 or later (jobs:"
+                    + " probe)\n"),
+        status.out());
+    assertFalse(status.out().contains("p3: Prometheus"), status.out());
   }
 }

@@ -8,8 +8,10 @@ import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.publish.ShareGroups;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -176,5 +178,53 @@ class ShareBuilderTest {
   void noMembersMeansNoShares() {
     DispatchOutput out = ShareBuilder.build(input(Map.of()), Map.of());
     assertTrue(out.shares().isEmpty());
+  }
+
+  @Test
+  void eachShareCarriesTheScrapeSettingsOfItsOwnJobsAndASettingsEditMovesNothing() {
+    ScrapeSettings probe =
+        ScrapeSettings.of(Json.MAPPER.createObjectNode().put("scrape_interval", "30s"));
+    JobSpec probed = new JobSpec(WEB.sources(), Map.of(), null, null, probe);
+    Map<String, Member> few = members(5);
+    DispatchInput in =
+        new DispatchInput(
+            Settings.DEFAULTS,
+            Map.of("web", probed, "db", DB),
+            Map.of("web", targets("10.1.0.", 3), "db", targets("10.2.0.", 200)),
+            List.of(),
+            few);
+    DispatchOutput first = ShareBuilder.build(in, Map.of());
+    int withWeb = 0;
+    for (NodeShare share : first.shares().values()) {
+      if (share.targets().containsKey("web")) {
+        withWeb++;
+        assertEquals(Map.of("web", probe), share.scrape());
+        assertEquals(Map.of("web", probe), share.manifestScrape());
+      } else {
+        assertEquals(Map.of(), share.scrape());
+      }
+    }
+    assertTrue(withWeb > 0 && withWeb < 5, "web on " + withWeb + " of 5 nodes");
+
+    ScrapeSettings slower =
+        ScrapeSettings.of(Json.MAPPER.createObjectNode().put("scrape_interval", "1m"));
+    DispatchInput edited =
+        new DispatchInput(
+            Settings.DEFAULTS,
+            Map.of("web", new JobSpec(WEB.sources(), Map.of(), null, null, slower), "db", DB),
+            in.targets(),
+            List.of(),
+            few);
+    DispatchOutput second = ShareBuilder.build(edited, first.assignments());
+    assertEquals(0, second.moved());
+    first
+        .shares()
+        .forEach(
+            (node, share) -> {
+              NodeShare now = second.shares().get(node);
+              assertEquals(share.targets(), now.targets(), node);
+              assertEquals(
+                  share.scrape().isEmpty() ? Map.of() : Map.of("web", slower), now.scrape(), node);
+            });
   }
 }

@@ -1,10 +1,14 @@
 package io.promeshard.coordinator.run;
 
+import io.promeshard.coordinator.config.CoordinatorConfig;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StoredShares;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
 import io.promeshard.protocol.consul.KvClient;
@@ -12,6 +16,7 @@ import io.promeshard.protocol.consul.TxnWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import okhttp3.MediaType;
 import okhttp3.Request;
@@ -95,6 +100,30 @@ final class ConsulFleet implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code status/coordinator} as written now, or null when absent or unreadable. */
+  CoordinatorStatus coordinatorStatus() {
+    try {
+      return kv.get(layout.coordinatorStatus())
+          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class))
+          .orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A coordinator's configuration for tests: this Consul, metrics on a free port, short timings.
+   */
+  static CoordinatorConfig coordinatorConfig(String consulUrl) {
+    return new CoordinatorConfig(
+        new ConsulConfig(consulUrl, null, null),
+        null,
+        "127.0.0.1:0",
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
   }
 
   private void put(String path, String body) {

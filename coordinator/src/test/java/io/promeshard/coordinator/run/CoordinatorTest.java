@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.cli.CoordinatorMain;
-import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
@@ -13,7 +12,6 @@ import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.cli.ExitCodes;
-import io.promeshard.protocol.consul.ConsulConfig;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.testkit.Await;
 import io.promeshard.testkit.ConsulExtension;
@@ -81,15 +79,10 @@ class CoordinatorTest {
   }
 
   private Coordinator start(LinkedBlockingQueue<DispatchReport> sink) throws Exception {
-    CoordinatorConfig cfg =
-        new CoordinatorConfig(
-            new ConsulConfig(consul.url(), null, null),
-            null,
-            "127.0.0.1:0",
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5));
-    Coordinator c = new Coordinator(cfg, DispatchMode.PUBLISH, sink::add).start();
+    Coordinator c =
+        new Coordinator(
+                ConsulFleet.coordinatorConfig(consul.url()), DispatchMode.PUBLISH, sink::add)
+            .start();
     running.add(c);
     return c;
   }
@@ -808,15 +801,7 @@ class CoordinatorTest {
   }
 
   private CoordinatorStatus coordinatorStatus() {
-    try {
-      return fleet
-          .kv
-          .get("prome-shard/status/coordinator")
-          .map(e -> Json.decode(e.key(), e.value(), CoordinatorStatus.class))
-          .orElse(null);
-    } catch (java.io.IOException e) {
-      return null;
-    }
+    return fleet.coordinatorStatus();
   }
 
   private Map<String, Long> modifyIndexes() throws java.io.IOException {

@@ -194,16 +194,18 @@ final class HttpClientCheck {
         config.has("no_proxy")
             && !JsonShape.string(at(path, "no_proxy"), config.get("no_proxy")).isEmpty();
     if (config.has("proxy_connect_header")) {
-      JsonShape.stringListMap(at(path, "proxy_connect_header"), config.get("proxy_connect_header"));
+      // Prometheus keeps these values as secrets (proxy credentials) and has no file form for them
+      throw error(
+          at(path, "proxy_connect_header"),
+          "its values are secrets and Prometheus reads them from no file; a secret is never kept in"
+              + " Consul: give the proxy credentials through each server's environment with"
+              + " \"proxy_from_environment\": true");
     }
     if (fromEnvironment && url) {
       throw error(path, "proxy_url and proxy_from_environment exclude each other");
     }
     if (noProxy && !url) {
       throw error(path, "no_proxy needs proxy_url");
-    }
-    if (config.has("proxy_connect_header") && !url && !fromEnvironment) {
-      throw error(path, "proxy_connect_header needs proxy_url or proxy_from_environment");
     }
   }
 

@@ -73,7 +73,6 @@ class ScrapeConfigCheckTest {
          'authorization': {'type': 'Bearer', 'credentials_file': '/etc/token'},
          'http_headers': {'X-Scope': {'values': ['a'], 'files': ['/etc/h']}},
          'proxy_url': 'http://proxy:3128', 'no_proxy': 'localhost',
-         'proxy_connect_header': {'X-A': ['b']},
          'metric_relabel_configs': [
            {'action': 'Drop', 'source_labels': ['__name__'], 'regex': 'go_.*'},
            {'action': 'labeldrop', 'regex': 'pod_template_hash'},
@@ -276,8 +275,10 @@ class ScrapeConfigCheckTest {
         "{'proxy_url': 'http://p:1', 'proxy_from_environment': true} | scrape: proxy_url and"
             + " proxy_from_environment exclude each other",
         "{'no_proxy': 'localhost'} | scrape: no_proxy needs proxy_url",
-        "{'proxy_connect_header': {'A': ['b']}} | scrape: proxy_connect_header needs proxy_url or"
-            + " proxy_from_environment",
+        "{'proxy_url': 'http://p:1', 'proxy_connect_header': {'A': ['b']}} |"
+            + " scrape.proxy_connect_header: its values are secrets and Prometheus reads them from"
+            + " no file; a secret is never kept in Consul: give the proxy credentials through each"
+            + " server's environment with \"proxy_from_environment\": true",
         "{'proxy_url': 'not a url'} | scrape.proxy_url: expected an http:// or https:// URL,"
             + " found \"not a url\"",
       })

@@ -6,6 +6,7 @@ import io.promeshard.agent.render.OutputKind;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -518,7 +520,11 @@ public final class ApplyLoop implements Closeable {
       return null;
     }
     if (observer != null) {
-      observer.targetsWritten(share.targets());
+      // jobs this Prometheus cannot scrape (scrape settings before 2.43) are not waited for: like
+      // targets dropped by relabeling, no scrape of them will ever come from here
+      Map<String, List<TargetGroup>> written = new TreeMap<>(share.targets());
+      written.keySet().removeAll(plan.support().unsupportedJobs());
+      observer.targetsWritten(written);
       if (r.reload() != null && r.reload().ok() && !r.rolledBack()) {
         observer.rulesLoaded(share.rules());
       }

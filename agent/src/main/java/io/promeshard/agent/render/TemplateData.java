@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * documented at the top of each default template.
  */
 final class TemplateData {
+  /** What a bare token may hold: JSON punctuation, numbers, true, false, null. */
+  private static final Pattern BARE = Pattern.compile("[-+.0-9eE{}\\[\\],: truefalsn]*");
+
   private TemplateData() {}
 
   /** {@code job}, {@code groups[]{targets[]{value}, labels[]{name, value}}}. */
@@ -77,9 +80,6 @@ final class TemplateData {
             }));
     return data;
   }
-
-  /** What a bare token may hold: JSON punctuation, numbers, true, false, null. */
-  private static final Pattern BARE = Pattern.compile("[-+.0-9eE{}\\[\\],: truefalsn]*");
 
   /**
    * The JSON text of {@code value} as tokens {@code {text, quoted}}: each string one quoted token

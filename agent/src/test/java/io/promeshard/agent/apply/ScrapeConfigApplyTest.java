@@ -79,21 +79,7 @@ class ScrapeConfigApplyTest {
 
   /** The blackbox example: probe each target through the exporter. */
   static ScrapeSettings blackbox(String interval, String timeout) {
-    try {
-      return ScrapeSettings.of(
-          JSON.readTree(
-              """
-              {"metrics_path": "/probe", "params": {"module": ["http_2xx"]},
-               "scrape_interval": "%s", "scrape_timeout": "%s",
-               "relabel_configs": [
-                 {"source_labels": ["__address__"], "target_label": "__param_target"},
-                 {"source_labels": ["__param_target"], "target_label": "instance"},
-                 {"target_label": "__address__", "replacement": "%s"}]}
-              """
-                  .formatted(interval, timeout, exporter.addresses().get(0))));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return Blackbox.settings(exporter.addresses().get(0), interval, timeout);
   }
 
   static NodeShare share(Map<String, ScrapeSettings> scrape) {

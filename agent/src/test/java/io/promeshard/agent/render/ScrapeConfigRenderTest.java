@@ -82,22 +82,27 @@ class ScrapeConfigRenderTest {
     assertEquals(odd.toString(), files.textValue());
   }
 
+  /** Renders {@code settings} through {@code template} placed in a templates directory. */
+  private RenderException refused(String template, String settings) throws Exception {
+    Files.writeString(dir.resolve(Templates.SCRAPE_CONFIG), template);
+    return assertThrows(
+        RenderException.class,
+        () ->
+            new Renderer(Templates.directory(dir))
+                .renderScrapeConfig("j", settings(settings), TARGETS));
+  }
+
+  private static final String WITHOUT_SETTINGS =
+      """
+      scrape_configs:
+        - job_name: "{{job}}"
+          file_sd_configs:
+            - files: ["{{targets_file}}"]
+      """;
+
   @Test
   void aTemplateThatDropsASettingIsRefused() throws Exception {
-    Files.writeString(
-        dir.resolve(Templates.SCRAPE_CONFIG),
-        """
-        scrape_configs:
-          - job_name: "{{job}}"
-            file_sd_configs:
-              - files: ["{{targets_file}}"]
-        """);
-    RenderException e =
-        assertThrows(
-            RenderException.class,
-            () ->
-                new Renderer(Templates.directory(dir))
-                    .renderScrapeConfig("j", settings("{\"scrape_interval\": \"5s\"}"), TARGETS));
+    RenderException e = refused(WITHOUT_SETTINGS, "{\"scrape_interval\": \"5s\"}");
     assertTrue(
         e.getMessage().contains("scrape_configs[0].scrape_interval is absent"), e.getMessage());
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
@@ -105,33 +110,14 @@ class ScrapeConfigRenderTest {
 
   @Test
   void aTemplateThatPointsElsewhereIsRefused() throws Exception {
-    Files.writeString(
-        dir.resolve(Templates.SCRAPE_CONFIG),
-        """
-        scrape_configs:
-          - job_name: "{{job}}"
-            file_sd_configs:
-              - files: ["/elsewhere/*.json"]
-        """);
     RenderException e =
-        assertThrows(
-            RenderException.class,
-            () ->
-                new Renderer(Templates.directory(dir))
-                    .renderScrapeConfig("j", settings("{}"), TARGETS));
+        refused(WITHOUT_SETTINGS.replace("{{targets_file}}", "/elsewhere/*.json"), "{}");
     assertTrue(e.getMessage().contains("file_sd_configs"), e.getMessage());
   }
 
   @Test
   void unescapedTagsAreRefusedInTheScrapeTemplate() throws Exception {
-    Files.writeString(
-        dir.resolve(Templates.SCRAPE_CONFIG), "scrape_configs:\n  - job_name: {{{job}}}\n");
-    RenderException e =
-        assertThrows(
-            RenderException.class,
-            () ->
-                new Renderer(Templates.directory(dir))
-                    .renderScrapeConfig("j", settings("{}"), TARGETS));
+    RenderException e = refused("scrape_configs:\n  - job_name: {{{job}}}\n", "{}");
     assertTrue(e.getMessage().contains("unescaped variable"), e.getMessage());
   }
 

@@ -2,11 +2,13 @@ package io.promeshard.agent.run;
 
 import static io.promeshard.agent.run.AgentFixture.get;
 import static io.promeshard.agent.run.AgentFixture.sample;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.agent.apply.Blackbox;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
@@ -97,6 +99,25 @@ class AgentScrapeSettingsTest {
     kv.publish(node, share("2s"), 2);
     untilApplied(kv, node, 2, false);
     awaitProbes("2s");
+    byte[] installed = Files.readAllBytes(scrapeDir().resolve("blackbox.yml"));
+
+    // a timeout above the interval: only Prometheus refuses it
+    kv.publish(node, share("2s", "5s"), 3);
+    NodeStatus rejected =
+        Await.value(
+            WAIT,
+            node + ": generation 3 reported rejected",
+            () ->
+                kv.status(node)
+                    .filter(
+                        st -> st.lastError().startsWith("scrape config of job blackbox rejected"))
+                    .orElse(null));
+    assertEquals(2, rejected.appliedGeneration(), rejected.toString());
+    assertTrue(
+        rejected.lastError().contains("previous files restored and reloaded"),
+        rejected.lastError());
+    assertArrayEquals(installed, Files.readAllBytes(scrapeDir().resolve("blackbox.yml")));
+    awaitProbes("2s");
   }
 
   @Test
@@ -128,19 +149,12 @@ class AgentScrapeSettingsTest {
   }
 
   /** Job blackbox (probed through the exporter every {@code interval}) and a plain job web. */
-  private NodeShare share(String interval) throws IOException {
-    ScrapeSettings blackbox =
-        ScrapeSettings.of(
-            Json.MAPPER.readTree(
-                """
-                {"metrics_path": "/probe", "params": {"module": ["http_2xx"]},
-                 "scrape_interval": "%s", "scrape_timeout": "1s",
-                 "relabel_configs": [
-                   {"source_labels": ["__address__"], "target_label": "__param_target"},
-                   {"source_labels": ["__param_target"], "target_label": "instance"},
-                   {"target_label": "__address__", "replacement": "%s"}]}
-                """
-                    .formatted(interval, exporter.addresses().get(0))));
+  private NodeShare share(String interval) {
+    return share(interval, "1s");
+  }
+
+  private NodeShare share(String interval, String timeout) {
+    ScrapeSettings blackbox = Blackbox.settings(exporter.addresses().get(0), interval, timeout);
     return new NodeShare(
         Map.of(
             "blackbox",

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,10 @@ public final class ApplyLoop implements Closeable {
 
   private List<NodeStatus.RejectedRule> siftedOut = List.of();
   private ScrapeSupport support = ScrapeSupport.UNKNOWN;
+
+  /** The jobs of the last share applied without error. */
+  private Set<String> appliedJobs = Set.of();
+
   private final RuleSifter sifter;
   private int rejections;
   private boolean reloadPending;
@@ -222,16 +227,17 @@ public final class ApplyLoop implements Closeable {
       applyFull();
       return;
     }
-    if (!c.share().scrape().equals(installedRules.scrape())) {
+    boolean scrapeChanged = !c.share().scrape().equals(installedRules.scrape());
+    if (scrapeChanged && !rulesOf(c.share()).equals(rejectedRules)) {
       // scrape settings changed: the job's target files move with its scrape config, in one
       // debounced transaction
       scheduleRules();
       return;
     }
-    // rule files stay as installed; only target files follow the new share now
+    // rule files and scrape configs stay as installed; only target files follow the new share now
     NodeShare targetsOnly =
         new NodeShare(
-            c.share().targets(),
+            scrapeChanged ? withoutNewScrapedJobs(c.share()) : c.share().targets(),
             installedRules.rules(),
             installedRules.intervals(),
             installedRules.scrape());
@@ -538,6 +544,9 @@ public final class ApplyLoop implements Closeable {
     }
     book.files(r.files());
     book.applyError("");
+    if (r.ok()) {
+      appliedJobs = Set.copyOf(share.targets().keySet());
+    }
     if (r.failure() == ApplyResult.Failure.UNWRITABLE) {
       retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, r.error());
     }
@@ -614,6 +623,22 @@ public final class ApplyLoop implements Closeable {
               },
               tuning.statusRetry());
     }
+  }
+
+  /**
+   * The targets of {@code share} without the jobs new to this node whose scrape settings Prometheus
+   * rejected: with the installed settings they would land in file_sd_dir and be scraped as plain
+   * jobs (a blackbox job's targets scraped directly). Jobs applied before keep their place.
+   */
+  private Map<String, List<TargetGroup>> withoutNewScrapedJobs(NodeShare share) {
+    Map<String, List<TargetGroup>> out = new TreeMap<>(share.targets());
+    out.keySet()
+        .removeIf(
+            job ->
+                share.scrape().containsKey(job)
+                    && !installedRules.scrape().containsKey(job)
+                    && !appliedJobs.contains(job));
+    return out;
   }
 
   /**

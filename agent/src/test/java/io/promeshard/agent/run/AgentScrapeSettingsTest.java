@@ -121,6 +121,87 @@ class AgentScrapeSettingsTest {
   }
 
   @Test
+  void aNewJobWithRejectedSettingsIsNeverScrapedPlainlyAndOtherJobsMoveOnWithoutReloads()
+      throws Exception {
+    String node = "scrape-rejected";
+    SharePublisher kv = start(PrometheusVersion.newest(), true, node);
+    String web = exporter.addresses().get(0);
+    kv.publish(node, webOnly(List.of(web)), 1);
+    untilApplied(kv, node, 1, false);
+
+    NodeShare bad = withProbe(webOnly(List.of(web)), "5s");
+    kv.publish(node, bad, 2);
+    Await.until(
+        WAIT,
+        "generation 2 reported rejected",
+        () ->
+            kv.status(node)
+                .map(st -> st.lastError().startsWith("scrape config of job probe rejected"))
+                .orElse(false));
+    double reloads = reloads();
+
+    String added = "127.0.0.1:1";
+    kv.publish(node, withProbe(webOnly(List.of(web, added)), "5s"), 3);
+    Await.until(
+        WAIT,
+        "the web job's new target written while probe's settings stay rejected",
+        () -> read(fileSd().resolve("web.json")).contains(added));
+
+    assertEquals(List.of("web.json"), visible(fileSd()), "probe never lands in file_sd_dir");
+    assertEquals(List.of(), visible(scrapeDir()));
+    assertEquals(reloads, reloads(), "a target change costs no reload of the rejected config");
+    NodeStatus s = kv.status(node).orElseThrow();
+    assertEquals(1, s.appliedGeneration());
+    assertTrue(s.lastError().startsWith("scrape config of job probe rejected"), s.lastError());
+    assertTrue(
+        targets("fsd").keySet().stream().noneMatch(PROBED::contains), "never scraped plainly");
+  }
+
+  private NodeShare webOnly(List<String> addresses) {
+    return new NodeShare(Map.of("web", List.of(new TargetGroup(addresses, Map.of()))), Map.of());
+  }
+
+  /**
+   * {@code share} plus job probe with a timeout above its 1s interval, which Prometheus refuses.
+   */
+  private NodeShare withProbe(NodeShare share, String timeout) {
+    Map<String, List<TargetGroup>> targets = new TreeMap<>(share.targets());
+    targets.put("probe", List.of(new TargetGroup(PROBED, Map.of())));
+    return new NodeShare(
+        targets,
+        Map.of(),
+        Map.of(),
+        Map.of("probe", Blackbox.settings(exporter.addresses().get(0), "1s", timeout)));
+  }
+
+  private double reloads() {
+    String metrics = get("http://127.0.0.1:" + agent.opsPort() + "/metrics").body();
+    double sum = 0;
+    for (String result : List.of("ok", "failed", "unreachable")) {
+      sum += sample(metrics, "prome_shard_agent_reloads_total{result=\"" + result + "\"}");
+    }
+    return sum;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> visible(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void onPrometheus242TheStatusNamesTheJobsNotScrapedAndFileSdKeepsWorking() throws Exception {
     String node = "scrape-old";
     SharePublisher kv = start(PrometheusVersion.V2_42, false, node);

@@ -21,10 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Renders a job's target groups into file_sd JSON and a rule group into a Prometheus rule file,
- * then parses the output back; a template that is missing, fails to compile or renders invalid or
- * unfaithful output throws a RenderException naming the template, and nothing is returned to write.
- * Stateless apart from the compiled templates, so it may be shared between threads.
+ * Renders a job's target groups into file_sd JSON, a rule group into a Prometheus rule file and a
+ * job's scrape settings into a scrape-config file, then parses the output back; a template that is
+ * missing, fails to compile or renders invalid or unfaithful output throws a RenderException naming
+ * the template, and nothing is returned to write. Stateless apart from the compiled templates, so
+ * it may be shared between threads.
  */
 public final class Renderer {
   private static final int WRITE_BUFFER = 8 * 1024;

@@ -78,12 +78,15 @@ class DebAgentPackageTest {
     assertOwnedBy(JAR, "root", "root", "rw-r--r--");
     assertOwnedBy(FILE_SD, DpkgGuard.USER, DpkgGuard.USER, "rwxr-xr-x");
     assertOwnedBy(RULES, DpkgGuard.USER, DpkgGuard.USER, "rwxr-xr-x");
+    assertOwnedBy(
+        RULES.resolveSibling("scrape_configs"), DpkgGuard.USER, DpkgGuard.USER, "rwxr-xr-x");
     assertOwnedBy(FILE_SD.getParent(), "root", "root", "rwxr-xr-x");
     assertOwnedBy(CONFIG, "root", "root", "rw-r--r--");
     assertOwnedBy(TOKEN, "root", DpkgGuard.USER, "rw-r-----");
     assertOwnedBy(DEFAULTS, "root", "root", "rw-r--r--");
     assertArrayEquals(Installed.bytes(BuiltPackages.jar(NAME)), Installed.bytes(JAR));
-    for (String template : List.of("file_sd.json.mustache", "rules.yml.mustache")) {
+    for (String template :
+        List.of("file_sd.json.mustache", "rules.yml.mustache", "scrape_config.yml.mustache")) {
       assertArrayEquals(
           Installed.bytes(BuiltPackages.templatesDir().resolve(template)),
           Installed.bytes(TEMPLATES.resolve(template)),
@@ -92,6 +95,8 @@ class DebAgentPackageTest {
     String config = Installed.read(CONFIG);
     assertTrue(config.contains("\nfile_sd_dir: /var/lib/prome-shard/file_sd\n"), config);
     assertTrue(config.contains("\nrules_dir: /var/lib/prome-shard/rules\n"), config);
+    assertTrue(
+        config.contains("\nscrape_config_dir: /var/lib/prome-shard/scrape_configs\n"), config);
     assertTrue(config.contains("\ntemplates_dir: /usr/share/prome-shard/templates"), config);
     assertTrue(config.contains("\nreload_url: http://127.0.0.1:9090/-/reload\n"), config);
 

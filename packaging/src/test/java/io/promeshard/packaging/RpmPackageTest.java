@@ -48,6 +48,7 @@ class RpmPackageTest {
                 "/usr/share/prome-shard/templates",
                 "/usr/share/prome-shard/templates/file_sd.json.mustache",
                 "/usr/share/prome-shard/templates/rules.yml.mustache",
+                "/usr/share/prome-shard/templates/scrape_config.yml.mustache",
                 "/usr/lib/systemd/system/prome-shard-agent.service",
                 "/etc/prome-shard",
                 "/etc/prome-shard/agent.yml",
@@ -55,7 +56,8 @@ class RpmPackageTest {
                 "/etc/sysconfig/prome-shard-agent",
                 "/var/lib/prome-shard",
                 "/var/lib/prome-shard/file_sd",
-                "/var/lib/prome-shard/rules"));
+                "/var/lib/prome-shard/rules",
+                "/var/lib/prome-shard/scrape_configs"));
     expected.addAll(docs("prome-shard-agent"));
     assertEquals(expected, new TreeSet<>(rpm.files().keySet()));
     assertEquals(
@@ -70,6 +72,7 @@ class RpmPackageTest {
     assertFile(rpm, "/var/lib/prome-shard", "root", "root", 0755, 0);
     assertFile(rpm, "/var/lib/prome-shard/file_sd", "prome-shard", "prome-shard", 0755, 0);
     assertFile(rpm, "/var/lib/prome-shard/rules", "prome-shard", "prome-shard", 0755, 0);
+    assertFile(rpm, "/var/lib/prome-shard/scrape_configs", "prome-shard", "prome-shard", 0755, 0);
     assertFile(
         rpm,
         "/usr/share/doc/prome-shard-agent/README.md",
@@ -99,6 +102,10 @@ class RpmPackageTest {
         rpm,
         "/usr/share/prome-shard/templates/rules.yml.mustache",
         BuiltPackages.templatesDir().resolve("rules.yml.mustache"));
+    assertPayload(
+        rpm,
+        "/usr/share/prome-shard/templates/scrape_config.yml.mustache",
+        BuiltPackages.templatesDir().resolve("scrape_config.yml.mustache"));
     assertRpmToolAgrees(BuiltPackages.rpm(BuiltPackages.AGENT), rpm);
   }
 

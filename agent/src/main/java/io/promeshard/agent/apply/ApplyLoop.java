@@ -2,9 +2,11 @@ package io.promeshard.agent.apply;
 
 import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.config.Tuning;
+import io.promeshard.agent.render.OutputKind;
 import io.promeshard.agent.watch.Snapshot;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.NodeStatus;
+import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.lifecycle.TaskThread;
 import java.io.Closeable;
 import java.time.Duration;
@@ -12,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -65,6 +69,11 @@ public final class ApplyLoop implements Closeable {
   private NodeShare siftedFrom;
 
   private List<NodeStatus.RejectedRule> siftedOut = List.of();
+  private ScrapeSupport support = ScrapeSupport.UNKNOWN;
+
+  /** The jobs of the last share applied without error. */
+  private Set<String> appliedJobs = Set.of();
+
   private final RuleSifter sifter;
   private int rejections;
   private boolean reloadPending;
@@ -72,6 +81,7 @@ public final class ApplyLoop implements Closeable {
   private TaskThread.Handle pendingRules;
   private TaskThread.Handle retryRules;
   private TaskThread.Handle retryStatus;
+  private TaskThread.Handle versionRecheck;
   private final ApplyRetry retry;
 
   /**
@@ -217,11 +227,30 @@ public final class ApplyLoop implements Closeable {
       applyFull();
       return;
     }
-    // rule files stay as installed; only target files follow the new share now
-    ApplyResult r =
-        apply(
-            new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals()),
-            null);
+    boolean scrapeChanged = !c.share().scrape().equals(installedRules.scrape());
+    if (scrapeChanged && !rulesOf(c.share()).equals(rejectedRules)) {
+      // scrape settings changed: the job's target files move with its scrape config, in one
+      // debounced transaction
+      scheduleRules();
+      return;
+    }
+    // rule files and scrape configs stay as installed; only target files follow the new share now
+    NodeShare targetsOnly =
+        new NodeShare(
+            scrapeChanged ? withoutNewScrapedJobs(c.share()) : c.share().targets(),
+            installedRules.rules(),
+            installedRules.intervals(),
+            installedRules.scrape());
+    OutputPlan targetsPlan = plan(targetsOnly);
+    if (targetsPlan == null) {
+      return;
+    }
+    if (targetsPlan.scrapeConfigsChange()) {
+      // the Prometheus version changed what can be written: that needs the reload
+      scheduleRules();
+      return;
+    }
+    ApplyResult r = applyPlan(targetsOnly, targetsPlan, null);
     if (r == null) {
       return;
     }
@@ -281,15 +310,17 @@ public final class ApplyLoop implements Closeable {
     if (passes(r)) {
       // no verdict on the rules: they stay as installed before, and the whole share is retried
       book.applyError(r.error());
-      reloadPending |= r.reload() != null && !plan.rulesChange();
+      reloadPending |= r.reload() != null && !plan.needsReload();
       return;
     }
     retry.cleared(Stall.Reason.OUTPUT_UNWRITABLE);
     boolean rulesRejected =
         r.failure() == ApplyResult.Failure.REJECTED
-            && plan.rulesChange()
+            && plan.needsReload()
             && (r.rolledBack() || r.ruleChanges().isEmpty());
-    if (rulesRejected && !knownBad) {
+    // a rejected change of scrape configs is not sifted: the error names the jobs, and nothing of
+    // it stays installed until the share changes or the retry passes
+    if (rulesRejected && !knownBad && !plan.scrapeConfigsChange()) {
       Sifted sifted;
       try {
         sifted = sift(c);
@@ -324,7 +355,7 @@ public final class ApplyLoop implements Closeable {
     if (reloadPending && r.reload() == null && reloader != null && !rulesRejected) {
       owed = reloader.reload();
       recordReload(owed);
-    } else if (r.reload() != null && !plan.rulesChange()) {
+    } else if (r.reload() != null && !plan.needsReload()) {
       owed = r.reload(); // the applier reloaded after target changes (reload_on: always)
     }
     reloadPending = owed != null && !owed.ok();
@@ -417,7 +448,11 @@ public final class ApplyLoop implements Closeable {
   private void putBackInstalled(Snapshot.Complete c) {
     if (installedRules != null) {
       NodeShare installed =
-          new NodeShare(c.share().targets(), installedRules.rules(), installedRules.intervals());
+          new NodeShare(
+              c.share().targets(),
+              installedRules.rules(),
+              installedRules.intervals(),
+              installedRules.scrape());
       OutputPlan plan = plan(installed);
       if (plan != null) {
         applyPlan(installed, plan, reloader);
@@ -480,11 +515,6 @@ public final class ApplyLoop implements Closeable {
     }
   }
 
-  private ApplyResult apply(NodeShare share, Reloader withReloader) {
-    OutputPlan plan = plan(share);
-    return plan == null ? null : applyPlan(share, plan, withReloader);
-  }
-
   /** Applies {@code plan}, the plan of {@code share}. */
   private ApplyResult applyPlan(NodeShare share, OutputPlan plan, Reloader withReloader) {
     ApplyResult r;
@@ -496,22 +526,61 @@ public final class ApplyLoop implements Closeable {
       return null;
     }
     if (observer != null) {
-      observer.targetsWritten(share.targets());
+      // jobs this Prometheus cannot scrape (scrape settings before 2.43) are not waited for: like
+      // targets dropped by relabeling, no scrape of them will ever come from here
+      Map<String, List<TargetGroup>> written = new TreeMap<>(share.targets());
+      written.keySet().removeAll(plan.support().unsupportedJobs());
+      observer.targetsWritten(written);
       if (r.reload() != null && r.reload().ok() && !r.rolledBack()) {
         observer.rulesLoaded(share.rules());
       }
     }
     metrics.filesWritten("targets", r.targetChanges().size());
-    metrics.filesWritten("rules", r.ruleChanges().size());
+    metrics.filesWritten("rules", count(r.ruleChanges(), OutputKind.RULES));
+    metrics.filesWritten("scrape_configs", count(r.ruleChanges(), OutputKind.SCRAPE_CONFIG));
+    support(plan.support());
     if (r.reload() != null) {
       recordReload(r.reload());
     }
     book.files(r.files());
     book.applyError("");
+    if (r.ok()) {
+      appliedJobs = Set.copyOf(share.targets().keySet());
+    }
     if (r.failure() == ApplyResult.Failure.UNWRITABLE) {
       retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, r.error());
     }
     return r;
+  }
+
+  private static int count(List<FileChange> changes, OutputKind kind) {
+    return (int) changes.stream().filter(f -> f.kind() == kind).count();
+  }
+
+  /** Reports what Prometheus cannot take; warns once each time that changes. */
+  private void support(ScrapeSupport now) {
+    if (!now.unsupportedJobs().equals(support.unsupportedJobs())) {
+      now.limit().ifPresent(limit -> log.warn("[apply] {}: {}", node, limit));
+      if (now.limit().isEmpty()) {
+        log.info("[apply] {}: every job's scrape settings are applied again", node);
+      }
+    }
+    support = now;
+    cancel(versionRecheck);
+    if (!now.unsupportedJobs().isEmpty()) {
+      // an upgraded Prometheus takes the left-out jobs without waiting for a new share
+      versionRecheck =
+          thread.schedule(
+              () -> {
+                if (latest != null) {
+                  applyFull();
+                  report();
+                }
+              },
+              PrometheusBuild.MAX_AGE);
+    }
+    book.prometheus(now.info());
+    metrics.jobsUnsupported(now.unsupportedJobs().size());
   }
 
   private void failed(String what, Exception e) {
@@ -556,9 +625,28 @@ public final class ApplyLoop implements Closeable {
     }
   }
 
-  /** The rule part of a share: groups and their intervals, no targets. */
+  /**
+   * The targets of {@code share} without the jobs new to this node whose scrape settings Prometheus
+   * rejected: with the installed settings they would land in file_sd_dir and be scraped as plain
+   * jobs (a blackbox job's targets scraped directly). Jobs applied before keep their place.
+   */
+  private Map<String, List<TargetGroup>> withoutNewScrapedJobs(NodeShare share) {
+    Map<String, List<TargetGroup>> out = new TreeMap<>(share.targets());
+    out.keySet()
+        .removeIf(
+            job ->
+                share.scrape().containsKey(job)
+                    && !installedRules.scrape().containsKey(job)
+                    && !appliedJobs.contains(job));
+    return out;
+  }
+
+  /**
+   * The part of a share Prometheus reads on reload: rule groups and their intervals, and the jobs'
+   * scrape settings; no targets.
+   */
   private static NodeShare rulesOf(NodeShare share) {
-    return new NodeShare(Map.of(), share.rules(), share.intervals());
+    return new NodeShare(Map.of(), share.rules(), share.intervals(), share.scrape());
   }
 
   private static void cancel(TaskThread.Handle f) {

@@ -12,8 +12,11 @@ public interface ApplyMetrics {
 
   void applied(long generation, Instant at);
 
-  /** {@code kind} is {@code targets} or {@code rules}. */
+  /** {@code kind} is {@code targets}, {@code rules} or {@code scrape_configs}. */
   void filesWritten(String kind, int count);
+
+  /** How many jobs of the share have scrape settings the local Prometheus cannot take. */
+  default void jobsUnsupported(int jobs) {}
 
   /** A reload was answered ({@code ok} or not), or Prometheus did not answer it. */
   void reload(ReloadResult result);

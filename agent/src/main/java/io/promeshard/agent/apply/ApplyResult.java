@@ -4,10 +4,10 @@ import io.promeshard.protocol.NodeStatus;
 import java.util.List;
 
 /**
- * What one apply did: the target and rule files it created, updated or removed, the reload it ran
- * (null when none was needed), whether the rule files were rolled back, the error ("" when none),
- * what kind of failure that error is, and every file now in place with its count and sha256, for
- * {@code status/<node>}.
+ * What one apply did: the target files and the files of its transaction ({@code ruleChanges}: rule
+ * files and scrape configs) it created, updated or removed, the reload it ran (null when none was
+ * needed), whether the transaction was rolled back, the error ("" when none), what kind of failure
+ * that error is, and every file now in place with its count and sha256, for {@code status/<node>}.
  */
 public record ApplyResult(
     List<FileChange> targetChanges,

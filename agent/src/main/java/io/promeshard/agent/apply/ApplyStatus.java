@@ -45,6 +45,9 @@ public interface ApplyStatus {
   /** The rules left out because Prometheus rejected them (empty: none). */
   void rejectedRules(List<NodeStatus.RejectedRule> rules);
 
+  /** What the agent knows of its Prometheus (null: nothing). */
+  default void prometheus(NodeStatus.PrometheusInfo info) {}
+
   /** What the agent has seen its Prometheus not do yet (null: not observed). */
   void observed(NodeStatus.Observed observed);
 

@@ -1,7 +1,7 @@
 package io.promeshard.agent.apply;
 
+import io.promeshard.agent.render.OutputKind;
 import io.promeshard.agent.render.RenderResult;
-import io.promeshard.protocol.PartKey;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
  * One output file and what applying a plan does to it. {@code render} is the new content, null only
  * for {@link Action#REMOVE}. Inconsistent arguments throw IllegalArgumentException.
  */
-public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResult render) {
+public record FileChange(Path path, OutputKind kind, Action action, RenderResult render) {
   /** What happens to the file. */
   public enum Action {
     CREATE,
@@ -54,7 +54,9 @@ public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResu
     String what =
         render == null
             ? ""
-            : " (" + render.count() + (kind == PartKey.Kind.TARGETS ? " targets)" : " rules)");
+            : kind == OutputKind.SCRAPE_CONFIG
+                ? " (scrape config of job " + render.name() + ")"
+                : " (" + render.count() + " " + kind.unit() + ")";
     return action.verb() + " " + path + what;
   }
 
@@ -69,7 +71,7 @@ public record FileChange(Path path, PartKey.Kind kind, Action action, RenderResu
         path,
         existed ? "updated" : "created",
         render.count(),
-        kind == PartKey.Kind.TARGETS ? "targets" : "rules");
+        kind.unit());
     return done;
   }
 }

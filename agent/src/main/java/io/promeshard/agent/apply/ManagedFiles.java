@@ -1,8 +1,7 @@
 package io.promeshard.agent.apply;
 
-import io.promeshard.agent.render.RenderResult;
+import io.promeshard.agent.render.OutputKind;
 import io.promeshard.protocol.Names;
-import io.promeshard.protocol.PartKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The list of files the agent wrote in a directory, kept in a state file there ({@code
- * .prome-shard-managed.targets} / {@code .prome-shard-managed.rules}, matched by no {@code
- * *.json}/{@code *.yml} glob), so only those files are ever removed and foreign files in a shared
- * directory are left alone. I/O failures throw IOException naming the state file.
+ * .prome-shard-managed.targets}, {@code .prome-shard-managed.rules}, {@code
+ * .prome-shard-managed.scrape_configs}, matched by no {@code *.json}/{@code *.yml} glob), so only
+ * those files are ever removed and foreign files in a shared directory are left alone. I/O failures
+ * throw IOException naming the state file.
  */
 final class ManagedFiles {
   private static final Logger log = LoggerFactory.getLogger(ManagedFiles.class);
@@ -29,7 +29,7 @@ final class ManagedFiles {
 
   private ManagedFiles() {}
 
-  static String stateFileName(PartKey.Kind kind) {
+  static String stateFileName(OutputKind kind) {
     return ".prome-shard-managed." + kind.dir();
   }
 
@@ -37,14 +37,14 @@ final class ManagedFiles {
    * The managed names (e.g. {@code web}, without extension); lines that are not valid names are
    * ignored with a warning.
    */
-  static SortedSet<String> read(Path dir, PartKey.Kind kind) throws IOException {
+  static SortedSet<String> read(Path dir, OutputKind kind) throws IOException {
     Path state = dir.resolve(stateFileName(kind));
     SortedSet<String> names = new TreeSet<>();
     Optional<byte[]> bytes = AtomicFiles.read(state);
     if (bytes.isEmpty()) {
       return names;
     }
-    String ext = RenderResult.extension(kind);
+    String ext = kind.extension();
     for (String line : new String(bytes.get(), StandardCharsets.UTF_8).split("\n", -1)) {
       String s = line.strip();
       if (s.isEmpty() || s.startsWith("#")) {
@@ -61,13 +61,13 @@ final class ManagedFiles {
   }
 
   /** Records {@code names} as managed; rewrites the state file only when it changes. */
-  static void write(Path dir, PartKey.Kind kind, SortedSet<String> names) throws IOException {
+  static void write(Path dir, OutputKind kind, SortedSet<String> names) throws IOException {
     Path state = dir.resolve(stateFileName(kind));
     if (names.isEmpty() && AtomicFiles.read(state).isEmpty()) {
       return;
     }
     StringBuilder sb = new StringBuilder(HEADER);
-    String ext = RenderResult.extension(kind);
+    String ext = kind.extension();
     for (String name : names) {
       sb.append(name).append(ext).append('\n');
     }

@@ -1,16 +1,23 @@
 package io.promeshard.agent.apply;
 
-import io.promeshard.protocol.PartKey;
+import io.promeshard.agent.render.OutputKind;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Every output file a share maps to and what applying it would do, computed without writing
  * anything: the result of {@code --dry-run}, and the input of {@link Applier#apply(OutputPlan,
- * Reloader)}.
+ * Reloader)}. {@code support} says which jobs' scrape settings the local Prometheus cannot take
+ * (those jobs have no file in the plan).
  */
-public record OutputPlan(List<FileChange> files) {
+public record OutputPlan(List<FileChange> files, ScrapeSupport support) {
   public OutputPlan {
     files = List.copyOf(files);
+    support = support == null ? ScrapeSupport.UNKNOWN : support;
+  }
+
+  public OutputPlan(List<FileChange> files) {
+    this(files, ScrapeSupport.UNKNOWN);
   }
 
   /** Files that would be created, updated or removed. */
@@ -18,7 +25,7 @@ public record OutputPlan(List<FileChange> files) {
     return files.stream().filter(FileChange::changes).toList();
   }
 
-  public List<FileChange> changes(PartKey.Kind kind) {
+  public List<FileChange> changes(OutputKind kind) {
     return files.stream().filter(f -> f.kind() == kind && f.changes()).toList();
   }
 
@@ -26,14 +33,31 @@ public record OutputPlan(List<FileChange> files) {
     return changes().isEmpty();
   }
 
-  /** Whether a rule file would change, i.e. whether a reload would follow. */
+  /** Whether a rule file would change. */
   public boolean rulesChange() {
-    return !changes(PartKey.Kind.RULES).isEmpty();
+    return !changes(OutputKind.RULES).isEmpty();
   }
 
-  /** One line per change, or "no changes". */
+  /** Whether a scrape-config file would change. */
+  public boolean scrapeConfigsChange() {
+    return !changes(OutputKind.SCRAPE_CONFIG).isEmpty();
+  }
+
+  /**
+   * Whether a file Prometheus reads only on reload (a rule file or a scrape config) would change,
+   * i.e. whether a reload would follow under {@code reload_on: rules}.
+   */
+  public boolean needsReload() {
+    return rulesChange() || scrapeConfigsChange();
+  }
+
+  /** One line per change, or "no changes", then the version limit if any. */
   public List<String> describe() {
-    List<String> lines = changes().stream().map(FileChange::describe).toList();
-    return lines.isEmpty() ? List.of("no changes") : lines;
+    List<String> lines = new ArrayList<>(changes().stream().map(FileChange::describe).toList());
+    if (lines.isEmpty()) {
+      lines.add("no changes");
+    }
+    support.limit().ifPresent(lines::add);
+    return List.copyOf(lines);
   }
 }

@@ -116,7 +116,7 @@ final class RuleSifter {
             });
     Map<String, Duration> intervals = new TreeMap<>(share.intervals());
     intervals.keySet().retainAll(rules.keySet());
-    return new NodeShare(share.targets(), rules, intervals);
+    return new NodeShare(share.targets(), rules, intervals, share.scrape());
   }
 
   /** The bad ones among {@code suspects}, given that {@code good} loads. */
@@ -153,7 +153,7 @@ final class RuleSifter {
         .forEach(r -> rules.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r.rule()));
     Map<String, Duration> intervals = new TreeMap<>(share.intervals());
     intervals.keySet().retainAll(rules.keySet());
-    boolean ok = trial.loads(new NodeShare(share.targets(), rules, intervals));
+    boolean ok = trial.loads(new NodeShare(share.targets(), rules, intervals, share.scrape()));
     log.info("[apply] trial with {} of the rules: {}", keep.size(), ok ? "loaded" : "rejected");
     return ok;
   }

@@ -1,8 +1,7 @@
 package io.promeshard.agent.apply;
 
-import io.promeshard.agent.render.RenderResult;
+import io.promeshard.agent.render.OutputKind;
 import io.promeshard.protocol.Names;
-import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.ProtocolException;
 import java.nio.file.Path;
 
@@ -14,15 +13,17 @@ import java.nio.file.Path;
 final class SafePaths {
   private SafePaths() {}
 
-  /** {@code <dir>/<name>.json} for targets, {@code <dir>/<name>.yml} for rules. */
-  static Path file(Path dir, PartKey.Kind kind, String name) throws ApplyException {
+  /**
+   * {@code <dir>/<name>.json} for targets, {@code <dir>/<name>.yml} for rules and scrape configs.
+   */
+  static Path file(Path dir, OutputKind kind, String name) throws ApplyException {
     Path base = dir.toAbsolutePath().normalize();
     try {
-      Names.require(kind == PartKey.Kind.TARGETS ? "job" : "rule group", name);
+      Names.require(kind.owner(), name);
     } catch (ProtocolException e) {
       throw new ApplyException(base + ": refusing to build a file name: " + e.getMessage(), e);
     }
-    return inside(base, name + RenderResult.extension(kind));
+    return inside(base, name + kind.extension());
   }
 
   /** {@code <dir>/<fileName>}, refused unless it is a direct child of {@code dir}. */

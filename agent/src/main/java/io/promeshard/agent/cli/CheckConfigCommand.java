@@ -37,11 +37,12 @@ final class CheckConfigCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "config ok: %s; node %s, consul %s, prefix %s, templates %s%n",
+            "config ok: %s; node %s, consul %s, prefix %s, scrape_config_dir %s, templates %s%n",
             options.source(),
             config.node(),
             config.consul().address(),
             config.prefix(),
+            config.scrapeConfigDir(),
             config.templatesDir() == null ? "bundled" : config.templatesDir());
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;

@@ -68,17 +68,24 @@ final class ConfigOptions {
   String rulesDir;
 
   @Option(
+      names = "--scrape-config-dir",
+      paramLabel = "DIR",
+      description =
+          "Where <job>.yml scrape configs and <job>.json targets of jobs with their own scrape settings are written; include <DIR>/*.yml in prometheus.yml's scrape_config_files (default: scrape_config_dir, else /var/lib/prome-shard/scrape_configs).")
+  String scrapeConfigDir;
+
+  @Option(
       names = "--templates",
       paramLabel = "DIR",
       description =
-          "Directory with file_sd.json.mustache and rules.yml.mustache (default: templates_dir, else the templates bundled in the jar).")
+          "Directory with file_sd.json.mustache, rules.yml.mustache and scrape_config.yml.mustache (default: templates_dir, else the templates bundled in the jar; a directory without scrape_config.yml.mustache uses the bundled one).")
   String templates;
 
   @Option(
       names = "--reload-url",
       paramLabel = "URL",
       description =
-          "Prometheus reload endpoint, POSTed after rule changes (default: reload_url, else <prometheus_url>/-/reload, i.e. http://127.0.0.1:9090/-/reload).")
+          "Prometheus reload endpoint, POSTed after rule and scrape-config changes (default: reload_url, else <prometheus_url>/-/reload, i.e. http://127.0.0.1:9090/-/reload).")
   String reloadUrl;
 
   AgentConfig resolve() {
@@ -92,7 +99,16 @@ final class ConfigOptions {
     }
     return AgentConfig.resolve(
         file,
-        new Overrides(node, consul, tokenFile, prefix, fileSdDir, rulesDir, templates, reloadUrl),
+        new Overrides(
+            node,
+            consul,
+            tokenFile,
+            prefix,
+            fileSdDir,
+            rulesDir,
+            scrapeConfigDir,
+            templates,
+            reloadUrl),
         HostName::local);
   }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Watches nodes/<node>/ in Consul KV and applies each complete share: <job>.json in the file_sd dir, "
-          + "<group>.yml in the rules dir, a debounced Prometheus reload after rule changes, status/<node> in KV.",
+          + "<group>.yml in the rules dir, <job>.yml and <job>.json in the scrape config dir for jobs with their own "
+          + "scrape settings, a debounced Prometheus reload after rule and scrape-config changes, status/<node> in KV.",
       "Registers the local Prometheus as a Consul service; on SIGTERM deregisters it (or, with --drain, "
           + "puts it in maintenance). Never exits on its own: Consul outages are retried and files kept; "
           + "but it refuses to run (exit 2) for a node name another live host has registered."

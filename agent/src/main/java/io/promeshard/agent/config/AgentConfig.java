@@ -28,6 +28,7 @@ public record AgentConfig(
     String node,
     Path fileSdDir,
     Path rulesDir,
+    Path scrapeConfigDir,
     Path templatesDir,
     URI prometheusUrl,
     URI reloadUrl,
@@ -47,6 +48,7 @@ public record AgentConfig(
   public static final Path DEFAULT_CONFIG_FILE = Paths.get(Defaults.CONFIG_DIR + "agent.yml");
   public static final String DEFAULT_FILE_SD_DIR = "/var/lib/prome-shard/file_sd";
   public static final String DEFAULT_RULES_DIR = "/var/lib/prome-shard/rules";
+  public static final String DEFAULT_SCRAPE_CONFIG_DIR = "/var/lib/prome-shard/scrape_configs";
   public static final String DEFAULT_PROMETHEUS_URL = "http://127.0.0.1:9090";
   public static final String DEFAULT_LISTEN = "127.0.0.1:9466";
   public static final Duration DEFAULT_RELOAD_TIMEOUT = Duration.ofSeconds(30);
@@ -63,6 +65,14 @@ public record AgentConfig(
     Objects.requireNonNull(rulesDir, "rules_dir");
     fileSdDir = fileSdDir.toAbsolutePath().normalize();
     rulesDir = rulesDir.toAbsolutePath().normalize();
+    scrapeConfigDir =
+        Objects.requireNonNull(scrapeConfigDir, "scrape_config_dir").toAbsolutePath().normalize();
+    if (scrapeConfigDir.equals(fileSdDir) || scrapeConfigDir.equals(rulesDir)) {
+      // their *.json / *.yml globs would pick up the scrape-config directory's files
+      throw new ProtocolException(
+          "scrape_config_dir: must be a directory of its own, not file_sd_dir or rules_dir, found "
+              + scrapeConfigDir);
+    }
     templatesDir = templatesDir == null ? null : templatesDir.toAbsolutePath().normalize();
     prometheusUrl =
         Urls.http(
@@ -123,6 +133,9 @@ public record AgentConfig(
         node,
         path("file_sd_dir", or(flags.fileSdDir(), or(file.fileSdDir(), DEFAULT_FILE_SD_DIR))),
         path("rules_dir", or(flags.rulesDir(), or(file.rulesDir(), DEFAULT_RULES_DIR))),
+        path(
+            "scrape_config_dir",
+            or(flags.scrapeConfigDir(), or(file.scrapeConfigDir(), DEFAULT_SCRAPE_CONFIG_DIR))),
         templates == null || templates.isBlank() ? null : path("templates_dir", templates),
         URI.create(prometheus),
         Urls.reload("reload_url", reload),

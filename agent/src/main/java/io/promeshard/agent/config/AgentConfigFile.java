@@ -20,6 +20,7 @@ public record AgentConfigFile(
     String node,
     @JsonProperty("file_sd_dir") String fileSdDir,
     @JsonProperty("rules_dir") String rulesDir,
+    @JsonProperty("scrape_config_dir") String scrapeConfigDir,
     @JsonProperty("templates_dir") String templatesDir,
     @JsonProperty("prometheus_url") String prometheusUrl,
     @JsonProperty("reload_url") String reloadUrl,
@@ -40,7 +41,7 @@ public record AgentConfigFile(
   public static final AgentConfigFile EMPTY =
       new AgentConfigFile(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null);
+          null, null, null, null, null, null);
 
   public AgentConfigFile {
     checkCommand = checkCommand == null ? null : List.copyOf(checkCommand);

@@ -5,11 +5,13 @@ import java.util.Locale;
 
 /** The {@code reload_on} setting: which changes make the agent reload Prometheus. */
 public enum ReloadOn {
-  /** Only when a rule file changed: Prometheus re-reads file_sd files by itself. */
+  /**
+   * Only when a rule file or a scrape config changed: Prometheus re-reads file_sd files by itself.
+   */
   RULES,
   /** After any change to an output file. */
   ALWAYS,
-  /** Never; rule files are written and an operator or another tool reloads. */
+  /** Never; rule files and scrape configs are written and an operator or another tool reloads. */
   NEVER;
 
   /**

@@ -65,6 +65,7 @@ public final class Observer implements ApplyObserver, Closeable {
   private final String node;
   private final PrometheusApi api;
   private final Path fileSdDir;
+  private final Path scrapeConfigDir;
   private final Path rulesDir;
   private final ObserveMetrics metrics;
   private final Runnable onChange;
@@ -86,10 +87,7 @@ public final class Observer implements ApplyObserver, Closeable {
   private boolean failing;
   private final Set<String> absentSaid = new HashSet<>();
 
-  /**
-   * Reads {@code api} about the files under {@code fileSdDir} ({@code <job>.json}) and {@code
-   * rulesDir} ({@code <group>.yml}); {@code onChange} is called on this observer's thread.
-   */
+  /** An observer of the files under {@code fileSdDir} and {@code rulesDir} only. */
   public Observer(
       String node,
       PrometheusApi api,
@@ -99,9 +97,28 @@ public final class Observer implements ApplyObserver, Closeable {
       Runnable onChange,
       Clock clock,
       Pacing pacing) {
+    this(node, api, fileSdDir, fileSdDir, rulesDir, metrics, onChange, clock, pacing);
+  }
+
+  /**
+   * Reads {@code api} about the files under {@code fileSdDir} and {@code scrapeConfigDir} ({@code
+   * <job>.json}) and {@code rulesDir} ({@code <group>.yml}); {@code onChange} is called on this
+   * observer's thread.
+   */
+  public Observer(
+      String node,
+      PrometheusApi api,
+      Path fileSdDir,
+      Path scrapeConfigDir,
+      Path rulesDir,
+      ObserveMetrics metrics,
+      Runnable onChange,
+      Clock clock,
+      Pacing pacing) {
     this.node = node;
     this.api = Objects.requireNonNull(api, "api");
     this.fileSdDir = Objects.requireNonNull(fileSdDir, "fileSdDir");
+    this.scrapeConfigDir = Objects.requireNonNull(scrapeConfigDir, "scrapeConfigDir");
     this.rulesDir = Objects.requireNonNull(rulesDir, "rulesDir");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.onChange = Objects.requireNonNull(onChange, "onChange");
@@ -245,7 +262,7 @@ public final class Observer implements ApplyObserver, Closeable {
     Instant started = clock.instant();
     Map<String, Map<String, Instant>> seen =
         api.targets(
-            new OwnFiles(fileSdDir, ".json"),
+            targetFiles(),
             (job, address) -> {
               synchronized (lock) {
                 return tracker.awaits(job, address);
@@ -265,7 +282,7 @@ public final class Observer implements ApplyObserver, Closeable {
                     + " this path?",
                 node,
                 n,
-                new OwnFiles(fileSdDir, ".json").file(job),
+                targetFiles().file(job),
                 ABSENT_WARN.toSeconds(),
                 api.targetsUrl());
           }
@@ -290,6 +307,11 @@ public final class Observer implements ApplyObserver, Closeable {
     } else if (notify == null || notify.isDone()) {
       notify = thread.schedule(this::maybeNotify, NOTIFY_EVERY.minusNanos(since));
     }
+  }
+
+  /** The target files: in file_sd_dir, or in scrape_config_dir for jobs with scrape settings. */
+  private OwnFiles targetFiles() {
+    return new OwnFiles(List.of(fileSdDir, scrapeConfigDir), ".json");
   }
 
   private static String describe(Exception e) {

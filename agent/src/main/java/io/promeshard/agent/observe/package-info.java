@@ -20,12 +20,14 @@
  * <h2>When a target counts as scraped</h2>
  *
  * <p>When Prometheus lists it, from one of the agent's own files ({@code
- * discoveredLabels.__meta_filepath} is {@code <file_sd_dir>/<job>.json}, directly or through a
+ * discoveredLabels.__meta_filepath} is {@code <file_sd_dir>/<job>.json}, or {@code
+ * <scrape_config_dir>/<job>.json} for a job with its own scrape settings, directly or through a
  * symlink; {@code discoveredLabels.__address__} the address), with a {@code lastScrape} (the start
  * of the last scrape, up or down) at or after the moment the agent wrote it, and then a later one:
  * the second scrape makes sure the old owner, which keeps the target until then and scrapes at the
  * same interval, scraped it once more while this server did; or lists it among {@code
- * droppedTargets} (dropped by relabeling: nobody will scrape it). Conservative: a failed poll
+ * droppedTargets} (dropped by relabeling: nobody will scrape it). Jobs whose scrape settings this
+ * Prometheus cannot take (before 2.43) are not waited for either. Conservative: a failed poll
  * changes nothing, a target Prometheus does not list stays pending, the first write after the agent
  * starts makes every target pending again. A group counts as evaluated, likewise at its second
  * evaluation, when its {@code lastEvaluation} (Prometheus sets it at the start of each evaluation,

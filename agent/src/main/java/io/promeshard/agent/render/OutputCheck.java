@@ -16,6 +16,7 @@ import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -159,6 +160,99 @@ final class OutputCheck {
       expectText(where, r.get("record"), at + ".record", expected.get(i).record());
       expectText(where, r.get("expr"), at + ".expr", expected.get(i).expr());
     }
+  }
+
+  /**
+   * A scrape-config file must hold exactly one scrape config: {@code job_name} the job, {@code
+   * file_sd_configs} exactly {@code [{files: [targetsFile]}]}, and every other key equal to {@code
+   * settings} (numbers compared by value: YAML may read {@code 1e3} as text).
+   */
+  static void scrapeConfig(
+      String template, String job, RenderedBytes output, String targetsFile, JsonNode settings) {
+    String where = "template " + template + " rendered the scrape config of job " + job;
+    JsonNode root = parse(YAML, where, "YAML", output);
+    object(where, root, "top level", Set.of("scrape_configs"));
+    JsonNode configs = array(where, root.get("scrape_configs"), "scrape_configs");
+    if (configs.size() != 1) {
+      throw fail(where, configs.size() + " scrape configs instead of 1");
+    }
+    JsonNode c = object(where, configs.get(0), "scrape_configs[0]", null);
+    expectText(where, c.get("job_name"), "scrape_configs[0].job_name", job);
+    JsonNode sd = c.get("file_sd_configs");
+    JsonNode files = sd != null && sd.size() == 1 ? sd.get(0).get("files") : null;
+    if (sd == null
+        || !sd.isArray()
+        || sd.size() != 1
+        || sd.get(0).size() != 1
+        || files == null
+        || !files.isArray()
+        || files.size() != 1
+        || !targetsFile.equals(files.get(0).textValue())) {
+      throw fail(
+          where,
+          "scrape_configs[0].file_sd_configs is "
+              + (sd == null ? "absent" : sd.toString())
+              + " instead of [{\"files\": ["
+              + quote(targetsFile)
+              + "]}]");
+    }
+    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("job_name") && !key.equals("file_sd_configs") && !settings.has(key)) {
+        throw fail(where, "scrape_configs[0]: unexpected key " + quote(key));
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode actual = c.get(e.getKey());
+      if (actual == null || !sameJson(e.getValue(), actual)) {
+        throw fail(
+            where,
+            "scrape_configs[0]."
+                + e.getKey()
+                + " is "
+                + (actual == null ? "absent" : actual.toString())
+                + " instead of "
+                + e.getValue());
+      }
+    }
+  }
+
+  /** JSON equality, except that numbers compare by value and YAML may have read one as text. */
+  private static boolean sameJson(JsonNode expected, JsonNode actual) {
+    if (expected.isNumber()) {
+      String text = actual.isNumber() || actual.isTextual() ? actual.asText() : null;
+      try {
+        return text != null && expected.decimalValue().compareTo(new BigDecimal(text)) == 0;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    if (expected.isObject()) {
+      if (!actual.isObject() || actual.size() != expected.size()) {
+        return false;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode a = actual.get(e.getKey());
+        if (a == null || !sameJson(e.getValue(), a)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (expected.isArray()) {
+      if (!actual.isArray() || actual.size() != expected.size()) {
+        return false;
+      }
+      for (int i = 0; i < expected.size(); i++) {
+        if (!sameJson(expected.get(i), actual.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return expected.equals(actual);
   }
 
   private static TargetGroup targetGroup(String where, JsonNode node, String at) {

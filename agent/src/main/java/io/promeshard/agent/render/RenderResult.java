@@ -1,18 +1,17 @@
 package io.promeshard.agent.render;
 
 import io.promeshard.protocol.Names;
-import io.promeshard.protocol.PartKey;
 import java.util.Objects;
 
 /**
- * One rendered and verified output file: what it is for (a job's targets or a rule group), its
- * content, how many targets or rules it holds and its sha256. Invalid arguments throw
- * IllegalArgumentException or, for a bad name, ProtocolException.
+ * One rendered and verified output file: what it is for (a job's targets or scrape config, or a
+ * rule group), its content, how many targets or rules it holds and its sha256. Invalid arguments
+ * throw IllegalArgumentException or, for a bad name, ProtocolException.
  */
-public record RenderResult(PartKey.Kind kind, String name, RenderedBytes content, int count) {
+public record RenderResult(OutputKind kind, String name, RenderedBytes content, int count) {
   public RenderResult {
     Objects.requireNonNull(kind, "kind");
-    Names.require(kind == PartKey.Kind.TARGETS ? "job" : "rule group", name);
+    Names.require(kind.owner(), name);
     Objects.requireNonNull(content, "content");
     if (count < 0) {
       throw new IllegalArgumentException("render result " + name + ": negative count " + count);
@@ -20,7 +19,7 @@ public record RenderResult(PartKey.Kind kind, String name, RenderedBytes content
   }
 
   /** A result holding a copy of {@code bytes}. */
-  public static RenderResult of(PartKey.Kind kind, String name, byte[] bytes, int count) {
+  public static RenderResult of(OutputKind kind, String name, byte[] bytes, int count) {
     return new RenderResult(kind, name, RenderedBytes.of(bytes), count);
   }
 
@@ -34,14 +33,11 @@ public record RenderResult(PartKey.Kind kind, String name, RenderedBytes content
     return content.sha256();
   }
 
-  /** The file name in its directory: {@code <job>.json} or {@code <group>.yml}. */
+  /**
+   * The file name in its directory: {@code <job>.json}, {@code <group>.yml} or {@code <job>.yml}.
+   */
   public String fileName() {
-    return name + extension(kind);
-  }
-
-  /** The extension the agent gives files of this kind. */
-  public static String extension(PartKey.Kind kind) {
-    return kind == PartKey.Kind.TARGETS ? ".json" : ".yml";
+    return name + kind.extension();
   }
 
   @Override
@@ -51,7 +47,8 @@ public record RenderResult(PartKey.Kind kind, String name, RenderedBytes content
         + fileName()
         + " ("
         + count
-        + (kind == PartKey.Kind.TARGETS ? " targets" : " rules")
+        + " "
+        + kind.unit()
         + ", "
         + content.size()
         + " bytes, sha256 "

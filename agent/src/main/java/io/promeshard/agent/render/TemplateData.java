@@ -1,13 +1,17 @@
 package io.promeshard.agent.render;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Duration;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Builds the maps templates are rendered with, lazily per list element. Lists carry {@code
@@ -15,6 +19,9 @@ import java.util.function.Function;
  * documented at the top of each default template.
  */
 final class TemplateData {
+  /** What a bare token may hold: JSON punctuation, numbers, true, false, null. */
+  private static final Pattern BARE = Pattern.compile("[-+.0-9eE{}\\[\\],: truefalsn]*");
+
   private TemplateData() {}
 
   /** {@code job}, {@code groups[]{targets[]{value}, labels[]{name, value}}}. */
@@ -49,6 +56,88 @@ final class TemplateData {
         "rules",
         flagged(rules, r -> new HashMap<>(Map.of("record", r.record(), "expr", r.expr()))));
     return data;
+  }
+
+  /**
+   * {@code job}, {@code targets_file}, {@code settings[]{key, value[]{text, quoted}}}: each value
+   * is its JSON text as tokens, strings quoted and the rest bare (see {@link #tokens}).
+   */
+  static Map<String, Object> scrapeConfig(String job, String targetsFile, JsonNode settings) {
+    Map<String, Object> data = new HashMap<>();
+    data.put("job", job);
+    data.put("targets_file", targetsFile);
+    List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+    settings.fields().forEachRemaining(entries::add);
+    data.put(
+        "settings",
+        flagged(
+            entries,
+            e -> {
+              Map<String, Object> m = new HashMap<>();
+              m.put("key", e.getKey());
+              m.put("value", tokens(e.getValue()));
+              return m;
+            }));
+    return data;
+  }
+
+  /**
+   * The JSON text of {@code value} as tokens {@code {text, quoted}}: each string one quoted token
+   * (its text unescaped; the template escapes it), everything between strings merged into one bare
+   * token. Bare text holds only characters the escaping leaves as they are.
+   */
+  static List<Map<String, Object>> tokens(JsonNode value) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    StringBuilder bare = new StringBuilder();
+    tokens(value, out, bare);
+    flush(out, bare);
+    return out;
+  }
+
+  private static void tokens(JsonNode v, List<Map<String, Object>> out, StringBuilder bare) {
+    if (v.isObject()) {
+      bare.append('{');
+      String sep = "";
+      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        bare.append(sep);
+        quoted(e.getKey(), out, bare);
+        bare.append(": ");
+        tokens(e.getValue(), out, bare);
+        sep = ", ";
+      }
+      bare.append('}');
+    } else if (v.isArray()) {
+      bare.append('[');
+      for (int i = 0; i < v.size(); i++) {
+        bare.append(i == 0 ? "" : ", ");
+        tokens(v.get(i), out, bare);
+      }
+      bare.append(']');
+    } else if (v.isTextual()) {
+      quoted(v.textValue(), out, bare);
+    } else if (v.isNumber() || v.isBoolean() || v.isNull()) {
+      bare.append(v.toString());
+    } else {
+      throw new IllegalArgumentException("scrape settings: unexpected JSON value " + v);
+    }
+  }
+
+  private static void quoted(String text, List<Map<String, Object>> out, StringBuilder bare) {
+    flush(out, bare);
+    out.add(new HashMap<>(Map.of("text", text, "quoted", true)));
+  }
+
+  private static void flush(List<Map<String, Object>> out, StringBuilder bare) {
+    if (bare.length() == 0) {
+      return;
+    }
+    String text = bare.toString();
+    if (!BARE.matcher(text).matches()) {
+      throw new IllegalStateException("bare scrape settings token with unsafe text: " + text);
+    }
+    out.add(new HashMap<>(Map.of("text", text, "quoted", false)));
+    bare.setLength(0);
   }
 
   /**

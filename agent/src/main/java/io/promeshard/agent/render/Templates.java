@@ -22,10 +22,17 @@ public final class Templates {
   /** The recording-rule template: one YAML file per rule group. */
   public static final String RULES = "rules.yml.mustache";
 
+  /**
+   * The scrape-config template: one YAML file per job with its own scrape settings. A templates
+   * directory from before it existed may lack it; the bundled one is used then.
+   */
+  public static final String SCRAPE_CONFIG = "scrape_config.yml.mustache";
+
   static final String BUNDLED_ROOT = "templates";
 
   private final Path dir;
   private final Map<Escaping, EscapingMustacheFactory> factories = new EnumMap<>(Escaping.class);
+  private Templates fallback;
 
   private Templates(Path dir) {
     this.dir = dir;
@@ -63,9 +70,17 @@ public final class Templates {
     return dir == null ? "bundled" : dir.toString();
   }
 
+  /** Where template {@code name} comes from, for messages: the directory, or "bundled". */
+  public String describe(String name) {
+    return fallsBack(name) ? "bundled" : describe();
+  }
+
   /** Compiles (once) the template {@code name}; escaping follows its extension. */
   public Mustache compile(String name) {
     Escaping escaping = Escaping.forTemplate(name);
+    if (fallsBack(name)) {
+      return bundledCopy().compile(name);
+    }
     if (!exists(name)) {
       throw new RenderException("template " + name + ": not found in " + where());
     }
@@ -74,6 +89,18 @@ public final class Templates {
     } catch (MustacheException e) {
       throw new RenderException("template " + name + " (" + describe() + "): " + e.getMessage(), e);
     }
+  }
+
+  /** Whether {@code name} is a newer template this directory lacks, taken from the jar. */
+  private boolean fallsBack(String name) {
+    return dir != null && name.equals(SCRAPE_CONFIG) && !exists(name);
+  }
+
+  private synchronized Templates bundledCopy() {
+    if (fallback == null) {
+      fallback = bundled();
+    }
+    return fallback;
   }
 
   private synchronized EscapingMustacheFactory factory(Escaping escaping) {

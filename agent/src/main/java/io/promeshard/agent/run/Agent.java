@@ -3,6 +3,7 @@ package io.promeshard.agent.run;
 import io.promeshard.agent.apply.Applier;
 import io.promeshard.agent.apply.ApplyLoop;
 import io.promeshard.agent.apply.OutputConfig;
+import io.promeshard.agent.apply.PrometheusBuild;
 import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
@@ -83,6 +84,7 @@ public final class Agent implements Closeable {
   private volatile AgentMetrics metrics;
   private volatile ConsulHttp http;
   private volatile Reloader reloader;
+  private volatile PrometheusBuild build;
   private volatile ApplyLoop loop;
   private volatile Observer observer;
   private volatile OpsServer ops;
@@ -116,11 +118,13 @@ public final class Agent implements Closeable {
               ? null
               : new Reloader(
                   config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
+      build = new PrometheusBuild(config.prometheusUrl().toString(), API_TIMEOUT);
       observer =
           new Observer(
                   config.node(),
                   new PrometheusApi(config.prometheusUrl().toString(), API_TIMEOUT),
                   config.fileSdDir(),
+                  config.scrapeConfigDir(),
                   config.rulesDir(),
                   metrics,
                   () -> loop.observationChanged(),
@@ -130,7 +134,7 @@ public final class Agent implements Closeable {
       loop =
           new ApplyLoop(
                   config.node(),
-                  new Applier(renderer, OutputConfig.from(config)),
+                  new Applier(renderer, OutputConfig.from(config), build),
                   reloader,
                   config.reloadOn(),
                   config.debounce(),
@@ -187,13 +191,14 @@ public final class Agent implements Closeable {
       throw e;
     }
     log.info(
-        "[agent] {}: watching {}{} at {}; file_sd {}, rules {}, templates {}",
+        "[agent] {}: watching {}{} at {}; file_sd {}, rules {}, scrape configs {}, templates {}",
         config.node(),
         config.prefix(),
         "nodes/" + config.node() + "/",
         config.consul().address(),
         config.fileSdDir(),
         config.rulesDir(),
+        config.scrapeConfigDir(),
         config.templatesDir() == null ? "bundled" : config.templatesDir());
     return this;
   }
@@ -346,6 +351,9 @@ public final class Agent implements Closeable {
     }
     if (reloader != null) {
       reloader.close();
+    }
+    if (build != null) {
+      build.close();
     }
     if (http != null) {
       http.close();

@@ -6,6 +6,7 @@ import io.promeshard.agent.apply.ApplyResult;
 import io.promeshard.agent.apply.FileChange;
 import io.promeshard.agent.apply.OutputConfig;
 import io.promeshard.agent.apply.OutputPlan;
+import io.promeshard.agent.apply.PrometheusBuild;
 import io.promeshard.agent.apply.Reloader;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.config.ReloadOn;
@@ -38,6 +39,7 @@ import java.util.List;
  */
 public final class OneShot {
   private static final Duration RELOAD_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration API_TIMEOUT = Duration.ofSeconds(5);
 
   private final AgentConfig config;
   private final PrintWriter out;
@@ -86,8 +88,9 @@ public final class OneShot {
         }
         return ExitCodes.RUNTIME;
       }
-      Applier applier = new Applier(renderer, OutputConfig.from(config));
-      try {
+      try (PrometheusBuild build =
+          new PrometheusBuild(config.prometheusUrl().toString(), API_TIMEOUT)) {
+        Applier applier = new Applier(renderer, OutputConfig.from(config), build);
         OutputPlan plan = applier.plan(c.share());
         out.println(
             "node "
@@ -110,7 +113,7 @@ public final class OneShot {
     plan.describe().forEach(out::println);
     boolean reload =
         switch (config.reloadOn()) {
-          case RULES -> plan.rulesChange();
+          case RULES -> plan.needsReload();
           case ALWAYS -> !plan.isEmpty();
           case NEVER -> false;
         };
@@ -145,14 +148,18 @@ public final class OneShot {
                 : r.reload().ok() ? "ok" : "failed: " + r.reload().message()));
     NodeStatus before = r.ok() ? null : previousStatus(kv);
     NodeStatus status =
-        NodeStatus.of(
+        new NodeStatus(
             config.node(),
             r.ok() ? c.generation() : before.appliedGeneration(),
             r.ok() ? c.manifest().epoch() : before.epoch(),
             r.files(),
             r.reload() == null ? null : r.reload().toStatus(),
             r.error(),
-            Instant.now().toString());
+            Instant.now().toString(),
+            List.of(),
+            null,
+            plan.support().info());
+    plan.support().limit().ifPresent(limit -> err.println("warning: " + limit));
     new StatusWriter(kv, config.layout(), config.node(), null).write(status);
     if (!r.ok()) {
       err.println("generation " + c.generation() + " not fully applied: " + r.error());

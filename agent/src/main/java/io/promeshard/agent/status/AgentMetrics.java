@@ -14,8 +14,8 @@ import java.time.Instant;
  * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
  * registration state, failed status writes, applies failing and retried by reason (output not
  * writable, Prometheus not answering), and what Prometheus has not done yet (targets not scraped,
- * rule groups not evaluated, failed reads of its API). Registering twice in one registry throws
- * IllegalArgumentException.
+ * rule groups not evaluated, failed reads of its API), and jobs whose scrape settings the local
+ * Prometheus cannot take. Registering twice in one registry throws IllegalArgumentException.
  */
 public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   private final PrometheusRegistry registry;
@@ -33,6 +33,7 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   private final Gauge applyStalled;
   private final Gauge unscraped;
   private final Gauge unevaluated;
+  private final Gauge jobsUnsupported;
   private final Counter observeErrors;
 
   public AgentMetrics(PrometheusRegistry registry) {
@@ -129,11 +130,18 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
                 "Failed reads of Prometheus' /api/v1/targets or /api/v1/rules (pending targets and"
                     + " groups then stay pending)")
             .register(registry);
+    jobsUnsupported =
+        Gauge.builder()
+            .name("prome_shard_agent_jobs_unsupported")
+            .help(
+                "Jobs of this node's share whose scrape settings the local Prometheus cannot take"
+                    + " (older than 2.43: no scrape_config_files); they are not scraped")
+            .register(registry);
     for (Stall.Reason r : Stall.Reason.values()) {
       applyFailures.initLabelValues(r.label());
       applyStalled.labelValues(r.label()).set(0);
     }
-    for (String kind : new String[] {"targets", "rules"}) {
+    for (String kind : new String[] {"targets", "rules", "scrape_configs"}) {
       filesWritten.initLabelValues(kind);
     }
     for (String result : new String[] {"ok", "failed", "unreachable"}) {
@@ -211,5 +219,10 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
 
   public void manifestRegression() {
     manifestRegressions.inc();
+  }
+
+  @Override
+  public void jobsUnsupported(int jobs) {
+    jobsUnsupported.set(jobs);
   }
 }

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 
 /**
  * What the apply loop reports: the generation whose files are all in place, those files, the last
- * reload, the current error and what Prometheus has not done yet (when observed), plus the "say it
- * once" logging of snapshots that are not applied. Mutated by the apply thread only; {@link
- * #current()} may be read from any thread.
+ * reload, the current error, what Prometheus has not done yet (when observed) and what the agent
+ * knows of its Prometheus (version, limits), plus the "say it once" logging of snapshots that are
+ * not applied. Mutated by the apply thread only; {@link #current()} may be read from any thread.
  */
 public final class StatusBook implements ApplyStatus {
   private final String node;
@@ -30,6 +30,7 @@ public final class StatusBook implements ApplyStatus {
   private Map<String, List<RecordRule>> rulesErrorFor;
   private List<NodeStatus.RejectedRule> rejectedRules = List.of();
   private NodeStatus.Observed observed;
+  private NodeStatus.PrometheusInfo prometheus;
   private boolean noManifestSaid;
   private long incompleteSaid = -1;
   private volatile NodeStatus current;
@@ -147,6 +148,11 @@ public final class StatusBook implements ApplyStatus {
   }
 
   @Override
+  public void prometheus(NodeStatus.PrometheusInfo info) {
+    prometheus = info;
+  }
+
+  @Override
   public void observed(NodeStatus.Observed now) {
     observed = now;
   }
@@ -170,7 +176,8 @@ public final class StatusBook implements ApplyStatus {
             error,
             Instant.now().toString(),
             rejectedRules,
-            observed);
+            observed,
+            prometheus);
     current = s;
     return s;
   }

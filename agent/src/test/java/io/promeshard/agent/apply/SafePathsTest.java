@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.agent.render.OutputKind;
 import io.promeshard.agent.render.Renderer;
 import io.promeshard.agent.render.Templates;
 import io.promeshard.protocol.NodeShare;
-import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
@@ -50,7 +50,7 @@ class SafePathsTest {
   void theApplyStageRefusesThemAgainEvenIfValidationWereBypassed() throws Exception {
     Path dir = Files.createDirectories(root.resolve("file_sd"));
     for (String name : HOSTILE) {
-      for (PartKey.Kind kind : PartKey.Kind.values()) {
+      for (OutputKind kind : OutputKind.values()) {
         ApplyException e =
             assertThrows(ApplyException.class, () -> SafePaths.file(dir, kind, name), name);
         assertTrue(
@@ -79,7 +79,7 @@ class SafePathsTest {
   void unusualButValidNamesStayInsideTheDirectory() throws Exception {
     Path dir = root.resolve("rules");
     for (String name : List.of("a..b", "x.", "9", "a-b_c.d")) {
-      Path p = SafePaths.file(dir, PartKey.Kind.RULES, name);
+      Path p = SafePaths.file(dir, OutputKind.RULES, name);
       assertEquals(dir.toAbsolutePath(), p.getParent());
       assertEquals(name + ".yml", p.getFileName().toString());
     }
@@ -90,7 +90,7 @@ class SafePathsTest {
     Path fileSd = Files.createDirectories(root.resolve("file_sd"));
     Path victim = Files.writeString(root.resolve("victim.json"), "[]");
     Files.writeString(
-        fileSd.resolve(ManagedFiles.stateFileName(PartKey.Kind.TARGETS)),
+        fileSd.resolve(ManagedFiles.stateFileName(OutputKind.TARGETS)),
         "../victim.json\n/etc/passwd.json\nweb.json\n");
     Files.writeString(fileSd.resolve("web.json"), "[]");
     Applier applier =

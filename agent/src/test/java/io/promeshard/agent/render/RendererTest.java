@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
-import io.promeshard.protocol.PartKey;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.io.InputStream;
@@ -96,7 +95,7 @@ class RendererTest {
         new String(rules.bytes(), StandardCharsets.UTF_8));
     assertEquals(2, rules.count());
     assertEquals("heavy_expr_record.yml", rules.fileName());
-    assertEquals(PartKey.Kind.RULES, rules.kind());
+    assertEquals(OutputKind.RULES, rules.kind());
   }
 
   @Test

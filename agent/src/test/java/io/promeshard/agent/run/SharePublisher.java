@@ -51,7 +51,13 @@ public final class SharePublisher {
   public NodeManifest publish(String node, NodeShare share, long generation) {
     Map<String, String> sums = writeParts(node, share);
     NodeManifest manifest =
-        new NodeManifest(generation, 1, sums, "2026-01-01T00:00:00Z", share.manifestIntervals());
+        NodeManifest.of(
+            generation,
+            1,
+            sums,
+            "2026-01-01T00:00:00Z",
+            share.manifestIntervals(),
+            share.manifestScrape());
     writeManifest(node, manifest);
     try {
       for (KvEntry e : kv.list(layout.nodeDir(node), 0, Duration.ZERO).value()) {

@@ -230,13 +230,15 @@ final class Fleet implements Closeable {
     Path serverDir = dir.resolve(name);
     Path fileSd = serverDir.resolve("file_sd");
     Path rules = serverDir.resolve("rules");
+    Path scrapeConfigs = serverDir.resolve(SCRAPE_CONFIGS);
     try {
       Files.createDirectories(fileSd);
       Files.createDirectories(rules);
+      Files.createDirectories(scrapeConfigs);
       if (launch.fileSdTmpfs() != null) {
         fileSdMounts.put(name, Tmpfs.mount(fileSd, launch.fileSdTmpfs()));
       }
-      launch.own(fileSd, rules);
+      launch.own(fileSd, rules, scrapeConfigs);
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + serverDir, e);
     }
@@ -256,7 +258,7 @@ final class Fleet implements Closeable {
                 "  external_labels: {replica: " + name + "}}",
                 "rule_files: ['" + rules + "/*.yml']",
                 // jobs with scrape settings of their own, written by the agent
-                "scrape_config_files: ['" + serverDir.resolve(SCRAPE_CONFIGS) + "/*.yml']",
+                "scrape_config_files: ['" + scrapeConfigs + "/*.yml']",
                 "scrape_configs:",
                 "  - job_name: " + SCRAPE_POOL,
                 "    file_sd_configs:",
@@ -278,6 +280,7 @@ final class Fleet implements Closeable {
               "node: " + name,
               "file_sd_dir: '" + fileSd + "'",
               "rules_dir: '" + rules + "'",
+              "scrape_config_dir: '" + scrapeConfigs + "'",
               "prometheus_url: '" + prometheus.url() + "'",
               "listen: '" + listen + "'",
               ""),

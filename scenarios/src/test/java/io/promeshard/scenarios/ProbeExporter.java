@@ -84,7 +84,7 @@ final class ProbeExporter implements Closeable {
     if (raw == null) {
       return out;
     }
-    for (String pair : raw.split("&")) {
+    for (String pair : raw.split("&", -1)) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
         out.put(

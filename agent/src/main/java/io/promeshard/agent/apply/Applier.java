@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * with the disk without writing (dry run; a RenderException means nothing will be written); {@link
  * #apply(OutputPlan, Reloader)} writes only changed files, removes files of jobs and groups that
  * left the share (only files it wrote itself), and installs rules and scrape configs as one {@link
- * RuleTransaction}. When the local Prometheus is known to be older than 2.43, jobs with scrape
+ * ReloadTransaction}. When the local Prometheus is known to be older than 2.43, jobs with scrape
  * settings get no file at all ({@link ScrapeSupport}). Call from one thread.
  */
 public final class Applier {
@@ -129,12 +129,12 @@ public final class Applier {
     targets.addAll(sd.write(targetsIn(plan, config.fileSdDir())));
     targets.addAll(scrape.write(targetsIn(plan, config.scrapeConfigDir())));
     boolean reloads = reloader != null && config.reloadPolicy() != OutputConfig.ReloadPolicy.NEVER;
-    RuleTransaction.Outcome rules =
-        new RuleTransaction(
+    ReloadTransaction.Outcome rules =
+        new ReloadTransaction(
                 List.of(
-                    new RuleTransaction.Section(
+                    new ReloadTransaction.Section(
                         config.rulesDir(), OutputKind.RULES, check(config.ruleCheck())),
-                    new RuleTransaction.Section(
+                    new ReloadTransaction.Section(
                         config.scrapeConfigDir(),
                         OutputKind.SCRAPE_CONFIG,
                         check(config.scrapeConfigCheck()))))
@@ -175,11 +175,11 @@ public final class Applier {
         installed(plan, rules));
   }
 
-  private static RuleTransaction.Check check(CheckCommand command) {
+  private static ReloadTransaction.Check check(CheckCommand command) {
     return command == null ? null : command::check;
   }
 
-  private static RuleTransaction.Check check(ScrapeConfigCheck promtool) {
+  private static ReloadTransaction.Check check(ScrapeConfigCheck promtool) {
     return promtool == null ? null : promtool::check;
   }
 
@@ -297,7 +297,7 @@ public final class Applier {
    * their change was undone.
    */
   private static List<NodeStatus.FileStatus> installed(
-      OutputPlan plan, RuleTransaction.Outcome rules) {
+      OutputPlan plan, ReloadTransaction.Outcome rules) {
     boolean reloadedInPlace = rules.error().isEmpty();
     List<NodeStatus.FileStatus> out = new ArrayList<>();
     for (FileChange f : plan.files()) {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * returned in the {@link Outcome}, naming the rule file or the job whose scrape config failed,
  * never thrown. Used once, by one thread.
  */
-final class RuleTransaction {
-  private static final Logger log = LoggerFactory.getLogger(RuleTransaction.class);
+final class ReloadTransaction {
+  private static final Logger log = LoggerFactory.getLogger(ReloadTransaction.class);
 
   /**
    * The files changed (or rolled back), the reload that decided it (null: none), the error ("" when
@@ -47,7 +47,7 @@ final class RuleTransaction {
   private final List<Section> sections;
   private final Map<Path, Optional<byte[]>> previous = new LinkedHashMap<>();
 
-  RuleTransaction(List<Section> sections) {
+  ReloadTransaction(List<Section> sections) {
     this.sections = List.copyOf(sections);
   }
 

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.dispatch;
 
+import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.dispatch.DispatchDecision.Decision;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
@@ -256,7 +257,12 @@ public final class Dispatcher extends Lifecycle {
       // write
       plan = new PublishPlan(List.of(), List.of(), List.of(), stored);
     } else {
-      Optional<Hold> hold = DispatchDecision.guard(s, out.shares());
+      LastDispatch published = last != null && last.isPublished(s) ? last : null;
+      Settings settings = s.config().settings();
+      Optional<Hold> hold =
+          published != null
+              ? DispatchDecision.guard(s, () -> published.guard(decision.input(), settings))
+              : DispatchDecision.guard(s, out.shares());
       phases.end("guard");
       if (hold.isPresent()) {
         return hold(s, hold.get(), begin);

@@ -1,10 +1,12 @@
 package io.promeshard.coordinator.dispatch;
 
+import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the last dispatch that went through decided from and produced, so that a dispatch whose
@@ -35,11 +37,24 @@ final class LastDispatch {
     boolean sameContext =
         !d.inferred()
             && d.previous() == output.assignments()
-            && s.published() != null
-            && s.published().nodes() == after
+            && isPublished(s)
             && s.handovers().isEmpty()
             && s.hold() == null;
     return sameContext && sameInput(d.input(), input) ? output : null;
+  }
+
+  /** Whether Consul holds, as far as this process knows, exactly what this dispatch published. */
+  boolean isPublished(DispatchState s) {
+    return s.published() != null && s.published().nodes() == after;
+  }
+
+  /**
+   * The removal guard for proposing the targets of {@code proposed} over what this dispatch
+   * published (see {@link #isPublished}): jobs whose target list did not change are not looked at.
+   */
+  Optional<Hold> guard(DispatchInput proposed, Settings settings) {
+    return DispatchGuard.checkInputs(
+        input.targets(), output.targets(), proposed.targets(), settings);
   }
 
   /**

@@ -14,8 +14,10 @@ import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -88,29 +90,24 @@ public final class ShareBuilder {
                     .computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>())
                     .add(job));
     for (Map.Entry<Integer, List<String>> group : jobsByReplicas.entrySet()) {
-      List<ShardItem> items = new ArrayList<>();
-      Map<String, TargetGroup> byKey = new HashMap<>();
-      Map<String, String> jobOf = new HashMap<>();
-      collect(in, group.getValue(), items, byKey, jobOf);
-      targetCount += items.size();
+      Collected c = collect(in, group.getValue());
+      targetCount += c.items.size();
       String name = ShareGroups.targets(group.getKey());
       Assignment a =
           Sharder.assign(
               new ShardRequest(
-                  items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+                  c.items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
-      for (ShardItem item : items) {
+      NodeTallies placed = new NodeTallies();
+      for (int i = 0; i < c.items.size(); i++) {
+        ShardItem item = c.items.get(i);
         for (String node : owners(a, kept, item.key())) {
-          targets
-              .computeIfAbsent(node, n -> new TreeMap<>())
-              .computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>())
-              .add(byKey.get(item.key()));
-          targetsByNode.merge(node, 1, Integer::sum);
-          costByNode.merge(node, item.cost(), Double::sum);
+          placed.add(node, c.jobs.get(i), c.groups.get(i), item.cost());
         }
       }
+      placed.addTo(targets, targetsByNode, costByNode);
     }
 
     if (!in.records().isEmpty()) {
@@ -195,8 +192,7 @@ public final class ShareBuilder {
             .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
             .map(Map.Entry::getKey)
             .toList();
-    List<ShardItem> items = new ArrayList<>();
-    collect(in, jobs, items, new HashMap<>(), new HashMap<>());
+    List<ShardItem> items = collect(in, jobs).items;
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
@@ -215,24 +211,30 @@ public final class ShareBuilder {
         key);
   }
 
-  private static void collect(
-      DispatchInput in,
-      List<String> jobs,
-      List<ShardItem> items,
-      Map<String, TargetGroup> byKey,
-      Map<String, String> jobOf) {
+  /** A replica group's targets, deduplicated: item, labelled group and job, index by index. */
+  private record Collected(List<ShardItem> items, List<TargetGroup> groups, List<String> jobs) {}
+
+  private static Collected collect(DispatchInput in, List<String> jobs) {
+    int size = 0;
+    for (String job : jobs) {
+      size += in.targets().getOrDefault(job, List.of()).size();
+    }
+    Collected c =
+        new Collected(new ArrayList<>(size), new ArrayList<>(size), new ArrayList<>(size));
+    Set<String> seen = new HashSet<>(Math.max(16, size * 4 / 3 + 1));
     for (String job : jobs.stream().sorted().toList()) {
       JobSpec spec = in.jobs().get(job);
       for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
         String key = job + "/" + g.targets().get(0);
-        if (byKey.containsKey(key)) {
+        if (!seen.add(key)) {
           continue; // a source delivered the same address twice; the first wins
         }
-        byKey.put(key, withJobLabels(g, spec));
-        jobOf.put(key, job);
-        items.add(new ShardItem(key, spec.weight()));
+        c.items.add(new ShardItem(key, spec.weight()));
+        c.groups.add(withJobLabels(g, spec));
+        c.jobs.add(job);
       }
     }
+    return c;
   }
 
   /** The owners the sharding gives {@code key}, then the old owners kept meanwhile. */

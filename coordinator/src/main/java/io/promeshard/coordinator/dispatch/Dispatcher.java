@@ -70,6 +70,9 @@ public final class Dispatcher extends Lifecycle {
 
   private List<String> lastWaitLogged = List.of();
 
+  /** The sharding items of the last targets, reused while the targets stay the same. */
+  private final TargetItems targetItems = new TargetItems();
+
   /** The last dispatch that went through, for reusing its shares when nothing changed. */
   private LastDispatch last;
 
@@ -245,7 +248,7 @@ public final class Dispatcher extends Lifecycle {
     DispatchOutput out =
         reused != null
             ? reused
-            : ShareBuilder.build(decision.input(), decision.previous(), handovers);
+            : ShareBuilder.build(decision.input(), decision.previous(), handovers, targetItems);
     HandoverPlanner.Result handed = handovers.finish();
     phases.end("shares");
     DispatchState.Published before = s.published();

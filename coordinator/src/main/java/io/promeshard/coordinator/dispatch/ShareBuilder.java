@@ -14,10 +14,8 @@ import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -54,6 +52,14 @@ public final class ShareBuilder {
    */
   public static DispatchOutput build(
       DispatchInput in, Map<String, Assignment> previous, Overlap overlap) {
+    return build(in, previous, overlap, new TargetItems());
+  }
+
+  /**
+   * As {@link #build(DispatchInput, Map, Overlap)}, reusing the items {@code collector} remembers.
+   */
+  static DispatchOutput build(
+      DispatchInput in, Map<String, Assignment> previous, Overlap overlap, TargetItems collector) {
     List<ShardNode> nodes =
         in.members().values().stream()
             .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
@@ -90,21 +96,21 @@ public final class ShareBuilder {
                     .computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>())
                     .add(job));
     for (Map.Entry<Integer, List<String>> group : jobsByReplicas.entrySet()) {
-      Collected c = collect(in, group.getValue());
-      targetCount += c.items.size();
+      TargetItems.Collected c = collector.collect(in, group.getValue());
+      targetCount += c.items().size();
       String name = ShareGroups.targets(group.getKey());
       Assignment a =
           Sharder.assign(
               new ShardRequest(
-                  c.items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+                  c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
       NodeTallies placed = new NodeTallies();
-      for (int i = 0; i < c.items.size(); i++) {
-        ShardItem item = c.items.get(i);
+      for (int i = 0; i < c.items().size(); i++) {
+        ShardItem item = c.items().get(i);
         for (String node : owners(a, kept, item.key())) {
-          placed.add(node, c.jobs.get(i), c.groups.get(i), item.cost());
+          placed.add(node, c.jobs().get(i), c.groups().get(i), item.cost());
         }
       }
       placed.addTo(targets, targetsByNode, costByNode);
@@ -192,7 +198,7 @@ public final class ShareBuilder {
             .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
             .map(Map.Entry::getKey)
             .toList();
-    List<ShardItem> items = collect(in, jobs).items;
+    List<ShardItem> items = new TargetItems().collect(in, jobs).items();
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
@@ -211,32 +217,6 @@ public final class ShareBuilder {
         key);
   }
 
-  /** A replica group's targets, deduplicated: item, labelled group and job, index by index. */
-  private record Collected(List<ShardItem> items, List<TargetGroup> groups, List<String> jobs) {}
-
-  private static Collected collect(DispatchInput in, List<String> jobs) {
-    int size = 0;
-    for (String job : jobs) {
-      size += in.targets().getOrDefault(job, List.of()).size();
-    }
-    Collected c =
-        new Collected(new ArrayList<>(size), new ArrayList<>(size), new ArrayList<>(size));
-    Set<String> seen = new HashSet<>(Math.max(16, size * 4 / 3 + 1));
-    for (String job : jobs.stream().sorted().toList()) {
-      JobSpec spec = in.jobs().get(job);
-      for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
-        String key = job + "/" + g.targets().get(0);
-        if (!seen.add(key)) {
-          continue; // a source delivered the same address twice; the first wins
-        }
-        c.items.add(new ShardItem(key, spec.weight()));
-        c.groups.add(withJobLabels(g, spec));
-        c.jobs.add(job);
-      }
-    }
-    return c;
-  }
-
   /** The owners the sharding gives {@code key}, then the old owners kept meanwhile. */
   private static List<String> owners(Assignment a, Map<String, List<String>> kept, String key) {
     List<String> extra = kept.get(key);
@@ -250,14 +230,5 @@ public final class ShareBuilder {
 
   private static int movedAgainst(Assignment now, Assignment before) {
     return before == null || before.isEmpty() ? 0 : now.movedComparedTo(before);
-  }
-
-  private static TargetGroup withJobLabels(TargetGroup g, JobSpec spec) {
-    if (spec.labels().isEmpty()) {
-      return g;
-    }
-    Map<String, String> labels = new TreeMap<>(spec.labels());
-    labels.putAll(g.labels());
-    return new TargetGroup(g.targets(), labels);
   }
 }

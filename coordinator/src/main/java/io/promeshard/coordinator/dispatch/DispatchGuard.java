@@ -7,6 +7,7 @@ import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.TargetGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -90,8 +91,7 @@ public final class DispatchGuard {
                       .filter(a -> !kept.contains(a) && removed.add(a))
                       .forEach(a -> removedKeys.add(job + "/" + a)));
         });
-    return decide(
-        withTargets(published), withTargets(proposed), removedKeys, publishedCount, settings);
+    return decide(nonEmpty(published), nonEmpty(proposed), removedKeys, publishedCount, settings);
   }
 
   private static Optional<Hold> decide(
@@ -137,24 +137,12 @@ public final class DispatchGuard {
     return Optional.empty();
   }
 
-  /** The jobs that have addresses, sorted. */
-  private static Set<String> nonEmpty(Map<String, Set<String>> byJob) {
+  /** The jobs that have addresses or target groups, sorted. */
+  private static Set<String> nonEmpty(Map<String, ? extends Collection<?>> byJob) {
     Set<String> out = new TreeSet<>();
     byJob.forEach(
-        (job, addresses) -> {
-          if (!addresses.isEmpty()) {
-            out.add(job);
-          }
-        });
-    return out;
-  }
-
-  /** The jobs that have target groups, sorted. */
-  private static Set<String> withTargets(Map<String, List<TargetGroup>> byJob) {
-    Set<String> out = new TreeSet<>();
-    byJob.forEach(
-        (job, groups) -> {
-          if (!groups.isEmpty()) {
+        (job, values) -> {
+          if (!values.isEmpty()) {
             out.add(job);
           }
         });

@@ -106,14 +106,7 @@ public final class ShareBuilder {
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
-      NodeTallies placed = new NodeTallies();
-      for (int i = 0; i < c.items().size(); i++) {
-        ShardItem item = c.items().get(i);
-        for (String node : owners(a, kept, item.key())) {
-          placed.add(node, c.jobs().get(i), c.groups().get(i), item.cost());
-        }
-      }
-      placed.addTo(targets, targetsByNode, costByNode);
+      place(c, a, kept).addTo(targets, targetsByNode, costByNode);
     }
 
     if (!in.records().isEmpty()) {
@@ -215,6 +208,37 @@ public final class ShareBuilder {
             in.settings().balance(),
             previous.get(ShareGroups.targets(replicas))),
         key);
+  }
+
+  /**
+   * Each item of {@code c} on its owners in {@code a} and the old owners {@code kept} meanwhile, in
+   * {@code c}'s order (the order of each job's targets): the owners are read in one pass over the
+   * assignment rather than looked up key by key.
+   */
+  private static NodeTallies place(
+      TargetItems.Collected c, Assignment a, Map<String, List<String>> kept) {
+    int replicas = a.replicas();
+    String[] slots = new String[c.items().size() * replicas];
+    int[] filled = new int[c.items().size()];
+    a.forEachOwner(
+        (key, node) -> {
+          int i = c.indexOfKey().get(key);
+          slots[i * replicas + filled[i]++] = node;
+        });
+    NodeTallies placed = new NodeTallies();
+    for (int i = 0; i < filled.length; i++) {
+      ShardItem item = c.items().get(i);
+      for (int r = 0; r < filled[i]; r++) {
+        placed.add(slots[i * replicas + r], c.jobs().get(i), c.groups().get(i), item.cost());
+      }
+      List<String> extra = kept.isEmpty() ? null : kept.get(item.key());
+      if (extra != null) {
+        for (String node : extra) {
+          placed.add(node, c.jobs().get(i), c.groups().get(i), item.cost());
+        }
+      }
+    }
+    return placed;
   }
 
   /** The owners the sharding gives {@code key}, then the old owners kept meanwhile. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Whether a due dispatch runs now, and from what: a pure function of a {@link DispatchState} and
@@ -165,10 +166,14 @@ public final class DispatchDecision {
    * run shows its plan and is never held.
    */
   public static Optional<Hold> guard(DispatchState s, Map<String, NodeShare> shares) {
+    return guard(s, () -> DispatchGuard.check(s.storedShares(), shares, s.config.settings()));
+  }
+
+  /** As {@link #guard(DispatchState, Map)}, the hold found by {@code check}. */
+  static Optional<Hold> guard(DispatchState s, Supplier<Optional<Hold>> check) {
     if (s.mode != DispatchMode.PUBLISH) {
       return Optional.empty();
     }
-    return DispatchGuard.check(s.storedShares(), shares, s.config.settings())
-        .filter(hold -> !(hold.approvable() && hold.id().equals(s.approval)));
+    return check.get().filter(hold -> !(hold.approvable() && hold.id().equals(s.approval)));
   }
 }

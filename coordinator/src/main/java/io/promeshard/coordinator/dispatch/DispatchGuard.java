@@ -4,8 +4,10 @@ import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.TargetGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,13 +49,6 @@ public final class DispatchGuard {
       return Optional.empty();
     }
     Map<String, Set<String>> proposedByJob = addressesByJob(after);
-    Set<String> jobsAfter = new TreeSet<>();
-    proposedByJob.forEach(
-        (job, addresses) -> {
-          if (!addresses.isEmpty()) {
-            jobsAfter.add(job);
-          }
-        });
     List<String> removedKeys = new ArrayList<>();
     publishedByJob.forEach(
         (job, addresses) -> {
@@ -62,16 +57,52 @@ public final class DispatchGuard {
               .filter(a -> !now.contains(a))
               .forEach(a -> removedKeys.add(job + "/" + a));
         });
+    return decide(
+        nonEmpty(publishedByJob), nonEmpty(proposedByJob), removedKeys, publishedCount, settings);
+  }
+
+  /**
+   * The same hold as {@link #check}, when what is published is exactly the shares of a dispatch
+   * from {@code published} (each job's input targets, all placed; {@code publishedCount} distinct
+   * targets) and the shares proposed place every target of {@code proposed}: a job whose target
+   * list is the very list published removes nothing and is not looked at, so a membership change
+   * costs no pass over the targets.
+   */
+  public static Optional<Hold> checkInputs(
+      Map<String, List<TargetGroup>> published,
+      int publishedCount,
+      Map<String, List<TargetGroup>> proposed,
+      Settings settings) {
+    if (publishedCount == 0) {
+      return Optional.empty();
+    }
+    List<String> removedKeys = new ArrayList<>();
+    published.forEach(
+        (job, groups) -> {
+          List<TargetGroup> now = proposed.getOrDefault(job, List.of());
+          if (now == groups) {
+            return;
+          }
+          Set<String> kept = addresses(now);
+          Set<String> removed = new HashSet<>();
+          groups.forEach(
+              g ->
+                  g.targets().stream()
+                      .filter(a -> !kept.contains(a) && removed.add(a))
+                      .forEach(a -> removedKeys.add(job + "/" + a)));
+        });
+    return decide(nonEmpty(published), nonEmpty(proposed), removedKeys, publishedCount, settings);
+  }
+
+  private static Optional<Hold> decide(
+      Set<String> jobsBefore,
+      Set<String> jobsAfter,
+      List<String> removedKeys,
+      int publishedCount,
+      Settings settings) {
     String release =
         "prome-shard-coordinator approve, or a change of input or of max_removed_fraction";
     if (jobsAfter.isEmpty()) {
-      Set<String> jobsBefore = new TreeSet<>();
-      publishedByJob.forEach(
-          (job, addresses) -> {
-            if (!addresses.isEmpty()) {
-              jobsBefore.add(job);
-            }
-          });
       return Optional.of(
           new Hold(
               id("no-jobs", removedKeys),
@@ -104,6 +135,24 @@ public final class DispatchGuard {
               release));
     }
     return Optional.empty();
+  }
+
+  /** The jobs that have addresses or target groups, sorted. */
+  private static Set<String> nonEmpty(Map<String, ? extends Collection<?>> byJob) {
+    Set<String> out = new TreeSet<>();
+    byJob.forEach(
+        (job, values) -> {
+          if (!values.isEmpty()) {
+            out.add(job);
+          }
+        });
+    return out;
+  }
+
+  private static Set<String> addresses(List<TargetGroup> groups) {
+    Set<String> out = new HashSet<>(Math.max(16, groups.size() * 4 / 3 + 1));
+    groups.forEach(g -> out.addAll(g.targets()));
+    return out;
   }
 
   /** Every job's addresses over all nodes (a target on several replicas counts once). */

@@ -12,6 +12,12 @@ public interface DispatchObserver {
   void dispatched(String result, double seconds);
 
   /**
+   * Where a dispatch that went through spent its time: seconds per phase (decide, shares, guard,
+   * plan, write), adding up to the dispatch.
+   */
+  default void phases(Map<String, Double> seconds) {}
+
+  /**
    * A dispatch wrote {@code keys} keys of {@code bytes} bytes, moving {@code moved} assignments.
    */
   void published(int moved, int keys, long bytes);

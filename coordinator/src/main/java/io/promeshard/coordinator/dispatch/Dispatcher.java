@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.dispatch;
 
+import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.dispatch.DispatchDecision.Decision;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
@@ -68,6 +69,12 @@ public final class Dispatcher extends Lifecycle {
   private DispatchState state;
 
   private List<String> lastWaitLogged = List.of();
+
+  /** The sharding items of the last targets, reused while the targets stay the same. */
+  private final TargetItems targetItems = new TargetItems();
+
+  /** The last dispatch that went through, for reusing its shares when nothing changed. */
+  private LastDispatch last;
 
   public Dispatcher(
       DispatchMode mode,
@@ -197,8 +204,10 @@ public final class Dispatcher extends Lifecycle {
 
   private DispatchState dispatch(DispatchState s) {
     Instant begin = clock.instant();
+    DispatchPhases phases = DispatchPhases.start();
     s = s.withMembershipView(membershipView.get());
     Decision decision = DispatchDecision.decide(s, begin);
+    phases.end("decide");
     if (decision instanceof DispatchDecision.NotReady notReady) {
       log.debug("[dispatch] not dispatching: {}", notReady.reason());
       return s;
@@ -213,7 +222,7 @@ public final class Dispatcher extends Lifecycle {
     if (decision instanceof DispatchDecision.Held held) {
       return hold(s, held.hold(), begin);
     }
-    return publish(s, (DispatchDecision.Dispatch) decision, begin);
+    return publish(s, (DispatchDecision.Dispatch) decision, begin, phases);
   }
 
   /** Writes nothing but status: the last assignment stays until the hold is released. */
@@ -233,19 +242,37 @@ public final class Dispatcher extends Lifecycle {
   }
 
   private DispatchState publish(
-      DispatchState s, DispatchDecision.Dispatch decision, Instant begin) {
+      DispatchState s, DispatchDecision.Dispatch decision, Instant begin, DispatchPhases phases) {
     HandoverPlanner handovers = DispatchDecision.handovers(s, decision, begin);
-    DispatchOutput out = ShareBuilder.build(decision.input(), decision.previous(), handovers);
+    DispatchOutput reused = last == null ? null : last.reusableFor(s, decision);
+    DispatchOutput out =
+        reused != null
+            ? reused
+            : ShareBuilder.build(decision.input(), decision.previous(), handovers, targetItems);
     HandoverPlanner.Result handed = handovers.finish();
-    Optional<Hold> hold = DispatchDecision.guard(s, out.shares());
-    if (hold.isPresent()) {
-      return hold(s, hold.get(), begin);
-    }
+    phases.end("shares");
     DispatchState.Published before = s.published();
     Map<String, StoredNode> stored = before == null ? Map.of() : before.nodes();
     DispatchState.Term term = s.term();
-    PublishPlan plan =
-        planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+    PublishPlan plan;
+    if (reused != null) {
+      // the shares the last dispatch published, over what it left: nothing removed, nothing to
+      // write
+      plan = new PublishPlan(List.of(), List.of(), List.of(), stored);
+    } else {
+      LastDispatch published = last != null && last.isPublished(s) ? last : null;
+      Settings settings = s.config().settings();
+      Optional<Hold> hold =
+          published != null
+              ? DispatchDecision.guard(s, () -> published.guard(decision.input(), settings))
+              : DispatchDecision.guard(s, out.shares());
+      phases.end("guard");
+      if (hold.isPresent()) {
+        return hold(s, hold.get(), begin);
+      }
+      plan = planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+      phases.end("plan");
+    }
     TxnResult written = new TxnResult(0, 0, 0);
     if (s.mode() == DispatchMode.PUBLISH) {
       try {
@@ -272,6 +299,7 @@ public final class Dispatcher extends Lifecycle {
             "publish failed: " + e.getMessage(), clock.instant(), backoff(s));
       }
     }
+    phases.end("write");
     double took = seconds(begin);
     CoordinatorStatus.DispatchSummary change =
         plan.isEmpty()
@@ -293,6 +321,7 @@ public final class Dispatcher extends Lifecycle {
       clearApproval(s);
     }
     Handovers inProgress = handed.handovers().stamped(plan.after());
+    last = new LastDispatch(decision.input(), out, plan.after());
     s =
         s.afterDispatch(
             out.assignments(),
@@ -305,6 +334,12 @@ public final class Dispatcher extends Lifecycle {
     logHandovers(handed, inProgress, decision.input().settings().handoverTimeout());
     observer.held(false);
     observer.dispatched(plan.isEmpty() ? "unchanged" : "changed", took);
+    observer.phases(phases.seconds());
+    log.debug(
+        "[dispatch] took {} ms{}: {}",
+        Math.round(took * 1000),
+        reused != null ? " (same input as the last dispatch: its shares reused)" : "",
+        phases);
     observer.nodes(out.targetsByNode(), out.costByNode(), out.rulesByNode());
     if (change != null) {
       observer.published(out.moved(), plan.keyCount(), plan.byteCount());

@@ -52,6 +52,14 @@ public final class ShareBuilder {
    */
   public static DispatchOutput build(
       DispatchInput in, Map<String, Assignment> previous, Overlap overlap) {
+    return build(in, previous, overlap, new TargetItems());
+  }
+
+  /**
+   * As {@link #build(DispatchInput, Map, Overlap)}, reusing the items {@code collector} remembers.
+   */
+  static DispatchOutput build(
+      DispatchInput in, Map<String, Assignment> previous, Overlap overlap, TargetItems collector) {
     List<ShardNode> nodes =
         in.members().values().stream()
             .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
@@ -88,29 +96,17 @@ public final class ShareBuilder {
                     .computeIfAbsent(spec.replicasOr(in.settings()), r -> new ArrayList<>())
                     .add(job));
     for (Map.Entry<Integer, List<String>> group : jobsByReplicas.entrySet()) {
-      List<ShardItem> items = new ArrayList<>();
-      Map<String, TargetGroup> byKey = new HashMap<>();
-      Map<String, String> jobOf = new HashMap<>();
-      collect(in, group.getValue(), items, byKey, jobOf);
-      targetCount += items.size();
+      TargetItems.Collected c = collector.collect(in, group.getValue());
+      targetCount += c.items().size();
       String name = ShareGroups.targets(group.getKey());
       Assignment a =
           Sharder.assign(
               new ShardRequest(
-                  items, nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+                  c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name)));
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
-      for (ShardItem item : items) {
-        for (String node : owners(a, kept, item.key())) {
-          targets
-              .computeIfAbsent(node, n -> new TreeMap<>())
-              .computeIfAbsent(jobOf.get(item.key()), j -> new ArrayList<>())
-              .add(byKey.get(item.key()));
-          targetsByNode.merge(node, 1, Integer::sum);
-          costByNode.merge(node, item.cost(), Double::sum);
-        }
-      }
+      place(c, a, kept).addTo(targets, targetsByNode, costByNode);
     }
 
     if (!in.records().isEmpty()) {
@@ -195,8 +191,7 @@ public final class ShareBuilder {
             .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
             .map(Map.Entry::getKey)
             .toList();
-    List<ShardItem> items = new ArrayList<>();
-    collect(in, jobs, items, new HashMap<>(), new HashMap<>());
+    List<ShardItem> items = new TargetItems().collect(in, jobs).items();
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
@@ -215,24 +210,35 @@ public final class ShareBuilder {
         key);
   }
 
-  private static void collect(
-      DispatchInput in,
-      List<String> jobs,
-      List<ShardItem> items,
-      Map<String, TargetGroup> byKey,
-      Map<String, String> jobOf) {
-    for (String job : jobs.stream().sorted().toList()) {
-      JobSpec spec = in.jobs().get(job);
-      for (TargetGroup g : in.targets().getOrDefault(job, List.of())) {
-        String key = job + "/" + g.targets().get(0);
-        if (byKey.containsKey(key)) {
-          continue; // a source delivered the same address twice; the first wins
+  /**
+   * Each item of {@code c} on its owners in {@code a} and the old owners {@code kept} meanwhile, in
+   * {@code c}'s order (the order of each job's targets): the owners are read in one pass over the
+   * assignment rather than looked up key by key.
+   */
+  private static NodeTallies place(
+      TargetItems.Collected c, Assignment a, Map<String, List<String>> kept) {
+    int replicas = a.replicas();
+    String[] slots = new String[c.items().size() * replicas];
+    int[] filled = new int[c.items().size()];
+    a.forEachOwner(
+        (key, node) -> {
+          int i = c.indexOfKey().get(key);
+          slots[i * replicas + filled[i]++] = node;
+        });
+    NodeTallies placed = new NodeTallies();
+    for (int i = 0; i < filled.length; i++) {
+      ShardItem item = c.items().get(i);
+      for (int r = 0; r < filled[i]; r++) {
+        placed.add(slots[i * replicas + r], c.jobs().get(i), c.groups().get(i), item.cost());
+      }
+      List<String> extra = kept.isEmpty() ? null : kept.get(item.key());
+      if (extra != null) {
+        for (String node : extra) {
+          placed.add(node, c.jobs().get(i), c.groups().get(i), item.cost());
         }
-        byKey.put(key, withJobLabels(g, spec));
-        jobOf.put(key, job);
-        items.add(new ShardItem(key, spec.weight()));
       }
     }
+    return placed;
   }
 
   /** The owners the sharding gives {@code key}, then the old owners kept meanwhile. */
@@ -248,14 +254,5 @@ public final class ShareBuilder {
 
   private static int movedAgainst(Assignment now, Assignment before) {
     return before == null || before.isEmpty() ? 0 : now.movedComparedTo(before);
-  }
-
-  private static TargetGroup withJobLabels(TargetGroup g, JobSpec spec) {
-    if (spec.labels().isEmpty()) {
-      return g;
-    }
-    Map<String, String> labels = new TreeMap<>(spec.labels());
-    labels.putAll(g.labels());
-    return new TargetGroup(g.targets(), labels);
   }
 }

@@ -30,6 +30,16 @@
  * failure may have committed: planning from the old view would give a committed generation number
  * to other content); every {@code resync_interval} the leader reads Consul again.
  *
+ * <p><b>Cost.</b> A dispatch whose input equals the last one's (an equivalent settings edit, a
+ * burst that cancelled out) reuses that dispatch's shares while Consul holds what it wrote: no
+ * sharding, no guard, no encoding, nothing written ({@link
+ * io.promeshard.coordinator.dispatch.LastDispatch}). Otherwise the sharding items are reused per
+ * group of jobs whose target lists did not change ({@link
+ * io.promeshard.coordinator.dispatch.TargetItems}), and the removal guard looks only at the jobs
+ * whose target list changed since what is published. Each phase (decide, shares, guard, plan,
+ * write) is timed: a DEBUG line per dispatch and {@code
+ * prome_shard_dispatch_phase_duration_seconds}.
+ *
  * <p>{@link io.promeshard.coordinator.dispatch.ShareBuilder} turns a decided input into shares
  * (pure). The I/O edge is {@code publish/}, which the dispatcher drives and which knows nothing of
  * this package.

@@ -28,6 +28,15 @@ public final class CoordinatorMetrics implements DispatchObserver {
           .help("Time to compute and publish one dispatch.")
           .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
           .register(registry);
+  private final Histogram dispatchPhaseDuration =
+      Histogram.builder()
+          .name("prome_shard_dispatch_phase_duration_seconds")
+          .help(
+              "Time of each phase of a dispatch that went through: decide, shares (sharding and"
+                  + " building the shares), guard, plan (encoding and diffing the parts), write.")
+          .labelNames("phase")
+          .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
+          .register(registry);
   private final Counter dispatches =
       Counter.builder()
           .name("prome_shard_dispatches_total")
@@ -186,6 +195,11 @@ public final class CoordinatorMetrics implements DispatchObserver {
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  @Override
+  public void phases(Map<String, Double> seconds) {
+    seconds.forEach((phase, s) -> dispatchPhaseDuration.labelValues(phase).observe(s));
   }
 
   @Override

@@ -94,6 +94,23 @@ public final class Assignment {
     return List.of(out);
   }
 
+  /** Receives one owner of one key. */
+  public interface OwnerVisitor {
+    void owner(String key, String node);
+  }
+
+  /**
+   * Every key with each of its owners (primary first), in the assignment's order: one pass, no
+   * lookups by key.
+   */
+  public void forEachOwner(OwnerVisitor visitor) {
+    for (int i = 0; i < keys.length; i++) {
+      for (int r = 0; r < replicas; r++) {
+        visitor.owner(keys[i], nodes[owners[i * replicas + r]]);
+      }
+    }
+  }
+
   /**
    * The keys each node owns (as primary or replica), every node present, keys in the assignment's
    * fixed order.

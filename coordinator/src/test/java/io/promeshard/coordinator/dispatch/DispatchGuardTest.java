@@ -135,4 +135,60 @@ class DispatchGuardTest {
                 java.time.Instant.EPOCH);
     assertEquals(Optional.empty(), DispatchDecision.guard(s, Map.of()));
   }
+
+  private static DispatchInput input(Map<String, List<TargetGroup>> targets, int members) {
+    Map<String, io.promeshard.coordinator.membership.Member> m = new TreeMap<>();
+    for (int n = 0; n < members; n++) {
+      m.put("p" + n, new io.promeshard.coordinator.membership.Member("p" + n, 1, ""));
+    }
+    Map<String, io.promeshard.coordinator.config.JobSpec> jobs = new TreeMap<>();
+    targets
+        .keySet()
+        .forEach(
+            job ->
+                jobs.put(
+                    job,
+                    new io.promeshard.coordinator.config.JobSpec(
+                        List.of(
+                            new io.promeshard.coordinator.config.StaticSourceSpec(
+                                List.of(TargetGroup.of("x:1", Map.of())))),
+                        Map.of(),
+                        null,
+                        null)));
+    return new DispatchInput(DEFAULTS, jobs, targets, List.of(), m);
+  }
+
+  /**
+   * The guard from the inputs of the dispatch that published (used while Consul holds what this
+   * process wrote) finds exactly the hold the guard over the published shares finds.
+   */
+  @Test
+  void theGuardFromInputsAgreesWithTheGuardOverPublishedShares() {
+    List<TargetGroup> web = targets("web", 0, 100);
+    List<TargetGroup> db = targets("db", 0, 20);
+    DispatchInput published = input(Map.of("web", web, "db", db), 3);
+    DispatchOutput out = ShareBuilder.build(published, Map.of());
+    StoredShares stored = StoredShares.of(out.shares());
+    List<Map<String, List<TargetGroup>>> proposals =
+        List.of(
+            Map.of("web", web, "db", db),
+            Map.of("web", targets("web", 0, 100), "db", db),
+            Map.of("web", targets("web", 0, 60), "db", db),
+            Map.of("web", targets("web", 0, 40), "db", targets("db", 5, 30)),
+            Map.of("web", targets("web", 50, 100)),
+            Map.of("web", List.of(), "db", List.of()),
+            Map.of("other", targets("x", 0, 10)));
+    for (Map<String, List<TargetGroup>> proposal : proposals) {
+      for (Settings settings : List.of(DEFAULTS, fraction(0.3), fraction(1.0))) {
+        DispatchInput next = input(proposal, 4);
+        Optional<Hold> expected =
+            DispatchGuard.check(
+                stored, ShareBuilder.build(next, out.assignments()).shares(), settings);
+        assertEquals(
+            expected,
+            DispatchGuard.checkInputs(published.targets(), out.targets(), proposal, settings),
+            proposal.keySet() + " at " + settings.maxRemovedFraction());
+      }
+    }
+  }
 }

@@ -11,7 +11,10 @@ import java.util.TreeMap;
 /**
  * Encodes a {@link NodeShare} into KV parts and assembles it back. A job or rule group whose JSON
  * array is larger than the chunk limit is split into {@code <name>/0}, {@code <name>/1}, … each a
- * valid JSON array on its own; assembly concatenates them in chunk order.
+ * valid JSON array on its own; assembly concatenates them in chunk order. In the compact layout
+ * (manifest format {@link NodeManifest#FORMAT_COMPACT}) every part is gzip-compressed JSON and
+ * {@code delta/<generation>} parts ({@link ShareDelta}) apply on top of the base parts in
+ * generation order.
  */
 public final class Parts {
   /** Default limit per stored value: well under Consul's 512 KiB value and txn body limits. */
@@ -34,6 +37,18 @@ public final class Parts {
         .forEach(
             (group, rules) -> encodeList(out, PartKey.Kind.RULES, group, rules, maxChunkBytes));
     return out;
+  }
+
+  /** The base parts of {@code share} in the compact layout: each chunk gzip-compressed. */
+  public static SortedMap<PartKey, byte[]> encodeCompact(NodeShare share, int maxChunkBytes) {
+    SortedMap<PartKey, byte[]> out = encode(share, maxChunkBytes);
+    out.replaceAll((key, json) -> Gzip.compress(json));
+    return out;
+  }
+
+  /** The stored value of a delta part (compact layout). */
+  public static byte[] encodeDelta(ShareDelta delta) {
+    return Gzip.compress(Json.encode(delta));
   }
 
   /** Manifest part map (relative key → sha256) for encoded parts. */
@@ -108,24 +123,52 @@ public final class Parts {
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
     Map<String, List<RecordRule>> rules = new TreeMap<>();
     Map<String, Integer> nextChunk = new TreeMap<>();
+    List<Map.Entry<PartKey, byte[]>> deltas = new ArrayList<>();
     for (Map.Entry<PartKey, byte[]> e : parts.entrySet()) {
       PartKey key = e.getKey();
+      if (!key.base()) {
+        deltas.add(e); // in generation order: PartKey sorts deltas by number
+        continue;
+      }
       String id = key.kind().dir() + "/" + key.name();
       int expected = nextChunk.getOrDefault(id, 0);
       if (key.chunked() ? key.chunk() != expected : nextChunk.containsKey(id)) {
         throw new ProtocolException("manifest: parts of " + id + " are not contiguous chunks 0..n");
       }
       nextChunk.put(id, expected + 1);
+      byte[] json = plain(manifest, key, e.getValue());
       if (key.kind() == PartKey.Kind.TARGETS) {
         targets
             .computeIfAbsent(key.name(), k -> new ArrayList<>())
-            .addAll(Json.decodeTargetGroups(key.toString(), e.getValue()));
+            .addAll(Json.decodeTargetGroups(key.toString(), json));
       } else {
         rules
             .computeIfAbsent(key.name(), k -> new ArrayList<>())
-            .addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
+            .addAll(Json.decodeRecordRules(key.toString(), json));
       }
     }
-    return new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
+    NodeShare share = new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
+    for (Map.Entry<PartKey, byte[]> e : deltas) {
+      String where = e.getKey().toString();
+      ShareDelta delta =
+          Json.decodeWire(where, plain(manifest, e.getKey(), e.getValue()), ShareDelta.class);
+      if (delta == null) {
+        throw new ProtocolException(where + ": null delta");
+      }
+      share = delta.applyTo(where, share);
+    }
+    return share;
+  }
+
+  /** The JSON bytes of a stored part, decoded as the manifest's encoding says. */
+  private static byte[] plain(NodeManifest manifest, PartKey key, byte[] stored) {
+    if (manifest.encoding() == null) {
+      return stored;
+    }
+    if (!manifest.compressed()) {
+      throw new ProtocolException(
+          "manifest: unknown part encoding " + Names.quote(manifest.encoding()));
+    }
+    return Gzip.decompress(key.toString(), stored);
   }
 }

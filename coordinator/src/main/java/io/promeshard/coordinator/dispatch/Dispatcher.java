@@ -245,7 +245,12 @@ public final class Dispatcher extends Lifecycle {
     Map<String, StoredNode> stored = before == null ? Map.of() : before.nodes();
     DispatchState.Term term = s.term();
     PublishPlan plan =
-        planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+        planner.plan(
+            out.shares(),
+            stored,
+            term == null ? 0 : term.epoch(),
+            begin.toString(),
+            decision.input().settings().shareEncoding());
     TxnResult written = new TxnResult(0, 0, 0);
     if (s.mode() == DispatchMode.PUBLISH) {
       try {

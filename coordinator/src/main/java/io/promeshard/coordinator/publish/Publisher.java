@@ -47,12 +47,15 @@ public final class Publisher {
 
   /**
    * Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding
-   * assignments), and the generation and epoch each agent reports under {@code status/} having
-   * applied (so that numbering continues above them even if manifests were deleted).
+   * assignments), the share each node's manifest describes (assembled from its base and delta
+   * parts; absent when incomplete or malformed), and the generation and epoch each agent reports
+   * under {@code status/} having applied (so that numbering continues above them even if manifests
+   * were deleted).
    */
   public Stored readStored() throws IOException {
     List<KvEntry> entries = kv.list(layout.nodesDir(), 0, Duration.ZERO).value();
     Map<String, Map<String, String>> sums = new TreeMap<>();
+    Map<String, Map<String, Integer>> sizes = new TreeMap<>();
     Map<String, NodeManifest> manifests = new HashMap<>();
     Map<String, Map<String, byte[]>> values = new TreeMap<>();
     for (KvEntry e : entries) {
@@ -63,6 +66,7 @@ public final class Publisher {
       }
       String rel = layout.relativeToNode(node, e.key());
       sums.computeIfAbsent(node, n -> new TreeMap<>());
+      sizes.computeIfAbsent(node, n -> new TreeMap<>());
       values.computeIfAbsent(node, n -> new HashMap<>());
       try {
         if (rel.equals(NodeManifest.KEY)) {
@@ -70,6 +74,7 @@ public final class Publisher {
         } else if (!rel.isEmpty()) {
           PartKey.parse(rel);
           sums.get(node).put(rel, Checksums.sha256Hex(e.value()));
+          sizes.get(node).put(rel, e.value().length);
           values.get(node).put(rel, e.value());
         }
       } catch (ProtocolException ex) {
@@ -82,14 +87,17 @@ public final class Publisher {
     names.addAll(applied.keySet());
     for (String node : names) {
       NodeStatus status = applied.get(node);
+      NodeManifest manifest = manifests.get(node);
       nodes.put(
           node,
           new StoredNode(
               node,
               sums.getOrDefault(node, Map.of()),
-              manifests.get(node),
+              manifest,
               status == null ? 0 : status.appliedGeneration(),
-              status == null ? 0 : status.epoch()));
+              status == null ? 0 : status.epoch(),
+              sizes.getOrDefault(node, Map.of()),
+              StoredShares.assemble(node, manifest, values.getOrDefault(node, Map.of()))));
     }
     return new Stored(nodes, values);
   }

@@ -78,6 +78,9 @@ public final class SnapshotReader {
               + manifest.generation()
               + " has manifest format "
               + manifest.format()
+              + (manifest.format() <= NodeManifest.FORMAT
+                  ? " with part encoding " + Names.quote(manifest.encoding())
+                  : "")
               + ", newer than this agent ("
               + Version.get()
               + ") reads ("

@@ -1,7 +1,6 @@
 package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,38 +11,49 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The change from one list of a share (a job's target groups, a rule group's rules) to the next:
- * the keys of the entries {@code remove}d, then entries {@code add}ed, each at its index in the new
- * list. Entries are keyed (a group by its first address, a rule by its record name); an entry whose
- * content changed is removed and added again. Applying it reproduces the new list exactly, order
- * included.
+ * The change from one list of a share (a job's target groups, a rule group's rules) to the next, by
+ * position: the indices in the old list of the entries {@code remove}d, then entries {@code add}ed,
+ * the i-th at index {@code at[i]} of the new list. Positions rather than keys keep a delta to a few
+ * bytes per moved entry; they are exact because the base and every earlier delta are checksummed.
+ * {@code like}, when present, gives per added entry the index in the old list of an entry whose
+ * labels it shares ({@code -1}: its own labels are written), so a moved target costs its address,
+ * not its labels again. Applying a delta reproduces the new list exactly, order included.
  */
 public record ListDelta<T>(
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> remove,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Insert<T>> add) {
-
-  /** One entry added at index {@code at} of the resulting list. */
-  public record Insert<T>(
-      @JsonProperty(required = true) int at, @JsonProperty(required = true) T item) {
-    public Insert {
-      if (at < 0 || item == null) {
-        throw new ProtocolException("delta: an added entry needs an index >= 0 and an item");
-      }
-    }
-  }
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> remove,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> at,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<T> add,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> like) {
 
   public ListDelta {
     remove = remove == null ? List.of() : List.copyOf(remove);
+    at = at == null ? List.of() : List.copyOf(at);
     add = add == null ? List.of() : List.copyOf(add);
+    like = like == null ? List.of() : List.copyOf(like);
+    if (at.size() != add.size() || (!like.isEmpty() && like.size() != add.size())) {
+      throw new ProtocolException(
+          "delta: "
+              + add.size()
+              + " added entries with "
+              + at.size()
+              + " indices and "
+              + like.size()
+              + " label references");
+    }
   }
 
   public boolean isEmpty() {
     return remove.isEmpty() && add.isEmpty();
   }
 
+  /** This delta with {@code like} as its label references and {@code add} as its added entries. */
+  ListDelta<T> withAdded(List<T> added, List<Integer> references) {
+    return new ListDelta<>(remove, at, added, references);
+  }
+
   /**
-   * The delta from {@code from} to {@code to}, or empty when none can express it: keys repeat
-   * within a list, or entries in both lists appear in another order.
+   * The delta from {@code from} to {@code to}, entries matched by {@code key}; empty when none can
+   * express it: keys repeat within a list, or entries in both lists appear in another order.
    */
   public static <T> Optional<ListDelta<T>> between(
       List<T> from, List<T> to, Function<T, String> key) {
@@ -56,7 +66,8 @@ public record ListDelta<T>(
     Set<String> seen = new HashSet<>(to.size() * 2);
     Set<String> kept = new HashSet<>(to.size() * 2);
     List<String> keptInNewOrder = new ArrayList<>();
-    List<Insert<T>> add = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    List<T> add = new ArrayList<>();
     for (int i = 0; i < to.size(); i++) {
       T entry = to.get(i);
       String k = key.apply(entry);
@@ -67,54 +78,74 @@ public record ListDelta<T>(
         kept.add(k);
         keptInNewOrder.add(k);
       } else {
-        add.add(new Insert<>(i, entry));
+        at.add(i);
+        add.add(entry);
       }
     }
-    List<String> remove = new ArrayList<>();
+    List<Integer> remove = new ArrayList<>();
     int next = 0;
-    for (T entry : from) {
-      String k = key.apply(entry);
+    for (int i = 0; i < from.size(); i++) {
+      String k = key.apply(from.get(i));
       if (!kept.contains(k)) {
-        remove.add(k);
+        remove.add(i);
       } else if (!k.equals(keptInNewOrder.get(next++))) {
         return Optional.empty(); // kept entries reordered
       }
     }
-    return Optional.of(new ListDelta<>(remove, add));
+    return Optional.of(new ListDelta<>(gaps(remove), gaps(at), add, List.of()));
   }
 
   /**
-   * {@code base} with this delta applied.
+   * {@code base} with this delta applied ({@code like} already resolved by the caller).
    *
-   * @throws ProtocolException naming {@code where} when the delta does not fit {@code base} (a key
-   *     to remove is missing, an index is out of order or past the end)
+   * @throws ProtocolException naming {@code where} when the delta does not fit {@code base}: an
+   *     index out of order or past the end
    */
-  public List<T> applyTo(String where, List<T> base, Function<T, String> key) {
-    Set<String> gone = new HashSet<>(remove);
-    if (gone.size() != remove.size()) {
-      throw new ProtocolException(where + ": a key is removed twice");
-    }
-    List<T> out = new ArrayList<>(base.size() - remove.size() + add.size());
-    for (T entry : base) {
-      if (!gone.remove(key.apply(entry))) {
-        out.add(entry);
-      }
-    }
-    if (!gone.isEmpty()) {
-      throw new ProtocolException(
-          where
-              + ": removes "
-              + gone.size()
-              + " entries its base does not have, e.g. "
-              + gone.iterator().next());
-    }
+  public List<T> applyTo(String where, List<T> base) {
+    List<T> out = new ArrayList<>(Math.max(0, base.size() - remove.size()) + add.size());
     int last = -1;
-    for (Insert<T> insert : add) {
-      if (insert.at() <= last || insert.at() > out.size()) {
-        throw new ProtocolException(where + ": added entry at invalid index " + insert.at());
+    for (int index : indices(remove)) {
+      if (index <= last || index >= base.size()) {
+        throw new ProtocolException(
+            where + ": removes entry " + index + " of " + base.size() + " (out of order or range)");
       }
-      out.add(insert.at(), insert.item());
-      last = insert.at();
+      out.addAll(base.subList(last + 1, index));
+      last = index;
+    }
+    out.addAll(base.subList(last + 1, base.size()));
+    last = -1;
+    List<Integer> positions = indices(at);
+    for (int i = 0; i < add.size(); i++) {
+      int index = positions.get(i);
+      if (index <= last || index > out.size()) {
+        throw new ProtocolException(where + ": adds an entry at invalid index " + index);
+      }
+      out.add(index, add.get(i));
+      last = index;
+    }
+    return out;
+  }
+
+  private static List<Integer> gaps(List<Integer> ascending) {
+    List<Integer> out = new ArrayList<>(ascending.size());
+    int previous = 0;
+    for (int index : ascending) {
+      out.add(index - previous);
+      previous = index;
+    }
+    return out;
+  }
+
+  /**
+   * The indices of stored gaps; a gap below 1 after the first gives a repeated index, refused
+   * later.
+   */
+  private static List<Integer> indices(List<Integer> gaps) {
+    List<Integer> out = new ArrayList<>(gaps.size());
+    long index = 0;
+    for (int gap : gaps) {
+      index += gap;
+      out.add(index < Integer.MIN_VALUE || index > Integer.MAX_VALUE ? -1 : (int) index);
     }
     return out;
   }

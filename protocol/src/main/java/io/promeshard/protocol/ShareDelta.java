@@ -1,7 +1,9 @@
 package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,16 +41,66 @@ public record ShareDelta(
         || !diff(from.rules(), to.rules(), RecordRule::record, rules)) {
       return Optional.empty();
     }
+    targets.replaceAll((job, d) -> referenceLabels(d, from.targets().getOrDefault(job, List.of())));
     return Optional.of(new ShareDelta(targets, rules));
   }
 
   /** The targets and rules of {@code base} with this delta applied; intervals and scrape kept. */
   public NodeShare applyTo(String where, NodeShare base) {
+    Map<String, ListDelta<TargetGroup>> resolved = new TreeMap<>();
+    targets.forEach(
+        (job, d) ->
+            resolved.put(
+                job,
+                resolveLabels(
+                    where + " targets of " + job, d, base.targets().getOrDefault(job, List.of()))));
     return new NodeShare(
-        apply(where + " targets", base.targets(), targets, ShareDelta::groupKey),
-        apply(where + " rules", base.rules(), rules, RecordRule::record),
+        apply(where + " targets", base.targets(), resolved),
+        apply(where + " rules", base.rules(), rules),
         base.intervals(),
         base.scrape());
+  }
+
+  /**
+   * {@code d} with each added group that has a label set of the old list written as a reference to
+   * it ({@code like}), its own labels left out.
+   */
+  private static ListDelta<TargetGroup> referenceLabels(
+      ListDelta<TargetGroup> d, List<TargetGroup> old) {
+    if (d.add().isEmpty()) {
+      return d;
+    }
+    Map<Map<String, String>, Integer> firstWith = new HashMap<>();
+    for (int i = 0; i < old.size(); i++) {
+      firstWith.putIfAbsent(old.get(i).labels(), i);
+    }
+    List<TargetGroup> added = new ArrayList<>(d.add().size());
+    List<Integer> like = new ArrayList<>(d.add().size());
+    boolean any = false;
+    for (TargetGroup g : d.add()) {
+      Integer same = g.labels().isEmpty() ? null : firstWith.get(g.labels());
+      any |= same != null;
+      like.add(same == null ? -1 : same);
+      added.add(same == null ? g : new TargetGroup(g.targets(), Map.of()));
+    }
+    return any ? d.withAdded(added, like) : d;
+  }
+
+  private static ListDelta<TargetGroup> resolveLabels(
+      String where, ListDelta<TargetGroup> d, List<TargetGroup> old) {
+    if (d.like().isEmpty()) {
+      return d;
+    }
+    List<TargetGroup> added = new ArrayList<>(d.add().size());
+    for (int i = 0; i < d.add().size(); i++) {
+      int ref = d.like().get(i);
+      TargetGroup g = d.add().get(i);
+      if (ref < -1 || ref >= old.size()) {
+        throw new ProtocolException(where + ": label reference " + ref + " out of range");
+      }
+      added.add(ref == -1 ? g : new TargetGroup(g.targets(), old.get(ref).labels()));
+    }
+    return d.withAdded(added, List.of());
   }
 
   /** A target group's key in a delta: its first address (the coordinator writes one per group). */
@@ -79,14 +131,11 @@ public record ShareDelta(
   }
 
   private static <T> Map<String, List<T>> apply(
-      String where,
-      Map<String, List<T>> base,
-      Map<String, ListDelta<T>> deltas,
-      Function<T, String> key) {
+      String where, Map<String, List<T>> base, Map<String, ListDelta<T>> deltas) {
     Map<String, List<T>> out = new TreeMap<>(base);
     deltas.forEach(
         (name, d) -> {
-          List<T> next = d.applyTo(where + " of " + name, base.getOrDefault(name, List.of()), key);
+          List<T> next = d.applyTo(where + " of " + name, base.getOrDefault(name, List.of()));
           if (next.isEmpty()) {
             out.remove(name);
           } else {

@@ -68,22 +68,32 @@ class ShareDeltaTest {
   }
 
   @Test
-  void aDeltaHoldsOnlyWhatChanged() {
+  void aDeltaHoldsPositionsAsGapsAndMovedTargetsWithoutTheirLabels() {
     List<TargetGroup> before = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       before.add(group(i, "prod"));
     }
-    List<TargetGroup> after = new ArrayList<>(before.subList(2, 100));
+    List<TargetGroup> after = new ArrayList<>(before);
+    after.remove(70);
+    after.remove(2);
     after.add(50, group(1000, "prod"));
+    after.add(group(1001, "staging"));
     ShareDelta delta =
         ShareDelta.between(
                 new NodeShare(Map.of("web", before), Map.of()),
                 new NodeShare(Map.of("web", after), Map.of()))
             .orElseThrow();
     ListDelta<TargetGroup> web = delta.targets().get("web");
-    assertEquals(List.of("10.1.0.0:9100", "10.1.0.1:9100"), web.remove());
-    assertEquals(List.of(new ListDelta.Insert<>(50, group(1000, "prod"))), web.add());
+    assertEquals(List.of(2, 68), web.remove(), "indices 2 and 70");
+    assertEquals(List.of(50, 49), web.at(), "indices 50 and 99");
+    assertEquals(
+        List.of(new TargetGroup(group(1000, "prod").targets(), Map.of()), group(1001, "staging")),
+        web.add());
+    assertEquals(List.of(0, -1), web.like(), "the first shares the labels of entry 0");
     assertTrue(delta.rules().isEmpty());
+    assertEquals(
+        new NodeShare(Map.of("web", after), Map.of()),
+        delta.applyTo("delta/2", new NodeShare(Map.of("web", before), Map.of())));
   }
 
   @Test
@@ -99,16 +109,25 @@ class ShareDeltaTest {
   void aDeltaThatDoesNotFitItsBaseIsMalformed() {
     NodeShare one = new NodeShare(Map.of("web", List.of(group(1, "a"))), Map.of());
     ShareDelta removesMissing =
-        new ShareDelta(Map.of("web", new ListDelta<>(List.of("10.9.9.9:1"), List.of())), Map.of());
+        new ShareDelta(
+            Map.of("web", new ListDelta<>(List.of(1), List.of(), List.of(), List.of())), Map.of());
     ShareDelta addsPastTheEnd =
         new ShareDelta(
             Map.of(
-                "web",
-                new ListDelta<>(List.of(), List.of(new ListDelta.Insert<>(5, group(2, "a"))))),
+                "web", new ListDelta<>(List.of(), List.of(5), List.of(group(2, "a")), List.of())),
+            Map.of());
+    ShareDelta referencesMissingLabels =
+        new ShareDelta(
+            Map.of(
+                "web", new ListDelta<>(List.of(), List.of(1), List.of(group(2, "a")), List.of(7))),
             Map.of());
     ProtocolException e =
         assertThrows(ProtocolException.class, () -> removesMissing.applyTo("delta/3", one));
     assertTrue(e.getMessage().contains("delta/3 targets of web"), e.getMessage());
     assertThrows(ProtocolException.class, () -> addsPastTheEnd.applyTo("delta/3", one));
+    assertThrows(ProtocolException.class, () -> referencesMissingLabels.applyTo("delta/3", one));
+    assertThrows(
+        ProtocolException.class,
+        () -> new ListDelta<>(List.of(), List.of(1, 2), List.of(group(2, "a")), List.of()));
   }
 }

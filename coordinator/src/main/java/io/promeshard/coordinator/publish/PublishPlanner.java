@@ -28,9 +28,11 @@ import java.util.TreeSet;
  * <p>In the {@link ShareEncoding#COMPACT compact} layout a changed node whose published share is
  * known gets one small delta part ({@code delta/<generation>}: what was removed and added) on top
  * of its base parts, until its deltas together would exceed {@link #MAX_DELTA_FRACTION} of its
- * base's bytes or number {@link #MAX_DELTAS}: then it gets a new base (compaction), of which only
- * the chunks whose bytes changed are written. So a membership change writes about what moved. In
- * the {@link ShareEncoding#PLAIN plain} layout every changed part is written whole as JSON.
+ * base's bytes or number {@link #MAX_DELTAS}, or one delta would remove more than that fraction of
+ * its entries (removals cost a delta only their positions, but leave dead entries in the base), or
+ * the share becomes empty: then it gets a new base (compaction), of which only the chunks whose
+ * bytes changed are written. So a membership change writes about what moved. In the {@link
+ * ShareEncoding#PLAIN plain} layout every changed part is written whole as JSON.
  *
  * <p>Generation and epoch never go backwards as an agent sees them: a new manifest's generation is
  * one above the highest the node has stored or applied, and its epoch is the caller's or, when that
@@ -162,12 +164,15 @@ public final class PublishPlanner {
     NodeManifest m = before.manifest();
     if (m == null
         || before.share() == null
+        || (share.targets().isEmpty() && share.rules().isEmpty())
         || !m.compressed()
         || !before.parts().equals(m.parts())
         || !before.sizes().keySet().containsAll(m.parts().keySet())) {
       return Optional.empty();
     }
-    return ShareDelta.between(before.share(), share).flatMap(delta -> withDelta(before, delta));
+    return ShareDelta.between(before.share(), share)
+        .filter(delta -> removed(delta) <= MAX_DELTA_FRACTION * entries(before.share()))
+        .flatMap(delta -> withDelta(before, delta));
   }
 
   private Optional<Layout> withDelta(StoredNode before, ShareDelta delta) {
@@ -200,6 +205,15 @@ public final class PublishPlanner {
     out.sums.put(rel, Checksums.sha256Hex(value));
     out.sizes.put(rel, value.length);
     return Optional.of(out);
+  }
+
+  private static int removed(ShareDelta delta) {
+    return delta.targets().values().stream().mapToInt(d -> d.remove().size()).sum()
+        + delta.rules().values().stream().mapToInt(d -> d.remove().size()).sum();
+  }
+
+  private static int entries(NodeShare share) {
+    return share.targets().values().stream().mapToInt(List::size).sum() + share.ruleCount();
   }
 
   /** {@code share} as base parts only (compressed in the compact layout). */

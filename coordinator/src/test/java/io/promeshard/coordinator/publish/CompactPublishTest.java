@@ -8,6 +8,7 @@ import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.Parts;
+import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.ShareEncoding;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
@@ -122,10 +123,17 @@ class CompactPublishTest {
     assertEquals(NodeManifest.FORMAT_COMPACT, manifest(compact).format());
     assertEquals(
         web(1, 100), Parts.assemble(manifest(compact), kv("p1", plain, plainAgain, compact)));
+    NodeShare scraped =
+        web(1, 100)
+            .withScrape(
+                Map.of(
+                    "web",
+                    ScrapeSettings.of(
+                        Json.MAPPER.createObjectNode().put("scrape_interval", "5s"))));
     PublishPlan back =
-        planner.plan(Map.of("p1", web(1, 100)), compact.after(), 1, "t", ShareEncoding.PLAIN);
+        planner.plan(Map.of("p1", scraped), compact.after(), 1, "t", ShareEncoding.PLAIN);
     assertEquals(List.of("targets/web"), relative(back.parts(), "p1"));
-    assertEquals(0, manifest(back).format());
+    assertEquals(NodeManifest.FORMAT_SCRAPE, manifest(back).format(), "plain with scrape settings");
   }
 
   @Test

@@ -47,13 +47,26 @@ public final class Gzip {
    *     {@link #MAX_EXPANDED_BYTES}
    */
   public static byte[] decompress(String where, byte[] compressed) {
+    return decompress(where, compressed, MAX_EXPANDED_BYTES);
+  }
+
+  /**
+   * The plain bytes of {@code compressed}, at most {@code max} of them.
+   *
+   * @throws TooLargeException when it expands past {@code max}
+   * @throws ProtocolException naming {@code where} when the value is not gzip
+   */
+  public static byte[] decompress(String where, byte[] compressed, long max) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(compressed.length * 6 + 64);
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
       byte[] buf = new byte[8192];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        if (out.size() + n > MAX_EXPANDED_BYTES) {
-          throw new ProtocolException(
-              where + ": expands past " + MAX_EXPANDED_BYTES + " bytes; refusing it");
+        long size = (long) out.size() + n;
+        if (size > Math.min(max, MAX_EXPANDED_BYTES)) {
+          throw new TooLargeException(
+              where + ": expands past " + Math.min(max, MAX_EXPANDED_BYTES) + " bytes; refusing it",
+              size,
+              Math.min(max, MAX_EXPANDED_BYTES));
         }
         out.write(buf, 0, n);
       }

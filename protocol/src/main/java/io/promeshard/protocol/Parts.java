@@ -105,6 +105,18 @@ public final class Parts {
    * @throws ProtocolException when a part is complete but malformed
    */
   public static NodeShare assemble(NodeManifest manifest, Map<String, byte[]> values) {
+    return assemble(manifest, values, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #assemble(NodeManifest, Map)}, decompressing at most {@code maxPlainBytes} of JSON in
+   * all (compressed parts expand many times over, so their stored size says little of the heap
+   * their share needs).
+   *
+   * @throws TooLargeException when the compressed parts expand past {@code maxPlainBytes}
+   */
+  public static NodeShare assemble(
+      NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
     List<String> problems = new ArrayList<>();
     TreeMap<PartKey, byte[]> parts = new TreeMap<>();
     for (Map.Entry<String, String> e : manifest.parts().entrySet()) {
@@ -124,6 +136,7 @@ public final class Parts {
     Map<String, List<RecordRule>> rules = new TreeMap<>();
     Map<String, Integer> nextChunk = new TreeMap<>();
     List<Map.Entry<PartKey, byte[]>> deltas = new ArrayList<>();
+    long[] budget = {maxPlainBytes, maxPlainBytes};
     for (Map.Entry<PartKey, byte[]> e : parts.entrySet()) {
       PartKey key = e.getKey();
       if (!key.base()) {
@@ -136,7 +149,7 @@ public final class Parts {
         throw new ProtocolException("manifest: parts of " + id + " are not contiguous chunks 0..n");
       }
       nextChunk.put(id, expected + 1);
-      byte[] json = plain(manifest, key, e.getValue());
+      byte[] json = plain(manifest, key, e.getValue(), budget);
       if (key.kind() == PartKey.Kind.TARGETS) {
         targets
             .computeIfAbsent(key.name(), k -> new ArrayList<>())
@@ -151,7 +164,8 @@ public final class Parts {
     for (Map.Entry<PartKey, byte[]> e : deltas) {
       String where = e.getKey().toString();
       ShareDelta delta =
-          Json.decodeWire(where, plain(manifest, e.getKey(), e.getValue()), ShareDelta.class);
+          Json.decodeWire(
+              where, plain(manifest, e.getKey(), e.getValue(), budget), ShareDelta.class);
       if (delta == null) {
         throw new ProtocolException(where + ": null delta");
       }
@@ -160,8 +174,11 @@ public final class Parts {
     return share;
   }
 
-  /** The JSON bytes of a stored part, decoded as the manifest's encoding says. */
-  private static byte[] plain(NodeManifest manifest, PartKey key, byte[] stored) {
+  /**
+   * The JSON bytes of a stored part, decoded as the manifest's encoding says, taken from {@code
+   * budget[0]} (plain bytes left to decompress of {@code budget[1]}).
+   */
+  private static byte[] plain(NodeManifest manifest, PartKey key, byte[] stored, long[] budget) {
     if (manifest.encoding() == null) {
       return stored;
     }
@@ -169,6 +186,16 @@ public final class Parts {
       throw new ProtocolException(
           "manifest: unknown part encoding " + Names.quote(manifest.encoding()));
     }
-    return Gzip.decompress(key.toString(), stored);
+    try {
+      byte[] json = Gzip.decompress(key.toString(), stored, budget[0]);
+      budget[0] -= json.length;
+      return json;
+    } catch (TooLargeException e) {
+      long total = budget[1] - budget[0] + e.bytes();
+      throw new TooLargeException(
+          "share: compressed parts expand past " + budget[1] + " bytes at " + key,
+          total,
+          budget[1]);
+    }
   }
 }

@@ -117,6 +117,20 @@ class CompactSnapshotTest {
   }
 
   @Test
+  void aCompressedShareThatExpandsPastTheHeapBudgetIsTooLargeAndAppliesNothing() {
+    long plainBytes = Parts.encode(share(5, 120)).values().stream().mapToLong(v -> v.length).sum();
+    SnapshotReader small =
+        new SnapshotReader(LAYOUT, "p1", new ShareBudget(plainBytes / 3 * 4 / 2, 1L << 30));
+    Snapshot.TooLarge big =
+        assertInstanceOf(Snapshot.TooLarge.class, small.read(entries(layout())));
+    assertTrue(big.error().contains("share too large for this agent's heap"), big.error());
+    assertInstanceOf(
+        Snapshot.Complete.class,
+        new SnapshotReader(LAYOUT, "p1", new ShareBudget(plainBytes * 4, 1L << 30))
+            .read(entries(layout())));
+  }
+
+  @Test
   void deltaKeysSortByGenerationNotByDigits() {
     assertEquals("delta/12", PartKey.delta(12).toString());
     assertTrue(PartKey.parse("delta/12").compareTo(PartKey.parse("delta/9")) > 0);

@@ -24,9 +24,10 @@ import java.util.TreeMap;
  *
  * <p>Formats: 0 plain JSON parts; 1 ({@link #FORMAT_SCRAPE}) adds {@code scrape}; 2 ({@link
  * #FORMAT_COMPACT}) is the compact layout: parts are stored as {@code encoding} says ({@code
- * "gzip"}: gzip-compressed JSON) and {@code delta/<generation>} parts apply on top of the base
- * parts in generation order. A manifest of a format this build does not read is not checked further
- * than its numbers, so it is refused with "upgrade the agent" rather than as malformed.
+ * "gzip"}: gzip-compressed JSON), checksums are base64url, and {@code delta/<generation>} parts
+ * apply on top of the base parts in generation order. A manifest of a format this build does not
+ * read is not checked further than its numbers, so it is refused with "upgrade the agent" rather
+ * than as malformed.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
@@ -63,12 +64,23 @@ public record NodeManifest(
     TreeMap<String, String> sorted = new TreeMap<>();
     if (parts != null) {
       for (Map.Entry<String, String> e : parts.entrySet()) {
+        // a newer format may name parts and write checksums in ways this build does not know
         if (format <= FORMAT) {
-          PartKey.parse(e.getKey()); // a newer format may name parts this build does not know
-        }
-        if (!Checksums.isSha256Hex(e.getValue())) {
-          throw new ProtocolException(
-              "manifest: part " + e.getKey() + " has invalid sha256 " + Names.quote(e.getValue()));
+          PartKey.parse(e.getKey());
+          boolean valid =
+              Gzip.ENCODING.equals(encoding)
+                  ? Checksums.isSha256Base64(e.getValue())
+                  : Checksums.isSha256Hex(e.getValue());
+          if (!valid) {
+            throw new ProtocolException(
+                "manifest: part "
+                    + e.getKey()
+                    + " has invalid sha256 "
+                    + Names.quote(e.getValue())
+                    + (Gzip.ENCODING.equals(encoding)
+                        ? " (expected 43 characters of base64url)"
+                        : ""));
+          }
         }
         sorted.put(e.getKey(), e.getValue());
       }
@@ -168,6 +180,16 @@ public record NodeManifest(
   /** True when the parts are compressed (the compact layout). */
   public boolean compressed() {
     return Gzip.ENCODING.equals(encoding);
+  }
+
+  /** The checksum of {@code value} as this manifest lists it (base64url when compressed). */
+  public String checksum(byte[] value) {
+    return checksum(compressed(), value);
+  }
+
+  /** The checksum of {@code value} as a manifest of the compact layout, or not, lists it. */
+  public static String checksum(boolean compact, byte[] value) {
+    return compact ? Checksums.sha256Base64(value) : Checksums.sha256Hex(value);
   }
 
   public NodeManifest(long generation, long epoch, Map<String, String> parts, String writtenAt) {

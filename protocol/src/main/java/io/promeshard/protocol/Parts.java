@@ -51,10 +51,15 @@ public final class Parts {
     return Gzip.compress(Json.encode(delta));
   }
 
-  /** Manifest part map (relative key → sha256) for encoded parts. */
+  /** Manifest part map (relative key → sha256) for encoded parts, in the plain layout. */
   public static Map<String, String> checksums(Map<PartKey, byte[]> parts) {
+    return checksums(parts, false);
+  }
+
+  /** Manifest part map (relative key → sha256) for encoded parts in the compact layout or not. */
+  public static Map<String, String> checksums(Map<PartKey, byte[]> parts, boolean compact) {
     Map<String, String> sums = new LinkedHashMap<>();
-    parts.forEach((k, v) -> sums.put(k.toString(), Checksums.sha256Hex(v)));
+    parts.forEach((k, v) -> sums.put(k.toString(), NodeManifest.checksum(compact, v)));
     return sums;
   }
 
@@ -123,7 +128,7 @@ public final class Parts {
       byte[] value = values.get(e.getKey());
       if (value == null) {
         problems.add(e.getKey() + " missing");
-      } else if (!Checksums.sha256Hex(value).equals(e.getValue())) {
+      } else if (!manifest.checksum(value).equals(e.getValue())) {
         problems.add(e.getKey() + " checksum differs");
       } else {
         parts.put(PartKey.parse(e.getKey()), value);

@@ -35,7 +35,7 @@ class CompactLayoutTest {
       values.put(PartKey.delta(++generation).toString(), delta);
       current = share;
     }
-    values.forEach((k, v) -> sums.put(k, Checksums.sha256Hex(v)));
+    values.forEach((k, v) -> sums.put(k, Checksums.sha256Base64(v)));
     return values;
   }
 
@@ -75,11 +75,24 @@ class CompactLayoutTest {
   }
 
   @Test
+  void compactManifestsListBase64urlChecksumsAndRefuseHexOnes() {
+    byte[] value = Gzip.compress("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String sum = Checksums.sha256Base64(value);
+    assertEquals(43, sum.length());
+    assertEquals(sum, manifest(Map.of("targets/web", sum)).parts().get("targets/web"));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () -> manifest(Map.of("targets/web", Checksums.sha256Hex(value))));
+    assertTrue(e.getMessage().contains("base64url"), e.getMessage());
+  }
+
+  @Test
   void aCheckedPartThatIsNotGzipIsMalformed() {
     Map<String, byte[]> values =
         Map.of("targets/web", "[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Map<String, String> sums =
-        Map.of("targets/web", Checksums.sha256Hex(values.get("targets/web")));
+        Map.of("targets/web", Checksums.sha256Base64(values.get("targets/web")));
     ProtocolException e =
         assertThrows(ProtocolException.class, () -> Parts.assemble(manifest(sums), values));
     assertFalse(e instanceof IncompleteSnapshotException);

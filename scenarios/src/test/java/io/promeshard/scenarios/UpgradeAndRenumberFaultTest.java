@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Gzip;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeManifest;
@@ -177,7 +176,7 @@ class UpgradeAndRenumberFaultTest {
       byte[] json = Json.encode(groups);
       byte[] value = current.compressed() ? Gzip.compress(json) : json;
       fleet.kv().put(fleet.layout().part(node, e.getKey()), value);
-      sums.put(e.getKey(), Checksums.sha256Hex(value));
+      sums.put(e.getKey(), current.checksum(value));
     }
     manifest.put("generation", generation);
     manifest.putObject("placement").put("strategy", "load-aware");

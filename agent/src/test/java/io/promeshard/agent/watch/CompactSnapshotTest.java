@@ -53,7 +53,7 @@ class CompactSnapshotTest {
         "delta/3",
         Parts.encodeDelta(ShareDelta.between(share(3, 110), share(5, 120)).orElseThrow()));
     Map<String, String> sums = new TreeMap<>();
-    values.forEach((k, v) -> sums.put(k, Checksums.sha256Hex(v)));
+    values.forEach((k, v) -> sums.put(k, Checksums.sha256Base64(v)));
     values.put(
         NodeManifest.KEY,
         Json.encode(

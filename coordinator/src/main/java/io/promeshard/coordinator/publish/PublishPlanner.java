@@ -1,6 +1,5 @@
 package io.promeshard.coordinator.publish;
 
-import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
@@ -202,7 +201,7 @@ public final class PublishPlanner {
     }
     String rel = PartKey.delta(before.generation() + 1).toString();
     out.values.put(rel, value);
-    out.sums.put(rel, Checksums.sha256Hex(value));
+    out.sums.put(rel, NodeManifest.checksum(true, value));
     out.sizes.put(rel, value.length);
     return Optional.of(out);
   }
@@ -225,7 +224,7 @@ public final class PublishPlanner {
         (key, value) -> {
           String rel = key.toString();
           out.values.put(rel, value);
-          out.sums.put(rel, Checksums.sha256Hex(value));
+          out.sums.put(rel, NodeManifest.checksum(compact, value));
           out.sizes.put(rel, value.length);
         });
     return out;

@@ -1,6 +1,5 @@
 package io.promeshard.coordinator.publish;
 
-import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
@@ -73,7 +72,6 @@ public final class Publisher {
           manifests.put(node, Json.decodeWire(e.key(), e.value(), NodeManifest.class));
         } else if (!rel.isEmpty()) {
           PartKey.parse(rel);
-          sums.get(node).put(rel, Checksums.sha256Hex(e.value()));
           sizes.get(node).put(rel, e.value().length);
           values.get(node).put(rel, e.value());
         }
@@ -81,6 +79,13 @@ public final class Publisher {
         log.warn("[publish] {}: unreadable, will be rewritten: {}", e.key(), ex.getMessage());
       }
     }
+    // checksums as each node's manifest lists them (base64url in the compact layout)
+    values.forEach(
+        (node, parts) -> {
+          NodeManifest m = manifests.get(node);
+          boolean compact = m != null && m.compressed();
+          parts.forEach((rel, v) -> sums.get(node).put(rel, NodeManifest.checksum(compact, v)));
+        });
     Map<String, NodeStatus> applied = readApplied();
     Map<String, StoredNode> nodes = new TreeMap<>();
     TreeSet<String> names = new TreeSet<>(sums.keySet());

@@ -122,6 +122,18 @@ public final class Parts {
    */
   public static NodeShare assemble(
       NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
+    return assembleSteps(manifest, values, maxPlainBytes).share();
+  }
+
+  /**
+   * A share as assembled, and the share before its last delta was applied (null when the manifest
+   * lists no delta): the coordinator may replace that delta rather than add one.
+   */
+  public record Assembled(NodeShare share, NodeShare beforeLastDelta) {}
+
+  /** As {@link #assemble(NodeManifest, Map, long)}, keeping the share before the last delta. */
+  public static Assembled assembleSteps(
+      NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
     List<String> problems = new ArrayList<>();
     TreeMap<PartKey, byte[]> parts = new TreeMap<>();
     for (Map.Entry<String, String> e : manifest.parts().entrySet()) {
@@ -166,7 +178,9 @@ public final class Parts {
       }
     }
     NodeShare share = new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
+    NodeShare beforeLast = null;
     for (Map.Entry<PartKey, byte[]> e : deltas) {
+      beforeLast = share;
       String where = e.getKey().toString();
       ShareDelta delta =
           Json.decodeWire(
@@ -176,7 +190,7 @@ public final class Parts {
       }
       share = delta.applyTo(where, share);
     }
-    return share;
+    return new Assembled(share, beforeLast);
   }
 
   /**

@@ -26,12 +26,14 @@ import java.util.TreeSet;
  *
  * <p>In the {@link ShareEncoding#COMPACT compact} layout a changed node whose published share is
  * known gets one small delta part ({@code delta/<generation>}: what was removed and added) on top
- * of its base parts, until its deltas together would exceed {@link #MAX_DELTA_FRACTION} of its
- * base's bytes or number {@link #MAX_DELTAS}, or one delta would remove more than that fraction of
- * its entries (removals cost a delta only their positions, but leave dead entries in the base), or
- * the share becomes empty: then it gets a new base (compaction), of which only the chunks whose
- * bytes changed are written. So a membership change writes about what moved. In the {@link
- * ShareEncoding#PLAIN plain} layout every changed part is written whole as JSON.
+ * of its base parts, either after its other deltas or in place of the last one (a delta from the
+ * share before it, when that writes no more: changes that cancel out cost nothing), until its
+ * deltas together would exceed {@link #MAX_DELTA_FRACTION} of its base's bytes or number {@link
+ * #MAX_DELTAS}, or one delta would remove more than that fraction of its entries (removals cost a
+ * delta only their positions, but leave dead entries in the base), or the share becomes empty: then
+ * it gets a new base (compaction), of which only the chunks whose bytes changed are written. So a
+ * membership change writes about what moved. In the {@link ShareEncoding#PLAIN plain} layout every
+ * changed part is written whole as JSON.
  *
  * <p>Generation and epoch never go backwards as an agent sees them: a new manifest's generation is
  * one above the highest the node has stored or applied, and its epoch is the caller's or, when that
@@ -128,7 +130,7 @@ public final class PublishPlanner {
       }
       parts.addAll(written);
       stale.forEach(rel -> deletes.add(layout.part(node, rel)));
-      after.put(node, before.publishing(next.sums, next.sizes, manifest, share));
+      after.put(node, before.publishing(next.sums, next.sizes, manifest, share, next.prior));
     }
     return new PublishPlan(parts, manifests, deletes, after);
   }
@@ -156,8 +158,11 @@ public final class PublishPlanner {
   }
 
   /**
-   * {@code before}'s parts plus one delta part taking its published share to {@code share}, when
-   * its stored compact share is known and the deltas stay small; empty when a new base is due.
+   * {@code before}'s parts with one delta part taking its published share to {@code share}, when
+   * its stored compact share is known and the deltas stay small; empty when a new base is due. The
+   * delta is either added after the others or, when that writes no more bytes, replaces the last
+   * one with a delta from the share before it (changes that cancel out, such as a node joining and
+   * leaving again, then cost nothing).
    */
   private Optional<Layout> deltaOnto(StoredNode before, NodeShare share) {
     NodeManifest m = before.manifest();
@@ -169,17 +174,45 @@ public final class PublishPlanner {
         || !before.sizes().keySet().containsAll(m.parts().keySet())) {
       return Optional.empty();
     }
-    return ShareDelta.between(before.share(), share)
-        .filter(delta -> removed(delta) <= MAX_DELTA_FRACTION * entries(before.share()))
-        .flatMap(delta -> withDelta(before, delta));
+    Optional<Layout> added =
+        ShareDelta.between(before.share(), share)
+            .filter(delta -> removed(delta) <= MAX_DELTA_FRACTION * entries(before.share()))
+            .flatMap(delta -> withDelta(before, delta, null, before.share()));
+    String last =
+        m.parts().keySet().stream()
+            .map(PartKey::parse)
+            .filter(k -> !k.base())
+            .max(PartKey::compareTo)
+            .map(PartKey::toString)
+            .orElse(null);
+    if (last == null || before.prior() == null) {
+      return added;
+    }
+    Optional<Layout> replaced =
+        ShareDelta.between(before.prior(), share)
+            .filter(delta -> removed(delta) <= MAX_DELTA_FRACTION * entries(before.prior()))
+            .flatMap(delta -> withDelta(before, delta, last, before.prior()));
+    if (replaced.isPresent()
+        && (added.isEmpty() || replaced.get().written() <= added.get().written())) {
+      return replaced;
+    }
+    return added;
   }
 
-  private Optional<Layout> withDelta(StoredNode before, ShareDelta delta) {
+  /**
+   * {@code before}'s parts without {@code dropped} (a delta, or null) plus {@code delta} on top of
+   * {@code from}, the share the remaining parts assemble to; empty past the thresholds.
+   */
+  private Optional<Layout> withDelta(
+      StoredNode before, ShareDelta delta, String dropped, NodeShare from) {
     Layout out = new Layout();
     long baseBytes = 0;
     long deltaBytes = 0;
     int deltas = 0;
     for (Map.Entry<String, String> e : before.manifest().parts().entrySet()) {
+      if (e.getKey().equals(dropped)) {
+        continue;
+      }
       int size = before.sizes().get(e.getKey());
       if (PartKey.parse(e.getKey()).base()) {
         baseBytes += size;
@@ -191,7 +224,9 @@ public final class PublishPlanner {
       out.sizes.put(e.getKey(), size);
     }
     if (delta.isEmpty()) {
-      return Optional.of(out); // only the manifest's intervals or scrape settings change
+      // nothing on top of from: the layout assembles to it; what came before it is not known
+      out.prior = dropped == null ? before.prior() : null;
+      return Optional.of(out);
     }
     byte[] value = Parts.encodeDelta(delta);
     if (deltas + 1 > MAX_DELTAS
@@ -203,6 +238,7 @@ public final class PublishPlanner {
     out.values.put(rel, value);
     out.sums.put(rel, NodeManifest.checksum(true, value));
     out.sizes.put(rel, value.length);
+    out.prior = from;
     return Optional.of(out);
   }
 
@@ -238,5 +274,13 @@ public final class PublishPlanner {
     final Map<String, byte[]> values = new TreeMap<>();
     final Map<String, String> sums = new TreeMap<>();
     final Map<String, Integer> sizes = new TreeMap<>();
+
+    /** The share before the last delta part, when there is one and it is known. */
+    NodeShare prior;
+
+    /** Bytes of the values this layout may write. */
+    long written() {
+      return values.values().stream().mapToLong(v -> v.length).sum();
+    }
   }
 }

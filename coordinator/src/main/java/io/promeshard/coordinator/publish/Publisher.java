@@ -5,6 +5,7 @@ import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.PartKey;
+import io.promeshard.protocol.Parts;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
@@ -93,6 +94,8 @@ public final class Publisher {
     for (String node : names) {
       NodeStatus status = applied.get(node);
       NodeManifest manifest = manifests.get(node);
+      Parts.Assembled published =
+          StoredShares.assembleSteps(node, manifest, values.getOrDefault(node, Map.of()));
       nodes.put(
           node,
           new StoredNode(
@@ -102,7 +105,8 @@ public final class Publisher {
               status == null ? 0 : status.appliedGeneration(),
               status == null ? 0 : status.epoch(),
               sizes.getOrDefault(node, Map.of()),
-              StoredShares.assemble(node, manifest, values.getOrDefault(node, Map.of()))));
+              published == null ? null : published.share(),
+              published == null ? null : published.beforeLastDelta()));
     }
     return new Stored(nodes, values);
   }

@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * (0 when unknown). Built from a recursive read or from what the publisher wrote. {@code sizes}
  * gives the stored bytes of parts (for choosing between a delta and a new base) and {@code share}
  * the share the manifest describes, when known (null when unreadable): the next dispatch writes
- * only its difference from that.
+ * only its difference from that. {@code prior} is the share before the manifest's last delta, when
+ * known: a dispatch may replace that delta with one from {@code prior} (a node that joined and left
+ * again then costs no delta at all).
  *
  * <p>{@link #generation()} and {@link #epoch()} are the highest of the manifest's and the agent's
  * figures: a manifest deleted by hand, or a leader key deleted so that the next term's epoch starts
@@ -26,7 +28,8 @@ public record StoredNode(
     long appliedGeneration,
     long appliedEpoch,
     Map<String, Integer> sizes,
-    NodeShare share) {
+    NodeShare share,
+    NodeShare prior) {
   public StoredNode {
     Names.node(node);
     parts = Collections.unmodifiableMap(new TreeMap<>(parts));
@@ -39,7 +42,7 @@ public record StoredNode(
       NodeManifest manifest,
       long appliedGeneration,
       long appliedEpoch) {
-    this(node, parts, manifest, appliedGeneration, appliedEpoch, Map.of(), null);
+    this(node, parts, manifest, appliedGeneration, appliedEpoch, Map.of(), null, null);
   }
 
   public StoredNode(String node, Map<String, String> parts, NodeManifest manifest) {
@@ -70,8 +73,16 @@ public record StoredNode(
       Map<String, String> writtenParts,
       Map<String, Integer> writtenSizes,
       NodeManifest written,
-      NodeShare writtenShare) {
+      NodeShare writtenShare,
+      NodeShare writtenPrior) {
     return new StoredNode(
-        node, writtenParts, written, appliedGeneration, appliedEpoch, writtenSizes, writtenShare);
+        node,
+        writtenParts,
+        written,
+        appliedGeneration,
+        appliedEpoch,
+        writtenSizes,
+        writtenShare,
+        writtenPrior);
   }
 }

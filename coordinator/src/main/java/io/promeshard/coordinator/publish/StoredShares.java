@@ -58,11 +58,18 @@ public final class StoredShares {
    * null, with a warning, when there is no manifest or the snapshot is incomplete or malformed.
    */
   static NodeShare assemble(String node, NodeManifest manifest, Map<String, byte[]> values) {
+    Parts.Assembled a = assembleSteps(node, manifest, values);
+    return a == null ? null : a.share();
+  }
+
+  /** As {@link #assemble}, with the share before the last delta. */
+  static Parts.Assembled assembleSteps(
+      String node, NodeManifest manifest, Map<String, byte[]> values) {
     if (manifest == null) {
       return null;
     }
     try {
-      return Parts.assemble(manifest, values);
+      return Parts.assembleSteps(manifest, values, Long.MAX_VALUE);
     } catch (ProtocolException e) {
       log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
       return null;

@@ -77,25 +77,46 @@ class CompactPublishTest {
     PublishPlan plan = planner.plan(Map.of("p1", web(0, 2000)), Map.of(), 1, "t");
     List<PublishPlan> plans = new ArrayList<>(List.of(plan));
     for (int i = 1; i <= PublishPlanner.MAX_DELTAS; i++) {
-      plan = planner.plan(Map.of("p1", web(i, 2000)), plan.after(), 1, "t");
+      // each adds five targets: a delta from the share before the last one would be larger
+      plan = planner.plan(Map.of("p1", web(0, 2000 + 5 * i)), plan.after(), 1, "t");
       plans.add(plan);
       assertEquals(List.of("delta/" + (i + 1)), relative(plan.parts(), "p1"));
     }
-    PublishPlan compaction =
-        planner.plan(Map.of("p1", web(PublishPlanner.MAX_DELTAS + 1, 2000)), plan.after(), 1, "t");
+    // one more would pass the count: the last delta is replaced by one from the share before it
+    NodeShare more = web(0, 2000 + 5 * (PublishPlanner.MAX_DELTAS + 1));
+    PublishPlan replaced = planner.plan(Map.of("p1", more), plan.after(), 1, "t");
+    plans.add(replaced);
+    String lastDelta = "delta/" + (PublishPlanner.MAX_DELTAS + 1);
+    assertEquals(
+        List.of("delta/" + (PublishPlanner.MAX_DELTAS + 2)), relative(replaced.parts(), "p1"));
+    assertEquals(List.of("prome-shard/nodes/p1/" + lastDelta), replaced.deletes());
+    assertEquals(PublishPlanner.MAX_DELTAS + 1, manifest(replaced).parts().size());
+    assertEquals(
+        more, Parts.assemble(manifest(replaced), kv("p1", plans.toArray(PublishPlan[]::new))));
+
+    // a change larger than a quarter of the base: a new base, every delta deleted
+    NodeShare big = web(600, 2600);
+    PublishPlan compaction = planner.plan(Map.of("p1", big), replaced.after(), 1, "t");
     plans.add(compaction);
     assertEquals(List.of("targets/web"), relative(compaction.parts(), "p1"));
     assertEquals(PublishPlanner.MAX_DELTAS, compaction.deletes().size());
+    assertEquals(List.of("targets/web"), List.copyOf(manifest(compaction).parts().keySet()));
     assertEquals(
-        Map.of("targets/web", manifest(compaction).parts().get("targets/web")),
-        manifest(compaction).parts());
-    assertEquals(
-        web(PublishPlanner.MAX_DELTAS + 1, 2000),
-        Parts.assemble(manifest(compaction), kv("p1", plans.toArray(PublishPlan[]::new))));
+        big, Parts.assemble(manifest(compaction), kv("p1", plans.toArray(PublishPlan[]::new))));
+  }
 
-    PublishPlan big = planner.plan(Map.of("p1", web(600, 2600)), compaction.after(), 1, "t");
-    assertEquals(List.of("targets/web"), relative(big.parts(), "p1"), "a third of the base moved");
-    assertEquals(List.of(), big.deletes());
+  @Test
+  void aNodeThatJoinsAndLeavesAgainCostsNoDeltaTheLastOneIsReplaced() {
+    PublishPlan first = planner.plan(Map.of("p1", web(0, 2000)), Map.of(), 1, "t1");
+    PublishPlan joined = planner.plan(Map.of("p1", web(40, 2000)), first.after(), 1, "t2");
+    assertEquals(List.of("delta/2"), relative(joined.parts(), "p1"));
+    assertEquals(web(0, 2000), joined.after().get("p1").prior());
+    PublishPlan left = planner.plan(Map.of("p1", web(0, 2000)), joined.after(), 1, "t3");
+    assertEquals(List.of(), left.parts());
+    assertEquals(List.of("prome-shard/nodes/p1/delta/2"), left.deletes());
+    assertEquals(List.of("targets/web"), List.copyOf(manifest(left).parts().keySet()));
+    assertEquals(web(0, 2000), Parts.assemble(manifest(left), kv("p1", first, joined, left)));
+    assertEquals(null, left.after().get("p1").prior());
   }
 
   @Test

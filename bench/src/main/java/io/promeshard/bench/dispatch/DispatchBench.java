@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Benchmark 4: an in-process coordinator dispatching {@code targets} targets read from file_sd JSON
  * files over {@code nodes} nodes (TTL-checked services in a real Consul): the source read, then the
  * dispatch (shares, sharding, diff, publish) of the first full publish, of no-op dispatches (an
- * equivalent settings edit) and of one node joining and leaving (handovers off, so every move is
- * written at once), with the keys and bytes each wrote and the bytes Consul holds under {@code
- * nodes/} afterwards.
+ * equivalent settings edit), of one node joining and leaving (handovers off, so every move is
+ * written at once) and, once, of a node of the first publish leaving, with the keys and bytes each
+ * wrote and the bytes Consul holds under {@code nodes/} afterwards.
  */
 public final class DispatchBench {
   static final String SERVICE = Defaults.NODE_SERVICE;
@@ -164,6 +164,25 @@ public final class DispatchBench {
                 "one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")",
                 leaves,
                 leaveHeld));
+        // the leaves above undo a join (their deltas cancel out); this one was in the first base
+        reports.clear();
+        String established = node(1);
+        consul.deregister(established);
+        DispatchReport gone =
+            awaitWith(
+                reports,
+                r -> !r.input().members().containsKey(established),
+                config.timeout(),
+                established + " leaving");
+        kinds.add(
+            kind(
+                "a node of the first publish leaves ("
+                    + config.nodes()
+                    + " → "
+                    + (config.nodes() - 1)
+                    + ")",
+                List.of(gone),
+                held(consul, layout, 0)));
       }
     }
     Result result = new Result(readMs, kinds);

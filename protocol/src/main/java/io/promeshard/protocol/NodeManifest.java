@@ -21,6 +21,13 @@ import java.util.TreeMap;
  * agent may safely ignore; when it must write something an older agent would get wrong, it raises
  * {@code format} above {@link #FORMAT}, and an older agent refuses that share (keeping its files)
  * and says to upgrade it. {@code format} 0, the base format, is not written.
+ *
+ * <p>Formats: 0 plain JSON parts; 1 ({@link #FORMAT_SCRAPE}) adds {@code scrape}; 2 ({@link
+ * #FORMAT_COMPACT}) is the compact layout: parts are stored as {@code encoding} says ({@code
+ * "gzip"}: gzip-compressed JSON), checksums are base64url, and {@code delta/<generation>} parts
+ * apply on top of the base parts in generation order. A manifest of a format this build does not
+ * read is not checked further than its numbers, so it is refused with "upgrade the agent" rather
+ * than as malformed.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
@@ -29,15 +36,22 @@ public record NodeManifest(
     @JsonProperty("written_at") String writtenAt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ScrapeSettings> scrape) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ScrapeSettings> scrape,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String encoding) {
   /** The manifest's key relative to {@code nodes/<node>/}. */
   public static final String KEY = "manifest";
 
   /** The highest manifest format this build reads and writes. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
 
   /** The format of a manifest with {@code scrape} settings: agents before it would ignore them. */
   public static final int FORMAT_SCRAPE = 1;
+
+  /**
+   * The format of the compact layout (encoded parts, delta parts): agents before it cannot read
+   * them. It includes {@link #FORMAT_SCRAPE}.
+   */
+  public static final int FORMAT_COMPACT = 2;
 
   public NodeManifest {
     if (generation < 0 || epoch < 0) {
@@ -50,10 +64,23 @@ public record NodeManifest(
     TreeMap<String, String> sorted = new TreeMap<>();
     if (parts != null) {
       for (Map.Entry<String, String> e : parts.entrySet()) {
-        PartKey.parse(e.getKey());
-        if (!Checksums.isSha256Hex(e.getValue())) {
-          throw new ProtocolException(
-              "manifest: part " + e.getKey() + " has invalid sha256 " + Names.quote(e.getValue()));
+        // a newer format may name parts and write checksums in ways this build does not know
+        if (format <= FORMAT) {
+          PartKey.parse(e.getKey());
+          boolean valid =
+              Gzip.ENCODING.equals(encoding)
+                  ? Checksums.isSha256Base64(e.getValue())
+                  : Checksums.isSha256Hex(e.getValue());
+          if (!valid) {
+            throw new ProtocolException(
+                "manifest: part "
+                    + e.getKey()
+                    + " has invalid sha256 "
+                    + Names.quote(e.getValue())
+                    + (Gzip.ENCODING.equals(encoding)
+                        ? " (expected 43 characters of base64url)"
+                        : ""));
+          }
         }
         sorted.put(e.getKey(), e.getValue());
       }
@@ -85,6 +112,17 @@ public record NodeManifest(
           });
     }
     scrape = Collections.unmodifiableMap(byJob);
+  }
+
+  public NodeManifest(
+      long generation,
+      long epoch,
+      Map<String, String> parts,
+      String writtenAt,
+      Map<String, String> intervals,
+      Integer format,
+      Map<String, ScrapeSettings> scrape) {
+    this(generation, epoch, parts, writtenAt, intervals, format, scrape, null);
   }
 
   public NodeManifest(
@@ -127,13 +165,40 @@ public record NodeManifest(
         scrape);
   }
 
+  /** The manifest of a share in the compact layout: gzip-compressed parts, possibly with deltas. */
+  public static NodeManifest compact(
+      long generation,
+      long epoch,
+      Map<String, String> parts,
+      String writtenAt,
+      Map<String, String> intervals,
+      Map<String, ScrapeSettings> scrape) {
+    return new NodeManifest(
+        generation, epoch, parts, writtenAt, intervals, FORMAT_COMPACT, scrape, Gzip.ENCODING);
+  }
+
+  /** True when the parts are compressed (the compact layout). */
+  public boolean compressed() {
+    return Gzip.ENCODING.equals(encoding);
+  }
+
+  /** The checksum of {@code value} as this manifest lists it (base64url when compressed). */
+  public String checksum(byte[] value) {
+    return checksum(compressed(), value);
+  }
+
+  /** The checksum of {@code value} as a manifest of the compact layout, or not, lists it. */
+  public static String checksum(boolean compact, byte[] value) {
+    return compact ? Checksums.sha256Base64(value) : Checksums.sha256Hex(value);
+  }
+
   public NodeManifest(long generation, long epoch, Map<String, String> parts, String writtenAt) {
     this(generation, epoch, parts, writtenAt, Map.of());
   }
 
   /** True when this build understands everything the manifest's share means. */
   public boolean readable() {
-    return format <= FORMAT;
+    return format <= FORMAT && (encoding == null || compressed());
   }
 
   /** Rule group intervals as durations. */

@@ -2,14 +2,17 @@ package io.promeshard.protocol;
 
 /**
  * A part of a node's share, named relative to {@code nodes/<node>/}: {@code targets/<job>}, {@code
- * targets/<job>/<chunk>}, {@code rules/<group>} or {@code rules/<group>/<chunk>}. Chunk numbers
- * start at 0 and are contiguous; a part without a chunk number is a single chunk.
+ * targets/<job>/<chunk>}, {@code rules/<group>} or {@code rules/<group>/<chunk>} (base parts), or
+ * {@code delta/<generation>} (a {@link ShareDelta} applied on top of the base parts in generation
+ * order). Chunk numbers start at 0 and are contiguous; a part without a chunk number is a single
+ * chunk.
  */
 public record PartKey(Kind kind, String name, int chunk) implements Comparable<PartKey> {
   /** What a part holds; {@code dir} is its first path segment. */
   public enum Kind {
     TARGETS("targets"),
-    RULES("rules");
+    RULES("rules"),
+    DELTA("delta");
 
     private final String dir;
 
@@ -29,7 +32,13 @@ public record PartKey(Kind kind, String name, int chunk) implements Comparable<P
     if (kind == null) {
       throw new ProtocolException("part: kind is required");
     }
-    Names.require(kind == Kind.TARGETS ? "job" : "rule group", name);
+    if (kind == Kind.DELTA) {
+      if (name == null || !name.matches("[1-9][0-9]{0,17}") || chunk != SINGLE) {
+        throw new ProtocolException("part: invalid delta key delta/" + Names.quote(name));
+      }
+    } else {
+      Names.require(kind == Kind.TARGETS ? "job" : "rule group", name);
+    }
     if (chunk < SINGLE || chunk >= MAX_CHUNKS) {
       throw new ProtocolException("part " + kind.dir + "/" + name + ": invalid chunk " + chunk);
     }
@@ -48,6 +57,7 @@ public record PartKey(Kind kind, String name, int chunk) implements Comparable<P
         switch (seg[0]) {
           case "targets" -> Kind.TARGETS;
           case "rules" -> Kind.RULES;
+          case "delta" -> Kind.DELTA;
           default ->
               throw new ProtocolException("part: unknown kind in key " + Names.quote(relative));
         };
@@ -59,6 +69,16 @@ public record PartKey(Kind kind, String name, int chunk) implements Comparable<P
       chunk = Integer.parseInt(seg[2]);
     }
     return new PartKey(kind, seg[1], chunk);
+  }
+
+  /** The delta part for the manifest of {@code generation}. */
+  public static PartKey delta(long generation) {
+    return new PartKey(Kind.DELTA, Long.toString(generation), SINGLE);
+  }
+
+  /** A base part (targets or rules), as opposed to a delta. */
+  public boolean base() {
+    return kind != Kind.DELTA;
   }
 
   public boolean chunked() {
@@ -75,7 +95,11 @@ public record PartKey(Kind kind, String name, int chunk) implements Comparable<P
   public int compareTo(PartKey o) {
     int c = kind.compareTo(o.kind);
     if (c == 0) {
-      c = name.compareTo(o.name);
+      // deltas apply in generation order: compare their numbers, not their digits
+      c =
+          kind == Kind.DELTA
+              ? Long.compare(Long.parseLong(name), Long.parseLong(o.name))
+              : name.compareTo(o.name);
     }
     return c != 0 ? c : Integer.compare(chunk, o.chunk);
   }

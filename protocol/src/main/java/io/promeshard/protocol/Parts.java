@@ -11,7 +11,10 @@ import java.util.TreeMap;
 /**
  * Encodes a {@link NodeShare} into KV parts and assembles it back. A job or rule group whose JSON
  * array is larger than the chunk limit is split into {@code <name>/0}, {@code <name>/1}, … each a
- * valid JSON array on its own; assembly concatenates them in chunk order.
+ * valid JSON array on its own; assembly concatenates them in chunk order. In the compact layout
+ * (manifest format {@link NodeManifest#FORMAT_COMPACT}) every part is gzip-compressed JSON and
+ * {@code delta/<generation>} parts ({@link ShareDelta}) apply on top of the base parts in
+ * generation order.
  */
 public final class Parts {
   /** Default limit per stored value: well under Consul's 512 KiB value and txn body limits. */
@@ -36,10 +39,27 @@ public final class Parts {
     return out;
   }
 
-  /** Manifest part map (relative key → sha256) for encoded parts. */
+  /** The base parts of {@code share} in the compact layout: each chunk gzip-compressed. */
+  public static SortedMap<PartKey, byte[]> encodeCompact(NodeShare share, int maxChunkBytes) {
+    SortedMap<PartKey, byte[]> out = encode(share, maxChunkBytes);
+    out.replaceAll((key, json) -> Gzip.compress(json));
+    return out;
+  }
+
+  /** The stored value of a delta part (compact layout). */
+  public static byte[] encodeDelta(ShareDelta delta) {
+    return Gzip.compress(Json.encode(delta));
+  }
+
+  /** Manifest part map (relative key → sha256) for encoded parts, in the plain layout. */
   public static Map<String, String> checksums(Map<PartKey, byte[]> parts) {
+    return checksums(parts, false);
+  }
+
+  /** Manifest part map (relative key → sha256) for encoded parts in the compact layout or not. */
+  public static Map<String, String> checksums(Map<PartKey, byte[]> parts, boolean compact) {
     Map<String, String> sums = new LinkedHashMap<>();
-    parts.forEach((k, v) -> sums.put(k.toString(), Checksums.sha256Hex(v)));
+    parts.forEach((k, v) -> sums.put(k.toString(), NodeManifest.checksum(compact, v)));
     return sums;
   }
 
@@ -90,13 +110,37 @@ public final class Parts {
    * @throws ProtocolException when a part is complete but malformed
    */
   public static NodeShare assemble(NodeManifest manifest, Map<String, byte[]> values) {
+    return assemble(manifest, values, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #assemble(NodeManifest, Map)}, decompressing at most {@code maxPlainBytes} of JSON in
+   * all (compressed parts expand many times over, so their stored size says little of the heap
+   * their share needs).
+   *
+   * @throws TooLargeException when the compressed parts expand past {@code maxPlainBytes}
+   */
+  public static NodeShare assemble(
+      NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
+    return assembleSteps(manifest, values, maxPlainBytes).share();
+  }
+
+  /**
+   * A share as assembled, and the share before its last delta was applied (null when the manifest
+   * lists no delta): the coordinator may replace that delta rather than add one.
+   */
+  public record Assembled(NodeShare share, NodeShare beforeLastDelta) {}
+
+  /** As {@link #assemble(NodeManifest, Map, long)}, keeping the share before the last delta. */
+  public static Assembled assembleSteps(
+      NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
     List<String> problems = new ArrayList<>();
     TreeMap<PartKey, byte[]> parts = new TreeMap<>();
     for (Map.Entry<String, String> e : manifest.parts().entrySet()) {
       byte[] value = values.get(e.getKey());
       if (value == null) {
         problems.add(e.getKey() + " missing");
-      } else if (!Checksums.sha256Hex(value).equals(e.getValue())) {
+      } else if (!manifest.checksum(value).equals(e.getValue())) {
         problems.add(e.getKey() + " checksum differs");
       } else {
         parts.put(PartKey.parse(e.getKey()), value);
@@ -108,24 +152,69 @@ public final class Parts {
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
     Map<String, List<RecordRule>> rules = new TreeMap<>();
     Map<String, Integer> nextChunk = new TreeMap<>();
+    List<Map.Entry<PartKey, byte[]>> deltas = new ArrayList<>();
+    long[] budget = {maxPlainBytes, maxPlainBytes};
     for (Map.Entry<PartKey, byte[]> e : parts.entrySet()) {
       PartKey key = e.getKey();
+      if (!key.base()) {
+        deltas.add(e); // in generation order: PartKey sorts deltas by number
+        continue;
+      }
       String id = key.kind().dir() + "/" + key.name();
       int expected = nextChunk.getOrDefault(id, 0);
       if (key.chunked() ? key.chunk() != expected : nextChunk.containsKey(id)) {
         throw new ProtocolException("manifest: parts of " + id + " are not contiguous chunks 0..n");
       }
       nextChunk.put(id, expected + 1);
+      byte[] json = plain(manifest, key, e.getValue(), budget);
       if (key.kind() == PartKey.Kind.TARGETS) {
         targets
             .computeIfAbsent(key.name(), k -> new ArrayList<>())
-            .addAll(Json.decodeTargetGroups(key.toString(), e.getValue()));
+            .addAll(Json.decodeTargetGroups(key.toString(), json));
       } else {
         rules
             .computeIfAbsent(key.name(), k -> new ArrayList<>())
-            .addAll(Json.decodeRecordRules(key.toString(), e.getValue()));
+            .addAll(Json.decodeRecordRules(key.toString(), json));
       }
     }
-    return new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
+    NodeShare share = new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
+    NodeShare beforeLast = null;
+    for (Map.Entry<PartKey, byte[]> e : deltas) {
+      beforeLast = share;
+      String where = e.getKey().toString();
+      ShareDelta delta =
+          Json.decodeWire(
+              where, plain(manifest, e.getKey(), e.getValue(), budget), ShareDelta.class);
+      if (delta == null) {
+        throw new ProtocolException(where + ": null delta");
+      }
+      share = delta.applyTo(where, share);
+    }
+    return new Assembled(share, beforeLast);
+  }
+
+  /**
+   * The JSON bytes of a stored part, decoded as the manifest's encoding says, taken from {@code
+   * budget[0]} (plain bytes left to decompress of {@code budget[1]}).
+   */
+  private static byte[] plain(NodeManifest manifest, PartKey key, byte[] stored, long[] budget) {
+    if (manifest.encoding() == null) {
+      return stored;
+    }
+    if (!manifest.compressed()) {
+      throw new ProtocolException(
+          "manifest: unknown part encoding " + Names.quote(manifest.encoding()));
+    }
+    try {
+      byte[] json = Gzip.decompress(key.toString(), stored, budget[0]);
+      budget[0] -= json.length;
+      return json;
+    } catch (TooLargeException e) {
+      long total = budget[1] - budget[0] + e.bytes();
+      throw new TooLargeException(
+          "share: compressed parts expand past " + budget[1] + " bytes at " + key,
+          total,
+          budget[1]);
+    }
   }
 }

@@ -35,10 +35,15 @@ final class ConsulKv {
 
   /** PUT of the raw value, as the Consul UI saves a key. */
   void put(String key, String value) {
+    put(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** PUT of raw bytes (e.g. a gzip-compressed part). */
+  void put(String key, byte[] value) {
     HttpResponse<String> r =
         send(
             HttpRequest.newBuilder(uri("/v1/kv/" + key))
-                .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8)));
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(value)));
     if (r.statusCode() != 200 || !r.body().strip().equals("true")) {
       throw new UncheckedIOException(
           new IOException("PUT " + key + ": HTTP " + r.statusCode() + " " + r.body()));

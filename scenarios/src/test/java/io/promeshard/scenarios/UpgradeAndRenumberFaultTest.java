@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promeshard.protocol.Checksums;
+import io.promeshard.protocol.Gzip;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.Parts;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
 import java.io.IOException;
@@ -142,28 +143,40 @@ class UpgradeAndRenumberFaultTest {
     }
   }
 
-  /** Parts of {@code node} as a newer coordinator writes them: every JSON object grows a field. */
+  /**
+   * Parts of {@code node} as a newer coordinator writes them: every JSON object grows a field. A
+   * compact share is first collapsed into base parts (its deltas deleted), kept compressed.
+   */
   private void writeNewerShare(String node, List<String> extra, long generation) {
     SortedMap<String, byte[]> tree = fleet.kv().tree(fleet.layout().nodeDir(node));
-    ObjectNode manifest = (ObjectNode) readTree(tree.get(fleet.layout().manifest(node)));
+    byte[] manifestBytes = tree.get(fleet.layout().manifest(node));
+    ObjectNode manifest = (ObjectNode) readTree(manifestBytes);
+    NodeManifest current = Json.decodeWire(node, manifestBytes, NodeManifest.class);
+    Map<String, byte[]> stored = new TreeMap<>();
+    tree.forEach(
+        (key, value) -> {
+          String rel = fleet.layout().relativeToNode(node, key);
+          if (rel != null && !rel.isEmpty() && !rel.equals(NodeManifest.KEY)) {
+            stored.put(rel, value);
+          }
+        });
+    Map<String, byte[]> base = new TreeMap<>();
+    Parts.encode(Parts.assemble(current, stored)).forEach((k, v) -> base.put(k.toString(), v));
     ObjectNode sums = manifest.putObject("parts");
-    for (Map.Entry<String, byte[]> e : tree.entrySet()) {
-      String rel = fleet.layout().relativeToNode(node, e.getKey());
-      if (rel == null || rel.isEmpty() || rel.equals(NodeManifest.KEY)) {
-        continue;
-      }
+    for (Map.Entry<String, byte[]> e : base.entrySet()) {
       JsonNode groups = readTree(e.getValue());
       for (JsonNode group : groups) {
         ((ObjectNode) group).putObject("scrape").put("interval", "30s");
       }
-      if (rel.equals("targets/" + JOB)) {
+      if (e.getKey().equals("targets/" + JOB)) {
         ObjectNode added = ((com.fasterxml.jackson.databind.node.ArrayNode) groups).addObject();
         extra.forEach(added.putArray("targets")::add);
         added.putObject("labels").put("kind", "synthetic");
       }
-      byte[] value = Json.encode(groups);
-      fleet.kv().put(e.getKey(), new String(value, StandardCharsets.UTF_8));
-      sums.put(rel, Checksums.sha256Hex(value));
+      byte[] json = Json.encode(groups);
+      byte[] value = current.compressed() ? Gzip.compress(json) : json;
+      fleet.kv().put(fleet.layout().part(node, e.getKey()), value);
+      sums.put(e.getKey(), current.checksum(value));
     }
     manifest.put("generation", generation);
     manifest.putObject("placement").put("strategy", "load-aware");
@@ -172,6 +185,9 @@ class UpgradeAndRenumberFaultTest {
         .put(
             fleet.layout().manifest(node),
             new String(Json.encode(manifest), StandardCharsets.UTF_8));
+    stored.keySet().stream()
+        .filter(rel -> !base.containsKey(rel))
+        .forEach(rel -> fleet.kv().delete(fleet.layout().part(node, rel)));
   }
 
   /** Per node {generation, epoch} of its manifest. */

@@ -42,6 +42,15 @@ public record ShareBudget(long maxReplyBytes, long maxHeapBytes) {
     return new ShareBudget(Math.max(MIN_REPLY_BYTES, usable / HEAP_PER_REPLY_BYTE), maxHeapBytes);
   }
 
+  /**
+   * The most JSON bytes a compressed share may expand to: what a plain reply of {@link
+   * #maxReplyBytes} carries (values are base64 in the reply, 4 bytes for 3), so a compressed share
+   * costs the heap no more than a plain one the budget admits.
+   */
+  public long maxShareBytes() {
+    return maxReplyBytes / 4 * 3;
+  }
+
   /** The budget of this process's heap. */
   public static ShareBudget ofThisProcess() {
     return forHeap(Runtime.getRuntime().maxMemory());

@@ -8,6 +8,7 @@ import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.Parts;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.TooLargeException;
 import io.promeshard.protocol.Version;
 import io.promeshard.protocol.consul.KvEntry;
 import java.util.HashMap;
@@ -23,10 +24,17 @@ import java.util.Map;
 public final class SnapshotReader {
   private final KvLayout layout;
   private final String node;
+  private final long maxShareBytes;
 
   public SnapshotReader(KvLayout layout, String node) {
+    this(layout, node, ShareBudget.ofThisProcess());
+  }
+
+  /** A reader refusing compressed shares that expand past {@code budget}'s share bytes. */
+  public SnapshotReader(KvLayout layout, String node, ShareBudget budget) {
     this.layout = layout;
     this.node = Names.node(node);
+    this.maxShareBytes = budget.maxShareBytes();
   }
 
   /** The directory this reader expects its entries from. */
@@ -78,6 +86,9 @@ public final class SnapshotReader {
               + manifest.generation()
               + " has manifest format "
               + manifest.format()
+              + (manifest.format() <= NodeManifest.FORMAT
+                  ? " with part encoding " + Names.quote(manifest.encoding())
+                  : "")
               + ", newer than this agent ("
               + Version.get()
               + ") reads ("
@@ -85,8 +96,18 @@ public final class SnapshotReader {
               + "): upgrade the agent; its files stay as they are");
     }
     try {
-      NodeShare share = Parts.assemble(manifest, values);
+      NodeShare share = Parts.assemble(manifest, values, maxShareBytes);
       return new Snapshot.Complete(manifest, share);
+    } catch (TooLargeException e) {
+      return new Snapshot.TooLarge(
+          e.bytes(),
+          e.limit(),
+          nodeDir()
+              + " generation "
+              + manifest.generation()
+              + ": share too large for this agent's heap: "
+              + e.getMessage()
+              + " (the files applied last are kept); raise the agent's heap");
     } catch (IncompleteSnapshotException e) {
       return new Snapshot.Incomplete(e.generation(), e.problems());
     } catch (ProtocolException e) {

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Benchmark 4: an in-process coordinator dispatching {@code targets} targets read from file_sd JSON
  * files over {@code nodes} nodes (TTL-checked services in a real Consul): the source read, then the
  * dispatch (shares, sharding, diff, publish) of the first full publish, of no-op dispatches (an
- * equivalent settings edit) and of one node joining and leaving, with the keys and bytes each
- * wrote.
+ * equivalent settings edit), of one node joining and leaving (handovers off, so every move is
+ * written at once) and, once, of a node of the first publish leaving, with the keys and bytes each
+ * wrote and the bytes Consul holds under {@code nodes/} afterwards.
  */
 public final class DispatchBench {
   static final String SERVICE = Defaults.NODE_SERVICE;
@@ -48,7 +49,8 @@ public final class DispatchBench {
       int keys,
       long valueBytes,
       long txnBytes,
-      int batches) {}
+      int batches,
+      long heldBytes) {}
 
   /** Everything measured. */
   @SuppressWarnings(
@@ -85,7 +87,11 @@ public final class DispatchBench {
       for (int n = 1; n <= config.nodes(); n++) {
         consul.register(SERVICE, node(n));
       }
-      String settings = "{\"debounce\":\"0s\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\"}";
+      // handovers off: moves are immediate, so a join or leave writes the old owners' changes
+      // now instead of after handover_timeout (no agent here acknowledges a scrape)
+      String settings =
+          "{\"debounce\":\"0s\",\"flap_hold\":\"0s\",\"resync_interval\":\"1h\","
+              + "\"handover\":false}";
       consul.putKv(layout.settings(), settings);
       consul.putKv(
           layout.job(JOB), "{\"sources\":[{\"type\":\"file\",\"files\":[\"" + pattern + "\"]}]}");
@@ -107,8 +113,9 @@ public final class DispatchBench {
                 r -> r.output().targets() == config.targets() && !r.plan().isEmpty(),
                 config.timeout().plus(Duration.ofSeconds(60)),
                 "the first full publish");
-        kinds.add(kind("initial publish", List.of(initial)));
+        kinds.add(kind("initial publish", List.of(initial), held(consul, layout, 0)));
         List<DispatchReport> noop = new ArrayList<>();
+        long noopHeld = 0;
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
           consul.putKv(
@@ -119,10 +126,13 @@ public final class DispatchBench {
                   r -> true,
                   config.timeout(),
                   "a dispatch after an equivalent settings edit"));
+          noopHeld = held(consul, layout, noopHeld);
         }
-        kinds.add(kind("no-op (equivalent settings edit)", noop));
+        kinds.add(kind("no-op (equivalent settings edit)", noop, noopHeld));
         List<DispatchReport> joins = new ArrayList<>();
         List<DispatchReport> leaves = new ArrayList<>();
+        long joinHeld = 0;
+        long leaveHeld = 0;
         String extra = node(config.nodes() + 1);
         for (int i = 0; i < config.runs(); i++) {
           reports.clear();
@@ -133,6 +143,7 @@ public final class DispatchBench {
                   r -> r.input().members().containsKey(extra),
                   config.timeout(),
                   extra + " joining"));
+          joinHeld = held(consul, layout, joinHeld);
           reports.clear();
           consul.deregister(extra);
           leaves.add(
@@ -141,12 +152,37 @@ public final class DispatchBench {
                   r -> !r.input().members().containsKey(extra),
                   config.timeout(),
                   extra + " leaving"));
+          leaveHeld = held(consul, layout, leaveHeld);
         }
         kinds.add(
-            kind("one node joins (" + config.nodes() + " → " + (config.nodes() + 1) + ")", joins));
+            kind(
+                "one node joins (" + config.nodes() + " → " + (config.nodes() + 1) + ")",
+                joins,
+                joinHeld));
         kinds.add(
             kind(
-                "one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")", leaves));
+                "one node leaves (" + (config.nodes() + 1) + " → " + config.nodes() + ")",
+                leaves,
+                leaveHeld));
+        // the leaves above undo a join (their deltas cancel out); this one was in the first base
+        reports.clear();
+        String established = node(1);
+        consul.deregister(established);
+        DispatchReport gone =
+            awaitWith(
+                reports,
+                r -> !r.input().members().containsKey(established),
+                config.timeout(),
+                established + " leaving");
+        kinds.add(
+            kind(
+                "a node of the first publish leaves ("
+                    + config.nodes()
+                    + " → "
+                    + (config.nodes() - 1)
+                    + ")",
+                List.of(gone),
+                held(consul, layout, 0)));
       }
     }
     Result result = new Result(readMs, kinds);
@@ -158,7 +194,23 @@ public final class DispatchBench {
     return String.format("prom-%02d", n);
   }
 
-  private static Kind kind(String name, List<DispatchReport> runs) {
+  /**
+   * The larger of {@code atLeast} and the value bytes Consul holds under {@code nodes/} now (the
+   * reports arrive after the dispatch's writes and deletions returned).
+   */
+  private static long held(ConsulAccess consul, KvLayout layout, long atLeast) {
+    try {
+      long bytes =
+          consul.kv().list(layout.nodesDir(), 0, Duration.ZERO).value().stream()
+              .mapToLong(e -> e.value().length)
+              .sum();
+      return Math.max(atLeast, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + layout.nodesDir(), e);
+    }
+  }
+
+  private static Kind kind(String name, List<DispatchReport> runs, long heldBytes) {
     double[] seconds = runs.stream().mapToDouble(DispatchReport::seconds).toArray();
     DispatchReport first = runs.get(0);
     return new Kind(
@@ -168,7 +220,8 @@ public final class DispatchBench {
         first.plan().keyCount(),
         first.plan().byteCount(),
         first.written().bodyBytes(),
-        first.written().batches());
+        first.written().batches(),
+        heldBytes);
   }
 
   private static void start(Coordinator coordinator) {
@@ -224,7 +277,8 @@ public final class DispatchBench {
             "keys written",
             "value bytes",
             "txn body bytes",
-            "txn batches");
+            "txn batches",
+            "KV bytes held");
     for (Kind k : r.kinds()) {
       double ms = Stats.median(k.seconds()) * 1000;
       t.row(
@@ -236,7 +290,8 @@ public final class DispatchBench {
           Stats.n(k.keys()),
           Stats.n(k.valueBytes()),
           Stats.n(k.txnBytes()),
-          k.batches());
+          k.batches(),
+          Stats.n(k.heldBytes()));
     }
     out.println(t.render());
     out.println(
@@ -247,7 +302,9 @@ public final class DispatchBench {
             + " ms over "
             + r.sourceReadMs().length
             + " reads. Dispatch = DispatchReport.seconds (shares, sharding with the previous "
-            + "assignment, publish plan, fenced transactions); writes are of the first run of each kind.");
+            + "assignment, publish plan, fenced transactions); writes are of the first run of each"
+            + " kind; KV bytes held = value bytes under nodes/ after the step, the most over its"
+            + " runs.");
     out.println();
   }
 }

@@ -5,6 +5,7 @@ import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.ShareEncoding;
 import java.time.Duration;
 
 /**
@@ -25,7 +26,8 @@ public record Settings(
     @JsonProperty("node_binding") String nodeBinding,
     @JsonProperty("max_weight") Double maxWeight,
     Boolean handover,
-    @JsonProperty("handover_timeout") Duration handoverTimeout) {
+    @JsonProperty("handover_timeout") Duration handoverTimeout,
+    @JsonProperty("share_encoding") ShareEncoding shareEncoding) {
 
   /**
    * {@code handover_timeout}: how long a moving target stays on its old owner at most. A handover
@@ -46,7 +48,7 @@ public record Settings(
   // after every constant the constructor uses
   public static final Settings DEFAULTS =
       new Settings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -88,6 +90,8 @@ public record Settings(
     handover = handover == null || handover;
     handoverTimeout =
         positiveOrDefault("handover_timeout", handoverTimeout, DEFAULT_HANDOVER_TIMEOUT, false);
+    // compact unless the operator keeps the plain layout for agents not yet upgraded
+    shareEncoding = shareEncoding == null ? ShareEncoding.COMPACT : shareEncoding;
     maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
     if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
       throw new ProtocolException(

@@ -270,7 +270,13 @@ public final class Dispatcher extends Lifecycle {
       if (hold.isPresent()) {
         return hold(s, hold.get(), begin);
       }
-      plan = planner.plan(out.shares(), stored, term == null ? 0 : term.epoch(), begin.toString());
+      plan =
+          planner.plan(
+              out.shares(),
+              stored,
+              term == null ? 0 : term.epoch(),
+              begin.toString(),
+              settings.shareEncoding());
       phases.end("plan");
     }
     TxnResult written = new TxnResult(0, 0, 0);

@@ -1,11 +1,11 @@
 package io.promeshard.coordinator.publish;
 
-import io.promeshard.protocol.Checksums;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeManifest;
 import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.PartKey;
+import io.promeshard.protocol.Parts;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
@@ -47,12 +47,15 @@ public final class Publisher {
 
   /**
    * Everything stored under {@code nodes/}, with each node's raw part values (for rebuilding
-   * assignments), and the generation and epoch each agent reports under {@code status/} having
-   * applied (so that numbering continues above them even if manifests were deleted).
+   * assignments), the share each node's manifest describes (assembled from its base and delta
+   * parts; absent when incomplete or malformed), and the generation and epoch each agent reports
+   * under {@code status/} having applied (so that numbering continues above them even if manifests
+   * were deleted).
    */
   public Stored readStored() throws IOException {
     List<KvEntry> entries = kv.list(layout.nodesDir(), 0, Duration.ZERO).value();
     Map<String, Map<String, String>> sums = new TreeMap<>();
+    Map<String, Map<String, Integer>> sizes = new TreeMap<>();
     Map<String, NodeManifest> manifests = new HashMap<>();
     Map<String, Map<String, byte[]>> values = new TreeMap<>();
     for (KvEntry e : entries) {
@@ -63,33 +66,47 @@ public final class Publisher {
       }
       String rel = layout.relativeToNode(node, e.key());
       sums.computeIfAbsent(node, n -> new TreeMap<>());
+      sizes.computeIfAbsent(node, n -> new TreeMap<>());
       values.computeIfAbsent(node, n -> new HashMap<>());
       try {
         if (rel.equals(NodeManifest.KEY)) {
           manifests.put(node, Json.decodeWire(e.key(), e.value(), NodeManifest.class));
         } else if (!rel.isEmpty()) {
           PartKey.parse(rel);
-          sums.get(node).put(rel, Checksums.sha256Hex(e.value()));
+          sizes.get(node).put(rel, e.value().length);
           values.get(node).put(rel, e.value());
         }
       } catch (ProtocolException ex) {
         log.warn("[publish] {}: unreadable, will be rewritten: {}", e.key(), ex.getMessage());
       }
     }
+    // checksums as each node's manifest lists them (base64url in the compact layout)
+    values.forEach(
+        (node, parts) -> {
+          NodeManifest m = manifests.get(node);
+          boolean compact = m != null && m.compressed();
+          parts.forEach((rel, v) -> sums.get(node).put(rel, NodeManifest.checksum(compact, v)));
+        });
     Map<String, NodeStatus> applied = readApplied();
     Map<String, StoredNode> nodes = new TreeMap<>();
     TreeSet<String> names = new TreeSet<>(sums.keySet());
     names.addAll(applied.keySet());
     for (String node : names) {
       NodeStatus status = applied.get(node);
+      NodeManifest manifest = manifests.get(node);
+      Parts.Assembled published =
+          StoredShares.assembleSteps(node, manifest, values.getOrDefault(node, Map.of()));
       nodes.put(
           node,
           new StoredNode(
               node,
               sums.getOrDefault(node, Map.of()),
-              manifests.get(node),
+              manifest,
               status == null ? 0 : status.appliedGeneration(),
-              status == null ? 0 : status.epoch()));
+              status == null ? 0 : status.epoch(),
+              sizes.getOrDefault(node, Map.of()),
+              published == null ? null : published.share(),
+              published == null ? null : published.beforeLastDelta()));
     }
     return new Stored(nodes, values);
   }

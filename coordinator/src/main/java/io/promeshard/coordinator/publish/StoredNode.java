@@ -2,6 +2,7 @@ package io.promeshard.coordinator.publish;
 
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.NodeManifest;
+import io.promeshard.protocol.NodeShare;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +10,12 @@ import java.util.TreeMap;
 /**
  * What Consul holds for one node: the checksum of every stored part (relative key → sha256), its
  * manifest (null when there is none), and the generation and epoch its agent last reported applying
- * (0 when unknown). Built from a recursive read or from what the publisher wrote.
+ * (0 when unknown). Built from a recursive read or from what the publisher wrote. {@code sizes}
+ * gives the stored bytes of parts (for choosing between a delta and a new base) and {@code share}
+ * the share the manifest describes, when known (null when unreadable): the next dispatch writes
+ * only its difference from that. {@code prior} is the share before the manifest's last delta, when
+ * known: a dispatch may replace that delta with one from {@code prior} (a node that joined and left
+ * again then costs no delta at all).
  *
  * <p>{@link #generation()} and {@link #epoch()} are the highest of the manifest's and the agent's
  * figures: a manifest deleted by hand, or a leader key deleted so that the next term's epoch starts
@@ -20,10 +26,23 @@ public record StoredNode(
     Map<String, String> parts,
     NodeManifest manifest,
     long appliedGeneration,
-    long appliedEpoch) {
+    long appliedEpoch,
+    Map<String, Integer> sizes,
+    NodeShare share,
+    NodeShare prior) {
   public StoredNode {
     Names.node(node);
     parts = Collections.unmodifiableMap(new TreeMap<>(parts));
+    sizes = Collections.unmodifiableMap(new TreeMap<>(sizes));
+  }
+
+  public StoredNode(
+      String node,
+      Map<String, String> parts,
+      NodeManifest manifest,
+      long appliedGeneration,
+      long appliedEpoch) {
+    this(node, parts, manifest, appliedGeneration, appliedEpoch, Map.of(), null, null);
   }
 
   public StoredNode(String node, Map<String, String> parts, NodeManifest manifest) {
@@ -50,7 +69,20 @@ public record StoredNode(
   }
 
   /** This node as published by {@code written}, keeping what its agent reported. */
-  public StoredNode publishing(Map<String, String> writtenParts, NodeManifest written) {
-    return new StoredNode(node, writtenParts, written, appliedGeneration, appliedEpoch);
+  public StoredNode publishing(
+      Map<String, String> writtenParts,
+      Map<String, Integer> writtenSizes,
+      NodeManifest written,
+      NodeShare writtenShare,
+      NodeShare writtenPrior) {
+    return new StoredNode(
+        node,
+        writtenParts,
+        written,
+        appliedGeneration,
+        appliedEpoch,
+        writtenSizes,
+        writtenShare,
+        writtenPrior);
   }
 }

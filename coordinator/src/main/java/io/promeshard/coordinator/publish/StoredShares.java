@@ -42,18 +42,38 @@ public final class StoredShares {
         .nodes()
         .forEach(
             (node, s) -> {
-              NodeManifest manifest = s.manifest();
-              if (manifest == null) {
-                return;
-              }
-              try {
-                shares.put(
-                    node, Parts.assemble(manifest, stored.values().getOrDefault(node, Map.of())));
-              } catch (ProtocolException e) {
-                log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
+              NodeShare share =
+                  s.share() != null
+                      ? s.share()
+                      : assemble(node, s.manifest(), stored.values().getOrDefault(node, Map.of()));
+              if (share != null) {
+                shares.put(node, share);
               }
             });
     return new StoredShares(shares);
+  }
+
+  /**
+   * The share {@code manifest} describes, from the node's stored values (base and delta parts);
+   * null, with a warning, when there is no manifest or the snapshot is incomplete or malformed.
+   */
+  static NodeShare assemble(String node, NodeManifest manifest, Map<String, byte[]> values) {
+    Parts.Assembled a = assembleSteps(node, manifest, values);
+    return a == null ? null : a.share();
+  }
+
+  /** As {@link #assemble}, with the share before the last delta. */
+  static Parts.Assembled assembleSteps(
+      String node, NodeManifest manifest, Map<String, byte[]> values) {
+    if (manifest == null) {
+      return null;
+    }
+    try {
+      return Parts.assembleSteps(manifest, values, Long.MAX_VALUE);
+    } catch (ProtocolException e) {
+      log.warn("[dispatch] stored share of {} unusable: {}", node, e.getMessage());
+      return null;
+    }
   }
 
   public Map<String, NodeShare> shares() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.ProtocolException;
+import io.promeshard.protocol.ShareEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,18 @@ class SettingsTest {
         assertThrows(ProtocolException.class, () -> parse("{\"flap_hold\":\"soon\"}"))
             .getMessage()
             .replaceAll(" at flap_hold$", ""));
+  }
+
+  @Test
+  void shareEncodingIsCompactUnlessThePlainLayoutIsKeptForOldAgents() {
+    assertEquals(ShareEncoding.COMPACT, parse("{}").shareEncoding());
+    assertEquals(ShareEncoding.PLAIN, parse("{\"share_encoding\":\"plain\"}").shareEncoding());
+    assertEquals(
+        "prome-shard/config/settings: share_encoding: expected \"compact\" or \"plain\", found"
+            + " \"gzip\"",
+        assertThrows(ProtocolException.class, () -> parse("{\"share_encoding\":\"gzip\"}"))
+            .getMessage()
+            .replaceAll(" at share_encoding$", ""));
   }
 
   @Test

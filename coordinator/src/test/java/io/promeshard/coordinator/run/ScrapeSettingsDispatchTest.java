@@ -133,11 +133,12 @@ class ScrapeSettingsDispatchTest {
     first.forEach(
         (node, m) -> {
           if (shares.get(node).targets().containsKey("blackbox")) {
-            assertEquals(1, m.format(), node);
+            // the compact layout's format includes scrape settings (plain: FORMAT_SCRAPE)
+            assertEquals(NodeManifest.FORMAT_COMPACT, m.format(), node);
             assertEquals(expected, m.scrape().get("blackbox").toString(), node);
           } else {
             assertEquals(Map.of(), m.scrape(), node);
-            assertEquals(0, m.format(), node);
+            assertEquals(NodeManifest.FORMAT_COMPACT, m.format(), node);
           }
           assertFalse(m.scrape().containsKey("web"), node);
         });

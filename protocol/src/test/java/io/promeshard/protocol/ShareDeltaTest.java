@@ -1,0 +1,133 @@
+package io.promeshard.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ShareDeltaTest {
+  private static TargetGroup group(int i, String env) {
+    return TargetGroup.of("10.1." + (i / 250) + "." + (i % 250) + ":9100", Map.of("env", env));
+  }
+
+  /**
+   * A random edit of {@code share}: targets removed, added anywhere, relabelled; jobs come and go.
+   */
+  private static NodeShare edit(NodeShare share, Random random, int[] next) {
+    Map<String, List<TargetGroup>> targets = new TreeMap<>();
+    share.targets().forEach((job, groups) -> targets.put(job, new ArrayList<>(groups)));
+    String job = "job" + random.nextInt(4);
+    List<TargetGroup> groups = targets.computeIfAbsent(job, j -> new ArrayList<>());
+    int edits = random.nextInt(6);
+    for (int e = 0; e < edits; e++) {
+      int op = random.nextInt(3);
+      if (op == 0 && !groups.isEmpty()) {
+        groups.remove(random.nextInt(groups.size()));
+      } else if (op == 1 && !groups.isEmpty()) {
+        int at = random.nextInt(groups.size());
+        groups.set(at, TargetGroup.of(groups.get(at).targets().get(0), Map.of("env", "e" + e)));
+      } else {
+        groups.add(random.nextInt(groups.size() + 1), group(next[0]++, "prod"));
+      }
+    }
+    if (random.nextInt(10) == 0) {
+      targets.remove("job" + random.nextInt(4));
+    }
+    targets.values().removeIf(List::isEmpty);
+    List<RecordRule> rules = new ArrayList<>(share.rules().getOrDefault("heavy", List.of()));
+    if (random.nextBoolean()) {
+      rules.add(random.nextInt(rules.size() + 1), new RecordRule("r:" + next[0]++, "up"));
+    } else if (!rules.isEmpty()) {
+      rules.remove(random.nextInt(rules.size()));
+    }
+    return new NodeShare(targets, rules.isEmpty() ? Map.of() : Map.of("heavy", rules));
+  }
+
+  @Test
+  void randomEditsRoundTripThroughDeltasAndTheirJson() {
+    Random random = new Random(16);
+    int[] next = {0};
+    NodeShare current = NodeShare.empty();
+    for (int step = 0; step < 500; step++) {
+      NodeShare wanted = edit(current, random, next);
+      ShareDelta delta = ShareDelta.between(current, wanted).orElseThrow();
+      ShareDelta decoded =
+          Json.decodeWire(
+              "delta", Gzip.decompress("delta", Parts.encodeDelta(delta)), ShareDelta.class);
+      assertEquals(delta, decoded);
+      current = decoded.applyTo("delta/" + step, current);
+      assertEquals(wanted, current, "step " + step);
+    }
+  }
+
+  @Test
+  void aDeltaHoldsPositionsAsGapsAndMovedTargetsWithoutTheirLabels() {
+    List<TargetGroup> before = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      before.add(group(i, "prod"));
+    }
+    List<TargetGroup> after = new ArrayList<>(before);
+    after.remove(70);
+    after.remove(2);
+    after.add(50, group(1000, "prod"));
+    after.add(group(1001, "staging"));
+    ShareDelta delta =
+        ShareDelta.between(
+                new NodeShare(Map.of("web", before), Map.of()),
+                new NodeShare(Map.of("web", after), Map.of()))
+            .orElseThrow();
+    ListDelta<TargetGroup> web = delta.targets().get("web");
+    assertEquals(List.of(2, 68), web.remove(), "indices 2 and 70");
+    assertEquals(List.of(50, 49), web.at(), "indices 50 and 99");
+    assertEquals(
+        List.of(new TargetGroup(group(1000, "prod").targets(), Map.of()), group(1001, "staging")),
+        web.add());
+    assertEquals(List.of(0, -1), web.like(), "the first shares the labels of entry 0");
+    assertTrue(delta.rules().isEmpty());
+    assertEquals(
+        new NodeShare(Map.of("web", after), Map.of()),
+        delta.applyTo("delta/2", new NodeShare(Map.of("web", before), Map.of())));
+  }
+
+  @Test
+  void reorderedOrRepeatedEntriesHaveNoDeltaSoABaseIsWritten() {
+    NodeShare ab = new NodeShare(Map.of("web", List.of(group(1, "a"), group(2, "a"))), Map.of());
+    NodeShare ba = new NodeShare(Map.of("web", List.of(group(2, "a"), group(1, "a"))), Map.of());
+    NodeShare twice = new NodeShare(Map.of("web", List.of(group(1, "a"), group(1, "b"))), Map.of());
+    assertEquals(Optional.empty(), ShareDelta.between(ab, ba));
+    assertEquals(Optional.empty(), ShareDelta.between(ab, twice));
+  }
+
+  @Test
+  void aDeltaThatDoesNotFitItsBaseIsMalformed() {
+    NodeShare one = new NodeShare(Map.of("web", List.of(group(1, "a"))), Map.of());
+    ShareDelta removesMissing =
+        new ShareDelta(
+            Map.of("web", new ListDelta<>(List.of(1), List.of(), List.of(), List.of())), Map.of());
+    ShareDelta addsPastTheEnd =
+        new ShareDelta(
+            Map.of(
+                "web", new ListDelta<>(List.of(), List.of(5), List.of(group(2, "a")), List.of())),
+            Map.of());
+    ShareDelta referencesMissingLabels =
+        new ShareDelta(
+            Map.of(
+                "web", new ListDelta<>(List.of(), List.of(1), List.of(group(2, "a")), List.of(7))),
+            Map.of());
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> removesMissing.applyTo("delta/3", one));
+    assertTrue(e.getMessage().contains("delta/3 targets of web"), e.getMessage());
+    assertThrows(ProtocolException.class, () -> addsPastTheEnd.applyTo("delta/3", one));
+    assertThrows(ProtocolException.class, () -> referencesMissingLabels.applyTo("delta/3", one));
+    assertThrows(
+        ProtocolException.class,
+        () -> new ListDelta<>(List.of(), List.of(1, 2), List.of(group(2, "a")), List.of()));
+  }
+}

@@ -2,6 +2,7 @@ package io.promeshard.bench.dispatch;
 
 import io.promeshard.bench.fleet.ConsulAccess;
 import io.promeshard.bench.fleet.Targets;
+import io.promeshard.bench.footprint.ProcStats;
 import io.promeshard.bench.report.Machine;
 import io.promeshard.bench.report.Stats;
 import io.promeshard.bench.report.Table;
@@ -16,6 +17,8 @@ import io.promeshard.testkit.ConsulServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +53,9 @@ public final class DispatchBench {
       long valueBytes,
       long txnBytes,
       int batches,
-      long heldBytes) {}
+      long heldBytes,
+      double heapMib,
+      double rssMib) {}
 
   /** Everything measured. */
   @SuppressWarnings(
@@ -213,6 +218,10 @@ public final class DispatchBench {
   private static Kind kind(String name, List<DispatchReport> runs, long heldBytes) {
     double[] seconds = runs.stream().mapToDouble(DispatchReport::seconds).toArray();
     DispatchReport first = runs.get(0);
+    // the coordinator runs in this JVM: its live heap after a full collection, and the process RSS
+    System.gc();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    ProcStats self = new ProcStats(ProcessHandle.current().pid());
     return new Kind(
         name,
         seconds,
@@ -221,7 +230,9 @@ public final class DispatchBench {
         first.plan().byteCount(),
         first.written().bodyBytes(),
         first.written().batches(),
-        heldBytes);
+        heldBytes,
+        heap.getUsed() / 1024.0 / 1024.0,
+        self.rssKb() / 1024.0);
   }
 
   private static void start(Coordinator coordinator) {
@@ -278,7 +289,9 @@ public final class DispatchBench {
             "value bytes",
             "txn body bytes",
             "txn batches",
-            "KV bytes held");
+            "KV bytes held",
+            "heap after GC MiB",
+            "RSS MiB");
     for (Kind k : r.kinds()) {
       double ms = Stats.median(k.seconds()) * 1000;
       t.row(
@@ -291,7 +304,9 @@ public final class DispatchBench {
           Stats.n(k.valueBytes()),
           Stats.n(k.txnBytes()),
           k.batches(),
-          Stats.n(k.heldBytes()));
+          Stats.n(k.heldBytes()),
+          Stats.f(k.heapMib(), 0),
+          Stats.f(k.rssMib(), 0));
     }
     out.println(t.render());
     out.println(
@@ -304,7 +319,8 @@ public final class DispatchBench {
             + " reads. Dispatch = DispatchReport.seconds (shares, sharding with the previous "
             + "assignment, publish plan, fenced transactions); writes are of the first run of each"
             + " kind; KV bytes held = value bytes under nodes/ after the step, the most over its"
-            + " runs.");
+            + " runs; heap after GC and RSS are of this JVM, which runs the coordinator (and the"
+            + " benchmark's own small state), after the step's last run.");
     out.println();
   }
 }

@@ -153,6 +153,15 @@ final class Coordinators implements Closeable {
         .orElseThrow(() -> new AssertionError(p.name() + " exports no " + series));
   }
 
+  /** The whole text {@code p}'s /metrics answers. */
+  String metrics(ManagedProcess p) {
+    HttpResponse<String> r = get(p, "/metrics");
+    if (r.statusCode() != 200) {
+      throw new AssertionError(p.name() + " /metrics: HTTP " + r.statusCode() + "\n" + r.body());
+    }
+    return r.body();
+  }
+
   private HttpResponse<String> get(ManagedProcess p, String path) {
     Path config = dir.resolve(p.name() + ".yml");
     try {

@@ -162,7 +162,8 @@ final class Coordinators implements Closeable {
     return r.body();
   }
 
-  private HttpResponse<String> get(ManagedProcess p, String path) {
+  /** {@code host:port} of {@code p}'s /metrics and /healthz, read back from its config file. */
+  String opsAddress(ManagedProcess p) {
     Path config = dir.resolve(p.name() + ".yml");
     try {
       String listen =
@@ -170,10 +171,17 @@ final class Coordinators implements Closeable {
               .filter(l -> l.startsWith("listen: "))
               .findFirst()
               .orElseThrow(() -> new AssertionError(config + " has no listen line"));
-      String address = listen.substring("listen: ".length()).replace("'", "").strip();
+      return listen.substring("listen: ".length()).replace("'", "").strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + config, e);
+    }
+  }
+
+  private HttpResponse<String> get(ManagedProcess p, String path) {
+    try {
       return HttpClient.newHttpClient()
           .send(
-              HttpRequest.newBuilder(URI.create("http://" + address + path))
+              HttpRequest.newBuilder(URI.create("http://" + opsAddress(p) + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package io.promeshard.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,14 +11,20 @@ import io.promeshard.testkit.Await;
 import io.promeshard.testkit.Binaries;
 import io.promeshard.testkit.FreePorts;
 import io.promeshard.testkit.ManagedProcess;
+import io.promeshard.testkit.PrometheusServer;
+import io.promeshard.testkit.PrometheusVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,17 +34,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged Grafana dashboard and alerting rules use only metrics that prome-shard exports: a
- * fleet of one Prometheus with its agent and one coordinator publishes a job and the agent applies
- * it; then every metric name in the dashboard's queries and variables and in the rules' expressions
- * must be among the samples of the coordinator's and the agent's /metrics (histograms by their
- * _bucket, _sum and _count series). A renamed or lazily created metric fails here, not on an
- * operator's empty panel or silent alert.
+ * The packaged Grafana dashboard and alerting rules against a running fleet (one Prometheus with
+ * its agent, one coordinator, a job published and applied). Every metric name in the dashboard's
+ * queries and variables and in the rules' expressions must be among the samples of the
+ * coordinator's and the agent's /metrics (histograms by their _bucket, _sum and _count series): a
+ * renamed or lazily created metric fails here, not on an operator's empty panel or silent alert.
+ * And a second Prometheus that scrapes both and loads the rules evaluates every alert without
+ * error, raises none while all is well, and raises PromeShardNoLeader once the coordinator stops.
  */
 class ExportedMetricsTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Duration FLAP_HOLD = Duration.ofSeconds(2);
   private static final String JOB = "web";
+  private static final String NODE = "prom-1";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Path PACKAGING = Binaries.projectRoot().resolve("packaging/src/main");
   private static final Pattern LABEL_VALUES =
       Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,");
@@ -50,27 +61,13 @@ class ExportedMetricsTest {
     assertTrue(used.size() >= 40, "names found in the dashboard and rules: " + used.keySet());
 
     Path dir = FaultLogs.fresh("exported-metrics");
-    Set<String> targets = new TreeSet<>(Jobs.addresses(0, 5, FreePorts.one()));
-    try (Fleet fleet =
-        Fleet.start(
-            dir,
-            1,
-            Jobs.settings(FLAP_HOLD),
-            Map.of(JOB, Jobs.spec(targets)),
-            AgentLaunch.WITH_OPS)) {
+    try (Fleet fleet = startApplied(dir)) {
       try {
-        ManagedProcess coordinator = fleet.coordinators().start();
-        assertEquals(coordinator, fleet.coordinators().awaitLeader(WAIT));
-        fleet.awaitSettled(JOB, targets, WAIT);
-        Await.until(
-            WAIT,
-            "prom-1's agent reporting an applied share",
-            () -> fleet.appliedGeneration("prom-1") > 0);
-
+        ManagedProcess coordinator = fleet.coordinators().awaitLeader(WAIT);
         Set<String> exported = new TreeSet<>();
         exported.addAll(sampleNames(fleet.coordinators().metrics(coordinator)));
         exported.addAll(
-            sampleNames(get("http://127.0.0.1:" + fleet.agentOpsPort("prom-1") + "/metrics")));
+            sampleNames(get("http://127.0.0.1:" + fleet.agentOpsPort(NODE) + "/metrics")));
         Map<String, Set<String>> missing = new TreeMap<>(used);
         missing.keySet().removeAll(exported);
         assertEquals(
@@ -85,10 +82,138 @@ class ExportedMetricsTest {
     }
   }
 
+  @Test
+  void aPrometheusLoadingTheRulesRaisesNoAlertWhileAllIsWellAndNoLeaderOnceTheCoordinatorStops()
+      throws Exception {
+    Path rules = PACKAGING.resolve("prometheus/prome-shard-alerts.yml");
+    int alerts = 0;
+    for (JsonNode group : YAML.readTree(rules.toFile()).path("groups")) {
+      alerts += group.path("rules").size();
+    }
+    Path dir = FaultLogs.fresh("packaged-alerts");
+    try (Fleet fleet = startApplied(dir)) {
+      ManagedProcess coordinator = fleet.coordinators().awaitLeader(WAIT);
+      try (PrometheusServer watcher =
+          PrometheusServer.start(
+              PrometheusVersion.newest(),
+              dir.resolve("watcher"),
+              watcherConfig(
+                  rules,
+                  fleet.coordinators().opsAddress(coordinator),
+                  "127.0.0.1:" + fleet.agentOpsPort(NODE)))) {
+        try {
+          watchFleet(watcher, alerts, coordinator);
+        } catch (RuntimeException | Error e) {
+          System.out.println(fleet.logTails(40) + "\n----- watcher\n" + watcher.logTail(40));
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void watchFleet(PrometheusServer watcher, int alerts, ManagedProcess coordinator)
+      throws IOException {
+    // scraped with honor_labels false, as the rules and the dashboard expect
+    Await.until(
+        WAIT,
+        "the coordinator's source series with the job in exported_job",
+        () ->
+            !query(watcher, "prome_shard_source_failing{exported_job=\"" + JOB + "\"}").isEmpty());
+    Await.until(
+        WAIT,
+        "every alerting rule evaluated without error",
+        () -> {
+          List<String> healthy = new ArrayList<>();
+          for (JsonNode group : api(watcher, "/api/v1/rules?type=alert").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+              // "unknown" until its first evaluation, then "ok" or "err" with lastError
+              assertNotEquals("err", rule.path("health").asText(), rule.toString());
+              if (rule.path("health").asText().equals("ok")) {
+                healthy.add(rule.path("name").asText());
+              }
+            }
+          }
+          return healthy.size() == alerts;
+        });
+    Await.until(
+        WAIT,
+        "no alert pending or firing while the fleet is well",
+        () -> api(watcher, "/api/v1/alerts").path("alerts").isEmpty());
+
+    coordinator.stop();
+    Await.until(
+        WAIT,
+        "PromeShardNoLeader pending once the only coordinator stopped",
+        () -> {
+          for (JsonNode alert : api(watcher, "/api/v1/alerts").path("alerts")) {
+            if (alert.path("labels").path("alertname").asText().equals("PromeShardNoLeader")) {
+              return true;
+            }
+          }
+          return false;
+        });
+  }
+
+  /**
+   * A Prometheus that scrapes the coordinator and the agent every second and loads {@code rules}.
+   */
+  private static String watcherConfig(Path rules, String coordinator, String agent) {
+    return String.join(
+        "\n",
+        "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}",
+        "rule_files: ['" + rules + "']",
+        "scrape_configs:",
+        "  - job_name: prome-shard-coordinator",
+        "    static_configs: [{targets: ['" + coordinator + "']}]",
+        "  - job_name: prome-shard-agent",
+        "    static_configs: [{targets: ['" + agent + "']}]",
+        "");
+  }
+
+  /** A fleet of one server whose agent applied a job published by its one coordinator. */
+  private static Fleet startApplied(Path dir) {
+    Set<String> targets = new TreeSet<>(Jobs.addresses(0, 5, FreePorts.one()));
+    Fleet fleet =
+        Fleet.start(
+            dir,
+            1,
+            Jobs.settings(FLAP_HOLD),
+            Map.of(JOB, Jobs.spec(targets)),
+            AgentLaunch.WITH_OPS);
+    try {
+      ManagedProcess coordinator = fleet.coordinators().start();
+      assertEquals(coordinator, fleet.coordinators().awaitLeader(WAIT));
+      fleet.awaitSettled(JOB, targets, WAIT);
+      Await.until(
+          WAIT,
+          NODE + "'s agent reporting an applied share",
+          () -> fleet.appliedGeneration(NODE) > 0);
+      return fleet;
+    } catch (RuntimeException | Error e) {
+      System.out.println(fleet.logTails(40));
+      fleet.close();
+      throw e;
+    }
+  }
+
+  /** The {@code data} of a Prometheus API answer. */
+  private static JsonNode api(PrometheusServer prometheus, String pathAndQuery) {
+    try {
+      return JSON.readTree(prometheus.get(pathAndQuery)).path("data");
+    } catch (IOException e) {
+      throw new UncheckedIOException(pathAndQuery + " of " + prometheus.url(), e);
+    }
+  }
+
+  private static JsonNode query(PrometheusServer prometheus, String promql) {
+    return api(
+            prometheus, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+        .path("result");
+  }
+
   /** Names in every panel query and every query variable of the dashboard, with where. */
   private static void dashboardNames(Map<String, Set<String>> used) throws IOException {
-    JsonNode d =
-        new ObjectMapper().readTree(PACKAGING.resolve("grafana/prome-shard.json").toFile());
+    JsonNode d = JSON.readTree(PACKAGING.resolve("grafana/prome-shard.json").toFile());
     for (JsonNode panel : d.path("panels")) {
       panelNames(panel, used);
       panel.path("panels").forEach(p -> panelNames(p, used));
@@ -112,9 +237,7 @@ class ExportedMetricsTest {
   }
 
   private static void alertNames(Map<String, Set<String>> used) throws IOException {
-    JsonNode rules =
-        new ObjectMapper(new YAMLFactory())
-            .readTree(PACKAGING.resolve("prometheus/prome-shard-alerts.yml").toFile());
+    JsonNode rules = YAML.readTree(PACKAGING.resolve("prometheus/prome-shard-alerts.yml").toFile());
     for (JsonNode group : rules.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
         for (String name : PromqlNames.of(rule.path("expr").asText())) {

@@ -35,6 +35,21 @@ final class BuiltPackages {
     return Paths.get(property("packaging.templates"));
   }
 
+  /** The Prometheus alerting rules the coordinator package ships. */
+  static Path alertingRules() {
+    return Paths.get(property("packaging.alerts"));
+  }
+
+  /** The Grafana dashboard the coordinator package ships. */
+  static Path dashboard() {
+    return Paths.get(property("packaging.dashboard"));
+  }
+
+  /** This module's src/test/resources (the promtool unit tests of the alerting rules). */
+  static Path testResources() {
+    return Paths.get(property("packaging.test.resources"));
+  }
+
   static Path deb(String name) {
     return newest(name + "_", "_all.deb");
   }

@@ -25,6 +25,10 @@ class DebCoordinatorPackageTest {
   private static final Path CONFIG = Paths.get("/etc/prome-shard/coordinator.yml");
   private static final Path TOKEN = Paths.get("/etc/prome-shard/coordinator.token");
   private static final Path DEFAULTS = Paths.get("/etc/default/prome-shard-coordinator");
+  private static final Path ALERTS =
+      Paths.get("/usr/share/prome-shard/prometheus/prome-shard-alerts.yml");
+  private static final Path DASHBOARD =
+      Paths.get("/usr/share/prome-shard/grafana/prome-shard.json");
 
   @Test
   void installedCoordinatorRunsAndKeepsItsTokenSecret() {
@@ -48,6 +52,10 @@ class DebCoordinatorPackageTest {
     assertArrayEquals(Installed.bytes(BuiltPackages.jar(NAME)), Installed.bytes(JAR));
     assertEquals(
         List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
+    assertOwnedBy(ALERTS, "root", "root", "rw-r--r--");
+    assertArrayEquals(Installed.bytes(BuiltPackages.alertingRules()), Installed.bytes(ALERTS));
+    assertOwnedBy(DASHBOARD, "root", "root", "rw-r--r--");
+    assertArrayEquals(Installed.bytes(BuiltPackages.dashboard()), Installed.bytes(DASHBOARD));
     assertEquals(
         "default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser",
         Dpkg.field(BuiltPackages.deb(NAME), "Depends"));
@@ -75,6 +83,8 @@ class DebCoordinatorPackageTest {
     assertGone(LAUNCHER);
     assertGone(JAR);
     assertGone(UNIT);
+    assertGone(ALERTS);
+    assertGone(DASHBOARD);
     assertEquals("coordinator-secret\n", Installed.read(TOKEN));
     assertTrue(Files.isRegularFile(CONFIG), "config kept on remove");
 

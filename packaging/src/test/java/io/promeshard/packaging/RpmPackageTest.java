@@ -118,6 +118,10 @@ class RpmPackageTest {
                 "/usr/bin/prome-shard-coordinator",
                 "/usr/share/prome-shard",
                 "/usr/share/prome-shard/prome-shard-coordinator.jar",
+                "/usr/share/prome-shard/prometheus",
+                "/usr/share/prome-shard/prometheus/prome-shard-alerts.yml",
+                "/usr/share/prome-shard/grafana",
+                "/usr/share/prome-shard/grafana/prome-shard.json",
                 "/usr/lib/systemd/system/prome-shard-coordinator.service",
                 "/etc/prome-shard",
                 "/etc/prome-shard/coordinator.yml",
@@ -144,6 +148,15 @@ class RpmPackageTest {
         rpm,
         "/usr/lib/systemd/system/prome-shard-coordinator.service",
         SRC.resolve("systemd/prome-shard-coordinator.service"));
+    assertFile(
+        rpm, "/usr/share/prome-shard/prometheus/prome-shard-alerts.yml", "root", "root", 0644, 0);
+    assertFile(rpm, "/usr/share/prome-shard/grafana/prome-shard.json", "root", "root", 0644, 0);
+    assertPayload(
+        rpm,
+        "/usr/share/prome-shard/prometheus/prome-shard-alerts.yml",
+        BuiltPackages.alertingRules());
+    assertPayload(
+        rpm, "/usr/share/prome-shard/grafana/prome-shard.json", BuiltPackages.dashboard());
     assertRpmToolAgrees(BuiltPackages.rpm(BuiltPackages.COORDINATOR), rpm);
   }
 

@@ -17,6 +17,10 @@ import java.util.List;
  */
 record AgentLaunch(boolean unprivileged, boolean ops, String fileSdTmpfs) {
   static final AgentLaunch PLAIN = new AgentLaunch(false, false, null);
+
+  /** As {@link #PLAIN}, serving /metrics and /healthz on a loopback port. */
+  static final AgentLaunch WITH_OPS = new AgentLaunch(false, true, null);
+
   static final int NOBODY = 65534;
 
   /**

@@ -153,7 +153,17 @@ final class Coordinators implements Closeable {
         .orElseThrow(() -> new AssertionError(p.name() + " exports no " + series));
   }
 
-  private HttpResponse<String> get(ManagedProcess p, String path) {
+  /** The whole text {@code p}'s /metrics answers. */
+  String metrics(ManagedProcess p) {
+    HttpResponse<String> r = get(p, "/metrics");
+    if (r.statusCode() != 200) {
+      throw new AssertionError(p.name() + " /metrics: HTTP " + r.statusCode() + "\n" + r.body());
+    }
+    return r.body();
+  }
+
+  /** {@code host:port} of {@code p}'s /metrics and /healthz, read back from its config file. */
+  String opsAddress(ManagedProcess p) {
     Path config = dir.resolve(p.name() + ".yml");
     try {
       String listen =
@@ -161,10 +171,17 @@ final class Coordinators implements Closeable {
               .filter(l -> l.startsWith("listen: "))
               .findFirst()
               .orElseThrow(() -> new AssertionError(config + " has no listen line"));
-      String address = listen.substring("listen: ".length()).replace("'", "").strip();
+      return listen.substring("listen: ".length()).replace("'", "").strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + config, e);
+    }
+  }
+
+  private HttpResponse<String> get(ManagedProcess p, String path) {
+    try {
       return HttpClient.newHttpClient()
           .send(
-              HttpRequest.newBuilder(URI.create("http://" + address + path))
+              HttpRequest.newBuilder(URI.create("http://" + opsAddress(p) + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -518,12 +518,15 @@ public final class ApplyLoop implements Closeable {
   /** Applies {@code plan}, the plan of {@code share}. */
   private ApplyResult applyPlan(NodeShare share, OutputPlan plan, Reloader withReloader) {
     ApplyResult r;
+    long began = System.nanoTime();
     try {
       r = applier.apply(plan, withReloader);
     } catch (ApplyException | RuntimeException e) {
       failed("writing files", e);
       retry.failed(Stall.Reason.OUTPUT_UNWRITABLE, e.getMessage());
       return null;
+    } finally {
+      metrics.applyTook((System.nanoTime() - began) / 1e9);
     }
     if (observer != null) {
       // jobs this Prometheus cannot scrape (scrape settings before 2.43) are not waited for: like

@@ -12,6 +12,12 @@ public interface ApplyMetrics {
 
   void applied(long generation, Instant at);
 
+  /**
+   * One apply step took {@code seconds}: writing the changed files and, when it carries rules or
+   * scrape configs, the reload; failed steps included.
+   */
+  default void applyTook(double seconds) {}
+
   /** {@code kind} is {@code targets}, {@code rules} or {@code scrape_configs}. */
   void filesWritten(String kind, int count);
 

@@ -6,16 +6,18 @@ import io.promeshard.agent.apply.Stall;
 import io.promeshard.agent.observe.ObserveMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Instant;
 
 /**
  * The agent's metrics, registered in one registry that {@code /metrics} serves: applied generation,
- * last apply time, files written, reloads by result, snapshots by kind, watch errors, Consul and
- * registration state, failed status writes, applies failing and retried by reason (output not
- * writable, Prometheus not answering), and what Prometheus has not done yet (targets not scraped,
- * rule groups not evaluated, failed reads of its API), and jobs whose scrape settings the local
- * Prometheus cannot take. Registering twice in one registry throws IllegalArgumentException.
+ * last apply time, apply step duration, files written, reloads by result, snapshots by kind, watch
+ * errors, Consul and registration state, failed status writes, applies failing and retried by
+ * reason (output not writable, Prometheus not answering), and what Prometheus has not done yet
+ * (targets not scraped, rule groups not evaluated, failed reads of its API), and jobs whose scrape
+ * settings the local Prometheus cannot take. Registering twice in one registry throws
+ * IllegalArgumentException.
  */
 public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   private final PrometheusRegistry registry;
@@ -35,6 +37,7 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   private final Gauge unevaluated;
   private final Gauge jobsUnsupported;
   private final Counter observeErrors;
+  private final Histogram applyDuration;
 
   public AgentMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -137,6 +140,14 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
                 "Jobs of this node's share whose scrape settings the local Prometheus cannot take"
                     + " (older than 2.43: no scrape_config_files); they are not scraped")
             .register(registry);
+    applyDuration =
+        Histogram.builder()
+            .name("prome_shard_agent_apply_duration_seconds")
+            .help(
+                "Time of one apply step: writing the changed files and, when rules or scrape"
+                    + " configs changed, the reload of Prometheus")
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .register(registry);
     for (Stall.Reason r : Stall.Reason.values()) {
       applyFailures.initLabelValues(r.label());
       applyStalled.labelValues(r.label()).set(0);
@@ -161,6 +172,11 @@ public final class AgentMetrics implements ApplyMetrics, ObserveMetrics {
   public void applied(long generation, Instant at) {
     appliedGeneration.set((double) generation);
     lastApply.set(at.toEpochMilli() / 1000.0);
+  }
+
+  @Override
+  public void applyTook(double seconds) {
+    applyDuration.observe(seconds);
   }
 
   @Override

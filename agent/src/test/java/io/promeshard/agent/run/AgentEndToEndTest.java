@@ -187,6 +187,9 @@ class AgentEndToEndTest {
     assertEquals(1.0, sample(metrics, "prome_shard_agent_consul_up"));
     assertEquals(1.0, sample(metrics, "prome_shard_agent_reloads_total{result=\"ok\"}"));
     assertEquals(1.0, sample(metrics, "prome_shard_agent_files_written_total{kind=\"targets\"}"));
+    assertTrue(
+        sample(metrics, "prome_shard_agent_apply_duration_seconds_count") >= 1,
+        "every apply step timed:\n" + metrics);
     AgentFixture.Reply health = get("http://127.0.0.1:" + agent.opsPort() + "/healthz");
     assertEquals(200, health.status());
     assertEquals("ok: generation 3 applied\n", health.body());

@@ -24,6 +24,7 @@ import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.HoldApproval;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
+import io.promeshard.protocol.NodeStatus;
 import io.promeshard.protocol.ProtocolException;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.consul.BlockingWatch;
@@ -75,6 +76,8 @@ public final class Coordinator implements Closeable {
   private Dispatcher dispatcher;
   private SourceManager sources;
   private volatile MembershipWatcher membership;
+  // what each agent last reported applying (node → generation), for the generation gauges
+  private volatile Map<String, Long> reportedApplied = Map.of();
   private OpsServer ops;
 
   public Coordinator(
@@ -136,8 +139,13 @@ public final class Coordinator implements Closeable {
         KvWatch.of(
             kv,
             layout.statusDir(),
-            (entries, index) ->
-                dispatcher.reports(NodeReports.of(Publisher.agentStatuses(layout, entries))),
+            (entries, index) -> {
+              Map<String, NodeStatus> statuses = Publisher.agentStatuses(layout, entries);
+              Map<String, Long> applied = new TreeMap<>();
+              statuses.forEach((node, st) -> applied.put(node, st.appliedGeneration()));
+              reportedApplied = Map.copyOf(applied);
+              dispatcher.reports(NodeReports.of(statuses));
+            },
             WatchOptions.defaults()));
     if (mode == DispatchMode.PUBLISH) {
       watch(
@@ -168,6 +176,7 @@ public final class Coordinator implements Closeable {
       closeables.add(0, election);
       election.start();
     }
+    metrics.followGenerations(() -> NodeGenerations.of(dispatcher.snapshot(), reportedApplied));
     metrics.followMembership(
         () -> {
           MembershipWatcher m = membership;

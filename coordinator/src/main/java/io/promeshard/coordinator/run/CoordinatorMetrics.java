@@ -185,6 +185,9 @@ public final class CoordinatorMetrics implements DispatchObserver {
     for (String result : List.of("changed", "unchanged", "held", "error")) {
       dispatches.labelValues(result);
     }
+    for (String phase : List.of("decide", "shares", "guard", "plan", "write")) {
+      dispatchPhaseDuration.labelValues(phase);
+    }
     for (String kind : List.of("target", "record")) {
       handoversPending.labelValues(kind).set(0);
       handoversCompleted.labelValues(kind);
@@ -256,6 +259,27 @@ public final class CoordinatorMetrics implements DispatchObserver {
         .register(registry);
   }
 
+  /**
+   * Registers the per-node generation gauges, read from {@code view} at each scrape: published by
+   * the leader and applied by each node's agent (see {@link NodeGenerations}). Call once.
+   */
+  void followGenerations(Supplier<NodeGenerations> view) {
+    GaugeWithCallback.builder()
+        .name("prome_shard_node_published_generation")
+        .help("Generation of the manifest the leader published for a member node (leader only).")
+        .labelNames("node")
+        .callback(cb -> view.get().published().forEach((node, g) -> cb.call(g, node)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("prome_shard_node_applied_generation")
+        .help(
+            "Generation a member node's agent last reported applying in status/<node>, 0 before"
+                + " its first report (leader only).")
+        .labelNames("node")
+        .callback(cb -> view.get().applied().forEach((node, g) -> cb.call(g, node)))
+        .register(registry);
+  }
+
   private static double rawCount(
       Supplier<MembershipStatus> view, ToIntFunction<HealthSnapshot> count) {
     MembershipStatus s = view.get();
@@ -270,6 +294,17 @@ public final class CoordinatorMetrics implements DispatchObserver {
   public void leadership(boolean isLeader, long term) {
     leader.set(isLeader ? 1 : 0);
     epoch.set(isLeader ? (double) term : 0);
+    if (!isLeader) {
+      forgetNodes();
+    }
+  }
+
+  /** A standby's per-node loads would be its last term's: the new leader reports the current. */
+  private synchronized void forgetNodes() {
+    nodeTargets.clear();
+    nodeCost.clear();
+    nodeRules.clear();
+    nodesShown.clear();
   }
 
   void configErrors(int count) {

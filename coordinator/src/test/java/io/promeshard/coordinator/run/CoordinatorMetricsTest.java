@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.run;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.coordinator.membership.HealthSnapshot;
@@ -46,5 +47,47 @@ class CoordinatorMetricsTest {
     String after = scrape(metrics);
     assertTrue(after.contains("prome_shard_node_name_conflicts 1.0"), after);
     assertTrue(after.contains("prome_shard_node_registrations_ignored 3.0"), after);
+  }
+
+  @Test
+  void aCoordinatorThatLosesTheLockStopsExportingItsLastTermsNodeLoads() throws IOException {
+    CoordinatorMetrics metrics = new CoordinatorMetrics();
+    metrics.leadership(true, 3);
+    metrics.nodes(Map.of("prom-1", 10), Map.of("prom-1", 12.5), Map.of("prom-1", 2));
+    String leading = scrape(metrics);
+    assertTrue(leading.contains("prome_shard_node_targets{node=\"prom-1\"} 10.0"), leading);
+
+    metrics.leadership(false, 0);
+    String standby = scrape(metrics);
+    assertTrue(standby.contains("prome_shard_leader 0.0"), standby);
+    assertFalse(standby.contains("prome_shard_node_targets{"), standby);
+    assertFalse(standby.contains("prome_shard_node_cost{"), standby);
+    assertFalse(standby.contains("prome_shard_node_rules{"), standby);
+  }
+
+  @Test
+  void generationGaugesListTheNodesOfTheLatestView() throws IOException {
+    CoordinatorMetrics metrics = new CoordinatorMetrics();
+    AtomicReference<NodeGenerations> view = new AtomicReference<>(NodeGenerations.NONE);
+    metrics.followGenerations(view::get);
+    assertFalse(scrape(metrics).contains("prome_shard_node_published_generation{"));
+
+    view.set(
+        new NodeGenerations(
+            Map.of("prom-1", 7L, "prom-2", 7L), Map.of("prom-1", 7L, "prom-2", 5L)));
+    String text = scrape(metrics);
+    assertTrue(text.contains("prome_shard_node_published_generation{node=\"prom-2\"} 7.0"), text);
+    assertTrue(text.contains("prome_shard_node_applied_generation{node=\"prom-2\"} 5.0"), text);
+  }
+
+  @Test
+  void everyDispatchPhaseIsExportedBeforeTheFirstDispatch() throws IOException {
+    String text = scrape(new CoordinatorMetrics());
+    for (String phase : List.of("decide", "shares", "guard", "plan", "write")) {
+      assertTrue(
+          text.contains(
+              "prome_shard_dispatch_phase_duration_seconds_count{phase=\"" + phase + "\"} 0"),
+          phase + " missing:\n" + text);
+    }
   }
 }

@@ -177,6 +177,50 @@ class CoordinatorTest {
     assertTrue(http(base + "/healthz").startsWith("ok: leader epoch "), http(base + "/healthz"));
   }
 
+  @Test
+  void generationGaugesShowWhatTheLeaderPublishedAndWhatEachAgentReportsApplying()
+      throws Exception {
+    nodes(2);
+    fleet.putKv("prome-shard/config/settings", SETTINGS);
+    fleet.putKv("prome-shard/config/jobs/web", staticJob(100, "10.1.", null));
+    Coordinator leader = start();
+    awaitOwners("published", 100, o -> true);
+    long published = fleet.manifest("p1").generation();
+    String base = "http://127.0.0.1:" + leader.opsPort();
+    String before =
+        Await.value(
+            WAIT,
+            "the leader's generation gauges",
+            () -> {
+              String m = http(base + "/metrics");
+              return m.contains(
+                      "prome_shard_node_published_generation{node=\"p1\"} " + published + ".0")
+                  ? m
+                  : null;
+            });
+    assertTrue(
+        before.contains("prome_shard_node_applied_generation{node=\"p1\"} 0.0"),
+        "p1 has reported nothing yet:\n" + before);
+
+    reportEverythingScraped("p1");
+    Await.until(
+        WAIT,
+        "p1's report in the applied gauge",
+        () ->
+            http(base + "/metrics")
+                .contains("prome_shard_node_applied_generation{node=\"p1\"} " + published + ".0"));
+
+    Coordinator standby = start(new LinkedBlockingQueue<>());
+    String standbyMetrics = http("http://127.0.0.1:" + standby.opsPort() + "/metrics");
+    assertTrue(standbyMetrics.contains("prome_shard_leader 0.0"), standbyMetrics);
+    assertFalse(
+        standbyMetrics.contains("prome_shard_node_published_generation{"),
+        "a standby exports no per-node generations:\n" + standbyMetrics);
+    assertFalse(
+        standbyMetrics.contains("prome_shard_node_applied_generation{"),
+        "a standby exports no per-node generations:\n" + standbyMetrics);
+  }
+
   private static String http(String url) {
     try {
       var response =

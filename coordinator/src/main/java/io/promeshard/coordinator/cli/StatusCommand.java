@@ -19,7 +19,10 @@ import io.promeshard.protocol.consul.TxnWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,8 +41,17 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description =
         "Show per node: targets, cost share, published and applied generation, lag, errors.")
-public final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer>, Verbosity.Answering {
   @Mixin ConnectionOptions connection;
+
+  @Mixin Verbosity verbosity;
+
+  @Mixin OutputFormat output;
+
+  @Override
+  public Verbosity verbosity() {
+    return verbosity;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -68,13 +80,36 @@ public final class StatusCommand implements Callable<Integer> {
           System.err.println("warning: " + ex.getMessage());
         }
       }
-      print(System.out, stored, shares, config, agents, coordinator);
+      Fleet fleet = fleet(stored, shares, config, agents, coordinator);
+      if (output.json()) {
+        OutputFormat.print(System.out, fleet);
+      } else {
+        print(System.out, fleet);
+      }
     }
     return ExitCodes.OK;
   }
 
-  static void print(
-      PrintStream out,
+  /**
+   * One node: its published share (targets, cost share in percent of the fleet's, rules), the
+   * generation published and the one its agent applied ({@code null} without an agent status), the
+   * lag, the agent's last error (empty if none; {@code null} without status) and its Prometheus.
+   */
+  record Node(
+      String node,
+      int targets,
+      Double costPercent,
+      int rules,
+      long published,
+      Long applied,
+      Long lag,
+      String lastError,
+      NodeStatus.PrometheusInfo prometheus) {}
+
+  /** The answer, as {@code --output json} prints it; the text form says the same. */
+  record Fleet(List<Node> nodes, CoordinatorStatus coordinator) {}
+
+  static Fleet fleet(
       Publisher.Stored stored,
       Map<String, NodeShare> shares,
       ConfigState config,
@@ -89,12 +124,10 @@ public final class StatusCommand implements Callable<Integer> {
                     .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey()))
                     .sum()));
     double total = cost.values().stream().mapToDouble(Double::doubleValue).sum();
-    TreeSet<String> nodes = new TreeSet<>(stored.nodes().keySet());
-    nodes.addAll(agents.keySet());
-    String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
-    out.printf(
-        fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
-    for (String node : nodes) {
+    TreeSet<String> names = new TreeSet<>(stored.nodes().keySet());
+    names.addAll(agents.keySet());
+    List<Node> nodes = new ArrayList<>();
+    for (String node : names) {
       NodeShare share = shares.getOrDefault(node, NodeShare.empty());
       StoredNode storedNode = stored.nodes().get(node);
       long published =
@@ -102,27 +135,43 @@ public final class StatusCommand implements Callable<Integer> {
               ? 0
               : storedNode.manifest().generation();
       NodeStatus agent = agents.get(node);
-      String applied = agent == null ? "-" : String.valueOf(agent.appliedGeneration());
-      String lag =
-          agent == null ? "-" : String.valueOf(Math.max(0, published - agent.appliedGeneration()));
+      nodes.add(
+          new Node(
+              node,
+              share.targetCount(),
+              total == 0 ? null : 100 * cost.getOrDefault(node, 0.0) / total,
+              share.ruleCount(),
+              published,
+              agent == null ? null : agent.appliedGeneration(),
+              agent == null ? null : Math.max(0, published - agent.appliedGeneration()),
+              agent == null ? null : agent.lastError(),
+              agent == null ? null : agent.prometheus()));
+    }
+    return new Fleet(nodes, coordinator);
+  }
+
+  static void print(PrintStream out, Fleet fleet) {
+    String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
+    out.printf(
+        fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
+    for (Node n : fleet.nodes()) {
       String error =
-          agent == null
+          n.lastError() == null
               ? "no agent status"
-              : agent.lastError().isEmpty()
-                  ? "-"
-                  : agent.lastError().lines().findFirst().orElse("");
+              : n.lastError().isEmpty() ? "-" : n.lastError().lines().findFirst().orElse("");
       out.printf(
           fmt,
-          node,
-          share.targetCount(),
-          total == 0 ? "-" : String.format("%.1f%%", 100 * cost.getOrDefault(node, 0.0) / total),
-          share.ruleCount(),
-          published,
-          applied,
-          lag,
+          n.node(),
+          n.targets(),
+          n.costPercent() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", n.costPercent()),
+          n.rules(),
+          n.published(),
+          n.applied() == null ? "-" : n.applied(),
+          n.lag() == null ? "-" : n.lag(),
           error);
     }
-    printPrometheus(out, agents);
+    printPrometheus(out, fleet.nodes());
+    CoordinatorStatus coordinator = fleet.coordinator();
     if (coordinator == null) {
       out.println("\ncoordinator: no status written yet");
       return;
@@ -165,16 +214,16 @@ public final class StatusCommand implements Callable<Integer> {
    * Each agent's Prometheus as it reports it: the version, and one line per thing the node's share
    * asks that this version cannot do (e.g. per-job scrape settings before 2.43).
    */
-  private static void printPrometheus(PrintStream out, Map<String, NodeStatus> agents) {
-    agents.values().stream()
-        .filter(a -> a.prometheus() != null)
+  private static void printPrometheus(PrintStream out, List<Node> nodes) {
+    nodes.stream()
+        .filter(n -> n.prometheus() != null)
         .forEach(
-            a -> {
-              String version = a.prometheus().version();
+            n -> {
+              String version = n.prometheus().version();
               out.printf(
                   "%s: Prometheus %s%n",
-                  a.node(), version.isEmpty() ? "(version not read yet)" : version);
-              a.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
+                  n.node(), version.isEmpty() ? "(version not read yet)" : version);
+              n.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
             });
   }
 

@@ -1,31 +1,17 @@
 package io.promeshard.coordinator.cli;
 
-import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
-import io.promeshard.coordinator.publish.Publisher;
-import io.promeshard.coordinator.publish.StoredNode;
-import io.promeshard.coordinator.publish.StoredShares;
-import io.promeshard.protocol.Json;
-import io.promeshard.protocol.KvLayout;
-import io.promeshard.protocol.NodeShare;
-import io.promeshard.protocol.NodeStatus;
-import io.promeshard.protocol.ProtocolException;
+import io.promeshard.coordinator.publish.PublishedFleet;
+import io.promeshard.coordinator.web.FleetView;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
-import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.TxnWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,31 +42,11 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
   @Override
   public Integer call() throws IOException {
     CoordinatorConfig cfg = connection.load();
-    KvLayout layout = cfg.layout();
     try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
-      KvClient kv = new KvClient(http);
-      Publisher.Stored stored = new Publisher(kv, new TxnWriter(http), layout).readStored();
-      Map<String, NodeShare> shares = StoredShares.decode(stored).shares();
-      Map<String, byte[]> values = new HashMap<>();
-      kv.list(layout.configDir(), 0, Duration.ZERO)
-          .value()
-          .forEach(e -> values.put(e.key(), e.value()));
-      ConfigState config = ConfigState.empty(layout).update(values);
-      Map<String, NodeStatus> agents = new TreeMap<>();
-      CoordinatorStatus coordinator = null;
-      for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {
-        try {
-          if (e.key().equals(layout.coordinatorStatus())) {
-            coordinator = Json.decode(e.key(), e.value(), CoordinatorStatus.class);
-          } else {
-            NodeStatus s = Json.decode(e.key(), e.value(), NodeStatus.class);
-            agents.put(s.node(), s);
-          }
-        } catch (ProtocolException ex) {
-          System.err.println("warning: " + ex.getMessage());
-        }
-      }
-      Fleet fleet = fleet(stored, shares, config, agents, coordinator);
+      PublishedFleet read =
+          PublishedFleet.read(new KvClient(http), new TxnWriter(http), cfg.layout());
+      read.warnings().forEach(w -> System.err.println("warning: " + w));
+      FleetView fleet = FleetView.of(read);
       if (output.json()) {
         OutputFormat.print(System.out, fleet);
       } else {
@@ -90,71 +56,11 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
     return ExitCodes.OK;
   }
 
-  /**
-   * One node: its published share (targets, cost share in percent of the fleet's, rules), the
-   * generation published and the one its agent applied ({@code null} without an agent status), the
-   * lag, the agent's last error (empty if none; {@code null} without status) and its Prometheus.
-   */
-  record Node(
-      String node,
-      int targets,
-      Double costPercent,
-      int rules,
-      long published,
-      Long applied,
-      Long lag,
-      String lastError,
-      NodeStatus.PrometheusInfo prometheus) {}
-
-  /** The answer, as {@code --output json} prints it; the text form says the same. */
-  record Fleet(List<Node> nodes, CoordinatorStatus coordinator) {}
-
-  static Fleet fleet(
-      Publisher.Stored stored,
-      Map<String, NodeShare> shares,
-      ConfigState config,
-      Map<String, NodeStatus> agents,
-      CoordinatorStatus coordinator) {
-    Map<String, Double> cost = new TreeMap<>();
-    shares.forEach(
-        (node, share) ->
-            cost.put(
-                node,
-                share.targets().entrySet().stream()
-                    .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey()))
-                    .sum()));
-    double total = cost.values().stream().mapToDouble(Double::doubleValue).sum();
-    TreeSet<String> names = new TreeSet<>(stored.nodes().keySet());
-    names.addAll(agents.keySet());
-    List<Node> nodes = new ArrayList<>();
-    for (String node : names) {
-      NodeShare share = shares.getOrDefault(node, NodeShare.empty());
-      StoredNode storedNode = stored.nodes().get(node);
-      long published =
-          storedNode == null || storedNode.manifest() == null
-              ? 0
-              : storedNode.manifest().generation();
-      NodeStatus agent = agents.get(node);
-      nodes.add(
-          new Node(
-              node,
-              share.targetCount(),
-              total == 0 ? null : 100 * cost.getOrDefault(node, 0.0) / total,
-              share.ruleCount(),
-              published,
-              agent == null ? null : agent.appliedGeneration(),
-              agent == null ? null : Math.max(0, published - agent.appliedGeneration()),
-              agent == null ? null : agent.lastError(),
-              agent == null ? null : agent.prometheus()));
-    }
-    return new Fleet(nodes, coordinator);
-  }
-
-  static void print(PrintStream out, Fleet fleet) {
+  static void print(PrintStream out, FleetView fleet) {
     String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
     out.printf(
         fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
-    for (Node n : fleet.nodes()) {
+    for (FleetView.Node n : fleet.nodes()) {
       String error =
           n.lastError() == null
               ? "no agent status"
@@ -214,7 +120,7 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
    * Each agent's Prometheus as it reports it: the version, and one line per thing the node's share
    * asks that this version cannot do (e.g. per-job scrape settings before 2.43).
    */
-  private static void printPrometheus(PrintStream out, List<Node> nodes) {
+  private static void printPrometheus(PrintStream out, List<FleetView.Node> nodes) {
     nodes.stream()
         .filter(n -> n.prometheus() != null)
         .forEach(
@@ -225,10 +131,5 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
                   n.node(), version.isEmpty() ? "(version not read yet)" : version);
               n.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
             });
-  }
-
-  private static double weight(ConfigState config, String job) {
-    var spec = config.jobs().get(job);
-    return spec == null ? 1.0 : spec.weight();
   }
 }

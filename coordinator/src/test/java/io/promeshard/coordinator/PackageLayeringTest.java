@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The coordinator's packages follow the data flow: config → membership → source → shard → dispatch
  * → publish → the rest. One edge runs against the data: {@code dispatch/} drives {@code publish/},
  * the Consul edge that writes shares and reads them back, so in imports publish sits just below
- * dispatch and knows nothing of it.
+ * dispatch and knows nothing of it. {@code web/} is the status page: a view on dispatch and publish
+ * that the service ({@code run/}) serves and {@code cli/} shares.
  */
 class PackageLayeringTest {
   private final PackageLayers layers =
@@ -27,6 +28,7 @@ class PackageLayeringTest {
               List.of("shard"),
               List.of("publish"),
               List.of("dispatch"),
+              List.of("web"),
               List.of("leader", "records", "run", "cli")));
 
   @Test

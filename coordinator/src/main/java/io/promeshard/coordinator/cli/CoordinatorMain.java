@@ -33,7 +33,9 @@ public final class CoordinatorMain implements Runnable {
   }
 
   public static int execute(String... args) {
-    return ExitCodes.configure(new CommandLine(new CoordinatorMain())).execute(args);
+    return ExitCodes.configure(
+            new CommandLine(new CoordinatorMain()).setExecutionStrategy(Verbosity::execute))
+        .execute(args);
   }
 
   @Override

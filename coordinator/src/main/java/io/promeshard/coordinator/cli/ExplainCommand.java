@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.cli;
 
+import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
 import io.promeshard.coordinator.dispatch.Handovers;
@@ -10,6 +11,8 @@ import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Parameters;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = "Show which node(s) own a target and why.")
-public final class ExplainCommand implements Callable<Integer> {
+public final class ExplainCommand implements Callable<Integer>, Verbosity.Answering {
   @Parameters(index = "0", paramLabel = "JOB")
   String job;
 
@@ -35,6 +38,10 @@ public final class ExplainCommand implements Callable<Integer> {
   String address;
 
   @Mixin ConnectionOptions connection;
+
+  @Mixin Verbosity verbosity;
+
+  @Mixin OutputFormat output;
 
   @Option(
       names = "--timeout",
@@ -61,22 +68,52 @@ public final class ExplainCommand implements Callable<Integer> {
               + " (no healthy members or Consul unreachable?)");
       return ExitCodes.RUNTIME;
     }
-    Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
-    System.out.println(e.describe());
-    ScrapeSettings scrape = report.input().jobs().get(job).scrape();
-    if (scrape != null) {
-      System.out.println("scrape settings of job " + job + ": " + scrape);
+    Answer answer = answer(report, job, address);
+    if (output.json()) {
+      OutputFormat.print(System.out, answer);
+      return ExitCodes.OK;
     }
-    Handovers.Handover h = report.handovers().get(job + "/" + address);
+    System.out.print(answer.explanation().describe());
+    if (answer.scrape() != null) {
+      System.out.println("scrape settings of job " + job + ": " + answer.scrape());
+    }
+    InHandover h = answer.handover();
     if (h != null) {
       System.out.printf(
           "in handover since %s: kept on %s until %s scraped it twice (at most handover_timeout"
               + " %s)%n",
-          h.started(),
-          h.from(),
-          h.to().keySet(),
-          Durations.format(report.input().settings().handoverTimeout()));
+          h.since(), h.keptOn(), h.until(), h.timeout());
     }
     return ExitCodes.OK;
+  }
+
+  @Override
+  public Verbosity verbosity() {
+    return verbosity;
+  }
+
+  /** The answer, as {@code --output json} prints it; the text form says the same. */
+  record Answer(Explanation explanation, ScrapeSettings scrape, InHandover handover) {}
+
+  /**
+   * A target in handover: since when, the old owners it is kept on, the new owners it waits for,
+   * and the handover_timeout that ends it anyway.
+   */
+  record InHandover(String since, List<String> keptOn, Set<String> until, String timeout) {}
+
+  static Answer answer(DispatchReport report, String job, String address) {
+    Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
+    JobSpec spec = report.input().jobs().get(job);
+    Handovers.Handover h = report.handovers().get(job + "/" + address);
+    return new Answer(
+        e,
+        spec == null ? null : spec.scrape(),
+        h == null
+            ? null
+            : new InHandover(
+                h.started().toString(),
+                h.from(),
+                h.to().keySet(),
+                Durations.format(report.input().settings().handoverTimeout())));
   }
 }

@@ -12,8 +12,12 @@ import picocli.CommandLine.Option;
     name = "plan",
     mixinStandardHelpOptions = true,
     description = "Show what a dispatch would change, per node; writes nothing.")
-public final class PlanCommand implements Callable<Integer> {
+public final class PlanCommand implements Callable<Integer>, Verbosity.Answering {
   @Mixin ConnectionOptions connection;
+
+  @Mixin Verbosity verbosity;
+
+  @Mixin OutputFormat output;
 
   @Option(
       names = "--timeout",
@@ -26,6 +30,11 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return RunCommand.run(
-        connection.load().withListen(""), DispatchMode.DRY_RUN, true, timeout, true);
+        connection.load().withListen(""), DispatchMode.DRY_RUN, true, timeout, output.format);
+  }
+
+  @Override
+  public Verbosity verbosity() {
+    return verbosity;
   }
 }

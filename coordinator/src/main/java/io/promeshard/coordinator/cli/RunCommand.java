@@ -27,8 +27,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Run the coordinator: watch config, sources and members; publish each node's share while leader.")
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer>, Verbosity.Service {
   @Mixin ConnectionOptions connection;
+
+  @Mixin Verbosity verbosity;
 
   @Option(
       names = "--once",
@@ -62,11 +64,29 @@ public final class RunCommand implements Callable<Integer> {
     if (listen != null) {
       cfg = cfg.withListen(listen);
     }
-    return run(cfg, dryRun ? DispatchMode.DRY_RUN : DispatchMode.PUBLISH, once, timeout, dryRun);
+    return run(
+        cfg,
+        dryRun ? DispatchMode.DRY_RUN : DispatchMode.PUBLISH,
+        once,
+        timeout,
+        dryRun ? OutputFormat.Format.text : null);
   }
 
+  @Override
+  public Verbosity verbosity() {
+    return verbosity;
+  }
+
+  /**
+   * Runs a coordinator; with {@code once}, until its first dispatch. Each dispatch's plan is
+   * printed in {@code printAs} unless that is null.
+   */
   static int run(
-      CoordinatorConfig cfg, DispatchMode mode, boolean once, Duration timeout, boolean print)
+      CoordinatorConfig cfg,
+      DispatchMode mode,
+      boolean once,
+      Duration timeout,
+      OutputFormat.Format printAs)
       throws Exception {
     BlockingQueue<DispatchReport> reports = new ArrayBlockingQueue<>(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -75,8 +95,8 @@ public final class RunCommand implements Callable<Integer> {
             cfg,
             mode,
             report -> {
-              if (print) {
-                PlanPrinter.print(System.out, report);
+              if (printAs != null) {
+                PlanPrinter.print(System.out, report, printAs);
               }
               reports.offer(report);
             });

@@ -1,28 +1,17 @@
 package io.promeshard.coordinator.cli;
 
-import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.config.CoordinatorConfig;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
-import io.promeshard.coordinator.publish.Publisher;
-import io.promeshard.coordinator.publish.StoredNode;
-import io.promeshard.coordinator.publish.StoredShares;
-import io.promeshard.protocol.Json;
-import io.promeshard.protocol.KvLayout;
-import io.promeshard.protocol.NodeShare;
-import io.promeshard.protocol.NodeStatus;
-import io.promeshard.protocol.ProtocolException;
+import io.promeshard.coordinator.publish.PublishedFleet;
+import io.promeshard.coordinator.web.FleetView;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.KvClient;
-import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.TxnWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,91 +27,57 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description =
         "Show per node: targets, cost share, published and applied generation, lag, errors.")
-public final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer>, Verbosity.Answering {
   @Mixin ConnectionOptions connection;
+
+  @Mixin Verbosity verbosity;
+
+  @Mixin OutputFormat output;
+
+  @Override
+  public Verbosity verbosity() {
+    return verbosity;
+  }
 
   @Override
   public Integer call() throws IOException {
     CoordinatorConfig cfg = connection.load();
-    KvLayout layout = cfg.layout();
     try (ConsulHttp http = ConsulHttp.create(cfg.consulSettings())) {
-      KvClient kv = new KvClient(http);
-      Publisher.Stored stored = new Publisher(kv, new TxnWriter(http), layout).readStored();
-      Map<String, NodeShare> shares = StoredShares.decode(stored).shares();
-      Map<String, byte[]> values = new HashMap<>();
-      kv.list(layout.configDir(), 0, Duration.ZERO)
-          .value()
-          .forEach(e -> values.put(e.key(), e.value()));
-      ConfigState config = ConfigState.empty(layout).update(values);
-      Map<String, NodeStatus> agents = new TreeMap<>();
-      CoordinatorStatus coordinator = null;
-      for (KvEntry e : kv.list(layout.statusDir(), 0, Duration.ZERO).value()) {
-        try {
-          if (e.key().equals(layout.coordinatorStatus())) {
-            coordinator = Json.decode(e.key(), e.value(), CoordinatorStatus.class);
-          } else {
-            NodeStatus s = Json.decode(e.key(), e.value(), NodeStatus.class);
-            agents.put(s.node(), s);
-          }
-        } catch (ProtocolException ex) {
-          System.err.println("warning: " + ex.getMessage());
-        }
+      PublishedFleet read =
+          PublishedFleet.read(new KvClient(http), new TxnWriter(http), cfg.layout());
+      read.warnings().forEach(w -> System.err.println("warning: " + w));
+      FleetView fleet = FleetView.of(read);
+      if (output.json()) {
+        OutputFormat.print(System.out, fleet);
+      } else {
+        print(System.out, fleet);
       }
-      print(System.out, stored, shares, config, agents, coordinator);
     }
     return ExitCodes.OK;
   }
 
-  static void print(
-      PrintStream out,
-      Publisher.Stored stored,
-      Map<String, NodeShare> shares,
-      ConfigState config,
-      Map<String, NodeStatus> agents,
-      CoordinatorStatus coordinator) {
-    Map<String, Double> cost = new TreeMap<>();
-    shares.forEach(
-        (node, share) ->
-            cost.put(
-                node,
-                share.targets().entrySet().stream()
-                    .mapToDouble(e -> e.getValue().size() * weight(config, e.getKey()))
-                    .sum()));
-    double total = cost.values().stream().mapToDouble(Double::doubleValue).sum();
-    TreeSet<String> nodes = new TreeSet<>(stored.nodes().keySet());
-    nodes.addAll(agents.keySet());
+  static void print(PrintStream out, FleetView fleet) {
     String fmt = "%-24s %8s %7s %6s %10s %8s %4s  %s%n";
     out.printf(
         fmt, "NODE", "TARGETS", "COST", "RULES", "PUBLISHED", "APPLIED", "LAG", "LAST ERROR");
-    for (String node : nodes) {
-      NodeShare share = shares.getOrDefault(node, NodeShare.empty());
-      StoredNode storedNode = stored.nodes().get(node);
-      long published =
-          storedNode == null || storedNode.manifest() == null
-              ? 0
-              : storedNode.manifest().generation();
-      NodeStatus agent = agents.get(node);
-      String applied = agent == null ? "-" : String.valueOf(agent.appliedGeneration());
-      String lag =
-          agent == null ? "-" : String.valueOf(Math.max(0, published - agent.appliedGeneration()));
+    for (FleetView.Node n : fleet.nodes()) {
       String error =
-          agent == null
+          n.lastError() == null
               ? "no agent status"
-              : agent.lastError().isEmpty()
-                  ? "-"
-                  : agent.lastError().lines().findFirst().orElse("");
+              : n.lastError().isEmpty() ? "-" : n.lastError().lines().findFirst().orElse("");
       out.printf(
           fmt,
-          node,
-          share.targetCount(),
-          total == 0 ? "-" : String.format("%.1f%%", 100 * cost.getOrDefault(node, 0.0) / total),
-          share.ruleCount(),
-          published,
-          applied,
-          lag,
+          n.node(),
+          n.targets(),
+          n.costPercent() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", n.costPercent()),
+          n.rules(),
+          n.published(),
+          n.applied() == null ? "-" : n.applied(),
+          n.lag() == null ? "-" : n.lag(),
           error);
     }
-    printPrometheus(out, agents);
+    printPrometheus(out, fleet.nodes());
+    CoordinatorStatus coordinator = fleet.coordinator();
     if (coordinator == null) {
       out.println("\ncoordinator: no status written yet");
       return;
@@ -165,21 +120,16 @@ public final class StatusCommand implements Callable<Integer> {
    * Each agent's Prometheus as it reports it: the version, and one line per thing the node's share
    * asks that this version cannot do (e.g. per-job scrape settings before 2.43).
    */
-  private static void printPrometheus(PrintStream out, Map<String, NodeStatus> agents) {
-    agents.values().stream()
-        .filter(a -> a.prometheus() != null)
+  private static void printPrometheus(PrintStream out, List<FleetView.Node> nodes) {
+    nodes.stream()
+        .filter(n -> n.prometheus() != null)
         .forEach(
-            a -> {
-              String version = a.prometheus().version();
+            n -> {
+              String version = n.prometheus().version();
               out.printf(
                   "%s: Prometheus %s%n",
-                  a.node(), version.isEmpty() ? "(version not read yet)" : version);
-              a.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
+                  n.node(), version.isEmpty() ? "(version not read yet)" : version);
+              n.prometheus().limits().forEach(limit -> out.println("  limit: " + limit));
             });
-  }
-
-  private static double weight(ConfigState config, String job) {
-    var spec = config.jobs().get(job);
-    return spec == null ? 1.0 : spec.weight();
   }
 }

@@ -35,6 +35,9 @@ public final class DispatchState {
   /** How many handovers {@code status/coordinator} names. */
   static final int HANDOVERS_NAMED = 10;
 
+  /** How many dispatches status/coordinator lists under recent_dispatches. */
+  static final int RECENT_DISPATCHES = 10;
+
   /** A leadership term: its fence guards every write. */
   public record Term(long epoch, Fence fence, String holder) {}
 
@@ -69,6 +72,10 @@ public final class DispatchState {
   final Instant holdSince;
   final String approval;
   final CoordinatorStatus.DispatchSummary lastDispatch;
+
+  /** The last {@link #RECENT_DISPATCHES} dispatches that changed something, newest first. */
+  final List<CoordinatorStatus.DispatchSummary> recentDispatches;
+
   final int failures;
   final DispatchSchedule schedule;
   final Handovers handovers;
@@ -98,6 +105,7 @@ public final class DispatchState {
     holdSince = b.holdSince;
     approval = b.approval;
     lastDispatch = b.lastDispatch;
+    recentDispatches = List.copyOf(b.recentDispatches);
     failures = b.failures;
     schedule = b.schedule;
     handovers = b.handovers;
@@ -332,6 +340,12 @@ public final class DispatchState {
                 + incomplete;
     if (change != null) {
       b.lastDispatch = change;
+      List<CoordinatorStatus.DispatchSummary> recent = new ArrayList<>();
+      recent.add(change);
+      recent.addAll(
+          b.recentDispatches.subList(
+              0, Math.min(b.recentDispatches.size(), RECENT_DISPATCHES - 1)));
+      b.recentDispatches = recent;
     }
     return b.build();
   }
@@ -500,7 +514,8 @@ public final class DispatchState {
         membership == null ? List.of() : List.copyOf(membership.raw().conflicts().values()),
         handovers.isEmpty()
             ? null
-            : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED));
+            : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED),
+        recentDispatches);
   }
 
   /**
@@ -608,6 +623,7 @@ public final class DispatchState {
     Instant holdSince;
     String approval;
     CoordinatorStatus.DispatchSummary lastDispatch;
+    List<CoordinatorStatus.DispatchSummary> recentDispatches = List.of();
     int failures;
     DispatchSchedule schedule = DispatchSchedule.NONE;
     Handovers handovers = Handovers.NONE;
@@ -639,6 +655,7 @@ public final class DispatchState {
       holdSince = s.holdSince;
       approval = s.approval;
       lastDispatch = s.lastDispatch;
+      recentDispatches = s.recentDispatches;
       failures = s.failures;
       schedule = s.schedule;
       handovers = s.handovers;

@@ -10,8 +10,8 @@ import java.util.Map;
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
  * the dispatch held back, the targets rejected, the node names two hosts claim (each line names
- * both) and the handovers in progress, if any. Written only when its content changes, so an idle
- * fleet causes no KV writes.
+ * both), the handovers in progress, if any, and the last ten dispatches that wrote something.
+ * Written only when its content changes, so an idle fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -28,7 +28,9 @@ public record CoordinatorStatus(
     @JsonProperty("rejected_targets") Rejected rejectedTargets,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("node_conflicts")
         List<String> nodeConflicts,
-    HandoverSummary handovers) {
+    HandoverSummary handovers,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("recent_dispatches")
+        List<DispatchSummary> recentDispatches) {
 
   public CoordinatorStatus {
     nodeConflicts = nodeConflicts == null ? List.of() : List.copyOf(nodeConflicts);
@@ -37,6 +39,7 @@ public record CoordinatorStatus(
     members = members == null ? List.of() : List.copyOf(members);
     pending = pending == null ? List.of() : List.copyOf(pending);
     problem = problem == null ? "" : problem;
+    recentDispatches = recentDispatches == null ? List.of() : List.copyOf(recentDispatches);
   }
 
   /**

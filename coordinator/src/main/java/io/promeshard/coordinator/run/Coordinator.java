@@ -15,11 +15,13 @@ import io.promeshard.coordinator.leader.LeaderOptions;
 import io.promeshard.coordinator.leader.LeaderTerm;
 import io.promeshard.coordinator.membership.MemberPolicy;
 import io.promeshard.coordinator.membership.MembershipWatcher;
+import io.promeshard.coordinator.publish.PublishedFleet;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
+import io.promeshard.coordinator.web.StatusPage;
 import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.HoldApproval;
 import io.promeshard.protocol.Json;
@@ -69,6 +71,10 @@ public final class Coordinator implements Closeable {
   private final CoordinatorConfig config;
   private final DispatchMode mode;
   private final Consumer<DispatchReport> reports;
+
+  /** This copy's last dispatch, for the status page's search (the explain answer). */
+  private final AtomicReference<DispatchReport> lastReport = new AtomicReference<>();
+
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final List<Closeable> closeables = new ArrayList<>();
   private final CoordinatorMetrics metrics = new CoordinatorMetrics();
@@ -84,7 +90,11 @@ public final class Coordinator implements Closeable {
       CoordinatorConfig config, DispatchMode mode, Consumer<DispatchReport> reports) {
     this.config = config;
     this.mode = mode;
-    this.reports = reports;
+    this.reports =
+        report -> {
+          lastReport.set(report);
+          reports.accept(report);
+        };
   }
 
   public Coordinator start() throws IOException {
@@ -183,7 +193,26 @@ public final class Coordinator implements Closeable {
           return m == null ? null : m.status();
         });
     if (config.listen() != null && !config.listen().isBlank()) {
-      ops = OpsServer.start(config.listen(), metrics.registry(), this::health);
+      StatusPage page =
+          new StatusPage(
+              new StatusPage.Sources() {
+                @Override
+                public PublishedFleet read() throws IOException {
+                  return PublishedFleet.read(kv, txn, layout);
+                }
+
+                @Override
+                public DispatchState state() {
+                  return dispatcher.snapshot();
+                }
+
+                @Override
+                public DispatchReport lastReport() {
+                  return lastReport.get();
+                }
+              },
+              Clock.systemUTC());
+      ops = OpsServer.start(config.listen(), metrics.registry(), this::health, Map.of("/", page));
       closeables.add(ops);
     }
     log.info(

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
 import io.promeshard.protocol.consul.KvClient;
@@ -145,8 +147,11 @@ class CoordinatorCliTest {
     assertEquals(1, run("config", "get", "--consul", consul.url(), "nosuchjob").exit());
   }
 
-  @Test
-  void runOnceThenStatusPlanAndExplainDescribeTheFleet() throws Exception {
+  /**
+   * Puts the settings and the web job, registers p1 and p2, and publishes once; returns the
+   * coordinator config file.
+   */
+  private Path webPublishedOnP1AndP2() throws Exception {
     write("conf/settings.json", SETTINGS);
     write("conf/jobs/web.json", WEB);
     assertEquals(
@@ -156,6 +161,12 @@ class CoordinatorCliTest {
     Path cfg = coordinatorYml();
     Run once = run("run", "--config", cfg.toString(), "--once", "--timeout", "60s");
     assertEquals(0, once.exit(), once.err());
+    return cfg;
+  }
+
+  @Test
+  void runOnceThenStatusPlanAndExplainDescribeTheFleet() throws Exception {
+    Path cfg = webPublishedOnP1AndP2();
 
     Run status = run("status", "--config", cfg.toString());
     assertEquals(0, status.exit(), status.err());
@@ -172,6 +183,54 @@ class CoordinatorCliTest {
     Run unknown = run("explain", "--config", cfg.toString(), "web", "127.0.0.1:1");
     assertEquals(2, unknown.exit());
     assertTrue(unknown.err().contains("no target 127.0.0.1:1"), unknown.err());
+  }
+
+  @Test
+  void planExplainAndStatusPrintOneJsonDocumentForScripts() throws Exception {
+    Path cfg = webPublishedOnP1AndP2();
+
+    Run plan = run("plan", "--config", cfg.toString(), "--output", "json");
+    assertEquals(0, plan.exit(), plan.err());
+    JsonNode p = Json.MAPPER.readTree(plan.out());
+    assertEquals(4, p.get("targets").asInt(), plan.out());
+    assertTrue(p.get("nothing_to_change").asBoolean(), plan.out());
+    assertEquals(0, p.get("keys_to_write").asInt(), plan.out());
+    int members = p.get("nodes").size(); // p1, p2 and any node an earlier test registered
+    assertTrue(members >= 2, plan.out());
+    int after = 0;
+    for (JsonNode n : p.get("nodes")) {
+      assertEquals(n.get("targets_before").asInt(), n.get("targets_after").asInt(), plan.out());
+      after += n.get("targets_after").asInt();
+    }
+    assertEquals(4, after, plan.out());
+
+    Run explain = run("explain", "--config", cfg.toString(), "-o", "json", "web", "127.0.0.1:9003");
+    assertEquals(0, explain.exit(), explain.err());
+    JsonNode e = Json.MAPPER.readTree(explain.out()).get("explanation");
+    assertEquals("web/127.0.0.1:9003", e.get("key").asText(), explain.out());
+    assertEquals(1, e.get("owners").size(), explain.out());
+    assertEquals(members, e.get("candidates").size(), explain.out());
+    String owner = e.get("owners").get(0).asText();
+
+    Run status = run("status", "--config", cfg.toString(), "--output", "json");
+    assertEquals(0, status.exit(), status.err());
+    JsonNode st = Json.MAPPER.readTree(status.out());
+    assertEquals(members, st.get("nodes").size(), status.out());
+    int held = 0;
+    for (JsonNode n : st.get("nodes")) {
+      assertTrue(n.get("published").asLong() > 0, status.out());
+      assertTrue(n.get("applied").isNull(), "no agent reported: " + status.out());
+      held += n.get("targets").asInt();
+      if (n.get("node").asText().equals(owner)) {
+        assertTrue(n.get("targets").asInt() > 0, status.out());
+      }
+    }
+    assertEquals(4, held, status.out());
+    assertFalse(st.get("coordinator").get("holder").asText().isEmpty(), status.out());
+
+    Run bad = run("status", "--config", cfg.toString(), "--output", "yaml");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("yaml") && bad.err().contains("json"), bad.err());
   }
 
   @Test

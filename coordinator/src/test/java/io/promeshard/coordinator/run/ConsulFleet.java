@@ -13,6 +13,7 @@ import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.TxnWriter;
+import io.promeshard.testkit.ConsulExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,19 @@ final class ConsulFleet implements AutoCloseable {
   ConsulFleet(String url) {
     http = ConsulHttp.create(ConsulSettings.of(url));
     kv = new KvClient(http);
+  }
+
+  /**
+   * A fleet on {@code consul} with an empty KV and none of the nodes p1..p5 an earlier test
+   * registered.
+   */
+  static ConsulFleet cleared(ConsulExtension consul) {
+    consul.clearKv();
+    ConsulFleet fleet = new ConsulFleet(consul.url());
+    for (int i = 1; i <= 5; i++) {
+      fleet.deregister("p" + i);
+    }
+    return fleet;
   }
 
   void register(String node, double weight, String zone) {

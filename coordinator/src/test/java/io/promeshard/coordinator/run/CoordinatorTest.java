@@ -43,11 +43,7 @@ class CoordinatorTest {
 
   @BeforeEach
   void setUp() {
-    consul.clearKv();
-    fleet = new ConsulFleet(consul.url());
-    for (int i = 1; i <= 5; i++) {
-      fleet.deregister("p" + i);
-    }
+    fleet = ConsulFleet.cleared(consul);
   }
 
   @AfterEach

@@ -38,11 +38,7 @@ class ScrapeSettingsDispatchTest {
 
   @BeforeEach
   void setUp() {
-    consul.clearKv();
-    fleet = new ConsulFleet(consul.url());
-    for (int i = 1; i <= 4; i++) {
-      fleet.deregister("p" + i);
-    }
+    fleet = ConsulFleet.cleared(consul);
   }
 
   @AfterEach

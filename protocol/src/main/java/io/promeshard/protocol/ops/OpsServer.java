@@ -1,5 +1,7 @@
 package io.promeshard.protocol.ops;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.promeshard.protocol.lifecycle.TaskThread;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,10 +16,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,30 +58,35 @@ public final class OpsServer implements Closeable {
   static final int MAX_HEAD = 8 * 1024;
 
   private final ServerSocket socket;
-  private final Map<String, Supplier<Answer>> routes;
+  private final Map<String, Page> routes;
   private final Duration timeout;
   private final ThreadPoolExecutor workers;
   private final TaskThread deadlines;
   private final Thread acceptor;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-  /** What one request gets back. */
-  private static final class Answer {
+  /** What one request gets back: status, content type and body. */
+  public static final class Reply {
     private final int status;
     private final String type;
     private final byte[] body;
 
-    Answer(int status, String type, byte[] body) {
+    public Reply(int status, String type, byte[] body) {
       this.status = status;
       this.type = type;
-      this.body = body;
+      this.body = body.clone();
     }
 
-    int status() {
+    /** A UTF-8 HTML page. */
+    public static Reply html(int status, String page) {
+      return new Reply(status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public int status() {
       return status;
     }
 
-    String type() {
+    public String type() {
       return type;
     }
 
@@ -85,7 +95,14 @@ public final class OpsServer implements Closeable {
     }
   }
 
-  private OpsServer(ServerSocket socket, Map<String, Supplier<Answer>> routes, Duration timeout) {
+  /** A page served beside {@code /metrics} and {@code /healthz}: a GET with its query. */
+  @FunctionalInterface
+  public interface Page {
+    /** The reply to a GET whose query parameters are {@code query} (first value of each). */
+    Reply get(Map<String, String> query);
+  }
+
+  private OpsServer(ServerSocket socket, Map<String, Page> routes, Duration timeout) {
     this.socket = socket;
     this.routes = routes;
     this.timeout = timeout;
@@ -114,11 +131,28 @@ public final class OpsServer implements Closeable {
   /** Binds {@code listen} ("host:port"; port 0 picks a free one) and starts serving. */
   public static OpsServer start(String listen, PrometheusRegistry registry, Supplier<Health> health)
       throws IOException {
-    return start(listen, registry, health, REQUEST_TIMEOUT);
+    return start(listen, registry, health, Map.of(), REQUEST_TIMEOUT);
+  }
+
+  /** As {@link #start(String, PrometheusRegistry, Supplier)}, serving {@code pages} too. */
+  public static OpsServer start(
+      String listen, PrometheusRegistry registry, Supplier<Health> health, Map<String, Page> pages)
+      throws IOException {
+    return start(listen, registry, health, pages, REQUEST_TIMEOUT);
   }
 
   static OpsServer start(
       String listen, PrometheusRegistry registry, Supplier<Health> health, Duration timeout)
+      throws IOException {
+    return start(listen, registry, health, Map.of(), timeout);
+  }
+
+  static OpsServer start(
+      String listen,
+      PrometheusRegistry registry,
+      Supplier<Health> health,
+      Map<String, Page> pages,
+      Duration timeout)
       throws IOException {
     InetSocketAddress address = parse(listen);
     ServerSocket socket = new ServerSocket();
@@ -129,14 +163,16 @@ public final class OpsServer implements Closeable {
       socket.close();
       throw new IOException("listen: cannot bind " + listen + ": " + e.getMessage(), e);
     }
-    OpsServer server =
-        new OpsServer(
-            socket,
-            Map.of("/metrics", () -> metrics(registry), "/healthz", () -> health(health.get())),
-            timeout);
+    Map<String, Page> routes = new TreeMap<>(pages);
+    routes.put("/metrics", q -> metrics(registry));
+    routes.put("/healthz", q -> health(health.get()));
+    OpsServer server = new OpsServer(socket, Map.copyOf(routes), timeout);
     server.deadlines.start();
     server.acceptor.start();
-    log.info("[ops] serving /metrics and /healthz on {}", socket.getLocalSocketAddress());
+    log.info(
+        "[ops] serving {} on {}",
+        String.join(", ", routes.keySet()),
+        socket.getLocalSocketAddress());
     return server;
   }
 
@@ -189,7 +225,7 @@ public final class OpsServer implements Closeable {
   private void serve(Socket connection, TaskThread.Handle deadline) {
     open.add(connection);
     try {
-      Answer answer;
+      Reply answer;
       String method = "GET";
       try {
         RequestHead head =
@@ -213,39 +249,44 @@ public final class OpsServer implements Closeable {
     }
   }
 
-  private Answer answer(RequestHead head) {
-    Supplier<Answer> route = routes.get(head.path());
+  private Reply answer(RequestHead head) {
+    Page route = routes.get(head.path());
     if (route == null) {
       return text(404, "not found");
     }
     if (!head.method().equals("GET") && !head.method().equals("HEAD")) {
       return text(405, "only GET and HEAD");
     }
-    return route.get();
+    try {
+      return route.get(head.query());
+    } catch (RuntimeException e) {
+      log.warn("[ops] {} failed: {}", head.path(), e.toString());
+      return text(500, head.path() + " failed: " + e.getMessage());
+    }
   }
 
-  private static Answer metrics(PrometheusRegistry registry) {
+  private static Reply metrics(PrometheusRegistry registry) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try {
       new PrometheusTextFormatWriter(false).write(body, registry.scrape());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }
-    return new Answer(200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
+    return new Reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray());
   }
 
-  private static Answer health(Health h) {
+  private static Reply health(Health h) {
     return text(
         h.healthy() ? 200 : 503,
         (h.healthy() ? "ok" : "unhealthy") + (h.message().isEmpty() ? "" : ": " + h.message()));
   }
 
-  private static Answer text(int status, String line) {
-    return new Answer(
+  private static Reply text(int status, String line) {
+    return new Reply(
         status, "text/plain; charset=utf-8", (line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void respond(OutputStream out, String method, Answer a) throws IOException {
+  private static void respond(OutputStream out, String method, Reply a) throws IOException {
     String head =
         "HTTP/1.1 "
             + a.status()
@@ -270,6 +311,7 @@ public final class OpsServer implements Closeable {
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 431 -> "Request Header Fields Too Large";
+      case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       default -> "Status";
     };
@@ -300,7 +342,7 @@ public final class OpsServer implements Closeable {
   }
 
   /** The request line of an HTTP/1.x request, read up to the blank line that ends its head. */
-  record RequestHead(String method, String path) {
+  record RequestHead(String method, String path, Map<String, String> query) {
     /** The head did not fit in the limit. */
     static final class TooLarge extends IOException {
       private static final long serialVersionUID = 1L;
@@ -342,7 +384,31 @@ public final class OpsServer implements Closeable {
       String target = line.substring(sp1 + 1, sp2);
       int query = target.indexOf('?');
       return new RequestHead(
-          line.substring(0, sp1), query < 0 ? target : target.substring(0, query));
+          line.substring(0, sp1),
+          query < 0 ? target : target.substring(0, query),
+          query < 0 ? Map.of() : parameters(target.substring(query + 1)));
+    }
+
+    /**
+     * {@code a=1&b=x%20y} as a map, percent- and plus-decoded, the first value of each name; a
+     * malformed escape is Malformed.
+     */
+    static Map<String, String> parameters(String query) throws Malformed {
+      Map<String, String> out = new TreeMap<>();
+      for (String pair : query.split("&", -1)) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        try {
+          String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), UTF_8);
+          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), UTF_8);
+          out.putIfAbsent(name, value);
+        } catch (IllegalArgumentException e) {
+          throw new Malformed("bad query parameter " + pair + ": " + e.getMessage());
+        }
+      }
+      return Collections.unmodifiableMap(out);
     }
 
     /** True once the head's blank line ("\r\n\r\n" or a bare "\n\n") has been read. */

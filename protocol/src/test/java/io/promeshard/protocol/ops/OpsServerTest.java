@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,38 @@ class OpsServerTest {
       HttpResponse<String> bad = get(server.port(), "/healthz");
       assertEquals(503, bad.statusCode());
       assertEquals("unhealthy: consul unreachable for 40s\n", bad.body());
+    }
+  }
+
+  @Test
+  void aPageGetsItsDecodedQueryAndAFailingPageAnswers500() throws Exception {
+    AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+    OpsServer.Page page =
+        q -> {
+          seen.set(q);
+          if (q.containsKey("fail")) {
+            throw new IllegalStateException("consul said no");
+          }
+          return OpsServer.Reply.html(200, "<p>" + q.get("job") + "</p>");
+        };
+    try (OpsServer server =
+        OpsServer.start(
+            "127.0.0.1:0", new PrometheusRegistry(), () -> Health.ok(""), Map.of("/", page))) {
+      HttpResponse<String> ok = get(server.port(), "/?job=web%2Fx&address=a+b&job=second&flag");
+      assertEquals(200, ok.statusCode());
+      assertEquals("<p>web/x</p>", ok.body());
+      assertEquals("text/html; charset=utf-8", ok.headers().firstValue("Content-Type").orElse(""));
+      assertEquals(Map.of("job", "web/x", "address", "a b", "flag", ""), seen.get());
+      HttpResponse<String> failed = get(server.port(), "/?fail");
+      assertEquals(500, failed.statusCode());
+      assertEquals("/ failed: consul said no\n", failed.body());
+      try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        raw.getOutputStream()
+            .write("GET /?job=%zz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), "a bad escape: " + answer);
+      }
+      assertEquals(200, get(server.port(), "/healthz").statusCode(), "the fixed routes stay");
     }
   }
 

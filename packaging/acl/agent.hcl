@@ -17,6 +17,11 @@ key "prome-shard/status/NODE_NAME" {
   policy = "write"
 }
 
+# The slow queries it finds in its Prometheus' query log (only with query_log in agent.yml).
+key "prome-shard/reports/NODE_NAME/queries" {
+  policy = "write"
+}
+
 # Register and deregister its Prometheus as a service (with the /-/ready HTTP check), and toggle
 # maintenance mode (/v1/agent/service/register, /deregister, /maintenance need service:write).
 # Registration needs no node or agent rights; the Consul agent's own token syncs the node.

@@ -22,6 +22,7 @@ class PackageLayeringTest {
               List.of("render"),
               List.of("apply"),
               List.of("observe"),
+              List.of("querylog"),
               List.of("register", "status", "run", "cli")));
 
   @Test

@@ -126,6 +126,16 @@ public final class KvLayout {
     return statusDir() + Names.node(node);
   }
 
+  /** {@code reports/}: what agents report for the coordinator beyond their status. */
+  public String reportsDir() {
+    return prefix + "reports/";
+  }
+
+  /** {@code reports/<node>/queries}: the slow queries a node's agent found in its query log. */
+  public String queryReport(String node) {
+    return reportsDir() + Names.node(node) + "/queries";
+  }
+
   public String coordinatorStatus() {
     return statusDir() + "coordinator";
   }

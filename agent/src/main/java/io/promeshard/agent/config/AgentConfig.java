@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * defaults for the rest. Every value is checked here; a bad one is a ProtocolException (or, for the
  * Consul address, token or CA file, a ConsulConfigException) naming the key and the value.
  *
+ * <p>{@code queryLog} is null when the agent reads no query log.
+ *
  * <p>{@code rule_interval} is the evaluation interval of rule groups whose manifest gives none; the
  * coordinator normally sends its {@code record_interval} with the share.
  */
@@ -43,7 +45,8 @@ public record AgentConfig(
     String service,
     double weight,
     String zone,
-    boolean register) {
+    boolean register,
+    QueryLogSettings queryLog) {
 
   public static final Path DEFAULT_CONFIG_FILE = Paths.get(Defaults.CONFIG_DIR + "agent.yml");
   public static final String DEFAULT_FILE_SD_DIR = "/var/lib/prome-shard/file_sd";
@@ -150,7 +153,8 @@ public record AgentConfig(
         or(file.service(), Defaults.NODE_SERVICE),
         or(file.weight(), 1.0),
         file.zone(),
-        or(file.register(), Boolean.TRUE));
+        or(file.register(), Boolean.TRUE),
+        file.queryLog() == null ? null : file.queryLog().resolve());
   }
 
   public KvLayout layout() {

@@ -35,13 +35,14 @@ public record AgentConfigFile(
     String service,
     Double weight,
     String zone,
-    Boolean register) {
+    Boolean register,
+    @JsonProperty("query_log") QueryLogSettings.File queryLog) {
 
   /** A file with no keys at all: every setting takes its default. */
   public static final AgentConfigFile EMPTY =
       new AgentConfigFile(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null);
+          null, null, null, null, null, null, null);
 
   public AgentConfigFile {
     checkCommand = checkCommand == null ? null : List.copyOf(checkCommand);

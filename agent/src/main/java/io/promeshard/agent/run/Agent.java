@@ -10,6 +10,7 @@ import io.promeshard.agent.config.ReloadOn;
 import io.promeshard.agent.config.Tuning;
 import io.promeshard.agent.observe.Observer;
 import io.promeshard.agent.observe.PrometheusApi;
+import io.promeshard.agent.querylog.QueryReporter;
 import io.promeshard.agent.register.NameClaims;
 import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
@@ -87,6 +88,7 @@ public final class Agent implements Closeable {
   private volatile PrometheusBuild build;
   private volatile ApplyLoop loop;
   private volatile Observer observer;
+  private volatile QueryReporter queries;
   private volatile OpsServer ops;
   private volatile ServiceRegistration registration;
   private volatile ShareWatch watch;
@@ -144,6 +146,17 @@ public final class Agent implements Closeable {
                   tuning,
                   observer)
               .start();
+      if (config.queryLog() != null) {
+        queries =
+            new QueryReporter(
+                    config.queryLog(),
+                    kv,
+                    config.layout(),
+                    config.node(),
+                    registry,
+                    Clock.systemUTC())
+                .start();
+      }
       if (config.serveOps()) {
         ops =
             OpsServer.start(
@@ -335,6 +348,9 @@ public final class Agent implements Closeable {
     }
     if (loop != null) {
       loop.close();
+    }
+    if (queries != null) {
+      queries.close();
     }
     if (observer != null) {
       observer.close();

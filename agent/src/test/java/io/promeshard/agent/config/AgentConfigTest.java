@@ -50,6 +50,7 @@ class AgentConfigTest {
     assertEquals(1.0, c.weight());
     assertEquals("", c.zone());
     assertTrue(c.register());
+    assertNull(c.queryLog(), "no query log is read unless named");
     OutputConfig out = OutputConfig.from(c);
     assertNull(out.ruleCheck());
     assertNull(out.promtool(), "without a check command, rejected rules are found by reloads");
@@ -140,6 +141,44 @@ class AgentConfigTest {
     assertEquals(Paths.get("/y"), c.rulesDir());
     assertEquals(Paths.get("/z"), c.templatesDir());
     assertEquals(URI.create("http://127.0.0.1:9999/-/reload"), c.reloadUrl());
+  }
+
+  @Test
+  void aQueryLogIsFollowedWithDefaultsAndItsBadValuesAreNamed() {
+    AgentConfig c = resolve("query_log:\n  file: /var/log/prometheus/query.log\n", Overrides.NONE);
+    assertEquals(
+        new QueryLogSettings(
+            Paths.get("/var/log/prometheus/query.log"),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(5),
+            100),
+        c.queryLog());
+    AgentConfig all =
+        resolve(
+            """
+        query_log:
+          file: /q.log
+          min_duration: 250ms
+          report_interval: 1m
+          max_queries: 20
+        """,
+            Overrides.NONE);
+    assertEquals(
+        new QueryLogSettings(
+            Paths.get("/q.log"), Duration.ofMillis(250), Duration.ofMinutes(1), 20),
+        all.queryLog());
+    for (String[] bad :
+        new String[][] {
+          {"query_log:\n  min_duration: 1s\n", "query_log.file"},
+          {"query_log:\n  file: /q.log\n  report_interval: 1s\n", "query_log.report_interval"},
+          {"query_log:\n  file: /q.log\n  max_queries: 0\n", "query_log.max_queries"},
+          {"query_log:\n  file: /q.log\n  min_duration: -1s\n", "min_duration"},
+          {"query_log:\n  file: /q.log\n  follow: true\n", "follow"}
+        }) {
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> resolve(bad[0], Overrides.NONE), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]), bad[1] + " named in: " + e.getMessage());
+    }
   }
 
   @Test

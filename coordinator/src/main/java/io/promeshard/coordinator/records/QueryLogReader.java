@@ -1,7 +1,6 @@
 package io.promeshard.coordinator.records;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.promeshard.protocol.Json;
+import io.promeshard.protocol.QueryLogLine;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -34,62 +33,25 @@ public final class QueryLogReader {
             out.malformed(number, "longer than " + InputLines.MAX_LINE_BYTES + " bytes");
             return;
           }
-          if (isBlank(bytes)) {
-            out.skipped();
-            return;
-          }
           accept(out, number, bytes, threshold);
         });
     return out.result();
   }
 
   private static void accept(InputCollector out, long number, byte[] bytes, BigDecimal threshold) {
-    JsonNode entry;
-    try {
-      entry = Json.MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      out.malformed(number, "not JSON (" + firstLine(e.getMessage()) + ")");
-      return;
-    }
-    if (entry == null || !entry.isObject()) {
-      out.malformed(number, "not a JSON object");
-      return;
-    }
-    JsonNode query = entry.path("params").path("query");
-    if (!query.isTextual()) {
-      out.malformed(number, "no params.query string");
-      return;
-    }
-    JsonNode eval = entry.path("stats").path("timings").path("evalTotalTime");
-    if (!eval.isNumber()) {
-      out.malformed(number, "no stats.timings.evalTotalTime number");
-      return;
-    }
-    if (entry.has("ruleGroup")) {
-      out.ruleEvaluation();
-      return;
-    }
-    if (eval.decimalValue().compareTo(threshold) < 0) {
-      out.belowThreshold();
-      return;
-    }
-    out.offer(number, query.asText());
-  }
-
-  private static boolean isBlank(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
+    QueryLogLine line = QueryLogLine.parse(bytes);
+    if (line instanceof QueryLogLine.Query q) {
+      if (q.seconds().compareTo(threshold) < 0) {
+        out.belowThreshold();
+      } else {
+        out.offer(number, q.expr());
       }
+    } else if (line instanceof QueryLogLine.Malformed m) {
+      out.malformed(number, m.reason());
+    } else if (line instanceof QueryLogLine.RuleEvaluation) {
+      out.ruleEvaluation();
+    } else {
+      out.skipped();
     }
-    return true;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

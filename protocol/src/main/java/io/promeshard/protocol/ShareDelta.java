@@ -2,6 +2,8 @@ package io.promeshard.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +27,10 @@ import java.util.function.Function;
  */
 public record ShareDelta(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> prev,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ListDelta<TargetGroup>> targets,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonSerialize(contentUsing = TargetListDeltaJson.Serializer.class)
+        @JsonDeserialize(contentUsing = TargetListDeltaJson.Deserializer.class)
+        Map<String, ListDelta<TargetGroup>> targets,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ListDelta<RecordRule>> rules) {
 
   public ShareDelta {

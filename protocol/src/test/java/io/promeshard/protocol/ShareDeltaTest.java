@@ -120,9 +120,26 @@ class ShareDeltaTest {
     String json =
         new String(Gzip.decompress("delta", Parts.encodeDelta(delta)), StandardCharsets.UTF_8);
     assertFalse(json.contains("\"at\"") || json.contains("empty"), json);
+    // a moved target with labels of the old list is its bare address; one with new labels whole
+    assertTrue(json.contains("\"add\":[\"10.9.0.0:9100\",{\"labels\":{\"env\":\"staging\"}"), json);
     ShareDelta decoded =
         Json.decodeWire("delta", json.getBytes(StandardCharsets.UTF_8), ShareDelta.class);
     assertEquals(to, decoded.applyTo("delta/2", from));
+  }
+
+  @Test
+  void aDeltaWhoseChangesAreNotArraysOfTheRightKindIsMalformed() {
+    for (String bad :
+        List.of(
+            "{\"targets\":{\"web\":{\"add\":\"10.0.0.1:9100\"}}}",
+            "{\"targets\":{\"web\":{\"remove\":[\"x\"]}}}",
+            "{\"targets\":{\"web\":{\"add\":[7]}}}",
+            "{\"targets\":{\"web\":[]}}")) {
+      assertThrows(
+          ProtocolException.class,
+          () -> Json.decodeWire("delta", bad.getBytes(StandardCharsets.UTF_8), ShareDelta.class),
+          bad);
+    }
   }
 
   @Test

@@ -3,9 +3,6 @@ package io.promeshard.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +36,7 @@ public record NodeManifest(
     @JsonProperty(required = true) long generation,
     @JsonProperty(required = true) long epoch,
     @JsonProperty(required = true) Map<String, String> parts,
-    @JsonProperty("written_at") String writtenAt,
+    @JsonProperty("written_at") @JsonInclude(JsonInclude.Include.NON_NULL) String writtenAt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ScrapeSettings> scrape,
@@ -102,7 +99,8 @@ public record NodeManifest(
       }
     }
     parts = Collections.unmodifiableMap(sorted);
-    writtenAt = writtenAt == null ? "" : writtenAt;
+    // formats 0 and 1 always carry written_at (as "" when unknown); format 2 leaves it out
+    writtenAt = writtenAt == null && format < FORMAT_COMPACT ? "" : writtenAt;
     TreeMap<String, String> byGroup = new TreeMap<>();
     if (intervals != null) {
       intervals.forEach(
@@ -183,29 +181,18 @@ public record NodeManifest(
 
   /**
    * The manifest of a share in the compact layout: gzip-compressed base parts and at most the
-   * latest delta, {@code writtenAt} cut to the second when it is an ISO-8601 instant (the manifest
-   * is written on every change of its node: every byte counts).
+   * latest delta. It has no {@code written_at}: written on every change of its node, it carries
+   * only what an agent needs (when a share changed is in {@code status/coordinator}'s last dispatch
+   * and in the agent's {@code updated_at}).
    */
   public static NodeManifest compact(
       long generation,
       long epoch,
       Map<String, String> parts,
-      String writtenAt,
       Map<String, String> intervals,
       Map<String, ScrapeSettings> scrape) {
     return new NodeManifest(
-        generation, epoch, parts, toSeconds(writtenAt), intervals, FORMAT_COMPACT, scrape, null);
-  }
-
-  private static String toSeconds(String instant) {
-    if (instant == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS).toString();
-    } catch (DateTimeParseException e) {
-      return instant; // not an instant (tests write labels such as "t1"): kept as given
-    }
+        generation, epoch, parts, null, intervals, FORMAT_COMPACT, scrape, null);
   }
 
   /** True when the parts are compressed (the compact layout). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ class CompactLayoutTest {
   }
 
   private static NodeManifest manifest(Map<String, String> sums) {
-    return NodeManifest.compact(12, 1, sums, "now", Map.of(), Map.of());
+    return NodeManifest.compact(12, 1, sums, Map.of(), Map.of());
   }
 
   @Test
@@ -124,18 +125,18 @@ class CompactLayoutTest {
   }
 
   @Test
-  void aCompactManifestNamesNoEncodingAndItsTimeToTheSecond() {
-    NodeManifest m =
-        NodeManifest.compact(3, 1, Map.of(), "2026-12-01T16:52:32.533929419Z", Map.of(), Map.of());
+  void aCompactManifestNamesNeitherEncodingNorTime() {
+    NodeManifest m = NodeManifest.compact(3, 1, Map.of(), Map.of(), Map.of());
     String json = new String(Json.encode(m), java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(
-        "{\"epoch\":1,\"format\":2,\"generation\":3,\"parts\":{},"
-            + "\"written_at\":\"2026-12-01T16:52:32Z\"}",
-        json);
+    assertEquals("{\"epoch\":1,\"format\":2,\"generation\":3,\"parts\":{}}", json);
     assertTrue(m.compressed() && m.readable());
     NodeManifest named =
         new NodeManifest(3, 1, Map.of(), "", Map.of(), NodeManifest.FORMAT, Map.of(), "gzip");
     assertTrue(named.compressed() && named.readable(), "gzip may still be named");
+    assertEquals("", new NodeManifest(3, 1, Map.of(), null).writtenAt(), "formats 0 and 1 keep it");
+    assertTrue(
+        new String(Json.encode(new NodeManifest(3, 1, Map.of(), null)), StandardCharsets.UTF_8)
+            .contains("\"written_at\":\"\""));
   }
 
   private static Set<String> deltas(Map<String, byte[]> values) {
@@ -223,7 +224,7 @@ class CompactLayoutTest {
     NodeManifest unknownEncoding =
         new NodeManifest(3, 1, Map.of(), "", Map.of(), NodeManifest.FORMAT, Map.of(), "zstd");
     assertFalse(unknownEncoding.readable());
-    assertTrue(NodeManifest.compact(3, 1, Map.of(), "", Map.of(), Map.of()).readable());
+    assertTrue(NodeManifest.compact(3, 1, Map.of(), Map.of(), Map.of()).readable());
     assertInstanceOf(NodeManifest.class, future);
   }
 }

@@ -67,7 +67,7 @@ class CompactSnapshotTest {
 
   private static byte[] manifest(Map<String, String> sums) {
     return Json.encode(
-        NodeManifest.compact(3, 1, sums, "now", share(5, 120).manifestIntervals(), Map.of()));
+        NodeManifest.compact(3, 1, sums, share(5, 120).manifestIntervals(), Map.of()));
   }
 
   private static List<KvEntry> entries(Map<String, byte[]> values) {

@@ -124,8 +124,7 @@ public final class PublishPlanner {
         long generation = before.generation() + 1;
         manifest =
             compact
-                ? NodeManifest.compact(
-                    generation, manifestEpoch, listed, writtenAt, intervals, scrape)
+                ? NodeManifest.compact(generation, manifestEpoch, listed, intervals, scrape)
                 : NodeManifest.of(generation, manifestEpoch, listed, writtenAt, intervals, scrape);
         manifests.add(new PublishPlan.KvWrite(node, layout.manifest(node), Json.encode(manifest)));
       }

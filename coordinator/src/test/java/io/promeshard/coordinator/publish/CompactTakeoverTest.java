@@ -51,12 +51,13 @@ class CompactTakeoverTest {
     ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()));
     KvLayout layout = new KvLayout("chain/");
     PublishPlanner planner = new PublishPlanner(layout);
-    PublishPlan plan = planner.plan(Map.of("q1", web(1000, 1400)), Map.of(), 1, "t");
+    PublishPlan plan = planner.plan(Map.of("q1", web(1000, 3000)), Map.of(), 1, "t");
     publisher(http, layout).publish(plan, Fence.NONE);
     NodeShare latest = null;
     for (int i = 1; i <= 3; i++) {
-      // twenty targets more each time: a delta on top of the last, not in place of it
-      latest = web(1000, 1400 + 20 * i);
+      // forty targets more each time: a delta on top of the last, not in place of it (a delta
+      // from the share before the last would hold eighty)
+      latest = web(1000, 3000 + 40 * i);
       plan = planner.plan(Map.of("q1", latest), plan.after(), 1, "t");
       publisher(http, layout).publish(plan, Fence.NONE);
     }
@@ -70,10 +71,10 @@ class CompactTakeoverTest {
         "the chain, read back from delta/4");
     assertEquals(q1.parts(), q1.snapshot());
     assertEquals(latest, q1.share());
-    assertEquals(web(1000, 1440), q1.prior());
+    assertEquals(web(1000, 3080), q1.prior());
     assertTrue(planner.plan(Map.of("q1", latest), read.nodes(), 2, "t").isEmpty());
 
-    NodeShare next = web(1000, 1480);
+    NodeShare next = web(1000, 3160);
     PublishPlan more = planner.plan(Map.of("q1", next), read.nodes(), 2, "t");
     assertEquals(
         List.of("chain/nodes/q1/delta/5"),

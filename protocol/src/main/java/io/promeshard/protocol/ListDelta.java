@@ -1,5 +1,6 @@
 package io.promeshard.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +16,12 @@ import java.util.function.Function;
  * position: the indices in the old list of the entries {@code remove}d, then entries {@code add}ed,
  * the i-th at index {@code at[i]} of the new list. Positions rather than keys keep a delta to a few
  * bytes per moved entry; they are exact because the base and every earlier delta are checksummed.
- * {@code like}, when present, gives per added entry the index in the old list of an entry whose
- * labels it shares ({@code -1}: its own labels are written), so a moved target costs its address,
- * not its labels again. Applying a delta reproduces the new list exactly, order included.
+ * When the new list is sorted by key (the coordinator's target lists are, by address), {@code at}
+ * is left out: the added entries, in key order, are merged into what is left of the old list, each
+ * before the first remaining entry whose key sorts after its own. {@code like}, when present, gives
+ * per added entry the index in the old list of an entry whose labels it shares ({@code -1}: its own
+ * labels are written), so a moved target costs its address, not its labels again. Applying a delta
+ * reproduces the new list exactly, order included.
  */
 public record ListDelta<T>(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> remove,
@@ -30,7 +34,8 @@ public record ListDelta<T>(
     at = at == null ? List.of() : List.copyOf(at);
     add = add == null ? List.of() : List.copyOf(add);
     like = like == null ? List.of() : List.copyOf(like);
-    if (at.size() != add.size() || (!like.isEmpty() && like.size() != add.size())) {
+    if ((!at.isEmpty() && at.size() != add.size())
+        || (!like.isEmpty() && like.size() != add.size())) {
       throw new ProtocolException(
           "delta: "
               + add.size()
@@ -42,6 +47,7 @@ public record ListDelta<T>(
     }
   }
 
+  @JsonIgnore
   public boolean isEmpty() {
     return remove.isEmpty() && add.isEmpty();
   }
@@ -92,16 +98,33 @@ public record ListDelta<T>(
         return Optional.empty(); // kept entries reordered
       }
     }
-    return Optional.of(new ListDelta<>(gaps(remove), gaps(at), add, List.of()));
+    List<Integer> positions = ascending(to, key) ? List.of() : gaps(at);
+    return Optional.of(new ListDelta<>(gaps(remove), positions, add, List.of()));
+  }
+
+  /** True when the keys of {@code list} are in strictly ascending order. */
+  private static <T> boolean ascending(List<T> list, Function<T, String> key) {
+    for (int i = 1; i < list.size(); i++) {
+      if (key.apply(list.get(i - 1)).compareTo(key.apply(list.get(i))) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when the added entries are merged by key rather than placed at positions. */
+  @JsonIgnore
+  public boolean merged() {
+    return at.isEmpty() && !add.isEmpty();
   }
 
   /**
    * {@code base} with this delta applied ({@code like} already resolved by the caller).
    *
    * @throws ProtocolException naming {@code where} when the delta does not fit {@code base}: an
-   *     index out of order or past the end
+   *     index out of order or past the end, or merged entries not in ascending order of {@code key}
    */
-  public List<T> applyTo(String where, List<T> base) {
+  public List<T> applyTo(String where, List<T> base, Function<T, String> key) {
     List<T> out = new ArrayList<>(Math.max(0, base.size() - remove.size()) + add.size());
     int last = -1;
     for (int index : indices(remove)) {
@@ -113,7 +136,11 @@ public record ListDelta<T>(
       last = index;
     }
     out.addAll(base.subList(last + 1, base.size()));
-    last = -1;
+    return merged() ? merge(where, out, key) : insert(where, out);
+  }
+
+  private List<T> insert(String where, List<T> out) {
+    int last = -1;
     List<Integer> positions = indices(at);
     for (int i = 0; i < add.size(); i++) {
       int index = positions.get(i);
@@ -123,6 +150,31 @@ public record ListDelta<T>(
       out.add(index, add.get(i));
       last = index;
     }
+    return out;
+  }
+
+  /** {@code kept} with the added entries merged in by key (they must ascend). */
+  private List<T> merge(String where, List<T> kept, Function<T, String> key) {
+    List<T> out = new ArrayList<>(kept.size() + add.size());
+    int k = 0;
+    String previous = null;
+    for (T entry : add) {
+      String next = key.apply(entry);
+      if (previous != null && previous.compareTo(next) >= 0) {
+        throw new ProtocolException(
+            where
+                + ": merged entry "
+                + Names.quote(next)
+                + " does not sort after "
+                + Names.quote(previous));
+      }
+      while (k < kept.size() && key.apply(kept.get(k)).compareTo(next) < 0) {
+        out.add(kept.get(k++));
+      }
+      out.add(entry);
+      previous = next;
+    }
+    out.addAll(kept.subList(k, kept.size()));
     return out;
   }
 

@@ -23,17 +23,20 @@ import java.util.TreeMap;
  * and says to upgrade it. {@code format} 0, the base format, is not written.
  *
  * <p>Formats: 0 plain JSON parts; 1 ({@link #FORMAT_SCRAPE}) adds {@code scrape}; 2 ({@link
- * #FORMAT_COMPACT}) is the compact layout: parts are stored as {@code encoding} says ({@code
- * "gzip"}: gzip-compressed JSON), checksums are base64url, and {@code delta/<generation>} parts
- * apply on top of the base parts in generation order. A manifest of a format this build does not
- * read is not checked further than its numbers, so it is refused with "upgrade the agent" rather
- * than as malformed.
+ * #FORMAT_COMPACT}) is the compact layout: parts are gzip-compressed JSON (unless {@code encoding}
+ * names another encoding, which this build refuses), checksums are base64url, and {@code
+ * delta/<generation>} parts apply on top of the base parts in generation order. A format 2 manifest
+ * lists the base parts and at most one delta, the latest: each delta names the one before it with
+ * its checksum ({@link ShareDelta#prev}), so the manifest stays two checksums long however many
+ * deltas there are, and {@code written_at} is to the second. A manifest of a format this build does
+ * not read is not checked further than its numbers, so it is refused with "upgrade the agent"
+ * rather than as malformed.
  */
 public record NodeManifest(
     @JsonProperty(required = true) long generation,
     @JsonProperty(required = true) long epoch,
     @JsonProperty(required = true) Map<String, String> parts,
-    @JsonProperty("written_at") String writtenAt,
+    @JsonProperty("written_at") @JsonInclude(JsonInclude.Include.NON_NULL) String writtenAt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> intervals,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Integer format,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ScrapeSettings> scrape,
@@ -62,13 +65,25 @@ public record NodeManifest(
       throw new ProtocolException("manifest: format must be >= 0");
     }
     TreeMap<String, String> sorted = new TreeMap<>();
+    boolean compressed = compressed(format, encoding);
+    String delta = null;
     if (parts != null) {
       for (Map.Entry<String, String> e : parts.entrySet()) {
         // a newer format may name parts and write checksums in ways this build does not know
         if (format <= FORMAT) {
-          PartKey.parse(e.getKey());
+          if (!PartKey.parse(e.getKey()).base()) {
+            if (delta != null) {
+              throw new ProtocolException(
+                  "manifest: lists deltas "
+                      + delta
+                      + " and "
+                      + e.getKey()
+                      + "; it lists only the latest, which names the one before it");
+            }
+            delta = e.getKey();
+          }
           boolean valid =
-              Gzip.ENCODING.equals(encoding)
+              compressed
                   ? Checksums.isSha256Base64(e.getValue())
                   : Checksums.isSha256Hex(e.getValue());
           if (!valid) {
@@ -77,16 +92,15 @@ public record NodeManifest(
                     + e.getKey()
                     + " has invalid sha256 "
                     + Names.quote(e.getValue())
-                    + (Gzip.ENCODING.equals(encoding)
-                        ? " (expected 43 characters of base64url)"
-                        : ""));
+                    + (compressed ? " (expected 43 characters of base64url)" : ""));
           }
         }
         sorted.put(e.getKey(), e.getValue());
       }
     }
     parts = Collections.unmodifiableMap(sorted);
-    writtenAt = writtenAt == null ? "" : writtenAt;
+    // formats 0 and 1 always carry written_at (as "" when unknown); format 2 leaves it out
+    writtenAt = writtenAt == null && format < FORMAT_COMPACT ? "" : writtenAt;
     TreeMap<String, String> byGroup = new TreeMap<>();
     if (intervals != null) {
       intervals.forEach(
@@ -165,21 +179,30 @@ public record NodeManifest(
         scrape);
   }
 
-  /** The manifest of a share in the compact layout: gzip-compressed parts, possibly with deltas. */
+  /**
+   * The manifest of a share in the compact layout: gzip-compressed base parts and at most the
+   * latest delta. It has no {@code written_at}: written on every change of its node, it carries
+   * only what an agent needs (when a share changed is in {@code status/coordinator}'s last dispatch
+   * and in the agent's {@code updated_at}).
+   */
   public static NodeManifest compact(
       long generation,
       long epoch,
       Map<String, String> parts,
-      String writtenAt,
       Map<String, String> intervals,
       Map<String, ScrapeSettings> scrape) {
     return new NodeManifest(
-        generation, epoch, parts, writtenAt, intervals, FORMAT_COMPACT, scrape, Gzip.ENCODING);
+        generation, epoch, parts, null, intervals, FORMAT_COMPACT, scrape, null);
   }
 
   /** True when the parts are compressed (the compact layout). */
   public boolean compressed() {
-    return Gzip.ENCODING.equals(encoding);
+    return compressed(format, encoding);
+  }
+
+  /** Format 2 means gzip unless {@code encoding} says otherwise; earlier formats name it. */
+  private static boolean compressed(int format, String encoding) {
+    return Gzip.ENCODING.equals(encoding) || (encoding == null && format >= FORMAT_COMPACT);
   }
 
   /** The checksum of {@code value} as this manifest lists it (base64url when compressed). */
@@ -198,7 +221,7 @@ public record NodeManifest(
 
   /** True when this build understands everything the manifest's share means. */
   public boolean readable() {
-    return format <= FORMAT && (encoding == null || compressed());
+    return format <= FORMAT && (encoding == null || Gzip.ENCODING.equals(encoding));
   }
 
   /** Rule group intervals as durations. */

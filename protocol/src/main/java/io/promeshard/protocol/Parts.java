@@ -1,10 +1,13 @@
 package io.promeshard.protocol;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -14,7 +17,9 @@ import java.util.TreeMap;
  * valid JSON array on its own; assembly concatenates them in chunk order. In the compact layout
  * (manifest format {@link NodeManifest#FORMAT_COMPACT}) every part is gzip-compressed JSON and
  * {@code delta/<generation>} parts ({@link ShareDelta}) apply on top of the base parts in
- * generation order.
+ * generation order. The manifest lists the base parts and only the latest delta; each delta names
+ * the one before it with its checksum ({@link ShareDelta#prev}), back to the first, so a snapshot
+ * is as completely checksummed as if the manifest listed every delta.
  */
 public final class Parts {
   /** Default limit per stored value: well under Consul's 512 KiB value and txn body limits. */
@@ -103,10 +108,11 @@ public final class Parts {
   }
 
   /**
-   * Assembles the share a manifest describes from values keyed relative to the node directory.
+   * Assembles the share a manifest describes from values keyed relative to the node directory: its
+   * base parts, then its delta and the deltas that one chains back to, first to last.
    *
-   * @throws IncompleteSnapshotException when a listed part is missing or its checksum differs: the
-   *     caller must keep what it applied last
+   * @throws IncompleteSnapshotException when a listed or chained part is missing or its checksum
+   *     differs: the caller must keep what it applied last
    * @throws ProtocolException when a part is complete but malformed
    */
   public static NodeShare assemble(NodeManifest manifest, Map<String, byte[]> values) {
@@ -126,12 +132,21 @@ public final class Parts {
   }
 
   /**
-   * A share as assembled, and the share before its last delta was applied (null when the manifest
-   * lists no delta): the coordinator may replace that delta rather than add one.
+   * A share as assembled; the share before its last delta was applied (null when the snapshot has
+   * no delta): the coordinator may replace that delta rather than add one; and every part the
+   * snapshot consists of, relative key → checksum: the parts the manifest lists and the deltas its
+   * delta chains back to.
    */
-  public record Assembled(NodeShare share, NodeShare beforeLastDelta) {}
+  public record Assembled(NodeShare share, NodeShare beforeLastDelta, Map<String, String> parts) {
+    public Assembled {
+      parts = Collections.unmodifiableMap(new TreeMap<>(parts));
+    }
+  }
 
-  /** As {@link #assemble(NodeManifest, Map, long)}, keeping the share before the last delta. */
+  /**
+   * As {@link #assemble(NodeManifest, Map, long)}, keeping the share before the last delta and the
+   * parts of the snapshot.
+   */
   public static Assembled assembleSteps(
       NodeManifest manifest, Map<String, byte[]> values, long maxPlainBytes) {
     List<String> problems = new ArrayList<>();
@@ -152,12 +167,12 @@ public final class Parts {
     Map<String, List<TargetGroup>> targets = new TreeMap<>();
     Map<String, List<RecordRule>> rules = new TreeMap<>();
     Map<String, Integer> nextChunk = new TreeMap<>();
-    List<Map.Entry<PartKey, byte[]>> deltas = new ArrayList<>();
+    Map.Entry<PartKey, byte[]> head = null;
     long[] budget = {maxPlainBytes, maxPlainBytes};
     for (Map.Entry<PartKey, byte[]> e : parts.entrySet()) {
       PartKey key = e.getKey();
       if (!key.base()) {
-        deltas.add(e); // in generation order: PartKey sorts deltas by number
+        head = e; // a manifest lists at most one delta, the latest
         continue;
       }
       String id = key.kind().dir() + "/" + key.name();
@@ -177,20 +192,59 @@ public final class Parts {
             .addAll(Json.decodeRecordRules(key.toString(), json));
       }
     }
+    Map<String, String> snapshot = new TreeMap<>(manifest.parts());
     NodeShare share = new NodeShare(targets, rules, manifest.ruleIntervals(), manifest.scrape());
     NodeShare beforeLast = null;
-    for (Map.Entry<PartKey, byte[]> e : deltas) {
+    for (Map.Entry<PartKey, ShareDelta> e : chain(manifest, head, values, budget, snapshot)) {
       beforeLast = share;
-      String where = e.getKey().toString();
+      share = e.getValue().applyTo(e.getKey().toString(), share);
+    }
+    return new Assembled(share, beforeLast, snapshot);
+  }
+
+  /**
+   * The deltas of a snapshot, first to last: {@code head} (the delta the manifest lists, or null)
+   * and the deltas it chains back to, each checked against the checksum its successor names and
+   * added to {@code snapshot}.
+   *
+   * @throws IncompleteSnapshotException when a chained delta is missing or its checksum differs
+   * @throws ProtocolException when a delta chains to one that is not earlier
+   */
+  private static List<Map.Entry<PartKey, ShareDelta>> chain(
+      NodeManifest manifest,
+      Map.Entry<PartKey, byte[]> head,
+      Map<String, byte[]> values,
+      long[] budget,
+      Map<String, String> snapshot) {
+    ArrayDeque<Map.Entry<PartKey, ShareDelta>> chain = new ArrayDeque<>();
+    PartKey key = head == null ? null : head.getKey();
+    byte[] value = head == null ? null : head.getValue();
+    while (key != null) {
+      String where = key.toString();
       ShareDelta delta =
-          Json.decodeWire(
-              where, plain(manifest, e.getKey(), e.getValue(), budget), ShareDelta.class);
+          Json.decodeWire(where, plain(manifest, key, value, budget), ShareDelta.class);
       if (delta == null) {
         throw new ProtocolException(where + ": null delta");
       }
-      share = delta.applyTo(where, share);
+      chain.addFirst(Map.entry(key, delta));
+      Optional<Map.Entry<PartKey, String>> prev = delta.predecessor();
+      if (prev.isEmpty()) {
+        break;
+      }
+      PartKey earlier = prev.get().getKey();
+      if (earlier.compareTo(key) >= 0) {
+        throw new ProtocolException(where + ": chains to " + earlier + ", not an earlier delta");
+      }
+      value = values.get(earlier.toString());
+      if (value == null || !manifest.checksum(value).equals(prev.get().getValue())) {
+        throw new IncompleteSnapshotException(
+            manifest.generation(),
+            List.of(earlier + (value == null ? " missing" : " checksum differs")));
+      }
+      snapshot.put(earlier.toString(), prev.get().getValue());
+      key = earlier;
     }
-    return new Assembled(share, beforeLast);
+    return List.copyOf(chain);
   }
 
   /**
@@ -198,10 +252,10 @@ public final class Parts {
    * budget[0]} (plain bytes left to decompress of {@code budget[1]}).
    */
   private static byte[] plain(NodeManifest manifest, PartKey key, byte[] stored, long[] budget) {
-    if (manifest.encoding() == null) {
-      return stored;
-    }
     if (!manifest.compressed()) {
+      if (manifest.encoding() == null) {
+        return stored;
+      }
       throw new ProtocolException(
           "manifest: unknown part encoding " + Names.quote(manifest.encoding()));
     }

@@ -1,6 +1,9 @@
 package io.promeshard.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,18 +19,63 @@ import java.util.function.Function;
  * group: stored as a delta part ({@code delta/<generation>}) and applied on top of the base parts
  * in generation order. A job or group left empty by a delta is gone, as an empty job has no base
  * part. Rule intervals and scrape settings travel in the manifest, not here.
+ *
+ * <p>{@code prev} chains the deltas of a share: it names the delta this one applies on top of and
+ * that delta's checksum ({@code {"delta/4": "<sha256>"}}), or is absent on the first delta after
+ * the base parts. The manifest then lists only the base parts and the latest delta, and a reader
+ * follows the chain back, checking each link, to the first delta (see {@link Parts#assemble}).
  */
 public record ShareDelta(
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ListDelta<TargetGroup>> targets,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> prev,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonSerialize(contentUsing = TargetListDeltaJson.Serializer.class)
+        @JsonDeserialize(contentUsing = TargetListDeltaJson.Deserializer.class)
+        Map<String, ListDelta<TargetGroup>> targets,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ListDelta<RecordRule>> rules) {
 
   public ShareDelta {
+    prev = prev == null ? Map.of() : Map.copyOf(prev);
+    if (prev.size() > 1) {
+      throw new ProtocolException("delta: prev names " + prev.size() + " deltas, at most one");
+    }
+    prev.forEach(
+        (key, sum) -> {
+          if (PartKey.parse(key).base() || !Checksums.isSha256Base64(sum)) {
+            throw new ProtocolException(
+                "delta: prev must name a delta part and its base64url sha256, found "
+                    + Names.quote(key)
+                    + ": "
+                    + Names.quote(sum));
+          }
+        });
     targets = copy("job", targets);
     rules = copy("rule group", rules);
   }
 
+  /** A first delta: applies on top of the base parts. */
+  public ShareDelta(
+      Map<String, ListDelta<TargetGroup>> targets, Map<String, ListDelta<RecordRule>> rules) {
+    this(Map.of(), targets, rules);
+  }
+
+  @JsonIgnore
   public boolean isEmpty() {
     return targets.isEmpty() && rules.isEmpty();
+  }
+
+  /** This delta applied on top of the delta part {@code key} whose stored value has {@code sum}. */
+  public ShareDelta after(PartKey key, String sum) {
+    if (key.base()) {
+      throw new IllegalArgumentException("a delta chains to a delta, not to " + key);
+    }
+    return new ShareDelta(Map.of(key.toString(), sum), targets, rules);
+  }
+
+  /** The delta part this one applies on top of, with its checksum; empty on a first delta. */
+  public Optional<Map.Entry<PartKey, String>> predecessor() {
+    return prev.entrySet().stream()
+        .findFirst()
+        .map(e -> Map.entry(PartKey.parse(e.getKey()), e.getValue()));
   }
 
   /**
@@ -55,8 +103,8 @@ public record ShareDelta(
                 resolveLabels(
                     where + " targets of " + job, d, base.targets().getOrDefault(job, List.of()))));
     return new NodeShare(
-        apply(where + " targets", base.targets(), resolved),
-        apply(where + " rules", base.rules(), rules),
+        apply(where + " targets", base.targets(), resolved, ShareDelta::groupKey),
+        apply(where + " rules", base.rules(), rules, RecordRule::record),
         base.intervals(),
         base.scrape());
   }
@@ -131,11 +179,14 @@ public record ShareDelta(
   }
 
   private static <T> Map<String, List<T>> apply(
-      String where, Map<String, List<T>> base, Map<String, ListDelta<T>> deltas) {
+      String where,
+      Map<String, List<T>> base,
+      Map<String, ListDelta<T>> deltas,
+      Function<T, String> key) {
     Map<String, List<T>> out = new TreeMap<>(base);
     deltas.forEach(
         (name, d) -> {
-          List<T> next = d.applyTo(where + " of " + name, base.getOrDefault(name, List.of()));
+          List<T> next = d.applyTo(where + " of " + name, base.getOrDefault(name, List.of()), key);
           if (next.isEmpty()) {
             out.remove(name);
           } else {

@@ -1,9 +1,11 @@
 package io.promeshard.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,89 @@ class ShareDeltaTest {
     assertEquals(
         new NodeShare(Map.of("web", after), Map.of()),
         delta.applyTo("delta/2", new NodeShare(Map.of("web", before), Map.of())));
+  }
+
+  @Test
+  void aListSortedByAddressGetsAMergedDeltaWithoutPositions() {
+    List<TargetGroup> before = new ArrayList<>();
+    for (int i = 100; i < 200; i++) {
+      before.add(TargetGroup.of("10.9.0." + i + ":9100", Map.of("env", "prod")));
+    }
+    List<TargetGroup> after = new ArrayList<>(before);
+    after.remove(70);
+    after.remove(2);
+    after.add(0, TargetGroup.of("10.9.0.0:9100", Map.of("env", "prod")));
+    after.add(51, TargetGroup.of("10.9.0.150:9100x", Map.of("env", "staging")));
+    after.add(TargetGroup.of("10.9.0.999:9100", Map.of("env", "prod")));
+    NodeShare from = new NodeShare(Map.of("web", before), Map.of());
+    NodeShare to = new NodeShare(Map.of("web", after), Map.of());
+    ShareDelta delta = ShareDelta.between(from, to).orElseThrow();
+    ListDelta<TargetGroup> web = delta.targets().get("web");
+    assertTrue(web.merged());
+    assertEquals(List.of(), web.at(), "no positions: the added entries are merged by address");
+    assertEquals(to, delta.applyTo("delta/2", from));
+    String json =
+        new String(Gzip.decompress("delta", Parts.encodeDelta(delta)), StandardCharsets.UTF_8);
+    assertFalse(json.contains("\"at\"") || json.contains("empty"), json);
+    // a moved target with labels of the old list is its bare address; one with new labels whole
+    assertTrue(json.contains("\"add\":[\"10.9.0.0:9100\",{\"labels\":{\"env\":\"staging\"}"), json);
+    ShareDelta decoded =
+        Json.decodeWire("delta", json.getBytes(StandardCharsets.UTF_8), ShareDelta.class);
+    assertEquals(to, decoded.applyTo("delta/2", from));
+  }
+
+  @Test
+  void aDeltaWhoseChangesAreNotArraysOfTheRightKindIsMalformed() {
+    for (String bad :
+        List.of(
+            "{\"targets\":{\"web\":{\"add\":\"10.0.0.1:9100\"}}}",
+            "{\"targets\":{\"web\":{\"remove\":[\"x\"]}}}",
+            "{\"targets\":{\"web\":{\"add\":[7]}}}",
+            "{\"targets\":{\"web\":[]}}")) {
+      assertThrows(
+          ProtocolException.class,
+          () -> Json.decodeWire("delta", bad.getBytes(StandardCharsets.UTF_8), ShareDelta.class),
+          bad);
+    }
+  }
+
+  @Test
+  void mergedEntriesOutOfOrderAreMalformed() {
+    NodeShare one = new NodeShare(Map.of("web", List.of(group(5, "a"))), Map.of());
+    ShareDelta unordered =
+        new ShareDelta(
+            Map.of(
+                "web",
+                new ListDelta<>(
+                    List.of(), List.of(), List.of(group(9, "a"), group(7, "a")), List.of())),
+            Map.of());
+    ProtocolException e =
+        assertThrows(ProtocolException.class, () -> unordered.applyTo("delta/4", one));
+    assertTrue(e.getMessage().contains("delta/4 targets of web: merged entry"), e.getMessage());
+  }
+
+  @Test
+  void aChainedDeltaNamesItsPredecessorAndRoundTripsThroughJson() {
+    ShareDelta first =
+        ShareDelta.between(
+                NodeShare.empty(), new NodeShare(Map.of("web", List.of(group(1, "a"))), Map.of()))
+            .orElseThrow();
+    assertEquals(Optional.empty(), first.predecessor());
+    String sum = Checksums.sha256Base64(Parts.encodeDelta(first));
+    ShareDelta second = first.after(PartKey.delta(4), sum);
+    assertEquals(Map.entry(PartKey.delta(4), sum), second.predecessor().orElseThrow());
+    ShareDelta decoded =
+        Json.decodeWire(
+            "delta", Gzip.decompress("delta", Parts.encodeDelta(second)), ShareDelta.class);
+    assertEquals(second, decoded);
+    assertThrows(
+        ProtocolException.class,
+        () -> new ShareDelta(Map.of("targets/web", sum), Map.of(), Map.of()));
+    assertThrows(
+        ProtocolException.class,
+        () ->
+            new ShareDelta(
+                Map.of("delta/4", Checksums.sha256Hex(new byte[0])), Map.of(), Map.of()));
   }
 
   @Test

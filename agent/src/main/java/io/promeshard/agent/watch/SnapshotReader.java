@@ -17,9 +17,10 @@ import java.util.Map;
 
 /**
  * Turns the entries of one recursive read of {@code nodes/<node>/} into a {@link Snapshot}: finds
- * the manifest and assembles the parts it lists (keys taken relative to the node directory). Keys
- * the manifest does not list are ignored, so nothing outside the manifest can reach the disk. Pure;
- * never throws.
+ * the manifest and assembles the parts it lists and, in the compact layout, the deltas its delta
+ * chains back to, each checked against the checksum its successor names (keys taken relative to the
+ * node directory). Keys neither the manifest nor that chain names are ignored, so nothing outside
+ * the manifest's checksums can reach the disk. Pure; never throws.
  */
 public final class SnapshotReader {
   private final KvLayout layout;

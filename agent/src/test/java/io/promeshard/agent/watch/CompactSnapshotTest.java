@@ -42,23 +42,32 @@ class CompactSnapshotTest {
         Map.of("heavy", Duration.ofSeconds(30)));
   }
 
-  /** KV entries of a base {@code share(0, 100)} with two deltas, and the manifest listing them. */
+  /**
+   * KV entries of a base {@code share(0, 100)} with two deltas, the second chained to the first,
+   * and the manifest listing the base and the second.
+   */
   private static Map<String, byte[]> layout() {
     Map<String, byte[]> values = new TreeMap<>();
     Parts.encodeCompact(share(0, 100), 1024).forEach((k, v) -> values.put(k.toString(), v));
+    Map<String, String> sums = new TreeMap<>();
+    values.forEach((k, v) -> sums.put(k, Checksums.sha256Base64(v)));
     values.put(
         "delta/2",
         Parts.encodeDelta(ShareDelta.between(share(0, 100), share(3, 110)).orElseThrow()));
     values.put(
         "delta/3",
-        Parts.encodeDelta(ShareDelta.between(share(3, 110), share(5, 120)).orElseThrow()));
-    Map<String, String> sums = new TreeMap<>();
-    values.forEach((k, v) -> sums.put(k, Checksums.sha256Base64(v)));
-    values.put(
-        NodeManifest.KEY,
-        Json.encode(
-            NodeManifest.compact(3, 1, sums, "now", share(5, 120).manifestIntervals(), Map.of())));
+        Parts.encodeDelta(
+            ShareDelta.between(share(3, 110), share(5, 120))
+                .orElseThrow()
+                .after(PartKey.delta(2), Checksums.sha256Base64(values.get("delta/2")))));
+    sums.put("delta/3", Checksums.sha256Base64(values.get("delta/3")));
+    values.put(NodeManifest.KEY, manifest(sums));
     return values;
+  }
+
+  private static byte[] manifest(Map<String, String> sums) {
+    return Json.encode(
+        NodeManifest.compact(3, 1, sums, share(5, 120).manifestIntervals(), Map.of()));
   }
 
   private static List<KvEntry> entries(Map<String, byte[]> values) {
@@ -86,6 +95,35 @@ class CompactSnapshotTest {
     corrupt.put("delta/3", Gzip.compress("{}".getBytes(StandardCharsets.UTF_8)));
     inc = assertInstanceOf(Snapshot.Incomplete.class, READER.read(entries(corrupt)));
     assertEquals(List.of("delta/3 checksum differs"), inc.problems());
+  }
+
+  @Test
+  void aSwappedChainedDeltaAppliesNothingAndAManifestListingTwoDeltasIsMalformed() {
+    Map<String, byte[]> values = layout();
+    Map<String, byte[]> swapped = new TreeMap<>(values);
+    swapped.put("delta/2", values.get("delta/3"));
+    Snapshot.Incomplete inc =
+        assertInstanceOf(Snapshot.Incomplete.class, READER.read(entries(swapped)));
+    assertEquals(List.of("delta/2 checksum differs"), inc.problems());
+
+    Map<String, String> both = new TreeMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (!k.equals(NodeManifest.KEY)) {
+            both.put(k, Checksums.sha256Base64(v));
+          }
+        });
+    Map<String, byte[]> twoListed = new TreeMap<>(values);
+    twoListed.put(
+        NodeManifest.KEY,
+        new String(manifest(Map.of()), StandardCharsets.UTF_8)
+            .replace(
+                "\"parts\":{}",
+                "\"parts\":" + new String(Json.encode(both), StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8));
+    Snapshot.Malformed m =
+        assertInstanceOf(Snapshot.Malformed.class, READER.read(entries(twoListed)));
+    assertTrue(m.error().contains("lists deltas delta/2 and delta/3"), m.error());
   }
 
   @Test

@@ -25,13 +25,14 @@ import java.util.TreeSet;
  * its files) and its parts are deleted.
  *
  * <p>In the {@link ShareEncoding#COMPACT compact} layout a changed node whose published share is
- * known gets one small delta part ({@code delta/<generation>}: what was removed and added) on top
- * of its base parts, either after its other deltas or in place of the last one (a delta from the
- * share before it, when that writes no more: changes that cancel out cost nothing), until its
- * deltas together would exceed {@link #MAX_DELTA_FRACTION} of its base's bytes or number {@link
- * #MAX_DELTAS}, or one delta would remove more than that fraction of its entries (removals cost a
- * delta only their positions, but leave dead entries in the base), or the share becomes empty: then
- * it gets a new base (compaction), of which only the chunks whose bytes changed are written. So a
+ * known gets one small delta part ({@code delta/<generation>}: what was removed and added, and the
+ * checksum of the delta before it) on top of its base parts, either after its other deltas or in
+ * place of the last one (a delta from the share before it, when that writes no more: changes that
+ * cancel out cost nothing), until its deltas together would exceed {@link #MAX_DELTA_FRACTION} of
+ * its base's bytes or number {@link #MAX_DELTAS}, or one delta would remove more than that fraction
+ * of its entries (removals cost a delta only their positions, but leave dead entries in the base),
+ * or the share becomes empty: then it gets a new base (compaction), of which only the chunks whose
+ * bytes changed are written. Its manifest lists the base parts and the new delta only. So a
  * membership change writes about what moved. In the {@link ShareEncoding#PLAIN plain} layout every
  * changed part is written whole as JSON.
  *
@@ -111,21 +112,20 @@ public final class PublishPlanner {
           });
       List<String> stale =
           before.parts().keySet().stream().filter(rel -> !next.sums.containsKey(rel)).toList();
+      Map<String, String> listed = next.listed();
       NodeManifest manifest = before.manifest();
       boolean manifestCurrent =
           manifest != null
               && manifest.compressed() == compact
-              && manifest.parts().equals(next.sums)
+              && manifest.parts().equals(listed)
               && manifest.intervals().equals(intervals)
               && manifest.scrape().equals(scrape);
       if (!manifestCurrent) {
         long generation = before.generation() + 1;
         manifest =
             compact
-                ? NodeManifest.compact(
-                    generation, manifestEpoch, next.sums, writtenAt, intervals, scrape)
-                : NodeManifest.of(
-                    generation, manifestEpoch, next.sums, writtenAt, intervals, scrape);
+                ? NodeManifest.compact(generation, manifestEpoch, listed, intervals, scrape)
+                : NodeManifest.of(generation, manifestEpoch, listed, writtenAt, intervals, scrape);
         manifests.add(new PublishPlan.KvWrite(node, layout.manifest(node), Json.encode(manifest)));
       }
       parts.addAll(written);
@@ -137,7 +137,7 @@ public final class PublishPlanner {
 
   /**
    * True when {@code before} is published exactly as wanted: same targets, rules, intervals, scrape
-   * settings and layout, and no part stored beside the manifest's. Compares content only, so an
+   * settings and layout, and no part stored beside its snapshot's. Compares content only, so an
    * unchanged node costs no encoding.
    */
   private static boolean unchanged(
@@ -148,9 +148,8 @@ public final class PublishPlanner {
       boolean compact) {
     NodeManifest m = before.manifest();
     return m != null
-        && before.share() != null
+        && before.storedAsSnapshot()
         && m.compressed() == compact
-        && before.parts().equals(m.parts())
         && m.intervals().equals(intervals)
         && m.scrape().equals(scrape)
         && before.share().targets().equals(share.targets())
@@ -167,24 +166,17 @@ public final class PublishPlanner {
   private Optional<Layout> deltaOnto(StoredNode before, NodeShare share) {
     NodeManifest m = before.manifest();
     if (m == null
-        || before.share() == null
+        || !before.storedAsSnapshot()
         || (share.targets().isEmpty() && share.rules().isEmpty())
         || !m.compressed()
-        || !before.parts().equals(m.parts())
-        || !before.sizes().keySet().containsAll(m.parts().keySet())) {
+        || !before.sizes().keySet().containsAll(before.snapshot().keySet())) {
       return Optional.empty();
     }
     Optional<Layout> added =
         ShareDelta.between(before.share(), share)
             .filter(delta -> removed(delta) <= MAX_DELTA_FRACTION * entries(before.share()))
             .flatMap(delta -> withDelta(before, delta, null, before.share()));
-    String last =
-        m.parts().keySet().stream()
-            .map(PartKey::parse)
-            .filter(k -> !k.base())
-            .max(PartKey::compareTo)
-            .map(PartKey::toString)
-            .orElse(null);
+    String last = lastDelta(before.snapshot());
     if (last == null || before.prior() == null) {
       return added;
     }
@@ -200,8 +192,9 @@ public final class PublishPlanner {
   }
 
   /**
-   * {@code before}'s parts without {@code dropped} (a delta, or null) plus {@code delta} on top of
-   * {@code from}, the share the remaining parts assemble to; empty past the thresholds.
+   * {@code before}'s parts without {@code dropped} (its last delta, or null) plus {@code delta} on
+   * top of {@code from}, the share the remaining parts assemble to, chained to the last remaining
+   * delta; empty past the thresholds.
    */
   private Optional<Layout> withDelta(
       StoredNode before, ShareDelta delta, String dropped, NodeShare from) {
@@ -209,7 +202,7 @@ public final class PublishPlanner {
     long baseBytes = 0;
     long deltaBytes = 0;
     int deltas = 0;
-    for (Map.Entry<String, String> e : before.manifest().parts().entrySet()) {
+    for (Map.Entry<String, String> e : before.snapshot().entrySet()) {
       if (e.getKey().equals(dropped)) {
         continue;
       }
@@ -228,7 +221,10 @@ public final class PublishPlanner {
       out.prior = dropped == null ? before.prior() : null;
       return Optional.of(out);
     }
-    byte[] value = Parts.encodeDelta(delta);
+    String head = lastDelta(out.sums);
+    byte[] value =
+        Parts.encodeDelta(
+            head == null ? delta : delta.after(PartKey.parse(head), out.sums.get(head)));
     if (deltas + 1 > MAX_DELTAS
         || value.length > maxChunkBytes
         || deltaBytes + value.length > MAX_DELTA_FRACTION * baseBytes) {
@@ -240,6 +236,16 @@ public final class PublishPlanner {
     out.sizes.put(rel, value.length);
     out.prior = from;
     return Optional.of(out);
+  }
+
+  /** The latest delta among {@code parts} (relative keys), or null when there is none. */
+  private static String lastDelta(Map<String, String> parts) {
+    return parts.keySet().stream()
+        .map(PartKey::parse)
+        .filter(k -> !k.base())
+        .max(PartKey::compareTo)
+        .map(PartKey::toString)
+        .orElse(null);
   }
 
   private static int removed(ShareDelta delta) {
@@ -267,8 +273,9 @@ public final class PublishPlanner {
   }
 
   /**
-   * A node's parts after this dispatch: every part's checksum and size, and the values of those
-   * that may need writing (a part already stored with the same checksum is not written).
+   * A node's parts after this dispatch: every part's checksum and size (base parts and every delta
+   * of the chain), and the values of those that may need writing (a part already stored with the
+   * same checksum is not written).
    */
   private static final class Layout {
     final Map<String, byte[]> values = new TreeMap<>();
@@ -277,6 +284,19 @@ public final class PublishPlanner {
 
     /** The share before the last delta part, when there is one and it is known. */
     NodeShare prior;
+
+    /** What the manifest lists: the base parts and the latest delta, which chains to the others. */
+    Map<String, String> listed() {
+      String head = lastDelta(sums);
+      Map<String, String> out = new TreeMap<>();
+      sums.forEach(
+          (rel, sum) -> {
+            if (rel.equals(head) || PartKey.parse(rel).base()) {
+              out.put(rel, sum);
+            }
+          });
+      return out;
+    }
 
     /** Bytes of the values this layout may write. */
     long written() {

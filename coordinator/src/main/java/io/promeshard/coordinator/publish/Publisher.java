@@ -106,7 +106,8 @@ public final class Publisher {
               status == null ? 0 : status.epoch(),
               sizes.getOrDefault(node, Map.of()),
               published == null ? null : published.share(),
-              published == null ? null : published.beforeLastDelta()));
+              published == null ? null : published.beforeLastDelta(),
+              published == null ? Map.of() : published.parts()));
     }
     return new Stored(nodes, values);
   }

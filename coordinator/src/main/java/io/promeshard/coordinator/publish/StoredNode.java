@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * the share the manifest describes, when known (null when unreadable): the next dispatch writes
  * only its difference from that. {@code prior} is the share before the manifest's last delta, when
  * known: a dispatch may replace that delta with one from {@code prior} (a node that joined and left
- * again then costs no delta at all).
+ * again then costs no delta at all). {@code snapshot} lists every part that share is made of, with
+ * its checksum: the parts the manifest lists and the deltas its delta chains back to (empty when
+ * the share is not known).
  *
  * <p>{@link #generation()} and {@link #epoch()} are the highest of the manifest's and the agent's
  * figures: a manifest deleted by hand, or a leader key deleted so that the next term's epoch starts
@@ -29,11 +31,13 @@ public record StoredNode(
     long appliedEpoch,
     Map<String, Integer> sizes,
     NodeShare share,
-    NodeShare prior) {
+    NodeShare prior,
+    Map<String, String> snapshot) {
   public StoredNode {
     Names.node(node);
     parts = Collections.unmodifiableMap(new TreeMap<>(parts));
     sizes = Collections.unmodifiableMap(new TreeMap<>(sizes));
+    snapshot = Collections.unmodifiableMap(new TreeMap<>(snapshot));
   }
 
   public StoredNode(
@@ -42,7 +46,7 @@ public record StoredNode(
       NodeManifest manifest,
       long appliedGeneration,
       long appliedEpoch) {
-    this(node, parts, manifest, appliedGeneration, appliedEpoch, Map.of(), null, null);
+    this(node, parts, manifest, appliedGeneration, appliedEpoch, Map.of(), null, null, Map.of());
   }
 
   public StoredNode(String node, Map<String, String> parts, NodeManifest manifest) {
@@ -68,7 +72,10 @@ public record StoredNode(
     return manifest == null && parts.isEmpty();
   }
 
-  /** This node as published by {@code written}, keeping what its agent reported. */
+  /**
+   * This node as published by {@code written}, keeping what its agent reported: {@code
+   * writtenParts} are every part stored afterwards, all of them in the written share's snapshot.
+   */
   public StoredNode publishing(
       Map<String, String> writtenParts,
       Map<String, Integer> writtenSizes,
@@ -83,6 +90,12 @@ public record StoredNode(
         appliedEpoch,
         writtenSizes,
         writtenShare,
-        writtenPrior);
+        writtenPrior,
+        writtenParts);
+  }
+
+  /** True when the share is known and exactly its snapshot's parts are stored, nothing stale. */
+  public boolean storedAsSnapshot() {
+    return share != null && parts.equals(snapshot);
   }
 }

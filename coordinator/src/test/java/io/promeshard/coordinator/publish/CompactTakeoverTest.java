@@ -3,8 +3,11 @@ package io.promeshard.coordinator.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.protocol.Gzip;
+import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.NodeShare;
+import io.promeshard.protocol.ShareDelta;
 import io.promeshard.protocol.TargetGroup;
 import io.promeshard.protocol.consul.ConsulHttp;
 import io.promeshard.protocol.consul.ConsulSettings;
@@ -36,7 +39,54 @@ class CompactTakeoverTest {
   }
 
   private static Publisher publisher(ConsulHttp http) {
-    return new Publisher(new KvClient(http), new TxnWriter(http), LAYOUT);
+    return publisher(http, LAYOUT);
+  }
+
+  private static Publisher publisher(ConsulHttp http, KvLayout layout) {
+    return new Publisher(new KvClient(http), new TxnWriter(http), layout);
+  }
+
+  @Test
+  void aNewLeaderFollowsTheDeltaChainAndChainsItsNextDeltaToTheLatest() throws Exception {
+    ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()));
+    KvLayout layout = new KvLayout("chain/");
+    PublishPlanner planner = new PublishPlanner(layout);
+    PublishPlan plan = planner.plan(Map.of("q1", web(1000, 3000)), Map.of(), 1, "t");
+    publisher(http, layout).publish(plan, Fence.NONE);
+    NodeShare latest = null;
+    for (int i = 1; i <= 3; i++) {
+      // forty targets more each time: a delta on top of the last, not in place of it (a delta
+      // from the share before the last would hold eighty)
+      latest = web(1000, 3000 + 40 * i);
+      plan = planner.plan(Map.of("q1", latest), plan.after(), 1, "t");
+      publisher(http, layout).publish(plan, Fence.NONE);
+    }
+
+    Publisher.Stored read = publisher(http, layout).readStored();
+    StoredNode q1 = read.nodes().get("q1");
+    assertEquals(List.of("delta/4", "targets/web"), List.copyOf(q1.manifest().parts().keySet()));
+    assertEquals(
+        List.of("delta/2", "delta/3", "delta/4", "targets/web"),
+        List.copyOf(q1.snapshot().keySet()),
+        "the chain, read back from delta/4");
+    assertEquals(q1.parts(), q1.snapshot());
+    assertEquals(latest, q1.share());
+    assertEquals(web(1000, 3080), q1.prior());
+    assertTrue(planner.plan(Map.of("q1", latest), read.nodes(), 2, "t").isEmpty());
+
+    NodeShare next = web(1000, 3160);
+    PublishPlan more = planner.plan(Map.of("q1", next), read.nodes(), 2, "t");
+    assertEquals(
+        List.of("chain/nodes/q1/delta/5"),
+        more.parts().stream().map(PublishPlan.KvWrite::key).toList());
+    ShareDelta written =
+        Json.decodeWire(
+            "delta/5", Gzip.decompress("delta/5", more.parts().get(0).value()), ShareDelta.class);
+    assertEquals(Map.of("delta/4", q1.snapshot().get("delta/4")), written.prev());
+    publisher(http, layout).publish(more, Fence.NONE);
+    Publisher.Stored again = publisher(http, layout).readStored();
+    assertEquals(Map.of("q1", next), StoredShares.decode(again).shares());
+    assertEquals(5, again.nodes().get("q1").snapshot().size());
   }
 
   @Test

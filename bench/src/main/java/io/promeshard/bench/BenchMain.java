@@ -122,8 +122,17 @@ public final class BenchMain implements Callable<Integer> {
       names = "--agent-jvm-opts",
       paramLabel = "OPTS",
       description =
-          "Footprint: an extra row with these JVM options instead of the launcher's (repeatable).")
+          "Footprint: an extra row with these JVM options instead of the launcher's (repeatable);"
+              + " NAME=value words set the agent's environment, e.g. \"MALLOC_ARENA_MAX=2 -Xmx48m\".")
   List<String> agentJvmOptions = new ArrayList<>();
+
+  @Option(
+      names = "--footprint-nmt",
+      description =
+          "Footprint: run every row with -XX:NativeMemoryTracking=summary and print the agent's"
+              + " native memory by category (jcmd VM.native_memory summary) at the end of the idle"
+              + " window.")
+  boolean footprintNmt;
 
   private final PrintStream out = System.out;
   private String resultLine;
@@ -219,7 +228,8 @@ public final class BenchMain implements Callable<Integer> {
                 3,
                 Duration.ofMillis(200),
                 Duration.ofSeconds(30),
-                optionSets)
+                optionSets,
+                footprintNmt)
             : new FootprintBench.Config(
                 footprintTargets,
                 Duration.ofSeconds(10),
@@ -227,7 +237,8 @@ public final class BenchMain implements Callable<Integer> {
                 20,
                 Duration.ofMillis(500),
                 Duration.ofSeconds(60),
-                optionSets);
+                optionSets,
+                footprintNmt);
     new FootprintBench(c, cmd, workDir("footprint"), out).run();
   }
 

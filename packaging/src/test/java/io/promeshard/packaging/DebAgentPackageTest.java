@@ -4,6 +4,7 @@ import static io.promeshard.packaging.Installed.assertGone;
 import static io.promeshard.packaging.Installed.assertOwnedBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -137,8 +138,13 @@ class DebAgentPackageTest {
     assertTrue(
         flags.contains("-XX:+UseSerialGC")
             && flags.contains("-XX:TieredStopAtLevel=1")
-            && flags.contains("-XX:+ExitOnOutOfMemoryError"),
+            && flags.contains("-XX:+ExitOnOutOfMemoryError")
+            && flags.contains("-XX:MaxNewSize=8388608")
+            && flags.contains("-XX:MaxHeapFreeRatio=30"),
         "the small-footprint defaults stay:\n" + r);
+    assertTrue(
+        flags.contains("-XX:TrimNativeHeapInterval=5000"),
+        "a runtime that accepts it trims the C heap:\n" + r);
     assertTrue(flags.strip().endsWith(NAME + " " + BuiltPackages.projectVersion()), r::toString);
 
     Installed.write(DEFAULTS, "JAVA_HOME=/nonexistent/jvm\n");
@@ -148,6 +154,30 @@ class DebAgentPackageTest {
         missing.stderr().contains("/nonexistent/jvm/bin/java")
             && missing.stderr().contains("JAVA_HOME"),
         missing::toString);
+  }
+
+  @Test
+  void launcherLeavesOutTheHeapTrimOnARuntimeThatRefusesIt(@TempDir Path runtime) throws Exception {
+    Dpkg.install(BuiltPackages.deb(NAME)).ok();
+    Path java = runtime.resolve("bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(
+        java,
+        """
+        #!/bin/sh
+        for a in "$@"; do
+          case "$a" in -XX:TrimNativeHeapInterval=*) echo "Unrecognized VM option" >&2; exit 1;; esac
+        done
+        echo "$@"
+        """);
+    assertTrue(java.toFile().setExecutable(true));
+    Installed.write(DEFAULTS, "JAVA_HOME=" + runtime + "\n");
+
+    Exec.Result r = Exec.run(LAUNCHER.toString(), "--version").ok();
+    assertTrue(
+        r.stdout().contains("-XX:+UseSerialGC") && r.stdout().contains("-jar " + JAR),
+        "the agent starts with the other defaults:\n" + r);
+    assertFalse(r.stdout().contains("TrimNativeHeapInterval"), r::toString);
   }
 
   @Test

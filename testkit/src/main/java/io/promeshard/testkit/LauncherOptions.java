@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The JVM options a packaged launcher script starts its jar with (the options between {@code exec
@@ -13,6 +17,12 @@ import java.util.List;
  * exactly as installed. A script without them is an IllegalStateException naming the file.
  */
 public final class LauncherOptions {
+  /**
+   * An option the launcher passes only where the runtime supports it ({@code ${var:+-XX:...}}):
+   * taken as passed, since tests run on a current runtime.
+   */
+  private static final Pattern CONDITIONAL = Pattern.compile("\\$\\{\\w+:\\+(-\\S+)}");
+
   private LauncherOptions() {}
 
   /** The options of {@code packaging/src/main/bin/<name>} in this project. */
@@ -22,15 +32,10 @@ public final class LauncherOptions {
 
   /**
    * The JVM options a launcher {@code script} passes: the tokens between {@code exec "$java"} and
-   * {@code $JAVA_OPTS}.
+   * {@code $JAVA_OPTS}, conditional ones ({@code ${var:+-XX:...}}) included.
    */
   public static List<String> read(Path script) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(script);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the launcher " + script, e);
-    }
+    List<String> lines = lines(script);
     List<String> options = new ArrayList<>();
     boolean inExec = false;
     for (String line : lines) {
@@ -49,9 +54,38 @@ public final class LauncherOptions {
         if (token.startsWith("-")) {
           options.add(token);
         }
+        Matcher conditional = CONDITIONAL.matcher(token);
+        if (conditional.matches()) {
+          options.add(conditional.group(1));
+        }
       }
     }
     throw new IllegalStateException(
         script + ": no JVM options between 'exec \"$java\"' and '$JAVA_OPTS'");
+  }
+
+  /**
+   * The variables a launcher {@code script} exports to the JVM with a literal value ({@code export
+   * NAME=value} lines, e.g. {@code MALLOC_ARENA_MAX=2}), in order; empty when there are none.
+   */
+  public static Map<String, String> environment(Path script) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : lines(script)) {
+      String l = line.strip();
+      if (l.startsWith("export ") && l.indexOf('=') > 0) {
+        String assignment = l.substring("export ".length()).strip();
+        int eq = assignment.indexOf('=');
+        env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  private static List<String> lines(Path script) {
+    try {
+      return Files.readAllLines(script);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the launcher " + script, e);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.promeshard.agent.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promeshard.protocol.HttpClients;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class PrometheusBuild implements Closeable {
     this.url = base.newBuilder().addPathSegments("api/v1/status/buildinfo").build();
     this.nanos = Objects.requireNonNull(nanos, "nanos");
     this.http =
-        new OkHttpClient.Builder()
+        HttpClients.builderFor(base)
             .connectTimeout(timeout)
             .readTimeout(timeout)
             .callTimeout(timeout.multipliedBy(2))

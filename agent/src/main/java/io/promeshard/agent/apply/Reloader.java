@@ -1,5 +1,6 @@
 package io.promeshard.agent.apply;
 
+import io.promeshard.protocol.HttpClients;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -58,7 +59,7 @@ public final class Reloader implements Closeable {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(readTimeout, "readTimeout");
     this.http =
-        new OkHttpClient.Builder()
+        HttpClients.builderFor(url)
             .connectTimeout(connectTimeout)
             .readTimeout(readTimeout)
             .writeTimeout(readTimeout)

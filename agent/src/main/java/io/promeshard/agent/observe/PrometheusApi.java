@@ -1,5 +1,6 @@
 package io.promeshard.agent.observe;
 
+import io.promeshard.protocol.HttpClients;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ public final class PrometheusApi implements Closeable {
             .addQueryParameter("type", "record")
             .build();
     this.http =
-        new OkHttpClient.Builder()
+        HttpClients.builderFor(base)
             .connectTimeout(timeout)
             .readTimeout(timeout)
             .callTimeout(timeout.multipliedBy(4))

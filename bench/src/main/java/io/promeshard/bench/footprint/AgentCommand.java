@@ -5,18 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * How the agent subprocess is started: the JVM options of the package's launcher script (read from
- * {@code packaging/src/main/bin/prome-shard-agent}, the lines between {@code exec "$java"} and
- * {@code $JAVA_OPTS}), then either {@code -jar <shaded jar>} or a class path and main class. A
- * launcher whose options cannot be found throws IllegalStateException naming the file.
+ * How the agent subprocess is started: the environment the package's launcher script exports and
+ * its JVM options (read from {@code packaging/src/main/bin/prome-shard-agent}, the lines between
+ * {@code exec "$java"} and {@code $JAVA_OPTS}), then either {@code -jar <shaded jar>} or a class
+ * path and main class. A launcher whose options cannot be found throws IllegalStateException naming
+ * the file.
  */
-public record AgentCommand(String java, List<String> jvmOptions, List<String> launch) {
+public record AgentCommand(
+    String java, Map<String, String> environment, List<String> jvmOptions, List<String> launch) {
   public static final String MAIN_CLASS = "io.promeshard.agent.cli.AgentMain";
 
   public AgentCommand {
+    environment = Map.copyOf(environment);
     jvmOptions = List.copyOf(jvmOptions);
     launch = List.copyOf(launch);
   }
@@ -29,17 +34,53 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
               + " not found: build it with mvn -o -q -pl agent -am package -DskipTests");
     }
     return new AgentCommand(
-        javaBinary(), launcherOptions(launcherScript), List.of("-jar", agentJar.toString()));
+        javaBinary(),
+        LauncherOptions.environment(launcherScript),
+        LauncherOptions.read(launcherScript),
+        List.of("-jar", agentJar.toString()));
   }
 
   public static AgentCommand classPath(Path launcherScript, String classPath) {
     return new AgentCommand(
-        javaBinary(), launcherOptions(launcherScript), List.of("-cp", classPath, MAIN_CLASS));
+        javaBinary(),
+        LauncherOptions.environment(launcherScript),
+        LauncherOptions.read(launcherScript),
+        List.of("-cp", classPath, MAIN_CLASS));
   }
 
-  /** The same launch with other JVM options. */
-  public AgentCommand withJvmOptions(List<String> options) {
-    return new AgentCommand(java, options, launch);
+  /**
+   * The same launch with other settings, written like a shell command's prefix: {@code NAME=value}
+   * words set environment variables (instead of the launcher's), the rest are JVM options.
+   */
+  public AgentCommand with(List<String> settings) {
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> options = new ArrayList<>();
+    for (String s : settings) {
+      int eq = s.indexOf('=');
+      if (!s.startsWith("-") && eq > 0) {
+        env.put(s.substring(0, eq), s.substring(eq + 1));
+      } else {
+        options.add(s);
+      }
+    }
+    return new AgentCommand(java, env, options, launch);
+  }
+
+  /** The same launch with {@code option} added after the others. */
+  public AgentCommand plus(String option) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add(option);
+    return new AgentCommand(java, environment, options, launch);
+  }
+
+  /** Environment and JVM options as one would type them before {@code java}'s arguments. */
+  public String settings() {
+    List<String> words = new ArrayList<>();
+    environment.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> words.add(e.getKey() + "=" + e.getValue()));
+    words.addAll(jvmOptions);
+    return String.join(" ", words);
   }
 
   /** The full command line for {@code args} (e.g. {@code run --config F}). */
@@ -50,10 +91,6 @@ public record AgentCommand(String java, List<String> jvmOptions, List<String> la
     cmd.addAll(launch);
     cmd.addAll(Arrays.asList(args));
     return cmd;
-  }
-
-  static List<String> launcherOptions(Path script) {
-    return LauncherOptions.read(script);
   }
 
   private static String javaBinary() {

@@ -32,7 +32,9 @@ public final class FootprintBench {
 
   /**
    * What to run: each entry of {@code jvmOptionSets} is one row (null = the launcher's own
-   * options).
+   * environment and options; else {@code NAME=value} words for the environment and JVM options, as
+   * in {@link AgentCommand#with}). With {@code nativeMemory} every row runs with {@link
+   * NativeMemory#TRACKING} and a second table gives the breakdown at the end of the idle window.
    */
   public record Config(
       int targets,
@@ -41,14 +43,26 @@ public final class FootprintBench {
       int changes,
       Duration gap,
       Duration timeout,
-      List<List<String>> jvmOptionSets) {}
+      List<List<String>> jvmOptionSets,
+      boolean nativeMemory) {
+    public Config(
+        int targets,
+        Duration settle,
+        Duration idle,
+        int changes,
+        Duration gap,
+        Duration timeout,
+        List<List<String>> jvmOptionSets) {
+      this(targets, settle, idle, changes, gap, timeout, jvmOptionSets, false);
+    }
+  }
 
   /**
    * One row. Memory in KiB, times in ms; {@code error} is empty unless the run failed (then the
-   * figures are 0).
+   * figures are 0); {@code nativeMemory} is null unless the config asked for it.
    */
   public record Row(
-      List<String> jvmOptions,
+      String settings,
       String error,
       double startToRenderMs,
       long rssAtRenderKb,
@@ -60,7 +74,8 @@ public final class FootprintBench {
       double cpuMsPerChange,
       double applyP50Ms,
       long rssAfterKb,
-      long peakRssKb) {}
+      long peakRssKb,
+      NativeMemory.Summary nativeMemory) {}
 
   private final Config config;
   private final AgentCommand command;
@@ -81,7 +96,10 @@ public final class FootprintBench {
         ConsulAccess consul = new ConsulAccess(server.url())) {
       int n = 0;
       for (List<String> options : config.jvmOptionSets()) {
-        AgentCommand cmd = options == null ? command : command.withJvmOptions(options);
+        AgentCommand cmd = options == null ? command : command.with(options);
+        if (config.nativeMemory()) {
+          cmd = cmd.plus(NativeMemory.TRACKING);
+        }
         rows.add(measure(consul, cmd, workDir.resolve("run-" + n++), "bench-footprint-" + n + "/"));
       }
     }
@@ -103,7 +121,7 @@ public final class FootprintBench {
           ManagedProcess.start(
               "agent",
               cmd.command("run", "--config", yml.toString()),
-              Map.of(),
+              cmd.environment(),
               dir.resolve("agent.log"));
       try {
         ProcStats proc = new ProcStats(agent.pid());
@@ -119,6 +137,7 @@ public final class FootprintBench {
         }
         long idleAnon = proc.rssAnonKb();
         long idleFile = proc.rssFileKb();
+        NativeMemory.Summary nmt = config.nativeMemory() ? NativeMemory.summary(agent.pid()) : null;
         double idleCpu = (proc.cpuMillis() - cpu0) / ((System.nanoTime() - idleStart) / 1e6) * 100;
         double[] apply = new double[config.changes()];
         long changeMax;
@@ -134,7 +153,7 @@ public final class FootprintBench {
         }
         double cpuPerChange = (proc.cpuMillis() - cpu1) / (double) config.changes();
         return new Row(
-            cmd.jvmOptions(),
+            cmd.settings(),
             "",
             startToRender,
             rssAtRender,
@@ -146,7 +165,8 @@ public final class FootprintBench {
             cpuPerChange,
             Stats.median(apply),
             proc.rssKb(),
-            proc.peakRssKb());
+            proc.peakRssKb(),
+            nmt);
       } catch (AssertionError | RuntimeException e) {
         String tail = agent.logTail(20);
         String why =
@@ -157,14 +177,14 @@ public final class FootprintBench {
                 .orElse(e.getMessage());
         System.err.println(
             "[bench] footprint run with "
-                + cmd.jvmOptions()
+                + cmd.settings()
                 + " failed: "
                 + e
                 + "; agent log "
                 + agent.logFile()
                 + ":\n"
                 + tail);
-        return new Row(cmd.jvmOptions(), why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Row(cmd.settings(), why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
       } finally {
         agent.stop();
       }
@@ -208,7 +228,7 @@ public final class FootprintBench {
                 + " → "
                 + Machine.loadAverage()
                 + ")",
-            "JVM options",
+            "environment and JVM options",
             "start → first render ms",
             "RSS at render MiB",
             "idle RSS MiB",
@@ -221,22 +241,11 @@ public final class FootprintBench {
             "peak RSS (VmHWM) MiB");
     for (Row r : rows) {
       if (!r.error().isEmpty()) {
-        t.row(
-            "`" + String.join(" ", r.jvmOptions()) + "`",
-            "failed: " + r.error(),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "");
+        t.row("`" + r.settings() + "`", "failed: " + r.error(), "", "", "", "", "", "", "", "", "");
         continue;
       }
       t.row(
-          "`" + String.join(" ", r.jvmOptions()) + "`",
+          "`" + r.settings() + "`",
           Stats.f(r.startToRenderMs(), 0),
           mib(r.rssAtRenderKb()),
           mib(r.idleRssKb()),
@@ -264,6 +273,12 @@ public final class FootprintBench {
             + "RssAnon / RssFile at the end of the idle window (file pages: libjvm.so, the CDS archive, the jar; shared "
             + "between JVMs).");
     out.println();
+    String nmt =
+        NativeMemoryTable.render(
+            "Agent native memory (NMT), " + Stats.n(config.targets()) + " targets, idle", rows);
+    if (!nmt.isEmpty()) {
+      out.println(nmt);
+    }
   }
 
   private static String mib(long kb) {

@@ -91,7 +91,7 @@ public final class ShareSizeBench {
           ManagedProcess.start(
               "agent",
               command.command("run", "--config", yml.toString()),
-              Map.of(),
+              command.environment(),
               dir.resolve("agent.log"));
       ProcStats proc = new ProcStats(agent.pid());
       try {
@@ -197,7 +197,7 @@ public final class ShareSizeBench {
     Table t =
         new Table(
             "Agent share size under the launcher's options ("
-                + String.join(" ", command.jvmOptions())
+                + command.settings()
                 + "; load average "
                 + loadBefore
                 + " → "

@@ -1,6 +1,7 @@
 package io.promeshard.protocol.consul;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promeshard.protocol.HttpClients;
 import io.promeshard.protocol.Json;
 import java.io.Closeable;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class ConsulHttp implements Closeable {
     Optional<String> token = settings.readToken();
     CaTrust trust = settings.caFile() == null ? null : CaTrust.fromPem(settings.caFile());
     OkHttpClient.Builder b =
-        new OkHttpClient.Builder()
+        HttpClients.builderFor(HttpUrl.get(settings.address()))
             .connectTimeout(CONNECT_TIMEOUT)
             .readTimeout(READ_TIMEOUT)
             .writeTimeout(READ_TIMEOUT)

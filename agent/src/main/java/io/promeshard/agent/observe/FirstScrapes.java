@@ -53,13 +53,16 @@ public final class FirstScrapes {
   /**
    * The target files now hold {@code targets} (job → groups), written before {@code at}: addresses
    * new to a job await a scrape since {@code at}, addresses gone from it are forgotten. A job whose
-   * list equals the last one written is skipped. True when a target started awaiting.
+   * addresses are those last written, in the same order, is skipped. True when a target started
+   * awaiting.
    */
   public boolean targetsWritten(Map<String, List<TargetGroup>> targets, Instant at) {
     boolean added = false;
     for (Map.Entry<String, List<TargetGroup>> e : targets.entrySet()) {
       List<TargetGroup> before = written.get(e.getKey());
-      if (before != null && before.equals(e.getValue())) {
+      if (before != null && sameAddresses(before, e.getValue())) {
+        // only labels changed: nothing starts or stops awaiting, no address set is built
+        written.put(e.getKey(), e.getValue());
         continue;
       }
       added |= jobWritten(e.getKey(), before, e.getValue(), at);
@@ -271,6 +274,19 @@ public final class FirstScrapes {
             ? names.subList(0, NodeStatus.Observed.LISTED)
             : names;
     return new NodeStatus.Observed(listed, unscrapedCount, List.copyOf(unevaluated.keySet()));
+  }
+
+  /** Whether {@code a} and {@code b} list the same addresses in the same order. */
+  private static boolean sameAddresses(List<TargetGroup> a, List<TargetGroup> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).targets().equals(b.get(i).targets())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Set<String> addresses(List<TargetGroup> groups) {

@@ -33,8 +33,11 @@ public final class FirstScrapes {
   /** What Prometheus reports for a target it knows and has not scraped yet. */
   public static final Instant NEVER = Instant.MIN;
 
-  /** The target lists as last written, per job (the share's own immutable lists, not copies). */
-  private final Map<String, List<TargetGroup>> written = new HashMap<>();
+  /**
+   * The addresses of each group as last written, per job: the share's own immutable lists, not
+   * copies, and not the groups, so the labels of a share already replaced are not held.
+   */
+  private final Map<String, List<List<String>>> written = new HashMap<>();
 
   /** Per job: address → when it was added to the job's file. */
   private final Map<String, Map<String, Wait>> unscraped = new HashMap<>();
@@ -59,14 +62,12 @@ public final class FirstScrapes {
   public boolean targetsWritten(Map<String, List<TargetGroup>> targets, Instant at) {
     boolean added = false;
     for (Map.Entry<String, List<TargetGroup>> e : targets.entrySet()) {
-      List<TargetGroup> before = written.get(e.getKey());
-      if (before != null && sameAddresses(before, e.getValue())) {
-        // only labels changed: nothing starts or stops awaiting, no address set is built
-        written.put(e.getKey(), e.getValue());
-        continue;
+      List<List<String>> before = written.get(e.getKey());
+      if (before == null || !sameAddresses(before, e.getValue())) {
+        // a change of labels only starts or stops nothing and builds no address set
+        added |= jobWritten(e.getKey(), before, e.getValue(), at);
       }
-      added |= jobWritten(e.getKey(), before, e.getValue(), at);
-      written.put(e.getKey(), e.getValue());
+      written.put(e.getKey(), addressLists(e.getValue()));
     }
     List<String> gone = new ArrayList<>();
     for (String job : written.keySet()) {
@@ -86,9 +87,13 @@ public final class FirstScrapes {
   }
 
   private boolean jobWritten(
-      String job, List<TargetGroup> before, List<TargetGroup> now, Instant at) {
-    Set<String> old = before == null ? Set.of() : addresses(before);
-    Set<String> current = addresses(now);
+      String job, List<List<String>> before, List<TargetGroup> now, Instant at) {
+    Set<String> old = new HashSet<>();
+    if (before != null) {
+      before.forEach(old::addAll);
+    }
+    Set<String> current = new HashSet<>();
+    now.forEach(g -> current.addAll(g.targets()));
     Map<String, Wait> waiting = unscraped.get(job);
     if (waiting != null) {
       int size = waiting.size();
@@ -276,24 +281,22 @@ public final class FirstScrapes {
     return new NodeStatus.Observed(listed, unscrapedCount, List.copyOf(unevaluated.keySet()));
   }
 
-  /** Whether {@code a} and {@code b} list the same addresses in the same order. */
-  private static boolean sameAddresses(List<TargetGroup> a, List<TargetGroup> b) {
-    if (a.size() != b.size()) {
+  /** Whether {@code groups} have the addresses {@code before}, in the same order. */
+  private static boolean sameAddresses(List<List<String>> before, List<TargetGroup> groups) {
+    if (before.size() != groups.size()) {
       return false;
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (!a.get(i).targets().equals(b.get(i).targets())) {
+    for (int i = 0; i < before.size(); i++) {
+      if (!before.get(i).equals(groups.get(i).targets())) {
         return false;
       }
     }
     return true;
   }
 
-  private static Set<String> addresses(List<TargetGroup> groups) {
-    Set<String> out = new HashSet<>();
-    for (TargetGroup g : groups) {
-      out.addAll(g.targets());
-    }
+  private static List<List<String>> addressLists(List<TargetGroup> groups) {
+    List<List<String>> out = new ArrayList<>(groups.size());
+    groups.forEach(g -> out.add(g.targets()));
     return out;
   }
 

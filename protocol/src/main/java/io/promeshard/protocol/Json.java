@@ -90,9 +90,13 @@ public final class Json {
     }
   }
 
-  /** A share part's target groups, read as {@link #decodeWire} reads. */
+  /**
+   * A share part's target groups, read as {@link #decodeWire} reads (in the form this project
+   * writes them, by {@link TargetGroupsReader}, several times faster).
+   */
   public static List<TargetGroup> decodeTargetGroups(String where, byte[] bytes) {
-    return nonNull(where, wire(where, bytes, TARGET_GROUPS));
+    List<TargetGroup> plain = TargetGroupsReader.read(WIRE.getFactory(), bytes);
+    return plain != null ? plain : nonNull(where, wire(where, bytes, TARGET_GROUPS));
   }
 
   /** A share part's recording rules, read as {@link #decodeWire} reads. */

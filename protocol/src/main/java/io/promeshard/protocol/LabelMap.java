@@ -45,6 +45,42 @@ final class LabelMap extends AbstractMap<String, String> {
     return new LabelMap(pairs);
   }
 
+  /**
+   * The labels of {@code pairs} (name0, value0, name1, value1, ...; taken, not copied), sorted by
+   * name; null when a name repeats.
+   */
+  static LabelMap ofPairs(String[] pairs) {
+    if (pairs.length == 0) {
+      return EMPTY;
+    }
+    if (!sorted(pairs)) {
+      String[][] byName = new String[pairs.length / 2][];
+      for (int i = 0; i < byName.length; i++) {
+        byName[i] = new String[] {pairs[2 * i], pairs[2 * i + 1]};
+      }
+      Arrays.sort(byName, (a, b) -> a[0].compareTo(b[0]));
+      for (int i = 0; i < byName.length; i++) {
+        pairs[2 * i] = byName[i][0];
+        pairs[2 * i + 1] = byName[i][1];
+      }
+    }
+    for (int i = 2; i < pairs.length; i += 2) {
+      if (pairs[i - 2].equals(pairs[i])) {
+        return null;
+      }
+    }
+    return new LabelMap(pairs);
+  }
+
+  private static boolean sorted(String[] pairs) {
+    for (int i = 2; i < pairs.length; i += 2) {
+      if (pairs[i - 2].compareTo(pairs[i]) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public int size() {
     return pairs.length / 2;

@@ -33,8 +33,11 @@ public final class FirstScrapes {
   /** What Prometheus reports for a target it knows and has not scraped yet. */
   public static final Instant NEVER = Instant.MIN;
 
-  /** The target lists as last written, per job (the share's own immutable lists, not copies). */
-  private final Map<String, List<TargetGroup>> written = new HashMap<>();
+  /**
+   * The addresses of each group as last written, per job: the share's own immutable lists, not
+   * copies, and not the groups, so the labels of a share already replaced are not held.
+   */
+  private final Map<String, List<List<String>>> written = new HashMap<>();
 
   /** Per job: address → when it was added to the job's file. */
   private final Map<String, Map<String, Wait>> unscraped = new HashMap<>();
@@ -53,17 +56,18 @@ public final class FirstScrapes {
   /**
    * The target files now hold {@code targets} (job → groups), written before {@code at}: addresses
    * new to a job await a scrape since {@code at}, addresses gone from it are forgotten. A job whose
-   * list equals the last one written is skipped. True when a target started awaiting.
+   * addresses are those last written, in the same order, is skipped. True when a target started
+   * awaiting.
    */
   public boolean targetsWritten(Map<String, List<TargetGroup>> targets, Instant at) {
     boolean added = false;
     for (Map.Entry<String, List<TargetGroup>> e : targets.entrySet()) {
-      List<TargetGroup> before = written.get(e.getKey());
-      if (before != null && before.equals(e.getValue())) {
-        continue;
+      List<List<String>> before = written.get(e.getKey());
+      if (before == null || !sameAddresses(before, e.getValue())) {
+        // a change of labels only starts or stops nothing and builds no address set
+        added |= jobWritten(e.getKey(), before, e.getValue(), at);
       }
-      added |= jobWritten(e.getKey(), before, e.getValue(), at);
-      written.put(e.getKey(), e.getValue());
+      written.put(e.getKey(), addressLists(e.getValue()));
     }
     List<String> gone = new ArrayList<>();
     for (String job : written.keySet()) {
@@ -83,9 +87,13 @@ public final class FirstScrapes {
   }
 
   private boolean jobWritten(
-      String job, List<TargetGroup> before, List<TargetGroup> now, Instant at) {
-    Set<String> old = before == null ? Set.of() : addresses(before);
-    Set<String> current = addresses(now);
+      String job, List<List<String>> before, List<TargetGroup> now, Instant at) {
+    Set<String> old = new HashSet<>();
+    if (before != null) {
+      before.forEach(old::addAll);
+    }
+    Set<String> current = new HashSet<>();
+    now.forEach(g -> current.addAll(g.targets()));
     Map<String, Wait> waiting = unscraped.get(job);
     if (waiting != null) {
       int size = waiting.size();
@@ -273,11 +281,22 @@ public final class FirstScrapes {
     return new NodeStatus.Observed(listed, unscrapedCount, List.copyOf(unevaluated.keySet()));
   }
 
-  private static Set<String> addresses(List<TargetGroup> groups) {
-    Set<String> out = new HashSet<>();
-    for (TargetGroup g : groups) {
-      out.addAll(g.targets());
+  /** Whether {@code groups} have the addresses {@code before}, in the same order. */
+  private static boolean sameAddresses(List<List<String>> before, List<TargetGroup> groups) {
+    if (before.size() != groups.size()) {
+      return false;
     }
+    for (int i = 0; i < before.size(); i++) {
+      if (!before.get(i).equals(groups.get(i).targets())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<List<String>> addressLists(List<TargetGroup> groups) {
+    List<List<String>> out = new ArrayList<>(groups.size());
+    groups.forEach(g -> out.add(g.targets()));
     return out;
   }
 

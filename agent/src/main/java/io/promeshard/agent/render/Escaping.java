@@ -51,30 +51,45 @@ public enum Escaping {
   public void escape(String value, Appendable out) {
     try {
       int n = value.length();
+      int plain = 0; // start of the text not written yet, none of which needs an escape
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (Character.isHighSurrogate(c)
-                && i + 1 < n
-                && Character.isLowSurrogate(value.charAt(i + 1))) {
-              out.append(c).append(value.charAt(++i));
-            } else if (needsUnicodeEscape(c)) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+          continue;
         }
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        String escaped = escaped(c);
+        if (escaped != null) {
+          out.append(value, plain, i).append(escaped);
+          plain = i + 1;
+        }
+      }
+      // runs of plain text go out whole: a value needing no escape costs one write
+      if (plain == 0) {
+        out.append(value);
+      } else {
+        out.append(value, plain, n);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing escaped template value", e);
     }
+  }
+
+  /** The escape of {@code c} (not half of a surrogate pair), or null when it stays as it is. */
+  private static String escaped(char c) {
+    return switch (c) {
+      case '"' -> "\\\"";
+      case '\\' -> "\\\\";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      default -> needsUnicodeEscape(c) ? String.format("\\u%04x", (int) c) : null;
+    };
   }
 
   private static boolean needsUnicodeEscape(char c) {

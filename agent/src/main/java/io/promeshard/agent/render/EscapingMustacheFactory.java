@@ -20,6 +20,7 @@ final class EscapingMustacheFactory extends DefaultMustacheFactory {
   EscapingMustacheFactory(MustacheResolver resolver, Escaping escaping) {
     super(resolver);
     this.escaping = escaping;
+    setObjectHandler(new MapScopes());
   }
 
   @Override

@@ -8,12 +8,9 @@ import io.promeshard.protocol.Names;
 import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.TargetGroup;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +25,6 @@ import java.util.Objects;
  * it may be shared between threads.
  */
 public final class Renderer {
-  private static final int WRITE_BUFFER = 8 * 1024;
-
   /** Scrape settings full of awkward strings and every kind of JSON value, for {@link #check}. */
   private static final ScrapeSettings CHECK_SETTINGS =
       ScrapeSettings.of(
@@ -121,8 +116,7 @@ public final class Renderer {
   private RenderedBytes render(String name, Map<String, Object> data) {
     Mustache mustache = templates.compile(name);
     RenderedBytes.Sink sink = new RenderedBytes.Sink();
-    try (Writer out =
-        new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), WRITE_BUFFER)) {
+    try (Writer out = new Utf8Writer(sink)) {
       mustache.execute(out, data);
     } catch (MustacheException | IOException | UncheckedIOException e) {
       throw new RenderException(

@@ -5,12 +5,16 @@ import io.promeshard.protocol.RecordRule;
 import io.promeshard.protocol.TargetGroup;
 import java.time.Duration;
 import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +28,12 @@ final class TemplateData {
 
   private TemplateData() {}
 
+  private static final String[] GROUP = {"targets", "labels", "first", "last"};
+  private static final String[] TARGET = {"value", "first", "last"};
+  private static final String[] LABEL = {"name", "value", "first", "last"};
+  private static final String[] RULE = {"record", "expr", "first", "last"};
+  private static final String[] SETTING = {"key", "value", "first", "last"};
+
   /** {@code job}, {@code groups[]{targets[]{value}, labels[]{name, value}}}. */
   static Map<String, Object> fileSd(String job, List<TargetGroup> groups) {
     Map<String, Object> data = new HashMap<>();
@@ -32,15 +42,17 @@ final class TemplateData {
         "groups",
         flagged(
             groups,
-            g -> {
-              Map<String, Object> m = new HashMap<>();
-              m.put("targets", flagged(g.targets(), t -> new HashMap<>(Map.of("value", t))));
-              m.put(
-                  "labels",
+            GROUP,
+            (g, fields) -> {
+              fields[0] = flagged(g.targets(), TARGET, (t, f) -> f[0] = t);
+              fields[1] =
                   flagged(
                       List.copyOf(g.labels().entrySet()),
-                      e -> new HashMap<>(Map.of("name", e.getKey(), "value", e.getValue()))));
-              return m;
+                      LABEL,
+                      (e, f) -> {
+                        f[0] = e.getKey();
+                        f[1] = e.getValue();
+                      });
             }));
     return data;
   }
@@ -54,7 +66,13 @@ final class TemplateData {
     }
     data.put(
         "rules",
-        flagged(rules, r -> new HashMap<>(Map.of("record", r.record(), "expr", r.expr()))));
+        flagged(
+            rules,
+            RULE,
+            (r, f) -> {
+              f[0] = r.record();
+              f[1] = r.expr();
+            }));
     return data;
   }
 
@@ -72,11 +90,10 @@ final class TemplateData {
         "settings",
         flagged(
             entries,
-            e -> {
-              Map<String, Object> m = new HashMap<>();
-              m.put("key", e.getKey());
-              m.put("value", tokens(e.getValue()));
-              return m;
+            SETTING,
+            (e, f) -> {
+              f[0] = e.getKey();
+              f[1] = tokens(e.getValue());
             }));
     return data;
   }
@@ -164,17 +181,19 @@ final class TemplateData {
 
   /**
    * {@code items} as template elements, each built only when the template reaches it: a job of
-   * 100,000 targets then never holds 100,000 maps (plus their label maps) at once.
+   * 100,000 targets then never holds 100,000 maps (plus their label maps) at once. {@code names}
+   * ends with {@code first} and {@code last}; {@code fill} sets the values of the names before.
    */
   private static <T> List<Map<String, Object>> flagged(
-      List<T> items, Function<T, Map<String, Object>> fields) {
+      List<T> items, String[] names, BiConsumer<T, Object[]> fill) {
     return new AbstractList<>() {
       @Override
       public Map<String, Object> get(int i) {
-        Map<String, Object> m = fields.apply(items.get(i));
-        m.put("first", i == 0);
-        m.put("last", i == items.size() - 1);
-        return m;
+        Object[] values = new Object[names.length];
+        fill.accept(items.get(i), values);
+        values[names.length - 2] = i == 0;
+        values[names.length - 1] = i == items.size() - 1;
+        return new Fields(names, values);
       }
 
       @Override
@@ -182,5 +201,49 @@ final class TemplateData {
         return items.size();
       }
     };
+  }
+
+  /**
+   * One template element: a few fixed names and their values, read-only. Mustache asks each element
+   * for every tag inside its section; an array scan over four names costs less than a HashMap built
+   * per target.
+   */
+  private static final class Fields extends AbstractMap<String, Object> {
+    private final String[] names;
+    private final Object[] values;
+
+    Fields(String[] names, Object[] values) {
+      this.names = names;
+      this.values = values;
+    }
+
+    private int index(Object name) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public boolean containsKey(Object name) {
+      return index(name) >= 0;
+    }
+
+    @Override
+    public Object get(Object name) {
+      int i = index(name);
+      return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        m.put(names[i], values[i]);
+      }
+      return Collections.unmodifiableMap(m).entrySet();
+    }
   }
 }

@@ -136,6 +136,23 @@ class FirstScrapesTest {
   }
 
   @Test
+  void aChangeOfLabelsOnlyNeitherAddsNorForgetsAnAwaitedTarget() {
+    FirstScrapes f = new FirstScrapes();
+    f.targetsWritten(targets("web/a:1", "web/b:1"), T0);
+    scrapedTwice(f, "web/a:1", T1);
+    List<TargetGroup> relabelled =
+        List.of(
+            TargetGroup.of("a:1", Map.of("env", "prod")),
+            TargetGroup.of("b:1", Map.of("env", "prod")));
+    assertFalse(f.targetsWritten(Map.of("web", relabelled), T2));
+    assertEquals(List.of("web/b:1"), f.observed().unscraped());
+    scrapedTwice(f, "web/b:1", T1);
+    assertEquals(NodeStatus.Observed.NOTHING_PENDING, f.observed(), "still awaited since T0");
+    assertTrue(f.targetsWritten(targets("web/b:1", "web/c:1"), T2), "then an address changes");
+    assertEquals(List.of("web/c:1"), f.observed().unscraped());
+  }
+
+  @Test
   void removedTargetsAndJobsAreForgottenAndReAddedOnesAwaitAgain() {
     FirstScrapes f = new FirstScrapes();
     f.targetsWritten(targets("web/a:1", "web/b:1", "db/c:1"), T0);

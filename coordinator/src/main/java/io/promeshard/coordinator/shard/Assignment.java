@@ -26,12 +26,31 @@ public final class Assignment {
   private final int[] counts;
   private final double[] loads;
 
+  /** The item list the keys and costs were read from, or null when not made from one. */
+  private final List<ShardItem> items;
+
   /**
    * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in {@link #compare}
    * order with their hashes, owners[i * replicas + r].
    */
   Assignment(
       String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
+    this(nodes, keys, hashes, costs, replicas, owners, null);
+  }
+
+  /**
+   * As above, made from {@code items} (an unmodifiable list): a later request over the very same
+   * list may reuse keys, hashes and costs (see {@link #madeFrom}).
+   */
+  Assignment(
+      String[] nodes,
+      String[] keys,
+      long[] hashes,
+      double[] costs,
+      int replicas,
+      int[] owners,
+      List<ShardItem> items) {
+    this.items = items;
     this.nodes = nodes;
     this.keys = keys;
     this.hashes = hashes;
@@ -248,9 +267,11 @@ public final class Assignment {
   }
 
   /** The order of keys in every assignment: by hash as unsigned 64-bit value, then by key. */
+  @SuppressWarnings("ReferenceEquality") // identity only skips reading a key known to be equal
   static int compare(long hashA, String keyA, long hashB, String keyB) {
     int c = Long.compareUnsigned(hashA, hashB);
-    return c != 0 ? c : keyA.compareTo(keyB);
+    // the same String (assignments over the same items share their keys): no need to read it
+    return c != 0 || keyA == keyB ? c : keyA.compareTo(keyB);
   }
 
   int indexOf(String key) {
@@ -270,6 +291,29 @@ public final class Assignment {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether this assignment was made from this very item list (identity: the list is unmodifiable,
+   * so its keys and costs are the ones here, in {@link #keyArray} order).
+   */
+  boolean madeFrom(List<ShardItem> list) {
+    return items != null && items == list;
+  }
+
+  /** The keys in order; shared, never to be modified. */
+  String[] keyArray() {
+    return keys;
+  }
+
+  /** The key hashes in order; shared, never to be modified. */
+  long[] hashArray() {
+    return hashes;
+  }
+
+  /** The item costs in key order; shared, never to be modified. */
+  double[] costArray() {
+    return costs;
   }
 
   long hashAt(int i) {

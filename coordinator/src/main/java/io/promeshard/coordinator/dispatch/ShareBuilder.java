@@ -213,18 +213,27 @@ public final class ShareBuilder {
   /**
    * Each item of {@code c} on its owners in {@code a} and the old owners {@code kept} meanwhile, in
    * {@code c}'s order (the order of each job's targets): the owners are read in one pass over the
-   * assignment rather than looked up key by key.
+   * assignment, by position in {@code c} when the assignment was made from {@code c}'s very item
+   * list (as {@link Sharder} makes it), else looked up by key.
    */
   private static NodeTallies place(
       TargetItems.Collected c, Assignment a, Map<String, List<String>> kept) {
     int replicas = a.replicas();
     String[] slots = new String[c.items().size() * replicas];
     int[] filled = new int[c.items().size()];
-    a.forEachOwner(
-        (key, node) -> {
-          int i = c.indexOfKey().get(key);
-          slots[i * replicas + filled[i]++] = node;
-        });
+    boolean positioned =
+        a.forEachOwnerOf(c.items(), (i, node) -> slots[i * replicas + filled[i]++] = node);
+    if (!positioned) {
+      Map<String, Integer> indexOfKey = new HashMap<>();
+      for (int i = 0; i < c.items().size(); i++) {
+        indexOfKey.put(c.items().get(i).key(), i);
+      }
+      a.forEachOwner(
+          (key, node) -> {
+            int i = indexOfKey.get(key);
+            slots[i * replicas + filled[i]++] = node;
+          });
+    }
     NodeTallies placed = new NodeTallies();
     for (int i = 0; i < filled.length; i++) {
       ShardItem item = c.items().get(i);

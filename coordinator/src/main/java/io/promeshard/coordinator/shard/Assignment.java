@@ -29,18 +29,22 @@ public final class Assignment {
   /** The item list the keys and costs were read from, or null when not made from one. */
   private final List<ShardItem> items;
 
+  /** listIndex[i]: the position of key i in {@link #items}; null when not made from a list. */
+  private final int[] listIndex;
+
   /**
    * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in {@link #compare}
    * order with their hashes, owners[i * replicas + r].
    */
   Assignment(
       String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
-    this(nodes, keys, hashes, costs, replicas, owners, null);
+    this(nodes, keys, hashes, costs, replicas, owners, null, null);
   }
 
   /**
-   * As above, made from {@code items} (an unmodifiable list): a later request over the very same
-   * list may reuse keys, hashes and costs (see {@link #madeFrom}).
+   * As above, made from {@code items} (an unmodifiable list; key i is {@code
+   * items.get(listIndex[i])}): a later request over the very same list may reuse keys, hashes,
+   * costs and positions (see {@link #madeFrom}).
    */
   Assignment(
       String[] nodes,
@@ -49,8 +53,10 @@ public final class Assignment {
       double[] costs,
       int replicas,
       int[] owners,
-      List<ShardItem> items) {
+      List<ShardItem> items,
+      int[] listIndex) {
     this.items = items;
+    this.listIndex = listIndex;
     this.nodes = nodes;
     this.keys = keys;
     this.hashes = hashes;
@@ -128,6 +134,28 @@ public final class Assignment {
         visitor.owner(keys[i], nodes[owners[i * replicas + r]]);
       }
     }
+  }
+
+  /** Receives one owner of the item at {@code index} of a list. */
+  public interface IndexedOwnerVisitor {
+    void owner(int index, String node);
+  }
+
+  /**
+   * If this assignment was made from {@code list} (the very list a request carried), visits every
+   * owner of every item (primary first) with the item's position in that list, in the assignment's
+   * order, and returns true: no lookups by key. Otherwise visits nothing and returns false.
+   */
+  public boolean forEachOwnerOf(List<ShardItem> list, IndexedOwnerVisitor visitor) {
+    if (!madeFrom(list)) {
+      return false;
+    }
+    for (int i = 0; i < keys.length; i++) {
+      for (int r = 0; r < replicas; r++) {
+        visitor.owner(listIndex[i], nodes[owners[i * replicas + r]]);
+      }
+    }
+    return true;
   }
 
   /**
@@ -298,7 +326,7 @@ public final class Assignment {
    * so its keys and costs are the ones here, in {@link #keyArray} order).
    */
   boolean madeFrom(List<ShardItem> list) {
-    return items != null && items == list;
+    return items != null && items == list && listIndex != null;
   }
 
   /** The keys in order; shared, never to be modified. */
@@ -314,6 +342,11 @@ public final class Assignment {
   /** The item costs in key order; shared, never to be modified. */
   double[] costArray() {
     return costs;
+  }
+
+  /** Each key's position in the list it was made from; shared, never to be modified. */
+  int[] listIndexArray() {
+    return listIndex;
   }
 
   long hashAt(int i) {

@@ -46,6 +46,9 @@ final class Inputs {
    */
   final List<ShardItem> items;
 
+  /** listIndex[i]: the position of item i in {@link #items}. */
+  final int[] listIndex;
+
   private Inputs(ShardRequest req, boolean reuseItems) {
     ShardNode[] sorted = req.nodes().toArray(new ShardNode[0]);
     Arrays.sort(sorted, Comparator.comparing(ShardNode::name));
@@ -79,9 +82,11 @@ final class Inputs {
       keys = previous.keyArray();
       itemHash = previous.hashArray();
       cost = previous.costArray();
+      listIndex = previous.listIndexArray();
     } else {
       itemHash = new long[items.size()];
       int[] order = canonicalOrder(items, itemHash);
+      listIndex = order;
       keys = new String[order.length];
       cost = new double[order.length];
       for (int i = 0; i < order.length; i++) {

@@ -109,7 +109,14 @@ public final class Sharder {
       placement.fill(fillOrder(in, placement, sticky), sticky);
       Assignment next =
           new Assignment(
-              in.nodes, in.keys, in.itemHash, in.cost, in.replicas, placement.owners(), in.items);
+              in.nodes,
+              in.keys,
+              in.itemHash,
+              in.cost,
+              in.replicas,
+              placement.owners(),
+              in.items,
+              in.listIndex);
       boolean settled = round > 0 && next.movedComparedTo(result) == 0;
       result = next;
       trace.adopt(roundTrace);

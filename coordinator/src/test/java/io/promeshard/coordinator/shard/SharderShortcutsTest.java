@@ -1,8 +1,10 @@
 package io.promeshard.coordinator.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +46,30 @@ class SharderShortcutsTest {
     assertNotSame(previous.keyArray(), Inputs.of(equal).keys);
     assertNotSame(previous.keyArray(), Inputs.fresh(same).keys);
     assertEquals(Sharder.assign(same), Sharder.assign(equal));
+  }
+
+  @Test
+  void ownersByPositionInTheItemListAreTheOwnersByKey() {
+    List<ShardItem> items = List.copyOf(ShardFixtures.unitItems(3_000));
+    List<ShardNode> nodes = ShardFixtures.nodes(12);
+    Assignment first = Sharder.assign(new ShardRequest(items, nodes.subList(0, 11), 2, 0.05, null));
+    // the second reuses the first's arrays, positions included
+    Assignment a = Sharder.assign(new ShardRequest(items, nodes, 2, 0.05, first));
+    Map<String, List<String>> byPosition = new HashMap<>();
+
+    boolean visited =
+        a.forEachOwnerOf(
+            items,
+            (i, node) ->
+                byPosition.computeIfAbsent(items.get(i).key(), k -> new ArrayList<>()).add(node));
+
+    assertTrue(visited);
+    assertEquals(items.size(), byPosition.size());
+    for (ShardItem item : items) {
+      assertEquals(a.owners(item.key()), byPosition.get(item.key()), item.key());
+    }
+    assertFalse(a.forEachOwnerOf(new ArrayList<>(items), (i, node) -> byPosition.clear()));
+    assertEquals(items.size(), byPosition.size());
   }
 
   /** One random fleet, changed step by step; each step's result is the next step's previous. */

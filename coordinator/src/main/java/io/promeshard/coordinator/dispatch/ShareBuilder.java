@@ -99,14 +99,14 @@ public final class ShareBuilder {
       TargetItems.Collected c = collector.collect(in, group.getValue());
       targetCount += c.items().size();
       String name = ShareGroups.targets(group.getKey());
-      Assignment a =
-          Sharder.assign(
-              new ShardRequest(
-                  c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name)));
+      ShardRequest request =
+          new ShardRequest(
+              c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name));
+      Assignment a = Sharder.assign(request);
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
-      place(c, a, kept).addTo(targets, targetsByNode, costByNode);
+      place(c, request.items(), a, kept).addTo(targets, targetsByNode, costByNode);
     }
 
     if (!in.records().isEmpty()) {
@@ -213,18 +213,30 @@ public final class ShareBuilder {
   /**
    * Each item of {@code c} on its owners in {@code a} and the old owners {@code kept} meanwhile, in
    * {@code c}'s order (the order of each job's targets): the owners are read in one pass over the
-   * assignment rather than looked up key by key.
+   * assignment, by position in {@code requested} (the request's copy of {@code c}'s items, in the
+   * same order) when the assignment was made from it (always, but for no nodes), else by key.
    */
   private static NodeTallies place(
-      TargetItems.Collected c, Assignment a, Map<String, List<String>> kept) {
+      TargetItems.Collected c,
+      List<ShardItem> requested,
+      Assignment a,
+      Map<String, List<String>> kept) {
     int replicas = a.replicas();
     String[] slots = new String[c.items().size() * replicas];
     int[] filled = new int[c.items().size()];
-    a.forEachOwner(
-        (key, node) -> {
-          int i = c.indexOfKey().get(key);
-          slots[i * replicas + filled[i]++] = node;
-        });
+    boolean positioned =
+        a.forEachOwnerOf(requested, (i, node) -> slots[i * replicas + filled[i]++] = node);
+    if (!positioned) {
+      Map<String, Integer> indexOfKey = new HashMap<>();
+      for (int i = 0; i < c.items().size(); i++) {
+        indexOfKey.put(c.items().get(i).key(), i);
+      }
+      a.forEachOwner(
+          (key, node) -> {
+            int i = indexOfKey.get(key);
+            slots[i * replicas + filled[i]++] = node;
+          });
+    }
     NodeTallies placed = new NodeTallies();
     for (int i = 0; i < filled.length; i++) {
       ShardItem item = c.items().get(i);

@@ -4,7 +4,6 @@ import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.shard.ShardItem;
 import io.promeshard.protocol.TargetGroup;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,15 +22,8 @@ final class TargetItems {
   /** At most this many groups of jobs are remembered (one per distinct replica count, usually). */
   private static final int REMEMBERED = 8;
 
-  /**
-   * A group's items: item, labelled target group and job, index by index, and each item key's
-   * index; unmodifiable.
-   */
-  record Collected(
-      List<ShardItem> items,
-      List<TargetGroup> groups,
-      List<String> jobs,
-      Map<String, Integer> indexOfKey) {}
+  /** A group's items: item, labelled target group and job, index by index; unmodifiable. */
+  record Collected(List<ShardItem> items, List<TargetGroup> groups, List<String> jobs) {}
 
   private record Entry(Map<String, JobSpec> specs, List<List<TargetGroup>> lists, Collected c) {}
 
@@ -87,15 +79,7 @@ final class TargetItems {
         jobOf.add(job);
       }
     }
-    Map<String, Integer> index = new HashMap<>(Math.max(16, items.size() * 4 / 3 + 1));
-    for (int i = 0; i < items.size(); i++) {
-      index.put(items.get(i).key(), i);
-    }
-    return new Collected(
-        List.copyOf(items),
-        List.copyOf(groups),
-        List.copyOf(jobOf),
-        Collections.unmodifiableMap(index));
+    return new Collected(List.copyOf(items), List.copyOf(groups), List.copyOf(jobOf));
   }
 
   private static TargetGroup withJobLabels(TargetGroup g, JobSpec spec) {

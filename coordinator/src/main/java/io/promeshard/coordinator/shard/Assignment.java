@@ -26,12 +26,37 @@ public final class Assignment {
   private final int[] counts;
   private final double[] loads;
 
+  /** The item list the keys and costs were read from, or null when not made from one. */
+  private final List<ShardItem> items;
+
+  /** listIndex[i]: the position of key i in {@link #items}; null when not made from a list. */
+  private final int[] listIndex;
+
   /**
    * Takes ownership of the arrays: nodes sorted and distinct, keys distinct and in {@link #compare}
    * order with their hashes, owners[i * replicas + r].
    */
   Assignment(
       String[] nodes, String[] keys, long[] hashes, double[] costs, int replicas, int[] owners) {
+    this(nodes, keys, hashes, costs, replicas, owners, null, null);
+  }
+
+  /**
+   * As above, made from {@code items} (an unmodifiable list; key i is {@code
+   * items.get(listIndex[i])}): a later request over the very same list may reuse keys, hashes,
+   * costs and positions (see {@link #madeFrom}).
+   */
+  Assignment(
+      String[] nodes,
+      String[] keys,
+      long[] hashes,
+      double[] costs,
+      int replicas,
+      int[] owners,
+      List<ShardItem> items,
+      int[] listIndex) {
+    this.items = items;
+    this.listIndex = listIndex;
     this.nodes = nodes;
     this.keys = keys;
     this.hashes = hashes;
@@ -109,6 +134,28 @@ public final class Assignment {
         visitor.owner(keys[i], nodes[owners[i * replicas + r]]);
       }
     }
+  }
+
+  /** Receives one owner of the item at {@code index} of a list. */
+  public interface IndexedOwnerVisitor {
+    void owner(int index, String node);
+  }
+
+  /**
+   * If this assignment was made from {@code list} (the very list a request carried), visits every
+   * owner of every item (primary first) with the item's position in that list, in the assignment's
+   * order, and returns true: no lookups by key. Otherwise visits nothing and returns false.
+   */
+  public boolean forEachOwnerOf(List<ShardItem> list, IndexedOwnerVisitor visitor) {
+    if (!madeFrom(list)) {
+      return false;
+    }
+    for (int i = 0; i < keys.length; i++) {
+      for (int r = 0; r < replicas; r++) {
+        visitor.owner(listIndex[i], nodes[owners[i * replicas + r]]);
+      }
+    }
+    return true;
   }
 
   /**
@@ -248,9 +295,11 @@ public final class Assignment {
   }
 
   /** The order of keys in every assignment: by hash as unsigned 64-bit value, then by key. */
+  @SuppressWarnings("ReferenceEquality") // identity only skips reading a key known to be equal
   static int compare(long hashA, String keyA, long hashB, String keyB) {
     int c = Long.compareUnsigned(hashA, hashB);
-    return c != 0 ? c : keyA.compareTo(keyB);
+    // the same String (assignments over the same items share their keys): no need to read it
+    return c != 0 || keyA == keyB ? c : keyA.compareTo(keyB);
   }
 
   int indexOf(String key) {
@@ -270,6 +319,34 @@ public final class Assignment {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether this assignment was made from this very item list (identity: the list is unmodifiable,
+   * so its keys and costs are the ones here, in {@link #keyArray} order).
+   */
+  boolean madeFrom(List<ShardItem> list) {
+    return items != null && items == list && listIndex != null;
+  }
+
+  /** The keys in order; shared, never to be modified. */
+  String[] keyArray() {
+    return keys;
+  }
+
+  /** The key hashes in order; shared, never to be modified. */
+  long[] hashArray() {
+    return hashes;
+  }
+
+  /** The item costs in key order; shared, never to be modified. */
+  double[] costArray() {
+    return costs;
+  }
+
+  /** Each key's position in the list it was made from; shared, never to be modified. */
+  int[] listIndexArray() {
+    return listIndex;
   }
 
   long hashAt(int i) {

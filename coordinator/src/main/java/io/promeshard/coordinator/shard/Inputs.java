@@ -39,7 +39,17 @@ final class Inputs {
   /** See {@link Bounds#costSlacks}. */
   final double[] costSlack;
 
-  private Inputs(ShardRequest req) {
+  /**
+   * The request's item list: an assignment made from these inputs remembers it, so that the next
+   * request over the very same list reuses the canonical arrays instead of hashing and sorting the
+   * items again.
+   */
+  final List<ShardItem> items;
+
+  /** listIndex[i]: the position of item i in {@link #items}. */
+  final int[] listIndex;
+
+  private Inputs(ShardRequest req, boolean reuseItems) {
     ShardNode[] sorted = req.nodes().toArray(new ShardNode[0]);
     Arrays.sort(sorted, Comparator.comparing(ShardNode::name));
     int nodeCount = sorted.length;
@@ -65,31 +75,49 @@ final class Inputs {
       throw new IllegalArgumentException(
           "shard request: " + items.size() + " items, at most " + MAX_ITEMS);
     }
-    itemHash = new long[items.size()];
-    int[] order = canonicalOrder(items, itemHash);
-    keys = new String[order.length];
-    cost = new double[order.length];
-    double totalCost = 0;
-    for (int i = 0; i < order.length; i++) {
-      ShardItem item = items.get(order[i]);
-      if (i > 0 && itemHash[i] == itemHash[i - 1] && item.key().equals(keys[i - 1])) {
-        throw new IllegalArgumentException("shard request: duplicate key " + item.key());
+    this.items = items;
+    Assignment previous = req.previous();
+    if (reuseItems && previous != null && previous.madeFrom(items)) {
+      // the very list the previous assignment was made from: its canonical arrays are these
+      keys = previous.keyArray();
+      itemHash = previous.hashArray();
+      cost = previous.costArray();
+      listIndex = previous.listIndexArray();
+    } else {
+      itemHash = new long[items.size()];
+      int[] order = canonicalOrder(items, itemHash);
+      listIndex = order;
+      keys = new String[order.length];
+      cost = new double[order.length];
+      for (int i = 0; i < order.length; i++) {
+        ShardItem item = items.get(order[i]);
+        if (i > 0 && itemHash[i] == itemHash[i - 1] && item.key().equals(keys[i - 1])) {
+          throw new IllegalArgumentException("shard request: duplicate key " + item.key());
+        }
+        keys[i] = item.key();
+        cost[i] = item.cost();
       }
-      keys[i] = item.key();
-      cost[i] = item.cost();
-      totalCost += cost[i];
+    }
+    double totalCost = 0;
+    for (double c : cost) {
+      totalCost += c;
     }
 
     double costSlackFactor = 2 * req.balance();
-    countShare = Bounds.countShares(order.length, replicas, capacity);
-    countBound = Bounds.counts(countShare, order.length, req.balance());
+    countShare = Bounds.countShares(keys.length, replicas, capacity);
+    countBound = Bounds.counts(countShare, keys.length, req.balance());
     costShare = Bounds.costShares(totalCost, replicas, capacity);
     costBound = Arrays.stream(costShare).map(share -> share * (1 + costSlackFactor)).toArray();
     costSlack = Bounds.costSlacks(costShare, costSlackFactor, countShare, Bounds.cheapCost(cost));
   }
 
   static Inputs of(ShardRequest req) {
-    return new Inputs(req);
+    return new Inputs(req, true);
+  }
+
+  /** Without reusing the previous assignment's arrays: the reference for tests. */
+  static Inputs fresh(ShardRequest req) {
+    return new Inputs(req, false);
   }
 
   int itemCount() {

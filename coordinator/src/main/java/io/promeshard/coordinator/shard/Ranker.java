@@ -58,6 +58,27 @@ final class Ranker {
     return a < b;
   }
 
+  /**
+   * Whether node a comes before node b for the item with this hash: the answer {@link #better}
+   * gives once that item is loaded, from the two nodes' draws alone. Leaves the current item as it
+   * is.
+   */
+  boolean better(long itemHash, int a, int b) {
+    long da = Hashing.draw(itemHash, nodeHash[a]);
+    long db = Hashing.draw(itemHash, nodeHash[b]);
+    if (group[a] != group[b]) {
+      double sa = Hashing.score(da, capacity[a]);
+      double sb = Hashing.score(db, capacity[b]);
+      if (sa != sb) {
+        return sa < sb;
+      }
+    }
+    if (da != db) {
+      return da > db;
+    }
+    return a < b;
+  }
+
   /** The current item's score for node n (smaller is better). */
   double score(int n) {
     if (groups == 1 || Double.isNaN(score[n])) {

@@ -28,7 +28,20 @@ public final class Sharder {
     if (in.nodeCount() == 0) {
       return Assignment.empty();
     }
-    return run(in, request.previous(), Trace.NONE);
+    return run(in, request.previous(), Trace.NONE, false);
+  }
+
+  /**
+   * What {@link #assign} computes, the long way: items hashed and sorted again, and every item
+   * ranked against every node for the claims of joining nodes. {@link #assign} must agree exactly;
+   * the tests compare the two.
+   */
+  static Assignment assignExhaustively(ShardRequest request) {
+    Inputs in = Inputs.fresh(request);
+    if (in.nodeCount() == 0) {
+      return Assignment.empty();
+    }
+    return run(in, request.previous(), Trace.NONE, true);
   }
 
   /** Explains where {@code key} goes under {@code request}; agrees with {@link #assign}. */
@@ -41,7 +54,7 @@ public final class Sharder {
       return new Explanation(key, in.cost[item], 0, false, List.of(), previousOwners, List.of());
     }
     Trace trace = new Trace(item, in.nodeCount());
-    Assignment result = run(in, previous, trace);
+    Assignment result = run(in, previous, trace, false);
     boolean hadPrevious = previous != null && !previous.isEmpty();
     Ranker ranker = new Ranker(in.nodeHash, in.capacity);
     ranker.load(in.itemHash[item]);
@@ -85,17 +98,25 @@ public final class Sharder {
    * room has appeared. This makes the result a fixed point in practice, so assigning again with it
    * as previous changes nothing. An explanation describes the last pass.
    */
-  private static Assignment run(Inputs in, Assignment previous, Trace trace) {
+  private static Assignment run(Inputs in, Assignment previous, Trace trace, boolean rankAll) {
     Ranker ranker = new Ranker(in.nodeHash, in.capacity);
     Assignment result = previous;
     for (int round = 0; round <= REPAIR_ROUNDS; round++) {
       Trace roundTrace = trace.fresh();
-      Stickiness sticky = Stickiness.plan(in, result, ranker, roundTrace);
+      Stickiness sticky = Stickiness.plan(in, result, ranker, roundTrace, rankAll);
       Placement placement = new Placement(in, ranker, roundTrace);
       placement.keep(in, sticky.kept, sticky.claims);
       placement.fill(fillOrder(in, placement, sticky), sticky);
       Assignment next =
-          new Assignment(in.nodes, in.keys, in.itemHash, in.cost, in.replicas, placement.owners());
+          new Assignment(
+              in.nodes,
+              in.keys,
+              in.itemHash,
+              in.cost,
+              in.replicas,
+              placement.owners(),
+              in.items,
+              in.listIndex);
       boolean settled = round > 0 && next.movedComparedTo(result) == 0;
       result = next;
       trace.adopt(roundTrace);

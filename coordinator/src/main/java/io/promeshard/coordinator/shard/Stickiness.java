@@ -2,6 +2,7 @@ package io.promeshard.coordinator.shard;
 
 import io.promeshard.coordinator.shard.Explanation.Decision;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * What the previous assignment contributes: for each item, its previous owners still present, the
@@ -35,8 +36,15 @@ final class Stickiness {
   /** Per item: a previous owner given up for a claiming node, or -1. */
   final int[] displaced;
 
-  private Stickiness(Inputs in, int previousReplicas, boolean anyJoined) {
+  /** The joining nodes, by index. */
+  private int[] joiners = new int[0];
+
+  /** Rank every known item against every node to find its claims (see {@link #mayBeClaimed}). */
+  private final boolean rankAll;
+
+  private Stickiness(Inputs in, int previousReplicas, boolean anyJoined, boolean rankAll) {
     int items = in.itemCount();
+    this.rankAll = rankAll;
     this.previousReplicas = previousReplicas;
     this.previous = new int[items * previousReplicas];
     this.kept = new int[items * in.replicas];
@@ -52,9 +60,15 @@ final class Stickiness {
     Arrays.fill(displaced, -1);
   }
 
-  static Stickiness plan(Inputs in, Assignment before, Ranker ranker, Trace trace) {
+  /**
+   * With {@code rankAll}, every known item is ranked against every node to find the joining nodes
+   * among its top R; otherwise only the items whose previous owners do not already rule that out
+   * (the same claims, found faster; see {@link #mayBeClaimed}).
+   */
+  static Stickiness plan(
+      Inputs in, Assignment before, Ranker ranker, Trace trace, boolean rankAll) {
     if (before == null || before.isEmpty()) {
-      return new Stickiness(in, 0, false);
+      return new Stickiness(in, 0, false, rankAll);
     }
     boolean[] joined = new boolean[in.nodeCount()];
     boolean anyJoined = false;
@@ -62,8 +76,9 @@ final class Stickiness {
       joined[n] = before.indexOfNode(in.nodes[n]) < 0;
       anyJoined |= joined[n];
     }
-    Stickiness s = new Stickiness(in, before.replicas(), anyJoined);
+    Stickiness s = new Stickiness(in, before.replicas(), anyJoined, rankAll);
     System.arraycopy(joined, 0, s.joined, 0, joined.length);
+    s.joiners = IntStream.range(0, joined.length).filter(n -> joined[n]).toArray();
     int[] toCurrent = before.nodeIndexMap(in.nodes);
     int i = 0;
     int j = 0;
@@ -101,7 +116,9 @@ final class Stickiness {
       }
     }
     int claimed = 0;
-    if (claims != null) {
+    boolean ranked = false;
+    if (claims != null && (rankAll || mayBeClaimed(in, i, mine, present, ranker))) {
+      ranked = true;
       ranker.load(in.itemHash[i]);
       int[] top = new int[in.replicas];
       ranker.top(in.replicas, top);
@@ -116,7 +133,6 @@ final class Stickiness {
         }
       }
     }
-    boolean ranked = claims != null;
     while (present > in.replicas - claimed) {
       if (!ranked) {
         ranker.load(in.itemHash[i]);
@@ -125,6 +141,31 @@ final class Stickiness {
       present = giveUp(i, mine, present, worstRanked(ranker, mine, present), trace);
     }
     System.arraycopy(mine, 0, kept, i * in.replicas, present);
+  }
+
+  /**
+   * Whether some joining node may rank among item i's top R. It cannot when R of the item's present
+   * previous owners rank before it; that takes two draws per joiner and owner instead of one per
+   * node, and rules out all but about R / nodes of the items that keep their best-ranked owners.
+   * The others are ranked against every node, so the claims are exactly those of ranking every
+   * item.
+   */
+  private boolean mayBeClaimed(Inputs in, int i, int[] mine, int present, Ranker ranker) {
+    if (present < in.replicas) {
+      return true;
+    }
+    for (int j : joiners) {
+      int before = 0;
+      for (int k = 0; k < present && before < in.replicas; k++) {
+        if (ranker.better(in.itemHash[i], mine[k], j)) {
+          before++;
+        }
+      }
+      if (before < in.replicas) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int giveUp(int i, int[] mine, int present, int at, Trace trace) {

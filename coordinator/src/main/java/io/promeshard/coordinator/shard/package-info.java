@@ -32,6 +32,13 @@
  * leaver's items, and a join moves about the joiner's fair share (all of it to the joiner). Since
  * the bounds are enforced at every step, balance does not drift over many changes.
  *
+ * <p><b>Cost of a change.</b> Finding the items a joining node claims does not rank every item
+ * against every node: an item whose R present previous owners all rank before the joiner cannot
+ * rank it among its top R, which two draws per owner show; only the others (about R / nodes of the
+ * items, plus those of nodes that left) are ranked in full. A request over the very item list of
+ * its previous assignment reuses that assignment's sorted keys, hashes and costs. Both give exactly
+ * what the long way gives ({@code Sharder.assignExhaustively}, compared in the tests).
+ *
  * <p><b>Fixed point.</b> When some item found no room, the run is repeated from its own result (a
  * few times at most): the overloaded node sheds what now fits elsewhere. Assigning again with the
  * result as previous then changes nothing, so an unchanged dispatch writes nothing.

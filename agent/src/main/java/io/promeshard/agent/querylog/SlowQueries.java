@@ -52,16 +52,12 @@ final class SlowQueries {
 
   /** Counts one line ({@code null}: a line too long to read) and keeps it if it is slow. */
   Kind accept(byte[] line) {
-    lines++;
-    if (line == null) {
-      malformed++;
-      return Kind.MALFORMED;
-    }
-    QueryLogLine parsed = QueryLogLine.parse(line);
+    QueryLogLine parsed =
+        line == null ? new QueryLogLine.Malformed("too long") : QueryLogLine.parse(line);
     if (parsed instanceof QueryLogLine.Blank) {
-      lines--;
       return Kind.BLANK;
     }
+    lines++;
     if (parsed instanceof QueryLogLine.Malformed) {
       malformed++;
       return Kind.MALFORMED;

@@ -3,16 +3,13 @@ package io.promeshard.coordinator.cli;
 import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.dispatch.DispatchMode;
 import io.promeshard.coordinator.dispatch.DispatchReport;
-import io.promeshard.coordinator.dispatch.Handovers;
 import io.promeshard.coordinator.dispatch.ShareBuilder;
 import io.promeshard.coordinator.run.Coordinator;
 import io.promeshard.coordinator.shard.Explanation;
-import io.promeshard.protocol.Durations;
+import io.promeshard.coordinator.web.Explain;
 import io.promeshard.protocol.ScrapeSettings;
 import io.promeshard.protocol.cli.ExitCodes;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -77,12 +74,8 @@ public final class ExplainCommand implements Callable<Integer>, Verbosity.Answer
     if (answer.scrape() != null) {
       System.out.println("scrape settings of job " + job + ": " + answer.scrape());
     }
-    InHandover h = answer.handover();
-    if (h != null) {
-      System.out.printf(
-          "in handover since %s: kept on %s until %s scraped it twice (at most handover_timeout"
-              + " %s)%n",
-          h.since(), h.keptOn(), h.until(), h.timeout());
+    if (answer.handover() != null) {
+      System.out.println(answer.handover().describe());
     }
     return ExitCodes.OK;
   }
@@ -93,27 +86,12 @@ public final class ExplainCommand implements Callable<Integer>, Verbosity.Answer
   }
 
   /** The answer, as {@code --output json} prints it; the text form says the same. */
-  record Answer(Explanation explanation, ScrapeSettings scrape, InHandover handover) {}
-
-  /**
-   * A target in handover: since when, the old owners it is kept on, the new owners it waits for,
-   * and the handover_timeout that ends it anyway.
-   */
-  record InHandover(String since, List<String> keptOn, Set<String> until, String timeout) {}
+  record Answer(Explanation explanation, ScrapeSettings scrape, Explain.InHandover handover) {}
 
   static Answer answer(DispatchReport report, String job, String address) {
     Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
     JobSpec spec = report.input().jobs().get(job);
-    Handovers.Handover h = report.handovers().get(job + "/" + address);
     return new Answer(
-        e,
-        spec == null ? null : spec.scrape(),
-        h == null
-            ? null
-            : new InHandover(
-                h.started().toString(),
-                h.from(),
-                h.to().keySet(),
-                Durations.format(report.input().settings().handoverTimeout())));
+        e, spec == null ? null : spec.scrape(), Explain.InHandover.of(report, job, address));
   }
 }

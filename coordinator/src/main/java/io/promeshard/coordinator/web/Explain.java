@@ -9,6 +9,7 @@ import io.promeshard.protocol.NodeShare;
 import io.promeshard.protocol.TargetGroup;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The status page's search: where a job's target is and why. With this copy's last dispatch (the
@@ -16,7 +17,7 @@ import java.util.Map;
  * every node in the target's preference order with what happened there, and the handover it is in.
  * Without one (a standby) it says which nodes the target is published on.
  */
-final class Explain {
+public final class Explain {
   private Explain() {}
 
   /** The answer's lines; a target that is nowhere or a job that is unknown is said so. */
@@ -26,16 +27,9 @@ final class Explain {
         StringBuilder out =
             new StringBuilder(
                 ShareBuilder.explain(report.input(), report.previous(), job, address).describe());
-        Handovers.Handover h = report.handovers().get(job + "/" + address);
+        InHandover h = InHandover.of(report, job, address);
         if (h != null) {
-          out.append(
-              String.format(
-                  "in handover since %s: kept on %s until %s scraped it twice (at most"
-                      + " handover_timeout %s)%n",
-                  h.started(),
-                  h.from(),
-                  h.to().keySet(),
-                  Durations.format(report.input().settings().handoverTimeout())));
+          out.append(h.describe()).append('\n');
         }
         return out.toString();
       } catch (IllegalArgumentException e) {
@@ -52,6 +46,33 @@ final class Explain {
             ? "job " + job + " has no target " + address + " published"
             : job + "/" + address + " is published on " + on;
     return where + "\n(the ranking is shown by the active coordinator's page)";
+  }
+
+  /**
+   * A target in handover: since when, the old owners it is kept on, the new owners it waits for,
+   * and the handover_timeout that ends it anyway. Said the same way by the page and {@code
+   * explain}.
+   */
+  public record InHandover(String since, List<String> keptOn, Set<String> until, String timeout) {
+    /** The handover {@code job/address} is in according to {@code report}, or null. */
+    public static InHandover of(DispatchReport report, String job, String address) {
+      Handovers.Handover h = report.handovers().get(job + "/" + address);
+      return h == null
+          ? null
+          : new InHandover(
+              h.started().toString(),
+              h.from(),
+              h.to().keySet(),
+              Durations.format(report.input().settings().handoverTimeout()));
+    }
+
+    /** One line, without its newline. */
+    public String describe() {
+      return String.format(
+          "in handover since %s: kept on %s until %s scraped it twice (at most handover_timeout"
+              + " %s)",
+          since, keptOn, until, timeout);
+    }
   }
 
   private static boolean holds(NodeShare share, String job, String address) {

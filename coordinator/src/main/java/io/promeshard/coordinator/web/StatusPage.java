@@ -147,10 +147,8 @@ public final class StatusPage implements OpsServer.Page {
     double scale = 1;
     for (FleetView.Node n : view.nodes()) {
       scale = Math.max(scale, n.costPercent() == null ? 0 : n.costPercent());
-      Member m = members.get(n.node());
-      if (m != null && weights > 0) {
-        scale = Math.max(scale, 100 * m.weight() / weights * (1 + balance));
-      }
+      Double bound = bound(members.get(n.node()), weights, balance);
+      scale = Math.max(scale, bound == null ? 0 : bound);
     }
     scale *= 1.1;
     b.append("<h2>Servers</h2>\n<table id=\"fleet\"><thead><tr>")
@@ -159,7 +157,7 @@ public final class StatusPage implements OpsServer.Page {
         .append("<th>lag</th><th>Prometheus</th><th>last error</th></tr></thead><tbody>\n");
     for (FleetView.Node n : view.nodes()) {
       Member m = members.get(n.node());
-      Double bound = m == null || weights == 0 ? null : 100 * m.weight() / weights * (1 + balance);
+      Double bound = bound(m, weights, balance);
       boolean lagging = n.lag() != null && n.lag() > 0;
       b.append("<tr data-node=\"")
           .append(esc(n.node()))
@@ -201,6 +199,11 @@ public final class StatusPage implements OpsServer.Page {
         .append(" cost (targets × job weight); bound: its weight's share × (1 + balance ")
         .append(fmt(balance))
         .append(").</p>\n");
+  }
+
+  /** A member's cost bound in percent of the fleet's: its weight's share × (1 + balance). */
+  private static Double bound(Member m, double weights, double balance) {
+    return m == null || weights == 0 ? null : 100 * m.weight() / weights * (1 + balance);
   }
 
   private static String prometheus(FleetView.Node n) {

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,6 +121,7 @@ class DebAgentPackageTest {
     UnitFile unit = UnitFile.parse(UNIT);
     assertEquals(LAUNCHER + " run --config " + CONFIG, unit.value("Service", "ExecStart"));
     assertEquals(List.of(FILE_SD + " " + RULES), unit.values("Service", "ReadWritePaths"));
+    assertEquals("prome-shard/cds", unit.value("Service", "StateDirectory"));
     assertTrue(
         unit.value("Unit", "After").contains("prometheus.service"),
         "starts after a local Prometheus");
@@ -181,10 +185,72 @@ class DebAgentPackageTest {
   }
 
   @Test
-  void removeKeepsConfigTokenAndRenderedFilesAndPurgeDeletesThem() {
+  void theServiceMapsAClassArchiveADryRunWroteAndDropsTornAndOlderOnes(@TempDir Path state)
+      throws Exception {
+    Dpkg.install(BuiltPackages.deb(NAME)).ok();
+    Installed.write(DEFAULTS, "JAVA_OPTS=-XX:+PrintCommandLineFlags\n");
+    Map<String, String> service = Map.of("STATE_DIRECTORY", state.toString());
+
+    // a config error: the dry run fails as the service does, and no archive is kept
+    List<String> broken = List.of(LAUNCHER.toString(), "run", "--config", "/nonexistent/agent.yml");
+    Exec.Result bad = Exec.run(broken, service, Exec.DEFAULT_TIMEOUT);
+    assertEquals(2, bad.exit(), bad::toString);
+    assertTrue(bad.stderr().contains("/nonexistent/agent.yml"), bad::toString);
+    assertFalse(bad.stdout().contains("SharedArchiveFile"), bad::toString);
+    assertEquals(List.of(), list(state));
+
+    // the installed config, with no Consul on its address: the dry run gets as far as Consul
+    List<String> once =
+        List.of(LAUNCHER.toString(), "run", "--once", "--config", CONFIG.toString());
+    Exec.Result first = Exec.run(once, service, Exec.DEFAULT_TIMEOUT);
+    assertEquals(1, first.exit(), "Consul cannot be read:\n" + first);
+    assertFalse(
+        first.stderr().contains("cds"), "the runtime's archive messages stay out:\n" + first);
+    List<Path> kept = list(state);
+    assertEquals(1, kept.size(), kept::toString);
+    Path archive = kept.get(0);
+    assertTrue(archive.getFileName().toString().matches(NAME + "-\\d+\\.jsa"), kept::toString);
+    assertTrue(first.stdout().contains("-XX:SharedArchiveFile=" + archive), first::toString);
+
+    Exec.Result second = Exec.run(once, service, Exec.DEFAULT_TIMEOUT);
+    assertTrue(second.stdout().contains("-XX:SharedArchiveFile=" + archive), second::toString);
+    assertEquals(List.of(archive), list(state));
+
+    // a dry run killed while writing leaves a torn archive, which would crash the runtime that maps
+    // it: the next start deletes it and writes a whole one; an older version's archive goes too
+    byte[] whole = Files.readAllBytes(archive);
+    Files.delete(archive);
+    Path torn = state.resolve(archive.getFileName() + ".1.tmp");
+    Files.write(torn, Arrays.copyOf(whole, whole.length / 2));
+    Path older = state.resolve(NAME + "-1.jsa");
+    Files.write(older, whole);
+    Exec.Result third = Exec.run(once, service, Exec.DEFAULT_TIMEOUT);
+    assertEquals(1, third.exit(), third::toString);
+    assertEquals(List.of(archive), list(state));
+    assertTrue(third.stdout().contains("-XX:SharedArchiveFile=" + archive), third::toString);
+
+    Installed.write(DEFAULTS, "JAVA_OPTS=-XX:+PrintCommandLineFlags\nCLASS_ARCHIVE=no\n");
+    Exec.Result off = Exec.run(once, service, Exec.DEFAULT_TIMEOUT);
+    assertFalse(off.stdout().contains("SharedArchiveFile"), "CLASS_ARCHIVE=no:\n" + off);
+    Installed.write(DEFAULTS, "JAVA_OPTS=-XX:+PrintCommandLineFlags\n");
+    Exec.Result manual = Exec.run(once, Map.of(), Exec.DEFAULT_TIMEOUT);
+    assertFalse(manual.stdout().contains("SharedArchiveFile"), "only the service:\n" + manual);
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
+
+  @Test
+  void removeKeepsConfigTokenAndRenderedFilesAndPurgeDeletesThem() throws IOException {
     Dpkg.install(BuiltPackages.deb(NAME)).ok();
     Installed.write(TOKEN, "agent-secret\n");
     Installed.write(FILE_SD.resolve("web.json"), "[]\n");
+    // what systemd's StateDirectory= made and the service's class archive
+    Path cds = Files.createDirectories(Paths.get("/var/lib/prome-shard/cds"));
+    Installed.write(cds.resolve("prome-shard-agent-1.jsa"), "archive");
 
     Dpkg.remove(NAME).ok();
     assertEquals(Dpkg.CONFIG_FILES, Dpkg.status(NAME));

@@ -184,6 +184,12 @@ class RpmPackageTest {
           s.get("postun").contains("[ \"$1\" -ge 1 ]")
               && s.get("postun").contains("try-restart " + unit),
           s.get("postun"));
+      if (name.equals(BuiltPackages.AGENT)) {
+        assertTrue(
+            s.get("postun").contains("[ \"$1\" -eq 0 ]")
+                && s.get("postun").contains("rm -rf /var/lib/prome-shard/cds"),
+            "an erase deletes the agent's class archive:\n" + s.get("postun"));
+      }
       for (Map.Entry<String, String> script : s.entrySet()) {
         Exec.Result syntax =
             Exec.run(

@@ -65,6 +65,16 @@ public final class LauncherOptions {
   }
 
   /**
+   * True when a launcher {@code script} keeps a class-data archive: its service's first start
+   * writes one as it stops ({@code -XX:ArchiveClassesAtExit}) and later starts map it. Those
+   * options depend on the state directory, so {@link #read} leaves them out and a benchmark adds
+   * them.
+   */
+  public static boolean writesClassArchive(Path script) {
+    return lines(script).stream().anyMatch(l -> l.contains("-XX:ArchiveClassesAtExit="));
+  }
+
+  /**
    * The variables a launcher {@code script} exports to the JVM with a literal value ({@code export
    * NAME=value} lines, e.g. {@code MALLOC_ARENA_MAX=2}), in order; empty when there are none.
    */

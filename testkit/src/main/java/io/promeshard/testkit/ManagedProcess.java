@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -72,6 +73,18 @@ public final class ManagedProcess implements Closeable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process to exit by itself and returns its exit code; one
+   * still running then is an AssertionError naming it.
+   */
+  public int awaitExit(Duration timeout) {
+    if (!waitFor(timeout.toMillis())) {
+      throw new AssertionError(name + " still running after " + timeout + "; log " + logFile);
+    }
+    removeHook();
+    return process.exitValue();
   }
 
   /** SIGTERM, wait up to 10 s, then SIGKILL; returns once the process is gone. */

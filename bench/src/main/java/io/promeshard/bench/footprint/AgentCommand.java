@@ -14,11 +14,21 @@ import java.util.Map;
  * its JVM options (read from {@code packaging/src/main/bin/prome-shard-agent}, the lines between
  * {@code exec "$java"} and {@code $JAVA_OPTS}), then either {@code -jar <shaded jar>} or a class
  * path and main class. A launcher whose options cannot be found throws IllegalStateException naming
- * the file.
+ * the file. {@code classArchive} says that the launcher keeps a class-data archive (see {@link
+ * LauncherOptions#writesClassArchive}) and this launch can use one.
  */
 public record AgentCommand(
-    String java, Map<String, String> environment, List<String> jvmOptions, List<String> launch) {
+    String java,
+    Map<String, String> environment,
+    List<String> jvmOptions,
+    List<String> launch,
+    boolean classArchive) {
   public static final String MAIN_CLASS = "io.promeshard.agent.cli.AgentMain";
+
+  /**
+   * Keeps the runtime's class-data sharing messages out of the agent's log, as the launcher does.
+   */
+  private static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
   public AgentCommand {
     environment = Map.copyOf(environment);
@@ -37,7 +47,8 @@ public record AgentCommand(
         javaBinary(),
         LauncherOptions.environment(launcherScript),
         LauncherOptions.read(launcherScript),
-        List.of("-jar", agentJar.toString()));
+        List.of("-jar", agentJar.toString()),
+        LauncherOptions.writesClassArchive(launcherScript));
   }
 
   public static AgentCommand classPath(Path launcherScript, String classPath) {
@@ -45,7 +56,8 @@ public record AgentCommand(
         javaBinary(),
         LauncherOptions.environment(launcherScript),
         LauncherOptions.read(launcherScript),
-        List.of("-cp", classPath, MAIN_CLASS));
+        List.of("-cp", classPath, MAIN_CLASS),
+        false);
   }
 
   /**
@@ -63,14 +75,34 @@ public record AgentCommand(
         options.add(s);
       }
     }
-    return new AgentCommand(java, env, options, launch);
+    return new AgentCommand(java, env, options, launch, false);
   }
 
   /** The same launch with {@code option} added after the others. */
   public AgentCommand plus(String option) {
     List<String> options = new ArrayList<>(jvmOptions);
     options.add(option);
-    return new AgentCommand(java, environment, options, launch);
+    return new AgentCommand(java, environment, options, launch, classArchive);
+  }
+
+  /**
+   * The launch of the installed service's first start, which writes the classes it loaded to {@code
+   * archive} as it stops (only a jar launch can: class-data sharing takes no directories).
+   */
+  public AgentCommand writingClassArchive(Path archive) {
+    return withArchiveOption("-XX:ArchiveClassesAtExit=" + archive);
+  }
+
+  /** The same launch mapping {@code archive}, as the installed service does. */
+  public AgentCommand readingClassArchive(Path archive) {
+    return withArchiveOption("-XX:SharedArchiveFile=" + archive);
+  }
+
+  private AgentCommand withArchiveOption(String option) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(QUIET_CDS);
+    options.add(option);
+    return new AgentCommand(java, environment, options, launch, false);
   }
 
   /** Environment and JVM options as one would type them before {@code java}'s arguments. */

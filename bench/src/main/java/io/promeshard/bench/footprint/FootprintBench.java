@@ -14,6 +14,7 @@ import io.promeshard.protocol.TargetGroup;
 import io.promeshard.testkit.ConsulServer;
 import io.promeshard.testkit.ManagedProcess;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,9 @@ import java.util.Map;
  * Benchmark 3: the agent as a subprocess (the shaded jar with the package launcher's JVM options)
  * and a share of {@code targets} targets: time from process start to the first rendered file,
  * resident memory and CPU while idle (blocked on its Consul long-poll), and while applying a series
- * of changes that rewrite the whole share. One row per set of JVM options.
+ * of changes that rewrite the whole share. One row per set of JVM options; with the launcher's own,
+ * where it keeps a class-data archive, two: the first start (which writes the archive as it stops)
+ * and a later one (which maps it).
  */
 public final class FootprintBench {
   static final String NODE = "footprint";
@@ -114,6 +117,9 @@ public final class FootprintBench {
     Path file = fileSd.resolve(JOB + ".json");
     Path yml = AgentFleet.writeConfig(consul.url(), prefix, NODE, dir, fileSd);
     publish(publisher, targets, 0);
+    if (cmd.classArchive()) {
+      cmd = cmd.readingClassArchive(writeClassArchive(cmd, yml, dir));
+    }
     try (FileArrivals arrivals = new FileArrivals(List.of(fileSd))) {
       FileArrivals.Expectation first = arrivals.expect(List.of(file), "\"chg-0\"");
       long t0 = System.nanoTime();
@@ -188,6 +194,38 @@ public final class FootprintBench {
       } finally {
         agent.stop();
       }
+    }
+  }
+
+  /**
+   * What the launcher does before the service's first start: a dry run (reads the share, renders
+   * it, writes nothing) that writes the classes it loaded to an archive as it exits.
+   */
+  private Path writeClassArchive(AgentCommand cmd, Path yml, Path dir) {
+    Path archive = dir.resolve("class-archive.jsa");
+    ManagedProcess dryRun =
+        ManagedProcess.start(
+            "agent-dry-run",
+            cmd.writingClassArchive(archive)
+                .command("run", "--dry-run", "--config", yml.toString()),
+            cmd.environment(),
+            dir.resolve("dry-run.log"));
+    try {
+      int exit = dryRun.awaitExit(config.timeout());
+      if (exit != 0 || !Files.isRegularFile(archive)) {
+        throw new IllegalStateException(
+            "the dry run that writes the class archive exited "
+                + exit
+                + " without "
+                + archive
+                + "; its log "
+                + dryRun.logFile()
+                + ":\n"
+                + dryRun.logTail(20));
+      }
+      return archive;
+    } finally {
+      dryRun.stop();
     }
   }
 

@@ -57,7 +57,7 @@ class NativeMemoryTest {
   @Test
   void rowSettingsSplitIntoEnvironmentAndJvmOptions() {
     AgentCommand base =
-        new AgentCommand("java", Map.of(), List.of("-Xmx64m"), List.of("-jar", "agent.jar"));
+        new AgentCommand("java", Map.of(), List.of("-Xmx64m"), List.of("-jar", "agent.jar"), false);
     AgentCommand c = base.with(List.of("MALLOC_ARENA_MAX=2", "-Xmx48m", "-Dx=y"));
     assertEquals(Map.of("MALLOC_ARENA_MAX", "2"), c.environment());
     assertEquals(List.of("-Xmx48m", "-Dx=y"), c.jvmOptions());

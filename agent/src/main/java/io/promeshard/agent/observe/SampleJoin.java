@@ -36,10 +36,8 @@ final class SampleJoin {
    */
   void target(String key, boolean up, String labels) {
     Entry e = byKey.computeIfAbsent(key, k -> new Entry());
-    if (!up) {
-      e.spoiled = true;
-      return;
-    }
+    // a target not up still writes its series (0 samples when down): its label set counts too
+    e.spoiled |= !up;
     String before = targetOf.putIfAbsent(labels, key);
     if (before == null) {
       e.entries++;

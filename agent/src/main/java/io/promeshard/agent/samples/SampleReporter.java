@@ -1,6 +1,7 @@
 package io.promeshard.agent.samples;
 
 import io.promeshard.agent.observe.TargetSamples;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.SampleReport;
@@ -101,7 +102,11 @@ public final class SampleReporter extends Lifecycle {
   @Override
   public SampleReporter start() {
     super.start();
-    log.info("[samples] {}: reporting samples per target to {} every {}", node, key, interval);
+    log.info(
+        "[samples] {}: reporting samples per target to {} every {}",
+        node,
+        key,
+        Durations.format(interval));
     return this;
   }
 
@@ -119,7 +124,11 @@ public final class SampleReporter extends Lifecycle {
       measured = measure.measure();
     } catch (IOException | RuntimeException e) {
       reports.labelValues("measure_failed").inc();
-      problem("cannot measure samples per target, retrying in " + interval + ": " + e);
+      problem(
+          "cannot measure samples per target, retrying in "
+              + Durations.format(interval)
+              + ": "
+              + e);
       return;
     }
     unmeasuredTargets.set(measured.unmeasured());
@@ -144,7 +153,7 @@ public final class SampleReporter extends Lifecycle {
       kv.put(key, encoded.bytes());
     } catch (IOException | RuntimeException e) {
       reports.labelValues("write_failed").inc();
-      problem("writing " + key + " failed, retrying in " + interval + ": " + e);
+      problem("writing " + key + " failed, retrying in " + Durations.format(interval) + ": " + e);
       return;
     }
     reports.labelValues("written").inc();

@@ -51,6 +51,19 @@ class SampleRepliesTest {
   }
 
   @Test
+  void aTargetSharingItsLabelsWithOneNotUpIsLeftOutToo() throws IOException {
+    String targets =
+        targetsReply(
+            target("web", "h:1", "up", "{\"instance\":\"same\",\"job\":\"web\"}"),
+            target("web", "h:2", "down", "{\"instance\":\"same\",\"job\":\"web\"}"));
+    String query = queryReply(series("{\"instance\":\"same\",\"job\":\"web\"}", "50"));
+    assertEquals(
+        new TargetSamples(Map.of(), 2),
+        join(targets, query),
+        "the down one writes 0 into the same series at each of its scrapes");
+  }
+
+  @Test
   void aTargetTwoScrapeConfigsReadCostsTheSumOfBothScrapes() throws IOException {
     String targets =
         targetsReply(

@@ -276,6 +276,21 @@ class AgentConfigTest {
   }
 
   @Test
+  void thePackagedConfigFileDocumentsTheSamplesBlockWithItsDefaults() throws Exception {
+    Path packaged =
+        Paths.get(System.getProperty("prome-shard.root", ".."))
+            .resolve("packaging/src/main/etc/prome-shard/agent.yml");
+    List<String> lines = Files.readAllLines(packaged);
+    int at = lines.indexOf("#samples:");
+    assertTrue(at >= 0, "a commented samples block in " + packaged);
+    StringBuilder block = new StringBuilder("samples:\n");
+    for (int i = at + 1; i < lines.size() && lines.get(i).startsWith("#  "); i++) {
+      block.append(lines.get(i).substring(1)).append('\n');
+    }
+    assertEquals(SampleSettings.DEFAULTS, resolve(block.toString(), Overrides.NONE).samples());
+  }
+
+  @Test
   void aMissingExplicitFileIsAnErrorNamingIt() {
     Path missing = dir.resolve("nope.yml");
     ProtocolException e =

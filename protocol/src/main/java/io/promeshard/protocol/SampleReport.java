@@ -103,6 +103,9 @@ public record SampleReport(
       throw new ProtocolException(
           "omitted, unmeasured: expected >= 0, found " + omitted + ", " + unmeasured);
     }
+    if (samples == null) {
+      throw new ProtocolException("samples: missing");
+    }
     TreeMap<String, Long> copy = new TreeMap<>();
     samples.forEach(
         (key, n) -> {

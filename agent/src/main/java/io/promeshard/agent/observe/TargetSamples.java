@@ -1,5 +1,6 @@
 package io.promeshard.agent.observe;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,7 +12,7 @@ import java.util.TreeMap;
  */
 public record TargetSamples(Map<String, Long> samples, int unmeasured) {
   public TargetSamples {
-    samples = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(samples));
+    samples = Collections.unmodifiableSortedMap(new TreeMap<>(samples));
     if (unmeasured < 0) {
       throw new IllegalArgumentException("unmeasured: expected >= 0, found " + unmeasured);
     }

@@ -22,6 +22,12 @@ key "prome-shard/reports/NODE_NAME/queries" {
   policy = "write"
 }
 
+# The samples per scrape of each of its targets, for load-aware placement (unless samples.enabled
+# is false in agent.yml).
+key "prome-shard/reports/NODE_NAME/samples" {
+  policy = "write"
+}
+
 # Register and deregister its Prometheus as a service (with the /-/ready HTTP check), and toggle
 # maintenance mode (/v1/agent/service/register, /deregister, /maintenance need service:write).
 # Registration needs no node or agent rights; the Consul agent's own token syncs the node.

@@ -110,6 +110,21 @@ class ConsulAclPolicyTest {
   }
 
   @Test
+  void agentTokenWritesOnlyItsOwnReports() {
+    for (String report : List.of("queries", "samples")) {
+      assertEquals(
+          "true",
+          http.ok("PUT", KV + "reports/prom-1/" + report, agentToken, "{}").body().strip(),
+          report);
+      assertEquals(
+          403, http.send("PUT", KV + "reports/prom-2/" + report, agentToken, "{}").status());
+      assertEquals(
+          403, http.send("PUT", KV + "reports/prom-10/" + report, agentToken, "{}").status());
+    }
+    assertEquals(403, http.send("PUT", KV + "reports/prom-1/other", agentToken, "{}").status());
+  }
+
+  @Test
   void agentTokenRegistersDrainsAndDeregistersOnlyItsService() {
     String registration =
         ConsulHttp.json(

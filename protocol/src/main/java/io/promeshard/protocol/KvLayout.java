@@ -136,6 +136,29 @@ public final class KvLayout {
     return reportsDir() + Names.node(node) + "/queries";
   }
 
+  /**
+   * {@code reports/<node>/samples}: the samples per scrape of each of a node's targets, as its
+   * agent measured them ({@link SampleReport}).
+   */
+  public String sampleReport(String node) {
+    return reportsDir() + Names.node(node) + "/samples";
+  }
+
+  /**
+   * The node of a {@code reports/<node>/samples} key (as read back from a recursive read of {@link
+   * #reportsDir()}), or null for any other key or an invalid node name.
+   */
+  public String sampleReportNode(String key) {
+    String dir = reportsDir();
+    String suffix = "/samples";
+    if (!key.startsWith(dir) || !key.endsWith(suffix)) {
+      return null;
+    }
+    String node =
+        key.substring(dir.length(), Math.max(dir.length(), key.length() - suffix.length()));
+    return Names.isValid(node) ? node : null;
+  }
+
   public String coordinatorStatus() {
     return statusDir() + "coordinator";
   }

@@ -24,6 +24,26 @@ class KvLayoutTest {
   }
 
   @Test
+  void sampleReportsSitBesideQueryReportsAndTheirKeysNameTheirNode() {
+    assertEquals("prome-shard/reports/p1/queries", kv.queryReport("p1"));
+    assertEquals("prome-shard/reports/p1/samples", kv.sampleReport("p1"));
+    assertEquals("p1", kv.sampleReportNode(kv.sampleReport("p1")));
+    assertThrows(ProtocolException.class, () -> kv.sampleReport("../p1"));
+    for (String other :
+        new String[] {
+          "prome-shard/reports/p1/queries",
+          "prome-shard/reports/samples",
+          "prome-shard/reports//samples",
+          "prome-shard/reports/a/b/samples",
+          "prome-shard/reports/../samples",
+          "prome-shard/status/p1",
+          "other/reports/p1/samples"
+        }) {
+      assertNull(kv.sampleReportNode(other), other);
+    }
+  }
+
+  @Test
   void normalisesThePrefix() {
     assertEquals("a/b/", new KvLayout("/a/b").prefix());
     assertEquals("a/", new KvLayout("a/").prefix());

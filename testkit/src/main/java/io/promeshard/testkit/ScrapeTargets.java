@@ -20,22 +20,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many real scrape targets in this JVM: {@code count} loopback ports, each answering {@code GET
  * /metrics} with a one-line exposition ({@code synthetic_up 1}) and anything else with 404, so a
- * real Prometheus scrapes them {@code up == 1}. One thread serves every port (non-blocking
+ * real Prometheus scrapes them {@code up == 1}. A port can be made to serve a given number of
+ * series instead ({@link #setSeries}, {@link #withSeries}): {@code synthetic_series{i="0"} 1} to
+ * {@code synthetic_series{i="<n-1>"} 1}, changeable at any time, so targets of very different sizes
+ * fill a real Prometheus as real exporters would. One thread serves every port (non-blocking
  * sockets), whatever the count, and each connection is closed after its answer. Closing stops the
  * thread and frees the ports; a port that cannot be bound throws UncheckedIOException.
  */
 public final class ScrapeTargets implements Closeable {
   private static final int MAX_REQUEST_BYTES = 8192;
+
+  /** The most series one port serves (about 3 MB of exposition). */
+  public static final int MAX_SERIES = 100_000;
+
   private static final String EXPOSITION = "synthetic_up 1\n";
-  private static final byte[] METRICS =
-      ("HTTP/1.1 200 OK\r\n"
-              + "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-              + "Content-Length: "
-              + EXPOSITION.length()
-              + "\r\n"
-              + "Connection: close\r\n\r\n"
-              + EXPOSITION)
-          .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] METRICS = ok(EXPOSITION);
   private static final byte[] NOT_FOUND =
       "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII);
@@ -55,6 +54,7 @@ public final class ScrapeTargets implements Closeable {
   private final List<ServerSocketChannel> listeners = new ArrayList<>();
   private final List<String> addresses = new ArrayList<>();
   private final Map<Integer, AtomicLong> scrapes = new ConcurrentHashMap<>();
+  private final Map<Integer, byte[]> answers = new ConcurrentHashMap<>();
   private final Thread loop;
   private volatile boolean closed;
 
@@ -70,6 +70,7 @@ public final class ScrapeTargets implements Closeable {
         channel.register(selector, SelectionKey.OP_ACCEPT, port);
         addresses.add("127.0.0.1:" + port);
         scrapes.put(port, new AtomicLong());
+        answers.put(port, METRICS);
       }
     } catch (IOException e) {
       closeChannels();
@@ -94,6 +95,38 @@ public final class ScrapeTargets implements Closeable {
     }
   }
 
+  /**
+   * Opens one port per entry of {@code series}, the i-th serving {@code series[i]} series (see
+   * {@link #setSeries}).
+   */
+  public static ScrapeTargets withSeries(int... series) {
+    ScrapeTargets targets = start(series.length);
+    for (int i = 0; i < series.length; i++) {
+      targets.setSeries(targets.addresses.get(i), series[i]);
+    }
+    return targets;
+  }
+
+  /**
+   * From the next scrape on, {@code address} (one of {@link #addresses()}) serves {@code n} series
+   * {@code synthetic_series{i="0"} 1} … {@code synthetic_series{i="<n-1>"} 1} and nothing else: a
+   * scrape yields exactly {@code n} samples. 0 to {@link #MAX_SERIES}.
+   */
+  public void setSeries(String address, int n) {
+    if (n < 0 || n > MAX_SERIES) {
+      throw new IllegalArgumentException("series: expected 0.." + MAX_SERIES + ", found " + n);
+    }
+    int port = port(address);
+    if (!answers.containsKey(port)) {
+      throw new IllegalArgumentException("not one of these targets: " + address);
+    }
+    StringBuilder body = new StringBuilder(n * 28);
+    for (int i = 0; i < n; i++) {
+      body.append("synthetic_series{i=\"").append(i).append("\"} 1\n");
+    }
+    answers.put(port, ok(body.toString()));
+  }
+
   /** Every target's address, {@code 127.0.0.1:<port>}, in the order opened. */
   public List<String> addresses() {
     return List.copyOf(addresses);
@@ -106,6 +139,18 @@ public final class ScrapeTargets implements Closeable {
       throw new IllegalArgumentException("not one of these targets: " + address);
     }
     return n.get();
+  }
+
+  /** A 200 answer with an ASCII exposition. */
+  private static byte[] ok(String exposition) {
+    return ("HTTP/1.1 200 OK\r\n"
+            + "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            + "Content-Length: "
+            + exposition.length()
+            + "\r\n"
+            + "Connection: close\r\n\r\n"
+            + exposition)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private static int port(String address) {
@@ -174,7 +219,7 @@ public final class ScrapeTargets implements Closeable {
     if (metrics) {
       scrapes.get(exchange.port).incrementAndGet();
     }
-    exchange.out = ByteBuffer.wrap(metrics ? METRICS : NOT_FOUND);
+    exchange.out = ByteBuffer.wrap(metrics ? answers.get(exchange.port) : NOT_FOUND);
     key.interestOps(SelectionKey.OP_WRITE);
     write(key);
   }

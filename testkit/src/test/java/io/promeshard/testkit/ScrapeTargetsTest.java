@@ -49,6 +49,34 @@ class ScrapeTargetsTest {
   }
 
   @Test
+  void aPortServesAsManySeriesAsSetUntilChanged() throws IOException {
+    try (ScrapeTargets targets = ScrapeTargets.withSeries(3, 0, 2000)) {
+      List<String> a = targets.addresses();
+      assertEquals(
+          "synthetic_series{i=\"0\"} 1\nsynthetic_series{i=\"1\"} 1\nsynthetic_series{i=\"2\"} 1\n",
+          metrics(a.get(0)));
+      assertEquals("", metrics(a.get(1)));
+      List<String> big = metrics(a.get(2)).lines().toList();
+      assertEquals(2000, new HashSet<>(big).size());
+      assertEquals("synthetic_series{i=\"1999\"} 1", big.get(1999));
+
+      targets.setSeries(a.get(2), 5);
+      assertEquals(5, metrics(a.get(2)).lines().count(), "from the next scrape on");
+      assertThrows(IllegalArgumentException.class, () -> targets.setSeries(a.get(0), -1));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> targets.setSeries(a.get(0), ScrapeTargets.MAX_SERIES + 1));
+      assertThrows(IllegalArgumentException.class, () -> targets.setSeries("127.0.0.1:1", 1));
+    }
+  }
+
+  private String metrics(String address) throws IOException {
+    LocalHttp.Reply reply = http.send("GET", "http://" + address + "/metrics", null, null);
+    assertEquals(200, reply.status(), address);
+    return reply.body();
+  }
+
+  @Test
   void aRealPrometheusScrapesEveryTargetUp(@TempDir Path dir) {
     try (ScrapeTargets targets = ScrapeTargets.start(COUNT)) {
       String list =

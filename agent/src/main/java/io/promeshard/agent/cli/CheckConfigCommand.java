@@ -3,6 +3,7 @@ package io.promeshard.agent.cli;
 import io.promeshard.agent.config.AgentConfig;
 import io.promeshard.agent.render.Renderer;
 import io.promeshard.agent.render.Templates;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.cli.ExitCodes;
 import io.promeshard.protocol.consul.ConsulHttp;
 import java.util.concurrent.Callable;
@@ -37,13 +38,17 @@ final class CheckConfigCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "config ok: %s; node %s, consul %s, prefix %s, scrape_config_dir %s, templates %s%n",
+            "config ok: %s; node %s, consul %s, prefix %s, scrape_config_dir %s, templates %s,"
+                + " samples %s%n",
             options.source(),
             config.node(),
             config.consul().address(),
             config.prefix(),
             config.scrapeConfigDir(),
-            config.templatesDir() == null ? "bundled" : config.templatesDir());
+            config.templatesDir() == null ? "bundled" : config.templatesDir(),
+            config.samples().enabled()
+                ? "every " + Durations.format(config.samples().interval())
+                : "off");
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
   }

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * defaults for the rest. Every value is checked here; a bad one is a ProtocolException (or, for the
  * Consul address, token or CA file, a ConsulConfigException) naming the key and the value.
  *
- * <p>{@code queryLog} is null when the agent reads no query log.
+ * <p>{@code queryLog} is null when the agent reads no query log. {@code samples} says whether and
+ * how often it reports its targets' samples per scrape.
  *
  * <p>{@code rule_interval} is the evaluation interval of rule groups whose manifest gives none; the
  * coordinator normally sends its {@code record_interval} with the share.
@@ -46,7 +47,8 @@ public record AgentConfig(
     double weight,
     String zone,
     boolean register,
-    QueryLogSettings queryLog) {
+    QueryLogSettings queryLog,
+    SampleSettings samples) {
 
   public static final Path DEFAULT_CONFIG_FILE = Paths.get(Defaults.CONFIG_DIR + "agent.yml");
   public static final String DEFAULT_FILE_SD_DIR = "/var/lib/prome-shard/file_sd";
@@ -107,6 +109,7 @@ public record AgentConfig(
       throw new ProtocolException(
           "zone: expected up to 128 printable characters, found \"" + zone + "\"");
     }
+    Objects.requireNonNull(samples, "samples");
   }
 
   /**
@@ -154,7 +157,36 @@ public record AgentConfig(
         or(file.weight(), 1.0),
         file.zone(),
         or(file.register(), Boolean.TRUE),
-        file.queryLog() == null ? null : file.queryLog().resolve());
+        file.queryLog() == null ? null : file.queryLog().resolve(),
+        file.samples() == null ? SampleSettings.DEFAULTS : file.samples().resolve());
+  }
+
+  /** This configuration with {@code newSamples} instead of its {@code samples}. */
+  public AgentConfig withSamples(SampleSettings newSamples) {
+    return new AgentConfig(
+        consul,
+        prefix,
+        node,
+        fileSdDir,
+        rulesDir,
+        scrapeConfigDir,
+        templatesDir,
+        prometheusUrl,
+        reloadUrl,
+        reloadOn,
+        reloadTimeout,
+        debounce,
+        checkCommand,
+        checkTimeout,
+        ruleInterval,
+        listen,
+        unhealthyAfter,
+        service,
+        weight,
+        zone,
+        register,
+        queryLog,
+        newSamples);
   }
 
   public KvLayout layout() {

@@ -36,13 +36,14 @@ public record AgentConfigFile(
     Double weight,
     String zone,
     Boolean register,
-    @JsonProperty("query_log") QueryLogSettings.File queryLog) {
+    @JsonProperty("query_log") QueryLogSettings.File queryLog,
+    SampleSettings.File samples) {
 
   /** A file with no keys at all: every setting takes its default. */
   public static final AgentConfigFile EMPTY =
       new AgentConfigFile(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null);
 
   public AgentConfigFile {
     checkCommand = checkCommand == null ? null : List.copyOf(checkCommand);

@@ -81,17 +81,17 @@ final class ApiReplies {
     return out;
   }
 
-  private interface DataField {
+  interface DataField {
     /** Reads the value of {@code field} of {@code data}; false to have it skipped. */
     boolean read(String field) throws IOException;
   }
 
-  private interface Step {
+  interface Step {
     void run() throws IOException;
   }
 
   /** Walks {@code {"status": ..., "data": {...}}}; true when the status was "success". */
-  private static boolean reply(JsonParser p, DataField data) throws IOException {
+  static boolean reply(JsonParser p, DataField data) throws IOException {
     expect(p, p.nextToken(), JsonToken.START_OBJECT);
     boolean success = false;
     String error = null;
@@ -121,7 +121,7 @@ final class ApiReplies {
   }
 
   /** Runs {@code element} for each object of the array the parser is at (null: none). */
-  private static void eachObject(JsonParser p, Step element) throws IOException {
+  static void eachObject(JsonParser p, Step element) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {
       return;
@@ -215,8 +215,7 @@ final class ApiReplies {
     }
   }
 
-  private static void expect(JsonParser p, JsonToken actual, JsonToken expected)
-      throws IOException {
+  static void expect(JsonParser p, JsonToken actual, JsonToken expected) throws IOException {
     if (actual != expected) {
       throw new IOException(
           "expected " + expected + " but found " + actual + " at " + p.currentLocation());

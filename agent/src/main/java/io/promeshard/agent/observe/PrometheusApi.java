@@ -4,8 +4,10 @@ import io.promeshard.protocol.HttpClients;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiPredicate;
@@ -19,12 +21,18 @@ import okhttp3.ResponseBody;
  * Asks the local Prometheus what it did with the agent's files: {@code GET
  * <prometheus_url>/api/v1/targets} (every state) and {@code GET
  * <prometheus_url>/api/v1/rules?type=record}, each read as a stream ({@link ApiReplies}) with
- * bounded connect, read and call timeouts. Any failure (no answer, an HTTP error, a reply that is
- * not understood) throws an IOException naming the URL; nothing is retried here.
+ * bounded connect, read and call timeouts; and how many samples each target of its files yields
+ * ({@link #targetSamples}). Any failure (no answer, an HTTP error, a reply that is not understood)
+ * throws an IOException naming the URL; nothing is retried here.
  */
 public final class PrometheusApi implements Closeable {
+  /** Samples per scrape after metric_relabel_configs; one series per target, its labels. */
+  static final String SAMPLES_METRIC = "scrape_samples_post_metric_relabeling";
+
   private final HttpUrl targetsUrl;
   private final HttpUrl rulesUrl;
+  private final HttpUrl activeTargetsUrl;
+  private final HttpUrl samplesUrl;
   private final OkHttpClient http;
 
   /**
@@ -43,6 +51,16 @@ public final class PrometheusApi implements Closeable {
         base.newBuilder()
             .addPathSegments("api/v1/rules")
             .addQueryParameter("type", "record")
+            .build();
+    this.activeTargetsUrl =
+        base.newBuilder()
+            .addPathSegments("api/v1/targets")
+            .addQueryParameter("state", "active")
+            .build();
+    this.samplesUrl =
+        base.newBuilder()
+            .addPathSegments("api/v1/query")
+            .addQueryParameter("query", SAMPLES_METRIC)
             .build();
     this.http =
         HttpClients.builderFor(base)
@@ -79,6 +97,30 @@ public final class PrometheusApi implements Closeable {
     } catch (IOException e) {
       throw failed(rulesUrl, e);
     }
+  }
+
+  /**
+   * The samples per scrape after metric relabeling of each target of the {@code <job>.json} files
+   * in {@code targetDirs}, as Prometheus last scraped them: {@code /api/v1/targets?state=active}
+   * (the targets and their labels), then the instant query {@value #SAMPLES_METRIC} (a series per
+   * target, carrying its labels), joined by label set ({@link SampleJoin}).
+   */
+  public TargetSamples targetSamples(List<Path> targetDirs) throws IOException {
+    OwnFiles files = new OwnFiles(targetDirs, ".json");
+    SampleJoin join = new SampleJoin();
+    try (Response resp = get(activeTargetsUrl);
+        InputStream in = body(resp).byteStream()) {
+      SampleReplies.targets(in, files, join);
+    } catch (IOException e) {
+      throw failed(activeTargetsUrl, e);
+    }
+    try (Response resp = get(samplesUrl);
+        InputStream in = body(resp).byteStream()) {
+      SampleReplies.series(in, join);
+    } catch (IOException e) {
+      throw failed(samplesUrl, e);
+    }
+    return join.result();
   }
 
   private Response get(HttpUrl url) throws IOException {

@@ -44,6 +44,14 @@
  * for 5 targets as for 1,005; a group that gained records is evaluated at its next tick after the
  * reload and seen by the first poll, 1 s after it.
  *
+ * <h2>Samples per target</h2>
+ *
+ * <p>{@link io.promeshard.agent.observe.PrometheusApi#targetSamples} reads the same Prometheus for
+ * load-aware placement: the active targets of the agent's files with their labels after relabeling,
+ * joined to the series of {@code scrape_samples_post_metric_relabeling}, which carry exactly those
+ * labels ({@link io.promeshard.agent.observe.SampleJoin}). The sample reporter calls it on a thread
+ * of its own ({@code io.promeshard.agent.samples}); the observer's polling is not involved.
+ *
  * <h2>Limits</h2>
  *
  * <p>Prometheus must see the files under the path the agent writes (or a symlink to it): a

@@ -16,6 +16,7 @@ import io.promeshard.agent.register.ServiceRegistration;
 import io.promeshard.agent.register.ServiceSpec;
 import io.promeshard.agent.render.Renderer;
 import io.promeshard.agent.render.Templates;
+import io.promeshard.agent.samples.SampleReporter;
 import io.promeshard.agent.status.AgentHealth;
 import io.promeshard.agent.status.AgentMetrics;
 import io.promeshard.agent.status.ConsulState;
@@ -36,8 +37,10 @@ import io.promeshard.protocol.ops.OpsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,11 +54,13 @@ import org.slf4j.LoggerFactory;
  * the targets of its files not scraped since they were added and, when the agent reloads ({@code
  * reload_on} not {@code never}), the rule groups not evaluated since a reload gave them records.
  * With {@code reload_on: never} the agent cannot tell when Prometheus loads its rules, so no group
- * is ever reported unevaluated. {@link #start()} fails (templates, listen address, Consul settings,
- * or its node name registered by another live host) before anything runs; afterwards nothing stops
- * it but {@link #close()} (or the discovery, once Consul answers, that another live host has its
- * node name: see {@link #refusal()}), which deregisters the service or, in {@link StopMode#DRAIN},
- * puts it in maintenance. Output files are always kept.
+ * is ever reported unevaluated. Unless {@code samples.enabled} is false it reports the samples per
+ * scrape of its targets under {@code reports/<node>/samples} ({@link SampleReporter}). {@link
+ * #start()} fails (templates, listen address, Consul settings, or its node name registered by
+ * another live host) before anything runs; afterwards nothing stops it but {@link #close()} (or the
+ * discovery, once Consul answers, that another live host has its node name: see {@link
+ * #refusal()}), which deregisters the service or, in {@link StopMode#DRAIN}, puts it in
+ * maintenance. Output files are always kept.
  */
 public final class Agent implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -89,6 +94,7 @@ public final class Agent implements Closeable {
   private volatile ApplyLoop loop;
   private volatile Observer observer;
   private volatile QueryReporter queries;
+  private volatile SampleReporter samples;
   private volatile OpsServer ops;
   private volatile ServiceRegistration registration;
   private volatile ShareWatch watch;
@@ -121,10 +127,12 @@ public final class Agent implements Closeable {
               : new Reloader(
                   config.reloadUrl().toString(), RELOAD_CONNECT_TIMEOUT, config.reloadTimeout());
       build = new PrometheusBuild(config.prometheusUrl().toString(), API_TIMEOUT);
+      // shared with the sample reporter, which is closed first; the observer closes it
+      PrometheusApi api = new PrometheusApi(config.prometheusUrl().toString(), API_TIMEOUT);
       observer =
           new Observer(
                   config.node(),
-                  new PrometheusApi(config.prometheusUrl().toString(), API_TIMEOUT),
+                  api,
                   config.fileSdDir(),
                   config.scrapeConfigDir(),
                   config.rulesDir(),
@@ -153,6 +161,20 @@ public final class Agent implements Closeable {
                     kv,
                     config.layout(),
                     config.node(),
+                    registry,
+                    Clock.systemUTC())
+                .start();
+      }
+      if (config.samples().enabled()) {
+        List<Path> targetDirs = List.of(config.fileSdDir(), config.scrapeConfigDir());
+        samples =
+            new SampleReporter(
+                    config.node(),
+                    config.samples().interval(),
+                    () -> api.targetSamples(targetDirs),
+                    kv,
+                    config.layout(),
+                    this::appliedGeneration,
                     registry,
                     Clock.systemUTC())
                 .start();
@@ -312,6 +334,13 @@ public final class Agent implements Closeable {
     return loop == null ? null : loop.status();
   }
 
+  /** The generation the apply loop has applied (0 before the first). */
+  private long appliedGeneration() {
+    ApplyLoop l = loop;
+    NodeStatus s = l == null ? null : l.status();
+    return s == null ? 0 : s.appliedGeneration();
+  }
+
   public ConsulState consulState() {
     return consulState;
   }
@@ -351,6 +380,9 @@ public final class Agent implements Closeable {
     }
     if (queries != null) {
       queries.close();
+    }
+    if (samples != null) {
+      samples.close();
     }
     if (observer != null) {
       observer.close();

@@ -107,6 +107,12 @@ class AgentCliTest {
     assertEquals(0, ok.code(), ok.err());
     assertTrue(ok.out().startsWith("config ok: "), ok.out());
     assertTrue(ok.out().contains("node p1"), ok.out());
+    assertTrue(ok.out().contains("samples every 2m"), ok.out());
+
+    Result often = run("check", "--config", config("p1", "samples: {interval: 1s}").toString());
+    assertEquals(2, often.code(), often.out());
+    assertTrue(
+        often.err().contains("samples.interval: expected at least 10s, found 1s"), often.err());
 
     Path broken = Paths.get("target/test-classes/templates-missing-comma").toAbsolutePath();
     assertTrue(Files.isDirectory(broken), broken.toString());

@@ -51,6 +51,7 @@ class AgentConfigTest {
     assertEquals("", c.zone());
     assertTrue(c.register());
     assertNull(c.queryLog(), "no query log is read unless named");
+    assertEquals(new SampleSettings(true, Duration.ofMinutes(2)), c.samples());
     OutputConfig out = OutputConfig.from(c);
     assertNull(out.ruleCheck());
     assertNull(out.promtool(), "without a check command, rejected rules are found by reloads");
@@ -141,6 +142,27 @@ class AgentConfigTest {
     assertEquals(Paths.get("/y"), c.rulesDir());
     assertEquals(Paths.get("/z"), c.templatesDir());
     assertEquals(URI.create("http://127.0.0.1:9999/-/reload"), c.reloadUrl());
+  }
+
+  @Test
+  void samplesAreReportedEveryTwoMinutesUnlessSetOtherwiseAndBadValuesAreNamed() {
+    assertEquals(
+        new SampleSettings(false, Duration.ofMinutes(2)),
+        resolve("samples: {enabled: false}\n", Overrides.NONE).samples());
+    assertEquals(
+        new SampleSettings(true, Duration.ofSeconds(10)),
+        resolve("samples:\n  interval: 10s\n", Overrides.NONE).samples());
+    for (String[] bad :
+        new String[][] {
+          {"samples: {interval: 9s}\n", "samples.interval: expected at least 10s, found 9s"},
+          {"samples: {interval: 2}\n", "interval"},
+          {"samples: {enabled: maybe}\n", "enabled"},
+          {"samples: {every: 1m}\n", "\"every\""}
+        }) {
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> resolve(bad[0], Overrides.NONE), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]), bad[1] + " named in: " + e.getMessage());
+    }
   }
 
   @Test
@@ -251,6 +273,21 @@ class AgentConfigTest {
         AgentConfig.resolve(AgentConfigFile.load(packaged), Overrides.NONE, () -> "host1");
     assertEquals("host1", c.node());
     assertEquals(Paths.get("/var/lib/prome-shard/file_sd"), c.fileSdDir());
+  }
+
+  @Test
+  void thePackagedConfigFileDocumentsTheSamplesBlockWithItsDefaults() throws Exception {
+    Path packaged =
+        Paths.get(System.getProperty("prome-shard.root", ".."))
+            .resolve("packaging/src/main/etc/prome-shard/agent.yml");
+    List<String> lines = Files.readAllLines(packaged);
+    int at = lines.indexOf("#samples:");
+    assertTrue(at >= 0, "a commented samples block in " + packaged);
+    StringBuilder block = new StringBuilder("samples:\n");
+    for (int i = at + 1; i < lines.size() && lines.get(i).startsWith("#  "); i++) {
+      block.append(lines.get(i).substring(1)).append('\n');
+    }
+    assertEquals(SampleSettings.DEFAULTS, resolve(block.toString(), Overrides.NONE).samples());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,16 @@ class PrometheusApiTest {
       assertEquals(FirstScrapes.DROPPED, web.get(dropped));
       assertTrue(targets.scrapes(kept) > 0);
       assertEquals(0, targets.scrapes(dropped));
+      // one sample per scrape (synthetic_up 1); the dropped target is not even listed
+      assertEquals(
+          new TargetSamples(Map.of("web/" + kept, 1L), 0),
+          Await.value(
+              WAIT,
+              version + " to have a sample count for " + kept,
+              () -> {
+                TargetSamples s = samples(api, sd);
+                return s.samples().isEmpty() ? null : s;
+              }));
       Await.until(
           WAIT,
           version + " to evaluate group g",
@@ -125,6 +136,12 @@ class PrometheusApiTest {
           PrometheusVersion.newest(),
           Duration.ofNanos(System.nanoTime() - started).toMillis());
       assertEquals(n, big.size());
+      started = System.nanoTime();
+      TargetSamples samples = samples(api, sd);
+      System.out.printf(
+          "%d targets' samples measured in %d ms%n",
+          n, Duration.ofNanos(System.nanoTime() - started).toMillis());
+      assertEquals(new TargetSamples(Map.of(), n), samples, "none scraped yet: none measured");
     }
   }
 
@@ -143,6 +160,14 @@ class PrometheusApiTest {
   private static Map<String, Map<String, Instant>> targets(PrometheusApi api, Path sd) {
     try {
       return api.targets(new OwnFiles(sd, ".json"), (job, address) -> true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TargetSamples samples(PrometheusApi api, Path sd) {
+    try {
+      return api.targetSamples(List.of(sd));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,7 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's packages follow the data flow: config → watch → render → apply → observe → the rest.
+ * The agent's packages follow the data flow: config → watch → render → apply → observe → the
+ * reporters (querylog, samples) → the rest.
  */
 class PackageLayeringTest {
   private final PackageLayers layers =
@@ -22,7 +23,7 @@ class PackageLayeringTest {
               List.of("render"),
               List.of("apply"),
               List.of("observe"),
-              List.of("querylog"),
+              List.of("querylog", "samples"),
               List.of("register", "status", "run", "cli")));
 
   @Test

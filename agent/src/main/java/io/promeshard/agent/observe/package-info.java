@@ -50,7 +50,7 @@
  * load-aware placement: the active targets of the agent's files with their labels after relabeling,
  * joined to the series of {@code scrape_samples_post_metric_relabeling}, which carry exactly those
  * labels ({@link io.promeshard.agent.observe.SampleJoin}). The sample reporter calls it on a thread
- * of its own ({@code io.promeshard.agent.samples}); the observer's polling is not involved.
+ * of its own (the agent's {@code samples} package); the observer's polling is not involved.
  *
  * <h2>Limits</h2>
  *

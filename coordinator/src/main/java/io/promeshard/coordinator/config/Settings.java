@@ -27,7 +27,18 @@ public record Settings(
     @JsonProperty("max_weight") Double maxWeight,
     Boolean handover,
     @JsonProperty("handover_timeout") Duration handoverTimeout,
-    @JsonProperty("share_encoding") ShareEncoding shareEncoding) {
+    @JsonProperty("share_encoding") ShareEncoding shareEncoding,
+    @JsonProperty("records_auto_import") Boolean recordsAutoImport,
+    @JsonProperty("records_min_duration") Duration recordsMinDuration,
+    @JsonProperty("records_interval") Duration recordsInterval,
+    @JsonProperty("records_max_new_per_interval") Integer recordsMaxNewPerInterval,
+    @JsonProperty("records_max_total") Integer recordsMaxTotal,
+    @JsonProperty("records_archive_dir") String recordsArchiveDir,
+    @JsonProperty("records_redis") String recordsRedis,
+    @JsonProperty("records_redis_password_file") String recordsRedisPasswordFile,
+    @JsonProperty("records_redis_password_env") String recordsRedisPasswordEnv,
+    @JsonProperty("records_redis_set") String recordsRedisSet,
+    @JsonProperty("records_promtool") String recordsPromtool) {
 
   /**
    * {@code handover_timeout}: how long a moving target stays on its old owner at most. A handover
@@ -48,7 +59,8 @@ public record Settings(
   // after every constant the constructor uses
   public static final Settings DEFAULTS =
       new Settings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -97,6 +109,43 @@ public record Settings(
       throw new ProtocolException(
           "max_removed_fraction: expected a fraction in [0, 1], found " + maxRemovedFraction);
     }
+    RecordsAutoImport records =
+        RecordsAutoImport.of(
+            recordsAutoImport,
+            recordsMinDuration,
+            recordsInterval,
+            recordsMaxNewPerInterval,
+            recordsMaxTotal,
+            recordsArchiveDir,
+            recordsRedis,
+            recordsRedisPasswordFile,
+            recordsRedisPasswordEnv,
+            recordsRedisSet,
+            recordsPromtool);
+    // stored with defaults applied, so that equal settings are equal records
+    recordsAutoImport = records.enabled();
+    recordsMinDuration = records.minDuration();
+    recordsInterval = records.interval();
+    recordsMaxNewPerInterval = records.maxNewPerInterval();
+    recordsMaxTotal = records.maxTotal();
+    recordsRedisPasswordEnv = records.redisPasswordEnv();
+    recordsRedisSet = records.redisSet();
+  }
+
+  /** The {@code records_*} settings of the automatic import, checked, defaults applied. */
+  public RecordsAutoImport recordsImport() {
+    return RecordsAutoImport.of(
+        recordsAutoImport,
+        recordsMinDuration,
+        recordsInterval,
+        recordsMaxNewPerInterval,
+        recordsMaxTotal,
+        recordsArchiveDir,
+        recordsRedis,
+        recordsRedisPasswordFile,
+        recordsRedisPasswordEnv,
+        recordsRedisSet,
+        recordsPromtool);
   }
 
   /** True when a node name counts only on the Consul node of the same name. */

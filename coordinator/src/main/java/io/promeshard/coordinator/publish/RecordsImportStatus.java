@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The last automatic import of the agents' slow-query reports, under {@code records_auto_import} in
@@ -63,7 +64,7 @@ public record RecordsImportStatus(
         + result
         + (error == null || error.isEmpty() ? "" : " (" + error + ")")
         + ": candidates "
-        + candidates
+        + new TreeMap<>(candidates)
         + ", "
         + distinct
         + " distinct, "

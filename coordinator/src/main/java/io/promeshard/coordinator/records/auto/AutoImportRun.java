@@ -183,7 +183,8 @@ final class AutoImportRun {
             null,
             null,
             naming,
-            cfg.archiveDir(),
+            // nothing new: Redis is repaired, the archive has nothing new to say
+            plan.admitted().isEmpty() ? null : cfg.archiveDir(),
             redisUrl(cfg),
             cfg.redisSet(),
             redis,

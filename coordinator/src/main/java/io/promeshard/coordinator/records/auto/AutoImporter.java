@@ -2,6 +2,7 @@ package io.promeshard.coordinator.records.auto;
 
 import io.promeshard.coordinator.config.RecordsAutoImport;
 import io.promeshard.coordinator.publish.RecordsImportStatus;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
@@ -107,8 +108,8 @@ public final class AutoImporter extends Lifecycle {
       log.info(
           "[records-auto] importing slow queries of {} or more every {} (at most {} new per run,"
               + " {} records in all)",
-          cfg.minDuration(),
-          cfg.interval(),
+          Durations.format(cfg.minDuration()),
+          Durations.format(cfg.interval()),
           cfg.maxNewPerInterval(),
           cfg.maxTotal());
       wasEnabled = true;

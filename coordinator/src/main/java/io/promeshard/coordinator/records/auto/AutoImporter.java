@@ -38,6 +38,7 @@ public final class AutoImporter extends Lifecycle {
   private final Supplier<Term> term;
   private final Consumer<RecordsImportStatus> onRun;
   private final Clock clock;
+  private final AutoImportMetrics metrics;
   private final AutoImportRun runner;
   private TermMemory memory;
   private Instant lastRun;
@@ -63,6 +64,7 @@ public final class AutoImporter extends Lifecycle {
     this.term = term;
     this.onRun = onRun;
     this.clock = clock;
+    this.metrics = metrics;
     this.runner = new AutoImportRun(kv, txn, layout, metrics, clock, Map.copyOf(env));
   }
 
@@ -89,6 +91,7 @@ public final class AutoImporter extends Lifecycle {
     if (t == null) {
       if (memory != null) {
         log.info("[records-auto] not the leader any more: automatic import stops");
+        metrics.held(0); // what is held is the next leader's to report
       }
       memory = null;
       return;
@@ -100,6 +103,7 @@ public final class AutoImporter extends Lifecycle {
     if (!cfg.enabled()) {
       if (wasEnabled) {
         log.info("[records-auto] records_auto_import off");
+        metrics.held(0);
       }
       wasEnabled = false;
       return;

@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
@@ -38,7 +39,11 @@ public record Settings(
     @JsonProperty("records_redis_password_file") String recordsRedisPasswordFile,
     @JsonProperty("records_redis_password_env") String recordsRedisPasswordEnv,
     @JsonProperty("records_redis_set") String recordsRedisSet,
-    @JsonProperty("records_promtool") String recordsPromtool) {
+    @JsonProperty("records_promtool") String recordsPromtool,
+    // derived from the records_* fields above, checked, defaults applied; never in the JSON
+    @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        @JsonDeserialize(using = DerivedField.class)
+        RecordsAutoImport recordsImport) {
 
   /**
    * {@code handover_timeout}: how long a moving target stays on its old owner at most. A handover
@@ -60,7 +65,7 @@ public record Settings(
   public static final Settings DEFAULTS =
       new Settings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -109,7 +114,7 @@ public record Settings(
       throw new ProtocolException(
           "max_removed_fraction: expected a fraction in [0, 1], found " + maxRemovedFraction);
     }
-    RecordsAutoImport records =
+    recordsImport =
         RecordsAutoImport.of(
             recordsAutoImport,
             recordsMinDuration,
@@ -123,29 +128,13 @@ public record Settings(
             recordsRedisSet,
             recordsPromtool);
     // stored with defaults applied, so that equal settings are equal records
-    recordsAutoImport = records.enabled();
-    recordsMinDuration = records.minDuration();
-    recordsInterval = records.interval();
-    recordsMaxNewPerInterval = records.maxNewPerInterval();
-    recordsMaxTotal = records.maxTotal();
-    recordsRedisPasswordEnv = records.redisPasswordEnv();
-    recordsRedisSet = records.redisSet();
-  }
-
-  /** The {@code records_*} settings of the automatic import, checked, defaults applied. */
-  public RecordsAutoImport recordsImport() {
-    return RecordsAutoImport.of(
-        recordsAutoImport,
-        recordsMinDuration,
-        recordsInterval,
-        recordsMaxNewPerInterval,
-        recordsMaxTotal,
-        recordsArchiveDir,
-        recordsRedis,
-        recordsRedisPasswordFile,
-        recordsRedisPasswordEnv,
-        recordsRedisSet,
-        recordsPromtool);
+    recordsAutoImport = recordsImport.enabled();
+    recordsMinDuration = recordsImport.minDuration();
+    recordsInterval = recordsImport.interval();
+    recordsMaxNewPerInterval = recordsImport.maxNewPerInterval();
+    recordsMaxTotal = recordsImport.maxTotal();
+    recordsRedisPasswordEnv = recordsImport.redisPasswordEnv();
+    recordsRedisSet = recordsImport.redisSet();
   }
 
   /** True when a node name counts only on the Consul node of the same name. */

@@ -92,6 +92,12 @@ class RecordsAutoImportTest {
   }
 
   @Test
+  void theDerivedValueIsNoKeyOfItsOwn() {
+    String message = error("{\"recordsImport\":{\"enabled\":true}}");
+    assertTrue(message.startsWith("config/settings: unknown field \"recordsImport\""), message);
+  }
+
+  @Test
   void aPasswordInTheRedisUrlIsRefusedWithoutBeingRepeated() {
     String message = error("{\"records_redis\":\"redis://u:s3cret@127.0.0.1:6379\"}");
     assertTrue(message.startsWith("config/settings: records_redis: the URL carries a password"));

@@ -25,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +42,6 @@ class AutoImportLeaderTest {
   private static final String SLOW = "sum by (job) (rate(http_requests_total[5m]))";
 
   private final KvLayout layout = KvLayout.defaults();
-  private final List<Coordinator> running = new ArrayList<>();
   private ConsulFleet fleet;
 
   @BeforeEach
@@ -78,24 +76,28 @@ class AutoImportLeaderTest {
   }
 
   @AfterEach
-  void tearDown() {
-    running.forEach(Coordinator::close);
+  void closeFleet() {
     fleet.close();
   }
 
-  private Coordinator start() throws Exception {
-    Coordinator c =
-        new Coordinator(ConsulFleet.coordinatorConfig(consul.url()), DispatchMode.PUBLISH, r -> {})
-            .start();
-    running.add(c);
-    return c;
+  /** A coordinator that publishes when it leads. */
+  private static Coordinator coordinator() throws IOException {
+    return new Coordinator(
+            ConsulFleet.coordinatorConfig(consul.url()), DispatchMode.PUBLISH, report -> {})
+        .start();
   }
 
   @Test
   void onlyTheLeaderImportsAndItsLastRunShowsInStatusThePageAndTheCli() throws Exception {
-    Coordinator leader = start();
-    Await.until(WAIT, "a leader", () -> leader.dispatchState().term() != null);
-    Coordinator standby = start();
+    try (Coordinator leader = coordinator()) {
+      Await.until(WAIT, "a leader", () -> leader.dispatchState().term() != null);
+      try (Coordinator standby = coordinator()) {
+        leaderImportsAndShowsIt(leader, standby);
+      }
+    }
+  }
+
+  private void leaderImportsAndShowsIt(Coordinator leader, Coordinator standby) throws IOException {
 
     RecordsImportStatus last =
         Await.value(

@@ -100,10 +100,12 @@ final class AutoImportRun {
             o.plan == null
                 ? List.of()
                 : o.plan.held().stream().map(q -> oneLine(q.expr())).toList());
-    if (ok) {
+    if (!ok) {
+      log.warn("[records-auto] {}", status.line());
+    } else if (status.added() + status.invalid() + status.held() > 0) {
       log.info("[records-auto] {}", status.line());
     } else {
-      log.warn("[records-auto] {}", status.line());
+      log.debug("[records-auto] {}", status.line());
     }
     return status;
   }
@@ -171,27 +173,18 @@ final class AutoImportRun {
               .map(q -> oneLine(q.expr()))
               .toList());
     }
-    boolean redis = cfg.redis() != null && memory.redisRepair;
-    if (plan.admitted().isEmpty() && !redis) {
+    // Redis is given the whole registry at the start of a term and after a failed write
+    boolean repairRedis = cfg.redis() != null && memory.redisRepair;
+    if (plan.admitted().isEmpty() && !repairRedis) {
       return;
     }
-    ParsedInput input =
-        ReportInput.of(plan.admitted().stream().map(ReportedQuery::expr).toList(), naming);
-    ImportRequest req =
-        new ImportRequest(
-            ImportRequest.Source.REPORTS,
-            null,
-            null,
-            naming,
-            // nothing new: Redis is repaired, the archive has nothing new to say
-            plan.admitted().isEmpty() ? null : cfg.archiveDir(),
-            redisUrl(cfg),
-            cfg.redisSet(),
-            redis,
-            Optional.of(promtool(cfg)),
-            false,
-            false);
-    ImportReport report = new RecordImport(kv, txn, layout, clock, fence).run(input, req);
+    ImportReport report;
+    try {
+      report = importAdmitted(cfg, fence, plan, repairRedis);
+    } catch (IOException | RuntimeException e) {
+      memory.carry(plan.admitted()); // tried again next run, even if no report names them then
+      throw e;
+    }
     o.registry = report.registrySize();
     report
         .registration()
@@ -217,6 +210,28 @@ final class AutoImportRun {
       throw new IOException(String.join("; ", report.failures()));
     }
     memory.redisRepair = false;
+  }
+
+  /** The same import as {@code records import}, of the admitted candidates. */
+  private ImportReport importAdmitted(
+      RecordsAutoImport cfg, Fence fence, ImportPlan plan, boolean repairRedis) throws IOException {
+    ParsedInput input =
+        ReportInput.of(plan.admitted().stream().map(ReportedQuery::expr).toList(), naming);
+    ImportRequest req =
+        new ImportRequest(
+            ImportRequest.Source.REPORTS,
+            null,
+            null,
+            naming,
+            // nothing new: Redis is repaired, the archive has nothing new to say
+            plan.admitted().isEmpty() ? null : cfg.archiveDir(),
+            redisUrl(cfg),
+            cfg.redisSet(),
+            repairRedis,
+            Optional.of(promtool(cfg)),
+            false,
+            false);
+    return new RecordImport(kv, txn, layout, clock, fence).run(input, req);
   }
 
   private URI redisUrl(RecordsAutoImport cfg) {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * holds up a dispatch: while this coordinator is the leader and {@code records_auto_import} is on,
  * one run at the start of the term (or when turned on) and one every {@code records_interval}
  * after. What it remembers (refused records, held-back candidates) lasts one term. Each run's
- * status goes to {@code onRun}; a run that fails is logged, counted and tried again at the next
- * interval.
+ * status goes to {@code onRun} (null once the import is turned off); a run that fails is logged,
+ * counted and tried again at the next interval.
  */
 public final class AutoImporter extends Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(AutoImporter.class);
@@ -104,6 +104,7 @@ public final class AutoImporter extends Lifecycle {
       if (wasEnabled) {
         log.info("[records-auto] records_auto_import off");
         metrics.held(0);
+        onRun.accept(null); // status shows no run of an import that is off
       }
       wasEnabled = false;
       return;

@@ -1,5 +1,6 @@
 package io.promeshard.coordinator.records.auto;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,16 @@ final class TermMemory {
 
   TermMemory(long epoch) {
     this.epoch = epoch;
+  }
+
+  /**
+   * Carries {@code tried} (candidates a failed run could not register) to the next run as well,
+   * ahead of the held ones, within the same bound.
+   */
+  void carry(List<ReportedQuery> tried) {
+    List<ReportedQuery> both = new ArrayList<>(tried);
+    both.addAll(carried);
+    carried = List.copyOf(both.subList(0, Math.min(CARRIED, both.size())));
   }
 
   /** Keeps {@code held} (slowest first) for the next run; returns how many are newly held. */

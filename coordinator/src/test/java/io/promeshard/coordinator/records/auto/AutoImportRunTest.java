@@ -239,7 +239,7 @@ class AutoImportRunTest {
   }
 
   @Test
-  void aRunWithoutPromtoolFailsAndRegistersNothing() throws IOException {
+  void aRunWithoutPromtoolFailsRegistersNothingAndTheNextRunTriesAgain() throws IOException {
     report("prom-1", q("sum(a)", 5));
     RecordsAutoImport s = settings(20, 1000, null);
     RecordsAutoImport noPromtool =
@@ -255,9 +255,16 @@ class AutoImportRunTest {
             PASSWORD_ENV,
             s.redisSet(),
             Path.of("/nonexistent/promtool"));
-    RecordsImportStatus r = run.run(noPromtool, new TermMemory(1), Fence.NONE);
+    TermMemory memory = new TermMemory(1);
+    RecordsImportStatus r = run.run(noPromtool, memory, Fence.NONE);
     assertEquals(RecordsImportStatus.FAILED, r.result());
     assertEquals("records_promtool: not an executable file: /nonexistent/promtool", r.error());
     assertEquals(Map.of(), registered());
+
+    // the next report no longer names it: what the failed run could not register is carried
+    kv.delete(layout.queryReport("prom-1"));
+    RecordsImportStatus again = run.run(s, memory, Fence.NONE);
+    assertEquals(RecordsImportStatus.OK, again.result(), again.line());
+    assertEquals(Set.of(name("sum(a)")), registered().keySet());
   }
 }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AutoImporterTest {
   @RegisterExtension static final ConsulExtension consul = new ConsulExtension();
   private static final long WAIT_SECONDS = 10;
+
+  private static Optional<RecordsImportStatus> next(
+      BlockingQueue<Optional<RecordsImportStatus>> runs) throws InterruptedException {
+    Optional<RecordsImportStatus> r = runs.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertNotNull(r, "nothing from the importer within " + WAIT_SECONDS + " s");
+    return r;
+  }
 
   @Test
   void itRunsAtTheStartOfEachTermOnlyWhileEnabledAndANewTermChecksRefusalsAgain() throws Exception {
@@ -55,7 +63,7 @@ class AutoImporterTest {
             Binaries.promtool());
     AtomicReference<RecordsAutoImport> settings = new AtomicReference<>(on);
     AtomicReference<AutoImporter.Term> term = new AtomicReference<>();
-    BlockingQueue<RecordsImportStatus> runs = new LinkedBlockingQueue<>();
+    BlockingQueue<Optional<RecordsImportStatus>> runs = new LinkedBlockingQueue<>();
     try (ConsulHttp http = ConsulHttp.create(ConsulSettings.of(consul.url()))) {
       KvClient kv = new KvClient(http);
       kv.put(
@@ -78,7 +86,7 @@ class AutoImporterTest {
                   settings::get,
                   term::get,
                   new AutoImportMetrics(new PrometheusRegistry()),
-                  runs::add,
+                  status -> runs.add(Optional.ofNullable(status)),
                   Clock.systemUTC(),
                   Map.of())
               .start();
@@ -87,17 +95,16 @@ class AutoImporterTest {
         assertNull(runs.poll(AutoImporter.TICK.toMillis() * 2, TimeUnit.MILLISECONDS));
 
         term.set(new AutoImporter.Term(1, Fence.NONE));
-        RecordsImportStatus first = runs.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(first, "a run at the start of the term");
+        RecordsImportStatus first = next(runs).orElseThrow();
         assertEquals(1, first.invalid(), first.line());
 
         settings.set(RecordsAutoImport.DEFAULTS);
+        assertEquals(Optional.empty(), next(runs), "turned off: no last run in status");
         term.set(new AutoImporter.Term(2, Fence.NONE));
         assertNull(runs.poll(AutoImporter.TICK.toMillis() * 2, TimeUnit.MILLISECONDS), "off");
 
         settings.set(on);
-        RecordsImportStatus second = runs.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(second, "a run once turned on again");
+        RecordsImportStatus second = next(runs).orElseThrow();
         assertEquals(1, second.invalid(), "checked again in the new term: " + second.line());
         assertEquals(0, second.refusedBefore(), second.line());
       } finally {

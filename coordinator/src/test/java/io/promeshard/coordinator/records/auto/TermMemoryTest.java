@@ -26,6 +26,14 @@ class TermMemoryTest {
   }
 
   @Test
+  void candidatesAFailedRunTriedGoAheadOfTheHeldOnes() {
+    TermMemory m = new TermMemory(1);
+    m.hold(List.of(q("held")));
+    m.carry(List.of(q("tried")));
+    assertEquals(List.of(q("tried"), q("held")), m.carried);
+  }
+
+  @Test
   void carriedCandidatesAreBounded() {
     TermMemory m = new TermMemory(1);
     List<ReportedQuery> many =

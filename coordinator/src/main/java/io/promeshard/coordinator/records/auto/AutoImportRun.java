@@ -80,26 +80,7 @@ final class AutoImportRun {
     boolean ok = o.error == null;
     metrics.run(ok, clock.millis());
     RecordsImportStatus status =
-        new RecordsImportStatus(
-            begin.toString(),
-            Duration.between(begin, clock.instant()).toMillis(),
-            ok ? RecordsImportStatus.OK : RecordsImportStatus.FAILED,
-            o.error,
-            o.candidates,
-            o.malformed,
-            o.distinct,
-            o.plan == null ? 0 : o.plan.alreadyRegistered(),
-            o.plan == null ? 0 : o.plan.knownInvalid(),
-            o.added.size(),
-            o.invalid.size(),
-            o.plan == null ? 0 : o.plan.held().size(),
-            o.plan == null ? "" : o.plan.heldBy(),
-            o.registry,
-            o.added,
-            o.invalid,
-            o.plan == null
-                ? List.of()
-                : o.plan.held().stream().map(q -> oneLine(q.expr())).toList());
+        o.status(begin.toString(), Duration.between(begin, clock.instant()).toMillis());
     if (!ok) {
       log.warn("[records-auto] {}", status.line());
     } else if (status.added() + status.invalid() + status.held() > 0) {
@@ -120,6 +101,28 @@ final class AutoImportRun {
     List<String> invalid = new ArrayList<>();
     int registry;
     String error;
+
+    RecordsImportStatus status(String at, long durationMs) {
+      ImportPlan p = plan == null ? ImportPlan.NONE : plan;
+      return new RecordsImportStatus(
+          at,
+          durationMs,
+          error == null ? RecordsImportStatus.OK : RecordsImportStatus.FAILED,
+          error,
+          candidates,
+          malformed,
+          distinct,
+          p.alreadyRegistered(),
+          p.knownInvalid(),
+          added.size(),
+          invalid.size(),
+          p.held().size(),
+          p.heldBy(),
+          registry,
+          added,
+          invalid,
+          p.held().stream().map(q -> oneLine(q.expr())).toList());
+    }
   }
 
   private void importReports(RecordsAutoImport cfg, TermMemory memory, Fence fence, Outcome o)

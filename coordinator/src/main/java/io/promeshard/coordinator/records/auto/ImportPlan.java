@@ -25,6 +25,9 @@ record ImportPlan(
   static final String PER_INTERVAL = "records_max_new_per_interval";
   static final String TOTAL = "records_max_total";
 
+  /** Nothing planned (a run that failed before it could plan). */
+  static final ImportPlan NONE = new ImportPlan(List.of(), 0, 0, List.of(), "");
+
   ImportPlan {
     admitted = List.copyOf(admitted);
     held = List.copyOf(held);

@@ -4,8 +4,9 @@
 #   consul acl token create -description "prome-shard coordinator" -policy-name prome-shard-coordinator
 # Assumes the default KV prefix "prome-shard/".
 
-# Everything under the prefix: reads config/ and records/, writes nodes/, status/coordinator and
-# records/ (`records import`, `config put`), and holds the `leader` lock.
+# Everything under the prefix: reads config/, records/ and reports/ (the agents' slow-query
+# reports, for records_auto_import), writes nodes/, status/coordinator and records/ (`records
+# import`, the automatic import, `config put`), and holds the `leader` lock.
 key_prefix "prome-shard/" {
   policy = "write"
 }

@@ -51,7 +51,12 @@ class DebCoordinatorPackageTest {
     assertOwnedBy(CONFIG, "root", "root", "rw-r--r--");
     assertArrayEquals(Installed.bytes(BuiltPackages.jar(NAME)), Installed.bytes(JAR));
     assertEquals(
-        List.of(DEFAULTS.toString(), TOKEN.toString(), CONFIG.toString()), Dpkg.conffiles(NAME));
+        List.of(
+            DEFAULTS.toString(),
+            "/etc/default/prome-shard-records-import",
+            TOKEN.toString(),
+            CONFIG.toString()),
+        Dpkg.conffiles(NAME));
     assertOwnedBy(ALERTS, "root", "root", "rw-r--r--");
     assertArrayEquals(Installed.bytes(BuiltPackages.alertingRules()), Installed.bytes(ALERTS));
     assertOwnedBy(DASHBOARD, "root", "root", "rw-r--r--");
@@ -83,6 +88,8 @@ class DebCoordinatorPackageTest {
     assertGone(LAUNCHER);
     assertGone(JAR);
     assertGone(UNIT);
+    assertGone(Paths.get("/usr/lib/systemd/system/prome-shard-records-import.timer"));
+    assertGone(Paths.get("/usr/share/prome-shard/records-import.sh"));
     assertGone(ALERTS);
     assertGone(DASHBOARD);
     assertEquals("coordinator-secret\n", Installed.read(TOKEN));
@@ -93,6 +100,7 @@ class DebCoordinatorPackageTest {
     assertGone(CONFIG);
     assertGone(TOKEN);
     assertGone(DEFAULTS);
+    assertGone(Paths.get("/etc/default/prome-shard-records-import"));
     assertGone(Paths.get("/etc/prome-shard"));
   }
 

@@ -123,10 +123,14 @@ class RpmPackageTest {
                 "/usr/share/prome-shard/grafana",
                 "/usr/share/prome-shard/grafana/prome-shard.json",
                 "/usr/lib/systemd/system/prome-shard-coordinator.service",
+                "/usr/share/prome-shard/records-import.sh",
+                "/usr/lib/systemd/system/prome-shard-records-import.service",
+                "/usr/lib/systemd/system/prome-shard-records-import.timer",
                 "/etc/prome-shard",
                 "/etc/prome-shard/coordinator.yml",
                 "/etc/prome-shard/coordinator.token",
-                "/etc/sysconfig/prome-shard-coordinator"));
+                "/etc/sysconfig/prome-shard-coordinator",
+                "/etc/sysconfig/prome-shard-records-import"));
     expected.addAll(docs("prome-shard-coordinator"));
     assertEquals(expected, new TreeSet<>(rpm.files().keySet()));
     assertEquals(
@@ -140,6 +144,22 @@ class RpmPackageTest {
         rpm, "/etc/prome-shard/coordinator.token", "root", "prome-shard", 0640, CONFIG_NOREPLACE);
     assertFile(
         rpm, "/etc/sysconfig/prome-shard-coordinator", "root", "root", 0644, CONFIG_NOREPLACE);
+    assertFile(
+        rpm, "/etc/sysconfig/prome-shard-records-import", "root", "root", 0644, CONFIG_NOREPLACE);
+    assertFile(rpm, "/usr/share/prome-shard/records-import.sh", "root", "root", 0755, 0);
+    assertPayload(
+        rpm, "/usr/share/prome-shard/records-import.sh", SRC.resolve("bin/records-import.sh"));
+    assertPayload(
+        rpm,
+        "/usr/lib/systemd/system/prome-shard-records-import.service",
+        SRC.resolve("systemd/prome-shard-records-import.service"));
+    assertPayload(
+        rpm,
+        "/usr/lib/systemd/system/prome-shard-records-import.timer",
+        SRC.resolve("systemd/prome-shard-records-import.timer"));
+    assertTrue(
+        rpm.scripts().get("preun").contains("disable --now prome-shard-records-import.timer"),
+        "an erase disables the batch import timer too: " + rpm.scripts().get("preun"));
     assertPayload(
         rpm,
         "/usr/share/prome-shard/prome-shard-coordinator.jar",

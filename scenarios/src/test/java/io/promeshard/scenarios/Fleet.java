@@ -66,6 +66,9 @@ final class Fleet implements Closeable {
   private Coordinators coordinators;
   private Duration scrapeInterval = DEFAULT_SCRAPE_INTERVAL;
 
+  /** The {@code query_log} block of each agent.yml, or null: no query logs. */
+  private String queryLog;
+
   private Fleet(Path dir, Jars jars, AgentLaunch launch) {
     this.dir = dir;
     this.jars = jars;
@@ -113,6 +116,40 @@ final class Fleet implements Closeable {
           f.scrapeInterval = scrapeInterval;
           f.consul = ConsulServer.start(dir.resolve("consul"));
         });
+  }
+
+  /**
+   * As {@link #start(Path, int, String, Map)}, with agents serving /metrics, and every Prometheus
+   * writing its query log to {@link #queryLog} ({@code query_log_file}), which its agent follows
+   * and reports queries of {@code minDuration} or more from, every {@code reportInterval}.
+   */
+  static Fleet startWithQueryLogs(
+      Path dir,
+      int count,
+      String settings,
+      Map<String, String> jobs,
+      Duration minDuration,
+      Duration reportInterval) {
+    return start(
+        dir,
+        count,
+        settings,
+        jobs,
+        AgentLaunch.WITH_OPS,
+        f -> {
+          f.queryLog =
+              "min_duration: "
+                  + minDuration.toMillis()
+                  + "ms, report_interval: "
+                  + reportInterval.toSeconds()
+                  + "s";
+          f.consul = ConsulServer.start(dir.resolve("consul"));
+        });
+  }
+
+  /** The query log {@code name}'s Prometheus writes (with {@link #startWithQueryLogs}). */
+  Path queryLog(String name) {
+    return dir.resolve(name).resolve("query.log");
   }
 
   /** How often every Prometheus of this fleet scrapes each target. */
@@ -255,7 +292,11 @@ final class Fleet implements Closeable {
                     + "s, evaluation_interval: 30s,",
                 // each server of a real fleet has its own external labels, which also gives each
                 // its own scrape phase (Prometheus seeds a target's offset with them)
-                "  external_labels: {replica: " + name + "}}",
+                "  external_labels: {replica: "
+                    + name
+                    + "}"
+                    + (queryLog == null ? "" : ", query_log_file: '" + queryLog(name) + "'")
+                    + "}",
                 "rule_files: ['" + rules + "/*.yml']",
                 // jobs with scrape settings of their own, written by the agent
                 "scrape_config_files: ['" + scrapeConfigs + "/*.yml']",
@@ -283,6 +324,9 @@ final class Fleet implements Closeable {
               "scrape_config_dir: '" + scrapeConfigs + "'",
               "prometheus_url: '" + prometheus.url() + "'",
               "listen: '" + listen + "'",
+              queryLog == null
+                  ? ""
+                  : "query_log: {file: '" + queryLog(name) + "', " + queryLog + "}",
               ""),
           StandardCharsets.UTF_8);
     } catch (IOException e) {

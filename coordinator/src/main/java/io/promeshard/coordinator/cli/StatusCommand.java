@@ -114,6 +114,13 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
           "last change: %s, %d targets and %d rules over %d nodes, %d moved, %d keys written in %d ms%n",
           d.at(), d.targets(), d.rules(), d.nodes(), d.moved(), d.keysWritten(), d.durationMs());
     }
+    if (coordinator.recordsAutoImport() != null) {
+      var r = coordinator.recordsAutoImport();
+      out.println("records auto import: " + r.line());
+      r.addedNamed().forEach(line -> out.println("  added " + line));
+      r.invalidNamed().forEach(line -> out.println("  invalid " + line));
+      r.heldNamed().forEach(line -> out.println("  held back " + line));
+    }
   }
 
   /**

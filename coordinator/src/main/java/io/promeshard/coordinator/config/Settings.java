@@ -1,6 +1,7 @@
 package io.promeshard.coordinator.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.promeshard.protocol.Defaults;
 import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
@@ -27,7 +28,22 @@ public record Settings(
     @JsonProperty("max_weight") Double maxWeight,
     Boolean handover,
     @JsonProperty("handover_timeout") Duration handoverTimeout,
-    @JsonProperty("share_encoding") ShareEncoding shareEncoding) {
+    @JsonProperty("share_encoding") ShareEncoding shareEncoding,
+    @JsonProperty("records_auto_import") Boolean recordsAutoImport,
+    @JsonProperty("records_min_duration") Duration recordsMinDuration,
+    @JsonProperty("records_interval") Duration recordsInterval,
+    @JsonProperty("records_max_new_per_interval") Integer recordsMaxNewPerInterval,
+    @JsonProperty("records_max_total") Integer recordsMaxTotal,
+    @JsonProperty("records_archive_dir") String recordsArchiveDir,
+    @JsonProperty("records_redis") String recordsRedis,
+    @JsonProperty("records_redis_password_file") String recordsRedisPasswordFile,
+    @JsonProperty("records_redis_password_env") String recordsRedisPasswordEnv,
+    @JsonProperty("records_redis_set") String recordsRedisSet,
+    @JsonProperty("records_promtool") String recordsPromtool,
+    // derived from the records_* fields above, checked, defaults applied; never in the JSON
+    @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        @JsonDeserialize(using = DerivedField.class)
+        RecordsAutoImport recordsImport) {
 
   /**
    * {@code handover_timeout}: how long a moving target stays on its old owner at most. A handover
@@ -48,7 +64,8 @@ public record Settings(
   // after every constant the constructor uses
   public static final Settings DEFAULTS =
       new Settings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null, null, null, null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -97,6 +114,27 @@ public record Settings(
       throw new ProtocolException(
           "max_removed_fraction: expected a fraction in [0, 1], found " + maxRemovedFraction);
     }
+    recordsImport =
+        RecordsAutoImport.of(
+            recordsAutoImport,
+            recordsMinDuration,
+            recordsInterval,
+            recordsMaxNewPerInterval,
+            recordsMaxTotal,
+            recordsArchiveDir,
+            recordsRedis,
+            recordsRedisPasswordFile,
+            recordsRedisPasswordEnv,
+            recordsRedisSet,
+            recordsPromtool);
+    // stored with defaults applied, so that equal settings are equal records
+    recordsAutoImport = recordsImport.enabled();
+    recordsMinDuration = recordsImport.minDuration();
+    recordsInterval = recordsImport.interval();
+    recordsMaxNewPerInterval = recordsImport.maxNewPerInterval();
+    recordsMaxTotal = recordsImport.maxTotal();
+    recordsRedisPasswordEnv = recordsImport.redisPasswordEnv();
+    recordsRedisSet = recordsImport.redisSet();
   }
 
   /** True when a node name counts only on the Consul node of the same name. */

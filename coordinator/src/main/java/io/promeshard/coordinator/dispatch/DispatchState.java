@@ -4,6 +4,7 @@ import io.promeshard.coordinator.config.ConfigState;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
+import io.promeshard.coordinator.publish.RecordsImportStatus;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
 import io.promeshard.coordinator.shard.Assignment;
@@ -82,6 +83,9 @@ public final class DispatchState {
   final NodeReports reports;
   final boolean reportsLoaded;
 
+  /** The last automatic import of slow queries this term, for status; null before one. */
+  final RecordsImportStatus recordsImport;
+
   private DispatchState(Builder b) {
     mode = b.mode;
     started = b.started;
@@ -111,6 +115,7 @@ public final class DispatchState {
     handovers = b.handovers;
     reports = b.reports;
     reportsLoaded = b.reportsLoaded;
+    recordsImport = b.recordsImport;
   }
 
   /**
@@ -226,7 +231,15 @@ public final class DispatchState {
       b.problem = "";
       b.hold = null;
       b.holdSince = null;
+      b.recordsImport = null;
     }
+    return b.build();
+  }
+
+  /** The last automatic import of slow queries, for {@code status/coordinator}. */
+  public DispatchState withRecordsImport(RecordsImportStatus last) {
+    Builder b = edit();
+    b.recordsImport = last;
     return b.build();
   }
 
@@ -515,7 +528,8 @@ public final class DispatchState {
         handovers.isEmpty()
             ? null
             : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED),
-        recentDispatches);
+        recentDispatches,
+        recordsImport);
   }
 
   /**
@@ -629,6 +643,7 @@ public final class DispatchState {
     Handovers handovers = Handovers.NONE;
     NodeReports reports = NodeReports.NONE;
     boolean reportsLoaded;
+    RecordsImportStatus recordsImport;
 
     Builder() {}
 
@@ -661,6 +676,7 @@ public final class DispatchState {
       handovers = s.handovers;
       reports = s.reports;
       reportsLoaded = s.reportsLoaded;
+      recordsImport = s.recordsImport;
     }
 
     DispatchState build() {

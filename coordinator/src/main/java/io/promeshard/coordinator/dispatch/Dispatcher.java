@@ -7,6 +7,7 @@ import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishPlan;
 import io.promeshard.coordinator.publish.PublishPlanner;
 import io.promeshard.coordinator.publish.Publisher;
+import io.promeshard.coordinator.publish.RecordsImportStatus;
 import io.promeshard.coordinator.publish.StatusWriter;
 import io.promeshard.coordinator.publish.StoredNode;
 import io.promeshard.coordinator.publish.StoredShares;
@@ -115,6 +116,19 @@ public final class Dispatcher extends Lifecycle {
   /** The agents' reports as read from {@code status/}. */
   public void reports(NodeReports reports) {
     run(s -> s.withReports(reports, clock.instant()));
+  }
+
+  /**
+   * The last automatic import of slow queries: kept for {@code status/coordinator}, which is
+   * written at once (no dispatch needed).
+   */
+  public void recordsImported(RecordsImportStatus last) {
+    run(
+        s -> {
+          DispatchState next = s.withRecordsImport(last);
+          writeStatus(next);
+          return next;
+        });
   }
 
   /** This process became leader ({@code term}) or lost the lock ({@code null}). */

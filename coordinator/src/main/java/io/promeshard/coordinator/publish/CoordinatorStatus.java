@@ -10,8 +10,9 @@ import java.util.Map;
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
  * the dispatch held back, the targets rejected, the node names two hosts claim (each line names
- * both), the handovers in progress, if any, and the last ten dispatches that wrote something.
- * Written only when its content changes, so an idle fleet causes no KV writes.
+ * both), the handovers in progress, if any, the last ten dispatches that wrote something, and the
+ * last automatic import of slow queries (when enabled). Written only when its content changes, so
+ * an idle fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -30,7 +31,8 @@ public record CoordinatorStatus(
         List<String> nodeConflicts,
     HandoverSummary handovers,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("recent_dispatches")
-        List<DispatchSummary> recentDispatches) {
+        List<DispatchSummary> recentDispatches,
+    @JsonProperty("records_auto_import") RecordsImportStatus recordsAutoImport) {
 
   public CoordinatorStatus {
     nodeConflicts = nodeConflicts == null ? List.of() : List.copyOf(nodeConflicts);

@@ -29,7 +29,9 @@ public record ImportRequest(
   /** The kind of input file. */
   public enum Source {
     QUERY_LOG,
-    EXPRS
+    EXPRS,
+    /** The agents' slow-query reports, gathered by the active coordinator: no file. */
+    REPORTS
   }
 
   public static final Duration DEFAULT_MIN_DURATION = Duration.ofSeconds(1);
@@ -41,10 +43,12 @@ public record ImportRequest(
 
   public ImportRequest {
     Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(file, "file");
+    if (source != Source.REPORTS) {
+      Objects.requireNonNull(file, "file");
+    }
     Objects.requireNonNull(naming, "naming");
     Objects.requireNonNull(promtool, "promtool");
-    if (source == Source.EXPRS && minDuration != null) {
+    if (source != Source.QUERY_LOG && minDuration != null) {
       throw new IllegalArgumentException("--min-duration applies to --query-log only");
     }
     if (source == Source.QUERY_LOG) {

@@ -4,6 +4,7 @@ import io.promeshard.coordinator.config.Settings;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.KvLayout;
 import io.promeshard.protocol.RecordRule;
+import io.promeshard.protocol.consul.Fence;
 import io.promeshard.protocol.consul.KvClient;
 import io.promeshard.protocol.consul.KvEntry;
 import io.promeshard.protocol.consul.TxnWriter;
@@ -39,17 +40,34 @@ public final class RecordImport {
   private final Clock clock;
 
   public RecordImport(KvClient kv, TxnWriter txn, KvLayout layout, Clock clock) {
+    this(kv, txn, layout, clock, Fence.NONE);
+  }
+
+  /**
+   * An import whose registry writes carry {@code fence}: the active coordinator's, so that a
+   * deposed one cannot register (its write fails with {@link
+   * io.promeshard.protocol.consul.TxnRejectedException#fencingLost()}).
+   */
+  public RecordImport(KvClient kv, TxnWriter txn, KvLayout layout, Clock clock, Fence fence) {
     this.kv = kv;
     this.layout = layout;
-    this.registry = new Registry(kv, txn, layout);
+    this.registry = new Registry(kv, txn, layout, fence);
     this.clock = clock;
   }
 
   public ImportReport run(ImportRequest req) throws IOException {
+    if (req.source() == ImportRequest.Source.REPORTS) {
+      throw new IllegalArgumentException("an import of reports needs its input: run(input, req)");
+    }
     ParsedInput input =
         req.source() == ImportRequest.Source.QUERY_LOG
             ? QueryLogReader.read(req.file(), req.minDuration(), req.naming())
             : ExprListReader.read(req.file(), req.naming());
+    return run(input, req);
+  }
+
+  /** Imports {@code input} (already read) as {@code req} says: check, register, archive, export. */
+  public ImportReport run(ParsedInput input, ImportRequest req) throws IOException {
     Settings settings = req.archiveDir() == null ? null : settings();
     if (req.archiveDir() != null
         && Files.exists(req.archiveDir())

@@ -26,16 +26,32 @@ public final class RedisPassword {
    * (the URL is only printed through {@link RedisExport#redacted}).
    */
   public static URI apply(URI url, Path file, Map<String, String> env) {
+    return apply(url, "--redis", file, "--redis-password-file", ENV, env);
+  }
+
+  /**
+   * As {@link #apply(URI, Path, Map)}, with the URL and the password file named {@code urlOption}
+   * and {@code fileOption} in errors, and the password taken from the environment variable {@code
+   * envName} when there is no file (the automatic import: {@code records_redis_password_file} and
+   * {@code records_redis_password_env}).
+   */
+  public static URI apply(
+      URI url,
+      String urlOption,
+      Path file,
+      String fileOption,
+      String envName,
+      Map<String, String> env) {
     boolean inUrl = url.getRawUserInfo() != null && url.getRawUserInfo().contains(":");
     String password;
     if (file != null) {
       if (inUrl) {
         throw new IllegalArgumentException(
-            "--redis-password-file: the --redis URL carries a password too; give it only once");
+            fileOption + ": the " + urlOption + " URL carries a password too; give it only once");
       }
-      password = read(file);
+      password = read(fileOption, file);
     } else {
-      password = env.get(ENV);
+      password = env.get(envName);
       if (inUrl || password == null || password.isEmpty()) {
         return url;
       }
@@ -51,24 +67,24 @@ public final class RedisPassword {
           url.getQuery(),
           null);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("--redis: cannot add the password to the URL", e);
+      throw new IllegalArgumentException(urlOption + ": cannot add the password to the URL", e);
     }
   }
 
-  private static String read(Path file) {
+  private static String read(String fileOption, Path file) {
     String content;
     try {
       content = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          "--redis-password-file: cannot read " + file + ": " + e.getMessage(), e);
+          fileOption + ": cannot read " + file + ": " + e.getMessage(), e);
     }
     int eol = content.indexOf('\n');
     String line = eol < 0 ? content : content.substring(0, eol);
     line = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     if (line.isEmpty()) {
       throw new IllegalArgumentException(
-          "--redis-password-file: " + file + " is empty (expected the password on its first line)");
+          fileOption + ": " + file + " is empty (expected the password on its first line)");
     }
     return line;
   }

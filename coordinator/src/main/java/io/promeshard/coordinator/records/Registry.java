@@ -68,16 +68,31 @@ public final class Registry {
   private final TxnWriter txn;
   private final KvLayout layout;
   private final Tuning tuning;
+  private final Fence fence;
 
   public Registry(KvClient kv, TxnWriter txn, KvLayout layout) {
-    this(kv, txn, layout, Tuning.DEFAULTS);
+    this(kv, txn, layout, Fence.NONE);
+  }
+
+  /**
+   * A registry whose transactions carry {@code fence} (the active coordinator's): once the lock is
+   * lost, a registration fails at once with a TxnRejectedException whose {@code fencingLost()} is
+   * true.
+   */
+  public Registry(KvClient kv, TxnWriter txn, KvLayout layout, Fence fence) {
+    this(kv, txn, layout, Tuning.DEFAULTS, fence);
   }
 
   Registry(KvClient kv, TxnWriter txn, KvLayout layout, Tuning tuning) {
+    this(kv, txn, layout, tuning, Fence.NONE);
+  }
+
+  private Registry(KvClient kv, TxnWriter txn, KvLayout layout, Tuning tuning, Fence fence) {
     this.kv = kv;
     this.txn = txn;
     this.layout = layout;
     this.tuning = tuning;
+    this.fence = fence;
   }
 
   public static String counterKey(KvLayout layout) {
@@ -167,10 +182,12 @@ public final class Registry {
       List<RecordRule> chunk = chunk(pending);
       long first = snap.nextIndex();
       try {
-        txn.write(Fence.NONE, ops(snap, first, chunk));
+        txn.write(fence, ops(snap, first, chunk));
       } catch (TxnRejectedException e) {
-        if (e.errors().stream()
-            .anyMatch(err -> err.what().toLowerCase(Locale.ROOT).contains("permission denied"))) {
+        if (e.fencingLost()
+            || e.errors().stream()
+                .anyMatch(
+                    err -> err.what().toLowerCase(Locale.ROOT).contains("permission denied"))) {
           throw e;
         }
         conflicts++;

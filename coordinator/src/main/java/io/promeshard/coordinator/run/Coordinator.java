@@ -18,6 +18,8 @@ import io.promeshard.coordinator.membership.MembershipWatcher;
 import io.promeshard.coordinator.publish.PublishedFleet;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StatusWriter;
+import io.promeshard.coordinator.records.auto.AutoImportMetrics;
+import io.promeshard.coordinator.records.auto.AutoImporter;
 import io.promeshard.coordinator.source.DefaultSourceFactory;
 import io.promeshard.coordinator.source.SourceHealth;
 import io.promeshard.coordinator.source.SourceManager;
@@ -185,6 +187,7 @@ public final class Coordinator implements Closeable {
               });
       closeables.add(0, election);
       election.start();
+      startAutoImport(kv, txn, layout);
     }
     metrics.followGenerations(() -> NodeGenerations.of(dispatcher.snapshot(), reportedApplied));
     metrics.followMembership(
@@ -221,6 +224,29 @@ public final class Coordinator implements Closeable {
         config.consul().address(),
         layout.prefix());
     return this;
+  }
+
+  /**
+   * The automatic import of slow queries, on its own thread: it runs only while this process leads
+   * and {@code records_auto_import} is on, and hands each run's status to the dispatcher.
+   */
+  private void startAutoImport(KvClient kv, TxnWriter txn, KvLayout layout) {
+    AutoImporter importer =
+        new AutoImporter(
+            kv,
+            txn,
+            layout,
+            () -> dispatcher.snapshot().config().settings().recordsImport(),
+            () -> {
+              DispatchState.Term t = dispatcher.snapshot().term();
+              return t == null ? null : new AutoImporter.Term(t.epoch(), t.fence());
+            },
+            new AutoImportMetrics(metrics.registry()),
+            dispatcher::recordsImported,
+            Clock.systemUTC(),
+            System.getenv());
+    closeables.add(0, importer);
+    importer.start();
   }
 
   private String holder() {

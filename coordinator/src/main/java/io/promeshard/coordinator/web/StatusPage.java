@@ -7,6 +7,7 @@ import io.promeshard.coordinator.dispatch.DispatchState;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishedFleet;
+import io.promeshard.coordinator.publish.RecordsImportStatus;
 import io.promeshard.protocol.ops.OpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,6 +110,7 @@ public final class StatusPage implements OpsServer.Page {
     fleetTable(b, view, state);
     problems(b, active, fleet.warnings());
     recent(b, active);
+    recordsImport(b, active);
     return b.toString();
   }
 
@@ -338,6 +340,29 @@ public final class StatusPage implements OpsServer.Page {
           .append("</td></tr>\n");
     }
     b.append("</tbody></table>\n");
+  }
+
+  /** The last automatic import of slow queries, when the active coordinator ran one. */
+  private static void recordsImport(StringBuilder b, CoordinatorStatus active) {
+    if (active == null || active.recordsAutoImport() == null) {
+      return;
+    }
+    RecordsImportStatus r = active.recordsAutoImport();
+    b.append("<h2>Automatic records import</h2>\n<p id=\"records-import\"")
+        .append(r.result().equals(RecordsImportStatus.OK) ? "" : " class=\"error\"")
+        .append(">")
+        .append(esc(r.line()))
+        .append("</p>\n<ul>");
+    r.addedNamed().forEach(l -> b.append("<li>added <code>").append(esc(l)).append("</code></li>"));
+    r.invalidNamed()
+        .forEach(
+            l ->
+                b.append("<li class=\"error\">invalid <code>")
+                    .append(esc(l))
+                    .append("</code></li>"));
+    r.heldNamed()
+        .forEach(l -> b.append("<li>held back <code>").append(esc(l)).append("</code></li>"));
+    b.append("</ul>\n");
   }
 
   private static String fmt(double d) {

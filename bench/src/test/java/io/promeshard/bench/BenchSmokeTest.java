@@ -8,6 +8,7 @@ import io.promeshard.bench.footprint.AgentCommand;
 import io.promeshard.bench.footprint.FootprintBench;
 import io.promeshard.bench.footprint.ShareSizeBench;
 import io.promeshard.bench.propagation.PropagationBench;
+import io.promeshard.bench.sharding.HeavyTailBench;
 import io.promeshard.bench.sharding.ShardingBench;
 import io.promeshard.testkit.Binaries;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,21 @@ class BenchSmokeTest {
 
   private String printed() {
     return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void heavyTailedSamplesAreBalancedInSeriesByLoadAwarePlacementAndNotByCounts() {
+    ShardingBench.Size size = new ShardingBench.Size(3000, 6);
+    List<HeavyTailBench.Row> rows = new HeavyTailBench(42, out).run(size);
+    assertEquals(ShardingBench.algorithms().size() + 1, rows.size());
+    HeavyTailBench.Row bySamples = rows.get(0);
+    assertEquals("observed samples", bySamples.placesBy());
+    assertTrue(bySamples.base().costMaxAvg() <= 1.05 + 1e-9, "by samples " + bySamples.base());
+    for (HeavyTailBench.Row r : rows.subList(1, rows.size())) {
+      assertTrue(
+          r.base().costMaxAvg() > 1.05, r.algorithm() + " by " + r.placesBy() + ": " + r.base());
+    }
+    assertTrue(printed().contains("| series max/avg |"), printed());
   }
 
   @Test

@@ -103,7 +103,7 @@ final class Inputs {
       totalCost += c;
     }
 
-    double costSlackFactor = 2 * req.balance();
+    double costSlackFactor = req.costBalance();
     countShare = Bounds.countShares(keys.length, replicas, capacity);
     countBound = Bounds.counts(countShare, keys.length, req.balance());
     costShare = Bounds.costShares(totalCost, replicas, capacity);

@@ -391,6 +391,26 @@ public final class Assignment {
     return costs;
   }
 
+  /** Keys no node could take under its maxCost, in key order; empty when all were placed. */
+  private List<String> unplaced = List.of();
+
+  /**
+   * The keys of the request that no node could take without going over its declared maximum ({@link
+   * ShardNode#maxCost}): not in this assignment (a key short of some replicas is in it, its free
+   * slots repeating its first owner, and listed here too). Empty when every key was placed.
+   */
+  public List<String> unplaced() {
+    return unplaced;
+  }
+
+  /** This assignment, reporting {@code keys} as unplaced. */
+  Assignment withUnplaced(List<String> keys) {
+    Assignment a =
+        new Assignment(nodes, this.keys, hashes, costs, replicas, owners, items, listIndex);
+    a.unplaced = List.copyOf(keys);
+    return a;
+  }
+
   /** Each key's position in the list it was made from; shared, never to be modified. */
   int[] listIndexArray() {
     return listIndex;

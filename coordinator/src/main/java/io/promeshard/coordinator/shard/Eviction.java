@@ -84,7 +84,7 @@ final class Eviction {
   }
 
   private static double limit(Inputs in, int n, double largest) {
-    return Bounds.costLimit(in.costBound[n], in.costShare[n], in.costSlack[n], largest);
+    return in.costLimit(n, largest);
   }
 
   /** One node's kept slots, sorted by cost, and which of them go. */

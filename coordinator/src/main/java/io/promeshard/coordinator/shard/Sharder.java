@@ -108,15 +108,17 @@ public final class Sharder {
       placement.keep(in, sticky.kept, sticky.claims);
       placement.fill(fillOrder(in, placement, sticky), sticky);
       Assignment next =
-          new Assignment(
-              in.nodes,
-              in.keys,
-              in.itemHash,
-              in.cost,
-              in.replicas,
-              placement.owners(),
-              in.items,
-              in.listIndex);
+          placement.unplaced() == 0
+              ? new Assignment(
+                  in.nodes,
+                  in.keys,
+                  in.itemHash,
+                  in.cost,
+                  in.replicas,
+                  placement.owners(),
+                  in.items,
+                  in.listIndex)
+              : withoutOpenSlots(in, placement.owners());
       boolean settled = round > 0 && next.movedComparedTo(result) == 0;
       result = next;
       trace.adopt(roundTrace);
@@ -125,6 +127,44 @@ public final class Sharder {
       }
     }
     return result;
+  }
+
+  /**
+   * The assignment of the items that found an owner, when some found none under any node's maxCost:
+   * an item without any owner is left out, an item short of some replicas keeps the owners it found
+   * (its free slots repeat the first, which counts once). Both are listed as unplaced.
+   */
+  private static Assignment withoutOpenSlots(Inputs in, int[] owners) {
+    int replicas = in.replicas;
+    List<String> unplaced = new ArrayList<>();
+    int kept = 0;
+    for (int i = 0; i < in.itemCount(); i++) {
+      if (owners[i * replicas] >= 0) {
+        kept++;
+      }
+    }
+    String[] keys = new String[kept];
+    long[] hashes = new long[kept];
+    double[] costs = new double[kept];
+    int[] own = new int[kept * replicas];
+    for (int i = 0, k = 0; i < in.itemCount(); i++) {
+      int first = owners[i * replicas];
+      if (first < 0 || owners[i * replicas + replicas - 1] < 0) {
+        unplaced.add(in.keys[i]);
+      }
+      if (first < 0) {
+        continue;
+      }
+      keys[k] = in.keys[i];
+      hashes[k] = in.itemHash[i];
+      costs[k] = in.cost[i];
+      for (int r = 0; r < replicas; r++) {
+        int m = owners[i * replicas + r];
+        own[k * replicas + r] = m >= 0 ? m : first;
+      }
+      k++;
+    }
+    return new Assignment(in.nodes, keys, hashes, costs, replicas, own).withUnplaced(unplaced);
   }
 
   /**

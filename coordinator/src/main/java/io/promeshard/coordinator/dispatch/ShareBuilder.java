@@ -1,9 +1,11 @@
 package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
+import io.promeshard.coordinator.load.LoadModel;
 import io.promeshard.coordinator.publish.ShareGroups;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.shard.Explanation;
+import io.promeshard.coordinator.shard.Reweighing;
 import io.promeshard.coordinator.shard.ShardItem;
 import io.promeshard.coordinator.shard.ShardNode;
 import io.promeshard.coordinator.shard.ShardRequest;
@@ -60,6 +62,30 @@ public final class ShareBuilder {
    */
   static DispatchOutput build(
       DispatchInput in, Map<String, Assignment> previous, Overlap overlap, TargetItems collector) {
+    return build(in, previous, overlap, collector, LoadModel.empty(), 0, false);
+  }
+
+  /**
+   * As above; with {@code load_aware} on, targets are placed by observed load: costs from {@code
+   * load}, cost changes adopted within {@code loadBudget} moves (see {@link LoadPlacement}), and
+   * the output's {@link LoadOutcome} says what happened. Without it {@code load} is not used.
+   * {@code previousByWeight}: the previous assignments were made without load awareness, so the
+   * targets in them start from their weight-derived costs (see {@link LoadModel#cost(List, double,
+   * java.util.function.Predicate)}).
+   */
+  static DispatchOutput build(
+      DispatchInput in,
+      Map<String, Assignment> previous,
+      Overlap overlap,
+      TargetItems collector,
+      LoadModel load,
+      int loadBudget,
+      boolean previousByWeight) {
+    LoadPlacement byLoad =
+        in.settings().loadAware()
+            ? new LoadPlacement(
+                load, in.settings().loadMinChange(), in.members(), loadBudget, previousByWeight)
+            : null;
     List<ShardNode> nodes =
         in.members().values().stream()
             .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
@@ -102,7 +128,14 @@ public final class ShareBuilder {
       ShardRequest request =
           new ShardRequest(
               c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name));
-      Assignment a = Sharder.assign(request);
+      Assignment a;
+      if (byLoad == null) {
+        a = Sharder.assign(request);
+      } else {
+        Reweighing.Result r = byLoad.assign(c, request);
+        a = r.assignment();
+        request = request.withItems(r.items());
+      }
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
@@ -171,7 +204,8 @@ public final class ShareBuilder {
         rulesByNode,
         targetCount,
         (int) in.records().stream().map(RecordRule::record).distinct().count(),
-        moved);
+        moved,
+        byLoad == null ? LoadOutcome.OFF : byLoad.outcome());
   }
 
   /**
@@ -239,7 +273,7 @@ public final class ShareBuilder {
     }
     NodeTallies placed = new NodeTallies();
     for (int i = 0; i < filled.length; i++) {
-      ShardItem item = c.items().get(i);
+      ShardItem item = requested.get(i); // c's item at the cost it was placed with
       for (int r = 0; r < filled[i]; r++) {
         placed.add(slots[i * replicas + r], c.jobs().get(i), c.groups().get(i), item.cost());
       }

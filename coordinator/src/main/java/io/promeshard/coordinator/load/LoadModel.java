@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What each target costs a Prometheus server, in samples per scrape: the observed samples smoothed
@@ -139,6 +140,17 @@ public final class LoadModel {
    * of anything already placed.
    */
   public Costing cost(List<Target> targets, double minChange) {
+    return cost(targets, minChange, key -> false);
+  }
+
+  /**
+   * As {@link #cost(List, double)}, except that a target without an effective cost for which {@code
+   * placedByWeight} holds is taken as placed at its weight-derived cost (its job weight times the
+   * fleet's median samples per unit of weight: the same relative costs as its weight), and proposed
+   * its estimate from there. For turning {@code load_aware} on: the targets already placed by
+   * weight then reach their measured costs within the move budget, not all at once.
+   */
+  public Costing cost(List<Target> targets, double minChange, Predicate<String> placedByWeight) {
     Estimates est = new Estimates(targets);
     double[] current = new double[targets.size()];
     double[] proposed = new double[targets.size()];
@@ -147,6 +159,9 @@ public final class LoadModel {
       Target t = targets.get(i);
       double want = est.of(t);
       Double have = effective.get(t.key());
+      if (have == null && placedByWeight.test(t.key())) {
+        have = t.weight() * est.perUnitOfFleet;
+      }
       if (have == null) {
         current[i] = want;
       } else {

@@ -88,6 +88,11 @@ public record ShardRequest(
     return new ShardRequest(items, nodes, replicas, balance, previous, costBalance);
   }
 
+  /** The same request over another list of items (e.g. the same keys at other costs). */
+  public ShardRequest withItems(List<ShardItem> items) {
+    return new ShardRequest(items, nodes, replicas, balance, previous, costBalance);
+  }
+
   /** The same request over another set of nodes. */
   public ShardRequest withNodes(List<ShardNode> nodes) {
     return new ShardRequest(items, nodes, replicas, balance, previous, costBalance);

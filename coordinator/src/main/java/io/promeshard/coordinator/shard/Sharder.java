@@ -3,6 +3,8 @@ package io.promeshard.coordinator.shard;
 import io.promeshard.coordinator.shard.Explanation.Candidate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The sharding function: a pure, deterministic map from a {@link ShardRequest} to an {@link
@@ -29,6 +31,32 @@ public final class Sharder {
       return Assignment.empty();
     }
     return run(in, request.previous(), Trace.NONE, false);
+  }
+
+  /**
+   * Each node's cost bound under {@code request}: {@code (1 + costBalance)} times its share of the
+   * total cost, never above its maxCost (a node holding an item costlier than its share may hold
+   * more, see package-info). For status and metrics; the previous assignment plays no part.
+   */
+  public static Map<String, Double> costBounds(ShardRequest request) {
+    double total = 0;
+    for (ShardItem item : request.items()) {
+      total += item.cost();
+    }
+    List<ShardNode> nodes = request.nodes();
+    double[] capacity = new double[nodes.size()];
+    double[] maxCost = new double[nodes.size()];
+    for (int n = 0; n < capacity.length; n++) {
+      capacity[n] = nodes.get(n).capacity();
+      maxCost[n] = nodes.get(n).maxCost();
+    }
+    int replicas = Math.min(request.replicas(), nodes.size());
+    double[] share = Bounds.costShares(total, replicas, capacity, maxCost);
+    Map<String, Double> out = new TreeMap<>();
+    for (int n = 0; n < capacity.length; n++) {
+      out.put(nodes.get(n).name(), Math.min(maxCost[n], share[n] * (1 + request.costBalance())));
+    }
+    return out;
   }
 
   /**

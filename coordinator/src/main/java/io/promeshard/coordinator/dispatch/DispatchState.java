@@ -82,6 +82,9 @@ public final class DispatchState {
   final NodeReports reports;
   final boolean reportsLoaded;
 
+  /** What placing by load did at the last published dispatch, or null when it is off. */
+  final CoordinatorStatus.LoadSummary load;
+
   private DispatchState(Builder b) {
     mode = b.mode;
     started = b.started;
@@ -111,6 +114,7 @@ public final class DispatchState {
     handovers = b.handovers;
     reports = b.reports;
     reportsLoaded = b.reportsLoaded;
+    load = b.load;
   }
 
   /**
@@ -515,7 +519,18 @@ public final class DispatchState {
         handovers.isEmpty()
             ? null
             : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED),
-        recentDispatches);
+        recentDispatches,
+        load);
+  }
+
+  /** What placing by load did at the last published dispatch ({@code null}: it is off). */
+  public DispatchState withLoad(CoordinatorStatus.LoadSummary summary) {
+    if (Objects.equals(summary, load)) {
+      return this;
+    }
+    Builder b = edit();
+    b.load = summary;
+    return b.build();
   }
 
   /**
@@ -629,6 +644,7 @@ public final class DispatchState {
     Handovers handovers = Handovers.NONE;
     NodeReports reports = NodeReports.NONE;
     boolean reportsLoaded;
+    CoordinatorStatus.LoadSummary load;
 
     Builder() {}
 
@@ -661,6 +677,7 @@ public final class DispatchState {
       handovers = s.handovers;
       reports = s.reports;
       reportsLoaded = s.reportsLoaded;
+      load = s.load;
     }
 
     DispatchState build() {

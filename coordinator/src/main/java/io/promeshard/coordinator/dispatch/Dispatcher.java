@@ -356,7 +356,7 @@ public final class Dispatcher extends Lifecycle {
             decision.incomplete(),
             change,
             inProgress);
-    afterLoad(out.load(), begin);
+    s = afterLoad(s, out.load(), decision.input(), begin);
     observer.handovers(handed, inProgress);
     logHandovers(handed, inProgress, decision.input().settings().handoverTimeout());
     observer.held(false);
@@ -394,10 +394,12 @@ public final class Dispatcher extends Lifecycle {
   }
 
   /** Keeps what placing by load did in a published dispatch, and reports it. */
-  private void afterLoad(LoadOutcome outcome, Instant at) {
+  private DispatchState afterLoad(
+      DispatchState s, LoadOutcome outcome, DispatchInput in, Instant at) {
     load.published(outcome, at);
     observer.load(outcome);
     logLoad(outcome);
+    return s.withLoad(load.summary(outcome, in, at));
   }
 
   private static void logLoad(LoadOutcome load) {

@@ -3,10 +3,12 @@ package io.promeshard.coordinator.dispatch;
 import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.load.LoadBudget;
 import io.promeshard.coordinator.load.LoadModel;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.shard.Assignment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The load-aware state that lives from dispatch to dispatch: the load model (smoothed samples,
@@ -18,6 +20,9 @@ import java.util.Map;
  * thread.
  */
 final class LoadTracker {
+  /** How many unplaced targets status names. */
+  static final int UNPLACED_NAMED = 10;
+
   private LoadModel model = LoadModel.empty();
   private LoadBudget budget = LoadBudget.empty();
 
@@ -59,6 +64,29 @@ final class LoadTracker {
   /** Moves spent by re-weighing in the hour before {@code now}. */
   int spent(Instant now) {
     return budget.spent(now);
+  }
+
+  /** The status of placing {@code in} by load with {@code load} at {@code now}; null when off. */
+  CoordinatorStatus.LoadSummary summary(LoadOutcome load, DispatchInput in, Instant now) {
+    if (!load.enabled()) {
+      return null;
+    }
+    return new CoordinatorStatus.LoadSummary(
+        load.measured(),
+        load.moves(),
+        budget.spent(now),
+        in.settings().loadMovesPerHour(targetCount(in)),
+        load.deferred(),
+        load.unplaced().size(),
+        load.unplaced().subList(0, Math.min(UNPLACED_NAMED, load.unplaced().size())),
+        rounded(load.seriesByNode()),
+        rounded(load.boundByNode()));
+  }
+
+  private static Map<String, Long> rounded(Map<String, Double> values) {
+    Map<String, Long> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, Math.round(v)));
+    return out;
   }
 
   private static int targetCount(DispatchInput in) {

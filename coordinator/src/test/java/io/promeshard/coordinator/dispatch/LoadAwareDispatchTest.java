@@ -8,6 +8,7 @@ import io.promeshard.coordinator.config.JobSpec;
 import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.coordinator.membership.Member;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.TargetGroup;
@@ -215,11 +216,20 @@ class LoadAwareDispatchTest {
     DispatchOutput fits = new Coordinator().dispatch(input(s, members(10, roomy)), samples, T0);
     assertTrue(fits.load().unplaced().isEmpty());
     long tight = total / 10 * 9 / 10; // 90 % of a share each: about a tenth fits nowhere
-    DispatchOutput tooSmall = new Coordinator().dispatch(input(s, members(10, tight)), samples, T0);
+    Coordinator c = new Coordinator();
+    DispatchOutput tooSmall = c.dispatch(input(s, members(10, tight)), samples, T0);
     assertFalse(tooSmall.load().unplaced().isEmpty());
     tooSmall.load().seriesByNode().forEach((n, v) -> assertTrue(v <= tight, n + ": " + v));
     tooSmall.load().boundByNode().forEach((n, v) -> assertTrue(v <= tight, n + ": " + v));
     int shared = tooSmall.targetsByNode().values().stream().mapToInt(Integer::intValue).sum();
     assertEquals(TARGETS, shared + tooSmall.load().unplaced().size());
+    // status/coordinator: how many, the first few, and each server's series against its bound
+    CoordinatorStatus.LoadSummary status =
+        c.load.summary(tooSmall.load(), input(s, members(10, tight)), T0);
+    assertEquals(tooSmall.load().unplaced().size(), status.unplaced());
+    assertEquals(LoadTracker.UNPLACED_NAMED, status.unplacedNamed().size());
+    assertEquals(tight, status.boundByNode().get("p0"));
+    assertEquals(50, status.movesPerHour());
+    assertEquals(null, c.load.summary(LoadOutcome.OFF, input(s, members(10, tight)), T0));
   }
 }

@@ -15,9 +15,11 @@ import java.util.List;
  * <p>When all the proposed costs together move more than the budget, the largest relative changes
  * are adopted first: the longest prefix of the proposals in that order whose moves fit, found by
  * binary search (moves need not grow strictly with the prefix, so this is a prefix that fits, not
- * always the longest). The rest keep their old costs and are deferred to a later call. Pure and
- * deterministic; it costs about {@code log2(proposals) + 2} assignments when the budget binds, one
- * or two otherwise.
+ * always the longest). The rest keep their old costs and are deferred to a later call. With no
+ * budget left nothing is adopted (not even changes that would move nothing: they wait for the
+ * budget with the rest, and the search is not paid at every dispatch of an exhausted hour). Pure
+ * and deterministic; it costs about {@code log2(proposals) + 2} assignments when the budget binds,
+ * one or two otherwise.
  */
 public final class Reweighing {
   private Reweighing() {}
@@ -89,9 +91,13 @@ public final class Reweighing {
       return new Result(Sharder.assign(request), items, none, 0, 0);
     }
     Assignment previous = request.previous();
+    boolean placedBefore = previous != null && !previous.isEmpty();
+    if (budget == 0 && placedBefore) {
+      return new Result(Sharder.assign(request), items, none, 0, order.length);
+    }
     ShardRequest all = withAdopted(request, proposed, order, order.length);
     Assignment allAssigned = Sharder.assign(all);
-    if (previous == null || previous.isEmpty()) {
+    if (!placedBefore) {
       return new Result(allAssigned, all.items(), adopted(order, order.length, none.length), 0, 0);
     }
     Assignment base = Sharder.assign(request);

@@ -81,14 +81,29 @@ class ReweighingTest {
   }
 
   @Test
-  void noBudgetAdoptsOnlyChangesThatMoveNothing() {
+  void noBudgetDefersEveryChange() {
     List<ShardItem> items = samples();
     Assignment before = Sharder.assign(request(items, NODES, null));
-    Reweighing.Result r =
-        Reweighing.assign(request(items, NODES, before), firstNodeGrows(items, before), 0);
+    double[] proposed = firstNodeGrows(items, before);
+    Reweighing.Result r = Reweighing.assign(request(items, NODES, before), proposed, 0);
     assertEquals(0, r.moves());
     assertEquals(0, r.assignment().movedComparedTo(before));
-    assertTrue(r.deferred() > 0);
+    assertEquals(count(proposed), r.deferred());
+    assertEquals(items, r.items());
+  }
+
+  @Test
+  void aSmallBudgetAdoptsChangesThatMoveNothingBesideTheOnesThatFit() {
+    List<ShardItem> items = samples();
+    Assignment before = Sharder.assign(request(items, NODES, null));
+    double[] proposed = new double[items.size()];
+    Arrays.fill(proposed, Double.NaN);
+    for (int i = 0; i < items.size(); i += 50) {
+      proposed[i] = items.get(i).cost() * 1.6; // spread thin: fits under every bound
+    }
+    Reweighing.Result r = Reweighing.assign(request(items, NODES, before), proposed, 1);
+    assertEquals(0, r.deferred());
+    assertEquals(0, r.moves());
   }
 
   @Test

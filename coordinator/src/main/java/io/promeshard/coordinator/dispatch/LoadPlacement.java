@@ -54,11 +54,7 @@ final class LoadPlacement {
 
   /** Assigns one group's items ({@code c}, at their job weights) like {@code plain}, by load. */
   Reweighing.Result assign(TargetItems.Collected c, ShardRequest plain) {
-    List<LoadModel.Target> targets = new ArrayList<>(c.items().size());
-    for (int i = 0; i < c.items().size(); i++) {
-      ShardItem item = c.items().get(i);
-      targets.add(new LoadModel.Target(item.key(), c.jobs().get(i), item.cost()));
-    }
+    List<LoadModel.Target> targets = targets(c);
     Assignment before = plain.previous();
     LoadModel.Costing costing =
         model.cost(
@@ -92,6 +88,29 @@ final class LoadPlacement {
             request.costBalance());
     Sharder.costBounds(placed).forEach((node, b) -> bounds.merge(node, b, Double::sum));
     return r;
+  }
+
+  /**
+   * {@code plain} (items at their job weights) with the costs {@code model} places them at now and
+   * the load-aware bounds: what a dispatch that adopted no change would request.
+   */
+  static ShardRequest costed(
+      TargetItems.Collected c, ShardRequest plain, LoadModel model, double minChange) {
+    LoadModel.Costing costing = model.cost(targets(c), minChange);
+    List<ShardItem> items = new ArrayList<>(c.items().size());
+    for (int i = 0; i < c.items().size(); i++) {
+      items.add(new ShardItem(c.items().get(i).key(), costing.current(i)));
+    }
+    return plain.withItems(items).loadAware();
+  }
+
+  private static List<LoadModel.Target> targets(TargetItems.Collected c) {
+    List<LoadModel.Target> targets = new ArrayList<>(c.items().size());
+    for (int i = 0; i < c.items().size(); i++) {
+      ShardItem item = c.items().get(i);
+      targets.add(new LoadModel.Target(item.key(), c.jobs().get(i), item.cost()));
+    }
+    return targets;
   }
 
   /** The members as sharding nodes, each capped at its max_series less what it already holds. */

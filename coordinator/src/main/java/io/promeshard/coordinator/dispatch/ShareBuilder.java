@@ -86,10 +86,7 @@ public final class ShareBuilder {
             ? new LoadPlacement(
                 load, in.settings().loadMinChange(), in.members(), loadBudget, previousByWeight)
             : null;
-    List<ShardNode> nodes =
-        in.members().values().stream()
-            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
-            .toList();
+    List<ShardNode> nodes = nodes(in, false);
     Map<String, Map<String, List<TargetGroup>>> targets = new TreeMap<>();
     Map<String, Map<String, List<RecordRule>>> rules = new TreeMap<>();
     in.members()
@@ -214,6 +211,20 @@ public final class ShareBuilder {
    */
   public static Explanation explain(
       DispatchInput in, Map<String, Assignment> previous, String job, String address) {
+    return explain(in, previous, job, address, LoadModel.empty());
+  }
+
+  /**
+   * As above; with {@code load_aware} on, the items cost what {@code load} (the model a dispatch
+   * left, see {@link LoadOutcome#model}) placed them with, under the load-aware bounds and each
+   * member's {@code max_series}, so the explanation is that dispatch's.
+   */
+  public static Explanation explain(
+      DispatchInput in,
+      Map<String, Assignment> previous,
+      String job,
+      String address,
+      LoadModel load) {
     JobSpec spec = in.jobs().get(job);
     if (spec == null) {
       throw new IllegalArgumentException(
@@ -225,23 +236,36 @@ public final class ShareBuilder {
             .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
             .map(Map.Entry::getKey)
             .toList();
-    List<ShardItem> items = new TargetItems().collect(in, jobs).items();
+    TargetItems.Collected c = new TargetItems().collect(in, jobs);
+    List<ShardItem> items = c.items();
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
     }
-    List<ShardNode> nodes =
-        in.members().values().stream()
-            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
-            .toList();
-    return Sharder.explain(
+    ShardRequest request =
         new ShardRequest(
             items,
-            nodes,
+            nodes(in, in.settings().loadAware()),
             replicas,
             in.settings().balance(),
-            previous.get(ShareGroups.targets(replicas))),
-        key);
+            previous.get(ShareGroups.targets(replicas)));
+    if (in.settings().loadAware()) {
+      request = LoadPlacement.costed(c, request, load, in.settings().loadMinChange());
+    }
+    return Sharder.explain(request, key);
+  }
+
+  /** The members as sharding nodes; with {@code maxSeries}, each held to its max_series. */
+  private static List<ShardNode> nodes(DispatchInput in, boolean maxSeries) {
+    return in.members().values().stream()
+        .map(
+            m ->
+                new ShardNode(
+                    m.name(),
+                    m.weight(),
+                    m.zone(),
+                    maxSeries && m.maxSeries() > 0 ? m.maxSeries() : Double.POSITIVE_INFINITY))
+        .toList();
   }
 
   /**

@@ -10,6 +10,7 @@ import io.promeshard.coordinator.config.StaticSourceSpec;
 import io.promeshard.coordinator.membership.Member;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.shard.Assignment;
+import io.promeshard.coordinator.shard.Explanation;
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.TargetGroup;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +192,24 @@ class LoadAwareDispatchTest {
     assertTrue(mostInAnHour(c.moveTimes) <= 5, "moves in an hour: " + mostInAnHour(c.moveTimes));
     // placed at effective costs, each within load_min_change of its samples: about 1.05 in fact
     assertTrue(seriesMaxAvg(last, samples) <= 1.10, "series " + seriesMaxAvg(last, samples));
+  }
+
+  @Test
+  void explainingATargetPlacedByLoadGivesTheDispatchsOwnersAndCost() {
+    Settings s = settings("{\"load_aware\":true}");
+    Map<String, Long> samples = samples();
+    Coordinator c = new Coordinator();
+    c.dispatch(input(s, members(10, 0)), samples, T0);
+    samples.put(key(3), 90_000L);
+    Map<String, Assignment> before = c.previous;
+    DispatchInput in = input(s, members(10, 0));
+    DispatchOutput out = c.dispatch(in, samples, T0.plusSeconds(3600));
+    for (int i : new int[] {0, 3, 100, 777}) {
+      String address = key(i).substring("node/".length());
+      Explanation e = ShareBuilder.explain(in, before, "node", address, out.load().model());
+      assertEquals(c.targets().owners(key(i)), e.owners(), key(i));
+      assertEquals(out.load().model().effective(key(i)), e.cost(), key(i));
+    }
   }
 
   @Test

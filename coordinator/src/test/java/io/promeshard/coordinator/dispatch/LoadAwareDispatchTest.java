@@ -165,6 +165,7 @@ class LoadAwareDispatchTest {
         owners.add(owner);
       }
     }
+    assertFalse(c.moveTimes.isEmpty(), "the jump made its server shed something");
     assertTrue(owners.size() <= 2, "the jumping target's owners over time: " + owners);
     double placedAt = last.load().model().effective(jumper);
     assertTrue(placedAt * 1.5 > samples.get(jumper), "placed at " + placedAt);

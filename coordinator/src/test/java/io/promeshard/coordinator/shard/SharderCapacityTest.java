@@ -97,6 +97,25 @@ class SharderCapacityTest {
   }
 
   @Test
+  void aFullFleetWhoseServerLowersItsMaximumReportsWhatItShedsAsUnplaced() {
+    List<ShardItem> items = samples();
+    double share = total(items) / 6;
+    List<ShardNode> nodes = new ArrayList<>();
+    for (int n = 0; n < 6; n++) {
+      nodes.add(new ShardNode(ShardFixtures.nodeName(n), 1, "", share * 1.06));
+    }
+    Assignment before = Sharder.assign(request(items, nodes, null));
+    assertTrue(before.unplaced().isEmpty());
+    double lowered = share * 0.5;
+    nodes.set(0, new ShardNode(ShardFixtures.nodeName(0), 1, "", lowered));
+    Assignment after = Sharder.assign(request(items, nodes, before));
+    assertTrue(
+        after.costByNode().get(nodes.get(0).name()) <= lowered, after.costByNode().toString());
+    assertFalse(after.unplaced().isEmpty(), "no other server has room for what it shed");
+    after.costByNode().forEach((n, c) -> assertTrue(c <= share * 1.06 + 1e-6, n + ": " + c));
+  }
+
+  @Test
   void anUncappedRequestIsUnchangedByTheCapacityField() {
     List<ShardItem> items = samples();
     Assignment a = Sharder.assign(request(items, ShardFixtures.nodes(6), null));

@@ -9,6 +9,7 @@ import io.promeshard.bench.footprint.FootprintBench;
 import io.promeshard.bench.footprint.ShareSizeBench;
 import io.promeshard.bench.propagation.PropagationBench;
 import io.promeshard.bench.sharding.HeavyTailBench;
+import io.promeshard.bench.sharding.ReweighingBench;
 import io.promeshard.bench.sharding.ShardingBench;
 import io.promeshard.testkit.Binaries;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,22 @@ class BenchSmokeTest {
           r.base().costMaxAvg() > 1.05, r.algorithm() + " by " + r.placesBy() + ": " + r.base());
     }
     assertTrue(printed().contains("| series max/avg |"), printed());
+  }
+
+  @Test
+  void reweighingWithinABudgetMovesNoMoreThanItAndDefersTheRest() {
+    ShardingBench.Size size = new ShardingBench.Size(20_000, 10);
+    List<ReweighingBench.Row> rows = new ReweighingBench(42, out).run(size);
+    assertEquals(6, rows.size());
+    for (int change = 0; change < 2; change++) {
+      ReweighingBench.Row unlimited = rows.get(3 * change);
+      ReweighingBench.Row tight = rows.get(3 * change + 2);
+      assertEquals(0, unlimited.deferred());
+      assertTrue(unlimited.seriesAfter() <= 1.05 + 1e-9, "after " + unlimited);
+      assertTrue(tight.moves() <= 2, "tight budget moves " + tight);
+      assertTrue(unlimited.moves() <= 2 || tight.deferred() > 0, "deferred " + tight);
+    }
+    assertTrue(printed().contains("| move budget |"), printed());
   }
 
   @Test

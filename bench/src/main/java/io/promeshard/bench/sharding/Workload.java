@@ -90,6 +90,15 @@ public final class Workload {
     return new Workload(raw.keys, raw.addresses, samples);
   }
 
+  /** The same targets at the given costs (index by index). */
+  public Workload withCosts(double[] costs) {
+    if (costs.length != keys.length) {
+      throw new IllegalArgumentException(
+          "workload: " + costs.length + " costs for " + keys.length + " targets");
+    }
+    return new Workload(keys, addresses, costs.clone());
+  }
+
   /** The same targets at cost 1 each: what count-balanced placement sees. */
   public Workload withUnitCosts() {
     double[] ones = new double[keys.length];

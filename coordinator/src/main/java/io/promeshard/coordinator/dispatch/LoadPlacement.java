@@ -126,6 +126,11 @@ final class LoadPlacement {
     return out;
   }
 
+  /**
+   * What this dispatch did. With nothing measured the costs were the job weights, in other units
+   * than samples: the model then keeps no effective costs, so the first samples start from the
+   * weights scaled to samples and are adopted within the budget (see {@link LoadTracker}).
+   */
   LoadOutcome outcome() {
     Map<String, Double> capped = new TreeMap<>(bounds);
     members.forEach(
@@ -136,7 +141,7 @@ final class LoadPlacement {
         });
     return new LoadOutcome(
         true,
-        model.placedWith(placedCosts),
+        model.placedWith(measured == 0 ? Map.of() : placedCosts),
         moves,
         deferred,
         unplaced,

@@ -26,7 +26,11 @@ final class LoadTracker {
   private LoadModel model = LoadModel.empty();
   private LoadBudget budget = LoadBudget.empty();
 
-  /** Whether the last published dispatch placed by load; null before the first. */
+  /**
+   * Whether the last published dispatch placed by measured load (on, with some target measured);
+   * null before the first. False makes the next dispatch start the targets placed then from their
+   * weight-derived costs.
+   */
   private Boolean placedByLoad;
 
   /** The shares of {@code in}, placed by load when {@code load_aware} is on. */
@@ -54,7 +58,7 @@ final class LoadTracker {
 
   /** Keeps what a dispatch built at {@code at} decided, now that it is published. */
   void published(LoadOutcome load, Instant at) {
-    placedByLoad = load.enabled();
+    placedByLoad = load.enabled() && load.measured() > 0;
     if (load.enabled()) {
       model = load.model();
       budget = budget.spend(at, load.moves());

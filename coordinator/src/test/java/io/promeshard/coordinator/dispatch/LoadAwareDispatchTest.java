@@ -214,6 +214,27 @@ class LoadAwareDispatchTest {
   }
 
   @Test
+  void samplesArrivingAfterLoadAwarenessIsOnAreAdoptedWithinTheBudget() {
+    DispatchInput on =
+        input(settings("{\"load_aware\":true,\"max_load_moves_per_hour\":5}"), members(10, 0));
+    Coordinator c = new Coordinator();
+    DispatchOutput before = c.dispatch(on, Map.of(), T0);
+    assertEquals(0, before.load().measured());
+    assertEquals(0, c.dispatch(on, Map.of(), T0.plusSeconds(60)).load().moves());
+    Map<String, Long> samples = samples();
+    DispatchOutput first = c.dispatch(on, samples, T0.plusSeconds(120));
+    assertTrue(first.load().moves() <= 5, "moves " + first.load().moves());
+    assertTrue(first.load().deferred() > 0, "the first samples are adopted gradually");
+    DispatchOutput last = first;
+    for (int minute = 3; minute <= 24 * 60 && last.load().deferred() > 0; minute += 10) {
+      last = c.dispatch(on, samples, T0.plusSeconds(60L * minute));
+    }
+    assertEquals(0, last.load().deferred());
+    assertTrue(mostInAnHour(c.moveTimes) <= 5, "moves in an hour: " + mostInAnHour(c.moveTimes));
+    assertTrue(seriesMaxAvg(last, samples) <= 1.10, "series " + seriesMaxAvg(last, samples));
+  }
+
+  @Test
   void movesOffAFailedServerAreNeverHeldBackByTheBudget() {
     Settings s = settings("{\"load_aware\":true,\"max_load_moves_per_hour\":0}");
     Map<String, Long> samples = samples();

@@ -8,6 +8,8 @@ import io.promeshard.bench.footprint.AgentCommand;
 import io.promeshard.bench.footprint.FootprintBench;
 import io.promeshard.bench.footprint.ShareSizeBench;
 import io.promeshard.bench.propagation.PropagationBench;
+import io.promeshard.bench.sharding.HeavyTailBench;
+import io.promeshard.bench.sharding.ReweighingBench;
 import io.promeshard.bench.sharding.ShardingBench;
 import io.promeshard.testkit.Binaries;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +35,37 @@ class BenchSmokeTest {
 
   private String printed() {
     return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void heavyTailedSamplesAreBalancedInSeriesByLoadAwarePlacementAndNotByCounts() {
+    ShardingBench.Size size = new ShardingBench.Size(3000, 6);
+    List<HeavyTailBench.Row> rows = new HeavyTailBench(42, out).run(size);
+    assertEquals(ShardingBench.algorithms().size() + 1, rows.size());
+    HeavyTailBench.Row bySamples = rows.get(0);
+    assertEquals("observed samples", bySamples.placesBy());
+    assertTrue(bySamples.base().costMaxAvg() <= 1.05 + 1e-9, "by samples " + bySamples.base());
+    for (HeavyTailBench.Row r : rows.subList(1, rows.size())) {
+      assertTrue(
+          r.base().costMaxAvg() > 1.05, r.algorithm() + " by " + r.placesBy() + ": " + r.base());
+    }
+    assertTrue(printed().contains("| series max/avg |"), printed());
+  }
+
+  @Test
+  void reweighingWithinABudgetMovesNoMoreThanItAndDefersTheRest() {
+    ShardingBench.Size size = new ShardingBench.Size(20_000, 10);
+    List<ReweighingBench.Row> rows = new ReweighingBench(42, out).run(size);
+    assertEquals(6, rows.size());
+    for (int change = 0; change < 2; change++) {
+      ReweighingBench.Row unlimited = rows.get(3 * change);
+      ReweighingBench.Row tight = rows.get(3 * change + 2);
+      assertEquals(0, unlimited.deferred());
+      assertTrue(unlimited.seriesAfter() <= 1.05 + 1e-9, "after " + unlimited);
+      assertTrue(tight.moves() <= 2, "tight budget moves " + tight);
+      assertTrue(unlimited.moves() <= 2 || tight.deferred() > 0, "deferred " + tight);
+    }
+    assertTrue(printed().contains("| move budget |"), printed());
   }
 
   @Test

@@ -68,9 +68,20 @@ public final class ShardingBench {
         new Rendezvous());
   }
 
-  /** Runs every size, prints one table per size and the RESULT line; returns all rows. */
+  /** The heavy-tail series tables of the last {@link #run}, one list of rows per size. */
+  private final List<List<HeavyTailBench.Row>> heavyTail = new ArrayList<>();
+
+  /** The re-weighing tables of the last {@link #run}, one list of rows per size. */
+  private final List<List<ReweighingBench.Row>> reweighing = new ArrayList<>();
+
+  /**
+   * Runs every size, prints one table per size (Pareto costs, then heavy-tailed samples; see {@link
+   * HeavyTailBench}) and the RESULT line; returns the Pareto rows.
+   */
   public List<Row> run() {
     List<Row> all = new ArrayList<>();
+    heavyTail.clear();
+    reweighing.clear();
     Row result = null;
     for (Size size : sizes) {
       String loadBefore = Machine.loadAverage();
@@ -85,11 +96,23 @@ public final class ShardingBench {
       }
       all.addAll(rows);
       print(size, w, rows, loadBefore);
+      heavyTail.add(new HeavyTailBench(seed, out).run(size));
+      reweighing.add(new ReweighingBench(seed, out).run(size));
     }
     if (result != null) {
       out.println(resultLine(result));
     }
     return all;
+  }
+
+  /** The re-weighing rows of the last {@link #run}, one list per size. */
+  public List<List<ReweighingBench.Row>> reweighingRows() {
+    return List.copyOf(reweighing);
+  }
+
+  /** The heavy-tail rows of the last {@link #run}, one list per size. */
+  public List<List<HeavyTailBench.Row>> heavyTailRows() {
+    return List.copyOf(heavyTail);
   }
 
   public static String resultLine(Row r) {

@@ -15,6 +15,9 @@ public final class Workload {
   public static final double PARETO_ALPHA = 1.2;
   public static final long DEFAULT_SEED = 42;
 
+  /** The fewest samples a target of a heavy-tailed workload yields (a small exporter). */
+  public static final double SAMPLES_MIN = 200;
+
   private final String[] keys;
   private final String[] addresses;
   private final double[] costs;
@@ -55,6 +58,52 @@ public final class Workload {
       costs[i] = Math.pow(u, -1 / PARETO_ALPHA);
     }
     return new Workload(keys, addresses, costs);
+  }
+
+  /**
+   * {@code count} targets over 7 jobs whose costs are samples per scrape drawn from a heavy-tailed
+   * distribution: {@link #SAMPLES_MIN} times Pareto({@link #PARETO_ALPHA}) from {@code seed},
+   * rounded, and truncated so that no target exceeds the average server's share of the total over
+   * {@code nodes} servers (the truncation lowers the total, so the cap is found by iteration).
+   */
+  public static Workload heavyTail(int count, int nodes, long seed) {
+    Workload raw = pareto(count, seed);
+    double[] samples = new double[count];
+    for (int i = 0; i < count; i++) {
+      samples[i] = Math.round(SAMPLES_MIN * raw.costs[i]);
+    }
+    double cap = Double.POSITIVE_INFINITY;
+    for (int round = 0; round < 100; round++) {
+      double total = 0;
+      for (double x : samples) {
+        total += Math.min(x, cap);
+      }
+      double next = Math.floor(total / nodes);
+      if (next == cap) {
+        break;
+      }
+      cap = next;
+    }
+    for (int i = 0; i < count; i++) {
+      samples[i] = Math.min(samples[i], cap);
+    }
+    return new Workload(raw.keys, raw.addresses, samples);
+  }
+
+  /** The same targets at the given costs (index by index). */
+  public Workload withCosts(double[] costs) {
+    if (costs.length != keys.length) {
+      throw new IllegalArgumentException(
+          "workload: " + costs.length + " costs for " + keys.length + " targets");
+    }
+    return new Workload(keys, addresses, costs.clone());
+  }
+
+  /** The same targets at cost 1 each: what count-balanced placement sees. */
+  public Workload withUnitCosts() {
+    double[] ones = new double[keys.length];
+    java.util.Arrays.fill(ones, 1.0);
+    return new Workload(keys, addresses, ones);
   }
 
   public int size() {

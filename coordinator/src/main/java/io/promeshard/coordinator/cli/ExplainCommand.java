@@ -89,7 +89,9 @@ public final class ExplainCommand implements Callable<Integer>, Verbosity.Answer
   record Answer(Explanation explanation, ScrapeSettings scrape, Explain.InHandover handover) {}
 
   static Answer answer(DispatchReport report, String job, String address) {
-    Explanation e = ShareBuilder.explain(report.input(), report.previous(), job, address);
+    Explanation e =
+        ShareBuilder.explain(
+            report.input(), report.previous(), job, address, report.output().load().model());
     JobSpec spec = report.input().jobs().get(job);
     return new Answer(
         e, spec == null ? null : spec.scrape(), Explain.InHandover.of(report, job, address));

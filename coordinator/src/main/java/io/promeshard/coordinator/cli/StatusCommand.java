@@ -108,6 +108,7 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
           h.targets(), h.records(), h.byNode(), h.oldest(), h.timesOut());
       h.named().forEach(line -> out.println("  " + line));
     }
+    printLoad(out, coordinator.load());
     if (coordinator.lastDispatch() != null) {
       var d = coordinator.lastDispatch();
       out.printf(
@@ -121,6 +122,34 @@ public final class StatusCommand implements Callable<Integer>, Verbosity.Answeri
       r.invalidNamed().forEach(line -> out.println("  invalid " + line));
       r.heldNamed().forEach(line -> out.println("  held back " + line));
     }
+  }
+
+  /**
+   * Placement by observed load, if on: moves and deferred changes against the budget, targets that
+   * fit on no server, and per server the estimated series against the most it may be planned.
+   */
+  private static void printLoad(PrintStream out, CoordinatorStatus.LoadSummary load) {
+    if (load == null) {
+      return;
+    }
+    out.printf(
+        "load: %d targets measured; re-weighing moved %d at the last dispatch, %d in the last hour"
+            + " (max_load_moves_per_hour %d); %d cost changes deferred%n",
+        load.measured(), load.moves(), load.movesLastHour(), load.movesPerHour(), load.deferred());
+    if (load.unplaced() > 0) {
+      out.printf(
+          "UNPLACED: %d targets fit on no server under its max_series and are not scraped: %s%n",
+          load.unplaced(), load.unplacedNamed());
+    }
+    load.seriesByNode()
+        .forEach(
+            (node, series) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %-24s estimated series %,d of at most %,d%n",
+                    node,
+                    series,
+                    load.boundByNode().getOrDefault(node, 0L)));
   }
 
   /**

@@ -29,6 +29,10 @@ public record Settings(
     Boolean handover,
     @JsonProperty("handover_timeout") Duration handoverTimeout,
     @JsonProperty("share_encoding") ShareEncoding shareEncoding,
+    @JsonProperty("load_aware") Boolean loadAware,
+    @JsonProperty("load_min_change") Double loadMinChange,
+    @JsonProperty("load_smoothing") Duration loadSmoothing,
+    @JsonProperty("max_load_moves_per_hour") Integer maxLoadMovesPerHour,
     @JsonProperty("records_auto_import") Boolean recordsAutoImport,
     @JsonProperty("records_min_duration") Duration recordsMinDuration,
     @JsonProperty("records_interval") Duration recordsInterval,
@@ -61,11 +65,25 @@ public record Settings(
   /** {@code node_binding}: a node name counts only when registered on the Consul node so named. */
   public static final String BINDING_CONSUL_NODE = "consul_node";
 
+  /**
+   * {@code load_min_change}: a target's cost follows its observed samples only when they differ by
+   * this factor (about the change the issue calls noise-free; 1 would follow every drift).
+   */
+  public static final double DEFAULT_LOAD_MIN_CHANGE = 1.5;
+
+  /**
+   * {@code load_smoothing}: the half-life of the smoothed samples. Agents report every few minutes,
+   * so a level must last a few reports to count; a one-report spike moves the average by less than
+   * a third of its size.
+   */
+  public static final Duration DEFAULT_LOAD_SMOOTHING = Duration.ofMinutes(5);
+
   // after every constant the constructor uses
   public static final Settings DEFAULTS =
       new Settings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -109,6 +127,20 @@ public record Settings(
         positiveOrDefault("handover_timeout", handoverTimeout, DEFAULT_HANDOVER_TIMEOUT, false);
     // compact unless the operator keeps the plain layout for agents not yet upgraded
     shareEncoding = shareEncoding == null ? ShareEncoding.COMPACT : shareEncoding;
+    // off until the agents report samples: placing by load also changes the bounds (count 1.25,
+    // cost 1.05), which nothing should change behind an operator's back
+    loadAware = loadAware != null && loadAware;
+    loadMinChange = loadMinChange == null ? DEFAULT_LOAD_MIN_CHANGE : loadMinChange;
+    if (!(loadMinChange >= 1) || loadMinChange.isInfinite()) {
+      throw new ProtocolException(
+          "load_min_change: expected a factor >= 1 (e.g. 1.5), found " + loadMinChange);
+    }
+    loadSmoothing =
+        positiveOrDefault("load_smoothing", loadSmoothing, DEFAULT_LOAD_SMOOTHING, true);
+    if (maxLoadMovesPerHour != null && maxLoadMovesPerHour < 0) {
+      throw new ProtocolException(
+          "max_load_moves_per_hour: expected a count >= 0, found " + maxLoadMovesPerHour);
+    }
     maxRemovedFraction = maxRemovedFraction == null ? 0.5 : maxRemovedFraction;
     if (!(maxRemovedFraction >= 0 && maxRemovedFraction <= 1)) {
       throw new ProtocolException(
@@ -135,6 +167,16 @@ public record Settings(
     recordsMaxTotal = recordsImport.maxTotal();
     recordsRedisPasswordEnv = recordsImport.redisPasswordEnv();
     recordsRedisSet = recordsImport.redisSet();
+  }
+
+  /**
+   * {@code max_load_moves_per_hour}: as set, or by default 1 % of {@code targets} and at least 50
+   * (see {@link io.promeshard.coordinator.load.LoadBudget#defaultPerHour}).
+   */
+  public int loadMovesPerHour(int targets) {
+    return maxLoadMovesPerHour != null
+        ? maxLoadMovesPerHour
+        : io.promeshard.coordinator.load.LoadBudget.defaultPerHour(targets);
   }
 
   /** True when a node name counts only on the Consul node of the same name. */

@@ -30,6 +30,9 @@ public interface DispatchObserver {
    */
   void handovers(HandoverPlanner.Result r, Handovers inProgress);
 
+  /** What placing by load did in a published dispatch ({@link LoadOutcome#OFF} when off). */
+  default void load(LoadOutcome load) {}
+
   /** A dispatch is held back ({@code true}) or no longer held ({@code false}). */
   void held(boolean isHeld);
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The result of one dispatch: each member's share, the assignments to pass as {@code previous} next
  * time (keyed by shard group, e.g. {@code targets/r1} or {@code records}), and figures for status
- * and metrics: targets and cost per node, and how many assignments moved.
+ * and metrics: targets and cost per node (estimated series when placing by load), how many
+ * assignments moved, and what placing by load did ({@link LoadOutcome#OFF} without it).
  */
 public record DispatchOutput(
     Map<String, NodeShare> shares,
@@ -17,7 +18,8 @@ public record DispatchOutput(
     Map<String, Integer> rulesByNode,
     int targets,
     int rules,
-    int moved) {
+    int moved,
+    LoadOutcome load) {
 
   public DispatchOutput {
     shares = Map.copyOf(shares);
@@ -25,5 +27,27 @@ public record DispatchOutput(
     targetsByNode = Map.copyOf(targetsByNode);
     costByNode = Map.copyOf(costByNode);
     rulesByNode = Map.copyOf(rulesByNode);
+  }
+
+  /** A result without load-aware placement. */
+  public DispatchOutput(
+      Map<String, NodeShare> shares,
+      Map<String, Assignment> assignments,
+      Map<String, Integer> targetsByNode,
+      Map<String, Double> costByNode,
+      Map<String, Integer> rulesByNode,
+      int targets,
+      int rules,
+      int moved) {
+    this(
+        shares,
+        assignments,
+        targetsByNode,
+        costByNode,
+        rulesByNode,
+        targets,
+        rules,
+        moved,
+        LoadOutcome.OFF);
   }
 }

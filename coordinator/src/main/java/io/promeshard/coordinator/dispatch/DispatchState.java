@@ -86,6 +86,9 @@ public final class DispatchState {
   /** The last automatic import of slow queries this term, for status; null before one. */
   final RecordsImportStatus recordsImport;
 
+  /** What placing by load did at the last published dispatch, or null when it is off. */
+  final CoordinatorStatus.LoadSummary load;
+
   private DispatchState(Builder b) {
     mode = b.mode;
     started = b.started;
@@ -116,6 +119,7 @@ public final class DispatchState {
     reports = b.reports;
     reportsLoaded = b.reportsLoaded;
     recordsImport = b.recordsImport;
+    load = b.load;
   }
 
   /**
@@ -529,7 +533,18 @@ public final class DispatchState {
             ? null
             : handovers.summary(config.settings().handoverTimeout(), HANDOVERS_NAMED),
         recentDispatches,
-        recordsImport);
+        recordsImport,
+        load);
+  }
+
+  /** What placing by load did at the last published dispatch ({@code null}: it is off). */
+  public DispatchState withLoad(CoordinatorStatus.LoadSummary summary) {
+    if (Objects.equals(summary, load)) {
+      return this;
+    }
+    Builder b = edit();
+    b.load = summary;
+    return b.build();
   }
 
   /**
@@ -644,6 +659,7 @@ public final class DispatchState {
     NodeReports reports = NodeReports.NONE;
     boolean reportsLoaded;
     RecordsImportStatus recordsImport;
+    CoordinatorStatus.LoadSummary load;
 
     Builder() {}
 
@@ -677,6 +693,7 @@ public final class DispatchState {
       reports = s.reports;
       reportsLoaded = s.reportsLoaded;
       recordsImport = s.recordsImport;
+      load = s.load;
     }
 
     DispatchState build() {

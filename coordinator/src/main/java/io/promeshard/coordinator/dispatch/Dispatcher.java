@@ -2,6 +2,7 @@ package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.Settings;
 import io.promeshard.coordinator.dispatch.DispatchDecision.Decision;
+import io.promeshard.coordinator.load.ObservedLoad;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishPlan;
@@ -77,6 +78,12 @@ public final class Dispatcher extends Lifecycle {
   /** The last dispatch that went through, for reusing its shares when nothing changed. */
   private LastDispatch last;
 
+  /** Where the agents' measured samples come from; set once before start by the wiring. */
+  private volatile ObservedLoad observedLoad = ObservedLoad.NONE;
+
+  /** The load model and move budget, carried from dispatch to dispatch. */
+  private final LoadTracker load = new LoadTracker();
+
   public Dispatcher(
       DispatchMode mode,
       KvLayout layout,
@@ -111,6 +118,11 @@ public final class Dispatcher extends Lifecycle {
   /** Applies {@code event} on the dispatcher thread without scheduling a dispatch. */
   public void run(UnaryOperator<DispatchState> event) {
     events.add(event);
+  }
+
+  /** Where to read the targets' measured samples when {@code load_aware} is on. */
+  public void observeLoad(ObservedLoad load) {
+    observedLoad = load;
   }
 
   /** The agents' reports as read from {@code status/}. */
@@ -258,11 +270,19 @@ public final class Dispatcher extends Lifecycle {
   private DispatchState publish(
       DispatchState s, DispatchDecision.Dispatch decision, Instant begin, DispatchPhases phases) {
     HandoverPlanner handovers = DispatchDecision.handovers(s, decision, begin);
-    DispatchOutput reused = last == null ? null : last.reusableFor(s, decision);
+    // by load, the samples may have changed while the input did not: always place again
+    boolean byLoad = decision.input().settings().loadAware();
+    DispatchOutput reused = last == null || byLoad ? null : last.reusableFor(s, decision);
     DispatchOutput out =
         reused != null
             ? reused
-            : ShareBuilder.build(decision.input(), decision.previous(), handovers, targetItems);
+            : load.build(
+                decision.input(),
+                decision.previous(),
+                handovers,
+                targetItems,
+                observedLoad.samples(),
+                begin);
     HandoverPlanner.Result handed = handovers.finish();
     phases.end("shares");
     DispatchState.Published before = s.published();
@@ -350,6 +370,7 @@ public final class Dispatcher extends Lifecycle {
             decision.incomplete(),
             change,
             inProgress);
+    s = afterLoad(s, out.load(), decision.input(), begin);
     observer.handovers(handed, inProgress);
     logHandovers(handed, inProgress, decision.input().settings().handoverTimeout());
     observer.held(false);
@@ -384,6 +405,35 @@ public final class Dispatcher extends Lifecycle {
         new DispatchReport(
             decision.input(), decision.previous(), out, shares, plan, written, took, inProgress));
     return s;
+  }
+
+  /** Keeps what placing by load did in a published dispatch, and reports it. */
+  private DispatchState afterLoad(
+      DispatchState s, LoadOutcome outcome, DispatchInput in, Instant at) {
+    load.published(outcome, at);
+    observer.load(outcome);
+    logLoad(outcome);
+    return s.withLoad(load.summary(outcome, in, at));
+  }
+
+  private static void logLoad(LoadOutcome load) {
+    if (!load.enabled()) {
+      return;
+    }
+    if (load.moves() > 0 || load.deferred() > 0) {
+      log.info(
+          "[load] {} targets moved by re-weighing, {} cost changes deferred (budget left this hour: {})",
+          load.moves(),
+          load.deferred(),
+          load.budgetLeft());
+    }
+    if (!load.unplaced().isEmpty()) {
+      log.error(
+          "[load] {} targets fit on no server under its max_series and are not scraped until"
+              + " room appears; first: {}",
+          load.unplaced().size(),
+          load.unplaced().subList(0, Math.min(5, load.unplaced().size())));
+    }
   }
 
   private static void logHandovers(

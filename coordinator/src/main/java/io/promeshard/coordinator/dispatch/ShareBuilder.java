@@ -1,9 +1,11 @@
 package io.promeshard.coordinator.dispatch;
 
 import io.promeshard.coordinator.config.JobSpec;
+import io.promeshard.coordinator.load.LoadModel;
 import io.promeshard.coordinator.publish.ShareGroups;
 import io.promeshard.coordinator.shard.Assignment;
 import io.promeshard.coordinator.shard.Explanation;
+import io.promeshard.coordinator.shard.Reweighing;
 import io.promeshard.coordinator.shard.ShardItem;
 import io.promeshard.coordinator.shard.ShardNode;
 import io.promeshard.coordinator.shard.ShardRequest;
@@ -60,10 +62,31 @@ public final class ShareBuilder {
    */
   static DispatchOutput build(
       DispatchInput in, Map<String, Assignment> previous, Overlap overlap, TargetItems collector) {
-    List<ShardNode> nodes =
-        in.members().values().stream()
-            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
-            .toList();
+    return build(in, previous, overlap, collector, LoadModel.empty(), 0, false);
+  }
+
+  /**
+   * As above; with {@code load_aware} on, targets are placed by observed load: costs from {@code
+   * load}, cost changes adopted within {@code loadBudget} moves (see {@link LoadPlacement}), and
+   * the output's {@link LoadOutcome} says what happened. Without it {@code load} is not used.
+   * {@code previousByWeight}: the previous assignments were made without load awareness, so the
+   * targets in them start from their weight-derived costs (see {@link LoadModel#cost(List, double,
+   * java.util.function.Predicate)}).
+   */
+  static DispatchOutput build(
+      DispatchInput in,
+      Map<String, Assignment> previous,
+      Overlap overlap,
+      TargetItems collector,
+      LoadModel load,
+      int loadBudget,
+      boolean previousByWeight) {
+    LoadPlacement byLoad =
+        in.settings().loadAware()
+            ? new LoadPlacement(
+                load, in.settings().loadMinChange(), in.members(), loadBudget, previousByWeight)
+            : null;
+    List<ShardNode> nodes = nodes(in, false);
     Map<String, Map<String, List<TargetGroup>>> targets = new TreeMap<>();
     Map<String, Map<String, List<RecordRule>>> rules = new TreeMap<>();
     in.members()
@@ -102,7 +125,14 @@ public final class ShareBuilder {
       ShardRequest request =
           new ShardRequest(
               c.items(), nodes, group.getKey(), in.settings().balance(), previous.get(name));
-      Assignment a = Sharder.assign(request);
+      Assignment a;
+      if (byLoad == null) {
+        a = Sharder.assign(request);
+      } else {
+        Reweighing.Result r = byLoad.assign(c, request);
+        a = r.assignment();
+        request = request.withItems(r.items());
+      }
       assignments.put(name, a);
       moved += movedAgainst(a, previous.get(name));
       Map<String, List<String>> kept = overlap.retain(name, a, previous.get(name));
@@ -171,7 +201,8 @@ public final class ShareBuilder {
         rulesByNode,
         targetCount,
         (int) in.records().stream().map(RecordRule::record).distinct().count(),
-        moved);
+        moved,
+        byLoad == null ? LoadOutcome.OFF : byLoad.outcome());
   }
 
   /**
@@ -180,6 +211,20 @@ public final class ShareBuilder {
    */
   public static Explanation explain(
       DispatchInput in, Map<String, Assignment> previous, String job, String address) {
+    return explain(in, previous, job, address, LoadModel.empty());
+  }
+
+  /**
+   * As above; with {@code load_aware} on, the items cost what {@code load} (the model a dispatch
+   * left, see {@link LoadOutcome#model}) placed them with, under the load-aware bounds and each
+   * member's {@code max_series}, so the explanation is that dispatch's.
+   */
+  public static Explanation explain(
+      DispatchInput in,
+      Map<String, Assignment> previous,
+      String job,
+      String address,
+      LoadModel load) {
     JobSpec spec = in.jobs().get(job);
     if (spec == null) {
       throw new IllegalArgumentException(
@@ -191,23 +236,36 @@ public final class ShareBuilder {
             .filter(e -> e.getValue().replicasOr(in.settings()) == replicas)
             .map(Map.Entry::getKey)
             .toList();
-    List<ShardItem> items = new TargetItems().collect(in, jobs).items();
+    TargetItems.Collected c = new TargetItems().collect(in, jobs);
+    List<ShardItem> items = c.items();
     String key = job + "/" + address;
     if (items.stream().noneMatch(i -> i.key().equals(key))) {
       throw new IllegalArgumentException("job " + job + " has no target " + address);
     }
-    List<ShardNode> nodes =
-        in.members().values().stream()
-            .map(m -> new ShardNode(m.name(), m.weight(), m.zone()))
-            .toList();
-    return Sharder.explain(
+    ShardRequest request =
         new ShardRequest(
             items,
-            nodes,
+            nodes(in, in.settings().loadAware()),
             replicas,
             in.settings().balance(),
-            previous.get(ShareGroups.targets(replicas))),
-        key);
+            previous.get(ShareGroups.targets(replicas)));
+    if (in.settings().loadAware()) {
+      request = LoadPlacement.costed(c, request, load, in.settings().loadMinChange());
+    }
+    return Sharder.explain(request, key);
+  }
+
+  /** The members as sharding nodes; with {@code maxSeries}, each held to its max_series. */
+  private static List<ShardNode> nodes(DispatchInput in, boolean maxSeries) {
+    return in.members().values().stream()
+        .map(
+            m ->
+                new ShardNode(
+                    m.name(),
+                    m.weight(),
+                    m.zone(),
+                    maxSeries && m.maxSeries() > 0 ? m.maxSeries() : Double.POSITIVE_INFINITY))
+        .toList();
   }
 
   /**
@@ -239,7 +297,7 @@ public final class ShareBuilder {
     }
     NodeTallies placed = new NodeTallies();
     for (int i = 0; i < filled.length; i++) {
-      ShardItem item = c.items().get(i);
+      ShardItem item = requested.get(i); // c's item at the cost it was placed with
       for (int r = 0; r < filled[i]; r++) {
         placed.add(slots[i * replicas + r], c.jobs().get(i), c.groups().get(i), item.cost());
       }

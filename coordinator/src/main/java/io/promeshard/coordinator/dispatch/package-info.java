@@ -40,6 +40,14 @@
  * write) is timed: a DEBUG line per dispatch and {@code
  * prome_shard_dispatch_phase_duration_seconds}.
  *
+ * <p><b>Load.</b> With {@code load_aware}, each dispatch reads the agents' latest samples ({@link
+ * io.promeshard.coordinator.load.ObservedLoad}), updates the load model and places targets at their
+ * effective costs ({@link io.promeshard.coordinator.dispatch.LoadPlacement}); cost changes are
+ * adopted within {@code max_load_moves_per_hour} and the rest deferred. The model and the budget
+ * live in the dispatcher ({@link io.promeshard.coordinator.dispatch.LoadTracker}) and change only
+ * when a dispatch is published; such dispatches never reuse the last output, since samples change
+ * while the input does not.
+ *
  * <p>{@link io.promeshard.coordinator.dispatch.ShareBuilder} turns a decided input into shares
  * (pure). The I/O edge is {@code publish/}, which the dispatcher drives and which knows nothing of
  * this package.

@@ -302,6 +302,7 @@ public final class MembershipWatcher implements Closeable {
                     + " (weight "
                     + m.weight()
                     + (m.zone().isEmpty() ? "" : ", zone " + m.zone())
+                    + (m.maxSeries() > 0 ? ", max_series " + m.maxSeries() : "")
                     + ")");
           }
         });

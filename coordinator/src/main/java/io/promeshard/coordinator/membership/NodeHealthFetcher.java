@@ -140,7 +140,8 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
                   new Member(
                       id,
                       weight(id, meta, policy.maxWeight(), problems),
-                      meta.path("zone").asText("")));
+                      meta.path("zone").asText(""),
+                      maxSeries(id, meta, problems)));
             } else if (!healthy.containsKey(id)) {
               unhealthy.add(id);
             }
@@ -180,6 +181,32 @@ final class NodeHealthFetcher implements Fetcher<HealthSnapshot> {
       allPassing &= status.equals("passing");
     }
     return allPassing ? RawHealth.HEALTHY : RawHealth.UNHEALTHY;
+  }
+
+  /**
+   * Meta {@code max_series}: a positive whole number, or absent for no limit. A bad value is
+   * reported naming the node and ignored (no limit): refusing the node would move all its targets.
+   */
+  private static long maxSeries(String id, JsonNode meta, List<String> problems) {
+    String raw = meta.path("max_series").asText("").strip();
+    if (raw.isEmpty()) {
+      return 0;
+    }
+    try {
+      long v = Long.parseLong(raw);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(
+        "node "
+            + id
+            + ": Meta max_series \""
+            + raw
+            + "\" is not a positive whole number; ignored (no series limit)");
+    return 0;
   }
 
   private static double weight(String id, JsonNode meta, double max, List<String> problems) {

@@ -10,9 +10,9 @@ import java.util.Map;
  * What the active coordinator reports under {@code status/coordinator}: leadership, configuration
  * keys rejected (with the reason), failing sources, members, the last dispatch that wrote something
  * the dispatch held back, the targets rejected, the node names two hosts claim (each line names
- * both), the handovers in progress, if any, the last ten dispatches that wrote something, and the
- * last automatic import of slow queries (when enabled). Written only when its content changes, so
- * an idle fleet causes no KV writes.
+ * both), the handovers in progress, if any, the last ten dispatches that wrote something, the last
+ * automatic import of slow queries (when enabled), and, when placing by observed load, what that
+ * did ({@code load}). Written only when its content changes, so an idle fleet causes no KV writes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // read by `status` of neighbouring versions
@@ -32,7 +32,8 @@ public record CoordinatorStatus(
     HandoverSummary handovers,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("recent_dispatches")
         List<DispatchSummary> recentDispatches,
-    @JsonProperty("records_auto_import") RecordsImportStatus recordsAutoImport) {
+    @JsonProperty("records_auto_import") RecordsImportStatus recordsAutoImport,
+    LoadSummary load) {
 
   public CoordinatorStatus {
     nodeConflicts = nodeConflicts == null ? List.of() : List.copyOf(nodeConflicts);
@@ -83,6 +84,30 @@ public record CoordinatorStatus(
     public HandoverSummary {
       byNode = byNode == null ? Map.of() : Map.copyOf(byNode);
       named = named == null ? List.of() : List.copyOf(named);
+    }
+  }
+
+  /**
+   * Placement by observed load ({@code load_aware}) as of the last dispatch: targets measured,
+   * moves re-weighing made then and in the last hour against {@code max_load_moves_per_hour}, cost
+   * changes deferred for lack of budget, targets no server can take under its {@code max_series}
+   * (how many, the first few), and per server the estimated series and the most it may be planned.
+   */
+  public record LoadSummary(
+      int measured,
+      int moves,
+      @JsonProperty("moves_last_hour") int movesLastHour,
+      @JsonProperty("moves_per_hour") int movesPerHour,
+      int deferred,
+      int unplaced,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("unplaced_named")
+          List<String> unplacedNamed,
+      @JsonProperty("series_by_node") Map<String, Long> seriesByNode,
+      @JsonProperty("bound_by_node") Map<String, Long> boundByNode) {
+    public LoadSummary {
+      unplacedNamed = unplacedNamed == null ? List.of() : List.copyOf(unplacedNamed);
+      seriesByNode = seriesByNode == null ? Map.of() : Map.copyOf(seriesByNode);
+      boundByNode = boundByNode == null ? Map.of() : Map.copyOf(boundByNode);
     }
   }
 

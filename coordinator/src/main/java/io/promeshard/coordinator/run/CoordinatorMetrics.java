@@ -3,6 +3,7 @@ package io.promeshard.coordinator.run;
 import io.promeshard.coordinator.dispatch.DispatchObserver;
 import io.promeshard.coordinator.dispatch.HandoverPlanner;
 import io.promeshard.coordinator.dispatch.Handovers;
+import io.promeshard.coordinator.dispatch.LoadOutcome;
 import io.promeshard.coordinator.membership.HealthSnapshot;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.promeshard.coordinator.source.JobTargets;
@@ -75,6 +76,44 @@ public final class CoordinatorMetrics implements DispatchObserver {
           .help("Cost (sum of target weights) assigned to a node.")
           .labelNames("node")
           .register(registry);
+  private final Gauge nodeSeries =
+      Gauge.builder()
+          .name("prome_shard_node_estimated_series")
+          .help(
+              "Series a node is planned to hold when placing by load (load_aware): the smoothed"
+                  + " samples per scrape of its targets, estimates for targets never measured.")
+          .labelNames("node")
+          .register(registry);
+  private final Gauge nodeSeriesBound =
+      Gauge.builder()
+          .name("prome_shard_node_series_bound")
+          .help(
+              "The most series placing by load plans on a node: (1 + balance) times its share, or"
+                  + " its Meta max_series when lower.")
+          .labelNames("node")
+          .register(registry);
+  private final Counter loadMoves =
+      Counter.builder()
+          .name("prome_shard_load_moves_total")
+          .help(
+              "Targets moved because their observed load changed (re-weighing), within"
+                  + " max_load_moves_per_hour; not counting moves off failed or onto new nodes.")
+          .register(registry);
+  private final Gauge loadDeferred =
+      Gauge.builder()
+          .name("prome_shard_load_deferred_changes")
+          .help(
+              "Cost changes of targets waiting for move budget (max_load_moves_per_hour) at the"
+                  + " last dispatch.")
+          .register(registry);
+  private final Gauge unplaced =
+      Gauge.builder()
+          .name("prome_shard_unplaced_targets")
+          .help(
+              "Targets no node can take under its Meta max_series: not scraped until room appears."
+                  + " Alert on > 0.")
+          .register(registry);
+  private final Set<String> loadNodesShown = new HashSet<>();
   private final Gauge nodeRules =
       Gauge.builder()
           .name("prome_shard_node_rules")
@@ -238,6 +277,23 @@ public final class CoordinatorMetrics implements DispatchObserver {
     rules.forEach((n, v) -> nodeRules.labelValues(n).set(v));
   }
 
+  @Override
+  public synchronized void load(LoadOutcome load) {
+    for (String gone : loadNodesShown) {
+      if (!load.boundByNode().containsKey(gone)) {
+        nodeSeries.remove(gone);
+        nodeSeriesBound.remove(gone);
+      }
+    }
+    loadNodesShown.clear();
+    loadNodesShown.addAll(load.boundByNode().keySet());
+    load.seriesByNode().forEach((n, v) -> nodeSeries.labelValues(n).set(v));
+    load.boundByNode().forEach((n, v) -> nodeSeriesBound.labelValues(n).set(v));
+    loadMoves.inc(load.moves());
+    loadDeferred.set(load.deferred());
+    unplaced.set(load.unplaced().size());
+  }
+
   /**
    * Registers the gauges read from the membership watcher's latest view at each scrape: node names
    * in conflict and registrations ignored. Call once.
@@ -305,6 +361,9 @@ public final class CoordinatorMetrics implements DispatchObserver {
     nodeCost.clear();
     nodeRules.clear();
     nodesShown.clear();
+    nodeSeries.clear();
+    nodeSeriesBound.clear();
+    loadNodesShown.clear();
   }
 
   void configErrors(int count) {

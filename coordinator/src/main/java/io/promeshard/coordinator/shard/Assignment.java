@@ -266,6 +266,53 @@ public final class Assignment {
     return out;
   }
 
+  /**
+   * How many keys keep their owners of {@code previous} in {@code without} but not in {@code with}:
+   * the moves {@code with} adds to {@code without} (keys {@code previous} lacks never count, nor
+   * keys that move in both, whichever their new owners). Owner sets compared as in {@link
+   * #keysOwnedOtherwiseThan}.
+   */
+  static int movesAdded(Assignment previous, Assignment without, Assignment with) {
+    if (previous == null || previous.isEmpty()) {
+      return 0;
+    }
+    boolean[] a = without.ownedOtherwiseThan(previous);
+    boolean[] b = with.ownedOtherwiseThan(previous);
+    int added = 0;
+    int j = 0;
+    for (int i = 0; i < without.keys.length; i++) {
+      int c = 1;
+      while (j < with.keys.length
+          && (c = compare(with.hashes[j], with.keys[j], without.hashes[i], without.keys[i])) < 0) {
+        j++;
+      }
+      if (c == 0 && !a[i] && b[j]) {
+        added++;
+      }
+    }
+    return added;
+  }
+
+  /** Per key here: present in {@code before} with another set of owners. */
+  private boolean[] ownedOtherwiseThan(Assignment before) {
+    int[] toHere = before.nodeIndexMap(nodes);
+    int[] toBefore = nodeIndexMap(before.nodes);
+    boolean[] out = new boolean[keys.length];
+    int j = 0;
+    for (int i = 0; i < keys.length; i++) {
+      int c = 1;
+      while (j < before.keys.length
+          && (c = compare(before.hashes[j], before.keys[j], hashes[i], keys[i])) < 0) {
+        j++;
+      }
+      out[i] =
+          j < before.keys.length
+              && c == 0
+              && !(covers(i, before, j, toHere) && before.covers(j, this, i, toBefore));
+    }
+    return out;
+  }
+
   /** Every owner of item {@code i} here is an owner of item {@code j} of {@code other}. */
   private boolean covers(int i, Assignment other, int j, int[] otherToHere) {
     for (int r = 0; r < replicas; r++) {
@@ -342,6 +389,26 @@ public final class Assignment {
   /** The item costs in key order; shared, never to be modified. */
   double[] costArray() {
     return costs;
+  }
+
+  /** Keys no node could take under its maxCost, in key order; empty when all were placed. */
+  private List<String> unplaced = List.of();
+
+  /**
+   * The keys of the request that no node could take without going over its declared maximum ({@link
+   * ShardNode#maxCost}): not in this assignment (a key short of some replicas is in it, its free
+   * slots repeating its first owner, and listed here too). Empty when every key was placed.
+   */
+  public List<String> unplaced() {
+    return unplaced;
+  }
+
+  /** This assignment, reporting {@code keys} as unplaced. */
+  Assignment withUnplaced(List<String> keys) {
+    Assignment a =
+        new Assignment(nodes, this.keys, hashes, costs, replicas, owners, items, listIndex);
+    a.unplaced = List.copyOf(keys);
+    return a;
   }
 
   /** Each key's position in the list it was made from; shared, never to be modified. */

@@ -1,5 +1,7 @@
 package io.promeshard.coordinator.shard;
 
+import java.util.Arrays;
+
 /**
  * Per-node shares, bounds and limits on count and cost. A share is proportional to capacity but
  * capped at one copy of every item (with R replicas a node cannot hold an item twice), the capped
@@ -28,9 +30,16 @@ final class Bounds {
     return shares((double) items * replicas, capacity, items);
   }
 
-  /** Each node's share of the total cost of all slots. */
-  static double[] costShares(double totalCost, int replicas, double[] capacity) {
-    return shares(totalCost * replicas, capacity, totalCost);
+  /**
+   * Each node's share of the total cost of all slots, none above its {@code maxCost} (what a capped
+   * node cannot take is spread over the others).
+   */
+  static double[] costShares(double totalCost, int replicas, double[] capacity, double[] maxCost) {
+    double[] cap = new double[capacity.length];
+    for (int n = 0; n < cap.length; n++) {
+      cap[n] = Math.min(totalCost, maxCost[n]);
+    }
+    return shares(totalCost * replicas, capacity, cap);
   }
 
   /**
@@ -108,6 +117,16 @@ final class Bounds {
 
   /** Water-filling: shares proportional to capacity, none above {@code cap}, summing to total. */
   static double[] shares(double total, double[] capacity, double cap) {
+    double[] caps = new double[capacity.length];
+    Arrays.fill(caps, cap);
+    return shares(total, capacity, caps);
+  }
+
+  /**
+   * Water-filling with a cap per node; when the caps sum to less than the total, every node is at
+   * its cap.
+   */
+  static double[] shares(double total, double[] capacity, double[] cap) {
     int nodes = capacity.length;
     double[] share = new double[nodes];
     boolean[] capped = new boolean[nodes];
@@ -118,20 +137,20 @@ final class Bounds {
       double rest = total;
       for (int n = 0; n < nodes; n++) {
         if (capped[n]) {
-          rest -= cap;
+          rest -= cap[n];
         } else {
           free += capacity[n];
         }
       }
       for (int n = 0; n < nodes; n++) {
         if (!capped[n]) {
-          share[n] = rest * capacity[n] / free;
-          if (share[n] > cap) {
+          share[n] = free == 0 ? 0 : Math.max(0, rest) * capacity[n] / free;
+          if (share[n] > cap[n]) {
             capped[n] = true;
             changed = true;
           }
         } else {
-          share[n] = cap;
+          share[n] = cap[n];
         }
       }
     }

@@ -7,7 +7,8 @@ import java.util.Arrays;
  * node joins), moving few items without dumping much cost on the others: for count, the cheapest
  * items; for cost, see {@link Node#coverCost}. Never evicted for cost: the largest item when it is
  * what sets the node's cost limit (see {@link Bounds#costLimit}), and items costlier than the most
- * room any node has (they would only come back, and the excess with them). Pure.
+ * room any node has (they would only come back, and the excess with them), unless the node is over
+ * its maxCost, which is never kept. Pure.
  */
 final class Eviction {
   /** A single covering item is cheap enough at up to this share of the node's limit. */
@@ -43,7 +44,10 @@ final class Eviction {
     double movable = largestRoom(in, slots, start, claims);
     boolean[] evicted = new boolean[kept.length];
     for (int n = 0; n < nodes; n++) {
-      new Node(in, n, Arrays.copyOfRange(slots, start[n], start[n + 1]), movable).evict(evicted);
+      int[] own = Arrays.copyOfRange(slots, start[n], start[n + 1]);
+      // over its maxCost a node sheds even what no node has room for: it must not keep it, and
+      // what nobody can take is reported unplaced rather than coming back
+      new Node(in, n, own, movable, overMaxCost(in, n, own)).evict(evicted);
     }
     return evicted;
   }
@@ -83,8 +87,19 @@ final class Eviction {
     return room;
   }
 
+  private static boolean overMaxCost(Inputs in, int n, int[] slots) {
+    if (in.maxCost[n] == Double.POSITIVE_INFINITY) {
+      return false;
+    }
+    double sum = 0;
+    for (int s : slots) {
+      sum += in.cost[s / in.replicas];
+    }
+    return sum > in.maxCost[n];
+  }
+
   private static double limit(Inputs in, int n, double largest) {
-    return Bounds.costLimit(in.costBound[n], in.costShare[n], in.costSlack[n], largest);
+    return in.costLimit(n, largest);
   }
 
   /** One node's kept slots, sorted by cost, and which of them go. */
@@ -97,11 +112,15 @@ final class Eviction {
     private boolean[] out;
     private int protectedPos = -1;
 
-    Node(Inputs in, int node, int[] slots, double movable) {
+    /** Over its maxCost: everything may go, the largest item included. */
+    private final boolean overMax;
+
+    Node(Inputs in, int node, int[] slots, double movable, boolean overMax) {
       this.in = in;
       this.node = node;
       this.slots = slots;
-      this.movable = movable;
+      this.movable = overMax ? Double.POSITIVE_INFINITY : movable;
+      this.overMax = overMax;
     }
 
     void evict(boolean[] evicted) {
@@ -124,7 +143,7 @@ final class Eviction {
             return c != 0 ? c : Integer.compare(a, b);
           });
       out = new boolean[byCost.length];
-      if (limit > in.costBound[node]) {
+      if (limit > in.costBound[node] && !overMax) {
         protectedPos = byCost.length - 1;
       }
       int left = byCost.length - coverCost(sum - limit, limit);

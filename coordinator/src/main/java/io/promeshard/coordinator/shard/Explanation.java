@@ -49,6 +49,8 @@ public record Explanation(
     RESERVED,
     /** Skipped: its zone already holds a replica of the key. */
     SAME_ZONE,
+    /** Skipped: the key's cost would put it over the server's declared maximum (max_series). */
+    CAPACITY,
     /** Not reached: the key's owners were settled before this node's turn. */
     NOT_TRIED
   }

@@ -23,6 +23,11 @@ final class Inputs {
   final double[] capacity;
   final String[] zoneName;
 
+  /**
+   * The most cost each node may hold (infinite for no limit): a hard limit, see {@link #costLimit}.
+   */
+  final double[] maxCost;
+
   /** Zone id per node; a node of unknown zone has a zone of its own. */
   final int[] zone;
 
@@ -57,6 +62,7 @@ final class Inputs {
     nodeHash = new long[nodeCount];
     capacity = new double[nodeCount];
     zoneName = new String[nodeCount];
+    maxCost = new double[nodeCount];
     for (int n = 0; n < nodeCount; n++) {
       if (n > 0 && sorted[n].name().equals(nodes[n - 1])) {
         throw new IllegalArgumentException("shard request: duplicate node " + sorted[n].name());
@@ -65,6 +71,7 @@ final class Inputs {
       nodeHash[n] = Hashing.node(nodes[n]);
       capacity[n] = sorted[n].capacity();
       zoneName[n] = sorted[n].zone();
+      maxCost[n] = sorted[n].maxCost();
     }
     zone = zoneIds(nodes, zoneName);
     replicas = Math.min(req.replicas(), nodeCount);
@@ -103,11 +110,14 @@ final class Inputs {
       totalCost += c;
     }
 
-    double costSlackFactor = 2 * req.balance();
+    double costSlackFactor = req.costBalance();
     countShare = Bounds.countShares(keys.length, replicas, capacity);
     countBound = Bounds.counts(countShare, keys.length, req.balance());
-    costShare = Bounds.costShares(totalCost, replicas, capacity);
-    costBound = Arrays.stream(costShare).map(share -> share * (1 + costSlackFactor)).toArray();
+    costShare = Bounds.costShares(totalCost, replicas, capacity, maxCost);
+    costBound = new double[nodeCount];
+    for (int n = 0; n < nodeCount; n++) {
+      costBound[n] = Math.min(maxCost[n], costShare[n] * (1 + costSlackFactor));
+    }
     costSlack = Bounds.costSlacks(costShare, costSlackFactor, countShare, Bounds.cheapCost(cost));
   }
 
@@ -118,6 +128,25 @@ final class Inputs {
   /** Without reusing the previous assignment's arrays: the reference for tests. */
   static Inputs fresh(ShardRequest req) {
     return new Inputs(req, false);
+  }
+
+  /**
+   * The cost node n may hold when the costliest item it holds costs {@code largest}: see {@link
+   * Bounds#costLimit}, never above the node's maxCost.
+   */
+  double costLimit(int n, double largest) {
+    return Math.min(
+        maxCost[n], Bounds.costLimit(costBound[n], costShare[n], costSlack[n], largest));
+  }
+
+  /** Whether any node has a maxCost. */
+  boolean capped() {
+    for (double m : maxCost) {
+      if (m != Double.POSITIVE_INFINITY) {
+        return true;
+      }
+    }
+    return false;
   }
 
   int itemCount() {

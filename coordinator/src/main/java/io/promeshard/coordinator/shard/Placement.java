@@ -8,7 +8,8 @@ import java.util.Arrays;
  * and cost against its limits. {@link #keep} commits what stays from the previous assignment
  * (evicting the fewest items from nodes now over a limit); {@link #fill} places everything else in
  * the given order, each open slot on the best-ranked node with room. Limits are hard unless no
- * allowed node has room (see {@link #overflow}). Not thread-safe; used once.
+ * allowed node has room (see {@link #overflow}); a node's maxCost is always hard: a slot no node
+ * can take under it stays open ({@link #unplaced}). Not thread-safe; used once.
  */
 final class Placement {
   private final int replicas;
@@ -17,9 +18,7 @@ final class Placement {
   private final int[] zone;
   private final boolean distinctZones;
   private final int[] countBound;
-  private final double[] costBound;
-  private final double[] costShare;
-  private final double[] costSlack;
+  private final Inputs in;
   private final Ranker ranker;
   private final Trace trace;
   private final double[] countShare;
@@ -47,9 +46,7 @@ final class Placement {
     this.distinctZones = in.distinctZones;
     this.countBound = in.countBound;
     this.countShare = in.countShare;
-    this.costBound = in.costBound;
-    this.costShare = in.costShare;
-    this.costSlack = in.costSlack;
+    this.in = in;
     this.ranker = ranker;
     this.trace = trace;
     this.owners = new int[cost.length * replicas];
@@ -73,9 +70,21 @@ final class Placement {
     return filled[i] == replicas;
   }
 
-  /** Whether some slot found no allowed node with room, so some node is over a limit. */
+  /**
+   * Whether some slot found no allowed node with room, so some node is over a limit or the slot is
+   * unplaced.
+   */
   boolean overflowed() {
     return overflowed;
+  }
+
+  /** How many slots stayed open: no node could take them under its maxCost. */
+  int unplaced() {
+    int open = 0;
+    for (int f : filled) {
+      open += replicas - f;
+    }
+    return open;
   }
 
   /**
@@ -144,7 +153,11 @@ final class Placement {
       }
       place(i, false);
       while (filled[i] < replicas) {
-        take(i, overflow(i), Decision.OVERFLOW);
+        int m = overflow(i);
+        if (m < 0) {
+          break; // over every node's maxCost: stays open, reported by the caller
+        }
+        take(i, m, Decision.OVERFLOW);
       }
     }
   }
@@ -192,14 +205,19 @@ final class Placement {
    * goes to a node the distinct-node and distinct-zone rules allow: one within its count bound if
    * any (the count bound is the one kept whenever possible), the one whose cost limit it would
    * exceed by the least cost; else the one it would put the fewest items over. Ties go to the
-   * better-ranked node.
+   * better-ranked node. Never a node the item would put over its maxCost: -1 if that is all.
    */
   private int overflow(int i) {
     int best = -1;
     boolean bestFits = false;
     double bestKey = 0;
+    overflowed = true;
     for (int m = 0; m < count.length; m++) {
       if (owns(i, m) || zoneTaken(i, m)) {
+        continue;
+      }
+      if (load[m] + cost[i] > in.maxCost[m]) {
+        trace.note(i, m, Decision.CAPACITY);
         continue;
       }
       boolean fits = count[m] + 1 <= countBound[m];
@@ -216,7 +234,6 @@ final class Placement {
         bestKey = key;
       }
     }
-    overflowed = true;
     return best;
   }
 
@@ -267,7 +284,7 @@ final class Placement {
 
   /** The node's cost limit if it also held an item of cost c. */
   private double costLimit(int m, double c) {
-    return Bounds.costLimit(costBound[m], costShare[m], costSlack[m], Math.max(largest[m], c));
+    return in.costLimit(m, Math.max(largest[m], c));
   }
 
   private void take(int i, int m, Decision d) {

@@ -3,6 +3,8 @@ package io.promeshard.coordinator.shard;
 import io.promeshard.coordinator.shard.Explanation.Candidate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The sharding function: a pure, deterministic map from a {@link ShardRequest} to an {@link
@@ -29,6 +31,32 @@ public final class Sharder {
       return Assignment.empty();
     }
     return run(in, request.previous(), Trace.NONE, false);
+  }
+
+  /**
+   * Each node's cost bound under {@code request}: {@code (1 + costBalance)} times its share of the
+   * total cost, never above its maxCost (a node holding an item costlier than its share may hold
+   * more, see package-info). For status and metrics; the previous assignment plays no part.
+   */
+  public static Map<String, Double> costBounds(ShardRequest request) {
+    double total = 0;
+    for (ShardItem item : request.items()) {
+      total += item.cost();
+    }
+    List<ShardNode> nodes = request.nodes();
+    double[] capacity = new double[nodes.size()];
+    double[] maxCost = new double[nodes.size()];
+    for (int n = 0; n < capacity.length; n++) {
+      capacity[n] = nodes.get(n).capacity();
+      maxCost[n] = nodes.get(n).maxCost();
+    }
+    int replicas = Math.min(request.replicas(), nodes.size());
+    double[] share = Bounds.costShares(total, replicas, capacity, maxCost);
+    Map<String, Double> out = new TreeMap<>();
+    for (int n = 0; n < capacity.length; n++) {
+      out.put(nodes.get(n).name(), Math.min(maxCost[n], share[n] * (1 + request.costBalance())));
+    }
+    return out;
   }
 
   /**
@@ -108,15 +136,17 @@ public final class Sharder {
       placement.keep(in, sticky.kept, sticky.claims);
       placement.fill(fillOrder(in, placement, sticky), sticky);
       Assignment next =
-          new Assignment(
-              in.nodes,
-              in.keys,
-              in.itemHash,
-              in.cost,
-              in.replicas,
-              placement.owners(),
-              in.items,
-              in.listIndex);
+          placement.unplaced() == 0
+              ? new Assignment(
+                  in.nodes,
+                  in.keys,
+                  in.itemHash,
+                  in.cost,
+                  in.replicas,
+                  placement.owners(),
+                  in.items,
+                  in.listIndex)
+              : withoutOpenSlots(in, placement.owners());
       boolean settled = round > 0 && next.movedComparedTo(result) == 0;
       result = next;
       trace.adopt(roundTrace);
@@ -125,6 +155,44 @@ public final class Sharder {
       }
     }
     return result;
+  }
+
+  /**
+   * The assignment of the items that found an owner, when some found none under any node's maxCost:
+   * an item without any owner is left out, an item short of some replicas keeps the owners it found
+   * (its free slots repeat the first, which counts once). Both are listed as unplaced.
+   */
+  private static Assignment withoutOpenSlots(Inputs in, int[] owners) {
+    int replicas = in.replicas;
+    List<String> unplaced = new ArrayList<>();
+    int kept = 0;
+    for (int i = 0; i < in.itemCount(); i++) {
+      if (owners[i * replicas] >= 0) {
+        kept++;
+      }
+    }
+    String[] keys = new String[kept];
+    long[] hashes = new long[kept];
+    double[] costs = new double[kept];
+    int[] own = new int[kept * replicas];
+    for (int i = 0, k = 0; i < in.itemCount(); i++) {
+      int first = owners[i * replicas];
+      if (first < 0 || owners[i * replicas + replicas - 1] < 0) {
+        unplaced.add(in.keys[i]);
+      }
+      if (first < 0) {
+        continue;
+      }
+      keys[k] = in.keys[i];
+      hashes[k] = in.itemHash[i];
+      costs[k] = in.cost[i];
+      for (int r = 0; r < replicas; r++) {
+        int m = owners[i * replicas + r];
+        own[k * replicas + r] = m >= 0 ? m : first;
+      }
+      k++;
+    }
+    return new Assignment(in.nodes, keys, hashes, costs, replicas, own).withUnplaced(unplaced);
   }
 
   /**

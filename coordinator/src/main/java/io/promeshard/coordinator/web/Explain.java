@@ -26,7 +26,13 @@ public final class Explain {
       try {
         StringBuilder out =
             new StringBuilder(
-                ShareBuilder.explain(report.input(), report.previous(), job, address).describe());
+                ShareBuilder.explain(
+                        report.input(),
+                        report.previous(),
+                        job,
+                        address,
+                        report.output().load().model())
+                    .describe());
         InHandover h = InHandover.of(report, job, address);
         if (h != null) {
           out.append(h.describe()).append('\n');

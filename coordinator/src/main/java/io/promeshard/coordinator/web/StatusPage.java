@@ -259,6 +259,7 @@ public final class StatusPage implements OpsServer.Page {
         h.named().forEach(line -> items.append("<br><code>").append(esc(line)).append("</code>"));
         items.append("</li>\n");
       }
+      load(items, active.load());
       if (!active.pending().isEmpty()) {
         items
             .append("<li>within flap_hold: ")
@@ -305,6 +306,37 @@ public final class StatusPage implements OpsServer.Page {
     b.append("<h2>Pending and errors</h2>\n<ul id=\"problems\">")
         .append(items.length() == 0 ? "<li>none</li>\n" : items)
         .append("</ul>\n");
+  }
+
+  /** Placement by observed load: moves against the budget, deferred changes, unplaced targets. */
+  private static void load(StringBuilder items, CoordinatorStatus.LoadSummary load) {
+    if (load == null) {
+      return;
+    }
+    items
+        .append("<li class=\"load\" id=\"load\">placed by load: ")
+        .append(load.measured())
+        .append(" targets measured; re-weighing moved ")
+        .append(load.moves())
+        .append(" at the last dispatch, ")
+        .append(load.movesLastHour())
+        .append(" in the last hour of ")
+        .append(load.movesPerHour())
+        .append(" allowed; ")
+        .append(load.deferred())
+        .append(" cost changes deferred; estimated series per server ")
+        .append(esc(load.seriesByNode()))
+        .append(", at most ")
+        .append(esc(load.boundByNode()))
+        .append("</li>\n");
+    if (load.unplaced() > 0) {
+      items
+          .append("<li class=\"error\">")
+          .append(load.unplaced())
+          .append(" targets fit on no server under its max_series and are not scraped: ")
+          .append(esc(load.unplacedNamed()))
+          .append("</li>\n");
+    }
   }
 
   private static void recent(StringBuilder b, CoordinatorStatus active) {

@@ -2,6 +2,7 @@ package io.promeshard.coordinator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promeshard.protocol.Json;
 import io.promeshard.protocol.ProtocolException;
@@ -28,6 +29,40 @@ class SettingsTest {
     assertEquals("heavy_expr_record", s.recordGroup());
     assertEquals(Duration.ofSeconds(30), s.recordInterval());
     assertEquals(s, Settings.DEFAULTS);
+  }
+
+  @Test
+  void loadAwarePlacementIsOffByDefaultWithItsDocumentedSettings() {
+    Settings s = parse("{}");
+    assertEquals(false, s.loadAware());
+    assertEquals(1.5, s.loadMinChange());
+    assertEquals(Duration.ofMinutes(5), s.loadSmoothing());
+    assertEquals(50, s.loadMovesPerHour(2000));
+    assertEquals(1000, s.loadMovesPerHour(100_000));
+    Settings set =
+        parse(
+            "{\"load_aware\":true,\"load_min_change\":2,\"load_smoothing\":\"0s\","
+                + "\"max_load_moves_per_hour\":0}");
+    assertEquals(true, set.loadAware());
+    assertEquals(2.0, set.loadMinChange());
+    assertEquals(Duration.ZERO, set.loadSmoothing());
+    assertEquals(0, set.loadMovesPerHour(100_000));
+  }
+
+  @Test
+  void badLoadSettingsAreRejectedNamingTheKey() {
+    assertEquals(
+        "prome-shard/config/settings: load_min_change: expected a factor >= 1 (e.g. 1.5), found 0.5",
+        assertThrows(ProtocolException.class, () -> parse("{\"load_min_change\":0.5}"))
+            .getMessage());
+    assertEquals(
+        "prome-shard/config/settings: max_load_moves_per_hour: expected a count >= 0, found -1",
+        assertThrows(ProtocolException.class, () -> parse("{\"max_load_moves_per_hour\":-1}"))
+            .getMessage());
+    assertTrue(
+        assertThrows(ProtocolException.class, () -> parse("{\"load_smoothing\":\"-1m\"}"))
+            .getMessage()
+            .contains("load_smoothing"));
   }
 
   @Test

@@ -120,6 +120,30 @@ class NodeHealthFetcherTest {
   }
 
   @Test
+  void maxSeriesComesFromMetaAndABadValueIsIgnoredAndNamed() throws IOException {
+    HealthSnapshot s =
+        parse(
+            "["
+                + instance("h1", "prom-a", "{\"max_series\":\"2000000\"}", serf())
+                + ","
+                + instance("h2", "prom-b", "{\"max_series\":\"lots\"}", serf())
+                + ","
+                + instance("h3", "prom-c", "{\"max_series\":\"-5\"}", serf())
+                + ","
+                + instance("h4", "prom-d", "{}", serf())
+                + "]");
+    assertEquals(2_000_000, s.healthy().get("prom-a").maxSeries());
+    assertEquals(0, s.healthy().get("prom-b").maxSeries());
+    assertEquals(0, s.healthy().get("prom-c").maxSeries());
+    assertEquals(0, s.healthy().get("prom-d").maxSeries());
+    assertEquals(2, s.problems().size(), s.problems().toString());
+    assertTrue(
+        s.problems().get(0).contains("prom-b")
+            && s.problems().get(0).contains("max_series \"lots\""),
+        s.problems().get(0));
+  }
+
+  @Test
   void badWeightFallsBackToOneAndIsNamed() throws IOException {
     HealthSnapshot s =
         parse(

@@ -51,6 +51,11 @@ final class ConsulFleet implements AutoCloseable {
   }
 
   void register(String node, double weight, String zone) {
+    register(node, weight, zone, "");
+  }
+
+  /** Registers {@code node} with Meta {@code max_series} as given ("" for none). */
+  void register(String node, double weight, String zone, String maxSeries) {
     String body =
         "{\"ID\":\""
             + node
@@ -59,6 +64,7 @@ final class ConsulFleet implements AutoCloseable {
             + weight
             + "\",\"zone\":\""
             + zone
+            + (maxSeries.isEmpty() ? "" : "\",\"max_series\":\"" + maxSeries)
             + "\"},"
             + "\"Check\":{\"CheckID\":\"ttl-"
             + node

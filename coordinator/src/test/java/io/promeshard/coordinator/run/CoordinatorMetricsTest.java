@@ -3,6 +3,8 @@ package io.promeshard.coordinator.run;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promeshard.coordinator.dispatch.LoadOutcome;
+import io.promeshard.coordinator.load.LoadModel;
 import io.promeshard.coordinator.membership.HealthSnapshot;
 import io.promeshard.coordinator.membership.MembershipStatus;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -47,6 +49,43 @@ class CoordinatorMetricsTest {
     String after = scrape(metrics);
     assertTrue(after.contains("prome_shard_node_name_conflicts 1.0"), after);
     assertTrue(after.contains("prome_shard_node_registrations_ignored 3.0"), after);
+  }
+
+  @Test
+  void placementByLoadExportsSeriesBoundsMovesDeferredAndUnplaced() throws IOException {
+    CoordinatorMetrics metrics = new CoordinatorMetrics();
+    metrics.leadership(true, 1);
+    metrics.load(
+        new LoadOutcome(
+            true,
+            LoadModel.empty(),
+            7,
+            3,
+            List.of("node/a:1", "node/b:1"),
+            Map.of("prom-1", 1200.0, "prom-2", 900.0),
+            Map.of("prom-1", 1300.0, "prom-2", 1000.0),
+            10,
+            43));
+    metrics.load(
+        new LoadOutcome(
+            true,
+            LoadModel.empty(),
+            2,
+            0,
+            List.of(),
+            Map.of("prom-1", 1250.0),
+            Map.of("prom-1", 1300.0),
+            10,
+            41));
+    String out = scrape(metrics);
+    assertTrue(out.contains("prome_shard_node_estimated_series{node=\"prom-1\"} 1250.0"), out);
+    assertTrue(out.contains("prome_shard_node_series_bound{node=\"prom-1\"} 1300.0"), out);
+    assertFalse(out.contains("prome_shard_node_estimated_series{node=\"prom-2\"}"), out);
+    assertTrue(out.contains("prome_shard_load_moves_total 9.0"), out);
+    assertTrue(out.contains("prome_shard_load_deferred_changes 0.0"), out);
+    assertTrue(out.contains("prome_shard_unplaced_targets 0.0"), out);
+    metrics.leadership(false, 0);
+    assertFalse(scrape(metrics).contains("prome_shard_node_series_bound{"));
   }
 
   @Test

@@ -25,6 +25,7 @@ class PackageLayeringTest {
               List.of("config"),
               List.of("membership"),
               List.of("source"),
+              List.of("load"),
               List.of("shard"),
               List.of("publish"),
               List.of("dispatch"),

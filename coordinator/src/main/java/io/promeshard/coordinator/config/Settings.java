@@ -56,6 +56,9 @@ public record Settings(
    */
   public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofMinutes(5);
 
+  /** {@code max_load_moves_per_hour} by default at least this many (1 % of targets above 5,000). */
+  public static final int DEFAULT_MIN_LOAD_MOVES_PER_HOUR = 50;
+
   /** {@code max_weight}: the most capacity a node may claim in its Meta {@code weight}. */
   public static final double DEFAULT_MAX_WEIGHT = 10;
 
@@ -170,13 +173,15 @@ public record Settings(
   }
 
   /**
-   * {@code max_load_moves_per_hour}: as set, or by default 1 % of {@code targets} and at least 50
-   * (see {@link io.promeshard.coordinator.load.LoadBudget#defaultPerHour}).
+   * {@code max_load_moves_per_hour}: as set, or by default 1 % of {@code targets} and at least
+   * {@value #DEFAULT_MIN_LOAD_MOVES_PER_HOUR}. A moved target is briefly scraped twice (handover)
+   * and its series live on in the old server's head block until compaction (up to about 3 hours),
+   * so 1 % per hour keeps the memory re-weighing costs within a few percent of the fleet's series.
    */
   public int loadMovesPerHour(int targets) {
     return maxLoadMovesPerHour != null
         ? maxLoadMovesPerHour
-        : io.promeshard.coordinator.load.LoadBudget.defaultPerHour(targets);
+        : Math.max(DEFAULT_MIN_LOAD_MOVES_PER_HOUR, targets / 100);
   }
 
   /** True when a node name counts only on the Consul node of the same name. */

@@ -537,6 +537,11 @@ public final class DispatchState {
         load);
   }
 
+  /** What placing by load did at the last published dispatch, or null when it is off. */
+  public CoordinatorStatus.LoadSummary load() {
+    return load;
+  }
+
   /** What placing by load did at the last published dispatch ({@code null}: it is off). */
   public DispatchState withLoad(CoordinatorStatus.LoadSummary summary) {
     if (Objects.equals(summary, load)) {

@@ -15,8 +15,6 @@ public final class LoadBudget {
   public static final Duration WINDOW = Duration.ofHours(1);
 
   /** The smallest default limit: a small fleet still converges within a few hours. */
-  public static final int DEFAULT_MIN_PER_HOUR = 50;
-
   private static final LoadBudget EMPTY = new LoadBudget(List.of());
 
   /** Moves spent at one dispatch. */
@@ -30,16 +28,6 @@ public final class LoadBudget {
 
   public static LoadBudget empty() {
     return EMPTY;
-  }
-
-  /**
-   * The default {@code max_load_moves_per_hour}: 1 % of the targets, at least {@value
-   * #DEFAULT_MIN_PER_HOUR}. A moved target is briefly scraped twice (handover) and its series live
-   * on in the old server's head block until compaction (up to about 3 hours), so 1 % per hour keeps
-   * the memory re-weighing costs within a few percent of the fleet's series.
-   */
-  public static int defaultPerHour(int targets) {
-    return Math.max(DEFAULT_MIN_PER_HOUR, targets / 100);
   }
 
   /** Moves spent in the window ending at {@code now}. */

@@ -13,8 +13,10 @@ import io.promeshard.coordinator.leader.LeaderElection;
 import io.promeshard.coordinator.leader.LeaderListener;
 import io.promeshard.coordinator.leader.LeaderOptions;
 import io.promeshard.coordinator.leader.LeaderTerm;
+import io.promeshard.coordinator.load.SampleFeed;
 import io.promeshard.coordinator.membership.MemberPolicy;
 import io.promeshard.coordinator.membership.MembershipWatcher;
+import io.promeshard.coordinator.publish.CoordinatorStatus;
 import io.promeshard.coordinator.publish.PublishedFleet;
 import io.promeshard.coordinator.publish.Publisher;
 import io.promeshard.coordinator.publish.StatusWriter;
@@ -189,6 +191,7 @@ public final class Coordinator implements Closeable {
       election.start();
       startAutoImport(kv, txn, layout);
     }
+    startSampleFeed(kv, layout);
     metrics.followGenerations(() -> NodeGenerations.of(dispatcher.snapshot(), reportedApplied));
     metrics.followMembership(
         () -> {
@@ -247,6 +250,32 @@ public final class Coordinator implements Closeable {
             System.getenv());
     closeables.add(0, importer);
     importer.start();
+  }
+
+  /**
+   * The agents' sample reports, read on their own thread while placement by load is on (and this
+   * process leads, when it publishes); a change, or changes waiting for move budget, asks for a
+   * dispatch.
+   */
+  private void startSampleFeed(KvClient kv, KvLayout layout) {
+    SampleFeed feed =
+        new SampleFeed(
+            kv,
+            layout,
+            SampleFeed.DEFAULT_EVERY,
+            () -> {
+              DispatchState s = dispatcher.snapshot();
+              return s.config().settings().loadAware()
+                  && (mode != DispatchMode.PUBLISH || s.term() != null);
+            },
+            () -> {
+              CoordinatorStatus.LoadSummary load = dispatcher.snapshot().load();
+              return load != null && load.deferred() > 0;
+            },
+            () -> dispatcher.submit(s -> s));
+    dispatcher.observeLoad(feed);
+    closeables.add(0, feed);
+    feed.start();
   }
 
   private String holder() {

@@ -3,6 +3,7 @@ package io.promeshard.coordinator.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promeshard.coordinator.config.Settings;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,8 @@ class LoadBudgetTest {
 
   @Test
   void theDefaultIsOnePercentOfTheTargetsAndAtLeastFifty() {
-    assertEquals(50, LoadBudget.defaultPerHour(200));
-    assertEquals(1000, LoadBudget.defaultPerHour(100_000));
+    assertEquals(50, Settings.DEFAULTS.loadMovesPerHour(200));
+    assertEquals(1000, Settings.DEFAULTS.loadMovesPerHour(100_000));
   }
 
   @Test

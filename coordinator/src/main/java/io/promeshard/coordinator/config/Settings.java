@@ -3,6 +3,7 @@ package io.promeshard.coordinator.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.promeshard.protocol.Defaults;
+import io.promeshard.protocol.Durations;
 import io.promeshard.protocol.LabelNameScheme;
 import io.promeshard.protocol.Names;
 import io.promeshard.protocol.ProtocolException;
@@ -33,6 +34,7 @@ public record Settings(
     @JsonProperty("load_min_change") Double loadMinChange,
     @JsonProperty("load_smoothing") Duration loadSmoothing,
     @JsonProperty("max_load_moves_per_hour") Integer maxLoadMovesPerHour,
+    @JsonProperty("load_read_interval") Duration loadReadInterval,
     @JsonProperty("records_auto_import") Boolean recordsAutoImport,
     @JsonProperty("records_min_duration") Duration recordsMinDuration,
     @JsonProperty("records_interval") Duration recordsInterval,
@@ -81,12 +83,18 @@ public record Settings(
    */
   public static final Duration DEFAULT_LOAD_SMOOTHING = Duration.ofMinutes(5);
 
+  /**
+   * {@code load_read_interval}: how often the leader reads the agents' sample reports. Agents write
+   * one every few minutes at most (their {@code samples.interval}, 2m by default).
+   */
+  public static final Duration DEFAULT_LOAD_READ_INTERVAL = Duration.ofSeconds(30);
+
   // after every constant the constructor uses
   public static final Settings DEFAULTS =
       new Settings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null);
+          null, null);
 
   public Settings {
     nodeService = nodeService == null ? Defaults.NODE_SERVICE : nodeService;
@@ -140,6 +148,13 @@ public record Settings(
     }
     loadSmoothing =
         positiveOrDefault("load_smoothing", loadSmoothing, DEFAULT_LOAD_SMOOTHING, true);
+    loadReadInterval =
+        positiveOrDefault(
+            "load_read_interval", loadReadInterval, DEFAULT_LOAD_READ_INTERVAL, false);
+    if (loadReadInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ProtocolException(
+          "load_read_interval: expected at least 1s, found " + Durations.format(loadReadInterval));
+    }
     if (maxLoadMovesPerHour != null && maxLoadMovesPerHour < 0) {
       throw new ProtocolException(
           "max_load_moves_per_hour: expected a count >= 0, found " + maxLoadMovesPerHour);

@@ -12,18 +12,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agents' sample reports ({@code reports/<node>/samples}) as the {@link ObservedLoad} the
- * dispatcher places by: on a thread of its own, every {@code every} while {@code wanted} says so
- * (this process leads and {@code load_aware} is on), one recursive read of {@code reports/}, merged
- * into one immutable map ({@link SampleReports#samplesByTarget}: a target two servers report counts
- * the later measurement). When the map changed, or {@code pending} says earlier changes wait for
- * move budget, it calls {@code dispatch} so that a dispatch takes them, since nothing else may be
- * changing. A report that cannot be read is logged once (until it changes) and left out; its
- * server's targets keep their last cost. A failed read keeps the last map and is retried.
+ * dispatcher places by: on a thread of its own, every {@code every} ({@code load_read_interval},
+ * read at each pause) while {@code wanted} says so (this process leads and {@code load_aware} is
+ * on), one recursive read of {@code reports/}, merged into one immutable map ({@link
+ * SampleReports#samplesByTarget}: a target two servers report counts the later measurement). When
+ * the map changed, or {@code pending} says earlier changes wait for move budget, it calls {@code
+ * dispatch} so that a dispatch takes them, since nothing else may be changing. A report that cannot
+ * be read is logged once (until it changes) and left out; its server's targets keep their last
+ * cost. A failed read keeps the last map and is retried.
  */
 public final class SampleFeed extends Lifecycle implements ObservedLoad {
   private static final Logger log = LoggerFactory.getLogger(SampleFeed.class);
@@ -35,7 +37,7 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
 
   private final KvClient kv;
   private final KvLayout layout;
-  private final Duration every;
+  private final Supplier<Duration> every;
   private final BooleanSupplier wanted;
   private final BooleanSupplier pending;
   private final Runnable dispatch;
@@ -46,7 +48,7 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
   public SampleFeed(
       KvClient kv,
       KvLayout layout,
-      Duration every,
+      Supplier<Duration> every,
       BooleanSupplier wanted,
       BooleanSupplier pending,
       Runnable dispatch) {
@@ -74,7 +76,7 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
   protected void run() {
     while (isRunning()) {
       step(this::tick);
-      if (!pause(every)) {
+      if (!pause(every.get())) {
         return;
       }
     }

@@ -262,7 +262,7 @@ public final class Coordinator implements Closeable {
         new SampleFeed(
             kv,
             layout,
-            SampleFeed.DEFAULT_EVERY,
+            () -> dispatcher.snapshot().config().settings().loadReadInterval(),
             () -> {
               DispatchState s = dispatcher.snapshot();
               return s.config().settings().loadAware()

@@ -37,12 +37,14 @@ class SettingsTest {
     assertEquals(false, s.loadAware());
     assertEquals(1.5, s.loadMinChange());
     assertEquals(Duration.ofMinutes(5), s.loadSmoothing());
+    assertEquals(Duration.ofSeconds(30), s.loadReadInterval());
     assertEquals(50, s.loadMovesPerHour(2000));
     assertEquals(1000, s.loadMovesPerHour(100_000));
     Settings set =
         parse(
             "{\"load_aware\":true,\"load_min_change\":2,\"load_smoothing\":\"0s\","
-                + "\"max_load_moves_per_hour\":0}");
+                + "\"max_load_moves_per_hour\":0,\"load_read_interval\":\"2s\"}");
+    assertEquals(Duration.ofSeconds(2), set.loadReadInterval());
     assertEquals(true, set.loadAware());
     assertEquals(2.0, set.loadMinChange());
     assertEquals(Duration.ZERO, set.loadSmoothing());
@@ -58,6 +60,10 @@ class SettingsTest {
     assertEquals(
         "prome-shard/config/settings: max_load_moves_per_hour: expected a count >= 0, found -1",
         assertThrows(ProtocolException.class, () -> parse("{\"max_load_moves_per_hour\":-1}"))
+            .getMessage());
+    assertEquals(
+        "prome-shard/config/settings: load_read_interval: expected at least 1s, found 500ms",
+        assertThrows(ProtocolException.class, () -> parse("{\"load_read_interval\":\"500ms\"}"))
             .getMessage());
     assertTrue(
         assertThrows(ProtocolException.class, () -> parse("{\"load_smoothing\":\"-1m\"}"))

@@ -57,7 +57,7 @@ class SampleFeedTest {
         new SampleFeed(
                 kv,
                 layout,
-                Duration.ofMillis(200),
+                () -> Duration.ofMillis(200),
                 wanted::get,
                 pending::get,
                 dispatches::incrementAndGet)

@@ -128,8 +128,15 @@ class PrometheusDownTest {
           "the target file written at once",
           () -> read(fileSd().resolve("web.json")).contains("127.0.0.1:9002"));
       Await.until(WAIT, "a few unanswered reloads", () -> reloads(ops, "unreachable") >= 3);
+      // the status is written on its own schedule, a moment after the failed reload is counted
+      Await.until(
+          WAIT,
+          "the failed reload in status/" + node,
+          () ->
+              kv.status(node)
+                  .map(s -> s.lastError().contains("reload after target changes failed"))
+                  .orElse(false));
       NodeStatus down = kv.status(node).orElseThrow();
-      assertTrue(down.lastError().contains("reload after target changes failed"), down.toString());
       assertEquals(1, down.appliedGeneration(), "the reload is still owed: " + down);
 
       prom.start();

@@ -31,6 +31,7 @@ class ShareWatchBudgetTest {
   private final BlockingQueue<Snapshot> seen = new LinkedBlockingQueue<>();
   private ConsulHttp http;
   private ShareWatch watch;
+  private Snapshot last;
 
   @AfterEach
   void close() {
@@ -62,35 +63,52 @@ class ShareWatchBudgetTest {
                 },
                 budget)
             .start();
-    assertEquals(1, assertInstanceOf(Snapshot.Complete.class, next()).generation());
+    assertEquals(
+        1, assertInstanceOf(Snapshot.Complete.class, next(), this::described).generation());
 
     kv.publish(NODE, share(5_000), 2);
-    Snapshot.TooLarge big = assertInstanceOf(Snapshot.TooLarge.class, next());
+    Snapshot.TooLarge big = assertInstanceOf(Snapshot.TooLarge.class, next(), this::described);
     assertEquals(100_000, big.limitBytes());
     assertTrue(big.replyBytes() > 100_000, big.toString());
     assertTrue(big.error().contains("prome-shard/nodes/w1/ is "), big.error());
 
     kv.publish(NODE, share(20), 3);
-    assertEquals(3, assertInstanceOf(Snapshot.Complete.class, nextComplete()).generation());
+    assertEquals(
+        3,
+        assertInstanceOf(Snapshot.Complete.class, nextComplete(3), this::described).generation());
 
     // a stray value makes the directory too large; once it is gone the reply is the one read
     // before, which the watch alone would skip as unchanged: it is handed on again
     kv.putRaw(kv.layout().nodeDir(NODE) + "stray", new byte[200_000]);
-    assertInstanceOf(Snapshot.TooLarge.class, next());
+    assertInstanceOf(Snapshot.TooLarge.class, next(), this::described);
     kv.kv().delete(kv.layout().nodeDir(NODE) + "stray");
-    assertEquals(3, assertInstanceOf(Snapshot.Complete.class, nextComplete()).generation());
+    assertEquals(
+        3,
+        assertInstanceOf(Snapshot.Complete.class, nextComplete(3), this::described).generation());
   }
 
   private Snapshot next() throws InterruptedException {
     Snapshot s = seen.poll(30, TimeUnit.SECONDS);
     assertNotNull(s, "no snapshot within 30 s");
+    last = s;
     return s;
   }
 
-  /** The next snapshot that is not TooLarge (the too-large read is retried until it fits). */
-  private Snapshot nextComplete() throws InterruptedException {
+  /** The snapshot an assertion looked at, for its message. */
+  private String described() {
+    return "got " + last;
+  }
+
+  /**
+   * The next snapshot that is neither TooLarge (the too-large read is retried until it fits) nor
+   * incomplete for an older generation than {@code generation}: this publisher writes a
+   * generation's parts before its manifest, so a read in between finds the older manifest's parts
+   * replaced.
+   */
+  private Snapshot nextComplete(long generation) throws InterruptedException {
     Snapshot s = next();
-    while (s instanceof Snapshot.TooLarge) {
+    while (s instanceof Snapshot.TooLarge
+        || (s instanceof Snapshot.Incomplete i && i.generation() < generation)) {
       s = next();
     }
     return s;

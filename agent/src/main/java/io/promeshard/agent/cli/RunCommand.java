@@ -66,8 +66,10 @@ final class RunCommand implements Callable<Integer> {
     Agent agent =
         new Agent(
             config, Tuning.defaults(), drain ? Agent.StopMode.DRAIN : Agent.StopMode.DEREGISTER);
-    agent.start();
+    // before start(): a SIGTERM while it runs (registered already, still starting the watch) must
+    // still drain or deregister; close() is safe to run during start()
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "agent-shutdown"));
+    agent.start();
     agent.awaitStopped();
     if (agent.refusal() != null) {
       throw new ConfigException(agent.refusal());

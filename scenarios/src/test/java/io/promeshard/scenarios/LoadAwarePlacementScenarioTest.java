@@ -243,6 +243,9 @@ class LoadAwarePlacementScenarioTest {
                 + byCount.headMaxOverAvg());
         assertTrue(owners.size() <= 2, jumper + " moved more than once: " + owners);
         assertTrue(
+            afterJump.loadMoves() > byLoad.loadMoves(),
+            "the jump re-weighed nothing: its server shed nothing");
+        assertTrue(
             load.path("moves_last_hour").asInt() <= BUDGET,
             "load moves in the last hour over the budget: " + load);
         assertTrue(

@@ -69,6 +69,9 @@ final class Fleet implements Closeable {
   /** The {@code query_log} block of each agent.yml, or null: no query logs. */
   private String queryLog;
 
+  /** How often each agent measures its targets' samples, or null: the agent's default. */
+  private Duration samplesInterval;
+
   private Fleet(Path dir, Jars jars, AgentLaunch launch) {
     this.dir = dir;
     this.jars = jars;
@@ -102,10 +105,37 @@ final class Fleet implements Closeable {
    */
   static Fleet startScrapingEvery(
       Duration scrapeInterval, Path dir, int count, String settings, Map<String, String> jobs) {
-    if (scrapeInterval.toMillis() < 1000 || scrapeInterval.toMillis() % 1000 != 0) {
-      throw new IllegalArgumentException(
-          "scrape interval: expected whole seconds, found " + scrapeInterval);
-    }
+    checkWholeSeconds("scrape interval", scrapeInterval);
+    return startScraping(scrapeInterval, null, dir, count, settings, jobs);
+  }
+
+  /**
+   * As {@link #startScrapingEvery}, with every agent measuring its targets' samples per scrape and
+   * reporting them every {@code samplesInterval} (agent.yml {@code samples.interval}, whole
+   * seconds, at least 10 s) instead of every 2 minutes: for placement by observed load.
+   */
+  static Fleet startMeasuringSamples(
+      Duration scrapeInterval,
+      Duration samplesInterval,
+      Path dir,
+      int count,
+      String settings,
+      Map<String, String> jobs) {
+    checkWholeSeconds("scrape interval", scrapeInterval);
+    checkWholeSeconds("samples interval", samplesInterval);
+    return startScraping(scrapeInterval, samplesInterval, dir, count, settings, jobs);
+  }
+
+  /**
+   * Plain agents, every Prometheus scraping every {@code scrapeInterval}; samples null: default.
+   */
+  private static Fleet startScraping(
+      Duration scrapeInterval,
+      Duration samplesInterval,
+      Path dir,
+      int count,
+      String settings,
+      Map<String, String> jobs) {
     return start(
         dir,
         count,
@@ -114,8 +144,15 @@ final class Fleet implements Closeable {
         AgentLaunch.PLAIN,
         f -> {
           f.scrapeInterval = scrapeInterval;
+          f.samplesInterval = samplesInterval;
           f.consul = ConsulServer.start(dir.resolve("consul"));
         });
+  }
+
+  private static void checkWholeSeconds(String what, Duration d) {
+    if (d.toMillis() < 1000 || d.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException(what + ": expected whole seconds, found " + d);
+    }
   }
 
   /**
@@ -327,6 +364,9 @@ final class Fleet implements Closeable {
               queryLog == null
                   ? ""
                   : "query_log: {file: '" + queryLog(name) + "', " + queryLog + "}",
+              samplesInterval == null
+                  ? ""
+                  : "samples: {enabled: true, interval: " + samplesInterval.toSeconds() + "s}",
               ""),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -406,11 +446,19 @@ final class Fleet implements Closeable {
 
   /** What each running Prometheus scrapes now (stopped servers: nothing). */
   Placement active() {
+    return active(SCRAPE_POOL);
+  }
+
+  /**
+   * What each running Prometheus scrapes now in {@code scrapePool} (a job with scrape settings of
+   * its own has a pool of its own).
+   */
+  Placement active(String scrapePool) {
     Map<String, Set<String>> byNode = new TreeMap<>();
     for (Server s : servers) {
       byNode.put(
           s.name(),
-          s.prometheus().isRunning() ? ActiveTargets.of(s.prometheus(), SCRAPE_POOL) : Set.of());
+          s.prometheus().isRunning() ? ActiveTargets.of(s.prometheus(), scrapePool) : Set.of());
     }
     return Placement.of(byNode);
   }

@@ -72,14 +72,27 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
     return samples;
   }
 
+  /**
+   * While not wanted (nothing is read), how soon the feed looks again: turning {@code load_aware}
+   * on, or this process becoming leader, is followed within this rather than within a whole read
+   * interval (30 s before the settings are first read).
+   */
+  static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
   @Override
   protected void run() {
     while (isRunning()) {
       step(this::tick);
-      if (!pause(every.get())) {
+      if (!pause(nextPause())) {
         return;
       }
     }
+  }
+
+  /** The read interval while wanted; while not, at most {@link #IDLE_CHECK}. */
+  private Duration nextPause() {
+    Duration read = every.get();
+    return wanted.getAsBoolean() || read.compareTo(IDLE_CHECK) <= 0 ? read : IDLE_CHECK;
   }
 
   private void tick() {

@@ -82,6 +82,34 @@ class SampleFeedTest {
     Await.until(WAIT, "nothing kept when not wanted", () -> feed.samples().isEmpty());
   }
 
+  @Test
+  void turningLoadAwarenessOnIsFollowedWithinASecondWhateverTheReadInterval() throws Exception {
+    consul.clearKv();
+    http = ConsulHttp.create(ConsulSettings.of(consul.url()));
+    KvClient kv = new KvClient(http);
+    kv.put(layout.sampleReport("p1"), report("p1", T0, Map.of("web/a:1", 120L)));
+    AtomicBoolean wanted = new AtomicBoolean(false);
+    AtomicInteger dispatches = new AtomicInteger();
+    feed =
+        new SampleFeed(
+                kv,
+                layout,
+                () -> Duration.ofHours(1),
+                wanted::get,
+                () -> false,
+                dispatches::incrementAndGet)
+            .start();
+    Thread.sleep(300); // the feed has looked once and found itself not wanted
+    assertEquals(Map.of(), feed.samples());
+
+    wanted.set(true);
+    Await.until(
+        Duration.ofSeconds(5),
+        "the report read soon after load awareness is wanted, not after the hour",
+        () -> feed.samples().equals(Map.of("web/a:1", 120L)));
+    assertEquals(1, dispatches.get());
+  }
+
   private static byte[] report(String node, Instant at, Map<String, Long> samples) {
     return new SampleReport(node, 1, at, Duration.ofMinutes(2), samples, 0, 0).encode();
   }

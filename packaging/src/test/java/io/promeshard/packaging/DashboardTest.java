@@ -78,14 +78,22 @@ class DashboardTest {
   }
 
   @Test
-  void rowsCoverLeaderAndDispatchSourcesFleetAgentsAndHandovers() {
+  void rowsCoverLeaderAndDispatchSourcesFleetAgentsHandoversAndLoad() {
     List<String> rows = new ArrayList<>();
     for (JsonNode panel : panels(dashboard())) {
       if (panel.path("type").asText().equals("row")) {
         rows.add(panel.path("title").asText());
       }
     }
-    assertEquals(List.of("Leader and dispatch", "Sources", "Fleet", "Agents", "Handovers"), rows);
+    assertEquals(
+        List.of(
+            "Leader and dispatch",
+            "Sources",
+            "Fleet",
+            "Agents",
+            "Handovers",
+            "Placement by load and heavy queries"),
+        rows);
   }
 
   @ParameterizedTest

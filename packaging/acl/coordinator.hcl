@@ -5,8 +5,9 @@
 # Assumes the default KV prefix "prome-shard/".
 
 # Everything under the prefix: reads config/, records/ and reports/ (the agents' slow-query
-# reports, for records_auto_import), writes nodes/, status/coordinator and records/ (`records
-# import`, the automatic import, `config put`), and holds the `leader` lock.
+# reports, for records_auto_import, and sample reports, for load_aware), writes nodes/,
+# status/coordinator and records/ (`records import`, the automatic import, `config put`), and
+# holds the `leader` lock.
 key_prefix "prome-shard/" {
   policy = "write"
 }

@@ -31,9 +31,11 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
   private static final Logger log = LoggerFactory.getLogger(SampleFeed.class);
 
   /**
-   * How often reports are read: agents report every few minutes (agent {@code samples.interval}).
+   * While not wanted (nothing is read), how soon the feed looks again: turning {@code load_aware}
+   * on, or this process becoming leader, is followed within this rather than within a whole read
+   * interval (30 s before the settings are first read).
    */
-  public static final Duration DEFAULT_EVERY = Duration.ofSeconds(30);
+  static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   private final KvClient kv;
   private final KvLayout layout;
@@ -71,13 +73,6 @@ public final class SampleFeed extends Lifecycle implements ObservedLoad {
   public Map<String, Long> samples() {
     return samples;
   }
-
-  /**
-   * While not wanted (nothing is read), how soon the feed looks again: turning {@code load_aware}
-   * on, or this process becoming leader, is followed within this rather than within a whole read
-   * interval (30 s before the settings are first read).
-   */
-  static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   @Override
   protected void run() {
